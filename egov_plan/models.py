@@ -1,0 +1,261 @@
+"""The plan domain: offices, fiscal years and their action plans.
+
+An action plan nests performance areas → activities → indicators. Numbers are
+stored per level ([১.২.১] is indicator 1 of activity 2 of area 1), so a
+number can only exist under its parent and is unique within it.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from egov_plan import bangla, fiscal, scoring
+
+
+class Office(models.Model):
+    name = models.CharField("নাম", max_length=200, unique=True)
+    location = models.CharField("অবস্থান", max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="নিয়ন্ত্রণকারী দপ্তর", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "দপ্তর"
+        verbose_name_plural = "দপ্তরসমূহ"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FiscalYear(models.Model):
+    start_year = models.PositiveSmallIntegerField(
+        "শুরুর বছর", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        verbose_name = "অর্থবছর"
+        verbose_name_plural = "অর্থবছরসমূহ"
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """'২০২২-২০২৩'"""
+        return bangla.to_bengali_digits(f"{self.start_year}-{self.start_year + 1}")
+
+    @property
+    def start(self) -> datetime.date:
+        return fiscal.fiscal_year_start(self.start_year)
+
+    @property
+    def end(self) -> datetime.date:
+        return fiscal.fiscal_year_end(self.start_year)
+
+
+class ActionPlan(models.Model):
+    SCORING_CHOICES = [(scoring.STEP, "ধাপভিত্তিক (step)"), (scoring.LINEAR, "রৈখিক (linear)")]
+    DEFAULT_TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
+
+    office = models.ForeignKey(Office, verbose_name="দপ্তর", on_delete=models.PROTECT,
+                               related_name="plans")
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name="অর্থবছর", on_delete=models.PROTECT,
+                                    related_name="plans")
+    title = models.CharField("শিরোনাম", max_length=255, default=DEFAULT_TITLE)
+    total_marks = models.DecimalField("মোট নম্বর", max_digits=6, decimal_places=2,
+                                      default=Decimal(50))
+    scoring_method = models.CharField("মূল্যায়ন পদ্ধতি", max_length=10, choices=SCORING_CHOICES,
+                                      default=scoring.STEP)
+
+    class Meta:
+        verbose_name = "কর্মপরিকল্পনা"
+        verbose_name_plural = "কর্মপরিকল্পনাসমূহ"
+        ordering = ["-fiscal_year__start_year", "office__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "fiscal_year", "title"],
+                                    name="plan_unique_per_office_year_title"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.title} {self.fiscal_year.label}"
+
+
+class PerformanceArea(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="areas")
+    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
+    title = models.TextField("কর্মসম্পাদন ক্ষেত্র")
+    weight = models.DecimalField("মান", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "কর্মসম্পাদন ক্ষেত্র"
+        verbose_name_plural = "কর্মসম্পাদন ক্ষেত্রসমূহ"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="area_number_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.title}"
+
+    @property
+    def code(self) -> str:
+        return bangla.to_bengali_digits(self.number)
+
+
+class Activity(models.Model):
+    area = models.ForeignKey(PerformanceArea, on_delete=models.CASCADE, related_name="activities")
+    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
+    title = models.TextField("কার্যক্রম")
+
+    class Meta:
+        verbose_name = "কার্যক্রম"
+        verbose_name_plural = "কার্যক্রমসমূহ"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number"], name="activity_number_unique_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.title}"
+
+    @property
+    def code(self) -> str:
+        return bangla.to_bengali_digits(f"{self.area.number}.{self.number}")
+
+
+class Indicator(models.Model):
+    UNIT_CHOICES = [(scoring.DATE, "তারিখ"), (scoring.PERCENT, "%"), (scoring.COUNT, "সংখ্যা")]
+    CALCULATION_CHOICES = [
+        (scoring.SUM, "সমষ্টি"),
+        (scoring.AVERAGE, "গড়"),
+        (scoring.CUMULATIVE, "ক্রমপুঞ্জিভূত"),
+        (scoring.DATE_METHOD, "তারিখ"),
+    ]
+    # Tier targets are stored typed: a date column and a number column per tier,
+    # only one of which is used according to the unit (a check constraint keeps it so).
+    TIER_FIELDS = ("target_100", "target_90", "target_80", "target_70", "target_60")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="indicators")
+    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
+    title = models.TextField("কর্মসম্পাদন সূচক")
+    unit = models.CharField("একক", max_length=10, choices=UNIT_CHOICES)
+    weight = models.DecimalField("কর্মসম্পাদন সূচকের মান", max_digits=6, decimal_places=2)
+    calculation_method = models.CharField("গণনা পদ্ধতি", max_length=12, choices=CALCULATION_CHOICES)
+
+    target_100_date = models.DateField("অসাধারণ (তারিখ)", null=True, blank=True)
+    target_90_date = models.DateField("অতি উত্তম (তারিখ)", null=True, blank=True)
+    target_80_date = models.DateField("উত্তম (তারিখ)", null=True, blank=True)
+    target_70_date = models.DateField("চলতি মান (তারিখ)", null=True, blank=True)
+    target_60_date = models.DateField("চলতি মানের নিম্নে (তারিখ)", null=True, blank=True)
+    target_100_number = models.DecimalField("অসাধারণ", max_digits=12, decimal_places=2,
+                                            null=True, blank=True)
+    target_90_number = models.DecimalField("অতি উত্তম", max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+    target_80_number = models.DecimalField("উত্তম", max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+    target_70_number = models.DecimalField("চলতি মান", max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+    target_60_number = models.DecimalField("চলতি মানের নিম্নে", max_digits=12, decimal_places=2,
+                                           null=True, blank=True)
+
+    class Meta:
+        verbose_name = "কর্মসম্পাদন সূচক"
+        verbose_name_plural = "কর্মসম্পাদন সূচকসমূহ"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "number"],
+                                    name="indicator_number_unique_in_activity"),
+            models.CheckConstraint(
+                name="indicator_targets_typed_by_unit",
+                condition=(
+                    Q(unit=scoring.DATE, target_100_number__isnull=True,
+                      target_90_number__isnull=True, target_80_number__isnull=True,
+                      target_70_number__isnull=True, target_60_number__isnull=True)
+                    | (Q(unit__in=[scoring.PERCENT, scoring.COUNT], target_100_date__isnull=True,
+                         target_90_date__isnull=True, target_80_date__isnull=True,
+                         target_70_date__isnull=True, target_60_date__isnull=True))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.title}"
+
+    @property
+    def code(self) -> str:
+        activity = self.activity
+        return bangla.to_bengali_digits(f"{activity.area.number}.{activity.number}.{self.number}")
+
+    @property
+    def is_date(self) -> bool:
+        return self.unit == scoring.DATE
+
+    def _target_field(self, tier_field: str) -> str:
+        return f"{tier_field}_date" if self.is_date else f"{tier_field}_number"
+
+    @property
+    def targets(self) -> list[datetime.date | Decimal | None]:
+        """The five tier targets, best first, typed by unit (None = blank)."""
+        return [getattr(self, self._target_field(f)) for f in self.TIER_FIELDS]
+
+    def set_targets(self, values) -> None:
+        values = list(values)
+        if len(values) != len(self.TIER_FIELDS):
+            raise ValueError("five tier targets expected")
+        for field, value in zip(self.TIER_FIELDS, values):
+            setattr(self, f"{field}_date", value if self.is_date else None)
+            setattr(self, f"{field}_number", None if self.is_date else value)
+
+
+class Signatory(models.Model):
+    """A signature block at the report's foot: a name and one to three lines."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="signatories")
+    order = models.PositiveSmallIntegerField("ক্রম")
+    name = models.CharField("নাম", max_length=200)
+    line_1 = models.CharField("পদবি", max_length=200)
+    line_2 = models.CharField("দ্বিতীয় লাইন", max_length=200, blank=True)
+    line_3 = models.CharField("তৃতীয় লাইন", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "স্বাক্ষরকারী"
+        verbose_name_plural = "স্বাক্ষরকারীগণ"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="signatory_order_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in (self.line_1, self.line_2, self.line_3) if line]
+
+
+class Membership(models.Model):
+    """Which office a user works for, and in which role."""
+
+    OFFICER = "officer"
+    REVIEWER = "reviewer"
+    ROLE_CHOICES = [(OFFICER, "কর্মকর্তা (তথ্য প্রদানকারী)"), (REVIEWER, "পর্যালোচক")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="membership")
+    office = models.ForeignKey(Office, verbose_name="দপ্তর", on_delete=models.PROTECT,
+                               related_name="members")
+    role = models.CharField("ভূমিকা", max_length=10, choices=ROLE_CHOICES)
+
+    class Meta:
+        verbose_name = "সদস্যপদ"
+        verbose_name_plural = "সদস্যপদসমূহ"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.office} ({self.get_role_display()})"
