@@ -1,0 +1,123 @@
+"""Plan documents: one plan with its structure, signatories and reports as plain data.
+
+The shape (see fixtures/seed_plan_2022_23.json):
+    {"office": {"name", "location"}, "fiscal_year": 2022,
+     "plan": {"title", "total_marks", "scoring_method"},
+     "areas": [{"number", "title", "weight",
+                "activities": [{"number", "title",
+                                "indicators": [{"number", "title", "unit", "weight",
+                                                "calculation_method", "targets": [5 × str|None]}]}]}],
+     "signatories": [{"name", "lines": [1–3 str]}],
+     "reports": [{"quarter", "status", "achievements": {"1.3.1": {"value", "remarks"}}}]}
+Dates are ISO strings, numbers decimal strings. Loading is an upsert keyed by
+numbers: loading the same document twice changes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from egov_plan import scoring
+from egov_plan.models import (
+    Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory,
+)
+from reports.models import Achievement, QuarterlyReport
+
+
+def _typed(unit: str, text: str | None) -> datetime.date | Decimal | None:
+    if text is None or text == "":
+        return None
+    if unit == scoring.DATE:
+        return datetime.date.fromisoformat(text)
+    return Decimal(text)
+
+
+def _upsert(model, lookup: dict, values: dict):
+    """get-or-create `lookup`, then write `values` only where they differ."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    for field in changed:
+        setattr(obj, field, values[field])
+    if changed:
+        obj.save(update_fields=changed)
+    return obj
+
+
+def _delete_missing(queryset, kept_ids: list[int]) -> None:
+    queryset.exclude(pk__in=kept_ids).delete()
+
+
+@transaction.atomic
+def load_plan_document(*, document: dict) -> ActionPlan:
+    office_data = document["office"]
+    office = _upsert(Office, {"name": office_data["name"]},
+                     {"location": office_data.get("location", "")})
+    fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=int(document["fiscal_year"]))
+    plan_data = document["plan"]
+    plan = _upsert(
+        ActionPlan,
+        {"office": office, "fiscal_year": fiscal_year, "title": plan_data["title"]},
+        {"total_marks": Decimal(plan_data["total_marks"]),
+         "scoring_method": plan_data.get("scoring_method", scoring.STEP)},
+    )
+
+    indicators_by_code: dict[str, Indicator] = {}
+    area_ids = []
+    for area_data in document["areas"]:
+        area = _upsert(PerformanceArea, {"plan": plan, "number": area_data["number"]},
+                       {"title": area_data["title"], "weight": Decimal(area_data["weight"])})
+        area_ids.append(area.pk)
+        activity_ids = []
+        for activity_data in area_data["activities"]:
+            activity = _upsert(Activity, {"area": area, "number": activity_data["number"]},
+                               {"title": activity_data["title"]})
+            activity_ids.append(activity.pk)
+            indicator_ids = []
+            for data in activity_data["indicators"]:
+                unit = data["unit"]
+                probe = Indicator(unit=unit)
+                probe.set_targets([_typed(unit, t) for t in data["targets"]])
+                target_values = {f"{tier}_{kind}": getattr(probe, f"{tier}_{kind}")
+                                 for tier in Indicator.TIER_FIELDS for kind in ("date", "number")}
+                indicator = _upsert(
+                    Indicator, {"activity": activity, "number": data["number"]},
+                    {"title": data["title"], "unit": unit, "weight": Decimal(data["weight"]),
+                     "calculation_method": data.get("calculation_method")
+                     or scoring.DEFAULT_CALCULATION[unit],
+                     **target_values},
+                )
+                indicator_ids.append(indicator.pk)
+                code = f"{area.number}.{activity.number}.{indicator.number}"
+                indicators_by_code[code] = indicator
+            _delete_missing(activity.indicators.all(), indicator_ids)
+        _delete_missing(area.activities.all(), activity_ids)
+    _delete_missing(plan.areas.all(), area_ids)
+
+    signatory_ids = []
+    for order, data in enumerate(document.get("signatories", []), start=1):
+        lines = list(data["lines"]) + ["", ""]
+        signatory = _upsert(Signatory, {"plan": plan, "order": order},
+                            {"name": data["name"], "line_1": lines[0], "line_2": lines[1],
+                             "line_3": lines[2]})
+        signatory_ids.append(signatory.pk)
+    _delete_missing(plan.signatories.all(), signatory_ids)
+
+    for report_data in document.get("reports", []):
+        report = _upsert(QuarterlyReport, {"plan": plan, "quarter": int(report_data["quarter"])},
+                         {"status": report_data.get("status", QuarterlyReport.DRAFT)})
+        achievement_ids = []
+        for code, data in report_data.get("achievements", {}).items():
+            indicator = indicators_by_code[code]
+            probe = Achievement()
+            probe.set_value(_typed(indicator.unit, data["value"]))
+            achievement = _upsert(
+                Achievement, {"report": report, "indicator": indicator},
+                {"value_date": probe.value_date, "value_number": probe.value_number,
+                 "remarks": data.get("remarks", "")},
+            )
+            achievement_ids.append(achievement.pk)
+        _delete_missing(report.achievements.all(), achievement_ids)
+    return plan

@@ -1,0 +1,84 @@
+"""`manage.py seed_demo` loads the seed report and demo accounts; a second run changes nothing."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from egov_plan.models import Activity, ActionPlan, Indicator, Membership, Office, PerformanceArea, Signatory
+from reports.models import Achievement, QuarterlyReport
+from reports.plan_documents import load_plan_document
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Office, ActionPlan, PerformanceArea, Activity, Indicator, Signatory, QuarterlyReport, Achievement,
+          Membership, get_user_model()]
+
+
+def snapshot():
+    return {m.__name__: serializers.serialize("json", m.objects.order_by("pk")) for m in MODELS}
+
+
+def test_it_loads_the_seed_plan_exactly(capsys):
+    call_command("seed_demo")
+    plan = ActionPlan.objects.get()
+    assert plan.office.name == "ময়মনসিংহ সিটি কর্পোরেশন"
+    assert plan.office.location == "ময়মনসিংহ"
+    assert plan.fiscal_year.start_year == 2022
+    assert plan.total_marks == 50
+    assert [(a.number, a.weight) for a in plan.areas.all()] == [(1, 30), (2, 20)]
+    assert Activity.objects.filter(area__plan=plan).count() == 6
+    assert Indicator.objects.filter(activity__area__plan=plan).count() == 12
+    report = QuarterlyReport.objects.get(plan=plan)
+    assert (report.quarter, report.status) == (1, QuarterlyReport.APPROVED)
+    values = {a.indicator.code: a.value for a in Achievement.objects.filter(report=report)}
+    assert values == {"১.৩.১": Decimal(30), "২.১.১": Decimal(1), "২.২.১": Decimal(1), "২.২.২": Decimal(20)}
+    assert [(s.name, s.lines) for s in plan.signatories.all()] == [
+        ("উম্মে হালিমা", ["সমাজকল্যাণ কর্মকর্তা"]),
+        ("রাজীব কুমার সিদ্দিকী", ["মন্ত্রিপরিষদ", "ময়মনসিংহ সিটি কর্পোরেশন"]),
+        ("শেখ হুসেইন আলী", ["মুখ্য সচিব", "প্রধান নির্দেশী কর্মকর্তা", "ময়মনসিংহ সিটি কর্পোরেশন"]),
+    ]
+
+
+def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(client, capsys):
+    call_command("seed_demo", "--password", "a-long-demo-secret")
+    output = capsys.readouterr().out
+    plan = ActionPlan.objects.get()
+    officer = Membership.objects.get(user__username="officer")
+    reviewer = Membership.objects.get(user__username="reviewer")
+    assert (officer.office, officer.role) == (plan.office, Membership.OFFICER)
+    assert (reviewer.office, reviewer.role) == (plan.office.parent, Membership.REVIEWER)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    for username in ("officer", "reviewer", "admin"):
+        assert f"{username}" in output
+        assert client.login(username=username, password="a-long-demo-secret")
+    assert "a-long-demo-secret" in output
+
+
+def test_running_it_twice_changes_nothing(capsys):
+    call_command("seed_demo")
+    before = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == before
+
+
+def test_it_refuses_a_weak_password(capsys):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--password", "123")
+    assert not ActionPlan.objects.exists()
+
+
+def test_loading_an_edited_document_updates_in_place(seed_document):
+    plan = load_plan_document(document=seed_document)
+    seed_document["areas"][1]["activities"][1]["indicators"].pop()  # drop [২.২.৫]
+    seed_document["reports"][0]["achievements"]["2.1.1"]["value"] = "2"
+    seed_document["signatories"] = seed_document["signatories"][:1]
+    assert load_plan_document(document=json.loads(json.dumps(seed_document))).pk == plan.pk
+    assert Indicator.objects.filter(activity__area__plan=plan).count() == 11
+    assert Achievement.objects.get(indicator__number=1, indicator__activity__number=1,
+                                   indicator__activity__area__number=2).value == 2
+    assert plan.signatories.count() == 1
