@@ -1,0 +1,170 @@
+"""Reads for the quarterly report: the table exactly as the official form lays it out.
+
+`quarter_table` runs a fixed number of queries whatever the plan's size: the
+plan, its areas, activities, indicators, signatories, the quarter's report and
+the achievements of quarters 1..n (for the achievement to date).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from egov_plan import bangla, fiscal, scoring
+from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
+from reports.models import Achievement, QuarterlyReport
+
+TIER_NAMES = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
+UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
+
+
+def format_value(unit: str, value: datetime.date | Decimal | int | None, blank: str) -> str:
+    """A target or achievement as the form prints it: ০৪/০৫/২৩, ৮৫%, ২."""
+    if value is None:
+        return blank
+    if unit == scoring.DATE:
+        return bangla.format_date(value)
+    if unit == scoring.PERCENT:
+        return bangla.format_percent(value)
+    return bangla.format_number(value)
+
+
+def format_tier(tier: int | None) -> str:
+    if tier is None:
+        return bangla.BLANK_TARGET
+    return f"{TIER_NAMES[tier]} ({bangla.format_percent(tier)})"
+
+
+@dataclass
+class TableRow:
+    indicator: Indicator
+    area: PerformanceArea | None  # set on the first row of an area (it spans the area's rows)
+    area_rowspan: int
+    activity: Activity | None  # set on the first row of an activity
+    activity_rowspan: int
+    unit_label: str
+    weight: str
+    targets: list[str]
+    achievement: str
+    achievement_value: object
+    tier: str
+    score: Decimal
+
+
+@dataclass
+class QuarterTable:
+    plan: ActionPlan
+    quarter: int
+    report: QuarterlyReport | None
+    rows: list[TableRow] = field(default_factory=list)
+    signatories: list = field(default_factory=list)
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return self.plan.fiscal_year.label
+
+    @property
+    def quarter_ordinal(self) -> str:
+        return bangla.QUARTER_ORDINALS[self.quarter]
+
+    @property
+    def period(self) -> str:
+        start_year = self.plan.fiscal_year.start_year
+        return bangla.period_text(fiscal.quarter_start(start_year, self.quarter),
+                                  fiscal.quarter_end(start_year, self.quarter))
+
+    @property
+    def period_to_date(self) -> str:
+        start_year = self.plan.fiscal_year.start_year
+        return bangla.period_text(fiscal.fiscal_year_start(start_year),
+                                  fiscal.quarter_end(start_year, self.quarter))
+
+    @property
+    def title_line(self) -> str:
+        return (f"{self.plan.title} {self.fiscal_year_label} এর {self.quarter_ordinal} "
+                f"ত্রৈমাসিক প্রতিবেদন ({self.period})")
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((row.indicator.weight for row in self.rows), Decimal(0))
+
+    @property
+    def total_score(self) -> Decimal:
+        return scoring.total(row.score for row in self.rows)
+
+
+def achievement_values(plan: ActionPlan, quarter: int) -> dict[int, list]:
+    """indicator id → [value of quarter 1, …, value of quarter n] (None where unreported)."""
+    values: dict[int, list] = defaultdict(lambda: [None] * quarter)
+    rows = Achievement.objects.filter(report__plan=plan, report__quarter__lte=quarter).values_list(
+        "indicator_id", "report__quarter", "value_date", "value_number"
+    )
+    for indicator_id, report_quarter, value_date, value_number in rows:
+        values[indicator_id][report_quarter - 1] = value_date if value_date is not None else value_number
+    return values
+
+
+def plan_for_table(plan_id: int) -> ActionPlan:
+    indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("number"))
+    activities = Prefetch("activities", queryset=Activity.objects.order_by("number")
+                          .prefetch_related(indicators))
+    areas = Prefetch("areas", queryset=PerformanceArea.objects.order_by("number")
+                     .prefetch_related(activities))
+    return get_object_or_404(
+        ActionPlan.objects.select_related("office", "fiscal_year")
+        .prefetch_related(areas, "signatories"),
+        pk=plan_id,
+    )
+
+
+def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
+    plan = plan_for_table(plan_id)
+    report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
+    values = achievement_values(plan, quarter)
+    table = QuarterTable(plan=plan, quarter=quarter, report=report,
+                         signatories=list(plan.signatories.all()))
+    for area in plan.areas.all():
+        activities = list(area.activities.all())
+        area_rowspan = sum(len(a.indicators.all()) for a in activities)
+        first_in_area = True
+        for activity in activities:
+            indicators = list(activity.indicators.all())
+            for position, indicator in enumerate(indicators):
+                # Reuse the loaded parents so that `indicator.code` costs no query.
+                activity.area = area
+                indicator.activity = activity
+                to_date = scoring.roll_up(indicator.calculation_method,
+                                          values.get(indicator.pk, []))
+                targets = indicator.targets
+                table.rows.append(TableRow(
+                    indicator=indicator,
+                    area=area if first_in_area else None,
+                    area_rowspan=area_rowspan,
+                    activity=activity if position == 0 else None,
+                    activity_rowspan=len(indicators),
+                    unit_label=UNIT_LABELS[indicator.unit],
+                    weight=bangla.format_number(indicator.weight),
+                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in targets],
+                    achievement=format_value(indicator.unit, to_date, bangla.NOT_REPORTED),
+                    achievement_value=to_date,
+                    tier=format_tier(scoring.tier_reached(indicator.unit, targets, to_date)),
+                    score=scoring.indicator_score(unit=indicator.unit, weight=indicator.weight,
+                                                  targets=targets, value=to_date,
+                                                  method=plan.scoring_method),
+                ))
+                first_in_area = False
+    return table
+
+
+def plans_by_year_and_office():
+    """[(fiscal year, [(office, [plans])])] for the index page, newest year first."""
+    plans = ActionPlan.objects.select_related("office", "fiscal_year").order_by(
+        "-fiscal_year__start_year", "office__name", "title"
+    )
+    grouped: dict = {}
+    for plan in plans:
+        grouped.setdefault(plan.fiscal_year, {}).setdefault(plan.office, []).append(plan)
+    return [(year, list(offices.items())) for year, offices in grouped.items()]

@@ -1,0 +1,51 @@
+"""Builders for plans of any size, for query-count tests and the benchmark."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from egov_plan import scoring
+from egov_plan.models import Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory
+from reports.models import Achievement, QuarterlyReport
+
+
+def make_plan(*, indicators: int = 60, office_name: str = "পরীক্ষামূলক দপ্তর", start_year: int = 2022,
+              areas: int = 3, activities_per_area: int = 4) -> ActionPlan:
+    """A plan of `indicators` indicators spread over areas and activities, units cycling
+    date → percent → count, with first-quarter achievements on every other indicator."""
+    office, _ = Office.objects.get_or_create(name=office_name, defaults={"location": "ঢাকা"})
+    fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=start_year)
+    plan = ActionPlan.objects.create(office=office, fiscal_year=fiscal_year,
+                                     total_marks=Decimal(indicators))
+    report = QuarterlyReport.objects.create(plan=plan, quarter=1)
+    units = itertools.cycle([scoring.DATE, scoring.PERCENT, scoring.COUNT])
+    slots = areas * activities_per_area
+    per_activity = [indicators // slots + (1 if i < indicators % slots else 0) for i in range(slots)]
+    serial = 0
+    for a in range(areas):
+        area_count = sum(per_activity[a * activities_per_area:(a + 1) * activities_per_area])
+        area = PerformanceArea.objects.create(plan=plan, number=a + 1, title=f"ক্ষেত্র {a + 1}",
+                                              weight=Decimal(area_count))
+        for b in range(activities_per_area):
+            activity = Activity.objects.create(area=area, number=b + 1, title=f"কার্যক্রম {a + 1}.{b + 1}")
+            for c in range(per_activity[a * activities_per_area + b]):
+                unit = next(units)
+                indicator = Indicator(activity=activity, number=c + 1, title=f"সূচক {serial}",
+                                      unit=unit, weight=Decimal(1),
+                                      calculation_method=scoring.DEFAULT_CALCULATION[unit])
+                if unit == scoring.DATE:
+                    first = datetime.date(start_year + 1, 3, 1)
+                    indicator.set_targets([first + datetime.timedelta(days=7 * k) for k in range(5)])
+                elif unit == scoring.PERCENT:
+                    indicator.set_targets([Decimal(v) for v in (90, 80, 70, 60, 50)])
+                else:
+                    indicator.set_targets([Decimal(5), Decimal(4), Decimal(3), None, Decimal(1)])
+                indicator.save()
+                if serial % 2 == 0:
+                    achievement = Achievement(report=report, indicator=indicator)
+                    achievement.set_value(datetime.date(start_year + 1, 3, 10)
+                                          if unit == scoring.DATE else Decimal(3))
+                    achievement.save()
+                serial += 1
+    Signatory.objects.create(plan=plan, order=1, name="স্বাক্ষরকারী", line_1="পদবি")
+    return plan

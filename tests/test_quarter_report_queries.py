@@ -1,0 +1,32 @@
+"""The table page costs a fixed number of SQL queries whatever the plan's size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+# plan (+office, fiscal year), areas, activities, indicators, signatories,
+# the quarter's report, achievements of quarters 1..n
+TABLE_PAGE_QUERIES = 7
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_runs_a_fixed_number_of_queries_for_the_seed(client, seed_plan):
+    assert count_queries(client, f"/plans/{seed_plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+
+
+def test_it_runs_the_same_number_of_queries_for_60_indicators(client):
+    plan = make_plan(indicators=60)
+    assert plan.areas.count() == 3
+    assert sum(a.activities.count() for a in plan.areas.all()) == 12
+    assert count_queries(client, f"/plans/{plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+    assert count_queries(client, f"/plans/{plan.pk}/quarters/3/") == TABLE_PAGE_QUERIES
