@@ -1,0 +1,228 @@
+"""Forms: the quarterly entry form (one typed input per indicator), review and login."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+
+from egov_plan import bangla, fiscal, scoring
+from egov_plan.models import Indicator
+from reports import evidence as evidence_types
+from reports.services import Entry
+
+MAX_INPUT = 40  # characters; longer than any date or number anyone types
+
+
+class _BengaliInput(forms.Field):
+    """A text input that parses Bengali or Latin digits into a typed value."""
+
+    widget = forms.TextInput
+    invalid_message = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if len(text) > MAX_INPUT:
+            raise forms.ValidationError("মানটি অনেক বড়; সংক্ষেপে লিখুন।", code="max_length")
+        try:
+            return self.parse(text)
+        except ValueError:
+            raise forms.ValidationError(self.invalid_message, code="invalid") from None
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+
+class BengaliDateField(_BengaliInput):
+    invalid_message = "সঠিক তারিখ লিখুন: দিন/মাস/বছর (যেমন ৩১/১০/২২ বা ৩১/১০/২০২২) অথবা ২০২২-১০-৩১।"
+
+    def __init__(self, *, earliest: datetime.date | None = None, latest: datetime.date | None = None,
+                 **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(**kwargs)
+
+    def parse(self, text):
+        return bangla.parse_date(text)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if (self.earliest and value < self.earliest) or (self.latest and value > self.latest):
+            raise forms.ValidationError(
+                f"তারিখটি {bangla.format_date(self.earliest)} থেকে {bangla.format_date(self.latest)} "
+                f"এর মধ্যে হতে হবে।", code="out_of_range")
+
+
+class BengaliPercentField(_BengaliInput):
+    invalid_message = "শতাংশ সংখ্যায় লিখুন, যেমন ৩০ বা ৩০%।"
+
+    def parse(self, text):
+        return bangla.parse_percent(text)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not (0 <= value <= 100):
+            raise forms.ValidationError("শতাংশ ০ থেকে ১০০ এর মধ্যে হতে হবে।", code="out_of_range")
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise forms.ValidationError("দশমিকের পরে সর্বোচ্চ দুই অঙ্ক লিখুন।", code="precision")
+
+
+class BengaliCountField(_BengaliInput):
+    invalid_message = "০ বা তার বেশি একটি পূর্ণসংখ্যা লিখুন, যেমন ৩।"
+
+    def parse(self, text):
+        return Decimal(bangla.parse_count(text))
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value < 0:
+            raise forms.ValidationError(self.invalid_message, code="negative")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Any number of files; each is checked by content and size, and returns (file, kind)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        checked = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if upload is None:
+                continue
+            checked.append((upload, self._kind(upload)))
+        return checked
+
+    @staticmethod
+    def _kind(upload):
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"“{upload.name}” ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(limit // (1024 * 1024))} "
+                f"মেগাবাইট গ্রহণযোগ্য।", code="too_large")
+        kind = evidence_types.sniff(upload)
+        if kind is None:
+            raise forms.ValidationError(
+                f"“{upload.name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন "
+                f"(ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়)।", code="bad_type")
+        return kind
+
+
+def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> forms.Field:
+    label = f"[{indicator.code}] এর অর্জন"
+    if indicator.unit == scoring.DATE:
+        return BengaliDateField(label=f"{label} (তারিখ)",
+                                earliest=fiscal.fiscal_year_start(start_year),
+                                latest=fiscal.quarter_end(start_year, quarter),
+                                widget=forms.TextInput(attrs={"placeholder": "দদ/মম/বব",
+                                                              "inputmode": "numeric"}))
+    if indicator.unit == scoring.PERCENT:
+        return BengaliPercentField(label=f"{label} (%)",
+                                   widget=forms.TextInput(attrs={"placeholder": "যেমন ৩০%",
+                                                                 "inputmode": "decimal"}))
+    return BengaliCountField(label=f"{label} (সংখ্যা)",
+                             widget=forms.TextInput(attrs={"placeholder": "যেমন ২",
+                                                           "inputmode": "numeric"}))
+
+
+def display_input(indicator: Indicator, value) -> str:
+    """A stored value as the officer would type it (Bengali digits)."""
+    if value is None:
+        return ""
+    if indicator.unit == scoring.DATE:
+        return bangla.format_date(value)
+    if indicator.unit == scoring.PERCENT:
+        return bangla.format_percent(value)
+    return bangla.format_number(value)
+
+
+class EntryForm(forms.Form):
+    """This quarter's values, remarks and evidence for every indicator of a plan."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1,
+                                 error_messages={"invalid": "পাতাটি পুনরায় লোড করুন।",
+                                                 "required": "পাতাটি পুনরায় লোড করুন।"})
+
+    def __init__(self, *args, indicators: list[Indicator], start_year: int, quarter: int,
+                 achievements: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            stored = achievements.get(indicator.pk)
+            self.fields[f"value_{indicator.pk}"] = value_field_for(indicator, start_year=start_year,
+                                                                   quarter=quarter)
+            self.fields[f"remarks_{indicator.pk}"] = forms.CharField(
+                label=f"[{indicator.code}] মন্তব্য", required=False, max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 1}),
+                error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
+            self.fields[f"evidence_{indicator.pk}"] = EvidenceField(label=f"[{indicator.code}] প্রমাণক")
+            if stored is not None:
+                self.initial[f"value_{indicator.pk}"] = display_input(indicator, stored.value)
+                self.initial[f"remarks_{indicator.pk}"] = stored.remarks
+
+    def entries(self) -> dict[int, Entry]:
+        return {i.pk: Entry(value=self.cleaned_data.get(f"value_{i.pk}"),
+                            remarks=(self.cleaned_data.get(f"remarks_{i.pk}") or "").strip())
+                for i in self.indicators}
+
+    def value_errors(self) -> bool:
+        return any(name != "version" and not name.startswith("evidence_") for name in self.errors)
+
+    def valid_uploads(self):
+        """(indicator, file, kind) for each evidence file that passed its checks."""
+        cleaned = getattr(self, "cleaned_data", {})
+        for indicator in self.indicators:
+            for upload, kind in cleaned.get(f"evidence_{indicator.pk}") or []:
+                yield indicator, upload, kind
+
+
+class ReviewForm(forms.Form):
+    APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
+
+    action = forms.ChoiceField(choices=[(APPROVE, APPROVE), (RETURN, RETURN), (REOPEN, REOPEN)],
+                               error_messages={"invalid_choice": "অজানা কাজ।", "required": "অজানা কাজ।"})
+    comment = forms.CharField(label="মন্তব্য / কারণ", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"max_length": "মন্তব্য ২০০০ অক্ষরের মধ্যে লিখুন।"})
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        comment = (cleaned.get("comment") or "").strip()
+        if action == self.RETURN and not comment:
+            self.add_error("comment", "ফেরত পাঠানোর কারণ লিখুন।")
+        if action == self.REOPEN and not comment:
+            self.add_error("comment", "পুনরায় খোলার কারণ লিখুন।")
+        cleaned["comment"] = comment
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "ব্যবহারকারীর নাম অথবা পাসওয়ার্ড সঠিক নয়।",
+        "inactive": "এই অ্যাকাউন্টটি নিষ্ক্রিয়।",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "ব্যবহারকারীর নাম"
+        self.fields["password"].label = "পাসওয়ার্ড"
+        for field in self.fields.values():
+            field.error_messages["required"] = "এই ঘরটি পূরণ করুন।"
