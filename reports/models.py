@@ -1,14 +1,18 @@
 """Quarterly reports of an action plan and the achievements they record."""
 
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from egov_plan import bangla, fiscal
 from egov_plan.models import ActionPlan, Indicator
+from simple_history.models import HistoricalRecords
 
 
 class QuarterlyReport(models.Model):
@@ -27,7 +31,13 @@ class QuarterlyReport(models.Model):
     quarter = models.PositiveSmallIntegerField(
         "ত্রৈমাসিক", validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+    EDITABLE = (DRAFT, RETURNED)
+
     status = models.CharField("অবস্থা", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
+    # Bumped by every save of values and every transition; a page carries the
+    # version it was rendered from, and a save from an older one is refused.
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField("দাখিলের সময়", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +52,10 @@ class QuarterlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} — {bangla.QUARTER_ORDINALS[self.quarter]} ত্রৈমাসিক"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
 
     @property
     def period_start(self) -> datetime.date:
@@ -63,6 +77,13 @@ class Achievement(models.Model):
     value_number = models.DecimalField("অর্জন", max_digits=12, decimal_places=2,
                                        null=True, blank=True)
     remarks = models.TextField("মন্তব্য", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    # The report version this value was last written in (to tell a stale page what changed).
+    updated_in_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "updated_in_version"])
 
     class Meta:
         verbose_name = "অর্জন"
@@ -85,3 +106,60 @@ class Achievement(models.Model):
         is_date = isinstance(value, datetime.date)
         self.value_date = value if is_date else None
         self.value_number = None if is_date else value
+
+
+class ReportTransition(models.Model):
+    """One step of the workflow: who moved the report from which status to which, and why."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=10, choices=QuarterlyReport.STATUS_CHOICES)
+    to_status = models.CharField(max_length=10, choices=QuarterlyReport.STATUS_CHOICES)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "অবস্থা পরিবর্তন"
+        verbose_name_plural = "অবস্থা পরিবর্তনসমূহ"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # Generated names: the uploader's file name never reaches the file system.
+    suffix = PurePosixPath(filename).suffix
+    return f"evidence/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file (প্রমাণক) that backs an achievement."""
+
+    KINDS = {
+        "pdf": ("application/pdf", ".pdf"),
+        "jpeg": ("image/jpeg", ".jpg"),
+        "png": ("image/png", ".png"),
+        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    }
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=[(k, k) for k in KINDS])
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "প্রমাণক"
+        verbose_name_plural = "প্রমাণকসমূহ"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def content_type(self) -> str:
+        return self.KINDS[self.kind][0]
