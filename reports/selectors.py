@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
-from reports.models import Achievement, QuarterlyReport
+from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
 
 TIER_NAMES = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
 UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
@@ -159,12 +159,93 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
     return table
 
 
-def plans_by_year_and_office():
-    """[(fiscal year, [(office, [plans])])] for the index page, newest year first."""
+def plans_by_year_and_office(office_ids: set[int] | None):
+    """[(fiscal year, [(office, [plans])])] for the index page, newest year first.
+
+    `office_ids` limits the plans to those offices (None: all).
+    """
     plans = ActionPlan.objects.select_related("office", "fiscal_year").order_by(
         "-fiscal_year__start_year", "office__name", "title"
     )
+    if office_ids is not None:
+        plans = plans.filter(office_id__in=office_ids)
     grouped: dict = {}
     for plan in plans:
         grouped.setdefault(plan.fiscal_year, {}).setdefault(plan.office, []).append(plan)
     return [(year, list(offices.items())) for year, offices in grouped.items()]
+
+
+def last_transition(report: QuarterlyReport | None) -> ReportTransition | None:
+    if report is None:
+        return None
+    return report.transitions.select_related("actor").order_by("-at", "-pk").first()
+
+
+def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
+    if report is None:
+        return []
+    return list(report.transitions.select_related("actor"))
+
+
+@dataclass
+class EntryRow:
+    row: TableRow
+    value: object  # bound fields of the entry form
+    remarks: object
+    evidence_field: object
+    evidence: list
+
+
+def entry_rows(table: QuarterTable, form) -> list[EntryRow]:
+    files = defaultdict(list)
+    if table.report is not None:
+        for item in Evidence.objects.filter(report=table.report):
+            files[item.indicator_id].append(item)
+    return [EntryRow(row=row, value=form[f"value_{row.indicator.pk}"],
+                     remarks=form[f"remarks_{row.indicator.pk}"],
+                     evidence_field=form[f"evidence_{row.indicator.pk}"],
+                     evidence=files[row.indicator.pk])
+            for row in table.rows]
+
+
+@dataclass
+class AchievementChange:
+    at: datetime.datetime
+    user: object
+    indicator: Indicator
+    old: str
+    new: str
+    remarks: str
+
+
+def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
+    """Every change to this quarter's achievements, oldest first, with the value before and after."""
+    if table.report is None:
+        return []
+    indicators = {row.indicator.pk: row.indicator for row in table.rows}
+    records = (Achievement.history.filter(report_id=table.report.pk)
+               .select_related("history_user").order_by("history_date", "history_id"))
+    previous: dict[int, str] = {}
+    changes = []
+    for record in records:
+        indicator = indicators.get(record.indicator_id)
+        if indicator is None:
+            continue
+        value = record.value_date if record.value_date is not None else record.value_number
+        shown = (bangla.NOT_REPORTED if record.history_type == "-"
+                 else format_value(indicator.unit, value, bangla.NOT_REPORTED))
+        changes.append(AchievementChange(
+            at=record.history_date, user=record.history_user, indicator=indicator,
+            old=previous.get(record.id, bangla.NOT_REPORTED), new=shown, remarks=record.remarks,
+        ))
+        previous[record.id] = shown
+    return changes
+
+
+def inbox(office_ids: set[int] | None) -> list[QuarterlyReport]:
+    """Submitted reports waiting for review from these offices (None: all), newest first."""
+    reports = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
+               .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
+    if office_ids is not None:
+        reports = reports.filter(plan__office_id__in=office_ids)
+    return list(reports)

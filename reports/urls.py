@@ -4,5 +4,13 @@ from reports import views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("inbox/", views.inbox, name="inbox"),
     path("plans/<int:plan_id>/quarters/<int:quarter>/", views.quarter_report, name="quarter-report"),
+    path("plans/<int:plan_id>/quarters/<int:quarter>/edit/", views.quarter_edit, name="quarter-edit"),
+    path("plans/<int:plan_id>/quarters/<int:quarter>/review/", views.quarter_review,
+         name="quarter-review"),
+    path("plans/<int:plan_id>/quarters/<int:quarter>/history/", views.quarter_history,
+         name="quarter-history"),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
+    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
 ]

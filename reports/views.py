@@ -1,26 +1,229 @@
-from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
-from reports import selectors
+from reports import permissions, selectors
+from reports.forms import EntryForm, ReviewForm
+from reports.models import Evidence
+from reports.services import (
+    LOCKED_MESSAGES, StaleReport, WorkflowError, evidence_add, evidence_remove, report_approve,
+    report_for_quarter, report_reopen, report_return, report_save, report_submit,
+)
+
+
+def _check_quarter(quarter: int) -> None:
+    if quarter not in QUARTERS:
+        raise Http404("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে")
+
+
+def _table_for_user(user, plan_id: int, quarter: int) -> selectors.QuarterTable:
+    _check_quarter(quarter)
+    table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+    if not permissions.can_see_office(user, table.plan.office_id):
+        raise Http404("কর্মপরিকল্পনাটি পাওয়া যায়নি")
+    return table
+
+
+def _report_url(name: str, plan_id: int, quarter: int) -> str:
+    return reverse(name, args=[plan_id, quarter])
 
 
 @require_GET
 def index(request):
     return render(request, "reports/index.html", {
-        "years": selectors.plans_by_year_and_office(),
+        "years": selectors.plans_by_year_and_office(permissions.visible_office_ids(request.user)),
         "quarters": list(bangla.QUARTER_ORDINALS.items()),
     })
 
 
 @require_GET
 def quarter_report(request, plan_id: int, quarter: int):
-    if quarter not in QUARTERS:
-        raise Http404("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে")
-    table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+    table = _table_for_user(request.user, plan_id, quarter)
+    return _render_report(request, table)
+
+
+def _render_report(request, table, review_form=None, status=200):
+    office_id = table.plan.office_id
     return render(request, "reports/quarter_report.html", {
         "table": table,
         "show_scores": request.GET.get("scores") == "1",
+        "is_officer": permissions.is_officer_of(request.user, office_id),
+        "is_reviewer": permissions.is_reviewer_above(request.user, office_id),
+        "review_form": review_form or ReviewForm(),
+        "last_transition": selectors.last_transition(table.report),
+    }, status=status)
+
+
+@require_POST
+def quarter_review(request, plan_id: int, quarter: int):
+    table = _table_for_user(request.user, plan_id, quarter)
+    permissions.require_reviewer(request.user, table.plan)
+    form = ReviewForm(request.POST)
+    report = table.report
+    if report is None:
+        messages.error(request, "এই ত্রৈমাসিকের কোনো প্রতিবেদন এখনও দাখিল হয়নি।")
+        return _render_report(request, table, form, status=409)
+    if not form.is_valid():
+        return _render_report(request, table, form, status=400)
+    action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+    try:
+        if action == ReviewForm.APPROVE:
+            report_approve(report=report, user=request.user, comment=comment)
+            messages.success(request, "প্রতিবেদনটি অনুমোদিত হয়েছে।")
+        elif action == ReviewForm.RETURN:
+            report_return(report=report, user=request.user, comment=comment)
+            messages.success(request, "প্রতিবেদনটি মন্তব্যসহ ফেরত পাঠানো হয়েছে।")
+        else:
+            report_reopen(report=report, user=request.user, reason=comment)
+            messages.success(request, "প্রতিবেদনটি সংশোধনের জন্য পুনরায় খোলা হয়েছে।")
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return _render_report(request, selectors.quarter_table(plan_id=plan_id, quarter=quarter),
+                              form, status=409)
+    return redirect(_report_url("quarter-report", plan_id, quarter))
+
+
+def _entry_form(table, data=None, files=None) -> EntryForm:
+    report = table.report
+    achievements = {a.indicator_id: a for a in report.achievements.all()} if report else {}
+    form = EntryForm(data, files, indicators=[row.indicator for row in table.rows],
+                     start_year=table.plan.fiscal_year.start_year, quarter=table.quarter,
+                     achievements=achievements, initial={"version": report.version if report else 0})
+    if data is not None:
+        form.is_valid()
+    return form
+
+
+def _with_version(request, version: int):
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def quarter_edit(request, plan_id: int, quarter: int):
+    table = _table_for_user(request.user, plan_id, quarter)
+    permissions.require_officer(request.user, table.plan)
+    report = table.report
+    stale_changes = None
+    status = 200
+
+    if request.method == "GET":
+        form = _entry_form(table)
+    elif report is not None and not report.is_editable:
+        messages.error(request, LOCKED_MESSAGES[report.status])
+        form, status = _entry_form(table), 409
+    else:
+        form = _entry_form(table, request.POST, request.FILES)
+        report = report or report_for_quarter(plan=table.plan, quarter=quarter)
+        stored = _store_uploads(request, form, report)
+        if form.value_errors() or "version" in form.errors:
+            messages.error(request, "কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
+                                    "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।")
+            status = 400
+        else:
+            submit = request.POST.get("action") == "submit"
+            try:
+                if submit and not form.errors:
+                    report_submit(report=report, user=request.user, entries=form.entries(),
+                                  version=form.cleaned_data["version"])
+                    messages.success(request, "প্রতিবেদনটি দাখিল করা হয়েছে।")
+                    return redirect(_report_url("quarter-report", plan_id, quarter))
+                changed = report_save(report=report, user=request.user, entries=form.entries(),
+                                      version=form.cleaned_data["version"])
+            except StaleReport as exc:
+                messages.error(request, str(exc))
+                stale_changes = exc.changes
+                status = 409
+                form = _entry_form(table, _with_version(request, exc.report.version), request.FILES)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+                status = 409
+            else:
+                if not form.errors:
+                    messages.success(request, f"সংরক্ষিত হয়েছে ({bangla.format_number(changed)}টি মান "
+                                              f"পরিবর্তিত, {bangla.format_number(stored)}টি প্রমাণক যুক্ত)।")
+                    return redirect(_report_url("quarter-edit", plan_id, quarter))
+                messages.error(request, "মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
+                                        "নিচের বার্তা দেখুন।" + (" প্রতিবেদন দাখিল হয়নি।" if submit else ""))
+                status = 400
+                report.refresh_from_db()
+                form = _entry_form(table, _with_version(request, report.version), request.FILES)
+        table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+
+    return render(request, "reports/quarter_edit.html", {
+        "table": table,
+        "form": form,
+        "rows": selectors.entry_rows(table, form),
+        "editable": table.report is None or table.report.is_editable,
+        "stale_changes": stale_changes,
+        "last_transition": selectors.last_transition(table.report),
+    }, status=status)
+
+
+def _store_uploads(request, form, report) -> int:
+    """Keep every evidence file that passed its checks, even when another field was wrong."""
+    stored = 0
+    for indicator, upload, kind in form.valid_uploads():
+        try:
+            evidence_add(report=report, indicator=indicator, user=request.user, upload=upload, kind=kind)
+            stored += 1
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            break
+    return stored
+
+
+@require_GET
+def quarter_history(request, plan_id: int, quarter: int):
+    table = _table_for_user(request.user, plan_id, quarter)
+    return render(request, "reports/quarter_history.html", {
+        "table": table,
+        "transitions": selectors.transitions(table.report),
+        "changes": selectors.achievement_changes(table),
+    })
+
+
+def _evidence_for_user(user, evidence_id: int) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("report__plan"), pk=evidence_id)
+    if not permissions.can_see_office(user, evidence.report.plan.office_id):
+        raise Http404("প্রমাণকটি পাওয়া যায়নি")
+    return evidence
+
+
+@require_GET
+def evidence_download(request, evidence_id: int):
+    evidence = _evidence_for_user(request.user, evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("প্রমাণকের ফাইলটি পাওয়া যায়নি") from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
+
+@require_POST
+def evidence_delete(request, evidence_id: int):
+    evidence = _evidence_for_user(request.user, evidence_id)
+    report = evidence.report
+    permissions.require_officer(request.user, report.plan)
+    try:
+        evidence_remove(evidence=evidence, user=request.user)
+        messages.success(request, f"প্রমাণক “{evidence.original_name}” সরানো হয়েছে।")
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect(_report_url("quarter-edit", report.plan_id, report.quarter))
+
+
+@require_GET
+def inbox(request):
+    if not (permissions.is_reviewer(request.user) or request.user.is_staff):
+        raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
+    return render(request, "reports/inbox.html", {
+        "reports": selectors.inbox(permissions.visible_office_ids(request.user)),
     })
