@@ -1,17 +1,23 @@
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 
+from egov_plan.models import Membership, Office
 from reports.plan_documents import load_plan_document
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
+PASSWORD = "a-long-test-secret"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings, tmp_path):
     # Password hashing is not under test; the default hasher costs ~0.3 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -22,3 +28,54 @@ def seed_document() -> dict:
 @pytest.fixture
 def seed_plan(db, seed_document):
     return load_plan_document(document=seed_document)
+
+
+def make_user(username, office=None, role=None, **extra):
+    extra.setdefault("first_name", username)
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    if office is not None:
+        Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+@pytest.fixture
+def people(seed_plan):
+    """The seed office under its supervising office (under a ministry), and an unrelated tree.
+
+    officer: the seed office's officer; reviewer: the supervising office's reviewer;
+    top_reviewer: the ministry's, two levels up; other_officer / other_reviewer: another tree;
+    admin: staff.
+    """
+    ministry = Office.objects.create(name="স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়")
+    supervising = Office.objects.create(name="স্থানীয় সরকার বিভাগ", parent=ministry)
+    office = seed_plan.office
+    office.parent = supervising
+    office.save()
+    elsewhere = Office.objects.create(name="জনপ্রশাসন মন্ত্রণালয়")
+    other_office = Office.objects.create(name="নেত্রকোনা জেলা প্রশাসন", parent=elsewhere)
+    return SimpleNamespace(
+        plan=seed_plan, office=office, supervising=supervising, other_office=other_office,
+        officer=make_user("officer", office, Membership.OFFICER),
+        reviewer=make_user("reviewer", supervising, Membership.REVIEWER),
+        top_reviewer=make_user("top_reviewer", ministry, Membership.REVIEWER),
+        other_officer=make_user("other_officer", other_office, Membership.OFFICER),
+        other_reviewer=make_user("other_reviewer", elsewhere, Membership.REVIEWER),
+        admin=make_user("admin", is_staff=True, is_superuser=True),
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(people):
+    return client_for(people.officer)
+
+
+@pytest.fixture
+def reviewer_client(people):
+    return client_for(people.reviewer)

@@ -10,12 +10,13 @@ from reports.models import Achievement, QuarterlyReport
 
 
 def make_plan(*, indicators: int = 60, office_name: str = "পরীক্ষামূলক দপ্তর", start_year: int = 2022,
-              areas: int = 3, activities_per_area: int = 4) -> ActionPlan:
+              areas: int = 3, activities_per_area: int = 4,
+              title: str = ActionPlan.DEFAULT_TITLE) -> ActionPlan:
     """A plan of `indicators` indicators spread over areas and activities, units cycling
     date → percent → count, with first-quarter achievements on every other indicator."""
     office, _ = Office.objects.get_or_create(name=office_name, defaults={"location": "ঢাকা"})
     fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=start_year)
-    plan = ActionPlan.objects.create(office=office, fiscal_year=fiscal_year,
+    plan = ActionPlan.objects.create(office=office, fiscal_year=fiscal_year, title=title,
                                      total_marks=Decimal(indicators))
     report = QuarterlyReport.objects.create(plan=plan, quarter=1)
     units = itertools.cycle([scoring.DATE, scoring.PERCENT, scoring.COUNT])

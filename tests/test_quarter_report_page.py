@@ -26,9 +26,9 @@ def signatory_blocks(html: str) -> list[list[str]]:
     return blocks
 
 
-def test_it_renders_the_office_and_title_lines_as_in_the_seed(client, seed_plan):
+def test_it_renders_the_office_and_title_lines_as_in_the_seed(officer_client, seed_plan):
     seed = read_seed()
-    html = client.get(url(seed_plan, 1)).content.decode()
+    html = officer_client.get(url(seed_plan, 1)).content.decode()
     assert f'<div class="office-name">{seed.office_lines[0]}</div>' in html
     assert f'<div class="office-location">{seed.office_lines[1]}</div>' in html
     assert seed.title == ("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা ২০২২-২০২৩ এর প্রথম ত্রৈমাসিক প্রতিবেদন "
@@ -36,9 +36,9 @@ def test_it_renders_the_office_and_title_lines_as_in_the_seed(client, seed_plan)
     assert f'<h1 class="report-title">{seed.title}</h1>' in html
 
 
-def test_it_renders_the_header_rows_of_the_seed(client, seed_plan):
+def test_it_renders_the_header_rows_of_the_seed(officer_client, seed_plan):
     seed = read_seed()
-    head = read_table(client.get(url(seed_plan, 1)).content.decode())["thead"]
+    head = read_table(officer_client.get(url(seed_plan, 1)).content.decode())["thead"]
     assert len(head) == 4
     # Row 1: the column titles, the target group spanning five columns, the achievement period.
     assert [c.text for c in head[0]] == [c for c in seed.header_rows[0] if c]
@@ -51,9 +51,9 @@ def test_it_renders_the_header_rows_of_the_seed(client, seed_plan):
     assert [c.text for c in head[3]] == seed.header_rows[3]
 
 
-def test_it_renders_every_cell_of_every_seed_row(client, seed_plan):
+def test_it_renders_every_cell_of_every_seed_row(officer_client, seed_plan):
     seed = read_seed()
-    body = read_table(client.get(url(seed_plan, 1)).content.decode())["tbody"]
+    body = read_table(officer_client.get(url(seed_plan, 1)).content.decode())["tbody"]
     cells = grid(body)
     assert len(seed.rows) == 12
     assert len(cells) == len(seed.rows)
@@ -80,8 +80,8 @@ def test_it_renders_every_cell_of_every_seed_row(client, seed_plan):
         assert row_cells[12] == expected.achievement
 
 
-def test_it_shows_the_seed_first_quarter_achievements(client, seed_plan):
-    cells = grid(read_table(client.get(url(seed_plan, 1)).content.decode())["tbody"])
+def test_it_shows_the_seed_first_quarter_achievements(officer_client, seed_plan):
+    cells = grid(read_table(officer_client.get(url(seed_plan, 1)).content.decode())["tbody"])
     by_code = {row[4].split("]")[0] + "]": row[12] for row in cells}
     assert by_code == {
         "[১.১.১]": "-----", "[১.২.১]": "-----", "[১.২.২]": "-----", "[১.৩.১]": "৩০%",
@@ -90,15 +90,15 @@ def test_it_shows_the_seed_first_quarter_achievements(client, seed_plan):
     }
 
 
-def test_it_prints_the_signatories_at_the_foot(client, seed_plan):
+def test_it_prints_the_signatories_at_the_foot(officer_client, seed_plan):
     seed = read_seed()
-    html = client.get(url(seed_plan, 1)).content.decode()
+    html = officer_client.get(url(seed_plan, 1)).content.decode()
     assert signatory_blocks(html) == seed.signatories
     assert html.index('class="signatories"') > html.index("</table>")
 
 
-def test_it_adds_no_score_columns_unless_asked(client, seed_plan):
-    html = client.get(url(seed_plan, 1)).content.decode()
+def test_it_adds_no_score_columns_unless_asked(officer_client, seed_plan):
+    html = officer_client.get(url(seed_plan, 1)).content.decode()
     assert "প্রাপ্ত নম্বর" not in html
     assert "মোট" not in html
 
@@ -114,10 +114,10 @@ def _enter(plan, quarter, values):
         achievement.save()
 
 
-def test_it_scores_the_achievement_to_date_with_tier_and_total(client, seed_plan):
+def test_it_scores_the_achievement_to_date_with_tier_and_total(officer_client, seed_plan):
     _enter(seed_plan, 2, {"2.1.1": Decimal(2), "1.3.1": Decimal(90),
                           "1.2.1": datetime.date(2022, 10, 20)})
-    html = client.get(url(seed_plan, 2, "?scores=1")).content.decode()
+    html = officer_client.get(url(seed_plan, 2, "?scores=1")).content.decode()
     assert "দ্বিতীয় ত্রৈমাসিক প্রতিবেদন (অক্টোবর, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)" in html
     table = read_table(html)
     assert table["thead"][0][-3].text == "অর্জন (জুলাই, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)"
@@ -139,37 +139,37 @@ def test_it_scores_the_achievement_to_date_with_tier_and_total(client, seed_plan
     assert sum(c.colspan for c in total) == 15 == len(grid(table["tbody"])[0])
 
 
-def test_it_scores_linearly_when_the_plan_says_so(client, seed_plan):
+def test_it_scores_linearly_when_the_plan_says_so(officer_client, seed_plan):
     seed_plan.scoring_method = "linear"
     seed_plan.save()
     _enter(seed_plan, 2, {"1.3.1": Decimal(100)})  # average ৬৫: halfway between the ৬০% and ৭০% tiers
     rows = {row[4].split("]")[0] + "]": row
-            for row in grid(read_table(client.get(url(seed_plan, 2, "?scores=1")).content.decode())["tbody"])}
+            for row in grid(read_table(officer_client.get(url(seed_plan, 2, "?scores=1")).content.decode())["tbody"])}
     assert rows["[১.৩.১]"][12:] == ["৬৫%", "চলতি মানের নিম্নে (৬০%)", "২.৬০"]
 
 
-def test_it_shows_later_quarters_without_a_report_as_not_reported_since(client, seed_plan):
-    cells = grid(read_table(client.get(url(seed_plan, 4)).content.decode())["tbody"])
+def test_it_shows_later_quarters_without_a_report_as_not_reported_since(officer_client, seed_plan):
+    cells = grid(read_table(officer_client.get(url(seed_plan, 4)).content.decode())["tbody"])
     assert [row[12] for row in cells][:4] == ["-----", "-----", "-----", "৩০%"]
 
 
 @pytest.mark.parametrize("quarter", [0, 5, 99])
-def test_it_404s_in_bengali_for_a_quarter_outside_1_to_4(client, seed_plan, quarter):
-    response = client.get(url(seed_plan, quarter))
+def test_it_404s_in_bengali_for_a_quarter_outside_1_to_4(officer_client, seed_plan, quarter):
+    response = officer_client.get(url(seed_plan, quarter))
     assert response.status_code == 404
     assert "পাতাটি পাওয়া যায়নি" in response.content.decode()
 
 
-def test_it_404s_in_bengali_for_an_unknown_plan(client, db):
-    response = client.get("/plans/999/quarters/1/")
+def test_it_404s_in_bengali_for_an_unknown_plan(officer_client):
+    response = officer_client.get("/plans/999/quarters/1/")
     assert response.status_code == 404
     assert "পাতাটি পাওয়া যায়নি" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/plans/abc/quarters/1/", "/plans/1/quarters/-1/", "/no-such-page/"])
-def test_it_404s_for_malformed_urls(client, db, path):
-    assert client.get(path).status_code == 404
+def test_it_404s_for_malformed_urls(officer_client, path):
+    assert officer_client.get(path).status_code == 404
 
 
-def test_it_refuses_post(client, seed_plan):
-    assert client.post(url(seed_plan, 1)).status_code == 405
+def test_it_refuses_post(officer_client, seed_plan):
+    assert officer_client.post(url(seed_plan, 1)).status_code == 405

@@ -1,0 +1,120 @@
+"""Evidence (প্রমাণক): type read from content, size limit, generated names, guarded download/removal."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reports.models import Evidence, QuarterlyReport
+from tests.conftest import client_for
+from tests.helpers import ELF_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, add_evidence, indicator_by_code, ooxml_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, plan, code, name, content, quarter=2, **values):
+    indicator = indicator_by_code(plan, code)
+    data = {"version": "0", "action": "save", f"evidence_{indicator.pk}": SimpleUploadedFile(name, content)}
+    data.update(values)
+    return client.post(f"/plans/{plan.pk}/quarters/{quarter}/edit/", data)
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("notes.pdf", PDF_BYTES, "pdf"),
+    ("photo.jpg", JPEG_BYTES, "jpeg"),
+    ("screen.png", PNG_BYTES, "png"),
+    ("letter.docx", ooxml_bytes("word/document.xml"), "docx"),
+    ("sheet.xlsx", ooxml_bytes("xl/workbook.xml"), "xlsx"),
+    ("scan-named-wrongly.png", PDF_BYTES, "pdf"),  # the content decides, not the name
+])
+def test_it_accepts_the_allowed_types_by_content(officer_client, people, name, content, kind):
+    assert upload(officer_client, people.plan, "1.3.1", name, content).status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.kind, evidence.original_name, evidence.size) == (kind, name, len(content))
+    stored_name = evidence.file.name.rsplit("/", 1)[-1]
+    assert name not in evidence.file.name and len(stored_name.split(".")[0]) == 32  # generated
+    assert stored_name.endswith(Evidence.KINDS[kind][1])
+    assert evidence.file.read() == content
+
+
+@pytest.mark.parametrize("name, content", [
+    ("virus.pdf", ELF_BYTES),
+    ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
+    ("empty.pdf", b""),
+    ("archive.docx", ooxml_bytes("something/else.xml")),
+    ("broken.xlsx", b"PK\x03\x04not really a zip"),
+    ("page.png", b"<html><script>alert(1)</script></html>"),
+])
+def test_it_refuses_a_file_that_is_not_what_it_claims(officer_client, people, settings, name, content):
+    response = upload(officer_client, people.plan, "1.3.1", name, content)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "গ্রহণযোগ্য ফাইল নয়" in html or "ফাইলটি খালি" in html
+    assert not Evidence.objects.exists()
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+
+
+def test_it_refuses_a_file_over_the_limit(officer_client, people, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    response = upload(officer_client, people.plan, "1.3.1", "big.pdf", PDF_BYTES + b"0" * (1024 * 1024))
+    assert response.status_code == 400
+    assert "ফাইলটি অনেক বড়: সর্বোচ্চ ১ মেগাবাইট" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_valid_file_is_kept_when_a_value_is_wrong(officer_client, people):
+    response = upload(officer_client, people.plan, "1.3.1", "proof.pdf", PDF_BYTES,
+                      **{f"value_{indicator_by_code(people.plan, '1.3.1').pk}": "একশো"})
+    assert response.status_code == 400
+    assert Evidence.objects.filter(original_name="proof.pdf").exists()
+    assert "proof.pdf" in response.content.decode()
+
+
+def test_valid_values_are_saved_when_only_a_file_is_wrong(officer_client, people):
+    indicator = indicator_by_code(people.plan, "2.1.1")
+    response = upload(officer_client, people.plan, "1.3.1", "virus.pdf", ELF_BYTES,
+                      **{f"value_{indicator.pk}": "২"})
+    assert response.status_code == 400
+    assert "গ্রহণযোগ্য ফাইল নয়" in response.content.decode()
+    assert QuarterlyReport.objects.get(plan=people.plan, quarter=2).achievements.get().value == 2
+
+
+def test_it_downloads_only_for_those_who_may_see_the_report(people):
+    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2)
+    evidence = add_evidence(report, indicator_by_code(people.plan, "1.3.1"), name="প্রমাণ.pdf")
+    response = client_for(people.reviewer).get(f"/evidence/{evidence.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert client_for(people.other_officer).get(f"/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_it_removes_evidence_while_the_report_is_editable(officer_client, people,
+                                                          django_capture_on_commit_callbacks):
+    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2)
+    evidence = add_evidence(report, indicator_by_code(people.plan, "1.3.1"))
+    path = Path(evidence.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(f"/evidence/{evidence.pk}/delete/")
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("status", [QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED])
+def test_it_keeps_evidence_of_a_locked_report(officer_client, people, status):
+    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status=status)
+    evidence = add_evidence(report, indicator_by_code(people.plan, "1.3.1"))
+    officer_client.post(f"/evidence/{evidence.pk}/delete/")
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    response = upload(officer_client, people.plan, "1.3.1", "more.pdf", PDF_BYTES)
+    assert response.status_code == 409
+    assert Evidence.objects.count() == 1
+
+
+def test_a_missing_file_on_disk_is_a_404_not_an_error(officer_client, people):
+    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2)
+    evidence = add_evidence(report, indicator_by_code(people.plan, "1.3.1"))
+    evidence.file.storage.delete(evidence.file.name)
+    assert officer_client.get(f"/evidence/{evidence.pk}/").status_code == 404

@@ -1,0 +1,60 @@
+"""Every URL of the project with every role: the status code of each pair.
+
+A user who may not see a report gets 404 (its existence is not revealed); one who may see
+it but not do what was asked gets 403; anonymous users are sent to the login page.
+"""
+
+import pytest
+
+from reports.models import QuarterlyReport
+from tests.conftest import client_for
+from tests.helpers import add_evidence, indicator_by_code
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "officer", "other_officer", "reviewer", "top_reviewer", "other_reviewer", "admin"]
+
+# (method, url template, expected status per role in ROLES order)
+MATRIX = [
+    ("get", "/", [302, 200, 200, 200, 200, 200, 200]),
+    ("get", "/inbox/", [302, 403, 403, 200, 200, 200, 200]),
+    ("get", "/plans/{plan}/quarters/1/", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/1/?scores=1", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/3/edit/", [302, 200, 404, 403, 403, 404, 403]),
+    ("post", "/plans/{plan}/quarters/3/edit/", [302, 302, 404, 403, 403, 404, 403]),
+    ("get", "/plans/{plan}/quarters/1/history/", [302, 200, 404, 200, 200, 404, 200]),
+    ("post", "/plans/{plan}/quarters/2/review/", [302, 403, 404, 302, 302, 404, 403]),
+    ("get", "/evidence/{evidence}/", [302, 200, 404, 200, 200, 404, 200]),
+    ("post", "/evidence/{evidence}/delete/", [302, 302, 404, 403, 403, 404, 403]),
+    ("get", "/plans/999/quarters/1/", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/plans/{plan}/quarters/5/", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/plans/{plan}/quarters/0/edit/", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/evidence/999/", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/accounts/login/", [200, 302, 302, 302, 302, 302, 302]),
+    ("post", "/accounts/logout/", [302, 302, 302, 302, 302, 302, 302]),
+    ("get", "/admin/", [302, 302, 302, 302, 302, 302, 200]),
+    ("get", "/admin/egov_plan/actionplan/", [302, 302, 302, 302, 302, 302, 200]),
+    # wrong methods
+    ("post", "/plans/{plan}/quarters/1/", [302, 405, 405, 405, 405, 405, 405]),
+    ("get", "/plans/{plan}/quarters/2/review/", [302, 405, 405, 405, 405, 405, 405]),
+    ("get", "/evidence/{evidence}/delete/", [302, 405, 405, 405, 405, 405, 405]),
+]
+
+CASES = [(method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)]
+
+
+@pytest.mark.parametrize("method, url, role, expected", CASES,
+                         ids=[f"{m} {u} as {r}" for m, u, r, _ in CASES])
+def test_status_code_of_every_url_for_every_role(people, method, url, role, expected):
+    plan = people.plan
+    QuarterlyReport.objects.create(plan=plan, quarter=2, status=QuarterlyReport.SUBMITTED)
+    draft = QuarterlyReport.objects.create(plan=plan, quarter=3)
+    evidence = add_evidence(draft, indicator_by_code(plan, "1.3.1"))
+    client = client_for(None if role == "anonymous" else getattr(people, role))
+    path = url.format(plan=plan.pk, evidence=evidence.pk)
+    data = {"action": "approve", "version": "0"} if method == "post" else None
+    response = getattr(client, method)(path, data)
+    assert response.status_code == expected, response.content.decode()[:300]
+    if expected == 302 and role == "anonymous":
+        logins = ("/accounts/login/", "/admin/login/") if path.startswith("/admin/") else ("/accounts/login/",)
+        assert response["Location"].startswith(logins)
