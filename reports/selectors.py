@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
-from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
+from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 
 TIER_NAMES = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
 UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
@@ -41,10 +41,8 @@ def format_tier(tier: int | None) -> str:
 @dataclass
 class TableRow:
     indicator: Indicator
-    area: PerformanceArea | None  # set on the first row of an area (it spans the area's rows)
-    area_rowspan: int
-    activity: Activity | None  # set on the first row of an activity
-    activity_rowspan: int
+    area: PerformanceArea
+    activity: Activity
     unit_label: str
     weight: str
     targets: list[str]
@@ -52,6 +50,28 @@ class TableRow:
     achievement_value: object
     tier: str
     score: Decimal
+    # Where the spanning cells open (set by `QuarterTable.layout`): a rowspan, or 0 where
+    # this row lies under a cell opened above; "continued" cells carry on a span from the
+    # previous row group and print their text only when `*_shown`.
+    area_rowspan: int = 0
+    area_shown: bool = True
+    area_continued: bool = False
+    activity_rowspan: int = 0
+    activity_shown: bool = True
+    activity_continued: bool = False
+
+
+@dataclass
+class RowGroup:
+    """A <tbody>: the web page has one; the PDF one per activity (or chunk of one),
+    which a page break never cuts."""
+
+    index: int
+    rows: list[TableRow]
+
+
+# The largest row group in the PDF: an activity with more indicators is cut into chunks.
+MAX_GROUP_ROWS = 8
 
 
 @dataclass
@@ -61,6 +81,46 @@ class QuarterTable:
     report: QuarterlyReport | None
     rows: list[TableRow] = field(default_factory=list)
     signatories: list = field(default_factory=list)
+    row_groups: list[RowGroup] = field(default_factory=list)
+
+    def layout(self, *, split: bool = False, repeat: frozenset[int] = frozenset()) -> None:
+        """Lay the rows out in row groups and set where the spanning cells open.
+
+        split=False: one group, the area and activity cells spanning all their rows (the
+        official form). split=True: one group per activity chunk; a group that continues an
+        area or activity opens a "continued" cell, whose text is printed only for the
+        groups in `repeat` (those that start a new page).
+        """
+        chunks: list[list[TableRow]] = []
+        if not split:
+            chunks = [list(self.rows)] if self.rows else []
+        else:
+            for row in self.rows:
+                last = chunks[-1] if chunks else None
+                if last and last[-1].activity is row.activity and len(last) < MAX_GROUP_ROWS:
+                    last.append(row)
+                else:
+                    chunks.append([row])
+        self.row_groups = [RowGroup(index=i, rows=rows) for i, rows in enumerate(chunks)]
+        seen_areas, seen_activities = set(), set()
+        for group in self.row_groups:
+            for attr, seen in (("area", seen_areas), ("activity", seen_activities)):
+                spans: dict[int, int] = {}
+                for row in group.rows:
+                    key = getattr(row, attr).pk
+                    spans[key] = spans.get(key, 0) + 1
+                opened = set()
+                for row in group.rows:
+                    key = getattr(row, attr).pk
+                    if key in opened:
+                        setattr(row, f"{attr}_rowspan", 0)
+                        continue
+                    opened.add(key)
+                    continued = key in seen
+                    seen.add(key)
+                    setattr(row, f"{attr}_rowspan", spans[key])
+                    setattr(row, f"{attr}_continued", continued)
+                    setattr(row, f"{attr}_shown", not continued or group.index in repeat)
 
     @property
     def fiscal_year_label(self) -> str:
@@ -127,12 +187,8 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
     table = QuarterTable(plan=plan, quarter=quarter, report=report,
                          signatories=list(plan.signatories.all()))
     for area in plan.areas.all():
-        activities = list(area.activities.all())
-        area_rowspan = sum(len(a.indicators.all()) for a in activities)
-        first_in_area = True
-        for activity in activities:
-            indicators = list(activity.indicators.all())
-            for position, indicator in enumerate(indicators):
+        for activity in area.activities.all():
+            for indicator in activity.indicators.all():
                 # Reuse the loaded parents so that `indicator.code` costs no query.
                 activity.area = area
                 indicator.activity = activity
@@ -141,10 +197,8 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
                 targets = indicator.targets
                 table.rows.append(TableRow(
                     indicator=indicator,
-                    area=area if first_in_area else None,
-                    area_rowspan=area_rowspan,
-                    activity=activity if position == 0 else None,
-                    activity_rowspan=len(indicators),
+                    area=area,
+                    activity=activity,
                     unit_label=UNIT_LABELS[indicator.unit],
                     weight=bangla.format_number(indicator.weight),
                     targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in targets],
@@ -155,7 +209,7 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
                                                   targets=targets, value=to_date,
                                                   method=plan.scoring_method),
                 ))
-                first_in_area = False
+    table.layout()
     return table
 
 
@@ -249,3 +303,15 @@ def inbox(office_ids: set[int] | None) -> list[QuarterlyReport]:
     if office_ids is not None:
         reports = reports.filter(plan__office_id__in=office_ids)
     return list(reports)
+
+
+def signed_document_by_reference(reference: str, revision: str) -> SignedDocument | None:
+    """The registry entry a verification link points at (`plan-year-quarter`, revision)."""
+    try:
+        plan_id, start_year, quarter = (int(part) for part in reference.split("-"))
+        revision_number = int(revision)
+    except ValueError:
+        return None
+    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year")
+            .filter(report__plan_id=plan_id, report__plan__fiscal_year__start_year=start_year,
+                    report__quarter=quarter, revision=revision_number).first())
