@@ -15,6 +15,7 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_signing_certificate
 	$(PY) manage.py seed_demo
 
 run: setup

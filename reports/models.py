@@ -38,6 +38,8 @@ class QuarterlyReport(models.Model):
     # version it was rendered from, and a save from an older one is refused.
     version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField("দাখিলের সময়", null=True, blank=True)
+    # How many times it has been approved: each approval is a new revision with its own PDF.
+    revision = models.PositiveIntegerField("সংশোধন", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -56,6 +58,11 @@ class QuarterlyReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def reference(self) -> str:
+        """The report's reference number, printed on the PDF and used by /verify/."""
+        return f"{self.plan_id}-{self.plan.fiscal_year.start_year}-{self.quarter}"
 
     @property
     def period_start(self) -> datetime.date:
@@ -163,3 +170,29 @@ class Evidence(models.Model):
     @property
     def content_type(self) -> str:
         return self.KINDS[self.kind][0]
+
+
+def signed_document_path(instance: "SignedDocument", filename: str) -> str:
+    return f"signed/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}.pdf"
+
+
+class SignedDocument(models.Model):
+    """The signed PDF of one approved revision: produced once, then served from storage."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="signed_documents")
+    revision = models.PositiveIntegerField()
+    file = models.FileField(upload_to=signed_document_path, max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    approved_by = models.CharField(max_length=200, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "স্বাক্ষরিত প্রতিবেদন"
+        verbose_name_plural = "স্বাক্ষরিত প্রতিবেদনসমূহ"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "revision"], name="one_signed_pdf_per_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} — সংশোধন {self.revision}"

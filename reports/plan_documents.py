@@ -106,8 +106,12 @@ def load_plan_document(*, document: dict) -> ActionPlan:
     _delete_missing(plan.signatories.all(), signatory_ids)
 
     for report_data in document.get("reports", []):
+        status = report_data.get("status", QuarterlyReport.DRAFT)
+        report = QuarterlyReport.objects.filter(plan=plan, quarter=int(report_data["quarter"])).first()
+        # An approved report arrives as its first revision (it was signed on paper).
+        revision = max(report.revision if report else 0, 1 if status == QuarterlyReport.APPROVED else 0)
         report = _upsert(QuarterlyReport, {"plan": plan, "quarter": int(report_data["quarter"])},
-                         {"status": report_data.get("status", QuarterlyReport.DRAFT)})
+                         {"status": status, "revision": revision})
         achievement_ids = []
         for code, data in report_data.get("achievements", {}).items():
             indicator = indicators_by_code[code]

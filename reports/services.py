@@ -72,6 +72,9 @@ def _move(report: QuarterlyReport, *, user, to_status: str, comment: str = "") -
     if to_status == QuarterlyReport.SUBMITTED:
         report.submitted_at = timezone.now()
         fields.append("submitted_at")
+    if to_status == QuarterlyReport.APPROVED:
+        report.revision += 1
+        fields.append("revision")
     report.save(update_fields=fields)
 
 

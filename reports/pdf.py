@@ -1,0 +1,141 @@
+"""The quarterly report as a PDF: WeasyPrint renders the same table partial as the web page.
+
+Long plans: WeasyPrint cannot cut a cell that spans rows cleanly across a page break. The
+PDF therefore lays the table out in row groups (one per activity, or chunk of one) that a
+page break never cuts, the area and activity cells continuing from group to group. A first
+rendering tells which groups start a new page; the second prints the area and activity text
+again at the top of those pages.
+"""
+
+import base64
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
+from weasyprint.text.fonts import FontConfiguration
+
+from egov_plan import bangla
+from reports import signing
+from reports.models import QuarterlyReport, SignedDocument
+from reports.selectors import QuarterTable, quarter_table
+
+STATIC = settings.BASE_DIR / "static"
+STYLESHEETS = (STATIC / "css" / "report-table.css", STATIC / "css" / "report-pdf.css")
+MAX_LAYOUT_PASSES = 3
+
+
+@dataclass
+class Stamp:
+    """The printed line under the signatories of a signed report."""
+
+    reference: str
+    revision: int
+    url: str
+    approved_by: str
+    approved_at: datetime.datetime | None
+
+    @property
+    def revision_label(self) -> str:
+        return bangla.to_bengali_digits(self.revision)
+
+    @property
+    def approved_on(self) -> str:
+        if self.approved_at is None:
+            return ""
+        return bangla.format_date(timezone.localtime(self.approved_at).date())
+
+    @property
+    def qr_data_uri(self) -> str:
+        svg = segno.make(self.url, error="m").svg_inline(scale=4, border=1)
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def verification_url(reference: str, revision: int) -> str:
+    return f"{settings.SITE_URL}/verify/?ref={reference}&rev={revision}"
+
+
+def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
+    """The laid-out WeasyPrint document, its row groups placed so no page cuts one."""
+    fonts = FontConfiguration()
+    # One registry for our @counter-style (Bengali page numbers) and the rendering.
+    counters = CounterStyle()
+    stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in STYLESHEETS]
+    repeat: frozenset[int] = frozenset()
+    for _ in range(MAX_LAYOUT_PASSES):
+        table.layout(split=True, repeat=repeat)
+        html = render_to_string("reports/report_pdf.html", {"table": table, "draft": draft, "stamp": stamp})
+        document = HTML(string=html, base_url=str(STATIC) + "/").render(
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+        first = {group: min(pages) for group, pages in group_pages(document).items()}
+        starts_page = frozenset(i for i in first if i > 0 and first[i] != first.get(i - 1))
+        if starts_page == repeat:
+            break
+        repeat = starts_page
+    return document
+
+
+def group_pages(document) -> dict[int, set[int]]:
+    """Row group → the pages it appears on (a group cut by a page break has two)."""
+    pages: dict[int, set[int]] = {}
+    for number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and getattr(box, "element_tag", "") == "tbody":
+                ident = element.get("id") or ""
+                if ident.startswith("row-group-"):
+                    pages.setdefault(int(ident.removeprefix("row-group-")), set()).add(number)
+    return pages
+
+
+def render_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> bytes:
+    return render_document(table, draft=draft, stamp=stamp).write_pdf()
+
+
+def _approval(report: QuarterlyReport) -> tuple[str, datetime.datetime | None]:
+    last = report.transitions.filter(to_status=QuarterlyReport.APPROVED).select_related("actor").last()
+    if last is None or last.actor is None:
+        return "", None
+    return last.actor.get_full_name() or last.actor.get_username(), last.at
+
+
+def signed_document(*, report: QuarterlyReport) -> SignedDocument:
+    """The signed PDF of the report's current approved revision, made on first request."""
+    with transaction.atomic():
+        # Lock the report: two first downloads at once must not sign two documents.
+        locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+        revision = max(locked.revision, 1)
+        existing = SignedDocument.objects.filter(report=locked, revision=revision).first()
+        if existing is not None:
+            return existing
+        table = quarter_table(plan_id=locked.plan_id, quarter=locked.quarter)
+        approved_by, approved_at = _approval(locked)
+        stamp = Stamp(reference=table.report.reference, revision=revision,
+                      url=verification_url(table.report.reference, revision),
+                      approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
+        pdf = render_pdf(table, draft=False, stamp=stamp)
+        signed = signing.sign_pdf(pdf, signer_name=approved_by or table.plan.office.name,
+                                  location=table.plan.office.name)
+        document = SignedDocument(report=locked, revision=revision, approved_by=approved_by,
+                                  approved_at=approved_at, sha256=hashlib.sha256(signed).hexdigest())
+        document.file.save("signed.pdf", ContentFile(signed), save=False)
+        document.save()
+        return document
+
+
+def report_pdf(*, table: QuarterTable) -> tuple[bytes, str]:
+    """(PDF bytes, file name): the stored signed PDF when approved, else a draft made now."""
+    report = table.report
+    stem = f"apa-{table.plan.pk}-{table.plan.fiscal_year.start_year}-q{table.quarter}"
+    if report is not None and report.status == QuarterlyReport.APPROVED:
+        document = signed_document(report=report)
+        with document.file.open("rb") as handle:
+            return handle.read(), f"{stem}-rev{document.revision}.pdf"
+    return render_pdf(table, draft=True), f"{stem}-draft.pdf"
