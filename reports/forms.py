@@ -226,3 +226,17 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "পাসওয়ার্ড"
         for field in self.fields.values():
             field.error_messages["required"] = "এই ঘরটি পূরণ করুন।"
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label="যাচাইয়ের জন্য PDF ফাইল",
+                           error_messages={"required": "একটি PDF ফাইল নির্বাচন করুন।",
+                                           "empty": "ফাইলটি খালি।", "invalid": "একটি PDF ফাইল নির্বাচন করুন।"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                f"ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(settings.VERIFY_MAX_BYTES // (1024 * 1024))} "
+                f"মেগাবাইট।", code="too_large")
+        return upload

@@ -1,15 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
-from reports import permissions, selectors
-from reports.forms import EntryForm, ReviewForm
+from reports import pdf, permissions, selectors, signing
+from reports.forms import EntryForm, ReviewForm, VerifyForm
 from reports.models import Evidence
+from reports.verification import verify_document
 from reports.services import (
     LOCKED_MESSAGES, StaleReport, WorkflowError, evidence_add, evidence_remove, report_approve,
     report_for_quarter, report_reopen, report_return, report_save, report_submit,
@@ -227,3 +229,31 @@ def inbox(request):
     return render(request, "reports/inbox.html", {
         "reports": selectors.inbox(permissions.visible_office_ids(request.user)),
     })
+
+
+@require_GET
+def quarter_pdf(request, plan_id: int, quarter: int):
+    table = _table_for_user(request.user, plan_id, quarter)
+    try:
+        data, filename = pdf.report_pdf(table=table)
+    except signing.SigningNotConfigured:
+        return render(request, "reports/signing_unavailable.html", status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            result = verify_document(form.cleaned_data["file"].read())
+        else:
+            status = 400
+    registered = selectors.signed_document_by_reference(request.GET.get("ref", ""), request.GET.get("rev", ""))
+    return render(request, "reports/verify.html", {"form": form, "result": result, "registered": registered},
+                  status=status)

@@ -1,0 +1,47 @@
+"""Check a PDF as /verify/ does; exit status 0 only for an intact, valid signature of a known report."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.verification import verify_document
+
+VERDICTS = {
+    "unreadable": "not a readable PDF",
+    "unsigned": "no digital signature",
+    "modified": "MODIFIED after signing",
+    "invalid": "signature invalid",
+    "untrusted": "signature intact but the certificate is not trusted",
+    "unknown": "signature valid, but the file matches no report issued here",
+    "valid": "valid",
+}
+
+
+class Command(BaseCommand):
+    help = "Verify the digital signature of a quarterly report PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+        result = verify_document(data)
+        check = result.check
+        self.stdout.write(f"{file}: {VERDICTS[result.verdict]}")
+        if check.signed:
+            self.stdout.write(f"  signer: {check.signer_name} ({check.certificate_subject})")
+            self.stdout.write(f"  signed at: {check.signed_at}")
+            self.stdout.write(f"  intact: {check.intact}, valid: {check.valid}, trusted: {check.trusted}, "
+                              f"covers whole file: {check.whole_file}")
+        if result.document is not None:
+            report = result.document.report
+            self.stdout.write(f"  report: {report.plan.office.name}, plan {report.plan_id}, "
+                              f"{report.plan.fiscal_year.start_year}-{report.plan.fiscal_year.start_year + 1}, "
+                              f"quarter {report.quarter}, revision {result.document.revision}"
+                              + (" (superseded)" if result.superseded else ""))
+        if not result.ok:
+            sys.exit(1)
