@@ -13,11 +13,26 @@ SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
 PASSWORD = "a-long-test-secret"
 
 
+SIGNING_PASSPHRASE = "test-signing-passphrase"
+
+
+@pytest.fixture(scope="session")
+def signing_key(tmp_path_factory):
+    """A development PKCS#12 made once for the whole run (the test certificate)."""
+    from reports.signing import create_development_certificate
+
+    path = tmp_path_factory.mktemp("signing") / "test-signer.p12"
+    create_development_certificate(path, SIGNING_PASSPHRASE)
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, signing_key):
     # Password hashing is not under test; the default hasher costs ~0.3 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_PKCS12_PATH = signing_key
+    settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
 
 
 @pytest.fixture

@@ -20,6 +20,11 @@ MATRIX = [
     ("get", "/inbox/", [302, 403, 403, 200, 200, 200, 200]),
     ("get", "/plans/{plan}/quarters/1/", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/?scores=1", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/1/pdf", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/3/pdf", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/5/pdf", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/verify/", [200, 200, 200, 200, 200, 200, 200]),
+    ("post", "/verify/", [400, 400, 400, 400, 400, 400, 400]),
     ("get", "/plans/{plan}/quarters/3/edit/", [302, 200, 404, 403, 403, 404, 403]),
     ("post", "/plans/{plan}/quarters/3/edit/", [302, 302, 404, 403, 403, 404, 403]),
     ("get", "/plans/{plan}/quarters/1/history/", [302, 200, 404, 200, 200, 404, 200]),
@@ -38,6 +43,8 @@ MATRIX = [
     ("post", "/plans/{plan}/quarters/1/", [302, 405, 405, 405, 405, 405, 405]),
     ("get", "/plans/{plan}/quarters/2/review/", [302, 405, 405, 405, 405, 405, 405]),
     ("get", "/evidence/{evidence}/delete/", [302, 405, 405, 405, 405, 405, 405]),
+    ("post", "/plans/{plan}/quarters/1/pdf", [302, 405, 405, 405, 405, 405, 405]),
+    ("put", "/verify/", [405, 405, 405, 405, 405, 405, 405]),
 ]
 
 CASES = [(method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)]
