@@ -147,6 +147,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
 
+# Signing of approved reports (PAdES): a PKCS#12 file with the key and certificate.
+# `manage.py create_signing_certificate` makes a self-signed development one here.
+SIGNING_PKCS12_PATH = Path(os.getenv("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "development-signer.p12")))
+SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-only")
+# Extra trust roots (PEM) for /verify/, e.g. the CA of a production certificate.
+SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
+# The public address printed in the PDF's verification link and QR code.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Largest PDF accepted by /verify/.
+VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 20) * 1024 * 1024
+
 # WhiteNoise serves static files straight from the app folders too, so a fresh
 # checkout works without `collectstatic`; production may still collect them.
 WHITENOISE_USE_FINDERS = True
