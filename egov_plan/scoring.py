@@ -122,3 +122,26 @@ def roll_up(calculation: str, values: Iterable[Value | None]) -> Value | None:
 
 def total(scores: Iterable[Decimal]) -> Decimal:
     return sum(scores, Decimal(0)).quantize(CENT)
+
+
+def quarter_value_for(calculation: str, previous: list[Value | None], to_date: Value | None) -> Value | None:
+    """The inverse of `roll_up`: the value this quarter must have so that the achievement to date
+    (rolled up over `previous` and it) is `to_date`. None where nothing new is needed.
+    Raises ValueError where no value can give that achievement to date."""
+    before = roll_up(calculation, previous)
+    if to_date is None or to_date == before:
+        if to_date != before:
+            raise ValueError("earlier quarters already report an achievement")
+        return None
+    reported = [v for v in previous if v is not None]
+    if calculation == SUM:
+        value = to_date - sum(reported, Decimal(0))
+    elif calculation == AVERAGE:
+        value = Decimal(to_date) * (len(reported) + 1) - sum((Decimal(v) for v in reported), Decimal(0))
+    else:  # cumulative and date: the latest value, or an earlier date, stands as it is
+        value = to_date
+    if isinstance(value, Decimal) and value < 0:
+        raise ValueError("the achievement to date is lower than the earlier quarters' already")
+    if roll_up(calculation, [*previous, value]) != to_date:
+        raise ValueError("no value for this quarter gives that achievement to date")
+    return value
