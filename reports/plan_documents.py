@@ -19,18 +19,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from egov_plan import scoring
+from egov_plan.plan_rules import document_value, typed_target
 from egov_plan.models import (
     Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory,
 )
 from reports.models import Achievement, QuarterlyReport
-
-
-def _typed(unit: str, text: str | None) -> datetime.date | Decimal | None:
-    if text is None or text == "":
-        return None
-    if unit == scoring.DATE:
-        return datetime.date.fromisoformat(text)
-    return Decimal(text)
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -79,7 +72,7 @@ def load_plan_document(*, document: dict) -> ActionPlan:
             for data in activity_data["indicators"]:
                 unit = data["unit"]
                 probe = Indicator(unit=unit)
-                probe.set_targets([_typed(unit, t) for t in data["targets"]])
+                probe.set_targets([typed_target(unit, t) for t in data["targets"]])
                 target_values = {f"{tier}_{kind}": getattr(probe, f"{tier}_{kind}")
                                  for tier in Indicator.TIER_FIELDS for kind in ("date", "number")}
                 indicator = _upsert(
@@ -116,7 +109,7 @@ def load_plan_document(*, document: dict) -> ActionPlan:
         for code, data in report_data.get("achievements", {}).items():
             indicator = indicators_by_code[code]
             probe = Achievement()
-            probe.set_value(_typed(indicator.unit, data["value"]))
+            probe.set_value(typed_target(indicator.unit, data["value"]))
             achievement = _upsert(
                 Achievement, {"report": report, "indicator": indicator},
                 {"value_date": probe.value_date, "value_number": probe.value_number,
@@ -125,3 +118,68 @@ def load_plan_document(*, document: dict) -> ActionPlan:
             achievement_ids.append(achievement.pk)
         _delete_missing(report.achievements.all(), achievement_ids)
     return plan
+
+
+def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
+    """The plan as a document: what `load_plan_document` reads back to the same plan."""
+    areas = []
+    for area in plan.areas.prefetch_related("activities__indicators").order_by("number"):
+        activities = []
+        for activity in area.activities.order_by("number"):
+            indicators = [{
+                "number": i.number, "title": i.title, "unit": i.unit, "weight": document_value(i.weight),
+                "calculation_method": i.calculation_method, "targets": [document_value(t) for t in i.targets],
+            } for i in activity.indicators.order_by("number")]
+            activities.append({"number": activity.number, "title": activity.title, "indicators": indicators})
+        areas.append({"number": area.number, "title": area.title, "weight": document_value(area.weight),
+                      "activities": activities})
+    document = {
+        "office": {"name": plan.office.name, "location": plan.office.location},
+        "fiscal_year": plan.fiscal_year.start_year,
+        "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks),
+                 "scoring_method": plan.scoring_method},
+        "areas": areas,
+        "signatories": [{"name": s.name, "lines": s.lines} for s in plan.signatories.order_by("order")],
+        "reports": [],
+    }
+    if reports:
+        for report in plan.reports.order_by("quarter").prefetch_related("achievements__indicator__activity__area"):
+            achievements = {}
+            for a in report.achievements.all():
+                code = f"{a.indicator.activity.area.number}.{a.indicator.activity.number}.{a.indicator.number}"
+                if a.value is not None or a.remarks:
+                    achievements[code] = {"value": document_value(a.value), "remarks": a.remarks}
+            document["reports"].append({"quarter": report.quarter, "status": report.status,
+                                        "achievements": dict(sorted(achievements.items()))})
+    return document
+
+
+class PlanExists(Exception):
+    pass
+
+
+def _shift_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_plan_forward(*, plan: ActionPlan, to_year: int) -> ActionPlan:
+    """Next fiscal year's plan from this one: structure, weights, targets (dates moved on by the
+    years between), signatories; no reports and no achievements."""
+    years = to_year - plan.fiscal_year.start_year
+    if years <= 0:
+        raise ValueError("the new fiscal year must come after the plan's own")
+    if ActionPlan.objects.filter(office=plan.office, fiscal_year__start_year=to_year, title=plan.title).exists():
+        raise PlanExists(f"{plan.office} already has “{plan.title}” for {to_year}-{to_year + 1}")
+    document = dump_plan_document(plan=plan, reports=False)
+    document["fiscal_year"] = to_year
+    for area in document["areas"]:
+        for activity in area["activities"]:
+            for indicator in activity["indicators"]:
+                if indicator["unit"] == scoring.DATE:
+                    indicator["targets"] = [
+                        None if t is None else _shift_years(datetime.date.fromisoformat(t), years).isoformat()
+                        for t in indicator["targets"]]
+    return load_plan_document(document=document)

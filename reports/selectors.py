@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
+from egov_plan.plan_rules import shown_value
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 
@@ -22,14 +23,8 @@ UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
 
 
 def format_value(unit: str, value: datetime.date | Decimal | int | None, blank: str) -> str:
-    """A target or achievement as the form prints it: ০৪/০৫/২৩, ৮৫%, ২."""
-    if value is None:
-        return blank
-    if unit == scoring.DATE:
-        return bangla.format_date(value)
-    if unit == scoring.PERCENT:
-        return bangla.format_percent(value)
-    return bangla.format_number(value)
+    """A target or achievement as the form prints it (০৪/০৫/২৩, ৮৫%, ২), or `blank`."""
+    return blank if value is None else shown_value(unit, value)
 
 
 def format_tier(tier: int | None) -> str:

@@ -1,0 +1,31 @@
+"""Import a plan (and its quarter's achievements) from the seed's text layout or an .xlsx file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from egov_plan import bangla
+from reports.plan_exchange import import_plan
+
+
+class Command(BaseCommand):
+    help = "Import FILE (.txt in the official tab-separated layout, or .xlsx with the same columns)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--office", help="the office to import into (instead of the file's)")
+
+    def handle(self, *args, file, office=None, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+        result = import_plan(data=data, filename=file.name, office_name=office)
+        if result.faults:
+            for fault in result.faults:
+                self.stderr.write(f"{file}: {fault}")
+            raise CommandError(f"{len(result.faults)} fault(s); nothing was imported")
+        plan = result.plan
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {plan} (id {plan.pk}), {bangla.QUARTER_ORDINALS[result.quarter]} ত্রৈমাসিক: "
+            f"/plans/{plan.pk}/quarters/{result.quarter}/"))

@@ -1,0 +1,243 @@
+"""Import and export of plans in the layouts offices already keep: the seed's text, and xlsx.
+
+Import reads a file into a plan document (egov_plan.seed_layout), checks it against the plan
+rules and the database, and loads it in one transaction: a file with faults writes nothing.
+Export writes a quarter's table in the same layouts; importing an export gives the plan back.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from egov_plan import bangla, scoring
+from egov_plan.models import ActionPlan, Indicator, Office
+from egov_plan.plan_rules import Fault, check_plan, document_value, typed_target
+from egov_plan.seed_layout import Sheet, SheetRow, decode_text, read_rows, write_text
+from reports.models import Achievement, QuarterlyReport
+from reports.plan_documents import dump_plan_document, load_plan_document
+from reports.selectors import QuarterTable
+
+XLSX_SHEET = "প্রতিবেদন"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEXT_CONTENT_TYPE = "text/tab-separated-values; charset=utf-8"
+
+
+# --- export -------------------------------------------------------------------------------------
+
+def sheet_for(table: QuarterTable) -> Sheet:
+    table.layout()  # one row group: the spans of the official form
+    rows = []
+    for row in table.rows:
+        rows.append(SheetRow(
+            serial=row.area.code, area=f"[{row.area.code}] {row.area.title}",
+            area_weight=bangla.format_number(row.area.weight),
+            activity=f"[{row.activity.code}] {row.activity.title}",
+            indicator=f"[{row.indicator.code}] {row.indicator.title}", unit=row.unit_label,
+            weight=row.weight, targets=list(row.targets), achievement=row.achievement,
+            first_in_area=bool(row.area_rowspan), first_in_activity=bool(row.activity_rowspan),
+            area_rows=row.area_rowspan or 1, activity_rows=row.activity_rowspan or 1,
+        ))
+    office = table.plan.office
+    return Sheet(
+        office_lines=[line for line in (office.name, office.location) if line],
+        title=table.title_line,
+        target_header=f"লক্ষ্যমাত্রা {table.fiscal_year_label}",
+        achievement_header=f"অর্জন ({table.period_to_date})",
+        rows=rows,
+        signatories=[[s.name, *s.lines] for s in table.signatories],
+    )
+
+
+def export_text(table: QuarterTable) -> bytes:
+    return write_text(sheet_for(table)).encode("utf-8")
+
+
+def export_xlsx(table: QuarterTable) -> bytes:
+    sheet = sheet_for(table)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = XLSX_SHEET
+    width = 13
+    thin = Side(style="thin", color="444444")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    bold = Font(bold=True)
+
+    row_number = 1
+    for line in sheet.office_lines + [sheet.title]:
+        ws.cell(row=row_number, column=1, value=line).font = bold
+        ws.cell(row=row_number, column=1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=width)
+        row_number += 1
+    row_number += 1
+    header_top = row_number
+    for cells in sheet.header_rows():
+        for column, value in enumerate(cells, start=1):
+            cell = ws.cell(row=row_number, column=column, value=value or None)
+            cell.font, cell.alignment, cell.border = bold, centre, border
+        row_number += 1
+    for column in list(range(1, 8)) + [13]:  # the titles span the three header rows
+        ws.merge_cells(start_row=header_top, start_column=column, end_row=header_top + 2, end_column=column)
+    ws.merge_cells(start_row=header_top, start_column=8, end_row=header_top, end_column=12)
+
+    for row in sheet.rows:
+        for column, value in enumerate(sheet.table_cells(row, ragged=False), start=1):
+            cell = ws.cell(row=row_number, column=column, value=value or None)
+            cell.border = border
+            cell.alignment = wrap if column in (2, 4, 5) else centre
+        if row.first_in_area and row.area_rows > 1:
+            for column in (1, 2, 3):
+                ws.merge_cells(start_row=row_number, start_column=column,
+                               end_row=row_number + row.area_rows - 1, end_column=column)
+        if row.first_in_activity and row.activity_rows > 1:
+            ws.merge_cells(start_row=row_number, start_column=4,
+                           end_row=row_number + row.activity_rows - 1, end_column=4)
+        row_number += 1
+    for signatory in sheet.signatories:
+        row_number += 1
+        for text in signatory:
+            ws.cell(row=row_number, column=1, value=text)
+            row_number += 1
+    for column, size in zip(range(1, width + 1), (6, 28, 7, 34, 40, 8, 12, 11, 11, 11, 11, 11, 22)):
+        ws.column_dimensions[get_column_letter(column)].width = size
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import -------------------------------------------------------------------------------------
+
+def xlsx_rows(data: bytes) -> tuple[list, list[Fault]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        return [], [Fault(place="ফাইল", message=f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।")]
+    ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    rows = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = ["" if v is None else str(v).strip() for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append((number, cells))
+    workbook.close()
+    return rows, []
+
+
+def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]]:
+    """A text (.txt/.tsv) or spreadsheet (.xlsx) file → (plan document, faults)."""
+    is_xlsx = filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04")
+    rows, faults = xlsx_rows(data) if is_xlsx else decode_text(data)
+    if faults:
+        return None, faults
+    return read_rows(rows)
+
+
+@dataclass
+class ImportResult:
+    plan: ActionPlan | None
+    faults: list[Fault] = field(default_factory=list)
+    quarter: int | None = None
+
+
+def _existing_plan(document: dict) -> ActionPlan | None:
+    return (ActionPlan.objects.filter(office__name=document["office"]["name"],
+                                      fiscal_year__start_year=document["fiscal_year"],
+                                      title=document["plan"]["title"])
+            .select_related("office", "fiscal_year").first())
+
+
+def _structure(document: dict) -> list:
+    """What may not change silently once reports are in: numbers, units, weights, targets."""
+    def number(text):
+        return None if text is None else Decimal(str(text))
+
+    return [(a["number"], number(a["weight"]),
+             [(b["number"], [(i["number"], i["unit"], number(i["weight"]),
+                              [typed_target(i["unit"], t) for t in i["targets"]])
+                             for i in b["indicators"]])
+              for b in a["activities"]])
+            for a in document["areas"]]
+
+
+def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[dict, list[Fault]]:
+    """The quarter's own values from the file's achievements to date, given earlier quarters."""
+    faults, own = [], {}
+    earlier: dict[str, list] = {}
+    methods: dict[str, str] = {}
+    if plan is not None:
+        for indicator in Indicator.objects.filter(activity__area__plan=plan).select_related("activity__area"):
+            code = f"{indicator.activity.area.number}.{indicator.activity.number}.{indicator.number}"
+            methods[code] = indicator.calculation_method
+            earlier[code] = [None] * (quarter - 1)
+        for achievement in Achievement.objects.filter(report__plan=plan, report__quarter__lt=quarter).select_related(
+                "indicator__activity__area", "report"):
+            i = achievement.indicator
+            code = f"{i.activity.area.number}.{i.activity.number}.{i.number}"
+            earlier[code][achievement.report.quarter - 1] = achievement.value
+    to_date = document["reports"][0]["achievements_to_date"]
+    for area in document["areas"]:
+        for activity in area["activities"]:
+            for indicator in activity["indicators"]:
+                code = indicator["code"]
+                method = methods.get(code) or scoring.DEFAULT_CALCULATION[indicator["unit"]]
+                indicator["calculation_method"] = method  # an update keeps the plan's own method
+                value = typed_target(indicator["unit"], to_date.get(code))
+                try:
+                    quarter_value = scoring.quarter_value_for(method, earlier.get(code, [None] * (quarter - 1)),
+                                                              value)
+                except ValueError:
+                    faults.append(Fault(place=code, line=indicator.get("line"), message=(
+                        f"সূচক [{bangla.to_bengali_digits(code)}]: এ পর্যন্ত অর্জন “{to_date.get(code) or '-----'}” "
+                        f"আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।")))
+                    continue
+                if quarter_value is not None:
+                    own[code] = {"value": document_value(quarter_value), "remarks": ""}
+    return own, faults
+
+
+def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -> ImportResult:
+    document, faults = read_plan_file(data, filename)
+    if faults:
+        return ImportResult(plan=None, faults=faults)
+    if office_name:
+        # The file's location line belongs to the file's office, not to the one named here.
+        named = Office.objects.filter(name=office_name).first()
+        document["office"] = {"name": office_name, "location": named.location if named else ""}
+    quarter = document["quarter"]
+    with transaction.atomic():
+        plan = _existing_plan(document)
+        if plan is not None:
+            document["plan"]["total_marks"] = document_value(plan.total_marks)
+            document["plan"]["scoring_method"] = plan.scoring_method
+        faults = check_plan(document)
+        if plan is not None:
+            locked = plan.reports.filter(status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED])
+            if locked.exists() and _structure(document) != _structure(dump_plan_document(plan=plan, reports=False)):
+                faults.append(Fault(place="কর্মপরিকল্পনা", message=(
+                    "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
+                    "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
+            report = plan.reports.filter(quarter=quarter).first()
+            if report is not None and not report.is_editable:
+                faults.append(Fault(place="প্রতিবেদন", message=(
+                    f"{bangla.QUARTER_ORDINALS[quarter]} ত্রৈমাসিকের প্রতিবেদনটি {report.get_status_display()}; "
+                    f"এর অর্জন ফাইল থেকে বদলানো যাবে না।")))
+        own, value_faults = _own_values(document, plan, quarter)
+        faults += value_faults
+        if faults:
+            return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)), quarter=quarter)
+        existing = plan.reports.filter(quarter=quarter).first() if plan else None
+        document["reports"] = [{"quarter": quarter,
+                                "status": existing.status if existing else QuarterlyReport.DRAFT,
+                                "achievements": own}]
+        if plan is not None:
+            # Keep the other quarters' reports as they are.
+            kept = dump_plan_document(plan=plan)["reports"]
+            document["reports"] = [r for r in kept if r["quarter"] != quarter] + document["reports"]
+        return ImportResult(plan=load_plan_document(document=document), quarter=quarter)
