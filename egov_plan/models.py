@@ -88,7 +88,8 @@ class ActionPlan(models.Model):
 
 
 class PerformanceArea(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="areas")
+    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+                             related_name="areas")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কর্মসম্পাদন ক্ষেত্র")
     weight = models.DecimalField("মান", max_digits=6, decimal_places=2)
@@ -110,7 +111,8 @@ class PerformanceArea(models.Model):
 
 
 class Activity(models.Model):
-    area = models.ForeignKey(PerformanceArea, on_delete=models.CASCADE, related_name="activities")
+    area = models.ForeignKey(PerformanceArea, verbose_name="কর্মসম্পাদন ক্ষেত্র", on_delete=models.CASCADE,
+                             related_name="activities")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কার্যক্রম")
 
@@ -142,7 +144,8 @@ class Indicator(models.Model):
     # only one of which is used according to the unit (a check constraint keeps it so).
     TIER_FIELDS = ("target_100", "target_90", "target_80", "target_70", "target_60")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="indicators")
+    activity = models.ForeignKey(Activity, verbose_name="কার্যক্রম", on_delete=models.CASCADE,
+                                 related_name="indicators")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কর্মসম্পাদন সূচক")
     unit = models.CharField("একক", max_length=10, choices=UNIT_CHOICES)
@@ -217,7 +220,8 @@ class Indicator(models.Model):
 class Signatory(models.Model):
     """A signature block at the report's foot: a name and one to three lines."""
 
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="signatories")
+    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+                             related_name="signatories")
     order = models.PositiveSmallIntegerField("ক্রম")
     name = models.CharField("নাম", max_length=200)
     line_1 = models.CharField("পদবি", max_length=200)
@@ -259,3 +263,24 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office} ({self.get_role_display()})"
+
+
+class PlanAmendment(models.Model):
+    """A change to the structure, weights or targets of a plan that already has reports in review
+    or approved: who made it, when, why, and what changed."""
+
+    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+                             related_name="amendments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name="পরিবর্তনকারী")
+    at = models.DateTimeField("সময়", auto_now_add=True)
+    reason = models.TextField("কারণ")
+    summary = models.TextField("যা পরিবর্তিত হয়েছে")
+
+    class Meta:
+        verbose_name = "কর্মপরিকল্পনা সংশোধন"
+        verbose_name_plural = "কর্মপরিকল্পনা সংশোধনসমূহ"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.at:%Y-%m-%d}"

@@ -37,6 +37,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    "nested_admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,6 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "bn"
 LANGUAGES = [("bn", "বাংলা")]
+# Bengali for strings that Django's and libraries' own catalogues leave in English.
+LOCALE_PATHS = [BASE_DIR / "egov_plan" / "locale"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,235 @@
+"""Forms of the plan admin: typed targets, whole-plan validation, change reasons."""
+
+from decimal import Decimal
+
+import nested_admin
+from django import forms
+from django.core.exceptions import ValidationError
+
+from egov_plan import bangla, scoring
+from egov_plan.models import ActionPlan, Indicator
+from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value
+
+TARGET_FIELDS = Indicator.TIER_FIELDS
+REPORTS_IN_REVIEW = ("submitted", "approved")
+
+
+class BengaliNumberInput(forms.TextInput):
+    """Shows stored numbers in Bengali digits (৩০, not 30.00); what was typed stays as typed."""
+
+    def format_value(self, value):
+        if value is None or value == "" or isinstance(value, str):
+            return super().format_value(value)
+        return bangla.format_number(value)
+
+
+class _BengaliDigits:
+    widget = BengaliNumberInput
+
+    def to_python(self, value):
+        return super().to_python(bangla.to_latin_digits(value).strip() if isinstance(value, str) else value)
+
+
+class BengaliDecimalField(_BengaliDigits, forms.DecimalField):
+    pass
+
+
+class BengaliIntegerField(_BengaliDigits, forms.IntegerField):
+    pass
+
+
+def _target_field(tier: int) -> forms.CharField:
+    return forms.CharField(label=TIER_NAMES[tier], required=False, max_length=20,
+                           widget=forms.TextInput(attrs={"size": 9, "placeholder": "দদ/মম/বব বা সংখ্যা"}))
+
+
+class IndicatorForm(forms.ModelForm):
+    """One text input per tier, read by the indicator's unit: a date (dd/mm/yy) for date
+    indicators, a percent or a whole number otherwise; Bengali or Latin digits."""
+
+    target_100 = _target_field(0)
+    target_90 = _target_field(1)
+    target_80 = _target_field(2)
+    target_70 = _target_field(3)
+    target_60 = _target_field(4)
+
+    class Meta:
+        model = Indicator
+        fields = ["number", "title", "unit", "weight", "calculation_method"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calculation_method"].required = False
+        self.fields["calculation_method"].help_text = "খালি রাখলে: তারিখ → তারিখ, সংখ্যা → সমষ্টি, % → গড়"
+        for field in TARGET_FIELDS:
+            if self.instance.pk:
+                value = getattr(self.instance, f"{field}_date" if self.instance.is_date else f"{field}_number")
+                self.initial[field] = shown_value(self.instance.unit, value)
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        if not unit:
+            return cleaned
+        if not cleaned.get("calculation_method"):
+            cleaned["calculation_method"] = scoring.DEFAULT_CALCULATION[unit]
+        typed = []
+        for field in TARGET_FIELDS:
+            text = (cleaned.get(field) or "").strip()
+            if text in ("", "-", "--", "-----"):
+                typed.append(None)
+                continue
+            try:
+                if unit == scoring.DATE:
+                    typed.append(bangla.parse_date(text))
+                elif unit == scoring.PERCENT:
+                    typed.append(bangla.parse_percent(text))
+                else:
+                    typed.append(Decimal(bangla.parse_count(text)))
+            except ValueError:
+                hint = {scoring.DATE: "তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।",
+                        scoring.PERCENT: "শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।",
+                        scoring.COUNT: "০ বা তার বেশি পূর্ণসংখ্যা লিখুন।"}[unit]
+                self.add_error(field, hint)
+                typed.append(None)
+        cleaned["targets"] = typed
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.calculation_method = self.cleaned_data["calculation_method"]
+        self.instance.set_targets(self.cleaned_data["targets"])
+        return super().save(commit=commit)
+
+    def document(self) -> dict:
+        data = self.cleaned_data
+        return {"number": data["number"], "title": data["title"], "unit": data["unit"],
+                "weight": document_value(data["weight"]), "calculation_method": data["calculation_method"],
+                "targets": [document_value(t) for t in data.get("targets", [None] * 5)]}
+
+
+class ActionPlanForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="পরিবর্তনের কারণ", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে এমন কর্মপরিকল্পনার কাঠামো, মান বা লক্ষ্যমাত্রা বদলালে "
+                  "কারণ লিখতে হবে; পরিবর্তনটি কে, কখন, কেন করেছেন তা সংরক্ষিত থাকে।")
+
+    class Meta:
+        model = ActionPlan
+        fields = ["office", "fiscal_year", "title", "total_marks", "scoring_method"]
+
+
+def _live_forms(formset):
+    """The forms that will be saved: neither deleted nor untouched extras."""
+    for form in formset.forms:
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        if not form.instance.pk and not form.has_changed():
+            continue
+        yield form
+
+
+KINDS = {"PerformanceArea": "ক্ষেত্র", "Activity": "কার্যক্রম", "Indicator": "সূচক"}
+
+
+def _shown_change(value) -> str:
+    if value in (None, ""):
+        return "ফাঁকা"
+    if isinstance(value, Decimal):
+        return bangla.format_number(value)
+    return bangla.to_bengali_digits(value)
+
+
+def _changes(formset, parent_code: str = "") -> list[str]:
+    """What the plan's formsets change, one line each, with old → new values."""
+    lines = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        number = data.get("number") or form.initial.get("number") or getattr(form.instance, "number", "")
+        code = f"{parent_code}.{number}" if parent_code else str(number)
+        label = f"{KINDS[type(form.instance).__name__]} [{bangla.to_bengali_digits(code)}]"
+        if formset.can_delete and formset._should_delete_form(form):
+            if form.instance.pk:
+                lines.append(f"{label} বাদ দেওয়া হয়েছে")
+            continue
+        if not form.instance.pk and form.has_changed():
+            lines.append(f"{label} যুক্ত হয়েছে")
+        elif form.instance.pk and form.has_changed():
+            for name in form.changed_data:
+                field = form.fields[name]
+                if name == "title":
+                    lines.append(f"{label}: {field.label} পরিবর্তিত")
+                else:
+                    lines.append(f"{label}: {field.label} {_shown_change(form.initial.get(name))} → "
+                                 f"{_shown_change(data.get(name))}")
+        for nested in getattr(form, "nested_formsets", []):
+            lines += _changes(nested, code)
+    return lines
+
+
+class BengaliInlineFormSet(nested_admin.NestedInlineFormSet):
+    """Django's duplicate-value messages have no Bengali translation; these do."""
+
+    def get_unique_error_message(self, unique_check):
+        labels = ", ".join(str(self.form.base_fields[name].label) for name in unique_check
+                           if name in self.form.base_fields and name != self.fk.name)
+        return f"একই {labels} একাধিকবার দেওয়া হয়েছে; প্রতিটি আলাদা হতে হবে।"
+
+    def get_form_error(self):
+        return "নিচের পুনরাবৃত্ত মানগুলো সংশোধন করুন।"
+
+
+class AreaFormSet(BengaliInlineFormSet):
+    """Validates the whole plan (areas, their activities and indicators) before anything is saved."""
+
+    change_summary: list[str] = []
+
+    def clean(self):
+        super().clean()
+        document = self._plan_document()
+        if document is None:
+            return  # field errors below already stop the save
+        faults = check_plan(document)
+        if faults:
+            raise ValidationError([str(f) for f in faults])
+        plan = self.instance
+        self.change_summary = _changes(self)
+        if (plan.pk and self.change_summary
+                and plan.reports.filter(status__in=REPORTS_IN_REVIEW).exists()
+                and not (self.data.get("change_reason") or "").strip()):
+            raise ValidationError(
+                "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে "
+                "উপরে “পরিবর্তনের কারণ” লিখুন।")
+
+    def _plan_document(self) -> dict | None:
+        plan = self.instance
+        if plan.fiscal_year_id is None or plan.total_marks is None:
+            return None
+        areas = []
+        for area_form in _live_forms(self):
+            if area_form.errors:
+                return None
+            activities = []
+            for activity_formset in getattr(area_form, "nested_formsets", []):
+                if not activity_formset.is_valid():
+                    return None
+                for activity_form in _live_forms(activity_formset):
+                    indicators = []
+                    for indicator_formset in getattr(activity_form, "nested_formsets", []):
+                        if not indicator_formset.is_valid():
+                            return None
+                        indicators += [form.document() for form in _live_forms(indicator_formset)]
+                    activities.append({"number": activity_form.cleaned_data["number"],
+                                       "title": activity_form.cleaned_data["title"], "indicators": indicators})
+            areas.append({"number": area_form.cleaned_data["number"], "title": area_form.cleaned_data["title"],
+                          "weight": document_value(area_form.cleaned_data["weight"]), "activities": activities})
+        return {"fiscal_year": plan.fiscal_year.start_year,
+                "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks)},
+                "areas": sorted(areas, key=lambda a: a["number"])}
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label="ফাইল (.txt বা .xlsx)",
+                           error_messages={"required": "একটি ফাইল নির্বাচন করুন।", "empty": "ফাইলটি খালি।"})
+    office = forms.CharField(label="দপ্তর (ঐচ্ছিক)", required=False, max_length=200,
+                             help_text="খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।")
