@@ -12,6 +12,8 @@ urlpatterns = [
     path("plans/<int:plan_id>/quarters/<int:quarter>/history/", views.quarter_history,
          name="quarter-history"),
     path("plans/<int:plan_id>/quarters/<int:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
+    path("plans/<int:plan_id>/quarters/<int:quarter>/export.<str:extension>", views.quarter_export,
+         name="quarter-export"),
     path("verify/", views.verify, name="verify"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
-from reports import pdf, permissions, selectors, signing
+from reports import pdf, permissions, plan_exchange, selectors, signing
 from reports.forms import EntryForm, ReviewForm, VerifyForm
 from reports.models import Evidence
 from reports.verification import verify_document
@@ -257,3 +257,17 @@ def verify(request):
     registered = selectors.signed_document_by_reference(request.GET.get("ref", ""), request.GET.get("rev", ""))
     return render(request, "reports/verify.html", {"form": form, "result": result, "registered": registered},
                   status=status)
+
+
+@require_GET
+def quarter_export(request, plan_id: int, quarter: int, extension: str):
+    if extension not in ("xlsx", "txt"):
+        raise Http404("এই ধরনের ফাইল তৈরি করা যায় না")
+    table = _table_for_user(request.user, plan_id, quarter)
+    stem = f"apa-{plan_id}-{table.plan.fiscal_year.start_year}-q{quarter}"
+    if extension == "xlsx":
+        response = HttpResponse(plan_exchange.export_xlsx(table), content_type=plan_exchange.XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(plan_exchange.export_text(table), content_type=plan_exchange.TEXT_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
+    return response

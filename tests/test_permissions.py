@@ -23,6 +23,9 @@ MATRIX = [
     ("get", "/plans/{plan}/quarters/1/pdf", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/3/pdf", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/5/pdf", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/plans/{plan}/quarters/1/export.xlsx", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/2/export.txt", [302, 200, 404, 200, 200, 404, 200]),
+    ("get", "/plans/{plan}/quarters/1/export.doc", [302, 404, 404, 404, 404, 404, 404]),
     ("get", "/verify/", [200, 200, 200, 200, 200, 200, 200]),
     ("post", "/verify/", [400, 400, 400, 400, 400, 400, 400]),
     ("get", "/plans/{plan}/quarters/3/edit/", [302, 200, 404, 403, 403, 404, 403]),
@@ -39,6 +42,8 @@ MATRIX = [
     ("post", "/accounts/logout/", [302, 302, 302, 302, 302, 302, 302]),
     ("get", "/admin/", [302, 302, 302, 302, 302, 302, 200]),
     ("get", "/admin/egov_plan/actionplan/", [302, 302, 302, 302, 302, 302, 200]),
+    ("get", "/admin/egov_plan/actionplan/{plan}/change/", [302, 302, 302, 302, 302, 302, 200]),
+    ("get", "/admin/egov_plan/actionplan/import/", [302, 302, 302, 302, 302, 302, 200]),
     # wrong methods
     ("post", "/plans/{plan}/quarters/1/", [302, 405, 405, 405, 405, 405, 405]),
     ("get", "/plans/{plan}/quarters/2/review/", [302, 405, 405, 405, 405, 405, 405]),
