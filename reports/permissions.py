@@ -30,6 +30,14 @@ def offices_below(office_id: int) -> set[int]:
     return found
 
 
+def _offices_below_user(user, member: Membership) -> set[int]:
+    # A page asks more than once (may they see it? are they its reviewer?); read the tree once.
+    cached = getattr(user, "_offices_below", None)
+    if cached is None:
+        cached = user._offices_below = offices_below(member.office_id)
+    return cached
+
+
 def membership(user) -> Membership | None:
     try:
         return user.membership
@@ -45,7 +53,7 @@ def visible_office_ids(user) -> set[int] | None:
     if member is None:
         return set()
     if member.role == Membership.REVIEWER:
-        return offices_below(member.office_id)
+        return _offices_below_user(user, member)
     return {member.office_id}
 
 
@@ -57,7 +65,7 @@ def is_officer_of(user, office_id: int) -> bool:
 def is_reviewer_above(user, office_id: int) -> bool:
     member = membership(user)
     return (member is not None and member.role == Membership.REVIEWER
-            and office_id in offices_below(member.office_id))
+            and office_id in _offices_below_user(user, member))
 
 
 def is_reviewer(user) -> bool:

@@ -33,3 +33,9 @@ def test_it_runs_the_same_number_of_queries_for_60_indicators(people):
     assert count_queries(client, f"/plans/{plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
     # A quarter with no report yet has no transition to look up.
     assert count_queries(client, f"/plans/{plan.pk}/quarters/3/") == TABLE_PAGE_QUERIES - 1
+
+
+def test_a_reviewers_page_reads_the_office_tree_once(people):
+    # one query more than an officer's: the offices below the reviewer's, read once per request
+    client = client_for(people.top_reviewer)
+    assert count_queries(client, f"/plans/{people.plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES + 1
