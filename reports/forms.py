@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import Indicator
+from egov_plan.plan_rules import shown_value
 from reports import evidence as evidence_types
 from reports.services import Entry
 
@@ -142,17 +143,6 @@ def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> f
                                                            "inputmode": "numeric"}))
 
 
-def display_input(indicator: Indicator, value) -> str:
-    """A stored value as the officer would type it (Bengali digits)."""
-    if value is None:
-        return ""
-    if indicator.unit == scoring.DATE:
-        return bangla.format_date(value)
-    if indicator.unit == scoring.PERCENT:
-        return bangla.format_percent(value)
-    return bangla.format_number(value)
-
-
 class EntryForm(forms.Form):
     """This quarter's values, remarks and evidence for every indicator of a plan."""
 
@@ -174,7 +164,7 @@ class EntryForm(forms.Form):
                 error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
             self.fields[f"evidence_{indicator.pk}"] = EvidenceField(label=f"[{indicator.code}] প্রমাণক")
             if stored is not None:
-                self.initial[f"value_{indicator.pk}"] = display_input(indicator, stored.value)
+                self.initial[f"value_{indicator.pk}"] = shown_value(indicator.unit, stored.value)
                 self.initial[f"remarks_{indicator.pk}"] = stored.remarks
 
     def entries(self) -> dict[int, Entry]:

@@ -14,11 +14,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
+from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 
-TIER_NAMES = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
+TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
 UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
 
 
