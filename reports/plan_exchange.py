@@ -213,17 +213,18 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
     quarter = document["quarter"]
     with transaction.atomic():
         plan = _existing_plan(document)
+        current = dump_plan_document(plan=plan) if plan is not None else None
+        report = plan.reports.filter(quarter=quarter).first() if plan is not None else None
         if plan is not None:
             document["plan"]["total_marks"] = document_value(plan.total_marks)
             document["plan"]["scoring_method"] = plan.scoring_method
         faults = check_plan(document)
         if plan is not None:
             locked = plan.reports.filter(status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED])
-            if locked.exists() and _structure(document) != _structure(dump_plan_document(plan=plan, reports=False)):
+            if locked.exists() and _structure(document) != _structure(current):
                 faults.append(Fault(place="কর্মপরিকল্পনা", message=(
                     "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
                     "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
-            report = plan.reports.filter(quarter=quarter).first()
             if report is not None and not report.is_editable:
                 faults.append(Fault(place="প্রতিবেদন", message=(
                     f"{bangla.QUARTER_ORDINALS[quarter]} ত্রৈমাসিকের প্রতিবেদনটি {report.get_status_display()}; "
@@ -232,12 +233,10 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
         faults += value_faults
         if faults:
             return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)), quarter=quarter)
-        existing = plan.reports.filter(quarter=quarter).first() if plan else None
         document["reports"] = [{"quarter": quarter,
-                                "status": existing.status if existing else QuarterlyReport.DRAFT,
+                                "status": report.status if report else QuarterlyReport.DRAFT,
                                 "achievements": own}]
-        if plan is not None:
+        if current is not None:
             # Keep the other quarters' reports as they are.
-            kept = dump_plan_document(plan=plan)["reports"]
-            document["reports"] = [r for r in kept if r["quarter"] != quarter] + document["reports"]
+            document["reports"] = [r for r in current["reports"] if r["quarter"] != quarter] + document["reports"]
         return ImportResult(plan=load_plan_document(document=document), quarter=quarter)
