@@ -22,16 +22,64 @@ BENGALI_NUMBERS = {
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})},
 }
 from egov_plan.models import (
-    Activity, ActionPlan, FiscalYear, Indicator, Membership, Office, PerformanceArea, PlanAmendment, Signatory,
+    Activity, ActionPlan, FiscalYear, Indicator, Membership, Office, OfficeTier, PerformanceArea, PlanAmendment,
+    Signatory,
 )
+from egov_plan.offices import office_create, office_move
+
+
+class OfficeForm(forms.ModelForm):
+    """An office with its place in the tree, named by the parent's code (the country has too many
+    offices for a drop-down)."""
+
+    parent_code = forms.CharField(label="নিয়ন্ত্রণকারী দপ্তরের কোড", required=False, max_length=40,
+                                  help_text="খালি রাখলে দপ্তরটি শীর্ষ স্তরে থাকবে।")
+
+    class Meta:
+        model = Office
+        fields = ["code", "name", "location", "tier"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            parent = Office.objects.get_parent(self.instance)
+            self.initial["parent_code"] = parent.code if parent else ""
+
+    def clean_parent_code(self):
+        code = self.cleaned_data["parent_code"].strip()
+        if not code:
+            return None
+        parent = Office.objects.filter(code=code).first()
+        if parent is None:
+            raise forms.ValidationError(f"“{code}” কোডের কোনো দপ্তর নেই।")
+        if self.instance.pk and (parent.pk == self.instance.pk or parent.is_under(self.instance)):
+            raise forms.ValidationError("দপ্তরকে তার নিজের বা অধীনস্থ দপ্তরের অধীনে রাখা যায় না।")
+        return parent
 
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "location", "parent"]
-    list_filter = ["parent"]
-    search_fields = ["name", "location"]
-    autocomplete_fields = ["parent"]
+    form = OfficeForm
+    list_display = ["code", "name", "location", "tier", "numchild"]
+    list_filter = ["tier"]
+    search_fields = ["code", "name", "location"]
+    readonly_fields = ["numchild"]
+    ordering = ["path"]
+
+    def save_model(self, request, obj, form, change):
+        parent = form.cleaned_data.get("parent_code")
+        if not change:
+            created = office_create(name=obj.name, location=obj.location, tier=obj.tier, code=obj.code,
+                                    parent=parent)
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+            return
+        obj.save()
+        office_move(office=obj, parent=parent)
+
+
+@admin.register(OfficeTier)
+class OfficeTierAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order"]
 
 
 @admin.register(FiscalYear)
@@ -45,6 +93,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "office"]
     search_fields = ["user__username", "user__first_name", "office__name"]
     autocomplete_fields = ["office"]
+    list_select_related = ["user", "office"]
 
 
 class IndicatorInline(nested_admin.NestedTabularInline):
@@ -107,7 +156,10 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     change_list_template = "admin/egov_plan/actionplan/change_list.html"
 
     def save_related(self, request, form, formsets, change):
+        from reports.scores import rescore_plan
+
         super().save_related(request, form, formsets, change)
+        rescore_plan(plan_id=form.instance.pk)
         summary = [line for formset in formsets if isinstance(formset, AreaFormSet)
                    for line in formset.change_summary]
         reason = form.cleaned_data.get("change_reason", "").strip()

@@ -13,24 +13,57 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from treebeard.mp_tree import MP_Node
+
 from egov_plan import bangla, fiscal, scoring
 
 
-class Office(models.Model):
-    name = models.CharField("নাম", max_length=200, unique=True)
+class OfficeTier(models.Model):
+    """A level of the administration (ministry/division, department/agency, divisional, district,
+    upazila, …): admin-configured; `code` is what import files name."""
+
+    code = models.SlugField("সংকেত", max_length=20, unique=True)
+    name = models.CharField("নাম", max_length=100)
+    order = models.PositiveSmallIntegerField("ক্রম", default=0)
+
+    class Meta:
+        verbose_name = "দপ্তরের স্তর"
+        verbose_name_plural = "দপ্তরের স্তরসমূহ"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(MP_Node):
+    """An office in the national tree (materialised path: every office under X is one indexed
+    prefix query on `path`). Names repeat across the country; the code is the identity."""
+
+    code = models.CharField("দপ্তর কোড", max_length=40, unique=True)
+    name = models.CharField("নাম", max_length=200)
     location = models.CharField("অবস্থান", max_length=200, blank=True)
-    parent = models.ForeignKey(
-        "self", verbose_name="নিয়ন্ত্রণকারী দপ্তর", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
-    )
+    tier = models.ForeignKey(OfficeTier, verbose_name="স্তর", on_delete=models.PROTECT,
+                             related_name="offices")
+
+    node_order_by: list[str] = []  # children keep the order they were added in
 
     class Meta:
         verbose_name = "দপ্তর"
         verbose_name_plural = "দপ্তরসমূহ"
-        ordering = ["name"]
+        ordering = ["path"]
+        indexes = [models.Index(fields=["tier", "path"], name="office_tier_path")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """Name and location together: many offices share a name."""
+        return f"{self.name}, {self.location}" if self.location else self.name
+
+    def is_under(self, other: "Office") -> bool:
+        """Whether this office lies below `other` (at any depth)."""
+        return self.path.startswith(other.path) and self.depth > other.depth
 
 
 class FiscalYear(models.Model):
@@ -64,8 +97,20 @@ class ActionPlan(models.Model):
     SCORING_CHOICES = [(scoring.STEP, "ধাপভিত্তিক (step)"), (scoring.LINEAR, "রৈখিক (linear)")]
     DEFAULT_TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
 
+    # A plan without an office is a template: the national plan of a fiscal year, rolled out
+    # to every office of a subtree (see egov_plan/templates.py).
     office = models.ForeignKey(Office, verbose_name="দপ্তর", on_delete=models.PROTECT,
-                               related_name="plans")
+                               related_name="plans", null=True, blank=True)
+    template = models.ForeignKey("self", verbose_name="টেমপ্লেট", on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="derived_plans",
+                                 limit_choices_to={"office__isnull": True})
+    # On a template: whether offices may adjust their own targets before the office above
+    # approves their plan. On an office's plan: when (and by whom) the targets were approved.
+    targets_adjustable = models.BooleanField("দপ্তর লক্ষ্যমাত্রা সমন্বয় করতে পারে", default=False)
+    targets_approved_at = models.DateTimeField("লক্ষ্যমাত্রা অনুমোদনের সময়", null=True, blank=True)
+    targets_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+",
+                                            verbose_name="লক্ষ্যমাত্রা অনুমোদনকারী")
     fiscal_year = models.ForeignKey(FiscalYear, verbose_name="অর্থবছর", on_delete=models.PROTECT,
                                     related_name="plans")
     title = models.CharField("শিরোনাম", max_length=255, default=DEFAULT_TITLE)
@@ -81,10 +126,23 @@ class ActionPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["office", "fiscal_year", "title"],
                                     name="plan_unique_per_office_year_title"),
+            models.UniqueConstraint(fields=["fiscal_year", "title"], condition=Q(office__isnull=True),
+                                    name="template_unique_per_year_title"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.office} — {self.title} {self.fiscal_year.label}"
+        owner = self.office.display_name if self.office_id else "টেমপ্লেট"
+        return f"{owner} — {self.title} {self.fiscal_year.label}"
+
+    @property
+    def is_template(self) -> bool:
+        return self.office_id is None
+
+    @property
+    def targets_open_to_office(self) -> bool:
+        """Whether the office's officer may still adjust this plan's targets."""
+        return (self.template_id is not None and self.template.targets_adjustable
+                and self.targets_approved_at is None)
 
 
 class PerformanceArea(models.Model):

@@ -41,6 +41,10 @@ class QuarterlyReport(models.Model):
     # How many times it has been approved: each approval is a new revision with its own PDF.
     revision = models.PositiveIntegerField("সংশোধন", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last change of values or status, and the marks to date (quarters 1..n rolled up),
+    # kept here so that dashboards sort, filter and chart thousands of offices in the database.
+    updated_at = models.DateTimeField("সর্বশেষ পরিবর্তন", auto_now=True)
+    score = models.DecimalField("এ পর্যন্ত প্রাপ্ত নম্বর", max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "ত্রৈমাসিক প্রতিবেদন"
@@ -51,6 +55,7 @@ class QuarterlyReport(models.Model):
             models.CheckConstraint(name="report_quarter_1_to_4",
                                    condition=Q(quarter__gte=1, quarter__lte=4)),
         ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted")]
 
     def __str__(self) -> str:
         return f"{self.plan} — {bangla.QUARTER_ORDINALS[self.quarter]} ত্রৈমাসিক"

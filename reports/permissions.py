@@ -5,56 +5,42 @@
 - an admin (staff) sees everything and configures plans, but neither enters nor reviews.
 A user who may not see a report gets 404, so that its existence is not revealed;
 one who may see it but not do what was asked gets 403.
+
+"Below" is a prefix match on the office tree's materialised path: checking one office costs no
+query (the user's office comes with the membership), and filtering a list is one indexed
+condition, never a read of the whole office table.
 """
 
-from collections import defaultdict
-
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from egov_plan.models import ActionPlan, Membership, Office
-
-
-def offices_below(office_id: int) -> set[int]:
-    """Ids of every office under `office_id` (children, their children, …), one query."""
-    children = defaultdict(list)
-    for pk, parent_id in Office.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    found: set[int] = set()
-    stack = list(children[office_id])
-    while stack:
-        pk = stack.pop()
-        if pk not in found:  # a cycle in bad data must not loop forever
-            found.add(pk)
-            stack.extend(children[pk])
-    return found
-
-
-def _offices_below_user(user, member: Membership) -> set[int]:
-    # A page asks more than once (may they see it? are they its reviewer?); read the tree once.
-    cached = getattr(user, "_offices_below", None)
-    if cached is None:
-        cached = user._offices_below = offices_below(member.office_id)
-    return cached
+from egov_plan.offices import under_q
 
 
 def membership(user) -> Membership | None:
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+    cached = getattr(user, "_membership_cache", False)
+    if cached is not False:
+        return cached
+    member = None
+    if user.is_authenticated:
+        member = Membership.objects.select_related("office", "office__tier").filter(user=user).first()
+    user._membership_cache = member
+    return member
 
 
-def visible_office_ids(user) -> set[int] | None:
-    """The offices whose reports `user` may see; None means all of them."""
+def visible_offices_q(user, prefix: str = "") -> Q | None:
+    """A filter for rows whose office (through `prefix`, e.g. "plan__office__") `user` may see;
+    None means every office (staff)."""
     if user.is_staff:
         return None
     member = membership(user)
     if member is None:
-        return set()
+        return Q(pk__in=[])
     if member.role == Membership.REVIEWER:
-        return _offices_below_user(user, member)
-    return {member.office_id}
+        return under_q(member.office, prefix=prefix)
+    return Q(**{f"{prefix}pk": member.office_id}) if prefix else Q(pk=member.office_id)
 
 
 def is_officer_of(user, office_id: int) -> bool:
@@ -62,10 +48,9 @@ def is_officer_of(user, office_id: int) -> bool:
     return member is not None and member.role == Membership.OFFICER and member.office_id == office_id
 
 
-def is_reviewer_above(user, office_id: int) -> bool:
+def is_reviewer_above(user, office: Office) -> bool:
     member = membership(user)
-    return (member is not None and member.role == Membership.REVIEWER
-            and office_id in _offices_below_user(user, member))
+    return member is not None and member.role == Membership.REVIEWER and office.is_under(member.office)
 
 
 def is_reviewer(user) -> bool:
@@ -73,14 +58,22 @@ def is_reviewer(user) -> bool:
     return member is not None and member.role == Membership.REVIEWER
 
 
-def can_see_office(user, office_id: int) -> bool:
-    visible = visible_office_ids(user)
-    return visible is None or office_id in visible
+def can_see_office(user, office: Office | None) -> bool:
+    if user.is_staff:
+        return True
+    if office is None:  # templates: admins only
+        return False
+    member = membership(user)
+    if member is None:
+        return False
+    if member.role == Membership.REVIEWER:
+        return office.is_under(member.office)
+    return member.office_id == office.pk
 
 
 def get_plan_for_user(user, plan_id: int) -> ActionPlan:
     plan = ActionPlan.objects.select_related("office", "fiscal_year").filter(pk=plan_id).first()
-    if plan is None or not can_see_office(user, plan.office_id):
+    if plan is None or not can_see_office(user, plan.office):
         raise Http404("কর্মপরিকল্পনাটি পাওয়া যায়নি")
     return plan
 
@@ -91,5 +84,11 @@ def require_officer(user, plan: ActionPlan) -> None:
 
 
 def require_reviewer(user, plan: ActionPlan) -> None:
-    if not is_reviewer_above(user, plan.office_id):
+    if plan.office is None or not is_reviewer_above(user, plan.office):
         raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক এটি করতে পারেন")
+
+
+def offices_below(office_id: int):
+    """Ids of every office under `office_id`, as a subquery (usable in `office_id__in=`)."""
+    office = Office.objects.only("path", "depth").get(pk=office_id)
+    return Office.objects.filter(under_q(office)).values("pk")

@@ -19,11 +19,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from egov_plan import scoring
+from egov_plan.offices import find_office, office_create
 from egov_plan.plan_rules import document_value, typed_target
 from egov_plan.models import (
     Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory,
 )
 from reports.models import Achievement, QuarterlyReport
+from reports.scores import rescore_plan
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -39,15 +41,27 @@ def _upsert(model, lookup: dict, values: dict):
     return obj
 
 
+def _office_for(data: dict) -> Office:
+    location = data.get("location", "")
+    office = find_office(name=data["name"], location=location, code=data.get("code"))
+    if office is None:
+        return office_create(name=data["name"], location=location, code=data.get("code"),
+                             tier=data.get("tier", "department"))
+    changed = [f for f, v in (("name", data["name"]), ("location", location)) if getattr(office, f) != v]
+    for field in changed:
+        setattr(office, field, data["name"] if field == "name" else location)
+    if changed:
+        office.save(update_fields=changed)
+    return office
+
+
 def _delete_missing(queryset, kept_ids: list[int]) -> None:
     queryset.exclude(pk__in=kept_ids).delete()
 
 
 @transaction.atomic
 def load_plan_document(*, document: dict) -> ActionPlan:
-    office_data = document["office"]
-    office = _upsert(Office, {"name": office_data["name"]},
-                     {"location": office_data.get("location", "")})
+    office = _office_for(document["office"])
     fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=int(document["fiscal_year"]))
     plan_data = document["plan"]
     plan = _upsert(
@@ -117,6 +131,7 @@ def load_plan_document(*, document: dict) -> ActionPlan:
             )
             achievement_ids.append(achievement.pk)
         _delete_missing(report.achievements.all(), achievement_ids)
+    rescore_plan(plan_id=plan.pk)
     return plan
 
 
@@ -134,7 +149,7 @@ def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
         areas.append({"number": area.number, "title": area.title, "weight": document_value(area.weight),
                       "activities": activities})
     document = {
-        "office": {"name": plan.office.name, "location": plan.office.location},
+        "office": {"name": plan.office.name, "location": plan.office.location, "code": plan.office.code},
         "fiscal_year": plan.fiscal_year.start_year,
         "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks),
                  "scoring_method": plan.scoring_method},

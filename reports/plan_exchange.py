@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office
+from egov_plan.offices import find_office
 from egov_plan.plan_rules import Fault, check_plan, document_value, typed_target
 from egov_plan.seed_layout import Sheet, SheetRow, decode_text, read_rows, write_text
 from reports.models import Achievement, QuarterlyReport
@@ -147,8 +148,11 @@ class ImportResult:
 
 
 def _existing_plan(document: dict) -> ActionPlan | None:
-    return (ActionPlan.objects.filter(office__name=document["office"]["name"],
-                                      fiscal_year__start_year=document["fiscal_year"],
+    data = document["office"]
+    office = find_office(name=data["name"], location=data.get("location", ""), code=data.get("code"))
+    if office is None:
+        return None
+    return (ActionPlan.objects.filter(office=office, fiscal_year__start_year=document["fiscal_year"],
                                       title=document["plan"]["title"])
             .select_related("office", "fiscal_year").first())
 
@@ -208,8 +212,9 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
         return ImportResult(plan=None, faults=faults)
     if office_name:
         # The file's location line belongs to the file's office, not to the one named here.
-        named = Office.objects.filter(name=office_name).first()
-        document["office"] = {"name": office_name, "location": named.location if named else ""}
+        named = Office.objects.filter(code=office_name).first() or find_office(name=office_name)
+        document["office"] = ({"name": named.name, "location": named.location, "code": named.code} if named
+                              else {"name": office_name, "location": ""})
     quarter = document["quarter"]
     with transaction.atomic():
         plan = _existing_plan(document)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
@@ -209,16 +209,13 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
     return table
 
 
-def plans_by_year_and_office(office_ids: set[int] | None):
-    """[(fiscal year, [(office, [plans])])] for the index page, newest year first.
-
-    `office_ids` limits the plans to those offices (None: all).
-    """
-    plans = ActionPlan.objects.select_related("office", "fiscal_year").order_by(
-        "-fiscal_year__start_year", "office__name", "title"
-    )
-    if office_ids is not None:
-        plans = plans.filter(office_id__in=office_ids)
+def plans_by_year_and_office(office_id: int | None):
+    """[(fiscal year, [(office, [plans])])] of one office's plans, newest year first (the index page:
+    a user's own plans, never everyone's)."""
+    if office_id is None:
+        return []
+    plans = ActionPlan.objects.select_related("office", "fiscal_year", "template").filter(office_id=office_id).order_by(
+        "-fiscal_year__start_year", "title")
     grouped: dict = {}
     for plan in plans:
         grouped.setdefault(plan.fiscal_year, {}).setdefault(plan.office, []).append(plan)
@@ -292,13 +289,14 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
     return changes
 
 
-def inbox(office_ids: set[int] | None) -> list[QuarterlyReport]:
-    """Submitted reports waiting for review from these offices (None: all), newest first."""
+def inbox(visible: Q | None):
+    """Submitted reports waiting for review from the offices `visible` admits (None: all), newest
+    first, as a queryset for the caller to page."""
     reports = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
                .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
-    if office_ids is not None:
-        reports = reports.filter(plan__office_id__in=office_ids)
-    return list(reports)
+    if visible is not None:
+        reports = reports.filter(visible)
+    return reports
 
 
 def signed_document_by_reference(reference: str, revision: str) -> SignedDocument | None:

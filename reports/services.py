@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
+from reports.scores import rescore_plan
 
 
 class WorkflowError(Exception):
@@ -59,7 +60,10 @@ def _require_editable(report: QuarterlyReport) -> None:
 
 
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
-    report, _ = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
+    report, created = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
+    if created:
+        rescore_plan(plan_id=plan.pk)  # earlier quarters' values already count to date
+        report.refresh_from_db()
     return report
 
 
@@ -68,7 +72,7 @@ def _move(report: QuarterlyReport, *, user, to_status: str, comment: str = "") -
                                     to_status=to_status, comment=comment)
     report.status = to_status
     report.version += 1
-    fields = ["status", "version"]
+    fields = ["status", "version", "updated_at"]
     if to_status == QuarterlyReport.SUBMITTED:
         report.submitted_at = timezone.now()
         fields.append("submitted_at")
@@ -109,7 +113,7 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry],
         changed.append(achievement)
     if changed:
         report.version += 1
-        report.save(update_fields=["version"])
+        report.save(update_fields=["version", "updated_at"])
         for achievement in changed:
             achievement.updated_by = user
             achievement.updated_in_version = report.version
@@ -124,7 +128,10 @@ def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry], ver
         # Lock the row: a concurrent save waits here, then finds the version moved on.
         locked = _lock(report.pk)
         _require_editable(locked)
-        return _write_entries(locked, user=user, entries=entries, version=version)
+        changed = _write_entries(locked, user=user, entries=entries, version=version)
+        if changed:
+            rescore_plan(plan_id=locked.plan_id)
+        return changed
 
 
 def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry],
@@ -135,6 +142,7 @@ def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry],
         _require_editable(locked)
         _write_entries(locked, user=user, entries=entries, version=version)
         _move(locked, user=user, to_status=QuarterlyReport.SUBMITTED)
+        rescore_plan(plan_id=locked.plan_id)
         return locked
 
 

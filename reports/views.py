@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,6 +19,9 @@ from reports.services import (
 )
 
 
+INBOX_PAGE_SIZE = 50
+
+
 def _check_quarter(quarter: int) -> None:
     if quarter not in QUARTERS:
         raise Http404("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে")
@@ -26,7 +30,7 @@ def _check_quarter(quarter: int) -> None:
 def _table_for_user(user, plan_id: int, quarter: int) -> selectors.QuarterTable:
     _check_quarter(quarter)
     table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
-    if not permissions.can_see_office(user, table.plan.office_id):
+    if not permissions.can_see_office(user, table.plan.office):
         raise Http404("কর্মপরিকল্পনাটি পাওয়া যায়নি")
     return table
 
@@ -37,9 +41,13 @@ def _report_url(name: str, plan_id: int, quarter: int) -> str:
 
 @require_GET
 def index(request):
+    """The user's own office's plans; reviewers and admins are sent on to the dashboard."""
+    member = permissions.membership(request.user)
     return render(request, "reports/index.html", {
-        "years": selectors.plans_by_year_and_office(permissions.visible_office_ids(request.user)),
+        "member": member,
+        "years": selectors.plans_by_year_and_office(member.office_id if member else None),
         "quarters": list(bangla.QUARTER_ORDINALS.items()),
+        "show_dashboard": request.user.is_staff or permissions.is_reviewer(request.user),
     })
 
 
@@ -50,12 +58,12 @@ def quarter_report(request, plan_id: int, quarter: int):
 
 
 def _render_report(request, table, review_form=None, status=200):
-    office_id = table.plan.office_id
+    office = table.plan.office
     return render(request, "reports/quarter_report.html", {
         "table": table,
         "show_scores": request.GET.get("scores") == "1",
-        "is_officer": permissions.is_officer_of(request.user, office_id),
-        "is_reviewer": permissions.is_reviewer_above(request.user, office_id),
+        "is_officer": permissions.is_officer_of(request.user, office.pk),
+        "is_reviewer": permissions.is_reviewer_above(request.user, office),
         "review_form": review_form or ReviewForm(),
         "last_transition": selectors.last_transition(table.report),
     }, status=status)
@@ -192,8 +200,8 @@ def quarter_history(request, plan_id: int, quarter: int):
 
 
 def _evidence_for_user(user, evidence_id: int) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("report__plan"), pk=evidence_id)
-    if not permissions.can_see_office(user, evidence.report.plan.office_id):
+    evidence = get_object_or_404(Evidence.objects.select_related("report__plan__office"), pk=evidence_id)
+    if not permissions.can_see_office(user, evidence.report.plan.office):
         raise Http404("প্রমাণকটি পাওয়া যায়নি")
     return evidence
 
@@ -226,9 +234,9 @@ def evidence_delete(request, evidence_id: int):
 def inbox(request):
     if not (permissions.is_reviewer(request.user) or request.user.is_staff):
         raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
-    return render(request, "reports/inbox.html", {
-        "reports": selectors.inbox(permissions.visible_office_ids(request.user)),
-    })
+    page = Paginator(selectors.inbox(permissions.visible_offices_q(request.user, prefix="plan__office__")),
+                     INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/inbox.html", {"page": page, "reports": page.object_list})
 
 
 @require_GET

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from egov_plan.models import Membership, Office
+from egov_plan.models import Membership
+from egov_plan.offices import office_create, office_move
 from reports.plan_documents import load_plan_document
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
@@ -61,13 +62,14 @@ def people(seed_plan):
     top_reviewer: the ministry's, two levels up; other_officer / other_reviewer: another tree;
     admin: staff.
     """
-    ministry = Office.objects.create(name="স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়")
-    supervising = Office.objects.create(name="স্থানীয় সরকার বিভাগ", parent=ministry)
-    office = seed_plan.office
-    office.parent = supervising
-    office.save()
-    elsewhere = Office.objects.create(name="জনপ্রশাসন মন্ত্রণালয়")
-    other_office = Office.objects.create(name="নেত্রকোনা জেলা প্রশাসন", parent=elsewhere)
+    ministry = office_create(name="স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়", tier="ministry",
+                             location="ঢাকা", code="LGRD")
+    supervising = office_create(name="স্থানীয় সরকার বিভাগ", tier="ministry", location="ঢাকা", code="LGD",
+                                parent=ministry)
+    office = office_move(office=seed_plan.office, parent=supervising)
+    elsewhere = office_create(name="জনপ্রশাসন মন্ত্রণালয়", tier="ministry", location="ঢাকা", code="MOPA")
+    other_office = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="নেত্রকোনা",
+                                 code="DC-NETRAKONA", parent=elsewhere)
     return SimpleNamespace(
         plan=seed_plan, office=office, supervising=supervising, other_office=other_office,
         officer=make_user("officer", office, Membership.OFFICER),

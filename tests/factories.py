@@ -6,15 +6,17 @@ from decimal import Decimal
 
 from egov_plan import scoring
 from egov_plan.models import Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory
+from egov_plan.offices import office_create
 from reports.models import Achievement, QuarterlyReport
 
 
 def make_plan(*, indicators: int = 60, office_name: str = "পরীক্ষামূলক দপ্তর", start_year: int = 2022,
               areas: int = 3, activities_per_area: int = 4,
-              title: str = ActionPlan.DEFAULT_TITLE) -> ActionPlan:
+              title: str = ActionPlan.DEFAULT_TITLE, parent: Office | None = None) -> ActionPlan:
     """A plan of `indicators` indicators spread over areas and activities, units cycling
     date → percent → count, with first-quarter achievements on every other indicator."""
-    office, _ = Office.objects.get_or_create(name=office_name, defaults={"location": "ঢাকা"})
+    office = Office.objects.filter(name=office_name).first() or office_create(
+        name=office_name, location="ঢাকা", parent=parent)
     fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=start_year)
     plan = ActionPlan.objects.create(office=office, fiscal_year=fiscal_year, title=title,
                                      total_marks=Decimal(indicators))

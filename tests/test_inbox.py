@@ -16,15 +16,11 @@ def test_it_lists_submitted_reports_from_below_newest_first(people):
     now = timezone.now()
     older = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status="submitted",
                                            submitted_at=now - datetime.timedelta(days=2))
-    other = make_plan(indicators=2, office_name="ফুলপুর পৌরসভা")
-    other.office.parent = people.supervising
-    other.office.save()
+    other = make_plan(indicators=2, office_name="ফুলপুর পৌরসভা", parent=people.supervising)
     newer = QuarterlyReport.objects.get(plan=other, quarter=1)  # make_plan's first-quarter draft
     QuarterlyReport.objects.filter(pk=newer.pk).update(status="submitted", submitted_at=now)
     QuarterlyReport.objects.create(plan=people.plan, quarter=3, status="draft")
-    elsewhere = make_plan(indicators=2, office_name="কেন্দুয়া উপজেলা")
-    elsewhere.office.parent = people.other_office
-    elsewhere.office.save()
+    elsewhere = make_plan(indicators=2, office_name="কেন্দুয়া উপজেলা", parent=people.other_office)
     QuarterlyReport.objects.filter(plan=elsewhere).update(status="submitted", submitted_at=now)
 
     html = client_for(people.reviewer).get("/inbox/").content.decode()

@@ -9,12 +9,13 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from egov_plan.models import Activity, ActionPlan, Indicator, Membership, Office, PerformanceArea, Signatory
-from reports.models import Achievement, QuarterlyReport
+from reports.models import Achievement, QuarterlyReport, ReportTransition
 from reports.plan_documents import load_plan_document
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [Office, ActionPlan, PerformanceArea, Activity, Indicator, Signatory, QuarterlyReport, Achievement,
+          ReportTransition,
           Membership, get_user_model()]
 
 
@@ -24,7 +25,7 @@ def snapshot():
 
 def test_it_loads_the_seed_plan_exactly(capsys):
     call_command("seed_demo")
-    plan = ActionPlan.objects.get()
+    plan = ActionPlan.objects.get(office__code="LGD-MYMCC")
     assert plan.office.name == "ময়মনসিংহ সিটি কর্পোরেশন"
     assert plan.office.location == "ময়মনসিংহ"
     assert plan.fiscal_year.start_year == 2022
@@ -33,6 +34,7 @@ def test_it_loads_the_seed_plan_exactly(capsys):
     assert Activity.objects.filter(area__plan=plan).count() == 6
     assert Indicator.objects.filter(activity__area__plan=plan).count() == 12
     report = QuarterlyReport.objects.get(plan=plan)
+    assert report.score == Decimal("0.00")  # the seed's first quarter reaches no tier yet
     assert (report.quarter, report.status) == (1, QuarterlyReport.APPROVED)
     values = {a.indicator.code: a.value for a in Achievement.objects.filter(report=report)}
     assert values == {"১.৩.১": Decimal(30), "২.১.১": Decimal(1), "২.২.১": Decimal(1), "২.২.২": Decimal(20)}
@@ -46,17 +48,30 @@ def test_it_loads_the_seed_plan_exactly(capsys):
 def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(capsys):
     call_command("seed_demo", "--password", "a-long-demo-secret")
     output = capsys.readouterr().out
-    plan = ActionPlan.objects.get()
+    plan = ActionPlan.objects.get(office__code="LGD-MYMCC")
     officer = Membership.objects.get(user__username="officer")
     reviewer = Membership.objects.get(user__username="reviewer")
     assert (officer.office, officer.role) == (plan.office, Membership.OFFICER)
-    assert (reviewer.office, reviewer.role) == (plan.office.parent, Membership.REVIEWER)
+    assert (reviewer.office, reviewer.role) == (Office.objects.get_parent(plan.office), Membership.REVIEWER)
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     for username in ("officer", "reviewer", "admin"):
         assert f"{username}" in output
         assert get_user_model().objects.get(username=username).check_password("a-long-demo-secret")
     assert "a-long-demo-secret" in output
+
+
+def test_it_gives_the_demo_reviewer_a_small_tree_in_mixed_states(capsys):
+    call_command("seed_demo")
+    reviewer = Membership.objects.get(user__username="reviewer")
+    below = Office.objects.filter(path__startswith=reviewer.office.path, depth=reviewer.office.depth + 1)
+    assert below.count() == 5
+    statuses = {plan.office.code: [r.status for r in plan.reports.all()]
+                for plan in ActionPlan.objects.filter(office__in=below)}
+    assert statuses == {"LGD-MYMCC": ["approved"], "LGD-GCC": ["submitted"], "LGD-NCC": ["returned"],
+                        "LGD-PHULPUR": ["draft"], "LGD-TRISHAL": []}
+    returned = QuarterlyReport.objects.get(plan__office__code="LGD-NCC")
+    assert returned.transitions.last().comment  # the officer sees why
 
 
 def test_running_it_twice_changes_nothing(capsys):
@@ -69,6 +84,7 @@ def test_running_it_twice_changes_nothing(capsys):
 def test_it_refuses_a_weak_password(capsys):
     with pytest.raises(CommandError):
         call_command("seed_demo", "--password", "123")
+    assert not Office.objects.exists()
     assert not ActionPlan.objects.exists()
 
 

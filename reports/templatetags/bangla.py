@@ -49,3 +49,27 @@ def achievement_value(achievement) -> str:
     from reports.selectors import format_value
 
     return format_value(achievement.indicator.unit, achievement.value, bangla.NOT_REPORTED)
+
+
+@register.filter
+def quarter_ordinal(value) -> str:
+    return bangla.QUARTER_ORDINALS.get(value, "")
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def sub(value, other):
+    return float(value) - float(other)
+
+
+@register.filter
+def drop_param(query: str, name: str) -> str:
+    """A query string without one parameter (to set it anew after it)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in (name, "page")])

@@ -4,6 +4,8 @@ Running it again changes nothing: the plan is upserted and existing users keep
 their passwords unless --password is given and differs.
 """
 
+import copy
+import datetime
 import json
 
 from django.conf import settings
@@ -12,12 +14,26 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from egov_plan.models import Membership, Office
+from egov_plan.models import Membership
+from egov_plan.offices import find_office, office_create, office_move
+from reports.models import QuarterlyReport, ReportTransition
 from reports.plan_documents import load_plan_document
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
-SUPERVISING_OFFICE = {"name": "স্থানীয় সরকার বিভাগ", "location": "ঢাকা"}
+SUPERVISING_OFFICE = {"name": "স্থানীয় সরকার বিভাগ", "location": "ঢাকা", "code": "LGD", "tier": "ministry"}
+# Other offices under the demo reviewer, with the seed plan and their first quarter in mixed states
+# (code, name, location, first-quarter status or None for not started, values by indicator).
+DEMO_OFFICES = [
+    ("LGD-GCC", "গাজীপুর সিটি কর্পোরেশন", "গাজীপুর", QuarterlyReport.SUBMITTED,
+     {"1.3.1": "45", "2.1.1": "2", "2.2.1": "1", "2.2.2": "25"}),
+    ("LGD-NCC", "নারায়ণগঞ্জ সিটি কর্পোরেশন", "নারায়ণগঞ্জ", QuarterlyReport.RETURNED,
+     {"1.3.1": "20", "2.1.1": "1"}),
+    ("LGD-PHULPUR", "ফুলপুর পৌরসভা", "ফুলপুর, ময়মনসিংহ", QuarterlyReport.DRAFT, {"1.3.1": "60"}),
+    ("LGD-TRISHAL", "ত্রিশাল পৌরসভা", "ত্রিশাল, ময়মনসিংহ", None, {}),
+]
+RETURN_COMMENT = "[১.৩.১] এর ই-নথির পরিসংখ্যানের প্রমাণক যুক্ত করুন।"
 DEFAULT_PASSWORD = "apa-demo-2022"
 
 # username, full name, office key, role (None: admin)
@@ -45,15 +61,15 @@ class Command(BaseCommand):
             document = json.load(handle)
 
         with transaction.atomic():
+            supervising = find_office(**{k: SUPERVISING_OFFICE[k] for k in ("name", "location", "code")})
+            if supervising is None:
+                supervising = office_create(**SUPERVISING_OFFICE)
             plan = load_plan_document(document=document)
-            supervising, _ = Office.objects.get_or_create(
-                name=SUPERVISING_OFFICE["name"],
-                defaults={"location": SUPERVISING_OFFICE["location"]},
-            )
             office = plan.office
-            if office.parent_id is None:
-                office.parent = supervising
-                office.save(update_fields=["parent"])
+            if not office.is_under(supervising):
+                office = office_move(office=office, parent=supervising)
+            for code, name, location, status, values in DEMO_OFFICES:
+                self._demo_office(document, supervising, code, name, location, status, values)
             offices = {"seed": office, "supervising": supervising}
             for username, full_name, office_key, role in DEMO_ACCOUNTS:
                 self._ensure_user(username, full_name, offices.get(office_key), role,
@@ -64,8 +80,28 @@ class Command(BaseCommand):
             f"/plans/{plan.pk}/quarters/1/"))
         self.stdout.write("Demo accounts (username / password — role, office):")
         for username, _, office_key, role in DEMO_ACCOUNTS:
-            where = offices[office_key].name if office_key else "সকল দপ্তর"
+            where = offices[office_key].display_name if office_key else "সকল দপ্তর"
             self.stdout.write(f"  {username:<9} / {chosen} — {role or 'admin'}, {where}")
+
+    def _demo_office(self, seed, supervising, code, name, location, status, values):
+        office = find_office(name=name, location=location, code=code) or office_create(
+            name=name, location=location, code=code, tier="department", parent=supervising)
+        document = {**copy.deepcopy(seed), "office": {"name": name, "location": location, "code": code}}
+        document["reports"] = [] if status is None else [{
+            "quarter": 1, "status": status,
+            "achievements": {c: {"value": v, "remarks": ""} for c, v in values.items()}}]
+        plan = load_plan_document(document=document)
+        report = plan.reports.filter(quarter=1).first()
+        if report is None or report.transitions.exists() or status == QuarterlyReport.DRAFT:
+            return
+        # The history the status implies: submitted a few days after the quarter, perhaps returned.
+        submitted_at = timezone.make_aware(datetime.datetime(2022, 10, 9, 11, 0))
+        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+        ReportTransition.objects.create(report=report, from_status=QuarterlyReport.DRAFT,
+                                        to_status=QuarterlyReport.SUBMITTED)
+        if status == QuarterlyReport.RETURNED:
+            ReportTransition.objects.create(report=report, from_status=QuarterlyReport.SUBMITTED,
+                                            to_status=QuarterlyReport.RETURNED, comment=RETURN_COMMENT)
 
     def _ensure_user(self, username, full_name, office, role, password, reset):
         User = get_user_model()

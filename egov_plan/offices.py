@@ -1,0 +1,84 @@
+"""The office tree: creating and moving offices, and the one question every page asks of it,
+"which offices lie under X", answered by one indexed prefix query on the materialised path.
+
+Writes go through treebeard's manager, which keeps `path`, `depth` and `numchild` consistent;
+bulk builders (`generate_offices`, the benchmark) compute paths themselves with `child_path`.
+"""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from egov_plan.models import Office, OfficeTier
+
+TIER_CODES = ("ministry", "department", "division", "district", "upazila")
+
+
+def tier_for(code: str) -> OfficeTier:
+    return OfficeTier.objects.get(code=code)
+
+
+def new_code(name: str, location: str) -> str:
+    """A code for an office that arrived without one (from a plan file): stable for the same name
+    and location, so that re-importing a file finds the same office."""
+    return "X-" + hashlib.sha1(f"{name}\n{location}".encode()).hexdigest()[:12].upper()
+
+
+@transaction.atomic
+def office_create(*, name: str, tier: OfficeTier | str = "department", location: str = "",
+                  code: str | None = None, parent: Office | None = None) -> Office:
+    if isinstance(tier, str):
+        tier = tier_for(tier)
+    fields = {"name": name, "location": location, "tier": tier, "code": code or new_code(name, location)}
+    if parent is None:
+        return Office.objects.add_root(fields)
+    return Office.objects.add_child(parent, fields)
+
+
+@transaction.atomic
+def office_move(*, office: Office, parent: Office | None) -> Office:
+    """Put `office` (with everything under it) under `parent` (None: make it a root)."""
+    office.refresh_from_db()
+    current = Office.objects.get_parent(office)
+    if (current is None and parent is None) or (current is not None and parent is not None
+                                                 and current.pk == parent.pk):
+        return office
+    if parent is not None:
+        parent.refresh_from_db()
+        if parent.pk == office.pk or parent.is_under(office):
+            raise ValueError("an office cannot be moved under itself")
+        Office.objects.move(office, parent, "last-child")
+    else:
+        Office.objects.move(office, Office.objects.get_last_root_node(), "last-sibling")
+    office.refresh_from_db()
+    return office
+
+
+def under_q(office: Office, *, prefix: str = "", include_self: bool = False) -> Q:
+    """A filter for rows whose office (reached through `prefix`, e.g. "plan__office__") lies under
+    `office`: a prefix match on the indexed path, whatever the size of the subtree."""
+    condition = Q(**{f"{prefix}path__startswith": office.path})
+    if not include_self:
+        condition &= Q(**{f"{prefix}depth__gt": office.depth})
+    return condition
+
+
+def offices_under(office: Office, *, include_self: bool = False) -> QuerySet:
+    return Office.objects.filter(under_q(office, include_self=include_self))
+
+
+def parent_of(office: Office) -> Office | None:
+    return Office.objects.get_parent(office)
+
+
+def find_office(*, name: str, location: str = "", code: str | None = None) -> Office | None:
+    """The office a plan document or file names: by code when it has one, else by name and
+    location, else by a name no other office shares."""
+    if code:
+        return Office.objects.filter(code=code).first()
+    found = Office.objects.filter(name=name, location=location).first()
+    if found is None:
+        same_name = list(Office.objects.filter(name=name)[:2])
+        found = same_name[0] if len(same_name) == 1 else None
+    return found

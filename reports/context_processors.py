@@ -1,0 +1,9 @@
+from reports import permissions
+
+
+def navigation(request):
+    """What the navigation needs to know about the user (their membership, read once)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_is_reviewer": user.is_staff or permissions.is_reviewer(user)}
