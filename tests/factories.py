@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 from egov_plan import scoring
+from egov_plan.bangla import to_bengali_digits
 from egov_plan.models import Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory
 from egov_plan.offices import office_create
 from reports.models import Achievement, QuarterlyReport
@@ -52,3 +53,27 @@ def make_plan(*, indicators: int = 60, office_name: str = "পরীক্ষা
                 serial += 1
     Signatory.objects.create(plan=plan, order=1, name="স্বাক্ষরকারী", line_1="পদবি")
     return plan
+
+
+STATUS_CYCLE = [None, QuarterlyReport.DRAFT, QuarterlyReport.SUBMITTED, QuarterlyReport.RETURNED,
+                QuarterlyReport.APPROVED]
+
+
+def make_offices(parent: Office, count: int, *, tier: str = "upazila", start_year: int = 2022,
+                 name: str = "উপজেলা নির্বাহী অফিসারের কার্যালয়", quarter: int = 1,
+                 code_prefix: str = "") -> list[Office]:
+    """`count` offices under `parent`, all of one name (as the country has), told apart by location;
+    each with an (empty) plan and a report for `quarter` whose status cycles through
+    not started → draft → submitted → returned → approved, and marks rising with the index."""
+    fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=start_year)
+    offices = [office_create(name=name, location=to_bengali_digits(f"স্থান {i:03d}"), tier=tier,
+                             code=f"{parent.code}-{code_prefix}{i:03d}", parent=parent) for i in range(count)]
+    plans = ActionPlan.objects.bulk_create([ActionPlan(office=o, fiscal_year=fiscal_year, total_marks=50)
+                                            for o in offices])
+    reports = []
+    for i, plan in enumerate(plans):
+        status = STATUS_CYCLE[i % len(STATUS_CYCLE)]
+        if status is not None:
+            reports.append(QuarterlyReport(plan=plan, quarter=quarter, status=status, score=Decimal(i % 50)))
+    QuarterlyReport.objects.bulk_create(reports)
+    return offices
