@@ -1,0 +1,197 @@
+"""Importing the office tree from a file: CSV or .xlsx with the header
+`code,name,location,tier,parent_code`.
+
+Offices are created and updated by code, never deleted. The whole file is checked first and every
+faulty line is named; a file with any fault writes nothing. A parent may come later in the file
+than its children, or already be in the database.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from openpyxl import load_workbook
+
+from egov_plan import bangla
+from egov_plan.models import Office, OfficeTier
+from egov_plan.offices import TreeBuilder, office_move
+
+HEADER = ["code", "name", "location", "tier", "parent_code"]
+MAX_CODE = 40
+MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    line: int
+    code: str
+    name: str
+    location: str
+    tier: str
+    parent_code: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    faults: list[str] = field(default_factory=list)
+
+
+def _line(number: int | None, message: str) -> str:
+    if number is None:
+        return message
+    return f"লাইন {bangla.to_bengali_digits(number)}: {message}"
+
+
+def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The file's rows as (line number, cells), or faults when it cannot be read at all."""
+    if not data.strip():
+        return [], ["ফাইলটি খালি।"]
+    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            return [], [f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।"]
+        rows = [(number, ["" if v is None else str(v).strip() for v in values])
+                for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)]
+        workbook.close()
+        return rows, []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return [], [_line(line, "ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।")]
+    if "\x00" in text:
+        return [], ["এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।"]
+    return [(number, [cell.strip() for cell in cells])
+            for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)], []
+
+
+def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: set[str]) -> tuple[
+        list[OfficeRow], list[str]]:
+    """The file's offices and every fault, each naming its line."""
+    faults: list[tuple[int, str]] = []
+    content = [(n, cells) for n, cells in rows if any(cells)]
+    if not content:
+        return [], ["ফাইলটি খালি।"]
+    header_line, header = content[0]
+    if [c.lower() for c in header] != HEADER:
+        return [], [_line(header_line, f"প্রথম লাইনে শিরোনাম থাকতে হবে: {','.join(HEADER)}")]
+    offices: list[OfficeRow] = []
+    seen: dict[str, int] = {}
+    for number, cells in content[1:]:
+        if len(cells) != len(HEADER):
+            faults.append((number, f"{bangla.to_bengali_digits(len(HEADER))}টি ঘর থাকতে হবে, আছে "
+                                   f"{bangla.to_bengali_digits(len(cells))}টি।"))
+            continue
+        row = OfficeRow(number, *cells)
+        problems = []
+        if not row.code:
+            problems.append("কোড নেই")
+        elif len(row.code) > MAX_CODE:
+            problems.append(f"কোড {bangla.to_bengali_digits(MAX_CODE)} অক্ষরের বেশি")
+        elif row.code in seen:
+            problems.append(f"কোড “{row.code}” লাইন {bangla.to_bengali_digits(seen[row.code])} এও আছে")
+        if not row.name:
+            problems.append("নাম নেই")
+        if len(row.name) > MAX_TEXT or len(row.location) > MAX_TEXT:
+            problems.append(f"নাম বা অবস্থান {bangla.to_bengali_digits(MAX_TEXT)} অক্ষরের বেশি")
+        if row.tier not in tiers:
+            problems.append(f"স্তর “{row.tier}” অজানা (হতে পারে: {', '.join(sorted(tiers))})")
+        if row.parent_code and row.parent_code == row.code:
+            problems.append("দপ্তর নিজের অধীনে থাকতে পারে না")
+        if problems:
+            faults.append((number, "; ".join(problems) + "।"))
+        if row.code and row.code not in seen:
+            seen[row.code] = number
+        offices.append(row)
+    by_code = {row.code: row for row in offices}
+    for row in offices:
+        if row.parent_code and row.parent_code not in by_code and row.parent_code not in existing:
+            faults.append((row.line, f"নিয়ন্ত্রণকারী দপ্তরের কোড “{row.parent_code}” ফাইলে বা তালিকায় নেই।"))
+    faults += _cycles(offices, by_code)
+    return offices, [_line(n, m) for n, m in sorted(set(faults))]
+
+
+def _cycles(offices: list[OfficeRow], by_code: dict[str, OfficeRow]) -> list[tuple[int, str]]:
+    faults = []
+    for row in offices:
+        seen, current = {row.code}, row
+        while current.parent_code in by_code:
+            current = by_code[current.parent_code]
+            if current.code in seen:
+                faults.append((row.line, "নিয়ন্ত্রণকারী দপ্তরের শৃঙ্খল ঘুরে নিজের কাছে ফিরে এসেছে।"))
+                break
+            seen.add(current.code)
+    return faults
+
+
+def _in_tree_order(offices: list[OfficeRow]) -> list[OfficeRow]:
+    """Parents before their children (a parent may come later in the file)."""
+    by_code = {row.code: row for row in offices}
+    ordered, placed = [], set()
+
+    def place(row: OfficeRow) -> None:
+        if row.code in placed:
+            return
+        parent = by_code.get(row.parent_code)
+        if parent is not None:
+            place(parent)
+        placed.add(row.code)
+        ordered.append(row)
+
+    for row in offices:
+        place(row)
+    return ordered
+
+
+def import_offices(*, data: bytes, filename: str) -> ImportResult:
+    rows, faults = read_rows(data, filename)
+    if faults:
+        return ImportResult(faults=faults)
+    tiers = {t.code: t for t in OfficeTier.objects.all()}
+    with transaction.atomic():
+        named_parents = {cells[4] for _, cells in rows if len(cells) == len(HEADER) and cells[4]}
+        offices, faults = check_rows(rows, tiers=set(tiers), existing=set(
+            Office.objects.filter(code__in=named_parents).values_list("code", flat=True)))
+        if faults:
+            return ImportResult(faults=faults)
+        result = ImportResult()
+        existing = {o.code: o for o in Office.objects.filter(code__in=[r.code for r in offices])}
+        parents = {o.code: o for o in Office.objects.filter(code__in={r.parent_code for r in offices} - {""})}
+        builder = TreeBuilder()
+        paths: dict[str, str] = {code: o.path for code, o in {**parents, **existing}.items()}
+        moves = []
+        for row in _in_tree_order(offices):
+            office = existing.get(row.code)
+            if office is None:
+                office = builder.add(Office(code=row.code, name=row.name, location=row.location,
+                                            tier=tiers[row.tier]), paths.get(row.parent_code, ""))
+                paths[row.code] = office.path
+                result.created += 1
+                continue
+            changed = [f for f, v in (("name", row.name), ("location", row.location)) if getattr(office, f) != v]
+            office.name, office.location = row.name, row.location
+            if office.tier_id != tiers[row.tier].pk:
+                office.tier = tiers[row.tier]
+                changed.append("tier")
+            if changed:
+                office.save(update_fields=changed)
+            current_parent = office.path[:-Office.steplen]
+            if current_parent != paths.get(row.parent_code, ""):
+                moves.append(row)
+            result.updated += bool(changed)
+            result.unchanged += not changed
+        builder.save()
+        for row in moves:
+            # Moves are rare (an office re-attached); treebeard rewrites the moved subtree's paths.
+            office = Office.objects.get(code=row.code)
+            office_move(office=office, parent=Office.objects.get(code=row.parent_code) if row.parent_code else None)
+            result.moved += 1
+    return result
+
