@@ -61,7 +61,7 @@ def _delete_missing(queryset, kept_ids: list[int]) -> None:
 
 @transaction.atomic
 def load_plan_document(*, document: dict) -> ActionPlan:
-    office = _office_for(document["office"])
+    office = _office_for(document["office"]) if document.get("office") else None  # None: a template
     fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=int(document["fiscal_year"]))
     plan_data = document["plan"]
     plan = _upsert(
@@ -148,8 +148,9 @@ def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
             activities.append({"number": activity.number, "title": activity.title, "indicators": indicators})
         areas.append({"number": area.number, "title": area.title, "weight": document_value(area.weight),
                       "activities": activities})
+    office = plan.office
     document = {
-        "office": {"name": plan.office.name, "location": plan.office.location, "code": plan.office.code},
+        "office": {"name": office.name, "location": office.location, "code": office.code} if office else None,
         "fiscal_year": plan.fiscal_year.start_year,
         "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks),
                  "scoring_method": plan.scoring_method},

@@ -1,9 +1,9 @@
 """Build a deterministic, realistic-looking office tree for demos and benchmarks.
 
-Cabinet Division → 8 divisional offices → 64 district offices → upazila offices below them; the
-rest as departments: ministries, each with a directorate and field offices spread over the
-country's unions. The same --count always gives the same tree; offices that already exist (by
-code) are left as they are.
+Cabinet Division → 8 divisional offices → 64 district offices → upazila offices below them; and
+under the Cabinet Division too, the rest as departments: ministries, each with a directorate and
+field offices spread over the country's unions. The same --count always gives the same tree;
+offices that already exist (by code) are left as they are.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -62,7 +62,7 @@ def plan(count: int) -> list[tuple[str, str, str, str, str]]:
             rows.append((f"UNO-{district_code[3:]}{k:02d}", "উপজেলা নির্বাহী অফিসারের কার্যালয়", place, "upazila",
                          district_code))
     for m, (ministry, directorate, _) in enumerate(MINISTRIES, start=1):
-        rows.append((f"MIN-{m:02d}", ministry, "ঢাকা", "ministry", ""))
+        rows.append((f"MIN-{m:02d}", ministry, "ঢাকা", "ministry", "CAB"))
         rows.append((f"DEPT-{m:02d}", directorate, "ঢাকা", "department", f"MIN-{m:02d}"))
     rest = max(count - len(rows), 0)
     for n in range(rest):
