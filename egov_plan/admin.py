@@ -5,12 +5,15 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 
+from egov_plan import bangla
 from egov_plan.admin_forms import (
     ActionPlanForm, AreaFormSet, BengaliDecimalField, BengaliInlineFormSet, BengaliIntegerField,
-    BengaliNumberInput, IndicatorForm, PlanImportForm,
+    BengaliNumberInput, IndicatorForm, PlanImportForm, RolloutForm,
 )
 
 # Numbers in the plan pages are typed and shown with Bengali digits (Latin digits are accepted too).
@@ -23,7 +26,7 @@ BENGALI_NUMBERS = {
 }
 from egov_plan.models import (
     Activity, ActionPlan, FiscalYear, Indicator, Membership, Office, OfficeTier, PerformanceArea, PlanAmendment,
-    Signatory,
+    RolloutJob, Signatory,
 )
 from egov_plan.offices import office_create, office_move
 
@@ -143,17 +146,50 @@ class PlanAmendmentInline(nested_admin.NestedTabularInline):
         return False
 
 
+class PlanKindFilter(admin.SimpleListFilter):
+    title = "ধরন"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("template", "টেমপ্লেট"), ("office", "দপ্তরের কর্মপরিকল্পনা")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "template":
+            return queryset.filter(office__isnull=True)
+        if self.value() == "office":
+            return queryset.filter(office__isnull=False)
+        return queryset
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     formfield_overrides = BENGALI_NUMBERS
     form = ActionPlanForm
     list_display = ["title", "office", "fiscal_year", "total_marks", "scoring_method"]
-    list_filter = ["fiscal_year", "office"]
-    search_fields = ["title", "office__name"]
+    list_filter = [PlanKindFilter, "fiscal_year", "office__tier"]
+    list_select_related = ["office", "fiscal_year"]
+    search_fields = ["title", "office__name", "office__location", "office__code"]
     autocomplete_fields = ["office"]
+    readonly_fields = ["template_tools"]
     inlines = [AreaInline, SignatoryInline, PlanAmendmentInline]
     actions = ["copy_to_next_year"]
     change_list_template = "admin/egov_plan/actionplan/change_list.html"
+
+    @admin.display(description="টেমপ্লেট")
+    def template_tools(self, plan):
+        if plan.pk is None:
+            return "দপ্তর খালি রাখলে এটি অর্থবছরের টেমপ্লেট হবে, যা অধীনস্থ সব দপ্তরে রোল-আউট করা যায়।"
+        if plan.is_template:
+            return format_html(
+                '<a class="button" href="{}">রোল-আউট করুন</a> <a class="button" href="{}">পরিবর্তন '
+                'প্রয়োগ করুন</a> — এ থেকে তৈরি কর্মপরিকল্পনা: {}টি',
+                reverse("admin:egov_plan_actionplan_rollout", args=[plan.pk]),
+                reverse("admin:egov_plan_actionplan_carry", args=[plan.pk]),
+                bangla.format_number(plan.derived_plans.count()))
+        if plan.template_id:
+            return format_html('<a href="{}">{}</a>', reverse("admin:egov_plan_actionplan_change",
+                                                              args=[plan.template_id]), plan.template)
+        return "—"
 
     def save_related(self, request, form, formsets, change):
         from reports.scores import rescore_plan
@@ -183,8 +219,66 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
                 self.message_user(request, f"তৈরি হয়েছে: {new_plan}", messages.SUCCESS)
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="egov_plan_actionplan_import"),
+        view = self.admin_site.admin_view
+        return [path("import/", view(self.import_view), name="egov_plan_actionplan_import"),
+                path("<int:plan_id>/rollout/", view(self.rollout_view), name="egov_plan_actionplan_rollout"),
+                path("<int:plan_id>/carry/", view(self.carry_view), name="egov_plan_actionplan_carry"),
+                path("rollouts/<int:job_id>/", view(self.rollout_job_view), name="egov_plan_rolloutjob_status"),
                 *super().get_urls()]
+
+    def _template(self, request, plan_id):
+        template = ActionPlan.objects.filter(pk=plan_id, office__isnull=True).select_related("fiscal_year").first()
+        if template is None or not self.has_change_permission(request, template):
+            raise Http404("টেমপ্লেটটি পাওয়া যায়নি")
+        return template
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def rollout_view(self, request, plan_id):
+        from reports.plan_templates import start_rollout
+
+        template = self._template(request, plan_id)
+        form = RolloutForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            job = RolloutJob.objects.create(template=template, under=form.cleaned_data["under"],
+                                            tier=form.cleaned_data["tier"], requested_by=request.user)
+            start_rollout(job)
+            return redirect("admin:egov_plan_rolloutjob_status", job.pk)
+        return render(request, "admin/egov_plan/actionplan/rollout.html",
+                      self._context(request, f"রোল-আউট: {template}", form=form, template=template,
+                                    jobs=template.rollout_jobs.select_related("under", "tier")[:10]),
+                      status=400 if form.errors else 200)
+
+    def rollout_job_view(self, request, job_id):
+        from reports.plan_templates import rollout_progress
+
+        job = RolloutJob.objects.select_related("template__fiscal_year", "under", "tier").filter(pk=job_id).first()
+        if job is None:
+            raise Http404("রোল-আউটটি পাওয়া যায়নি")
+        progress = rollout_progress(job.pk) if job.status in (RolloutJob.QUEUED, RolloutJob.RUNNING) else None
+        percent = (100 * progress[0] // progress[1]) if progress and progress[1] else 0
+        return render(request, "admin/egov_plan/actionplan/rollout_job.html",
+                      self._context(request, "রোল-আউটের অবস্থা", job=job, progress=progress, percent=percent,
+                                    finished=job.status in (RolloutJob.DONE, RolloutJob.FAILED)))
+
+    def carry_view(self, request, plan_id):
+        from reports.plan_templates import TemplateError, carry_template_changes
+
+        template = self._template(request, plan_id)
+        apply = request.method == "POST"
+        try:
+            result = carry_template_changes(template=template, apply=apply)
+        except TemplateError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect("admin:egov_plan_actionplan_change", template.pk)
+        if apply:
+            self.message_user(request, f"{bangla.format_number(len(result.updated))}টি কর্মপরিকল্পনায় টেমপ্লেটের "
+                                       f"পরিবর্তন প্রয়োগ হয়েছে; {bangla.format_number(len(result.held))}টি দাখিলকৃত বা "
+                                       f"অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।", messages.SUCCESS)
+        return render(request, "admin/egov_plan/actionplan/carry.html",
+                      self._context(request, f"টেমপ্লেটের পরিবর্তন প্রয়োগ: {template}", template=template,
+                                    result=result, applied=apply))
 
     def import_view(self, request):
         from reports.plan_exchange import import_plan

@@ -1,5 +1,6 @@
 """Forms of the plan admin: typed targets, whole-plan validation, change reasons."""
 
+import datetime
 from decimal import Decimal
 
 import nested_admin
@@ -7,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from egov_plan import bangla, scoring
-from egov_plan.models import ActionPlan, Indicator
+from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
@@ -36,6 +37,25 @@ class BengaliDecimalField(_BengaliDigits, forms.DecimalField):
 
 class BengaliIntegerField(_BengaliDigits, forms.IntegerField):
     pass
+
+
+TARGET_HINTS = {scoring.DATE: "তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।",
+                scoring.PERCENT: "শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।",
+                scoring.COUNT: "০ বা তার বেশি পূর্ণসংখ্যা লিখুন।"}
+BLANKS = ("", "-", "--", "-----")
+
+
+def parse_target(unit: str, text) -> "datetime.date | Decimal | None":
+    """A tier target as typed (Bengali or Latin digits), read by the unit; None for a blank tier.
+    Raises ValueError for text that is not a target of that unit."""
+    text = (text or "").strip()
+    if text in BLANKS:
+        return None
+    if unit == scoring.DATE:
+        return bangla.parse_date(text)
+    if unit == scoring.PERCENT:
+        return bangla.parse_percent(text)
+    return Decimal(bangla.parse_count(text))
 
 
 def _target_field(tier: int) -> forms.CharField:
@@ -76,22 +96,10 @@ class IndicatorForm(forms.ModelForm):
             cleaned["calculation_method"] = scoring.DEFAULT_CALCULATION[unit]
         typed = []
         for field in TARGET_FIELDS:
-            text = (cleaned.get(field) or "").strip()
-            if text in ("", "-", "--", "-----"):
-                typed.append(None)
-                continue
             try:
-                if unit == scoring.DATE:
-                    typed.append(bangla.parse_date(text))
-                elif unit == scoring.PERCENT:
-                    typed.append(bangla.parse_percent(text))
-                else:
-                    typed.append(Decimal(bangla.parse_count(text)))
+                typed.append(parse_target(unit, cleaned.get(field)))
             except ValueError:
-                hint = {scoring.DATE: "তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।",
-                        scoring.PERCENT: "শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।",
-                        scoring.COUNT: "০ বা তার বেশি পূর্ণসংখ্যা লিখুন।"}[unit]
-                self.add_error(field, hint)
+                self.add_error(field, TARGET_HINTS[unit])
                 typed.append(None)
         cleaned["targets"] = typed
         return cleaned
@@ -116,7 +124,7 @@ class ActionPlanForm(forms.ModelForm):
 
     class Meta:
         model = ActionPlan
-        fields = ["office", "fiscal_year", "title", "total_marks", "scoring_method"]
+        fields = ["office", "fiscal_year", "title", "total_marks", "scoring_method", "targets_adjustable"]
 
 
 def _live_forms(formset):
@@ -233,3 +241,18 @@ class PlanImportForm(forms.Form):
                            error_messages={"required": "একটি ফাইল নির্বাচন করুন।", "empty": "ফাইলটি খালি।"})
     office = forms.CharField(label="দপ্তর (ঐচ্ছিক)", required=False, max_length=200,
                              help_text="খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।")
+
+
+class RolloutForm(forms.Form):
+    under = forms.CharField(label="যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)", max_length=40,
+                            error_messages={"required": "দপ্তরের কোড লিখুন।"})
+    tier = forms.ModelChoiceField(label="শুধু এই স্তরের দপ্তর", required=False, queryset=OfficeTier.objects.all(),
+                                  empty_label="সব স্তর",
+                                  error_messages={"invalid_choice": "এই স্তর নেই।"})
+
+    def clean_under(self):
+        code = self.cleaned_data["under"].strip()
+        office = Office.objects.filter(code=code).first()
+        if office is None:
+            raise forms.ValidationError(f"“{code}” কোডের কোনো দপ্তর নেই।")
+        return office

@@ -342,3 +342,32 @@ class PlanAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} — {self.at:%Y-%m-%d}"
+
+
+class RolloutJob(models.Model):
+    """One roll-out of a template asked for in the admin: what, where, and how far it got."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUS_CHOICES = [(QUEUED, "অপেক্ষমাণ"), (RUNNING, "চলছে"), (DONE, "সম্পন্ন"), (FAILED, "ব্যর্থ")]
+
+    template = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rollout_jobs",
+                                 verbose_name="টেমপ্লেট")
+    under = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", verbose_name="যে দপ্তরের অধীনে")
+    tier = models.ForeignKey(OfficeTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name="শুধু এই স্তর")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "রোল-আউট"
+        verbose_name_plural = "রোল-আউটসমূহ"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.under}"

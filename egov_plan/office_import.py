@@ -15,8 +15,8 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from egov_plan import bangla
-from egov_plan.models import Office, OfficeTier
-from egov_plan.offices import TreeBuilder, office_move
+from egov_plan.models import Office
+from egov_plan.offices import TreeBuilder, all_tiers, office_move
 
 HEADER = ["code", "name", "location", "tier", "parent_code"]
 MAX_CODE = 40
@@ -154,7 +154,7 @@ def import_offices(*, data: bytes, filename: str) -> ImportResult:
     rows, faults = read_rows(data, filename)
     if faults:
         return ImportResult(faults=faults)
-    tiers = {t.code: t for t in OfficeTier.objects.all()}
+    tiers = all_tiers()
     with transaction.atomic():
         named_parents = {cells[4] for _, cells in rows if len(cells) == len(HEADER) and cells[4]}
         offices, faults = check_rows(rows, tiers=set(tiers), existing=set(

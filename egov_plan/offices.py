@@ -12,11 +12,28 @@ from django.db.models import Q, QuerySet
 
 from egov_plan.models import Office, OfficeTier
 
-TIER_CODES = ("ministry", "department", "division", "district", "upazila")
+# The tiers an installation starts with (admins may add more); import files name them by code.
+DEFAULT_TIERS = {
+    "ministry": ("মন্ত্রণালয়/বিভাগ", 1),
+    "department": ("দপ্তর/সংস্থা", 2),
+    "division": ("বিভাগীয় কার্যালয়", 3),
+    "district": ("জেলা কার্যালয়", 4),
+    "upazila": ("উপজেলা কার্যালয়", 5),
+}
 
 
 def tier_for(code: str) -> OfficeTier:
+    """The tier of that code; a default one is made again if an admin (or a test flush) removed it."""
+    if code in DEFAULT_TIERS:
+        name, order = DEFAULT_TIERS[code]
+        return OfficeTier.objects.get_or_create(code=code, defaults={"name": name, "order": order})[0]
     return OfficeTier.objects.get(code=code)
+
+
+def all_tiers() -> dict[str, OfficeTier]:
+    for code in DEFAULT_TIERS:
+        tier_for(code)
+    return {t.code: t for t in OfficeTier.objects.all()}
 
 
 def new_code(name: str, location: str) -> str:

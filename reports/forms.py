@@ -9,7 +9,8 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import Indicator
-from egov_plan.plan_rules import shown_value
+from egov_plan.admin_forms import TARGET_HINTS, parse_target
+from egov_plan.plan_rules import shown_value, target_faults
 from reports import evidence as evidence_types
 from reports.services import Entry
 
@@ -230,3 +231,41 @@ class VerifyForm(forms.Form):
                 f"ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(settings.VERIFY_MAX_BYTES // (1024 * 1024))} "
                 f"মেগাবাইট।", code="too_large")
         return upload
+
+
+class PlanTargetsForm(forms.Form):
+    """The five tier targets of every indicator of a plan, one input each, read by the unit."""
+
+    def __init__(self, *args, indicators: list[Indicator], start_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.start_year = start_year
+        for indicator in indicators:
+            for tier, value in zip(scoring.TIER_PERCENTS, indicator.targets):
+                name = f"target_{indicator.pk}_{tier}"
+                self.fields[name] = forms.CharField(
+                    label=f"[{indicator.code}] {bangla.format_percent(tier)}", required=False, max_length=MAX_INPUT,
+                    error_messages={"max_length": "মানটি অনেক বড়; সংক্ষেপে লিখুন।"})
+                self.initial[name] = shown_value(indicator.unit, value)
+
+    def row(self, indicator: Indicator) -> list:
+        return [self[f"target_{indicator.pk}_{tier}"] for tier in scoring.TIER_PERCENTS]
+
+    def clean(self):
+        cleaned = super().clean()
+        targets = {}
+        for indicator in self.indicators:
+            typed = []
+            for tier in scoring.TIER_PERCENTS:
+                name = f"target_{indicator.pk}_{tier}"
+                try:
+                    typed.append(parse_target(indicator.unit, cleaned.get(name)))
+                except ValueError:
+                    self.add_error(name, TARGET_HINTS[indicator.unit])
+                    typed.append(None)
+            for message in target_faults(indicator.unit, typed, start_year=self.start_year,
+                                         place=f"[{indicator.code}]"):
+                self.add_error(f"target_{indicator.pk}_100", message)
+            targets[indicator.pk] = typed
+        cleaned["targets"] = targets
+        return cleaned

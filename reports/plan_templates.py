@@ -12,11 +12,14 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 
 from django.utils import timezone
 
-from egov_plan.models import Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, Signatory
+from egov_plan.models import (
+    Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, RolloutJob, Signatory,
+)
 from egov_plan.offices import under_q
 from egov_plan.plan_rules import check_plan
 from reports.models import QuarterlyReport
@@ -213,3 +216,43 @@ def approve_targets(*, plan: ActionPlan, user) -> ActionPlan:
         locked.save(update_fields=["targets_approved_at", "targets_approved_by"])
         return locked
 
+
+
+def progress_key(job_id: int) -> str:
+    return f"rollout-progress:{job_id}"
+
+
+def rollout_progress(job_id: int) -> tuple[int, int] | None:
+    """(done, total) of a running roll-out. Kept in the cache, not the database: the roll-out is one
+    transaction, whose writes no one else sees until it ends."""
+    return cache.get(progress_key(job_id))
+
+
+def run_rollout_job(job_id: int) -> RolloutJob:
+    """Carry out a roll-out asked for in the admin. Safe to run again: offices that got the plan
+    are skipped, so a retry after a failure completes it."""
+    job = RolloutJob.objects.select_related("template__fiscal_year", "under", "tier").get(pk=job_id)
+    if job.status == RolloutJob.DONE:
+        return job
+    RolloutJob.objects.filter(pk=job_id).update(status=RolloutJob.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(progress_key(job_id), (done, total), timeout=24 * 3600)
+
+    try:
+        result = rollout_template(template=job.template, under=job.under, tier=job.tier, progress=progress)
+    except TemplateError as exc:
+        RolloutJob.objects.filter(pk=job_id).update(status=RolloutJob.FAILED, error=str(exc),
+                                                    finished_at=timezone.now())
+    else:
+        RolloutJob.objects.filter(pk=job_id).update(status=RolloutJob.DONE, created=result.created,
+                                                    skipped=result.skipped, finished_at=timezone.now())
+    cache.delete(progress_key(job_id))
+    job.refresh_from_db()
+    return job
+
+
+def start_rollout(job: RolloutJob) -> None:
+    """Run the roll-out once the job is saved: on the task queue when one is configured, otherwise
+    here and now."""
+    transaction.on_commit(lambda: run_rollout_job(job.pk))

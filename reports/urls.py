@@ -7,6 +7,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.dashboard_export, name="dashboard-export"),
+    path("plans/<int:plan_id>/targets/", views.plan_targets, name="plan-targets"),
     path("plans/<int:plan_id>/quarters/<int:quarter>/", views.quarter_report, name="quarter-report"),
     path("plans/<int:plan_id>/quarters/<int:quarter>/edit/", views.quarter_edit, name="quarter-edit"),
     path("plans/<int:plan_id>/quarters/<int:quarter>/review/", views.quarter_review,

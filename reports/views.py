@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
 from reports import pdf, permissions, plan_exchange, selectors, signing
-from reports.forms import EntryForm, ReviewForm, VerifyForm
+from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
+from reports.plan_templates import TemplateError, adjust_targets, approve_targets
 from reports.models import Evidence
 from reports.verification import verify_document
 from reports.services import (
@@ -279,3 +280,46 @@ def quarter_export(request, plan_id: int, quarter: int, extension: str):
         response = HttpResponse(plan_exchange.export_text(table), content_type=plan_exchange.TEXT_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def plan_targets(request, plan_id: int):
+    """The office's own targets, where its template lets it set them, until the office above
+    approves them; the reviewer above approves them here."""
+    plan = permissions.get_plan_for_user(request.user, plan_id)
+    if plan.is_template or plan.template_id is None:
+        raise Http404("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা এখানে সমন্বয় করা যায় না")
+    is_officer = permissions.is_officer_of(request.user, plan.office_id)
+    is_reviewer = permissions.is_reviewer_above(request.user, plan.office)
+    table = selectors.quarter_table(plan_id=plan.pk, quarter=1)
+    indicators = [row.indicator for row in table.rows]
+    editable = is_officer and plan.targets_open_to_office
+    form = PlanTargetsForm(request.POST if request.method == "POST" and editable else None,
+                           indicators=indicators, start_year=plan.fiscal_year.start_year)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                if not is_reviewer:
+                    raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন")
+                approve_targets(plan=plan, user=request.user)
+                messages.success(request, "লক্ষ্যমাত্রা অনুমোদিত হয়েছে; এখন থেকে পরিবর্তন শুধু কারণসহ প্রশাসন পাতায়।")
+                return redirect("plan-targets", plan.pk)
+            if not is_officer:
+                raise PermissionDenied("শুধু দপ্তরের কর্মকর্তা লক্ষ্যমাত্রা সমন্বয় করতে পারেন")
+            if not editable:
+                raise TemplateError("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না।")
+            if form.is_valid():
+                changed = adjust_targets(plan=plan, targets=form.cleaned_data["targets"], user=request.user)
+                messages.success(request, f"সংরক্ষিত হয়েছে ({bangla.format_number(changed)}টি সূচকের লক্ষ্যমাত্রা পরিবর্তিত)।")
+                return redirect("plan-targets", plan.pk)
+            messages.error(request, "কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য মানগুলো রাখা আছে।")
+            status = 400
+        except TemplateError as exc:
+            messages.error(request, str(exc))
+            status = 409
+    return render(request, "reports/plan_targets.html", {
+        "plan": plan, "table": table, "form": form, "editable": editable, "is_reviewer": is_reviewer,
+        "rows": [(row, form.row(row.indicator)) for row in table.rows],
+    }, status=status)

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from egov_plan import bangla
-from egov_plan.models import Office, OfficeTier
-from egov_plan.offices import TreeBuilder
+from egov_plan.models import Office
+from egov_plan.offices import TreeBuilder, all_tiers
 
 DIVISIONS = {
     "ঢাকা": ["ঢাকা", "গাজীপুর", "নারায়ণগঞ্জ", "নরসিংদী", "মানিকগঞ্জ", "মুন্সিগঞ্জ", "টাঙ্গাইল", "কিশোরগঞ্জ",
@@ -84,7 +84,7 @@ class Command(BaseCommand):
     def handle(self, *args, count, **options):
         if not 1 <= count <= 100_000:
             raise CommandError("--count must be between 1 and 100000")
-        tiers = {t.code: t for t in OfficeTier.objects.all()}
+        tiers = all_tiers()
         with transaction.atomic():
             rows = plan(count)
             known = dict(Office.objects.filter(code__in=[r[0] for r in rows]).values_list("code", "path"))
