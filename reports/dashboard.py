@@ -3,7 +3,7 @@ status and marks for a fiscal year and quarter; counts, charts, filters, sorting
 
 Everything is computed in the database with a fixed number of queries, whatever the number of
 offices (a ministry's reviewer looks after thousands): the rows are offices under a path prefix,
-annotated with their plan and report by correlated subqueries on indexed columns.
+joined to their plan of the year and its report of the quarter.
 """
 
 import datetime
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case, CharField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value, When,
+    Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -54,6 +54,7 @@ class DashboardQuery:
     root: Office | None        # the office whose subtree is listed (None: every office, for admins)
     year: FiscalYear | None
     quarter: int
+    title: str = ActionPlan.DEFAULT_TITLE  # which of an office's plans of the year (see plan_title)
     tier: str = ""
     status: str = ""
     text: str = ""
@@ -77,27 +78,30 @@ def default_period(today: datetime.date | None = None) -> tuple[FiscalYear | Non
     return year, latest or 4
 
 
-def _plans(query: DashboardQuery) -> QuerySet:
-    return ActionPlan.objects.filter(office=OuterRef("pk"), fiscal_year=query.year).order_by("pk")
-
-
-def _reports(query: DashboardQuery) -> QuerySet:
-    return QuarterlyReport.objects.filter(plan__office=OuterRef("pk"), plan__fiscal_year=query.year,
-                                          quarter=query.quarter).order_by("plan_id")
+def plan_title(year: FiscalYear | None) -> str:
+    """Which plan of each office the dashboard follows: the year's template's, else the default."""
+    titles = list(ActionPlan.objects.filter(office__isnull=True, fiscal_year=year).values_list("title", flat=True)[:2])
+    return titles[0] if len(titles) == 1 else ActionPlan.DEFAULT_TITLE
 
 
 def office_rows(query: DashboardQuery) -> QuerySet:
     """The offices under `query.root`, filtered and sorted, each annotated with `plan_id`,
-    `status`, `score`, `total_marks`, `changed` for the year and quarter."""
-    reports = _reports(query)
+    `status`, `score`, `total_marks`, `changed` for the year and quarter.
+
+    The office's plan of that year and title and its report of that quarter are joined (at most
+    one each, by the unique constraints), so PostgreSQL answers with hash joins over the subtree.
+    """
     offices = Office.objects.filter(under_q(query.root)) if query.root is not None else Office.objects.all()
     rows = (offices.select_related("tier")
-            .annotate(plan_id=Subquery(_plans(query).values("pk")[:1]),
-                      status=Coalesce(Subquery(reports.values("status")[:1]), Value(NOT_STARTED),
-                                      output_field=CharField()),
-                      score=Subquery(reports.values("score")[:1]),
-                      total_marks=Subquery(_plans(query).values("total_marks")[:1]),
-                      changed=Subquery(reports.values("updated_at")[:1]))
+            .annotate(year_plan=FilteredRelation("plans", condition=Q(plans__fiscal_year=query.year,
+                                                                         plans__title=query.title)))
+            .annotate(quarter_report=FilteredRelation("year_plan__reports",
+                                                      condition=Q(year_plan__reports__quarter=query.quarter)))
+            .annotate(plan_id=F("year_plan__id"),
+                      status=Coalesce(F("quarter_report__status"), Value(NOT_STARTED), output_field=CharField()),
+                      score=F("quarter_report__score"),
+                      total_marks=F("year_plan__total_marks"),
+                      changed=F("quarter_report__updated_at"))
             .annotate(status_order=Case(*[When(status=code, then=Value(i)) for i, (code, _) in enumerate(STATUSES)],
                                         default=Value(0))))
     if query.tier:
@@ -153,41 +157,41 @@ BAR_HEIGHT = 22
 
 
 def summary(query: DashboardQuery) -> Summary:
-    """Counts by status, status by tier, and the distribution of marks: three grouped queries."""
-    unfiltered = DashboardQuery(root=query.root, year=query.year, quarter=query.quarter, tier=query.tier,
-                                text=query.text)
-    rows = office_rows(unfiltered).order_by()
-    counts = dict(rows.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    by_status = [(code, label, counts.get(code, 0)) for code, label in STATUSES]
-    total = sum(counts.values())
-
-    tier_names = {t.code: t.name for t in OfficeTier.objects.all()}
-    tier_order = list(tier_names)
+    """Counts by status, status by tier and the distribution of marks, from one grouped query
+    (tier × status × band: a few dozen groups whatever the number of offices)."""
+    unfiltered = DashboardQuery(root=query.root, year=query.year, quarter=query.quarter, title=query.title,
+                                tier=query.tier, text=query.text)
+    groups = list(_band(office_rows(unfiltered).order_by()).values_list("tier__code", "status", "band")
+                  .annotate(n=Count("pk")).values_list("tier__code", "status", "band", "n"))
+    counts: dict[str, int] = {}
     per_tier: dict[str, dict[str, int]] = {}
-    for tier, status, n in rows.values_list("tier__code", "status").annotate(n=Count("pk")).values_list(
-            "tier__code", "status", "n"):
-        per_tier.setdefault(tier, {})[status] = n
+    banded: dict[str, int] = {}
+    for tier, status, band, n in groups:
+        counts[status] = counts.get(status, 0) + n
+        per_tier.setdefault(tier, {})[status] = per_tier.get(tier, {}).get(status, 0) + n
+        banded[band] = banded.get(band, 0) + n
+    by_status = [(code, label, counts.get(code, 0)) for code, label in STATUSES]
+
     tiers = []
     largest = max((sum(v.values()) for v in per_tier.values()), default=0) or 1
-    for index, code in enumerate(t for t in tier_order if t in per_tier):
-        bar = TierBar(tier=tier_names[code], total=sum(per_tier[code].values()), y=index * (BAR_HEIGHT + 8))
+    for index, tier in enumerate(t for t in OfficeTier.objects.all() if t.code in per_tier):
+        bar = TierBar(tier=tier.name, total=sum(per_tier[tier.code].values()), y=index * (BAR_HEIGHT + 8))
         x = 0.0
         for status, label in STATUSES:
-            n = per_tier[code].get(status, 0)
+            n = per_tier[tier.code].get(status, 0)
             if n:
                 width = n / largest * CHART_WIDTH
                 bar.segments.append(Bar(label=label, value=n, colour=STATUS_COLOURS[status], x=x, width=width))
                 x += width
         tiers.append(bar)
 
-    banded = dict(_band(rows).values_list("band").annotate(n=Count("pk")).values_list("band", "n"))
     bands = [Bar(label=label, value=banded.get(code, 0), colour="#198754") for code, label, _, _ in SCORE_BANDS]
     bands.append(Bar(label="নম্বর নেই", value=banded.get(NO_SCORE, 0), colour="#adb5bd"))
     band_max = max((b.value for b in bands), default=0) or 1
     for index, bar in enumerate(bands):
         bar.x = index * 70
         bar.width = bar.value / band_max * 120  # the bar's height, in the vertical chart
-    return Summary(total=total, by_status=by_status, tiers=tiers, bands=bands,
+    return Summary(total=sum(counts.values()), by_status=by_status, tiers=tiers, bands=bands,
                    chart_height=max(len(tiers), 1) * (BAR_HEIGHT + 8), band_max=band_max)
 
 

@@ -67,8 +67,10 @@ def _query(request) -> tuple[DashboardForm, DashboardQuery, list[Office]]:
     form = DashboardForm(request.GET, years=years, tiers=OfficeTier.objects.all())
     form.is_valid()
     data = {name: value for name, value in getattr(form, "cleaned_data", {}).items() if name not in form.errors}
-    default_year, default_quarter = dashboard.default_period()
-    year = next((y for y in years if y.start_year == data.get("year")), default_year)
+    year = next((y for y in years if y.start_year == data.get("year")), None)
+    default_year, default_quarter = dashboard.default_period() if year is None or not data.get("quarter") else (
+        year, data["quarter"])
+    year = year or default_year
     chosen = root
     if data.get("under"):
         office = Office.objects.select_related("tier").filter(pk=data["under"]).first()
@@ -77,6 +79,7 @@ def _query(request) -> tuple[DashboardForm, DashboardQuery, list[Office]]:
         else:
             form.add_error("under", "এই দপ্তরটি আপনার অধীনে নেই।")
     query = DashboardQuery(root=chosen, year=year, quarter=data.get("quarter") or default_quarter,
+                           title=dashboard.plan_title(year),
                            tier=data.get("tier") or "", status=data.get("status") or "",
                            text=(data.get("q") or "").strip(), sort=data.get("sort") or "name",
                            descending=data.get("dir") == "desc")
