@@ -18,6 +18,10 @@ ROLES = ["anonymous", "officer", "other_officer", "reviewer", "top_reviewer", "o
 MATRIX = [
     ("get", "/", [302, 200, 200, 200, 200, 200, 200]),
     ("get", "/inbox/", [302, 403, 403, 200, 200, 200, 200]),
+    ("get", "/dashboard/", [302, 404, 404, 200, 200, 200, 200]),
+    ("get", "/dashboard/?under={office}", [302, 404, 404, 200, 200, 200, 200]),
+    ("get", "/dashboard/export.xlsx", [302, 404, 404, 200, 200, 200, 200]),
+    ("get", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 404]),  # the seed plan has no template
     ("get", "/plans/{plan}/quarters/1/", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/?scores=1", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/pdf", [302, 200, 404, 200, 200, 404, 200]),
@@ -50,6 +54,7 @@ MATRIX = [
     ("get", "/evidence/{evidence}/delete/", [302, 405, 405, 405, 405, 405, 405]),
     ("post", "/plans/{plan}/quarters/1/pdf", [302, 405, 405, 405, 405, 405, 405]),
     ("put", "/verify/", [405, 405, 405, 405, 405, 405, 405]),
+    ("post", "/dashboard/", [302, 405, 405, 405, 405, 405, 405]),
 ]
 
 CASES = [(method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)]
@@ -63,7 +68,7 @@ def test_status_code_of_every_url_for_every_role(people, method, url, role, expe
     draft = QuarterlyReport.objects.create(plan=plan, quarter=3)
     evidence = add_evidence(draft, indicator_by_code(plan, "1.3.1"))
     client = client_for(None if role == "anonymous" else getattr(people, role))
-    path = url.format(plan=plan.pk, evidence=evidence.pk)
+    path = url.format(plan=plan.pk, evidence=evidence.pk, office=people.office.pk)
     data = {"action": "approve", "version": "0"} if method == "post" else None
     response = getattr(client, method)(path, data)
     assert response.status_code == expected, response.content.decode()[:300]
