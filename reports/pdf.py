@@ -5,6 +5,10 @@ PDF therefore lays the table out in row groups (one per activity, or chunk of on
 page break never cuts, the area and activity cells continuing from group to group. A first
 rendering tells which groups start a new page; the second prints the area and activity text
 again at the top of those pages.
+
+Text layer: `reports.pdf_text_layer` makes every drawn line of text carry its real text
+(/ActualText), so Bengali words extract and copy exactly; the document says its language
+(`<html lang="bn">` → /Lang) and title (`<title>` → /Title).
 """
 
 import base64
@@ -23,13 +27,15 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 
 from egov_plan import bangla
-from reports import signing
+from reports import pdf_text_layer, signing
 from reports.models import QuarterlyReport, SignedDocument
 from reports.selectors import QuarterTable, quarter_table
 
 STATIC = settings.BASE_DIR / "static"
 STYLESHEETS = (STATIC / "css" / "report-table.css", STATIC / "css" / "report-pdf.css")
 MAX_LAYOUT_PASSES = 3
+
+pdf_text_layer.install()
 
 
 @dataclass
@@ -71,7 +77,7 @@ def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = N
     repeat: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
         table.layout(split=True, repeat=repeat)
-        html = render_to_string("reports/report_pdf.html", {"table": table, "draft": draft, "stamp": stamp})
+        html = render_html(table, draft=draft, stamp=stamp)
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
             stylesheets=stylesheets, font_config=fonts, counter_style=counters)
         first = {group: min(pages) for group, pages in group_pages(document).items()}
@@ -80,6 +86,10 @@ def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = N
             break
         repeat = starts_page
     return document
+
+
+def render_html(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> str:
+    return render_to_string("reports/report_pdf.html", {"table": table, "draft": draft, "stamp": stamp})
 
 
 def group_pages(document) -> dict[int, set[int]]:
@@ -106,6 +116,13 @@ def _approval(report: QuarterlyReport) -> tuple[str, datetime.datetime | None]:
     return last.actor.get_full_name() or last.actor.get_username(), last.at
 
 
+def approval_stamp(table: QuarterTable, *, revision: int) -> Stamp:
+    approved_by, approved_at = _approval(table.report)
+    return Stamp(reference=table.report.reference, revision=revision,
+                 url=verification_url(table.report.reference, revision),
+                 approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
+
+
 def signed_document(*, report: QuarterlyReport) -> SignedDocument:
     """The signed PDF of the report's current approved revision, made on first request."""
     with transaction.atomic():
@@ -117,9 +134,7 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
             return existing
         table = quarter_table(plan_id=locked.plan_id, quarter=locked.quarter)
         approved_by, approved_at = _approval(locked)
-        stamp = Stamp(reference=table.report.reference, revision=revision,
-                      url=verification_url(table.report.reference, revision),
-                      approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
+        stamp = approval_stamp(table, revision=revision)
         pdf = render_pdf(table, draft=False, stamp=stamp)
         signed = signing.sign_pdf(pdf, signer_name=approved_by or table.plan.office.name,
                                   location=table.plan.office.name)

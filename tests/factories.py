@@ -77,3 +77,14 @@ def make_offices(parent: Office, count: int, *, tier: str = "upazila", start_yea
             reports.append(QuarterlyReport(plan=plan, quarter=quarter, status=status, score=Decimal(i % 50)))
     QuarterlyReport.objects.bulk_create(reports)
     return offices
+
+
+def lengthen_titles(plan: ActionPlan) -> ActionPlan:
+    """Real titles are long and wrap over several lines: make the plan's rows as tall as real ones."""
+    for activity in Activity.objects.filter(area__plan=plan):
+        activity.title = "৪র্থ শিল্প বিপ্লবের সম্ভাব্য চ্যালেঞ্জ মোকাবেলায় আইন/পলিসি/ কর্মপরিকল্পনা প্রণয়ন " + activity.title
+        activity.save()
+    for indicator in Indicator.objects.filter(activity__area__plan=plan):
+        indicator.title = "ইতিপূর্বে বাস্তবায়িত উদ্ভাবনী ধারণা, সহজিকৃত ও ডিজিটাইজকৃত সেবার ডাটাবেজ " + indicator.title
+        indicator.save()
+    return plan
