@@ -113,3 +113,17 @@ def test_the_hook_is_where_weasyprint_70_draws_a_line_of_text():
         f"WeasyPrint {weasyprint.__version__} changed the code that draws a line of text")
     pdf_text_layer.install()  # idempotent
     assert weasyprint.draw.draw_text is pdf_text_layer.draw_text_with_actual_text
+
+
+def test_installing_refuses_a_weasyprint_that_draws_text_elsewhere(monkeypatch):
+    monkeypatch.setattr(weasyprint.draw, "draw_text", lambda *args: None)  # as if the hook had moved
+    with pytest.raises(RuntimeError, match="reports/pdf_text_layer.py must be adapted"):
+        pdf_text_layer.install()
+
+    def draw_text(stream, textbox, offset_x, text_overflow):  # as if its signature had changed
+        pass
+
+    monkeypatch.setattr(weasyprint.draw, "draw_text", draw_text)
+    monkeypatch.setattr(weasyprint.draw.text, "draw_text", draw_text)
+    with pytest.raises(RuntimeError, match="must be adapted"):
+        pdf_text_layer.install()
