@@ -29,6 +29,7 @@ Limits: a line shortened by `text-overflow: ellipsis` or `block-ellipsis` (the r
 uses neither) keeps WeasyPrint's own per-glyph text, because its drawn text is not the box's.
 """
 
+import contextlib
 import hashlib
 import inspect
 
@@ -102,3 +103,14 @@ def install() -> None:
             "reports/pdf_text_layer.py must be adapted")
     _original_draw_text = current
     weasyprint.draw.draw_text = draw_text_with_actual_text
+
+
+@contextlib.contextmanager
+def disabled():
+    """WeasyPrint's own per-glyph text layer for a while (the PDF benchmark compares the two)."""
+    install()
+    weasyprint.draw.draw_text = _original_draw_text
+    try:
+        yield
+    finally:
+        weasyprint.draw.draw_text = draw_text_with_actual_text

@@ -1,5 +1,8 @@
 """Benchmark: producing the signed PDF (render + sign) and serving it from storage.
 
+"text layer" compares rendering with the /ActualText text layer (reports/pdf_text_layer.py,
+what the app does) and with WeasyPrint's own per-glyph one, in alternate runs.
+
 Run by hand, not by CI:  .venv/bin/python -m tests.benchmarks.pdf [--runs 5]
 Uses a throwaway test database (DATABASE_URL, SQLite by default) and a throwaway signing key.
 """
@@ -21,6 +24,17 @@ def median_ms(action, runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
+def alternate_medians_ms(first, second, runs: int) -> tuple[float, float]:
+    """Medians of `first` and `second` run in turn (so that both see the same machine load)."""
+    times: tuple[list, list] = ([], [])
+    for _ in range(runs):
+        for action, spent in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            action()
+            spent.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -40,7 +54,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from egov_plan.models import Membership
-    from reports import pdf
+    from reports import pdf, pdf_text_layer
     from reports.models import QuarterlyReport, SignedDocument
     from reports.selectors import quarter_table
     from reports.signing import create_development_certificate, sign_pdf
@@ -83,6 +97,20 @@ def main() -> None:
         client.get(path)
         cached = median_ms(lambda: client.get(path), max(args.runs, 20))
         print(f"cached download of the seed's signed PDF: {cached[0]:.1f} ms ({cached[1]:.1f}–{cached[2]:.1f})")
+
+        print(f"text layer: render medians in ms, {args.runs * 2} alternate runs each")
+        print(f"{'plan':16} {'indicators':>10} {'/ActualText':>12} {'per glyph':>10} {'cost':>7}")
+        for label, plan in plans:
+            table = quarter_table(plan_id=plan.pk, quarter=1)
+
+            def per_glyph():
+                with pdf_text_layer.disabled():
+                    pdf.render_pdf(table, draft=False)
+
+            with_layer, without = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False), per_glyph,
+                                                       args.runs * 2)
+            print(f"{label:16} {len(table.rows):>10} {with_layer:>12.0f} {without:>10.0f}"
+                  f" {(with_layer / without - 1) * 100:>+6.1f}%")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
