@@ -6,6 +6,12 @@ page break never cuts, the area and activity cells continuing from group to grou
 rendering tells which groups start a new page; the second prints the area and activity text
 again at the top of those pages.
 
+Renderer state: the font configuration, counter styles and parsed stylesheets are made once
+per thread and shared by all its renders. Drafts are cached (Django's file-based cache under
+MEDIA_ROOT): the key holds the report's version and a digest of the HTML the draft prints
+and of the renderer (stylesheets, text layer, WeasyPrint version), so an unchanged draft is
+served without rendering, and any edit (values, plan, template) makes a new one.
+
 Text layer: `reports.pdf_text_layer` makes every drawn line of text carry its real text
 (/ActualText), so Bengali words extract and copy exactly; the document says its language
 (`<html lang="bn">` → /Lang) and title (`<title>` → /Title).
@@ -13,11 +19,16 @@ Text layer: `reports.pdf_text_layer` makes every drawn line of text carry its re
 
 import base64
 import datetime
+import functools
 import hashlib
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import segno
+import weasyprint
 from django.conf import settings
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -34,6 +45,8 @@ from reports.selectors import QuarterTable, quarter_table
 STATIC = settings.BASE_DIR / "static"
 STYLESHEETS = (STATIC / "css" / "report-table.css", STATIC / "css" / "report-pdf.css")
 MAX_LAYOUT_PASSES = 3
+DRAFT_CACHE_SECONDS = 30 * 24 * 3600
+DRAFT_CACHE_ENTRIES = 2000
 
 pdf_text_layer.install()
 
@@ -68,12 +81,24 @@ def verification_url(reference: str, revision: int) -> str:
     return f"{settings.SITE_URL}/verify/?ref={reference}&rev={revision}"
 
 
+_thread_state = threading.local()
+
+
+def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
+    """(fonts, counter styles, stylesheets), made once per thread and shared by its renders."""
+    state = getattr(_thread_state, "renderer", None)
+    if state is None:
+        fonts = FontConfiguration()
+        # One registry for our @counter-style (Bengali page numbers) and the rendering.
+        counters = CounterStyle()
+        stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in STYLESHEETS]
+        state = _thread_state.renderer = (fonts, counters, stylesheets)
+    return state
+
+
 def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
     """The laid-out WeasyPrint document, its row groups placed so no page cuts one."""
-    fonts = FontConfiguration()
-    # One registry for our @counter-style (Bengali page numbers) and the rendering.
-    counters = CounterStyle()
-    stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in STYLESHEETS]
+    fonts, counters, stylesheets = renderer_state()
     repeat: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
         table.layout(split=True, repeat=repeat)
@@ -153,4 +178,38 @@ def report_pdf(*, table: QuarterTable) -> tuple[bytes, str]:
         document = signed_document(report=report)
         with document.file.open("rb") as handle:
             return handle.read(), f"{stem}-rev{document.revision}.pdf"
-    return render_pdf(table, draft=True), f"{stem}-draft.pdf"
+    return draft_pdf(table), f"{stem}-draft.pdf"
+
+
+@functools.cache
+def renderer_revision() -> str:
+    """What, besides the HTML, decides how a PDF looks: stylesheets, text layer, WeasyPrint."""
+    digest = hashlib.sha256()
+    for path in STYLESHEETS:
+        digest.update(path.read_bytes())
+    digest.update(pdf_text_layer.WEASYPRINT_DRAW_TEXT_FINGERPRINT.encode())
+    digest.update(weasyprint.__version__.encode())
+    return digest.hexdigest()
+
+
+def draft_cache() -> FileBasedCache:
+    return FileBasedCache(str(Path(settings.MEDIA_ROOT) / "draft-pdfs"),
+                          {"TIMEOUT": DRAFT_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": DRAFT_CACHE_ENTRIES}})
+
+
+def draft_key(table: QuarterTable) -> str:
+    """The report's version and a digest of everything the draft prints and how it is printed."""
+    table.layout(split=True)
+    digest = hashlib.sha256((renderer_revision() + render_html(table, draft=True)).encode()).hexdigest()
+    version = table.report.version if table.report is not None else 0
+    return f"draft-pdf:{table.plan.pk}:{table.quarter}:v{version}:{digest}"
+
+
+def draft_pdf(table: QuarterTable) -> bytes:
+    """The draft, rendered only if this very draft was not rendered before."""
+    cache, key = draft_cache(), draft_key(table)
+    data = cache.get(key)
+    if data is None:
+        data = render_pdf(table, draft=True)
+        cache.set(key, data)
+    return data

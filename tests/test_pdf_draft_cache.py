@@ -1,0 +1,71 @@
+"""A draft PDF is rendered once per version of what it prints; any edit makes a new one."""
+
+import pytest
+
+from egov_plan.models import Indicator
+from reports import pdf as report_pdf_module
+from reports.services import Entry, report_for_quarter, report_save
+from tests.helpers import indicator_by_code
+from tests.pdf_text import pdftotext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times a PDF was rendered."""
+    calls = []
+    real = report_pdf_module.render_pdf
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("draft"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_pdf_module, "render_pdf", counting)
+    return calls
+
+
+def draft(client, plan) -> bytes:
+    response = client.get(f"/plans/{plan.pk}/quarters/2/pdf")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('-draft.pdf"')
+    return response.content
+
+
+def test_a_second_download_of_an_unchanged_draft_renders_nothing(officer_client, reviewer_client, people,
+                                                                 renders):
+    first = draft(officer_client, people.plan)
+    assert renders == [True]
+    assert draft(officer_client, people.plan) == first
+    assert draft(reviewer_client, people.plan) == first  # the cache is not per user
+    assert renders == [True]
+
+
+def test_saving_a_value_makes_a_new_draft(officer_client, people, renders):
+    before = draft(officer_client, people.plan)
+    report = report_for_quarter(plan=people.plan, quarter=2)
+    indicator = indicator_by_code(people.plan, "2.1.1")  # a count
+    report_save(report=report, user=people.officer, entries={indicator.pk: Entry(3)}, version=report.version)
+    after = draft(officer_client, people.plan)
+    assert renders == [True, True] and after != before
+    assert draft(officer_client, people.plan) == after and len(renders) == 2
+
+
+def test_editing_the_plan_or_an_earlier_quarter_makes_a_new_draft(officer_client, people, renders, tmp_path):
+    draft(officer_client, people.plan)
+    indicator = Indicator.objects.filter(activity__area__plan=people.plan).order_by("pk").first()
+    indicator.title = "নতুন শিরোনামের সূচক"
+    indicator.save()  # the report's version does not move; what the draft prints does
+    assert "নতুন শিরোনামের সূচক" in pdftotext(draft(officer_client, people.plan), tmp_path)
+    assert len(renders) == 2
+
+    first_quarter = report_for_quarter(plan=people.plan, quarter=1)
+    first_quarter.achievements.update(value_number=None, value_date=None)  # the achievement to date
+    draft(officer_client, people.plan)
+    assert len(renders) == 3
+
+
+def test_a_new_renderer_makes_a_new_draft(officer_client, people, renders, monkeypatch):
+    draft(officer_client, people.plan)
+    monkeypatch.setattr(report_pdf_module, "renderer_revision", lambda: "another stylesheet")
+    draft(officer_client, people.plan)
+    assert len(renders) == 2
