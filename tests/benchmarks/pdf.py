@@ -1,5 +1,9 @@
 """Benchmark: producing the signed PDF (render + sign) and serving it from storage.
 
+"same HTML" renders the exact HTML of the app's final pass with bare WeasyPrint (one pass,
+warm, fonts and stylesheets made once) and, when /usr/bin/chromium exists, with Chromium:
+`--print-to-pdf` as a whole process, and warm in one browser through Playwright.
+
 "text layer" compares rendering with the /ActualText text layer (reports/pdf_text_layer.py,
 what the app does) and with WeasyPrint's own per-glyph one, in alternate runs.
 
@@ -8,11 +12,17 @@ Uses a throwaway test database (DATABASE_URL, SQLite by default) and a throwaway
 """
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def median_ms(action, runs: int) -> tuple[float, float, float]:
@@ -33,6 +43,82 @@ def alternate_medians_ms(first, second, runs: int) -> tuple[float, float]:
             action()
             spent.append((time.perf_counter() - start) * 1000)
     return statistics.median(times[0]), statistics.median(times[1])
+
+
+def standalone_html(html: str, static: Path, stylesheets) -> str:
+    """The app's HTML with its stylesheets linked, for a renderer that is not handed them."""
+    links = "".join(f'<link rel="stylesheet" href="{Path(path).as_uri()}">' for path in stylesheets)
+    return html.replace("<head>", f'<head><base href="{static.as_uri()}/">{links}', 1)
+
+
+def page_count(data: bytes) -> int:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def same_html(label, table, pdf, workdir: Path, runs: int, browser) -> None:
+    """One line: the app, bare WeasyPrint and Chromium on the exact HTML of the app's final pass."""
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.text.fonts import FontConfiguration
+
+    app_pdf = pdf.render_pdf(table, draft=False)
+    html = pdf.render_html(table, draft=False)  # the table keeps the final pass's layout
+    fonts, counters = FontConfiguration(), CounterStyle()
+    stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in pdf.STYLESHEETS]
+
+    def bare():
+        return HTML(string=html, base_url=str(pdf.STATIC) + "/").write_pdf(
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+
+    bare_pages = page_count(bare())  # also the warm-up
+    app_ms, bare_ms = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False), bare, runs)
+    line = (f"{label:16} {len(table.rows):>10} {app_ms:>8.0f} {page_count(app_pdf):>3}p {bare_ms:>8.0f} {bare_pages:>3}p"
+            f" {app_ms / bare_ms:>6.2f}×")
+    if browser is not None:
+        page_file = workdir / "same.html"
+        page_file.write_text(standalone_html(html, pdf.STATIC, pdf.STYLESHEETS), encoding="utf-8")
+        output = workdir / "chromium.pdf"
+
+        def print_to_pdf():
+            subprocess.run([CHROMIUM, *CHROMIUM_ARGS, f"--print-to-pdf={output}", page_file.as_uri()],
+                           check=True, capture_output=True, timeout=120)
+
+        cold_ms = median_ms(print_to_pdf, min(runs, 3))[0]
+        page = browser.new_page()
+
+        def warm():
+            page.goto(page_file.as_uri())
+            return page.pdf(prefer_css_page_size=True, print_background=True)
+
+        warm_pages = page_count(warm())
+        warm_ms = median_ms(warm, runs)[0]
+        page.close()
+        line += (f" {cold_ms:>9.0f} {page_count(output.read_bytes()):>3}p {warm_ms:>8.0f} {warm_pages:>3}p"
+                 f" {app_ms / warm_ms:>6.2f}×")
+    print(line)
+
+
+@contextlib.contextmanager
+def chromium():
+    """A Playwright-driven Debian Chromium, or None when it is not installed."""
+    if not Path(CHROMIUM).exists():
+        yield None
+        return
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def main() -> None:
@@ -97,6 +183,17 @@ def main() -> None:
         client.get(path)
         cached = median_ms(lambda: client.get(path), max(args.runs, 20))
         print(f"cached download of the seed's signed PDF: {cached[0]:.1f} ms ({cached[1]:.1f}–{cached[2]:.1f})")
+
+        print("same HTML: render medians in ms (pages), app and WeasyPrint in alternate runs; "
+              "ratio = the app's time over the other's")
+        heading = f"{'plan':16} {'indicators':>10} {'app':>8} {'':>4} {'WeasyPrint':>8} {'':>4} {'ratio':>7}"
+        if Path(CHROMIUM).exists():
+            heading += f" {'--print-to-pdf':>9} {'':>4} {'Chromium warm':>8} {'':>4} {'ratio':>7}"
+        print(heading)
+        with chromium() as browser:
+            for label, plan in plans:
+                table = quarter_table(plan_id=plan.pk, quarter=1)
+                same_html(label, table, pdf, workdir, args.runs, browser)
 
         print(f"text layer: render medians in ms, {args.runs * 2} alternate runs each")
         print(f"{'plan':16} {'indicators':>10} {'/ActualText':>12} {'per glyph':>10} {'cost':>7}")
