@@ -167,3 +167,15 @@ VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 20) * 1024 * 1024
 # checkout works without `collectstatic`; production may still collect them.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work (Celery): Redis as broker and result store when REDIS_URL is set; without it
+# tasks run in the calling process (eager), so a laptop needs nothing else installed.
+REDIS_URL = os.getenv("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# Sign a report's PDF in the background as soon as it is approved (default: when a queue exists).
+SIGN_ON_APPROVAL = envbool("SIGN_ON_APPROVAL", "true" if REDIS_URL else "false")
+# How long a finished bulk print (zip of a quarter's signed PDFs) stays downloadable.
+BULK_PRINT_KEEP_HOURS = envint("BULK_PRINT_KEEP_HOURS", 48)

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils import timezone
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
 from reports.scores import rescore_plan
+from reports.tasks import sign_approved_report
 
 
 class WorkflowError(Exception):
@@ -157,9 +159,16 @@ def _review(report: QuarterlyReport, *, user, from_status: str, to_status: str,
 
 
 def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> QuarterlyReport:
-    return _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
-                   to_status=QuarterlyReport.APPROVED, comment=comment,
-                   refusal="শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।")
+    with transaction.atomic():
+        approved = _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
+                           to_status=QuarterlyReport.APPROVED, comment=comment,
+                           refusal="শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।")
+        if settings.SIGN_ON_APPROVAL:
+            # Approving stays instant: a worker signs the PDF once the approval is committed
+            # (a failure is logged; the download still signs on demand).
+            pk, revision = approved.pk, approved.revision
+            transaction.on_commit(lambda: sign_approved_report.delay(pk, revision), robust=True)
+        return approved
 
 
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import dashboard_views, views
+from reports import bulk_views, dashboard_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -18,6 +18,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/quarters/<int:quarter>/export.<str:extension>", views.quarter_export,
          name="quarter-export"),
     path("verify/", views.verify, name="verify"),
+    path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
+    path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),
+    path("bulk-print/<uuid:job_id>/download", bulk_views.bulk_print_download, name="bulk-print-download"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
 ]

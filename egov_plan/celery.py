@@ -1,0 +1,36 @@
+"""The Celery application: tasks from every installed app, settings from Django's (CELERY_*).
+
+Start a worker and the scheduler of periodic work with one command:
+
+    celery -A egov_plan worker --beat --loglevel=info
+
+Periodic work is one entry in `beat_schedule` below; each entry's task also has a management
+command for installations without a queue, which run it from cron instead (see README).
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_plan.settings")
+
+app = Celery("egov_plan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    # A task is acknowledged only once it has finished: a worker killed mid-task leaves the
+    # message on the queue and another worker (or the same one, restarted) runs it again.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    timezone="Asia/Dhaka",
+    beat_schedule={
+        # name: {"task": dotted name, "schedule": crontab(...)}; the cron equivalent is in README.
+        "purge-expired-bulk-prints": {
+            "task": "reports.tasks.purge_expired_bulk_prints",
+            "schedule": crontab(minute=15),
+        },
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,103 @@
+"""Bulk print pages: the reviewer's request, the job's progress, and the zip's download."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from egov_plan import bangla
+from egov_plan.models import FiscalYear, Office
+from reports import permissions
+from reports import tasks
+from reports.bulk_print import format_duration, seconds_left
+from reports.models import BulkPrintJob
+
+REFRESH_SECONDS = 3
+CHOICE_ERRORS = {"required": "একটি নির্বাচন করুন।", "invalid_choice": "তালিকা থেকে একটি নির্বাচন করুন।"}
+
+
+def printable_offices(member) -> list[Office]:
+    """The reviewer's own office, then every office below it that has offices under it."""
+    below = permissions.offices_below(member.office_id)
+    parents = Office.objects.filter(pk__in=below, children__isnull=False).distinct().order_by("name")
+    return [member.office, *parents]
+
+
+class BulkPrintForm(forms.Form):
+    office = forms.TypedChoiceField(label="যে দপ্তরের অধীন সব দপ্তর", coerce=int, error_messages=CHOICE_ERRORS)
+    year = forms.TypedChoiceField(label="অর্থবছর", coerce=int, error_messages=CHOICE_ERRORS)
+    quarter = forms.TypedChoiceField(label="ত্রৈমাসিক", coerce=int, error_messages=CHOICE_ERRORS,
+                                     choices=[(q, f"{label} ত্রৈমাসিক")
+                                              for q, label in bangla.QUARTER_ORDINALS.items()])
+
+    def __init__(self, *args, offices: list[Office], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [(office.pk, office.name) for office in offices]
+        self.fields["year"].choices = [(year.start_year, year.label) for year in FiscalYear.objects.all()]
+
+
+def _reviewer(user):
+    member = permissions.membership(user)
+    if not permissions.is_reviewer(user):
+        raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
+    return member
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_print_request(request):
+    member = _reviewer(request.user)
+    offices = printable_offices(member)
+    form = BulkPrintForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            job = BulkPrintJob.objects.create(
+                requested_by=request.user, root_office_id=form.cleaned_data["office"],
+                start_year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"])
+            tasks.start_bulk_print(job)
+        return redirect("bulk-print-status", job_id=job.pk)
+    jobs = BulkPrintJob.objects.filter(requested_by=request.user).select_related("root_office")[:20]
+    return render(request, "reports/bulk_print.html", {"form": form, "jobs": jobs},
+                  status=400 if form.is_bound else 200)
+
+
+def _own_job(request, job_id) -> BulkPrintJob:
+    job = BulkPrintJob.objects.select_related("root_office").filter(pk=job_id, requested_by=request.user).first()
+    if job is None:
+        raise Http404("এই মুদ্রণের অনুরোধটি পাওয়া যায়নি")
+    return job
+
+
+def _downloadable(job: BulkPrintJob) -> bool:
+    return job.status == BulkPrintJob.DONE and bool(job.file) and job.expires_at > timezone.now()
+
+
+@require_GET
+def bulk_print_status(request, job_id):
+    job = _own_job(request, job_id)
+    running = job.status in (BulkPrintJob.PENDING, BulkPrintJob.RUNNING)
+    elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0
+    left = seconds_left(job.done, job.total, elapsed)
+    return render(request, "reports/bulk_print_status.html", {
+        "job": job,
+        "running": running,
+        "refresh": REFRESH_SECONDS if running else None,
+        "percent": 100 * job.done // job.total if job.total else (0 if running else 100),
+        "time_left": None if left is None else bangla.to_bengali_digits(format_duration(left)),
+        "downloadable": _downloadable(job),
+    })
+
+
+@require_GET
+def bulk_print_download(request, job_id):
+    job = _own_job(request, job_id)
+    if not _downloadable(job):
+        raise Http404("ফাইলটি আর পাওয়া যায় না")
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("ফাইলটি আর পাওয়া যায় না") from None
+    name = f"apa-{job.start_year}-q{job.quarter}-office-{job.root_office_id}.zip"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")

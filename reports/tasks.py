@@ -1,0 +1,124 @@
+"""Background work: signing on approval, bulk print, and the periodic clean-up.
+
+Every task is idempotent (running it twice, or again after a crash, gives the same result)
+and retried on failure; Celery acknowledges a task only when it has finished (see
+egov_plan/celery.py), so one that a dying worker never finished runs again.
+"""
+
+import datetime
+import logging
+from pathlib import Path
+
+from celery import chord, shared_task
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from reports import bulk_print as printing
+from reports import pdf
+from reports.signing import SigningNotConfigured
+from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
+
+log = logging.getLogger(__name__)
+# A missing signing key is not cured by waiting: such a failure is not retried.
+RETRY = {"autoretry_for": (Exception,), "dont_autoretry_for": (SigningNotConfigured,),
+         "retry_backoff": 2, "retry_backoff_max": 60, "max_retries": 3}
+
+
+@shared_task(**RETRY)
+def sign_approved_report(report_id: int, revision: int) -> bool:
+    """Sign `revision` of the report if it is still the approved one; True when a signed PDF exists."""
+    report = QuarterlyReport.objects.filter(pk=report_id).first()
+    if report is None or report.status != QuarterlyReport.APPROVED or report.revision != revision:
+        return False  # reopened (or approved again) since: nothing to do for this revision
+    pdf.signed_document(report=report)
+    return True
+
+
+def _scope(job: BulkPrintJob) -> dict:
+    return {"root_office_id": job.root_office_id, "start_year": job.start_year, "quarter": job.quarter}
+
+
+def _update(job_id, **fields) -> None:
+    BulkPrintJob.objects.filter(pk=job_id).update(**fields)
+
+
+@shared_task(**RETRY)
+def bulk_print(job_id: str) -> str:
+    """Start a job: sign what is missing (spread over the workers), then assemble the zip."""
+    job = BulkPrintJob.objects.filter(pk=job_id).first()
+    if job is None or job.status == BulkPrintJob.DONE:
+        return "nothing to do"
+    scope = _scope(job)
+    reports = list(printing.approved_reports(**scope).values_list("pk", "revision"))
+    _update(job_id, status=BulkPrintJob.RUNNING, started_at=job.started_at or timezone.now(),
+            total=len(reports), done=printing.signed_count(**scope), error="")
+    signed = set(SignedDocument.objects.filter(report_id__in=[pk for pk, _ in reports])
+                 .values_list("report_id", "revision"))
+    missing = [(pk, revision) for pk, revision in reports if (pk, revision) not in signed]
+    if missing and not settings.CELERY_TASK_ALWAYS_EAGER:
+        header = [sign_for_bulk_print.si(job_id, pk, revision) for pk, revision in missing]
+        chord(header)(assemble_bulk_print.si(job_id).on_error(bulk_print_failed.si(job_id)))
+        return "signing"
+    assemble_bulk_print(job_id)
+    return "assembled"
+
+
+@shared_task(**RETRY)
+def sign_for_bulk_print(job_id: str, report_id: int, revision: int) -> None:
+    sign_approved_report(report_id, revision)
+    job = BulkPrintJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _update(job_id, done=printing.signed_count(**_scope(job)))
+
+
+@shared_task(**RETRY)
+def assemble_bulk_print(job_id: str) -> str:
+    """Write the zip (signing any report still unsigned) and mark the job done."""
+    job = BulkPrintJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return ""
+    name = f"bulk/{job.pk}.zip"
+    if job.status == BulkPrintJob.DONE and default_storage.exists(name):
+        return name
+    items = printing.entries(**_scope(job))
+
+    def progress(done: int, total: int) -> None:
+        _update(job_id, done=done, total=total)
+
+    printing.write_zip(items, Path(default_storage.path(name)), progress=progress)
+    finished = timezone.now()
+    _update(job_id, status=BulkPrintJob.DONE, file=name, finished_at=finished, error="",
+            expires_at=finished + datetime.timedelta(hours=settings.BULK_PRINT_KEEP_HOURS))
+    return name
+
+
+@shared_task
+def bulk_print_failed(job_id: str, *args) -> None:
+    _update(job_id, status=BulkPrintJob.FAILED, error="signing failed after retries")
+
+
+def start_bulk_print(job: BulkPrintJob) -> None:
+    """Queue the job once the transaction that created it has committed."""
+    transaction.on_commit(lambda: _start(job.pk))
+
+
+def _start(job_id) -> None:
+    try:
+        bulk_print.delay(str(job_id))
+    except Exception as exc:  # in-process (eager) runs raise here once retries are spent
+        log.exception("bulk print %s failed", job_id)
+        _update(job_id, status=BulkPrintJob.FAILED, error=str(exc)[:500])
+
+
+@shared_task(**RETRY)
+def purge_expired_bulk_prints() -> int:
+    """Delete the zips whose download time is over; returns how many."""
+    expired = BulkPrintJob.objects.filter(expires_at__lt=timezone.now()).exclude(file="")
+    count = 0
+    for job in expired:
+        default_storage.delete(job.file.name)
+        _update(job.pk, file="")
+        count += 1
+    return count

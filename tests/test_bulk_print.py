@@ -1,0 +1,154 @@
+"""/bulk-print/: a reviewer asks for a quarter's signed PDFs of every office under an office,
+watches the progress page (which refreshes itself, no JavaScript) and downloads the zip.
+
+Without REDIS_URL the task runs in the same process, so the request finishes the job.
+"""
+
+import datetime
+import os
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from egov_plan.models import FiscalYear
+from reports import pdf
+from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
+from reports.selectors import quarter_table
+from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree(people):
+    return build_tree(people)
+
+
+@pytest.fixture
+def ask(django_capture_on_commit_callbacks):
+    """POST the request form; the job starts once the request's transaction commits."""
+    def post(client, office, year=2022, quarter=1):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/bulk-print/", {"office": office.pk, "year": year, "quarter": quarter})
+    return post
+
+
+def test_the_zip_holds_every_approved_reports_signed_pdf_and_an_index_of_every_office(
+        people, tree, reviewer_client, signing_key, ask):
+    response = ask(reviewer_client, people.supervising)
+    job = BulkPrintJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/bulk-print/{job.pk}/"
+
+    page = reviewer_client.get(response["Location"]).content.decode()
+    assert "সম্পন্ন: ২ / ২" in page and 'http-equiv="refresh"' not in page
+    assert f'href="/bulk-print/{job.pk}/download"' in page
+
+    download = reviewer_client.get(f"/bulk-print/{job.pk}/download")
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    files, rows = read_zip(b"".join(download.streaming_content))
+
+    assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
+    for data in files.values():
+        assert_signed_by_us(data, signing_key)
+    score = {plan.office.name: float(quarter_table(plan_id=plan.pk, quarter=1).total_score)
+             for plan in tree.approved}
+    assert sorted(rows) == sorted([
+        (tree.seed.office.name, "অনুমোদিত", score[tree.seed.office.name], pdf_name(tree.seed)),
+        (tree.fulpur.office.name, "অনুমোদিত", score[tree.fulpur.office.name], pdf_name(tree.fulpur)),
+        (tree.tarakanda.office.name, "অনুমোদিত প্রতিবেদন নেই (দাখিলকৃত)", None, None),
+        (tree.haluaghat.name, "কর্মপরিকল্পনা নেই", None, None),
+    ])
+    assert SignedDocument.objects.filter(report__plan=tree.kendua).count() == 0  # another tree's
+
+
+def test_a_pdf_signed_before_is_taken_from_storage_not_signed_again(people, tree, reviewer_client, ask):
+    stored = pdf.signed_document(report=QuarterlyReport.objects.get(plan=tree.seed, quarter=1))
+    ask(reviewer_client, people.supervising)
+    job = BulkPrintJob.objects.get()
+    files, _ = read_zip(b"".join(reviewer_client.get(f"/bulk-print/{job.pk}/download").streaming_content))
+    assert files[pdf_name(tree.seed)] == stored.file.open("rb").read()
+    assert SignedDocument.objects.filter(report__plan=tree.seed).count() == 1
+
+
+def test_the_page_offers_the_reviewers_office_and_the_offices_below_with_offices_under_them(
+        people, tree, reviewer_client):
+    page = reviewer_client.get("/bulk-print/").content.decode()
+    options = page[page.index('name="office"'):page.index("</select>")]
+    assert people.supervising.name in options and tree.fulpur.office.name in options
+    assert tree.haluaghat.name not in options  # nothing under it
+    assert people.other_office.name not in options
+    assert 'href="/bulk-print/"' in page  # the navigation links here for reviewers
+
+
+def test_bad_input_gets_a_bengali_message_next_to_the_field_and_no_job(people, tree, reviewer_client):
+    for data, message in [
+        ({"office": people.other_office.pk, "year": 2022, "quarter": 1}, "তালিকা থেকে একটি নির্বাচন করুন।"),
+        ({"office": people.supervising.pk, "year": 1999, "quarter": 1}, "তালিকা থেকে একটি নির্বাচন করুন।"),
+        ({"office": people.supervising.pk, "year": 2022, "quarter": 5}, "তালিকা থেকে একটি নির্বাচন করুন।"),
+        ({"office": "x", "year": "", "quarter": 1}, "একটি নির্বাচন করুন।"),
+    ]:
+        response = reviewer_client.post("/bulk-print/", data)
+        assert response.status_code == 400
+        assert message in response.content.decode() and "invalid-feedback" in response.content.decode()
+    assert not BulkPrintJob.objects.exists()
+
+
+def test_only_reviewers_may_ask_and_only_the_one_who_asked_sees_the_job(people, tree, reviewer_client, ask):
+    assert client_for(people.officer).get("/bulk-print/").status_code == 403
+    assert ask(client_for(people.officer), people.supervising).status_code == 403
+    ask(reviewer_client, people.supervising)
+    job = BulkPrintJob.objects.get()
+    for other in (people.top_reviewer, people.other_reviewer, people.officer, people.admin):
+        client = client_for(other)
+        assert client.get(f"/bulk-print/{job.pk}/").status_code == 404
+        assert client.get(f"/bulk-print/{job.pk}/download").status_code == 404
+    assert reviewer_client.get(f"/bulk-print/{uuid.uuid4()}/").status_code == 404
+
+
+def test_a_running_job_shows_done_of_total_a_bar_and_the_time_left_and_refreshes_itself(people, reviewer_client):
+    job = BulkPrintJob.objects.create(
+        requested_by=people.reviewer, root_office=people.supervising, start_year=2022, quarter=1,
+        status=BulkPrintJob.RUNNING, total=4, done=1,
+        started_at=timezone.now() - datetime.timedelta(seconds=20))
+    page = reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "সম্পন্ন: ১ / ৪" in page and 'style="width: 25%"' in page
+    assert "আনুমানিক বাকি সময়: ০:০১:০০" in page  # 20 s for one, three to go
+    assert "/download" not in page
+    assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
+
+
+def test_the_zip_expires_after_the_configured_time_and_the_purge_deletes_it(
+        people, tree, reviewer_client, settings, ask):
+    settings.BULK_PRINT_KEEP_HOURS = 2
+    ask(reviewer_client, people.supervising)
+    job = BulkPrintJob.objects.get()
+    assert datetime.timedelta(hours=2) - (job.expires_at - job.finished_at) < datetime.timedelta(seconds=1)
+    path = job.file.path
+    call_command("purge_bulk_prints")  # not expired yet: kept
+    assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 200
+
+    BulkPrintJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
+    assert "রাখার সময় শেষ" in reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
+    call_command("purge_bulk_prints")
+    assert not os.path.exists(path)
+    assert BulkPrintJob.objects.get().file == ""
+
+
+def test_a_failure_shows_a_bengali_message_not_a_500(people, tree, reviewer_client, settings, tmp_path, ask):
+    settings.SIGNING_PKCS12_PATH = tmp_path / "missing.p12"
+    response = ask(reviewer_client, people.supervising)
+    assert response.status_code == 302
+    job = BulkPrintJob.objects.get()
+    assert job.status == BulkPrintJob.FAILED
+    assert "ফাইলটি তৈরি করা যায়নি" in reviewer_client.get(response["Location"]).content.decode()
+
+
+def test_the_year_list_is_the_fiscal_years_in_bengali(people, reviewer_client):
+    FiscalYear.objects.get_or_create(start_year=2023)
+    page = reviewer_client.get("/bulk-print/").content.decode()
+    assert "২০২২-২০২৩" in page and "২০২৩-২০২৪" in page
