@@ -174,7 +174,8 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process runs keep a failure in the task's result, as a worker does, so retries still happen.
+CELERY_TASK_EAGER_PROPAGATES = False
 # Sign a report's PDF in the background as soon as it is approved (default: when a queue exists).
 SIGN_ON_APPROVAL = envbool("SIGN_ON_APPROVAL", "true" if REDIS_URL else "false")
 # How long a finished bulk print (zip of a quarter's signed PDFs) stays downloadable.

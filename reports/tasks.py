@@ -9,7 +9,7 @@ import datetime
 import logging
 from pathlib import Path
 
-from celery import chord, shared_task
+from celery import Task, chord, shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -36,6 +36,14 @@ def sign_approved_report(report_id: int, revision: int) -> bool:
     return True
 
 
+class BulkPrintTask(Task):
+    """A step of a bulk-print job (first argument: the job's id); failing for good fails the job."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        log.error("bulk print %s failed: %s", args[0], exc)
+        _update(args[0], status=BulkPrintJob.FAILED, error=str(exc)[:500])
+
+
 def _scope(job: BulkPrintJob) -> dict:
     return {"root_office_id": job.root_office_id, "start_year": job.start_year, "quarter": job.quarter}
 
@@ -44,7 +52,7 @@ def _update(job_id, **fields) -> None:
     BulkPrintJob.objects.filter(pk=job_id).update(**fields)
 
 
-@shared_task(**RETRY)
+@shared_task(base=BulkPrintTask, **RETRY)
 def bulk_print(job_id: str) -> str:
     """Start a job: sign what is missing (spread over the workers), then assemble the zip."""
     job = BulkPrintJob.objects.filter(pk=job_id).first()
@@ -73,7 +81,7 @@ def sign_for_bulk_print(job_id: str, report_id: int, revision: int) -> None:
         _update(job_id, done=printing.signed_count(**_scope(job)))
 
 
-@shared_task(**RETRY)
+@shared_task(base=BulkPrintTask, **RETRY)
 def assemble_bulk_print(job_id: str) -> str:
     """Write the zip (signing any report still unsigned) and mark the job done."""
     job = BulkPrintJob.objects.filter(pk=job_id).first()
@@ -107,8 +115,8 @@ def start_bulk_print(job: BulkPrintJob) -> None:
 def _start(job_id) -> None:
     try:
         bulk_print.delay(str(job_id))
-    except Exception as exc:  # in-process (eager) runs raise here once retries are spent
-        log.exception("bulk print %s failed", job_id)
+    except Exception as exc:  # the broker cannot be reached
+        log.exception("bulk print %s could not be queued", job_id)
         _update(job_id, status=BulkPrintJob.FAILED, error=str(exc)[:500])
 
 
