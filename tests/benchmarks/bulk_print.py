@@ -1,0 +1,138 @@
+"""Benchmark: bulk-printing generated reports with real Celery workers, against the sum of
+single-report render+sign times.
+
+Run by hand, not by CI:
+    .venv/bin/python -m tests.benchmarks.bulk_print [--reports 100 500] [--workers 1 2] [--indicators 12]
+
+Needs Redis (REDIS_BENCH_URL, default redis://127.0.0.1:6379/5, flushed first). Uses a throwaway
+test database: PostgreSQL when DATABASE_URL names one (recommended: workers write at the same
+time), else an SQLite file. Every run starts from unsigned reports, starts a fresh worker with
+`--concurrency W` (W worker processes), sends one bulk-print job and times it until the zip is
+written. The baseline renders and signs a sample of the same reports one by one in this process
+(median × number of reports).
+"""
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--indicators", type=int, default=12, help="indicators per generated plan")
+    parser.add_argument("--sample", type=int, default=10, help="reports timed one by one for the baseline")
+    args = parser.parse_args()
+
+    broker = os.getenv("REDIS_BENCH_URL", "redis://127.0.0.1:6379/5")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_plan.settings")
+    os.environ.pop("REDIS_URL", None)  # this process builds data and times the baseline in-process
+    workdir = Path(tempfile.mkdtemp(prefix="bulk-bench-"))
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["SIGNING_PKCS12_PATH"] = str(workdir / "bench.p12")
+    import django
+
+    django.setup()
+    import redis
+    from celery import Celery
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from egov_plan.models import Office
+    from reports import pdf
+    from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
+    from reports.selectors import quarter_table
+    from reports.signing import create_development_certificate, sign_pdf
+    from tests.factories import make_plan
+
+    create_development_certificate(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE)
+    if connection.vendor == "sqlite":
+        settings.DATABASES["default"]["TEST"] = {"NAME": str(workdir / "bench.sqlite3")}
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        database_url = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker}
+    client = Celery(broker=broker, backend=broker)
+    try:
+        largest = max(args.reports)
+        print(f"database: {connection.vendor}; generating {largest} approved reports of "
+              f"{args.indicators} indicators…", flush=True)
+        user = get_user_model().objects.create_user("bench", password="a-long-bench-secret")
+        roots = {size: Office.objects.create(name=f"বেঞ্চমার্ক {size}") for size in args.reports}
+        plans = []
+        for n in range(largest):
+            plan = make_plan(indicators=args.indicators, office_name=f"বেঞ্চমার্ক দপ্তর {n:04d}")
+            # Office n goes under the smallest size's root that counts it; the roots nest by size.
+            parent = roots[min(size for size in roots if n < size)]
+            Office.objects.filter(pk=plan.office_id).update(parent=parent)
+            plans.append(plan)
+        ordered = sorted(roots.items())
+        for (_, inner), (_, outer) in zip(ordered, ordered[1:]):
+            Office.objects.filter(pk=inner.pk).update(parent=outer)
+        QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
+
+        # Baseline: render + sign one report at a time, in this process.
+        pdf.render_pdf(quarter_table(plan_id=plans[0].pk, quarter=1), draft=False)  # warm up
+        times = []
+        for plan in plans[:args.sample]:
+            start = time.perf_counter()
+            rendered = pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False)
+            sign_pdf(rendered, signer_name="bench", location="bench")
+            times.append(time.perf_counter() - start)
+        single = statistics.median(times)
+        print(f"single report render+sign: median {single * 1000:.0f} ms "
+              f"({min(times) * 1000:.0f}–{max(times) * 1000:.0f}) over {len(times)} reports")
+        print(f"{'reports':>7} {'workers':>7} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
+              f"{'wall×workers/sum':>16} {'speed-up':>8}")
+
+        for size, root in sorted(roots.items()):
+            one_worker = None
+            for workers in sorted(args.workers):
+                SignedDocument.objects.all().delete()
+                redis.Redis.from_url(broker).flushdb()
+                job = BulkPrintJob.objects.create(requested_by=user, root_office=root, start_year=2022, quarter=1)
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(workers),
+                     "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                     "--hostname", f"bench-{workers}@localhost"],
+                    cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    while not client.control.ping(timeout=0.5):
+                        time.sleep(0.2)
+                    start = time.perf_counter()
+                    client.send_task("reports.tasks.bulk_print", args=[str(job.pk)])
+                    while True:
+                        job.refresh_from_db()
+                        if job.status in (BulkPrintJob.DONE, BulkPrintJob.FAILED):
+                            break
+                        time.sleep(0.2)
+                    wall = time.perf_counter() - start
+                finally:
+                    process.send_signal(signal.SIGTERM)
+                    process.wait(timeout=60)
+                if job.status != BulkPrintJob.DONE:
+                    print(f"{size:>7} {workers:>7} FAILED: {job.error}")
+                    continue
+                one_worker = one_worker or (wall if workers == 1 else None)
+                total = single * size
+                speedup = f"{one_worker / wall:.2f}" if one_worker else "-"
+                print(f"{size:>7} {workers:>7} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
+                      f"{wall * workers / total:>16.2f} {speedup:>8}", flush=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
