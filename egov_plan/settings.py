@@ -171,7 +171,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Background work (Celery): Redis as broker and result store when REDIS_URL is set; without it
 # tasks run in the calling process (eager), so a laptop needs nothing else installed.
 REDIS_URL = os.getenv("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # In-process runs keep a failure in the task's result, as a worker does, so retries still happen.

@@ -15,7 +15,6 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import F
@@ -23,13 +22,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from egov_plan.models import ActionPlan, Office
+from egov_plan.offices import offices_under, under_q
 from reports import pdf
 from reports.models import QuarterlyReport, SignedDocument
-from reports.permissions import offices_below
-from reports.selectors import quarter_table
 
 INDEX_NAME = "index.xlsx"
-INDEX_HEADERS = ("দপ্তর", "অবস্থা", "প্রাপ্ত নম্বর", "ফাইলের নাম")
+INDEX_HEADERS = ("দপ্তর", "দপ্তর কোড", "অবস্থা", "প্রাপ্ত নম্বর", "ফাইলের নাম")
 MISSING_PLAN = "কর্মপরিকল্পনা নেই"
 MISSING_REPORT = "প্রতিবেদন নেই"
 NOT_APPROVED = "অনুমোদিত প্রতিবেদন নেই ({status})"
@@ -39,9 +37,8 @@ Progress = Callable[[int, int], None]
 
 
 def office_by_reference(value: str) -> Office | None:
-    """The office named on the command line: its primary key or its name (later: its code)."""
-    query = Office.objects.filter(pk=int(value)) if value.isdigit() else Office.objects.filter(name=value)
-    return query.first()
+    """The office named on the command line, by its code."""
+    return Office.objects.filter(code=value).first()
 
 
 @dataclass
@@ -75,26 +72,26 @@ class Entry:
 
 
 def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[Entry]:
-    """Every office under the root (not the root itself), with its plans of the year and their reports."""
-    below = offices_below(root_office_id)
-    plans = (ActionPlan.objects.filter(office_id__in=below, fiscal_year__start_year=start_year)
-             .select_related("office", "fiscal_year").order_by("office__name", "title", "pk"))
+    """Every office under the root (not the root itself), in tree order, with its plans of the
+    year and their reports."""
+    root = Office.objects.get(pk=root_office_id)
+    plans = (ActionPlan.objects.filter(under_q(root, prefix="office__"), fiscal_year__start_year=start_year)
+             .select_related("office", "fiscal_year").order_by("title", "pk"))
     reports = {r.plan_id: r for r in QuarterlyReport.objects.filter(plan__in=plans, quarter=quarter)}
-    found: list[Entry] = []
-    with_plan = set()
+    plans_of: dict[int, list[ActionPlan]] = {}
     for plan in plans:
-        found.append(Entry(office=plan.office, plan=plan, report=reports.get(plan.pk)))
-        with_plan.add(plan.office_id)
-    for office in Office.objects.filter(pk__in=below).exclude(pk__in=with_plan):
-        found.append(Entry(office=office, plan=None, report=None))
-    found.sort(key=lambda entry: (entry.office.name, entry.plan.title if entry.plan else "",
-                                  entry.plan.pk if entry.plan else 0))
+        plans_of.setdefault(plan.office_id, []).append(plan)
+    found: list[Entry] = []
+    for office in offices_under(root).order_by("path"):
+        for plan in plans_of.get(office.pk, [None]):
+            found.append(Entry(office=office, plan=plan, report=reports.get(plan.pk) if plan else None))
     return found
 
 
 def approved_reports(*, root_office_id: int, start_year: int, quarter: int):
+    root = Office.objects.get(pk=root_office_id)
     return QuarterlyReport.objects.filter(
-        plan__office_id__in=offices_below(root_office_id), plan__fiscal_year__start_year=start_year,
+        under_q(root, prefix="plan__office__"), plan__fiscal_year__start_year=start_year,
         quarter=quarter, status=QuarterlyReport.APPROVED)
 
 
@@ -104,17 +101,18 @@ def signed_count(*, root_office_id: int, start_year: int, quarter: int) -> int:
     return SignedDocument.objects.filter(report__in=reports, revision=F("report__revision")).count()
 
 
-def index_sheet(rows: list[tuple[Entry, Decimal | None]]) -> bytes:
+def index_sheet(items: list[Entry]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "সূচি"
     sheet.append(INDEX_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for entry, score in rows:
-        sheet.append((entry.office.name, entry.status_label, None if score is None else float(score),
-                      entry.file_name))
-    for column, width in zip("ABCD", (40, 30, 14, 34)):
+    for entry in items:
+        score = entry.report.score if entry.approved else None
+        sheet.append((entry.office.display_name, entry.office.code, entry.status_label,
+                      None if score is None else float(score), entry.file_name))
+    for column, width in zip("ABCDE", (50, 16, 30, 14, 34)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
@@ -128,22 +126,15 @@ def write_zip(items: list[Entry], destination: Path, *, progress: Progress | Non
     approved = [entry for entry in items if entry.approved]
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
-            scored: list[tuple[Entry, Decimal | None]] = []
-            done = 0
             if progress:
-                progress(done, len(approved))
-            for entry in items:
-                score = None
-                if entry.approved:
-                    document = pdf.signed_document(report=entry.report)
-                    with document.file.open("rb") as handle:
-                        archive.writestr(entry.file_name, handle.read())
-                    score = quarter_table(plan_id=entry.plan.pk, quarter=entry.report.quarter).total_score
-                    done += 1
-                    if progress:
-                        progress(done, len(approved))
-                scored.append((entry, score))
-            archive.writestr(INDEX_NAME, index_sheet(scored))
+                progress(0, len(approved))
+            for done, entry in enumerate(approved, start=1):
+                document = pdf.signed_document(report=entry.report)
+                with document.file.open("rb") as handle:
+                    archive.writestr(entry.file_name, handle.read())
+                if progress:
+                    progress(done, len(approved))
+            archive.writestr(INDEX_NAME, index_sheet(items))
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, destination)  # atomic on one file system: all or nothing is visible

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from egov_plan import bangla
 from egov_plan.models import FiscalYear, Office
+from egov_plan.offices import offices_under
 from reports import permissions
 from reports import tasks
 from reports.bulk_print import format_duration, seconds_left
@@ -20,10 +21,8 @@ CHOICE_ERRORS = {"required": "একটি নির্বাচন করুন
 
 
 def printable_offices(member) -> list[Office]:
-    """The reviewer's own office, then every office below it that has offices under it."""
-    below = permissions.offices_below(member.office_id)
-    parents = Office.objects.filter(pk__in=below, children__isnull=False).distinct().order_by("name")
-    return [member.office, *parents]
+    """The reviewer's own office, then every office below it that has offices under it, in tree order."""
+    return [member.office, *offices_under(member.office).filter(numchild__gt=0).order_by("path")]
 
 
 class BulkPrintForm(forms.Form):
@@ -35,7 +34,7 @@ class BulkPrintForm(forms.Form):
 
     def __init__(self, *args, offices: list[Office], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [(office.pk, office.name) for office in offices]
+        self.fields["office"].choices = [(office.pk, office.display_name) for office in offices]
         self.fields["year"].choices = [(year.start_year, year.label) for year in FiscalYear.objects.all()]
 
 

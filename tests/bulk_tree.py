@@ -13,7 +13,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from egov_plan.models import Office
+from egov_plan.offices import office_create
 from reports.models import QuarterlyReport
+from reports.scores import rescore_plan
 from tests.conftest import SIGNING_PASSPHRASE
 from tests.factories import make_plan
 
@@ -21,14 +23,15 @@ from tests.factories import make_plan
 def build_tree(people, *, indicators: int = 3) -> SimpleNamespace:
     """Under the supervising office: the seed office (approved), Fulpur (approved), Tarakanda under
     Fulpur (submitted only) and Haluaghat (no plan). Kendua, in the other tree, is approved too."""
-    fulpur = make_plan(indicators=indicators, office_name="ফুলপুর পৌরসভা")
-    Office.objects.filter(pk=fulpur.office_id).update(parent=people.supervising)
-    tarakanda = make_plan(indicators=indicators, office_name="তারাকান্দা উপজেলা")
-    Office.objects.filter(pk=tarakanda.office_id).update(parent=fulpur.office)
-    haluaghat = Office.objects.create(name="হালুয়াঘাট উপজেলা", parent=people.supervising)
-    kendua = make_plan(indicators=indicators, office_name="কেন্দুয়া উপজেলা")
-    Office.objects.filter(pk=kendua.office_id).update(parent=people.other_office)
+    fulpur = make_plan(indicators=indicators, office_name="ফুলপুর পৌরসভা", parent=people.supervising)
+    tarakanda = make_plan(indicators=indicators, office_name="তারাকান্দা উপজেলা",
+                          parent=Office.objects.get(pk=fulpur.office_id))
+    haluaghat = office_create(name="হালুয়াঘাট উপজেলা", tier="upazila", code="UNO-HALUAGHAT",
+                              parent=Office.objects.get(pk=people.supervising.pk))
+    kendua = make_plan(indicators=indicators, office_name="কেন্দুয়া উপজেলা", parent=people.other_office)
     QuarterlyReport.objects.filter(plan__in=[fulpur, kendua], quarter=1).update(status="approved", revision=1)
+    for plan in (people.plan, fulpur, tarakanda, kendua):
+        rescore_plan(plan_id=plan.pk)
     QuarterlyReport.objects.filter(plan=tarakanda, quarter=1).update(status="submitted")
     return SimpleNamespace(seed=people.plan, fulpur=fulpur, tarakanda=tarakanda, haluaghat=haluaghat,
                            kendua=kendua, approved=[people.plan, fulpur])
@@ -56,7 +59,7 @@ def read_zip(data: bytes) -> tuple[dict[str, bytes], list[tuple]]:
         files = {name: archive.read(name) for name in archive.namelist()}
     index = load_workbook(io.BytesIO(files.pop("index.xlsx"))).active
     rows = list(index.iter_rows(values_only=True))
-    assert rows[0] == ("দপ্তর", "অবস্থা", "প্রাপ্ত নম্বর", "ফাইলের নাম")
+    assert rows[0] == ("দপ্তর", "দপ্তর কোড", "অবস্থা", "প্রাপ্ত নম্বর", "ফাইলের নাম")
     return files, rows[1:]
 
 

@@ -47,6 +47,7 @@ def main() -> None:
     from django.db import connection
 
     from egov_plan.models import Office
+    from egov_plan.offices import office_create
     from reports import pdf
     from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
     from reports.selectors import quarter_table
@@ -70,17 +71,17 @@ def main() -> None:
         print(f"database: {connection.vendor}; generating {largest} approved reports of "
               f"{args.indicators} indicators…", flush=True)
         user = get_user_model().objects.create_user("bench", password="a-long-bench-secret")
-        roots = {size: Office.objects.create(name=f"বেঞ্চমার্ক {size}") for size in args.reports}
+        # One root per size, each under the next larger one; office n goes under the smallest
+        # root that counts it, so the root of size N has N offices with a plan under it.
+        roots = {}
+        parent = None
+        for size in sorted(args.reports, reverse=True):
+            parent = roots[size] = office_create(name=f"বেঞ্চমার্ক {size}", code=f"BENCH-{size}", parent=parent)
         plans = []
         for n in range(largest):
-            plan = make_plan(indicators=args.indicators, office_name=f"বেঞ্চমার্ক দপ্তর {n:04d}")
-            # Office n goes under the smallest size's root that counts it; the roots nest by size.
-            parent = roots[min(size for size in roots if n < size)]
-            Office.objects.filter(pk=plan.office_id).update(parent=parent)
-            plans.append(plan)
-        ordered = sorted(roots.items())
-        for (_, inner), (_, outer) in zip(ordered, ordered[1:]):
-            Office.objects.filter(pk=inner.pk).update(parent=outer)
+            home = roots[min(size for size in roots if n < size)]
+            plans.append(make_plan(indicators=args.indicators, office_name=f"বেঞ্চমার্ক দপ্তর {n:04d}",
+                                   parent=Office.objects.get(pk=home.pk)))
         QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
 
         # Baseline: render + sign one report at a time, in this process.

@@ -12,11 +12,11 @@ from reports.signing import SigningNotConfigured
 
 
 class Command(BaseCommand):
-    help = ("Zip the signed PDFs of quarter N of year YYYY of every office under an office "
-            "(its id or name), with index.xlsx; signs approved reports not signed yet.")
+    help = ("Zip the signed PDFs of quarter N of year YYYY of every office under the office CODE, "
+            "with index.xlsx; signs approved reports not signed yet.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--under", required=True, help="the office: its id or its name")
+        parser.add_argument("--under", required=True, metavar="CODE", help="the office's code")
         parser.add_argument("--year", required=True, type=int, help="the fiscal year's first year, e.g. 2022")
         parser.add_argument("--quarter", required=True, type=int)
         parser.add_argument("-o", "--output", required=True, type=Path)
