@@ -49,7 +49,9 @@ def _reviewer(user):
 def bulk_print_request(request):
     member = _reviewer(request.user)
     offices = printable_offices(member)
-    form = BulkPrintForm(request.POST or None, offices=offices)
+    # ?office=&year=&quarter= preselect the choices (for links from the dashboard).
+    initial = {key: request.GET[key] for key in ("office", "year", "quarter") if key in request.GET}
+    form = BulkPrintForm(request.POST or None, offices=offices, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             job = BulkPrintJob.objects.create(

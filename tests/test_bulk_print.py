@@ -86,6 +86,12 @@ def test_the_page_offers_the_reviewers_office_and_the_offices_below_with_offices
     assert 'href="/bulk-print/"' in page  # the navigation links here for reviewers
 
 
+def test_links_may_preselect_the_office_year_and_quarter(people, tree, reviewer_client):
+    page = reviewer_client.get(f"/bulk-print/?office={tree.fulpur.office_id}&year=2022&quarter=3").content.decode()
+    assert f'<option value="{tree.fulpur.office_id}" selected>' in page
+    assert '<option value="2022" selected>' in page and '<option value="3" selected>' in page
+
+
 def test_bad_input_gets_a_bengali_message_next_to_the_field_and_no_job(people, tree, reviewer_client):
     for data, message in [
         ({"office": people.other_office.pk, "year": 2022, "quarter": 1}, "তালিকা থেকে একটি নির্বাচন করুন।"),
