@@ -73,61 +73,108 @@ def process_env(database_url: str, signing_key: Path, **extra) -> dict:
     return env
 
 
+def bigger_tree(people, extra: int):
+    """The small tree, with `extra` more approved reports under the supervising office."""
+    tree = build_tree(people)
+    plans = [make_plan(indicators=3, office_name=f"পরীক্ষা দপ্তর {n}", parent=people.supervising)
+             for n in range(extra)]
+    QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
+    tree.approved = [*tree.approved, *plans]
+    return tree
+
+
 @pytest.fixture
-def worker_env(people, tmp_path, signing_key):
+def queue(people, tmp_path, signing_key):
+    """Start a worker with `start(concurrency)` once the test's data is in place; returns
+    (env, log path, worker process). Skipped, saying why, when no Redis answers."""
     problem = redis_problem()
     if problem:
         pytest.skip(problem)
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # no message left over from an earlier run
-    tree = build_tree(people)
-    tree.job = BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
-                                           start_year=2022, quarter=1)
-    return tree, process_env(shared_database_url(tmp_path), signing_key, REDIS_URL=REDIS_TEST_URL)
+    started = []
+
+    def start(concurrency: int):
+        env = process_env(shared_database_url(tmp_path), signing_key, REDIS_URL=REDIS_TEST_URL)
+        log = tmp_path / "worker.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(concurrency),
+                 "--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 "--hostname", f"test-{uuid.uuid4().hex[:8]}@localhost"],
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+        started.append(process)
+        return env, log, process
+
+    yield start
+    for process in started:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-@pytest.fixture
-def worker(worker_env, tmp_path):
-    tree, env = worker_env
-    log = tmp_path / "worker.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", "2",
-             "--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"test-{uuid.uuid4().hex[:8]}@localhost"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    yield tree, env, log
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def new_job(people) -> BulkPrintJob:
+    return BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
+                                       start_year=2022, quarter=1)
 
 
-def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(worker, people, signing_key):
-    tree, env, log = worker
-    job = tree.job
-    client = Celery(broker=REDIS_TEST_URL, backend=REDIS_TEST_URL)
-    client.send_task("reports.tasks.bulk_print", args=[str(job.pk)])
+def send(job) -> None:
+    Celery(broker=REDIS_TEST_URL, backend=REDIS_TEST_URL).send_task("reports.tasks.bulk_print", args=[str(job.pk)])
 
-    target = Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip"
+
+def wait_for(env, job, log, until) -> tuple[str, int, int]:
     deadline = time.monotonic() + TIMEOUT
-    state = None
     while time.monotonic() < deadline:
         state = job_state(env["DATABASE_URL"], job)
-        if state[0] in (BulkPrintJob.DONE, BulkPrintJob.FAILED):
-            break
-        time.sleep(0.5)
-    assert state == (BulkPrintJob.DONE, 2, 2), log.read_text()[-3000:]
+        if until(state):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"job stuck at {state}; worker log:\n{log.read_text()[-3000:]}")
 
+
+def finished(state) -> bool:
+    return state[0] in (BulkPrintJob.DONE, BulkPrintJob.FAILED)
+
+
+def assert_complete_zip(job, tree, signing_key) -> None:
+    target = Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip"
     files, rows = read_zip(target.read_bytes())
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():
         assert_signed_by_us(data, signing_key)
-    assert len(rows) == 4
+    assert len(rows) == len(tree.approved) + 2  # and Tarakanda, Haluaghat: missing
+    assert [p.name for p in target.parent.iterdir() if not p.name.startswith(".")] == [target.name]
+
+
+def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(queue, people, signing_key):
+    tree = build_tree(people)
+    job = new_job(people)
+    env, log, _ = queue(2)
+    send(job)
+    assert wait_for(env, job, log, finished) == (BulkPrintJob.DONE, 2, 2), log.read_text()[-3000:]
+    assert_complete_zip(job, tree, signing_key)
     worker_log = log.read_text()
     assert "reports.tasks.sign_for_bulk_print" in worker_log  # the signing went through the queue
     assert "reports.tasks.assemble_bulk_print" in worker_log
+
+
+def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(queue, people, signing_key):
+    tree = bigger_tree(people, extra=4)
+    job = new_job(people)
+    env, log, worker = queue(1)
+    send(job)
+    wait_for(env, job, log, lambda state: state[1] >= 1)  # signing under way: one done, five queued
+    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 1
+    os.kill(int(children[0]), signal.SIGKILL)  # the pool process, in the middle of a task
+
+    assert wait_for(env, job, log, finished) == (BulkPrintJob.DONE, 6, 6), log.read_text()[-3000:]
+    assert_complete_zip(job, tree, signing_key)
+    worker_log = log.read_text()
+    assert "signal 9 (SIGKILL)" in worker_log
+    assert "WorkerLostError" in worker_log  # the task it was running was given back and run again
 
 
 def run_command(env, office, target, **popen):
@@ -139,11 +186,7 @@ def run_command(env, office, target, **popen):
 
 def test_a_print_killed_half_way_leaves_no_zip_and_running_it_again_completes_it(
         people, tmp_path, signing_key):
-    tree = build_tree(people)
-    extra = []
-    for n in range(4):
-        extra.append(make_plan(indicators=3, office_name=f"পরীক্ষা দপ্তর {n}", parent=people.supervising))
-    QuarterlyReport.objects.filter(plan__in=extra, quarter=1).update(status="approved", revision=1)
+    tree = bigger_tree(people, extra=4)
     env = process_env(shared_database_url(tmp_path), signing_key)
     target = tmp_path / "out" / "q1.zip"
 
@@ -163,7 +206,7 @@ def test_a_print_killed_half_way_leaves_no_zip_and_running_it_again_completes_it
     out, err = finished.communicate(timeout=TIMEOUT)
     assert finished.returncode == 0, err
     files, rows = read_zip(target.read_bytes())
-    assert sorted(files) == sorted(pdf_name(plan) for plan in [*tree.approved, *extra])
+    assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():
         assert_signed_by_us(data, signing_key)
     assert len(rows) == 8

@@ -9,7 +9,8 @@ test database: PostgreSQL when DATABASE_URL names one (recommended: workers writ
 time), else an SQLite file. Every run starts from unsigned reports, starts a fresh worker with
 `--concurrency W` (W worker processes), sends one bulk-print job and times it until the zip is
 written. The baseline renders and signs a sample of the same reports one by one in this process
-(median × number of reports).
+(median × number of reports), measured again before each run; `load` is the machine's 1-minute
+load average after the run (the machine may be shared).
 """
 
 import argparse
@@ -84,23 +85,27 @@ def main() -> None:
                                    parent=Office.objects.get(pk=home.pk)))
         QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
 
-        # Baseline: render + sign one report at a time, in this process.
+        # Baseline: render + sign one report at a time, in this process; measured again before
+        # every run, so that a run and its baseline see the same load on a shared machine.
         pdf.render_pdf(quarter_table(plan_id=plans[0].pk, quarter=1), draft=False)  # warm up
-        times = []
-        for plan in plans[:args.sample]:
-            start = time.perf_counter()
-            rendered = pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False)
-            sign_pdf(rendered, signer_name="bench", location="bench")
-            times.append(time.perf_counter() - start)
-        single = statistics.median(times)
-        print(f"single report render+sign: median {single * 1000:.0f} ms "
-              f"({min(times) * 1000:.0f}–{max(times) * 1000:.0f}) over {len(times)} reports")
-        print(f"{'reports':>7} {'workers':>7} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
-              f"{'wall×workers/sum':>16} {'speed-up':>8}")
+
+        def single_report_seconds() -> float:
+            times = []
+            for plan in plans[:args.sample]:
+                start = time.perf_counter()
+                rendered = pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False)
+                sign_pdf(rendered, signer_name="bench", location="bench")
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+
+        print(f"single report render+sign: median of {args.sample} reports, measured before each run")
+        print(f"{'reports':>7} {'workers':>7} {'single ms':>9} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
+              f"{'wall×workers/sum':>16} {'speed-up':>8} {'load':>5}")
 
         for size, root in sorted(roots.items()):
             one_worker = None
             for workers in sorted(args.workers):
+                single = single_report_seconds()
                 SignedDocument.objects.all().delete()
                 redis.Redis.from_url(broker).flushdb()
                 job = BulkPrintJob.objects.create(requested_by=user, root_office=root, start_year=2022, quarter=1)
@@ -129,8 +134,8 @@ def main() -> None:
                 one_worker = one_worker or (wall if workers == 1 else None)
                 total = single * size
                 speedup = f"{one_worker / wall:.2f}" if one_worker else "-"
-                print(f"{size:>7} {workers:>7} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
-                      f"{wall * workers / total:>16.2f} {speedup:>8}", flush=True)
+                print(f"{size:>7} {workers:>7} {single * 1000:>9.0f} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
+                      f"{wall * workers / total:>16.2f} {speedup:>8} {os.getloadavg()[0]:>5.1f}", flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
