@@ -248,4 +248,6 @@ def run_rollout_job(job_id: int) -> RolloutJob:
 def start_rollout(job: RolloutJob) -> None:
     """Run the roll-out once the job is saved: on the task queue when one is configured, otherwise
     here and now."""
-    transaction.on_commit(lambda: run_rollout_job(job.pk))
+    from reports.tasks import roll_out_template  # reports.tasks imports this module
+
+    transaction.on_commit(lambda: roll_out_template.delay(job.pk))

@@ -1,4 +1,4 @@
-"""Background work: signing on approval, bulk print, and the periodic clean-up.
+"""Background work: signing on approval, bulk print, template roll-out, and the periodic clean-up.
 
 Every task is idempotent (running it twice, or again after a crash, gives the same result)
 and retried on failure; Celery acknowledges a task only when it has finished (see
@@ -19,6 +19,7 @@ from reports import bulk_print as printing
 from reports import pdf
 from reports.signing import SigningNotConfigured
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
+from reports.plan_templates import run_rollout_job
 
 log = logging.getLogger(__name__)
 # A missing signing key is not cured by waiting: such a failure is not retried.
@@ -118,6 +119,12 @@ def _start(job_id) -> None:
     except Exception as exc:  # the broker cannot be reached
         log.exception("bulk print %s could not be queued", job_id)
         _update(job_id, status=BulkPrintJob.FAILED, error=str(exc)[:500])
+
+
+@shared_task(**RETRY)
+def roll_out_template(job_id: int) -> str:
+    """A plan template's roll-out asked for in the admin; a rerun skips the offices already done."""
+    return run_rollout_job(job_id).status
 
 
 @shared_task(**RETRY)
