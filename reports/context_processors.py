@@ -6,4 +6,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_is_reviewer": user.is_staff or permissions.is_reviewer(user)}
+    reviewer = permissions.is_reviewer(user)
+    return {"nav_is_reviewer": user.is_staff or reviewer, "nav_bulk_print": reviewer}

@@ -27,8 +27,7 @@ from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
 from tests.conftest import SIGNING_PASSPHRASE
 from tests.factories import make_plan
 
-# serialized_rollback: the office tiers from a data migration survive the flush after each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_TEST_URL = os.getenv("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
 TIMEOUT = 180  # seconds; a real run takes a few
