@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from reports import bulk_print as printing
 from reports import pdf
-from reports.signing import SigningNotConfigured
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.plan_templates import run_rollout_job
+from reports.signing import SigningNotConfigured
 
 log = logging.getLogger(__name__)
 # A missing signing key is not cured by waiting: such a failure is not retried.
