@@ -176,6 +176,10 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # In-process runs keep a failure in the task's result, as a worker does, so retries still happen.
 CELERY_TASK_EAGER_PROPAGATES = False
+# The cache (progress of long jobs such as a template roll-out) is shared by web and worker
+# processes through Redis when there is one; otherwise it lives in the one process that runs both.
+CACHES = {"default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+                      if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
 # Sign a report's PDF in the background as soon as it is approved (default: when a queue exists).
 SIGN_ON_APPROVAL = envbool("SIGN_ON_APPROVAL", "true" if REDIS_URL else "false")
 # How long a finished bulk print (zip of a quarter's signed PDFs) stays downloadable.

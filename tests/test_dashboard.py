@@ -160,3 +160,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_offices(people, path):
     few = count_queries(client, path)
     make_offices(district, 190, name="পৌরসভা", code_prefix="P")
     assert count_queries(client, path) == few
+
+
+def test_it_links_to_bulk_printing_the_chosen_offices_quarter(people, tree):
+    html = page(client_for(people.reviewer), f"year=2022&quarter=2&under={tree[0].pk}")
+    assert f"/bulk-print/?office={tree[0].pk}&amp;year=2022&amp;quarter=2" in html
