@@ -12,7 +12,7 @@ from egov_plan.models import Indicator
 from egov_plan.admin_forms import TARGET_HINTS, parse_target
 from egov_plan.plan_rules import shown_value, target_faults
 from reports import evidence as evidence_types
-from reports.services import Entry
+from reports.services import Entry, field_token
 
 MAX_INPUT = 40  # characters; longer than any date or number anyone types
 
@@ -145,16 +145,18 @@ def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> f
 
 
 class EntryForm(forms.Form):
-    """This quarter's values, remarks and evidence for every indicator of a plan."""
+    """This quarter's values, remarks and evidence for every indicator of a plan.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1,
-                                 error_messages={"invalid": "পাতাটি পুনরায় লোড করুন।",
-                                                 "required": "পাতাটি পুনরায় লোড করুন।"})
+    Beside each value and remark, a hidden `seen_value_<id>` / `seen_remarks_<id>`
+    carries what was stored when the page was rendered, so that a save writes
+    only what this user changed (see `reports.services`).
+    """
 
     def __init__(self, *args, indicators: list[Indicator], start_year: int, quarter: int,
                  achievements: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        self.achievements = achievements
         for indicator in indicators:
             stored = achievements.get(indicator.pk)
             self.fields[f"value_{indicator.pk}"] = value_field_for(indicator, start_year=start_year,
@@ -164,17 +166,53 @@ class EntryForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 1}),
                 error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
             self.fields[f"evidence_{indicator.pk}"] = EvidenceField(label=f"[{indicator.code}] প্রমাণক")
+            for kind in ("value", "remarks"):
+                self.fields[f"seen_{kind}_{indicator.pk}"] = forms.CharField(
+                    required=False, strip=False, widget=forms.HiddenInput)
+                self.initial[f"seen_{kind}_{indicator.pk}"] = field_token(
+                    getattr(stored, kind) if stored is not None else None)
             if stored is not None:
                 self.initial[f"value_{indicator.pk}"] = shown_value(indicator.unit, stored.value)
                 self.initial[f"remarks_{indicator.pk}"] = stored.remarks
 
+    def seen_fields(self):
+        return [self[name] for name in self.fields if name.startswith("seen_")]
+
+    def _seen(self, kind: str, indicator_id: int) -> str | None:
+        """The stored value the page showed; a field the request left out counts as unchanged."""
+        seen = self.data.get(f"seen_{kind}_{indicator_id}")
+        if seen is None and f"{kind}_{indicator_id}" not in self.data:
+            return field_token(None)
+        return seen
+
     def entries(self) -> dict[int, Entry]:
         return {i.pk: Entry(value=self.cleaned_data.get(f"value_{i.pk}"),
-                            remarks=(self.cleaned_data.get(f"remarks_{i.pk}") or "").strip())
+                            remarks=(self.cleaned_data.get(f"remarks_{i.pk}") or "").strip(),
+                            seen_value=self._seen("value", i.pk),
+                            seen_remarks=self._seen("remarks", i.pk))
                 for i in self.indicators}
 
+    def refreshed_data(self, achievements: dict):
+        """The posted data brought up to date with what is stored now (after a save or a conflict).
+
+        A field this user changed keeps what they typed; every other field shows
+        the stored value. Every `seen` becomes the stored value, so that saving
+        again deliberately keeps what this user typed, and nothing else.
+        """
+        data = self.data.copy()
+        for indicator, entry in zip(self.indicators, self.entries().values()):
+            stored = achievements.get(indicator.pk)
+            for kind, typed, seen in (("value", entry.value, entry.seen_value),
+                                      ("remarks", entry.remarks, entry.seen_remarks)):
+                current = getattr(stored, kind) if stored is not None else None
+                if seen is not None and field_token(typed) == seen:
+                    data[f"{kind}_{indicator.pk}"] = (shown_value(indicator.unit, current) if kind == "value"
+                                                      else current or "")
+                data[f"seen_{kind}_{indicator.pk}"] = field_token(current)
+        return data
+
     def value_errors(self) -> bool:
-        return any(name != "version" and not name.startswith("evidence_") for name in self.errors)
+        return any(not name.startswith("evidence_") for name in self.errors)
 
     def valid_uploads(self):
         """(indicator, file, kind) for each evidence file that passed its checks."""

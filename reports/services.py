@@ -2,8 +2,13 @@
 
 Every function runs in one transaction with the report row locked
 (`select_for_update`), so that two people acting on the same report at once
-are serialised: the second one sees the first one's result (a new version or
-a new status) and is refused instead of silently overwriting it.
+are serialised: the second one sees the first one's result.
+
+Saving values is concurrent per field: the entry page carries, for each value
+and remark, what was stored when the page was rendered (`seen`). A save writes
+only the fields its user changed since then, and is refused only when someone
+else changed one of those same fields in between (`EditConflict`); officers
+editing different indicators never get in each other's way.
 
 Permissions (who may call what) are the views' business; these functions
 guard the report's state.
@@ -28,22 +33,50 @@ class WorkflowError(Exception):
     """A request the report's state does not allow; the message is for the user (Bengali)."""
 
 
-class StaleReport(WorkflowError):
-    """The page was rendered from an older version of the report."""
-
-    def __init__(self, report: QuarterlyReport, changes: list[Achievement]):
-        super().__init__("আপনি পাতাটি খোলার পর অন্য কেউ এই প্রতিবেদনে পরিবর্তন সংরক্ষণ করেছেন। "
-                         "আপনার মান সংরক্ষিত হয়নি; নিচের পরিবর্তনগুলো দেখে আবার সংরক্ষণ করুন।")
-        self.report = report
-        self.changes = changes
-
-
 @dataclass(frozen=True)
 class Entry:
-    """What the officer typed for one indicator in this quarter."""
+    """What the officer typed for one indicator in this quarter.
+
+    `seen_value` / `seen_remarks` are the stored field's `field_token` when the
+    page was rendered; None means "no page": write it whatever is stored.
+    """
 
     value: datetime.date | Decimal | None
     remarks: str = ""
+    seen_value: str | None = None
+    seen_remarks: str | None = None
+
+
+def field_token(value: datetime.date | Decimal | str | None) -> str:
+    """A field's value as a comparable string: what the page carries as `seen`."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return format(Decimal(value).normalize(), "f")
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both this user and someone else changed, to different values."""
+
+    indicator: Indicator
+    field: str  # "value" or "remarks"
+    yours: datetime.date | Decimal | str | None
+    theirs: datetime.date | Decimal | str | None
+    by: object
+    at: datetime.datetime | None
+
+
+class EditConflict(WorkflowError):
+    """Someone else changed a field this user changed too; nothing was saved."""
+
+    def __init__(self, conflicts: list[FieldConflict]):
+        super().__init__("আপনি পাতাটি খোলার পর অন্য কেউ একই ঘরে ভিন্ন মান সংরক্ষণ করেছেন। আপনার কোনো "
+                         "মান সংরক্ষিত হয়নি; নিচে দুটি মান দেখে ঠিক করুন এবং আবার সংরক্ষণ করুন।")
+        self.conflicts = conflicts
 
 
 LOCKED_MESSAGES = {
@@ -84,35 +117,45 @@ def _move(report: QuarterlyReport, *, user, to_status: str, comment: str = "") -
     report.save(update_fields=fields)
 
 
-def changes_since(report: QuarterlyReport, version: int) -> list[Achievement]:
-    return list(report.achievements.filter(updated_in_version__gt=version)
-                .select_related("indicator__activity__area", "updated_by")
-                .order_by("indicator__activity__area__number", "indicator__activity__number",
-                          "indicator__number"))
+def _field_changes(entry: Entry, stored: Achievement | None):
+    """(field, typed, stored, seen) for the value and the remarks of one indicator."""
+    yield "value", entry.value, stored.value if stored else None, entry.seen_value
+    yield "remarks", entry.remarks, stored.remarks if stored else "", entry.seen_remarks
 
 
-def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry],
-                   version: int) -> int:
-    """Write the entries that differ from what is stored; returns how many changed."""
-    if version != report.version:
-        raise StaleReport(report, changes_since(report, version))
-    stored = {a.indicator_id: a for a in report.achievements.all()}
-    valid_ids = set(Indicator.objects.filter(activity__area__plan_id=report.plan_id, pk__in=entries)
-                    .values_list("pk", flat=True))
-    changed = []
+def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry]) -> int:
+    """Write the fields this user changed; returns how many indicators changed."""
+    stored = {a.indicator_id: a for a in report.achievements.select_related("indicator", "updated_by")}
+    indicators = Indicator.objects.filter(activity__area__plan_id=report.plan_id, pk__in=entries).in_bulk()
+    changed, conflicts = [], []
     for indicator_id, entry in entries.items():
-        if indicator_id not in valid_ids:
+        if indicator_id not in indicators:
             continue
         achievement = stored.get(indicator_id)
-        if achievement is None:
-            if entry.value is None and not entry.remarks:
+        writes = {}
+        for field, typed, current, seen in _field_changes(entry, achievement):
+            if field_token(typed) == field_token(current):
+                continue                    # already so
+            if seen is not None and field_token(typed) == seen:
+                continue                    # not changed by this user (maybe by someone else)
+            if seen is not None and field_token(current) != seen:
+                conflicts.append(FieldConflict(
+                    indicator=indicators[indicator_id], field=field, yours=typed, theirs=current,
+                    by=achievement.updated_by if achievement else None,
+                    at=achievement.updated_at if achievement else None))
                 continue
-            achievement = Achievement(report=report, indicator_id=indicator_id)
-        elif achievement.value == entry.value and achievement.remarks == entry.remarks:
+            writes[field] = typed
+        if not writes:
             continue
-        achievement.set_value(entry.value)
-        achievement.remarks = entry.remarks
+        if achievement is None:
+            achievement = Achievement(report=report, indicator_id=indicator_id)
+        if "value" in writes:
+            achievement.set_value(writes["value"])
+        if "remarks" in writes:
+            achievement.remarks = writes["remarks"]
         changed.append(achievement)
+    if conflicts:
+        raise EditConflict(conflicts)
     if changed:
         report.version += 1
         report.save(update_fields=["version", "updated_at"])
@@ -124,25 +167,24 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry],
     return len(changed)
 
 
-def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry], version: int) -> int:
-    """Save this quarter's values if the page was rendered from the current version."""
+def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> int:
+    """Save the fields of this quarter that the user changed; refuse if someone else changed them too."""
     with transaction.atomic():
-        # Lock the row: a concurrent save waits here, then finds the version moved on.
+        # Lock the row: a concurrent save waits here, then compares with what the first one wrote.
         locked = _lock(report.pk)
         _require_editable(locked)
-        changed = _write_entries(locked, user=user, entries=entries, version=version)
+        changed = _write_entries(locked, user=user, entries=entries)
         if changed:
             rescore_plan(plan_id=locked.plan_id)
         return changed
 
 
-def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry],
-                  version: int) -> QuarterlyReport:
+def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> QuarterlyReport:
     """Save the values and submit the report for review, in one transaction."""
     with transaction.atomic():
         locked = _lock(report.pk)
         _require_editable(locked)
-        _write_entries(locked, user=user, entries=entries, version=version)
+        _write_entries(locked, user=user, entries=entries)
         _move(locked, user=user, to_status=QuarterlyReport.SUBMITTED)
         rescore_plan(plan_id=locked.plan_id)
         return locked

@@ -15,7 +15,7 @@ from reports.plan_templates import TemplateError, adjust_targets, approve_target
 from reports.models import Evidence
 from reports.verification import verify_document
 from reports.services import (
-    LOCKED_MESSAGES, StaleReport, WorkflowError, evidence_add, evidence_remove, report_approve,
+    EditConflict, LOCKED_MESSAGES, WorkflowError, evidence_add, evidence_remove, report_approve,
     report_for_quarter, report_reopen, report_return, report_save, report_submit,
 )
 
@@ -99,21 +99,22 @@ def quarter_review(request, plan_id: int, quarter: int):
     return redirect(_report_url("quarter-report", plan_id, quarter))
 
 
-def _entry_form(table, data=None, files=None) -> EntryForm:
-    report = table.report
-    achievements = {a.indicator_id: a for a in report.achievements.all()} if report else {}
+def _stored_achievements(report) -> dict:
+    return {a.indicator_id: a for a in report.achievements.all()} if report else {}
+
+
+def _entry_form(table, data=None, files=None, report=None) -> EntryForm:
     form = EntryForm(data, files, indicators=[row.indicator for row in table.rows],
                      start_year=table.plan.fiscal_year.start_year, quarter=table.quarter,
-                     achievements=achievements, initial={"version": report.version if report else 0})
+                     achievements=_stored_achievements(report or table.report))
     if data is not None:
         form.is_valid()
     return form
 
 
-def _with_version(request, version: int):
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
+def _refreshed_form(table, form, report, files) -> EntryForm:
+    """The posted form again, brought up to date with what is stored now."""
+    return _entry_form(table, form.refreshed_data(_stored_achievements(report)), files, report)
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,7 +122,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
     permissions.require_officer(request.user, table.plan)
     report = table.report
-    stale_changes = None
+    conflicts = None
     status = 200
 
     if request.method == "GET":
@@ -133,7 +134,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
         form = _entry_form(table, request.POST, request.FILES)
         report = report or report_for_quarter(plan=table.plan, quarter=quarter)
         stored = _store_uploads(request, form, report)
-        if form.value_errors() or "version" in form.errors:
+        if form.value_errors():
             messages.error(request, "কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
                                     "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।")
             status = 400
@@ -141,17 +142,15 @@ def quarter_edit(request, plan_id: int, quarter: int):
             submit = request.POST.get("action") == "submit"
             try:
                 if submit and not form.errors:
-                    report_submit(report=report, user=request.user, entries=form.entries(),
-                                  version=form.cleaned_data["version"])
+                    report_submit(report=report, user=request.user, entries=form.entries())
                     messages.success(request, "প্রতিবেদনটি দাখিল করা হয়েছে।")
                     return redirect(_report_url("quarter-report", plan_id, quarter))
-                changed = report_save(report=report, user=request.user, entries=form.entries(),
-                                      version=form.cleaned_data["version"])
-            except StaleReport as exc:
+                changed = report_save(report=report, user=request.user, entries=form.entries())
+            except EditConflict as exc:
                 messages.error(request, str(exc))
-                stale_changes = exc.changes
+                conflicts = exc.conflicts
                 status = 409
-                form = _entry_form(table, _with_version(request, exc.report.version), request.FILES)
+                form = _refreshed_form(table, form, report, request.FILES)
             except WorkflowError as exc:
                 messages.error(request, str(exc))
                 status = 409
@@ -163,8 +162,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
                 messages.error(request, "মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
                                         "নিচের বার্তা দেখুন।" + (" প্রতিবেদন দাখিল হয়নি।" if submit else ""))
                 status = 400
-                report.refresh_from_db()
-                form = _entry_form(table, _with_version(request, report.version), request.FILES)
+                form = _refreshed_form(table, form, report, request.FILES)
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
 
     return render(request, "reports/quarter_edit.html", {
@@ -172,7 +170,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
         "form": form,
         "rows": selectors.entry_rows(table, form),
         "editable": table.report is None or table.report.is_editable,
-        "stale_changes": stale_changes,
+        "conflicts": conflicts,
         "last_transition": selectors.last_transition(table.report),
     }, status=status)
 

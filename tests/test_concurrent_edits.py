@@ -1,4 +1,4 @@
-"""No lost updates: a save from a stale page is refused and shows what changed."""
+"""No lost updates: a save writes only the fields its user changed, and conflicts only on the same field."""
 
 import threading
 
@@ -6,69 +6,166 @@ import pytest
 from django.db import connection
 
 from egov_plan.models import Membership
-from reports.models import QuarterlyReport
-from reports.services import Entry, StaleReport, report_for_quarter, report_save
+from reports.models import Achievement
+from reports.services import EditConflict, Entry, report_for_quarter, report_save
 from tests.conftest import client_for, make_user
+from tests.factories import make_plan
 from tests.helpers import indicator_by_code
+from tests.html_forms import form_data
 
 
-def edit(client, plan, version, **values):
-    data = {"version": str(version), "action": "save"}
-    data.update({f"value_{indicator_by_code(plan, code).pk}": text for code, text in values.items()})
+def open_page(client, plan):
+    """The entry form as the browser holds it after loading the page."""
+    response = client.get(f"/plans/{plan.pk}/quarters/2/edit/")
+    return form_data(response.content.decode(), "entry-form")
+
+
+def save(client, plan, page, **fields):
+    """Type into the page (value_1.3.1 / remarks_1.3.1) and press save; returns the response."""
+    data = dict(page, action="save")
+    for name, text in fields.items():
+        kind, code = name.split("_", 1)
+        data[f"{kind}_{indicator_by_code(plan, code).pk}"] = text
     return client.post(f"/plans/{plan.pk}/quarters/2/edit/", data)
 
 
-@pytest.mark.django_db
-def test_a_save_from_a_stale_page_is_refused_and_shows_what_changed(people):
-    plan = people.plan
+def stored(plan, code):
+    achievement = Achievement.objects.filter(report__plan=plan, report__quarter=2,
+                                             indicator=indicator_by_code(plan, code)).first()
+    return (achievement.value, achievement.remarks) if achievement else (None, "")
+
+
+@pytest.fixture
+def two_officers(people):
     colleague = make_user("colleague", people.office, Membership.OFFICER, first_name="সহকর্মী")
-    first, second = client_for(people.officer), client_for(colleague)
-    # Both open the page at version 0; the colleague saves first.
-    assert edit(second, plan, 0, **{"2.1.1": "৩"}).status_code == 302
-    response = edit(first, plan, 0, **{"2.1.1": "২", "1.3.1": "৪০"})
+    return client_for(people.officer), client_for(colleague)
+
+
+@pytest.mark.django_db
+def test_a_stale_page_saving_another_indicator_keeps_the_colleagues_remark(people, two_officers):
+    plan = people.plan
+    first, second = two_officers
+    stale = open_page(second, plan)
+    assert save(first, plan, open_page(first, plan), **{"remarks_1.3.1": "প্রথমজনের মন্তব্য"}).status_code == 302
+    # The older page saves a different indicator: no conflict, and the remark stays.
+    assert save(second, plan, stale, **{"value_2.1.1": "৩"}).status_code == 302
+    assert stored(plan, "1.3.1") == (None, "প্রথমজনের মন্তব্য")
+    assert stored(plan, "2.1.1")[0] == 3
+
+
+@pytest.mark.django_db
+def test_two_officers_editing_different_fields_of_one_indicator_both_succeed(people, two_officers):
+    plan = people.plan
+    first, second = two_officers
+    page_1, page_2 = open_page(first, plan), open_page(second, plan)
+    assert save(first, plan, page_1, **{"value_1.3.1": "৪০"}).status_code == 302
+    assert save(second, plan, page_2, **{"remarks_1.3.1": "জরিপ চলছে"}).status_code == 302
+    assert stored(plan, "1.3.1") == (40, "জরিপ চলছে")
+
+
+@pytest.mark.django_db
+def test_a_same_field_conflict_shows_both_values_keeps_the_rest_and_a_re_save_loses_nothing(people, two_officers):
+    plan = people.plan
+    first, second = two_officers
+    stale = open_page(first, plan)
+    assert save(second, plan, open_page(second, plan),
+                **{"value_2.1.1": "৩", "remarks_1.4.1": "সহকর্মীর মন্তব্য"}).status_code == 302
+
+    response = save(first, plan, stale, **{"value_2.1.1": "২", "value_1.3.1": "৪০"})
     assert response.status_code == 409
     html = response.content.decode()
-    assert "অন্য কেউ এই প্রতিবেদনে পরিবর্তন সংরক্ষণ করেছেন" in html
-    changes = html[html.index("stale-changes"):]
-    assert "[২.১.১]: বর্তমান সংরক্ষিত মান “৩” — সহকর্মী" in changes
-    assert 'value="২"' in html and 'value="৪০"' in html  # the first officer's values are kept
-    assert 'name="version" value="1"' in html             # …ready to be saved deliberately
-    report = QuarterlyReport.objects.get(plan=plan, quarter=2)
-    assert report.achievements.get().value == 3            # nothing was overwritten
-    # Saving again from the refreshed form is a deliberate overwrite.
-    assert edit(first, plan, 1, **{"2.1.1": "২", "1.3.1": "৪০"}).status_code == 302
-    assert sorted(a.value for a in report.achievements.all()) == [2, 40]
+    conflicts = html[html.index("edit-conflicts"):]
+    conflicts = conflicts[:conflicts.index("</div>")]
+    assert "[২.১.১] অর্জন: আপনার লেখা “২”, সংরক্ষিত “৩” — সহকর্মী" in conflicts
+    assert "১.৩.১" not in conflicts and "১.৪.১" not in conflicts   # only the field both changed
+    assert stored(plan, "2.1.1")[0] == 3 and stored(plan, "1.3.1") == (None, "")  # nothing was written
+    page = form_data(html, "entry-form")
+    assert page[f"value_{indicator_by_code(plan, '2.1.1').pk}"] == "২"    # what this officer typed…
+    assert page[f"value_{indicator_by_code(plan, '1.3.1').pk}"] == "৪০"
+    assert page[f"remarks_{indicator_by_code(plan, '1.4.1').pk}"] == "সহকর্মীর মন্তব্য"  # …and the news
+
+    # Saving the conflict page again keeps this officer's values and the colleague's remark.
+    assert save(first, plan, page).status_code == 302
+    assert stored(plan, "2.1.1")[0] == 2
+    assert stored(plan, "1.3.1")[0] == 40
+    assert stored(plan, "1.4.1") == (None, "সহকর্মীর মন্তব্য")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_saves_on_postgresql_one_wins_one_is_refused(people):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) are a PostgreSQL matter; SQLite serialises writers")
-    report = report_for_quarter(plan=people.plan, quarter=2)
-    indicator = indicator_by_code(people.plan, "2.1.1")
-    barrier = threading.Barrier(2)
-    outcomes = {}
+@pytest.mark.django_db
+def test_typing_the_value_someone_else_saved_is_no_conflict(people, two_officers):
+    plan = people.plan
+    first, second = two_officers
+    stale = open_page(first, plan)
+    assert save(second, plan, open_page(second, plan), **{"value_2.1.1": "৩"}).status_code == 302
+    assert save(first, plan, stale, **{"value_2.1.1": "3"}).status_code == 302
+    assert stored(plan, "2.1.1")[0] == 3
 
-    def save(name, value):
+
+def _run_together(jobs):
+    """Run each job in its own thread, started at the same moment; returns their results."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
         try:
-            barrier.wait(timeout=10)
-            report_save(report=report, user=people.officer, entries={indicator.pk: Entry(value)}, version=0)
-            outcomes[name] = "saved"
-        except StaleReport as exc:
-            outcomes[name] = ("refused", [a.value for a in exc.changes])
+            barrier.wait(timeout=20)
+            results[index] = job()
+        except EditConflict as exc:
+            results[index] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(name, value)) for name, value in (("a", 2), ("b", 5))]
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
-    saved = [name for name, outcome in outcomes.items() if outcome == "saved"]
-    refused = [outcome for outcome in outcomes.values() if outcome != "saved"]
-    assert len(saved) == 1 and len(refused) == 1
-    winner_value = {"a": 2, "b": 5}[saved[0]]
-    assert refused[0] == ("refused", [winner_value])  # the loser is told what the winner wrote
-    report.refresh_from_db()
-    assert report.version == 1
+        thread.join(timeout=60)
+    return results
+
+
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) are a PostgreSQL matter; SQLite serialises writers")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_saves_of_different_indicators_by_two_officers_all_succeed(people):
+    _needs_postgresql()
+    plan = make_plan(indicators=50, office_name=people.office.name, title="পঞ্চাশ সূচকের কর্মপরিকল্পনা")
+    colleague = make_user("colleague", people.office, Membership.OFFICER)
+    report = report_for_quarter(plan=plan, quarter=2)
+    indicators = sorted(plan.areas.values_list("activities__indicators", flat=True))
+    assert len(indicators) == 50
+
+    def officer_saves(user, mine):
+        def job():
+            # Each save comes from the same page, rendered before any of them.
+            return [report_save(report=report, user=user, entries={
+                pk: Entry(None, f"মন্তব্য {pk}", seen_value="", seen_remarks="")}) for pk in mine]
+        return job
+
+    results = _run_together([officer_saves(people.officer, indicators[0::2]),
+                             officer_saves(colleague, indicators[1::2])])
+    assert results == [[1] * 25, [1] * 25]
+    remarks = dict(report.achievements.values_list("indicator_id", "remarks"))
+    assert remarks == {pk: f"মন্তব্য {pk}" for pk in indicators}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_same_field_race_on_postgresql_has_one_winner_and_a_visible_conflict(people):
+    _needs_postgresql()
+    report = report_for_quarter(plan=people.plan, quarter=2)
+    indicator = indicator_by_code(people.plan, "2.1.1")
+
+    def saves(user, value):
+        return lambda: report_save(report=report, user=user, entries={
+            indicator.pk: Entry(value, seen_value="", seen_remarks="")})
+
+    results = _run_together([saves(people.officer, 2), saves(people.officer, 5)])
+    winners = [i for i, result in enumerate(results) if result == 1]
+    losers = [result for result in results if isinstance(result, EditConflict)]
+    assert len(winners) == 1 and len(losers) == 1
+    winner_value, loser_value = (2, 5) if winners == [0] else (5, 2)
+    [conflict] = losers[0].conflicts
+    assert (conflict.field, conflict.yours, conflict.theirs) == ("value", loser_value, winner_value)
     assert report.achievements.get().value == winner_value

@@ -186,8 +186,9 @@ def test_a_returned_report_is_editable_and_shows_the_reviewers_comment(officer_c
     assert stored(people.plan, "2.1.1") == 3
 
 
-def test_a_missing_or_forged_version_is_refused(officer_client, people):
-    response = officer_client.post(edit_url(people.plan), {field(people.plan, "2.1.1"): "২"})
-    assert response.status_code == 400
-    assert "পাতাটি পুনরায় লোড করুন" in response.content.decode()
-    assert post(officer_client, people.plan, {"2.1.1": "২"}, version="৯৯৯৯৯৯৯৯৯৯৯৯৯").status_code == 400
+def test_a_forged_seen_value_is_a_conflict_not_a_crash(officer_client, people):
+    seen = field(people.plan, "2.1.1", "seen_value")
+    response = post(officer_client, people.plan, {"2.1.1": "২"}, **{seen: "৯৯৯৯৯৯৯৯৯৯৯৯৯"})
+    assert response.status_code == 409
+    assert "আপনার লেখা “২”, সংরক্ষিত “-----”" in response.content.decode()
+    assert stored(people.plan, "2.1.1") is None

@@ -73,3 +73,14 @@ def drop_param(query: str, name: str) -> str:
     from urllib.parse import parse_qsl, urlencode
 
     return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in (name, "page")])
+
+
+@register.filter
+def conflict_side(conflict, side: str) -> str:
+    """One side ("yours" or "theirs") of an edit conflict, as the page prints that field."""
+    from reports.selectors import format_value
+
+    value = getattr(conflict, side)
+    if conflict.field == "remarks":
+        return value or "(খালি)"
+    return format_value(conflict.indicator.unit, value, bangla.NOT_REPORTED)
