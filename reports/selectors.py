@@ -306,6 +306,8 @@ def signed_document_by_reference(reference: str, revision: str) -> SignedDocumen
         revision_number = int(revision)
     except ValueError:
         return None
+    if not all(0 < number <= 2**31 - 1 for number in (plan_id, start_year, quarter, revision_number)):
+        return None  # beyond any stored number: never a query (SQLite overflows on 2**63)
     return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year")
             .filter(report__plan_id=plan_id, report__plan__fiscal_year__start_year=start_year,
                     report__quarter=quarter, revision=revision_number).first())

@@ -1,26 +1,46 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from reports import bulk_views, dashboard_views, views
+
+MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
+
+
+class IdConverter:
+    """A whole number that fits a database integer (Django's `int` is unbounded); the view judges 0."""
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError("out of range")  # no match: 404
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.dashboard_export, name="dashboard-export"),
-    path("plans/<int:plan_id>/targets/", views.plan_targets, name="plan-targets"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/", views.quarter_report, name="quarter-report"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/edit/", views.quarter_edit, name="quarter-edit"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/review/", views.quarter_review,
+    path("plans/<id:plan_id>/targets/", views.plan_targets, name="plan-targets"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/", views.quarter_report, name="quarter-report"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/edit/", views.quarter_edit, name="quarter-edit"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/review/", views.quarter_review,
          name="quarter-review"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/history/", views.quarter_history,
+    path("plans/<id:plan_id>/quarters/<id:quarter>/history/", views.quarter_history,
          name="quarter-history"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
-    path("plans/<int:plan_id>/quarters/<int:quarter>/export.<str:extension>", views.quarter_export,
+    path("plans/<id:plan_id>/quarters/<id:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/export.<str:extension>", views.quarter_export,
          name="quarter-export"),
     path("verify/", views.verify, name="verify"),
     path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
     path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),
     path("bulk-print/<uuid:job_id>/download", bulk_views.bulk_print_download, name="bulk-print-download"),
-    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
-    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
+    path("evidence/<id:evidence_id>/", views.evidence_download, name="evidence-download"),
+    path("evidence/<id:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
 ]
