@@ -30,6 +30,26 @@ DEFAULT_TOTAL_MARKS = "50"
 
 Row = tuple[int, list[str]]  # (line or sheet row number, cells)
 
+# A spreadsheet opening the text layout runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); the dashes of a blank value ('-----') are no formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _runs_as_formula(cell: str) -> bool:
+    if cell.startswith("'"):
+        return _runs_as_formula(cell[1:])  # so that an apostrophe of the text's own survives too
+    return cell.startswith(FORMULA_STARTS) and not BLANK_RE.match(cell)
+
+
+def escape_cell(cell: str) -> str:
+    """A cell as the text layout writes it: a leading apostrophe keeps a formula-like text inert."""
+    return "'" + cell if _runs_as_formula(cell) else cell
+
+
+def unescape_cell(cell: str) -> str:
+    """The inverse of `escape_cell`, applied on reading the text layout."""
+    return cell[1:] if cell.startswith("'") and _runs_as_formula(cell[1:]) else cell
+
 
 def latin(text: str) -> str:
     return bangla.to_latin_digits(text)
@@ -57,7 +77,7 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
         hint = " (UTF-16 এ লেখা মনে হচ্ছে)" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ""
         return [], [Fault(place="ফাইল", line=line,
                           message=f"ফাইলটি UTF-8 এনকোডিংয়ে নয়{hint}; UTF-8 এ সংরক্ষণ করে আবার দিন।")]
-    return [(number, [cell.strip() for cell in line.rstrip("\r").split("\t")])
+    return [(number, [unescape_cell(cell.strip()) for cell in line.rstrip("\r").split("\t")])
             for number, line in enumerate(text.split("\n"), start=1)], []
 
 
@@ -274,9 +294,9 @@ class Sheet:
 
 
 def write_text(sheet: Sheet) -> str:
-    lines = ["", *sheet.office_lines, "", "", sheet.title, ""]
-    lines += ["\t".join(cells) for cells in sheet.header_rows()]
-    lines += ["\t".join(sheet.table_cells(row, ragged=True)) for row in sheet.rows]
+    lines = [[""], *([line] for line in sheet.office_lines), [""], [""], [sheet.title], [""]]
+    lines += sheet.header_rows()
+    lines += [sheet.table_cells(row, ragged=True) for row in sheet.rows]
     for signatory in sheet.signatories:
-        lines += ["", *signatory]
-    return "\n".join(lines) + "\n"
+        lines += [[""], *([line] for line in signatory)]
+    return "\n".join("\t".join(escape_cell(cell) for cell in cells) for cells in lines) + "\n"

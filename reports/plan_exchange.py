@@ -59,6 +59,14 @@ def export_text(table: QuarterTable) -> bytes:
     return write_text(sheet_for(table)).encode("utf-8")
 
 
+def _text_cell(ws, row: int, column: int, value: str | None):
+    """A cell holding text as text: openpyxl would write a text starting with "=" as a live formula."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def export_xlsx(table: QuarterTable) -> bytes:
     sheet = sheet_for(table)
     workbook = Workbook()
@@ -73,7 +81,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
 
     row_number = 1
     for line in sheet.office_lines + [sheet.title]:
-        ws.cell(row=row_number, column=1, value=line).font = bold
+        _text_cell(ws, row_number, 1, line).font = bold
         ws.cell(row=row_number, column=1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=width)
         row_number += 1
@@ -81,7 +89,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
     header_top = row_number
     for cells in sheet.header_rows():
         for column, value in enumerate(cells, start=1):
-            cell = ws.cell(row=row_number, column=column, value=value or None)
+            cell = _text_cell(ws, row_number, column, value or None)
             cell.font, cell.alignment, cell.border = bold, centre, border
         row_number += 1
     for column in list(range(1, 8)) + [13]:  # the titles span the three header rows
@@ -90,7 +98,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
 
     for row in sheet.rows:
         for column, value in enumerate(sheet.table_cells(row, ragged=False), start=1):
-            cell = ws.cell(row=row_number, column=column, value=value or None)
+            cell = _text_cell(ws, row_number, column, value or None)
             cell.border = border
             cell.alignment = wrap if column in (2, 4, 5) else centre
         if row.first_in_area and row.area_rows > 1:
@@ -104,7 +112,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
     for signatory in sheet.signatories:
         row_number += 1
         for text in signatory:
-            ws.cell(row=row_number, column=1, value=text)
+            _text_cell(ws, row_number, 1, text)
             row_number += 1
     for column, size in zip(range(1, width + 1), (6, 28, 7, 34, 40, 8, 12, 11, 11, 11, 11, 11, 22)):
         ws.column_dimensions[get_column_letter(column)].width = size
