@@ -134,6 +134,8 @@ MEDIA_URL = "media/"  # never served directly: evidence goes through a permissio
 
 # Evidence (প্রমাণক) uploads: the largest file accepted, in megabytes.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_MB", 10) * 1024 * 1024
+# The most an Office (docx/xlsx) evidence file may unpack to: a 1 MB zip can inflate to 1 GB.
+EVIDENCE_MAX_UNPACKED_BYTES = envint("EVIDENCE_MAX_UNPACKED_MB", 50) * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -119,11 +119,17 @@ class EvidenceField(forms.FileField):
             raise forms.ValidationError(
                 f"“{upload.name}” ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(limit // (1024 * 1024))} "
                 f"মেগাবাইট গ্রহণযোগ্য।", code="too_large")
-        kind = evidence_types.sniff(upload)
+        try:
+            kind = evidence_types.sniff(upload)
+        except evidence_types.TooLargeUnpacked:
+            raise forms.ValidationError(
+                f"“{upload.name}” ফাইলটি খুললে অনেক বড় হয়: সর্বোচ্চ "
+                f"{bangla.format_number(settings.EVIDENCE_MAX_UNPACKED_BYTES // (1024 * 1024))} মেগাবাইট "
+                f"গ্রহণযোগ্য।", code="too_large_unpacked") from None
         if kind is None:
             raise forms.ValidationError(
                 f"“{upload.name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন "
-                f"(ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়)।", code="bad_type")
+                f"(ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।", code="bad_type")
         return kind
 
 

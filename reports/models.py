@@ -176,6 +176,12 @@ class Evidence(models.Model):
     def content_type(self) -> str:
         return self.KINDS[self.kind][0]
 
+    @property
+    def download_name(self) -> str:
+        """The uploader's name with the extension of the type read from the content."""
+        stem = PurePosixPath(self.original_name.replace("\\", "/")).stem.strip() or "evidence"
+        return stem + self.KINDS[self.kind][1]
+
 
 def signed_document_path(instance: "SignedDocument", filename: str) -> str:
     return f"signed/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}.pdf"

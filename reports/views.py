@@ -212,7 +212,7 @@ def evidence_download(request, evidence_id: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("প্রমাণকের ফাইলটি পাওয়া যায়নি") from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+    return FileResponse(handle, as_attachment=True, filename=evidence.download_name,
                         content_type=evidence.content_type)
 
 

@@ -3,19 +3,34 @@
 import io
 import zipfile
 
+from PIL import Image
+from pyhanko.pdf_utils.writer import PdfFileWriter
+
 from reports.models import Evidence, QuarterlyReport
 
-PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-             b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+def _pdf_bytes() -> bytes:
+    buffer = io.BytesIO()
+    PdfFileWriter().write(buffer)  # a well-formed PDF with an empty page tree
+    return buffer.getvalue()
+
+
+def image_bytes(image_format: str, size=(4, 3)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 128, 0)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _pdf_bytes()
+PNG_BYTES = image_bytes("PNG")
+JPEG_BYTES = image_bytes("JPEG")
 ELF_BYTES = b"\x7fELF\x02\x01\x01" + b"\x00" * 64
 
 
-def ooxml_bytes(main_part: str) -> bytes:
+def ooxml_bytes(main_part: str, content_types: str = "<Types/>") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("[Content_Types].xml", content_types)
         archive.writestr(main_part, "<x/>")
     return buffer.getvalue()
 

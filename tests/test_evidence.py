@@ -1,5 +1,7 @@
 """Evidence (প্রমাণক): type read from content, size limit, generated names, guarded download/removal."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,12 @@ def test_it_accepts_the_allowed_types_by_content(officer_client, people, name, c
     ("archive.docx", ooxml_bytes("something/else.xml")),
     ("broken.xlsx", b"PK\x03\x04not really a zip"),
     ("page.png", b"<html><script>alert(1)</script></html>"),
+    ("junk.pdf", b"%PDF-1.7\n" + b"x" * 4096),                  # the right first bytes, then junk
+    ("truncated.pdf", PDF_BYTES[:len(PDF_BYTES) // 2]),
+    ("header-only.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),     # an image that does not decode
+    ("header-only.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+    ("cut.jpg", JPEG_BYTES[:40]),
+    ("no-xml.docx", ooxml_bytes("word/document.xml", content_types="not < xml")),
 ])
 def test_it_refuses_a_file_that_is_not_what_it_claims(officer_client, people, settings, name, content):
     response = upload(officer_client, people.plan, "1.3.1", name, content)
@@ -60,6 +68,30 @@ def test_it_refuses_a_file_over_the_limit(officer_client, people, settings):
     assert response.status_code == 400
     assert "ফাইলটি অনেক বড়: সর্বোচ্চ ১ মেগাবাইট" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_it_refuses_an_office_file_that_unpacks_beyond_the_limit(officer_client, people, settings):
+    settings.EVIDENCE_MAX_UNPACKED_BYTES = 8 * 1024 * 1024
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w/>")
+        archive.writestr("word/media/zeros.bin", bytes(64 * 1024 * 1024))  # 64 MiB in about 64 KB
+    assert len(bomb.getvalue()) < 100 * 1024
+    response = upload(officer_client, people.plan, "1.3.1", "report.docx", bomb.getvalue())
+    assert response.status_code == 400
+    assert "“report.docx” ফাইলটি খুললে অনেক বড় হয়: সর্বোচ্চ ৮ মেগাবাইট" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_polyglot_named_html_downloads_with_the_extension_of_its_content(officer_client, people):
+    polyglot = PDF_BYTES + b"<html><script>alert(document.cookie)</script></html>"
+    assert upload(officer_client, people.plan, "1.3.1", "poly.html", polyglot).status_code == 302
+    evidence = Evidence.objects.get()
+    response = officer_client.get(f"/evidence/{evidence.pk}/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="poly.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_valid_file_is_kept_when_a_value_is_wrong(officer_client, people):
