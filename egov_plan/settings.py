@@ -164,8 +164,13 @@ SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-
 SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
 # The public address printed in the PDF's verification link and QR code.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Largest PDF accepted by /verify/.
-VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 20) * 1024 * 1024
+# Largest PDF accepted by /verify/ and verify_pdf. A signed report is a few hundred KB (the
+# seed's is about 0.2 MB, a 200-indicator plan's under 1 MB; the fonts are subset), so 2 MB
+# leaves room and keeps a hostile upload's parsing cost small.
+VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
+# Checks per address on /verify/: at most VERIFY_RATE_LIMIT in VERIFY_RATE_WINDOW seconds.
+VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)
+VERIFY_RATE_WINDOW = envint("VERIFY_RATE_WINDOW", 60)
 
 # WhiteNoise serves static files straight from the app folders too, so a fresh
 # checkout works without `collectstatic`; production may still collect them.

@@ -268,12 +268,15 @@ class VerifyForm(forms.Form):
                            error_messages={"required": "একটি PDF ফাইল নির্বাচন করুন।",
                                            "empty": "ফাইলটি খালি।", "invalid": "একটি PDF ফাইল নির্বাচন করুন।"})
 
+    @staticmethod
+    def too_large_message() -> str:
+        return (f"ফাইলটি অনেক বড়: স্বাক্ষরিত প্রতিবেদন সর্বোচ্চ "
+                f"{bangla.format_number(settings.VERIFY_MAX_BYTES // (1024 * 1024))} মেগাবাইট হয়।")
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.VERIFY_MAX_BYTES:
-            raise forms.ValidationError(
-                f"ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(settings.VERIFY_MAX_BYTES // (1024 * 1024))} "
-                f"মেগাবাইট।", code="too_large")
+            raise forms.ValidationError(self.too_large_message(), code="too_large")
         return upload
 
 

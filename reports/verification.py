@@ -1,10 +1,24 @@
-"""Is this PDF one of our signed reports, intact? Matched by the stored document's hash."""
+"""Is this PDF one of our signed reports, intact? Matched by the stored document's hash.
+
+Anyone may ask (/verify/ is public), so the work is bounded before the
+tolerant signature reader runs: at most `settings.VERIFY_MAX_BYTES`, and only
+a file that parses as a well-formed PDF (cheap: the strict reader gives up at
+the first broken cross-reference).
+"""
 
 import hashlib
+import io
 from dataclasses import dataclass
 
+from django.conf import settings
+
+from reports.evidence import is_well_formed_pdf
 from reports.models import SignedDocument
 from reports.signing import SignatureCheck, check_signature
+
+
+class TooLarge(ValueError):
+    """Larger than any signed report; not read."""
 
 
 @dataclass
@@ -42,6 +56,10 @@ class Verification:
 
 
 def verify_document(data: bytes) -> Verification:
+    if len(data) > settings.VERIFY_MAX_BYTES:
+        raise TooLarge(len(data))
+    if not is_well_formed_pdf(io.BytesIO(data)):
+        return Verification(check=SignatureCheck(readable=False), document=None)
     digest = hashlib.sha256(data).hexdigest()
     document = (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year")
                 .filter(sha256=digest).first())

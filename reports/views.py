@@ -1,6 +1,9 @@
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -250,20 +253,49 @@ def quarter_pdf(request, plan_id: int, quarter: int):
     return response
 
 
+def _verify_allowed(request) -> bool:
+    """At most VERIFY_RATE_LIMIT checks per VERIFY_RATE_WINDOW seconds from one address."""
+    key = f"verify-rate:{get_client_ip_address(request)}"
+    cache.add(key, 0, timeout=settings.VERIFY_RATE_WINDOW)
+    try:
+        return cache.incr(key) <= settings.VERIFY_RATE_LIMIT
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.VERIFY_RATE_WINDOW)
+        return True
+
+
+def _declared_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.VERIFY_MAX_BYTES + 64 * 1024  # the file plus the form around it
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
-    result = None
-    status = 200
+    form, result, status, refusal = VerifyForm(), None, 200, None
     if request.method == "POST":
-        if form.is_valid():
-            result = verify_document(form.cleaned_data["file"].read())
+        # Cheapest refusals first: before the upload is read, before any PDF parsing.
+        if not _verify_allowed(request):
+            refusal = (f"এই ঠিকানা থেকে অল্প সময়ে অনেকবার যাচাই করা হয়েছে; "
+                       f"{bangla.format_number(settings.VERIFY_RATE_WINDOW)} সেকেন্ড পরে আবার চেষ্টা করুন।")
+            status = 429
+        elif _declared_too_large(request):
+            refusal, status = VerifyForm.too_large_message(), 413
         else:
-            status = 400
+            form = VerifyForm(request.POST, request.FILES)
+            if form.is_valid():
+                result = verify_document(form.cleaned_data["file"].read())
+            else:
+                status = 400
     registered = selectors.signed_document_by_reference(request.GET.get("ref", ""), request.GET.get("rev", ""))
-    return render(request, "reports/verify.html", {"form": form, "result": result, "registered": registered},
-                  status=status)
+    response = render(request, "reports/verify.html", {
+        "form": form, "result": result, "registered": registered, "refusal": refusal}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(settings.VERIFY_RATE_WINDOW)
+    return response
 
 
 @require_GET

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -34,6 +35,7 @@ def _test_settings(settings, tmp_path, signing_key):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SIGNING_PKCS12_PATH = signing_key
     settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
+    cache.clear()  # rate-limit counters start afresh
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.verification import verify_document
@@ -26,6 +27,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
+            if file.stat().st_size > settings.VERIFY_MAX_BYTES:  # the same bound as /verify/, before reading
+                self.stdout.write(f"{file}: larger than {settings.VERIFY_MAX_BYTES // 1024} KiB, "
+                                  f"the most a signed report can be (VERIFY_MAX_MB); not read")
+                sys.exit(1)
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from None
