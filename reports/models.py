@@ -1,6 +1,7 @@
 """Quarterly reports of an action plan and the achievements they record."""
 
 import datetime
+import secrets
 import uuid
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -183,6 +184,11 @@ class Evidence(models.Model):
         return stem + self.KINDS[self.kind][1]
 
 
+def new_verification_token() -> str:
+    """The secret in a signed PDF's verification link: 192 random bits, URL-safe (32 characters)."""
+    return secrets.token_urlsafe(24)
+
+
 def signed_document_path(instance: "SignedDocument", filename: str) -> str:
     return f"signed/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}.pdf"
 
@@ -194,6 +200,8 @@ class SignedDocument(models.Model):
     revision = models.PositiveIntegerField()
     file = models.FileField(upload_to=signed_document_path, max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
+    # Printed in the PDF's verification link (QR code): only a holder of the PDF knows it.
+    token = models.CharField(max_length=32, unique=True, default=new_verification_token, editable=False)
     approved_by = models.CharField(max_length=200, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)

@@ -39,7 +39,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from egov_plan import bangla
 from reports import pdf_text_layer, signing
-from reports.models import QuarterlyReport, SignedDocument
+from reports.models import QuarterlyReport, SignedDocument, new_verification_token
 from reports.selectors import QuarterTable, quarter_table
 
 STATIC = settings.BASE_DIR / "static"
@@ -77,8 +77,9 @@ class Stamp:
         return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def verification_url(reference: str, revision: int) -> str:
-    return f"{settings.SITE_URL}/verify/?ref={reference}&rev={revision}"
+def verification_url(token: str) -> str:
+    """The link in the QR code: its secret token, not the guessable reference, finds the record."""
+    return f"{settings.SITE_URL}/verify/?token={token}"
 
 
 _thread_state = threading.local()
@@ -141,10 +142,11 @@ def _approval(report: QuarterlyReport) -> tuple[str, datetime.datetime | None]:
     return last.actor.get_full_name() or last.actor.get_username(), last.at
 
 
-def approval_stamp(table: QuarterTable, *, revision: int) -> Stamp:
+def approval_stamp(table: QuarterTable, *, revision: int, token: str | None = None) -> Stamp:
+    """The stamp of a signed revision; `token` is the one its SignedDocument keeps (a fresh one if None)."""
     approved_by, approved_at = _approval(table.report)
     return Stamp(reference=table.report.reference, revision=revision,
-                 url=verification_url(table.report.reference, revision),
+                 url=verification_url(token or new_verification_token()),
                  approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
 
 
@@ -159,11 +161,12 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
             return existing
         table = quarter_table(plan_id=locked.plan_id, quarter=locked.quarter)
         approved_by, approved_at = _approval(locked)
-        stamp = approval_stamp(table, revision=revision)
+        token = new_verification_token()
+        stamp = approval_stamp(table, revision=revision, token=token)
         pdf = render_pdf(table, draft=False, stamp=stamp)
         signed = signing.sign_pdf(pdf, signer_name=approved_by or table.plan.office.name,
                                   location=table.plan.office.name)
-        document = SignedDocument(report=locked, revision=revision, approved_by=approved_by,
+        document = SignedDocument(report=locked, revision=revision, approved_by=approved_by, token=token,
                                   approved_at=approved_at, sha256=hashlib.sha256(signed).hexdigest())
         document.file.save("signed.pdf", ContentFile(signed), save=False)
         document.save()

@@ -6,6 +6,7 @@ the achievements of quarters 1..n (for the achievement to date).
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransit
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
 UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
+VERIFICATION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def format_value(unit: str, value: datetime.date | Decimal | int | None, blank: str) -> str:
@@ -299,15 +301,9 @@ def inbox(visible: Q | None):
     return reports
 
 
-def signed_document_by_reference(reference: str, revision: str) -> SignedDocument | None:
-    """The registry entry a verification link points at (`plan-year-quarter`, revision)."""
-    try:
-        plan_id, start_year, quarter = (int(part) for part in reference.split("-"))
-        revision_number = int(revision)
-    except ValueError:
-        return None
-    if not all(0 < number <= 2**31 - 1 for number in (plan_id, start_year, quarter, revision_number)):
-        return None  # beyond any stored number: never a query (SQLite overflows on 2**63)
+def signed_document_by_token(token: str) -> SignedDocument | None:
+    """The registry entry a verification link (the PDF's QR code) points at, by its secret token."""
+    if not VERIFICATION_TOKEN_RE.fullmatch(token):
+        return None  # never a query for what cannot be a token
     return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year")
-            .filter(report__plan_id=plan_id, report__plan__fiscal_year__start_year=start_year,
-                    report__quarter=quarter, revision=revision_number).first())
+            .filter(token=token).first())

@@ -290,7 +290,7 @@ def verify(request):
                 result = verify_document(form.cleaned_data["file"].read())
             else:
                 status = 400
-    registered = selectors.signed_document_by_reference(request.GET.get("ref", ""), request.GET.get("rev", ""))
+    registered = selectors.signed_document_by_token(request.GET.get("token", ""))
     response = render(request, "reports/verify.html", {
         "form": form, "result": result, "registered": registered, "refusal": refusal}, status=status)
     if status == 429:

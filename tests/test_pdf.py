@@ -117,8 +117,7 @@ def test_the_bengali_font_is_embedded_and_the_text_is_real_bengali(seed_pdf, tmp
 
 
 def test_the_pdf_carries_a_qr_code_of_the_verification_link(seed_pdf, tmp_path, settings):
-    report = QuarterlyReport.objects.get(quarter=1)
-    link = f"{settings.SITE_URL}/verify/?ref={report.reference}&rev=1"
+    link = f"{settings.SITE_URL}/verify/?token={SignedDocument.objects.get().token}"
     path = write(tmp_path, "seed.pdf", seed_pdf)
     assert link in poppler("pdftotext", "-raw", str(path), "-").replace("\n", "")
     if not shutil.which("zbarimg"):
@@ -243,11 +242,16 @@ def test_the_verify_page_reports_valid_modified_unsigned_and_unreadable(seed_pdf
     assert response.status_code == 400 and "একটি PDF ফাইল নির্বাচন করুন" in response.content.decode()
 
 
-def test_the_verification_link_shows_the_registered_document(seed_pdf):
+def test_the_verification_link_shows_the_registered_document_and_nothing_else_does(seed_pdf):
     document = SignedDocument.objects.get()
-    html = client_for(None).get(f"/verify/?ref={document.report.reference}&rev=1").content.decode()
+    assert len(document.token) == 32
+    html = client_for(None).get(f"/verify/?token={document.token}").content.decode()
     assert "নিবন্ধিত প্রতিবেদন" in html and document.sha256 in html
-    assert "নিবন্ধিত প্রতিবেদন" not in client_for(None).get("/verify/?ref=x&rev=%00").content.decode()
+    office = document.report.plan.office.name
+    for query in (f"ref={document.report.reference}&rev=1", "token=" + "A" * 32, "token=" + document.token[:-1],
+                  "token=x&rev=%00"):
+        html = client_for(None).get(f"/verify/?{query}").content.decode()
+        assert "নিবন্ধিত প্রতিবেদন" not in html and office not in html and document.sha256 not in html
 
 
 def test_the_shell_commands_export_and_verify(seed_pdf, people, tmp_path, capsys):
