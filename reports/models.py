@@ -256,3 +256,26 @@ class BulkPrintJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.root_office_id} {self.start_year} Q{self.quarter} ({self.status})"
+
+
+class SigningCertificate(models.Model):
+    """Every certificate that ever signed a report: a PDF is checked against the one that signed it.
+
+    Only the public certificate is kept (DER), so that earlier PDFs still verify
+    after the signing key is rotated.
+    """
+
+    fingerprint = models.CharField("SHA-256 আঙুলছাপ", max_length=64, unique=True)
+    subject = models.CharField("বিষয়", max_length=500)
+    not_before = models.DateTimeField("বৈধতা শুরু")
+    not_after = models.DateTimeField("বৈধতা শেষ")
+    der = models.BinaryField()
+    first_used_at = models.DateTimeField("প্রথম ব্যবহার", auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_used_at", "pk"]
+        verbose_name = "স্বাক্ষর সনদ"
+        verbose_name_plural = "স্বাক্ষর সনদসমূহ"
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.fingerprint[:16]}…)"

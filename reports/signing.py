@@ -2,10 +2,12 @@
 
 import datetime
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -19,6 +21,8 @@ from pyhanko.keys import load_cert_from_pemder
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+
+from reports.models import SigningCertificate
 
 SIGNATURE_REASON = "ত্রৈমাসিক প্রতিবেদন অনুমোদন"
 SIGNATURE_FIELD = "ApprovalSignature"
@@ -82,11 +86,30 @@ def sign_pdf(pdf: bytes, *, signer_name: str, location: str) -> bytes:
         field_name=SIGNATURE_FIELD, reason=SIGNATURE_REASON, name=signer_name, location=location,
         md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
     )
-    return signers.sign_pdf(writer, meta, signer=signer()).getvalue()
+    current = signer()
+    signed = signers.sign_pdf(writer, meta, signer=current).getvalue()
+    record_certificate(current.signing_cert)
+    return signed
+
+
+def fingerprint(certificate) -> str:
+    return hashlib.sha256(certificate.dump()).hexdigest()
+
+
+def record_certificate(certificate) -> SigningCertificate:
+    """Keep the public certificate that signed, so that its PDFs verify after the key changes."""
+    record, _ = SigningCertificate.objects.get_or_create(fingerprint=fingerprint(certificate), defaults={
+        "subject": certificate.subject.human_friendly[:500], "der": certificate.dump(),
+        "not_before": certificate.not_valid_before, "not_after": certificate.not_valid_after})
+    return record
+
+
+def _extra_roots() -> list:
+    return [load_cert_from_pemder(settings.SIGNING_TRUST_ROOTS)] if settings.SIGNING_TRUST_ROOTS else []
 
 
 def trust_roots() -> list:
-    """The signing certificate (and its chain), plus any configured extra roots."""
+    """The current signing certificate (and its chain), plus any configured extra roots."""
     roots = []
     try:
         current = signer()
@@ -94,9 +117,17 @@ def trust_roots() -> list:
         roots.extend(current.cert_registry)
     except SigningNotConfigured:
         pass
-    if settings.SIGNING_TRUST_ROOTS:
-        roots.append(load_cert_from_pemder(settings.SIGNING_TRUST_ROOTS))
-    return roots
+    return roots + _extra_roots()
+
+
+def _validation_context(signature) -> ValidationContext:
+    """Trust the certificate that signed, if it ever signed here, at the time it signed."""
+    known = SigningCertificate.objects.filter(fingerprint=fingerprint(signature.signer_cert)).first()
+    if known is None:
+        return ValidationContext(trust_roots=trust_roots())
+    signed_at = signature.self_reported_timestamp
+    return ValidationContext(trust_roots=[asn1_x509.Certificate.load(bytes(known.der))] + _extra_roots(),
+                             moment=signed_at if signed_at and signed_at.tzinfo else None)
 
 
 @dataclass
@@ -128,7 +159,7 @@ def check_signature(data: bytes) -> SignatureCheck:
         return SignatureCheck(readable=True)
     signature = embedded[0]
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=trust_roots()))
+        status = validate_pdf_signature(signature, _validation_context(signature))
     except Exception:
         return SignatureCheck(readable=True, signed=True)
     sig_object = signature.sig_object
