@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
+# Both commands run locally over http://127.0.0.1: DEVELOPMENT=1 relaxes the production-only
+# settings (HTTPS redirect, HSTS, secure cookies, refusing development secrets). See README.
+export DEVELOPMENT ?= 1
 
 .PHONY: run test setup
 

@@ -26,10 +26,24 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", "false")
-# The fallback key is for local runs only; production sets SECRET_KEY.
-SECRET_KEY = os.getenv("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Secure by default (production behind an HTTPS proxy). DEVELOPMENT=1 — set by `make run`,
+# `make setup` and the test settings — relaxes what a local http://127.0.0.1 run cannot meet:
+# HTTPS redirect, HSTS, secure cookies, and the refusal to serve with development secrets.
+DEVELOPMENT = envbool("DEVELOPMENT", "false")
+# The fallback key is for local runs only; production sets SECRET_KEY (egov_plan/production.py
+# refuses to serve with it).
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.getenv("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS: the app runs behind a proxy that terminates TLS and sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEVELOPMENT
+SECURE_HSTS_SECONDS = 0 if DEVELOPMENT else envint("HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Where generated files live (the embedded SQLite database, uploads, PDFs).
 VAR_DIR = Path(os.getenv("VAR_DIR", str(BASE_DIR / "var")))
@@ -49,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "treebeard",
+    "csp",
     "egov_plan",
     "reports",
 ]
@@ -58,11 +73,13 @@ MIDDLEWARE = [
     # Outside the others, so that every 405 they or the views answer gets the Bengali page.
     "egov_plan.error_pages.NotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "egov_plan.sessions.IdleExpiryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,8 +162,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
+# Idle expiry: a session ends SESSION_IDLE_HOURS after its last request (renewed by
+# egov_plan.sessions.IdleExpiryMiddleware at most every five minutes).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_HOURS", 8) * 3600
+
+# Content-Security-Policy on every page: no inline script or style anywhere, so no 'unsafe-inline'.
+# The PDF's QR code is a data: image; Django's admin uses data: SVG icons too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LOGGING = {
@@ -172,9 +204,14 @@ VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_WINDOW = envint("VERIFY_RATE_WINDOW", 60)
 
-# WhiteNoise serves static files straight from the app folders too, so a fresh
-# checkout works without `collectstatic`; production may still collect them.
-WHITENOISE_USE_FINDERS = True
+# Production serves `collectstatic`'s compressed, content-hashed files (cacheable forever);
+# a development run and the tests serve them straight from the app folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEVELOPMENT
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Background work (Celery): Redis as broker and result store when REDIS_URL is set; without it

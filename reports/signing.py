@@ -33,11 +33,12 @@ class SigningNotConfigured(Exception):
     pass
 
 
-def create_development_certificate(path: Path, passphrase: str, *, days: int = 3650) -> None:
+def create_development_certificate(path: Path, passphrase: str, *, days: int = 3650,
+                                   common_name: str = DEVELOPMENT_SUBJECT) -> None:
     """A self-signed certificate whose subject says it is for development only."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = crypto_x509.Name([
-        crypto_x509.NameAttribute(NameOID.COMMON_NAME, DEVELOPMENT_SUBJECT),
+        crypto_x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         crypto_x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Development only - not for production use"),
         crypto_x509.NameAttribute(NameOID.ORGANIZATION_NAME, "APA e-governance reporting"),
         crypto_x509.NameAttribute(NameOID.COUNTRY_NAME, "BD"),

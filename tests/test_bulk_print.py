@@ -124,7 +124,7 @@ def test_a_running_job_shows_done_of_total_a_bar_and_the_time_left_and_refreshes
         started_at=timezone.now() - datetime.timedelta(seconds=20))
     page = reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
-    assert "সম্পন্ন: ১ / ৪" in page and 'style="width: 25%"' in page
+    assert "সম্পন্ন: ১ / ৪" in page and '<progress class="bulk-progress flex-grow-1" max="100" value="25"' in page
     assert "আনুমানিক বাকি সময়: ০:০১:০০" in page  # 20 s for one, three to go
     assert "/download" not in page
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404

@@ -1,0 +1,49 @@
+"""Refuse to serve in production with development secrets.
+
+Called by the WSGI entry point (gunicorn, runserver): with DEBUG off and
+DEVELOPMENT unset, the app does not start while the SECRET_KEY, the signing
+key or SITE_URL (printed in every signed PDF's QR code) are the development
+defaults. Management commands are not affected, so migrate, collectstatic
+and backup run before the secrets are in place.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def development_secrets(*, secret_key: str, site_url: str, signing_subject: str | None) -> list[str]:
+    """What is still a development default, in words for the operator."""
+    found = []
+    if secret_key == settings.DEFAULT_SECRET_KEY:
+        found.append("SECRET_KEY is the development key: set SECRET_KEY")
+    if site_url.rstrip("/") == DEFAULT_SITE_URL:
+        found.append(f"SITE_URL is the default {DEFAULT_SITE_URL}: set the public https address")
+    if signing_subject is not None and "DEVELOPMENT" in signing_subject:
+        found.append("the signing key is the self-signed DEVELOPMENT certificate: set SIGNING_PKCS12_PATH "
+                     "(and SIGNING_PKCS12_PASSPHRASE) to the production key")
+    return found
+
+
+def _signing_subject() -> str | None:
+    from reports.signing import SigningNotConfigured, signer
+
+    if not Path(settings.SIGNING_PKCS12_PATH).is_file():
+        return None
+    try:
+        return signer().signing_cert.subject.human_friendly
+    except (SigningNotConfigured, ValueError):
+        return None
+
+
+def refuse_development_secrets() -> None:
+    if settings.DEBUG or settings.DEVELOPMENT:
+        return
+    found = development_secrets(secret_key=settings.SECRET_KEY, site_url=settings.SITE_URL,
+                                signing_subject=_signing_subject())
+    if found:
+        raise ImproperlyConfigured("refusing to start in production (DEBUG off, DEVELOPMENT unset): "
+                                   + "; ".join(found) + ". For a local run set DEVELOPMENT=1.")
