@@ -47,3 +47,17 @@ def refuse_development_secrets() -> None:
     if found:
         raise ImproperlyConfigured("refusing to start in production (DEBUG off, DEVELOPMENT unset): "
                                    + "; ".join(found) + ". For a local run set DEVELOPMENT=1.")
+
+
+def client_ip(request) -> str:
+    """The client's address for per-address limits (login lockout, /verify/).
+
+    Behind TRUSTED_PROXIES proxies, the address the nearest trusted proxy saw is the
+    TRUSTED_PROXIES-th entry from the right of X-Forwarded-For (entries further left are
+    the client's to forge); with none, or too short a header, the connection's address.
+    """
+    hops = settings.TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")

@@ -99,6 +99,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How many proxies in front of the app append to X-Forwarded-For (production: the TLS proxy).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0 if DEVELOPMENT else 1)
+AXES_CLIENT_IP_CALLABLE = "egov_plan.production.client_ip"  # also /verify/'s rate limit
 
 ROOT_URLCONF = "egov_plan.urls"
 
@@ -196,9 +199,9 @@ SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-
 SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
 # The public address printed in the PDF's verification link and QR code.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Largest PDF accepted by /verify/ and verify_pdf. A signed report is a few hundred KB (the
-# seed's is about 0.2 MB, a 200-indicator plan's under 1 MB; the fonts are subset), so 2 MB
-# leaves room and keeps a hostile upload's parsing cost small.
+# Largest PDF accepted by /verify/ and verify_pdf. A signed report is small (the seed's is
+# 70 KB, a 200-indicator plan's 125 KB; the fonts are subset), so 2 MB leaves a 15-fold margin
+# and keeps a hostile upload's parsing cost small.
 VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
 # Checks per address on /verify/: at most VERIFY_RATE_LIMIT in VERIFY_RATE_WINDOW seconds.
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)

@@ -100,3 +100,4 @@ def test_healthz_says_whether_the_database_and_storage_answer(settings, tmp_path
     response = client_for(None).get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["storage"] == "failing"
+

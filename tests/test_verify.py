@@ -61,6 +61,19 @@ def test_one_address_is_limited_and_others_are_not(settings):
     assert client_for(None).get("/verify/", REMOTE_ADDR="203.0.113.7").status_code == 200  # reading the page is free
 
 
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
+    settings.VERIFY_RATE_LIMIT, settings.TRUSTED_PROXIES = 1, 1
+    proxy = client_for(None)
+
+    def through_proxy(forwarded):
+        return proxy.post("/verify/", {"file": io.BytesIO(b"x")}, REMOTE_ADDR="10.0.0.2",
+                          HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert through_proxy("203.0.113.7") == 200
+    assert through_proxy("1.2.3.4, 203.0.113.7") == 429   # a forged left entry does not help
+    assert through_proxy("198.51.100.9") == 200           # another client behind the same proxy
+
+
 def test_the_command_has_the_same_bound_and_does_not_read_a_larger_file(settings, tmp_path, capsys,
                                                                        no_tolerant_reader):
     big = tmp_path / "big.pdf"
