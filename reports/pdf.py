@@ -12,11 +12,18 @@ MEDIA_ROOT): the key holds the report's version and a digest of the HTML the dra
 and of the renderer (stylesheets, text layer, WeasyPrint version), so an unchanged draft is
 served without rendering, and any edit (values, plan, template) makes a new one.
 
+Imports: WeasyPrint, the text layer, segno and pyHanko (`reports.signing`) are imported
+when a PDF is rendered or signed, not with this module: serving an already signed PDF (the
+download, `manage.py export_pdf`) reads the stored file and never loads the PDF stack.
+
 Text layer: `reports.pdf_text_layer` makes every drawn line of text carry its real text
 (/ActualText), so Bengali words extract and copy exactly; the document says its language
 (`<html lang="bn">` → /Lang) and title (`<title>` → /Title).
 """
 
+from __future__ import annotations
+
+import atexit
 import base64
 import datetime
 import functools
@@ -24,21 +31,16 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
-import weasyprint
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.css.counters import CounterStyle
-from weasyprint.text.fonts import FontConfiguration
 
 from egov_plan import bangla
-from reports import pdf_text_layer, signing
 from reports.models import QuarterlyReport, SignedDocument, new_verification_token
 from reports.selectors import QuarterTable, quarter_table
 
@@ -48,7 +50,10 @@ MAX_LAYOUT_PASSES = 3
 DRAFT_CACHE_SECONDS = 30 * 24 * 3600
 DRAFT_CACHE_ENTRIES = 2000
 
-pdf_text_layer.install()
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.text.fonts import FontConfiguration
 
 
 @dataclass
@@ -73,6 +78,8 @@ class Stamp:
 
     @property
     def qr_data_uri(self) -> str:
+        import segno
+
         svg = segno.make(self.url, error="m").svg_inline(scale=4, border=1)
         return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
@@ -85,10 +92,23 @@ def verification_url(token: str) -> str:
 _thread_state = threading.local()
 
 
+@atexit.register
+def _forget_renderer() -> None:
+    """Drop the main thread's renderer at exit, while WeasyPrint (its fonts' clean-up) is still loaded."""
+    _thread_state.__dict__.pop("renderer", None)
+
+
 def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
     """(fonts, counter styles, stylesheets), made once per thread and shared by its renders."""
     state = getattr(_thread_state, "renderer", None)
     if state is None:
+        from weasyprint import CSS
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.text.fonts import FontConfiguration
+
+        from reports import pdf_text_layer
+
+        pdf_text_layer.install()
         fonts = FontConfiguration()
         # One registry for our @counter-style (Bengali page numbers) and the rendering.
         counters = CounterStyle()
@@ -99,6 +119,8 @@ def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
 
 def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
     """The laid-out WeasyPrint document, its row groups placed so no page cuts one."""
+    from weasyprint import HTML
+
     fonts, counters, stylesheets = renderer_state()
     repeat: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
@@ -164,6 +186,8 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
         token = new_verification_token()
         stamp = approval_stamp(table, revision=revision, token=token)
         pdf = render_pdf(table, draft=False, stamp=stamp)
+        from reports import signing
+
         signed = signing.sign_pdf(pdf, signer_name=approved_by or table.plan.office.name,
                                   location=table.plan.office.name)
         document = SignedDocument(report=locked, revision=revision, approved_by=approved_by, token=token,
@@ -187,6 +211,10 @@ def report_pdf(*, table: QuarterTable) -> tuple[bytes, str]:
 @functools.cache
 def renderer_revision() -> str:
     """What, besides the HTML, decides how a PDF looks: stylesheets, text layer, WeasyPrint."""
+    import weasyprint
+
+    from reports import pdf_text_layer
+
     digest = hashlib.sha256()
     for path in STYLESHEETS:
         digest.update(path.read_bytes())

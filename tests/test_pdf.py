@@ -3,18 +3,20 @@
 Checked with real tools: pyHanko, and poppler's pdfsig, pdffonts, pdftotext and pdfinfo.
 """
 
+import contextlib
 import io
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
 from PIL import Image
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -265,6 +267,34 @@ def test_the_shell_commands_export_and_verify(seed_pdf, people, tmp_path, capsys
         with pytest.raises(SystemExit) as exit_info:
             call_command("verify_pdf", str(write(tmp_path, name, data)))
         assert exit_info.value.code == 1
+
+
+@contextlib.contextmanager
+def without_the_pdf_stack():
+    """Importing WeasyPrint, pyHanko or the modules built on them raises ImportError meanwhile."""
+    import reports
+
+    stack = ("weasyprint", "pyhanko", "pyhanko_certvalidator", "segno", "reports.signing", "reports.pdf_text_layer")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [*sys.modules, *stack]:
+            if name in stack or name.startswith(tuple(f"{root}." for root in stack)):
+                patch.setitem(sys.modules, name, None)
+        for name in ("signing", "pdf_text_layer"):  # `from reports import signing` reads these first
+            patch.delattr(reports, name, raising=False)
+        yield
+
+
+def test_exporting_a_signed_report_serves_the_stored_pdf_without_loading_the_pdf_stack(seed_pdf, people, tmp_path):
+    output = tmp_path / "exported.pdf"
+    with without_the_pdf_stack():
+        call_command("export_pdf", str(people.plan.pk), "1", "-o", str(output))
+    assert output.read_bytes() == seed_pdf == SignedDocument.objects.get().file.read()
+
+
+def test_exporting_a_report_to_sign_without_a_signing_key_says_why(people, settings, tmp_path):
+    settings.SIGNING_PKCS12_PATH = tmp_path / "missing.p12"
+    with pytest.raises(CommandError, match="no signing key"):
+        call_command("export_pdf", str(people.plan.pk), "1", "-o", str(tmp_path / "exported.pdf"))
 
 
 def test_without_a_signing_key_the_download_says_so_in_bengali(officer_client, people, settings, tmp_path):
