@@ -2,9 +2,9 @@
 
 Long plans: WeasyPrint cannot cut a cell that spans rows cleanly across a page break. The
 PDF therefore lays the table out in row groups (one per activity, or chunk of one) that a
-page break never cuts, the area and activity cells continuing from group to group. A first
-rendering tells which groups start a new page; the second prints the area and activity text
-again at the top of those pages.
+page break never cuts, the area and activity cells continuing from group to group; the
+group that starts a page prints the area and activity text again. That is decided during
+the one layout pass (reports.pdf_page_starts), not by laying out a second time.
 
 Renderer state: the font configuration, counter styles and parsed stylesheets are made once
 per thread and shared by all its renders. Drafts are cached (Django's file-based cache under
@@ -118,7 +118,31 @@ def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
 
 
 def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
-    """The laid-out WeasyPrint document, its row groups placed so no page cuts one."""
+    """The laid-out WeasyPrint document, its row groups placed so no page cuts one.
+
+    One layout pass (reports.pdf_page_starts); the table is left laid out as the PDF prints
+    it (area and activity repeated on the groups that start a page), for `render_html`."""
+    from weasyprint import HTML
+
+    from reports import pdf_page_starts
+
+    fonts, counters, stylesheets = renderer_state()
+    table.layout(split=True)
+    table.layout(split=True, repeat=frozenset(range(len(table.row_groups))))  # every continued cell shown
+    html = render_html(table, draft=draft, stamp=stamp)
+    with pdf_page_starts.laying_out(pdf_page_starts.continued_columns(table.row_groups)):
+        document = HTML(string=html, base_url=str(STATIC) + "/").render(
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+    starts = pdf_page_starts.finish(document)
+    if starts is None:  # a page-start group changes the page before it: lay out as before
+        return render_document_in_passes(table, draft=draft, stamp=stamp)
+    table.layout(split=True, repeat=starts)
+    return document
+
+
+def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
+    """Lay out, repeat the area and activity on the groups that start a page, lay out again
+    (until the page starts stay put): for the rare table `render_document` cannot finish."""
     from weasyprint import HTML
 
     fonts, counters, stylesheets = renderer_state()
