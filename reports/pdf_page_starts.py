@@ -141,13 +141,17 @@ def continued_columns(row_groups) -> dict[int, tuple[int, ...]]:
 
 def _page_tables(document):
     """The report table's laid-out part on each page (None where a page has none)."""
+    from weasyprint.formatting_structure import boxes
+
     found = []
     for page in document.pages:
-        table = None
-        for box in page._page_box.descendants():
-            if type(box).__name__ == "TableBox" and _is_report_table(box):
-                table = box
-                break
+        table, stack = None, [page._page_box]
+        while stack and table is None:
+            box = stack.pop()
+            if isinstance(box, boxes.TableBox):
+                table = box if _is_report_table(box) else None
+            elif isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+                stack.extend(reversed(box.children))  # block-level boxes only: the table is one
         found.append(table)
     return found
 

@@ -4,6 +4,10 @@
 warm, fonts and stylesheets made once) and, when /usr/bin/chromium exists, with Chromium:
 `--print-to-pdf` as a whole process, and warm in one browser through Playwright.
 
+"one layout pass" compares the app's render (one layout, reports/pdf_page_starts.py) with the
+former way, kept as the fallback: lay out, repeat the area and activity on the groups that
+start a page, lay out again (render_document_in_passes), in alternate runs.
+
 "text layer" compares rendering with the /ActualText text layer (reports/pdf_text_layer.py,
 what the app does) and with WeasyPrint's own per-glyph one, in alternate runs.
 
@@ -49,6 +53,23 @@ def standalone_html(html: str, static: Path, stylesheets) -> str:
     """The app's HTML with its stylesheets linked, for a renderer that is not handed them."""
     links = "".join(f'<link rel="stylesheet" href="{Path(path).as_uri()}">' for path in stylesheets)
     return html.replace("<head>", f'<head><base href="{static.as_uri()}/">{links}', 1)
+
+
+def layout_count(render) -> tuple[int, int]:
+    """(pages, how many times WeasyPrint laid the document out) of one render."""
+    import weasyprint.document
+
+    original, calls = weasyprint.document.layout_document, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    weasyprint.document.layout_document = counted
+    try:
+        return len(render().pages), len(calls)
+    finally:
+        weasyprint.document.layout_document = original
 
 
 def page_count(data: bytes) -> int:
@@ -194,6 +215,18 @@ def main() -> None:
             for label, plan in plans:
                 table = quarter_table(plan_id=plan.pk, quarter=1)
                 same_html(label, table, pdf, workdir, args.runs, browser)
+
+        print(f"one layout pass: render medians in ms (pages, layouts), {args.runs} alternate runs each")
+        print(f"{'plan':16} {'indicators':>10} {'one pass':>9} {'':>8} {'passes':>9} {'':>8} {'ratio':>7}")
+        for label, plan in plans:
+            table = quarter_table(plan_id=plan.pk, quarter=1)
+            counts = [layout_count(lambda: pdf.render_document(table, draft=False)),
+                      layout_count(lambda: pdf.render_document_in_passes(table, draft=False))]
+            once, passes = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False),
+                                                lambda: pdf.render_document_in_passes(table, draft=False).write_pdf(),
+                                                args.runs)
+            print(f"{label:16} {len(table.rows):>10} {once:>9.0f} {counts[0][0]:>3}p {counts[0][1]}× {passes:>9.0f}"
+                  f" {counts[1][0]:>3}p {counts[1][1]}× {once / passes:>6.2f}×")
 
         print(f"text layer: render medians in ms, {args.runs * 2} alternate runs each")
         print(f"{'plan':16} {'indicators':>10} {'/ActualText':>12} {'per glyph':>10} {'cost':>7}")
