@@ -37,7 +37,7 @@ HIDDEN_BORDER = ((1, 0, 0), ("hidden", 0, None))
 # row group index → the grid columns whose cells continue from the group above
 _continued: contextvars.ContextVar[dict[int, tuple[int, ...]] | None] = contextvars.ContextVar(
     "continued_columns", default=None)
-_original_table_layout = None
+_originals: dict = {}  # WeasyPrint's functions that install() wraps
 
 
 @dataclass
@@ -98,25 +98,40 @@ def _prepare(table, continued: dict[int, tuple[int, ...]]) -> TableRepeat:
     return repeat
 
 
-def _table_layout(context, table, bottom_space, skip_stack, *args):
+def _repeat_for(table) -> TableRepeat | None:
     continued = _continued.get()
-    if continued is not None and _is_report_table(table):
-        repeat = getattr(table, "page_start_repeat", None)
-        if repeat is None:
-            repeat = table.page_start_repeat = _prepare(table, continued)
+    if continued is None or not _is_report_table(table):
+        return None
+    repeat = getattr(table, "page_start_repeat", None)
+    if repeat is None:
+        repeat = table.page_start_repeat = _prepare(table, continued)
+    return repeat
+
+
+def _table_wrapper_width(context, wrapper, *args):
+    repeat = _repeat_for(wrapper.get_wrapped_table())
+    if repeat is not None:
+        # The column widths without the repeated text (the same text stands in the cell that
+        # opens the area or activity, in the same column): measuring it again costs time.
+        repeat.lay_out_page(None)
+    return _originals["table_wrapper_width"](context, wrapper, *args)
+
+
+def _table_layout(context, table, bottom_space, skip_stack, *args):
+    repeat = _repeat_for(table)
+    if repeat is not None:
         repeat.lay_out_page(skip_stack)
-    return _original_table_layout(context, table, bottom_space, skip_stack, *args)
+    return _originals["table_layout"](context, table, bottom_space, skip_stack, *args)
 
 
 def install() -> None:
     """Wrap WeasyPrint's table layout (idempotent); only tables laid out under `laying_out` change."""
-    global _original_table_layout
     import weasyprint.layout.block as block
 
-    if block.table_layout is _table_layout:
-        return
-    _original_table_layout = block.table_layout
-    block.table_layout = _table_layout
+    for name, wrapper in (("table_layout", _table_layout), ("table_wrapper_width", _table_wrapper_width)):
+        if getattr(block, name) is not wrapper:
+            _originals[name] = getattr(block, name)
+            setattr(block, name, wrapper)
 
 
 @contextlib.contextmanager
