@@ -9,7 +9,9 @@ layout itself, so the PDF used to be laid out twice.
 Here the HTML gives every continued cell its text and its normal border (the "shown" form),
 and WeasyPrint 70's `table_layout` is wrapped: each time it lays out a page's part of the
 table, the group the part resumes at (the page's first group) keeps the shown form, and
-every other continued cell is made empty with no top border, as the hidden form is. What
+every other continued cell is made empty with no top border, as the hidden form is. The
+column widths are measured on that hidden form too: the repeated text also stands in the
+cell that opens the area or activity, in the same column, so the widths are the same. What
 the page-start groups also change outside themselves is applied once the pages are made:
 
 - the border between the page's last group and the next page's first group is the shown
