@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value, When,
+    Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils import timezone
 from egov_plan import bangla, fiscal
 from egov_plan.models import ActionPlan, FiscalYear, Office, OfficeTier
 from egov_plan.offices import under_q
+from reports import deadlines
 from reports.models import QuarterlyReport
 
 NOT_STARTED = "not_started"
@@ -29,6 +30,8 @@ STATUSES = [
     (QuarterlyReport.RETURNED, "ফেরতপ্রাপ্ত"),
     (QuarterlyReport.APPROVED, "অনুমোদিত"),
 ]
+LATE = "late"  # a filter, not a status: not submitted by the due date (reports/deadlines.py), whatever the status
+FILTERS = STATUSES + [(LATE, "বিলম্বিত")]
 STATUS_LABELS = dict(STATUSES)
 STATUS_COLOURS = {NOT_STARTED: "#adb5bd", QuarterlyReport.DRAFT: "#6c757d", QuarterlyReport.SUBMITTED: "#0d6efd",
                   QuarterlyReport.RETURNED: "#dc3545", QuarterlyReport.APPROVED: "#198754"}
@@ -86,7 +89,7 @@ def plan_title(year: FiscalYear | None) -> str:
 
 def office_rows(query: DashboardQuery) -> QuerySet:
     """The offices under `query.root`, filtered and sorted, each annotated with `plan_id`,
-    `status`, `score`, `total_marks`, `changed` for the year and quarter.
+    `status`, `score`, `total_marks`, `changed`, `due` and `late` for the year and quarter.
 
     The office's plan of that year and title and its report of that quarter are joined (at most
     one each, by the unique constraints), so PostgreSQL answers with hash joins over the subtree.
@@ -103,10 +106,16 @@ def office_rows(query: DashboardQuery) -> QuerySet:
                       total_marks=F("year_plan__total_marks"),
                       changed=F("quarter_report__updated_at"))
             .annotate(status_order=Case(*[When(status=code, then=Value(i)) for i, (code, _) in enumerate(STATUSES)],
-                                        default=Value(0))))
+                                        default=Value(0)),
+                      report_id=F("quarter_report__id")))
+    rows = deadlines.with_lateness(rows, year=query.year.pk if query.year else None, period=query.quarter,
+                                   tier=OuterRef("tier_id"), report=OuterRef("report_id"),
+                                   submitted_at="quarter_report__submitted_at", expected=Q(plan_id__isnull=False))
     if query.tier:
         rows = rows.filter(tier__code=query.tier)
-    if query.status:
+    if query.status == LATE:
+        rows = rows.filter(late=True)
+    elif query.status:
         rows = rows.filter(status=query.status)
     if query.text:
         rows = rows.filter(Q(name__icontains=query.text) | Q(location__icontains=query.text)
@@ -161,16 +170,18 @@ def summary(query: DashboardQuery) -> Summary:
     (tier × status × band: a few dozen groups whatever the number of offices)."""
     unfiltered = DashboardQuery(root=query.root, year=query.year, quarter=query.quarter, title=query.title,
                                 tier=query.tier, text=query.text)
-    groups = list(_band(office_rows(unfiltered).order_by()).values_list("tier__code", "status", "band")
-                  .annotate(n=Count("pk")).values_list("tier__code", "status", "band", "n"))
+    groups = list(_band(office_rows(unfiltered).order_by()).values_list("tier__code", "status", "band", "late")
+                  .annotate(n=Count("pk")).values_list("tier__code", "status", "band", "late", "n"))
     counts: dict[str, int] = {}
     per_tier: dict[str, dict[str, int]] = {}
     banded: dict[str, int] = {}
-    for tier, status, band, n in groups:
+    late = 0
+    for tier, status, band, is_late, n in groups:
+        late += n if is_late else 0
         counts[status] = counts.get(status, 0) + n
         per_tier.setdefault(tier, {})[status] = per_tier.get(tier, {}).get(status, 0) + n
         banded[band] = banded.get(band, 0) + n
-    by_status = [(code, label, counts.get(code, 0)) for code, label in STATUSES]
+    by_status = [(code, label, counts.get(code, 0)) for code, label in STATUSES] + [(LATE, FILTERS[-1][1], late)]
 
     tiers = []
     largest = max((sum(v.values()) for v in per_tier.values()), default=0) or 1

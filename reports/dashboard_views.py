@@ -35,7 +35,7 @@ class DashboardForm(forms.Form):
                                                "max_value": "দপ্তরটি পাওয়া যায়নি।"})
     tier = forms.ChoiceField(label="স্তর", required=False,
                              error_messages={"invalid_choice": "এই স্তর নেই।"})
-    status = forms.ChoiceField(label="অবস্থা", required=False, choices=[("", "সব")] + dashboard.STATUSES,
+    status = forms.ChoiceField(label="অবস্থা", required=False, choices=[("", "সব")] + dashboard.FILTERS,
                                error_messages={"invalid_choice": "এই অবস্থা নেই।"})
     q = forms.CharField(label="নাম বা অবস্থান", required=False, max_length=100,
                         error_messages={"max_length": "খোঁজার লেখা ১০০ অক্ষরের মধ্যে রাখুন।"})

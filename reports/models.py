@@ -279,3 +279,6 @@ class SigningCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.fingerprint[:16]}…)"
+
+
+from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)

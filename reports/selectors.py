@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
@@ -19,6 +19,7 @@ from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
+from reports import deadlines
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
 UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
@@ -293,9 +294,12 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
 
 def inbox(visible: Q | None):
     """Submitted reports waiting for review from the offices `visible` admits (None: all), newest
-    first, as a queryset for the caller to page."""
+    first, each with `due` and `late`, as a queryset for the caller to page."""
     reports = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
                .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
+    reports = deadlines.with_lateness(reports, year=OuterRef("plan__fiscal_year_id"), period=OuterRef("quarter"),
+                                      tier=OuterRef("plan__office__tier_id"), report=OuterRef("pk"),
+                                      submitted_at="submitted_at")
     if visible is not None:
         reports = reports.filter(visible)
     return reports

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
+from reports import deadlines
 from reports.scores import rescore_plan
 from reports.tasks import sign_approved_report
 
@@ -89,9 +90,19 @@ def _lock(report_id: int) -> QuarterlyReport:
     return QuarterlyReport.objects.select_for_update().get(pk=report_id)
 
 
+CLOSED_MESSAGE = ("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
+                  "তবেই পরিবর্তন করা যাবে।")
+
+
+def _entry_closed(report: QuarterlyReport) -> bool:
+    return deadlines.report_deadline(plan=report.plan, period=report.quarter, report=report).closed
+
+
 def _require_editable(report: QuarterlyReport) -> None:
     if not report.is_editable:
         raise WorkflowError(LOCKED_MESSAGES[report.status])
+    if _entry_closed(report):
+        raise WorkflowError(CLOSED_MESSAGE)
 
 
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
@@ -222,12 +233,16 @@ def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyRe
 
 
 def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
-    """Unlock an approved report so that its office can correct it."""
+    """Unlock an approved report, or one whose entry closed at the end of its grace period, so that
+    its office can correct it."""
     if not reason.strip():
         raise WorkflowError("পুনরায় খোলার কারণ লিখুন।")
-    return _review(report, user=user, from_status=QuarterlyReport.APPROVED,
-                   to_status=QuarterlyReport.RETURNED, comment=reason.strip(),
-                   refusal="শুধু অনুমোদিত প্রতিবেদন পুনরায় খোলা যায়।")
+    with transaction.atomic():
+        locked = _lock(report.pk)
+        if not (locked.status == QuarterlyReport.APPROVED or locked.is_editable and _entry_closed(locked)):
+            raise WorkflowError("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।")
+        _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())
+        return locked
 
 
 def evidence_add(*, report: QuarterlyReport, indicator: Indicator, user, upload: UploadedFile,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
-from reports import pdf, permissions, plan_exchange, selectors, signing
+from reports import deadlines, pdf, permissions, plan_exchange, selectors, signing
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
 from reports.models import Evidence
@@ -70,7 +70,12 @@ def _render_report(request, table, review_form=None, status=200):
         "is_reviewer": permissions.is_reviewer_above(request.user, office),
         "review_form": review_form or ReviewForm(),
         "last_transition": selectors.last_transition(table.report),
+        "deadline": _deadline(table),
     }, status=status)
+
+
+def _deadline(table) -> deadlines.ReportDeadline:
+    return deadlines.report_deadline(plan=table.plan, period=table.quarter, report=table.report)
 
 
 @require_POST
@@ -79,7 +84,9 @@ def quarter_review(request, plan_id: int, quarter: int):
     permissions.require_reviewer(request.user, table.plan)
     form = ReviewForm(request.POST)
     report = table.report
-    if report is None:
+    if report is None and form.is_valid() and form.cleaned_data["action"] == ReviewForm.REOPEN:
+        report = report_for_quarter(plan=table.plan, quarter=quarter)  # a closed quarter never started
+    if report is None and form.data.get("action") != ReviewForm.REOPEN:
         messages.error(request, "এই ত্রৈমাসিকের কোনো প্রতিবেদন এখনও দাখিল হয়নি।")
         return _render_report(request, table, form, status=409)
     if not form.is_valid():
@@ -168,13 +175,15 @@ def quarter_edit(request, plan_id: int, quarter: int):
                 form = _refreshed_form(table, form, report, request.FILES)
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
 
+    deadline = _deadline(table)
     return render(request, "reports/quarter_edit.html", {
         "table": table,
         "form": form,
         "rows": selectors.entry_rows(table, form),
-        "editable": table.report is None or table.report.is_editable,
+        "editable": (table.report is None or table.report.is_editable) and not deadline.closed,
         "conflicts": conflicts,
         "last_transition": selectors.last_transition(table.report),
+        "deadline": deadline,
     }, status=status)
 
 
@@ -194,10 +203,14 @@ def _store_uploads(request, form, report) -> int:
 @require_GET
 def quarter_history(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
+    transitions = selectors.transitions(table.report)
+    deadline = _deadline(table)
     return render(request, "reports/quarter_history.html", {
         "table": table,
-        "transitions": selectors.transitions(table.report),
+        "transitions": transitions,
         "changes": selectors.achievement_changes(table),
+        "deadline": deadline,
+        "late_ids": deadline.late_submissions(transitions),
     })
 
 

@@ -54,8 +54,9 @@ def test_counts_by_status_and_the_charts_are_drawn_on_the_server(people, tree):
     html = page(client_for(people.reviewer), "year=2022&quarter=1")
     counts = dict(re.findall(r'data-status="(\w+)">[^:]+: ([০-৯]+)', html))
     # 10 upazilas cycle through the five states; the two districts have no plan (not started);
-    # the seed's first quarter is approved
-    assert counts == {"not_started": "৫", "draft": "৩", "submitted": "২", "returned": "১", "approved": "২"}
+    # the seed's first quarter is approved; the year has no reporting calendar, so none is late
+    assert counts == {"not_started": "৫", "draft": "৩", "submitted": "২", "returned": "১", "approved": "২",
+                      "late": "০"}
     assert '<svg class="chart-tiers"' in html and '<svg class="chart-scores"' in html
     assert "<title>উপজেলা কার্যালয় — দাখিলকৃত: ২</title>" in html
     assert "<title>জেলা কার্যালয় — শুরু হয়নি: ২</title>" in html

@@ -1,5 +1,6 @@
 """`manage.py seed_demo` loads the seed report and demo accounts; a second run changes nothing."""
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -7,9 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from egov_plan.models import Activity, ActionPlan, Indicator, Membership, Office, PerformanceArea, Signatory
 from reports.models import Achievement, QuarterlyReport, ReportTransition
+from reports.deadlines import report_deadline
 from reports.plan_documents import load_plan_document
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,17 @@ def test_loading_an_edited_document_updates_in_place(seed_document):
     assert Achievement.objects.get(indicator__number=1, indicator__activity__number=1,
                                    indicator__activity__area__number=2).value == 2
     assert plan.signatories.count() == 1
+
+
+def test_the_demo_has_a_reporting_calendar_and_its_first_quarter_was_approved_on_time():
+    call_command("seed_demo")
+    plan = ActionPlan.objects.get(office__code="LGD-MYMCC")
+    report = QuarterlyReport.objects.get(plan=plan, quarter=1)
+    deadline = report_deadline(plan=plan, period=1, report=report)
+    assert deadline.due == datetime.date(2022, 10, 15)
+    assert (report.status, deadline.late) == (QuarterlyReport.APPROVED, False)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    late = client.get("/dashboard/?year=2022&quarter=1&status=late").content.decode()
+    # the demo's draft office has not submitted its first quarter: that one is late
+    assert 'data-office="LGD-MYMCC"' not in late and 'data-office="LGD-TRISHAL"' in late

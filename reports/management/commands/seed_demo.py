@@ -19,6 +19,8 @@ from django.utils import timezone
 from egov_plan.models import Membership
 from egov_plan.offices import find_office, office_create, office_move
 from reports.models import QuarterlyReport, ReportTransition
+from reports.calendar_models import ReportingCalendar
+from reports.deadlines import calendar_create
 from reports.plan_documents import load_plan_document
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
@@ -68,6 +70,9 @@ class Command(BaseCommand):
             office = plan.office
             if not office.is_under(supervising):
                 office = office_move(office=office, parent=supervising)
+            if not ReportingCalendar.objects.filter(fiscal_year=plan.fiscal_year).exists():
+                calendar_create(fiscal_year=plan.fiscal_year)  # the default due dates: 15/10/22 for Q1
+            self._approved_on_time(plan.reports.filter(quarter=1, status=QuarterlyReport.APPROVED).first())
             for code, name, location, status, values in DEMO_OFFICES:
                 self._demo_office(document, supervising, code, name, location, status, values)
             offices = {"seed": office, "supervising": supervising}
@@ -102,6 +107,21 @@ class Command(BaseCommand):
         if status == QuarterlyReport.RETURNED:
             ReportTransition.objects.create(report=report, from_status=QuarterlyReport.SUBMITTED,
                                             to_status=QuarterlyReport.RETURNED, comment=RETURN_COMMENT)
+        # The steps happened then, not now (`at` is stamped on creation): before the due date.
+        ReportTransition.objects.filter(report=report).update(at=submitted_at)
+
+    def _approved_on_time(self, report):
+        """The seed's approved first quarter gets the history of a report submitted before its
+        due date (15/10/22) and approved after it."""
+        if report is None or report.transitions.exists():
+            return
+        submitted_at = timezone.make_aware(datetime.datetime(2022, 10, 9, 11, 0))
+        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+        for from_status, to_status, at in [
+                (QuarterlyReport.DRAFT, QuarterlyReport.SUBMITTED, submitted_at),
+                (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED, submitted_at + datetime.timedelta(days=4))]:
+            step = ReportTransition.objects.create(report=report, from_status=from_status, to_status=to_status)
+            ReportTransition.objects.filter(pk=step.pk).update(at=at)
 
     def _ensure_user(self, username, full_name, office, role, password, reset):
         User = get_user_model()

@@ -1,0 +1,28 @@
+"""Admin of the reporting calendar (a fiscal year's due dates, grace period and reminders)."""
+
+from django.contrib import admin
+
+from reports import deadlines
+from reports.calendar_models import Deadline, ReportingCalendar
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 0
+    fields = ["period", "tier", "due"]
+
+
+@admin.register(ReportingCalendar)
+class ReportingCalendarAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "closes_after_grace", "grace_days", "remind_days_before"]
+    inlines = [DeadlineInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new calendar starts from the default dates (15 Oct, 15 Jan, 15 Apr, 15 Jul) for all tiers,
+        # for every period the admin did not date.
+        dated = set(form.instance.deadlines.filter(tier__isnull=True).values_list("period", flat=True))
+        Deadline.objects.bulk_create(
+            Deadline(calendar=form.instance, period=period,
+                     due=deadlines.default_due(form.instance.fiscal_year.start_year, period))
+            for period in deadlines.DEFAULT_DUE if period not in dated)

@@ -1,0 +1,142 @@
+"""Due dates, lateness and the closing of entry, from a fiscal year's reporting calendar.
+
+A report is due by the end of its due date, Asia/Dhaka time (the project's TIME_ZONE). It is late
+when its first submission came after that day, or when it has not been submitted and that day has
+passed. A year without a calendar has no deadlines: nothing in it is late or closed.
+
+The lateness of many rows is computed in the database (`due_expression`, `late_expression`), so
+that the dashboard and the inbox stay at a fixed number of queries.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from egov_plan import bangla
+from reports.calendar_models import ANNUAL, Deadline, ReportingCalendar
+from reports.models import QuarterlyReport, ReportTransition
+
+# Pure rules ---------------------------------------------------------------------------------
+
+DEFAULT_DUE = {1: (0, 10, 15), 2: (1, 1, 15), 3: (1, 4, 15), 4: (1, 7, 15), ANNUAL: (1, 7, 15)}
+
+
+def default_due(start_year: int, period: int) -> datetime.date:
+    """15 October, 15 January, 15 April, 15 July (quarter 4 and the annual evaluation)."""
+    years_on, month, day = DEFAULT_DUE[period]
+    return datetime.date(start_year + years_on, month, day)
+
+
+def is_late(*, due: datetime.date | None, submitted_on: datetime.date | None, today: datetime.date) -> bool:
+    if due is None:
+        return False
+    return submitted_on > due if submitted_on is not None else today > due
+
+
+def closes_on(*, due: datetime.date | None, grace_days: int, closes: bool) -> datetime.date | None:
+    """The first day on which entry is closed, or None when it never closes."""
+    if due is None or not closes:
+        return None
+    return due + datetime.timedelta(days=grace_days + 1)
+
+
+# The calendar in the database -----------------------------------------------------------------
+
+
+def calendar_create(*, fiscal_year, closes_after_grace: bool = False, grace_days: int = 0,
+                    remind_days_before: int = 3) -> ReportingCalendar:
+    """A calendar with the default due date of every period for all tiers."""
+    calendar = ReportingCalendar.objects.create(
+        fiscal_year=fiscal_year, closes_after_grace=closes_after_grace, grace_days=grace_days,
+        remind_days_before=remind_days_before)
+    Deadline.objects.bulk_create(Deadline(calendar=calendar, period=period,
+                                          due=default_due(fiscal_year.start_year, period))
+                                 for period in DEFAULT_DUE)
+    return calendar
+
+
+def _due_subquery(*, year, period, tier) -> Subquery:
+    """The due date for a fiscal year id, period and tier id (values or outer references): the
+    tier's own date if it has one, else the date for all tiers."""
+    rows = (Deadline.objects.filter(calendar__fiscal_year_id=year, period=period)
+            .filter(Q(tier_id=tier) | Q(tier__isnull=True))
+            .order_by(F("tier_id").asc(nulls_last=True)).values("due")[:1])
+    return Subquery(rows, output_field=DateField())
+
+
+def with_lateness(rows: QuerySet, *, year, period, tier, report, submitted_at: str, expected: Q | None = None,
+                  today: datetime.date | None = None) -> QuerySet:
+    """`rows` annotated with `due` (date or None), `first_submitted` (datetime or None) and `late`;
+    `year`, `period`, `tier` and `report` are values or outer references to the rows' fields
+    (e.g. OuterRef("quarter")) naming the fiscal year id, the period, the office's tier id and the
+    report id; `submitted_at` names the rows' report's last submission time, the fallback for a
+    report without a recorded submission (one imported from a plan document). Rows outside
+    `expected` (e.g. an office without a plan for the year) are never late."""
+    today = today or timezone.localdate()
+    first = (ReportTransition.objects.filter(report_id=report,
+                                             to_status=QuarterlyReport.SUBMITTED)
+             .order_by("at").values("at")[:1])
+    return (rows.annotate(due=_due_subquery(year=year, period=period, tier=tier),
+                          first_submitted=Coalesce(Subquery(first), F(submitted_at)))
+            .alias(submitted_on=TruncDate("first_submitted", tzinfo=timezone.get_current_timezone()))
+            .annotate(late=Case(
+                When(Q(due__isnull=True) | ~(expected or Q()), then=Value(False)),
+                When(first_submitted__isnull=False,
+                     then=Case(When(submitted_on__gt=F("due"), then=Value(True)), default=Value(False))),
+                When(due__lt=today, then=Value(True)),
+                default=Value(False), output_field=BooleanField())))
+
+
+# One report -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    due: datetime.date | None
+    closes_on: datetime.date | None   # the first day entry is closed (None: it never closes)
+    late: bool
+    closed: bool                      # entry is closed now (and no reviewer reopened it since)
+
+    @property
+    def due_text(self) -> str:
+        return bangla.format_date(self.due) if self.due else ""
+
+    @property
+    def closes_text(self) -> str:
+        return bangla.format_date(self.closes_on) if self.closes_on else ""
+
+    def late_submissions(self, transitions) -> set[int]:
+        """The ids of the submissions among `transitions` made after the due date."""
+        return {t.pk for t in transitions if self.due and t.to_status == QuarterlyReport.SUBMITTED
+                and timezone.localdate(t.at) > self.due}
+
+
+def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
+                    today: datetime.date | None = None) -> ReportDeadline:
+    """The due date of a plan's period for its office's tier, whether the report is late and
+    whether entry has closed (two queries; none more for a year without a calendar)."""
+    today = today or timezone.localdate()
+    calendar = ReportingCalendar.objects.filter(fiscal_year_id=plan.fiscal_year_id).first()
+    if calendar is None:
+        return ReportDeadline(due=None, closes_on=None, late=False, closed=False)
+    due = (Deadline.objects.filter(calendar=calendar, period=period)
+           .filter(Q(tier_id=plan.office.tier_id) | Q(tier__isnull=True))
+           .order_by(F("tier_id").asc(nulls_last=True)).values_list("due", flat=True).first())
+    first = None
+    reopened_since_close = False
+    closing = closes_on(due=due, grace_days=calendar.grace_days, closes=calendar.closes_after_grace)
+    if report is not None and report.pk:
+        moves = list(report.transitions.filter(to_status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.RETURNED])
+                     .values_list("to_status", "at"))
+        submissions = [at for status, at in moves if status == QuarterlyReport.SUBMITTED]
+        if not submissions and report.submitted_at:  # imported from a plan document: no recorded step
+            submissions = [report.submitted_at]
+        first = timezone.localdate(min(submissions)) if submissions else None
+        reopened_since_close = closing is not None and any(
+            status == QuarterlyReport.RETURNED and timezone.localdate(at) >= closing for status, at in moves)
+    closed = closing is not None and today >= closing and not reopened_since_close
+    return ReportDeadline(due=due, closes_on=closing, late=is_late(due=due, submitted_on=first, today=today),
+                          closed=closed)
