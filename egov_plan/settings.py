@@ -199,6 +199,15 @@ SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-
 SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
 # The public address printed in the PDF's verification link and QR code.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# E-mail (send_reminders): printed to the console unless an SMTP host is configured.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                          else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "apa-egov@localhost")
 # Largest PDF accepted by /verify/ and verify_pdf. A signed report is small (the seed's is
 # 70 KB, a 200-indicator plan's 125 KB; the fonts are subset), so 2 MB leaves a 15-fold margin
 # and keeps a hostile upload's parsing cost small.

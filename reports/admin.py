@@ -1,9 +1,10 @@
-"""Admin of the reporting calendar (a fiscal year's due dates, grace period and reminders)."""
+"""Admin of the reporting calendar (a fiscal year's due dates, grace period and reminders) and of the
+log of reminders sent."""
 
 from django.contrib import admin
 
 from reports import deadlines
-from reports.calendar_models import Deadline, ReportingCalendar
+from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar
 
 
 class DeadlineInline(admin.TabularInline):
@@ -26,3 +27,17 @@ class ReportingCalendarAdmin(admin.ModelAdmin):
             Deadline(calendar=form.instance, period=period,
                      due=deadlines.default_due(form.instance.fiscal_year.start_year, period))
             for period in deadlines.DEFAULT_DUE if period not in dated)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The log of `send_reminders`: read only."""
+
+    list_display = ["day", "kind", "recipient", "office", "fiscal_year", "period", "sent_at"]
+    list_filter = ["kind", "day"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

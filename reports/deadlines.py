@@ -58,7 +58,7 @@ def calendar_create(*, fiscal_year, closes_after_grace: bool = False, grace_days
     return calendar
 
 
-def _due_subquery(*, year, period, tier) -> Subquery:
+def due_subquery(*, year, period, tier) -> Subquery:
     """The due date for a fiscal year id, period and tier id (values or outer references): the
     tier's own date if it has one, else the date for all tiers."""
     rows = (Deadline.objects.filter(calendar__fiscal_year_id=year, period=period)
@@ -76,14 +76,15 @@ def with_lateness(rows: QuerySet, *, year, period, tier, report, submitted_at: s
     report without a recorded submission (one imported from a plan document). Rows outside
     `expected` (e.g. an office without a plan for the year) are never late."""
     today = today or timezone.localdate()
+    never_late = Q(due__isnull=True) if expected is None else Q(due__isnull=True) | ~expected
     first = (ReportTransition.objects.filter(report_id=report,
                                              to_status=QuarterlyReport.SUBMITTED)
              .order_by("at").values("at")[:1])
-    return (rows.annotate(due=_due_subquery(year=year, period=period, tier=tier),
+    return (rows.annotate(due=due_subquery(year=year, period=period, tier=tier),
                           first_submitted=Coalesce(Subquery(first), F(submitted_at)))
             .alias(submitted_on=TruncDate("first_submitted", tzinfo=timezone.get_current_timezone()))
             .annotate(late=Case(
-                When(Q(due__isnull=True) | ~(expected or Q()), then=Value(False)),
+                When(never_late, then=Value(False)),
                 When(first_submitted__isnull=False,
                      then=Case(When(submitted_on__gt=F("due"), then=Value(True)), default=Value(False))),
                 When(due__lt=today, then=Value(True)),

@@ -1,0 +1,168 @@
+"""Reminder e-mails of the reporting calendar (`manage.py send_reminders`).
+
+On a given day:
+- the officers of every office that has a plan of a calendar's year and has not submitted a
+  quarter's report get a reminder `remind_days_before` days before that quarter's due date (their
+  tier's own date where it has one) and another the day after it;
+- the reviewers of the nearest office above with reviewers get one digest of the submitted reports
+  waiting for them.
+
+Each e-mail sent is logged in `ReminderSent`; what the log already holds for the day is not sent
+again. The queries are a handful per calendar and quarter, never one per office or reviewer.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from egov_plan import bangla
+from egov_plan.models import ActionPlan, Membership, Office
+from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar
+from reports.deadlines import due_subquery
+from reports.models import QuarterlyReport
+from reports.templatetags.bangla import bn_datetime
+
+DONE = [QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED]
+
+
+@dataclass
+class Reminder:
+    kind: str
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    office_id: int | None = None
+    fiscal_year_id: int | None = None
+    period: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.recipient, self.office_id, self.fiscal_year_id, self.period)
+
+
+@dataclass
+class Waiting:
+    """A submitted report in a reviewer's digest."""
+    office: str
+    title: str
+    quarter: str
+    submitted_at: str
+    link: str
+
+
+@dataclass
+class Digest:
+    name: str
+    reports: list[Waiting] = field(default_factory=list)
+
+
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _officer_reminders(day: datetime.date) -> list[Reminder]:
+    reminders = []
+    for calendar in ReportingCalendar.objects.select_related("fiscal_year"):
+        ahead = day + datetime.timedelta(days=calendar.remind_days_before)
+        after = day - datetime.timedelta(days=1)
+        # Which quarters fall due on either date, for any tier: most days, none (no query more).
+        periods = set(Deadline.objects.filter(calendar=calendar, period__lte=4, due__in=[ahead, after])
+                      .values_list("period", flat=True))
+        for period in sorted(periods):
+            for kind, due in [(ReminderSent.DUE_SOON, ahead), (ReminderSent.OVERDUE, after)]:
+                reminders += _late_plans(calendar, period, kind, due)
+    return reminders
+
+
+def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: datetime.date) -> list[Reminder]:
+    """One reminder per officer of each office whose plan of the year has not submitted `period`,
+    due on `due` (two queries)."""
+    done = QuarterlyReport.objects.filter(plan=OuterRef("pk"), quarter=period, status__in=DONE)
+    plans = {plan.office_id: plan for plan in (
+        ActionPlan.objects.filter(fiscal_year=calendar.fiscal_year, office__isnull=False)
+        .annotate(due=due_subquery(year=calendar.fiscal_year_id, period=period, tier=OuterRef("office__tier_id")))
+        .filter(due=due).filter(~Exists(done)).select_related("office", "fiscal_year").order_by("pk"))}
+    officers = (Membership.objects.filter(role=Membership.OFFICER, office_id__in=list(plans))
+                .exclude(user__email="").select_related("user").order_by("pk"))
+    reminders = []
+    for member in officers:
+        plan = plans[member.office_id]
+        context = {"name": member.user.get_full_name() or member.user.username, "plan": plan,
+                   "office": plan.office.display_name, "quarter": bangla.QUARTER_ORDINALS[period],
+                   "year": plan.fiscal_year.label, "due": bangla.format_date(due), "overdue": kind == ReminderSent.OVERDUE,
+                   "link": _link("quarter-edit", plan.pk, period)}
+        if kind == ReminderSent.OVERDUE:
+            subject = f"বিলম্বিত: {context['quarter']} ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ({context['due']}) পেরিয়ে গেছে"
+        else:
+            subject = f"স্মরণ: {context['quarter']} ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ {context['due']}"
+        reminders.append(Reminder(
+            kind=kind, recipient=member.user.email, subject=subject,
+            text=render_to_string("emails/officer_reminder.txt", context),
+            html=render_to_string("emails/officer_reminder.html", context),
+            office_id=plan.office_id, fiscal_year_id=plan.fiscal_year_id, period=period))
+    return reminders
+
+
+def _digests(day: datetime.date) -> list[Reminder]:
+    """Each reviewer's digest: the submitted reports of the offices for which the reviewer's office
+    is the nearest one above with reviewers (two queries, matched by materialised path)."""
+    reviewers: dict[str, list[Membership]] = {}
+    for member in (Membership.objects.filter(role=Membership.REVIEWER).exclude(user__email="")
+                   .select_related("user", "office").order_by("pk")):
+        reviewers.setdefault(member.office.path, []).append(member)
+    digests: dict[int, Digest] = {}
+    members: dict[int, Membership] = {}
+    waiting = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
+               .select_related("plan__office", "plan__fiscal_year").order_by("submitted_at", "pk"))
+    for report in waiting:
+        path = report.plan.office.path
+        # The ancestors' paths are the office path's prefixes, nearest first.
+        above = next((reviewers[path[:end]] for end in range(len(path) - Office.steplen, 0, -Office.steplen)
+                      if path[:end] in reviewers), [])
+        for member in above:
+            members[member.pk] = member
+            digest = digests.setdefault(member.pk, Digest(name=member.user.get_full_name() or member.user.username))
+            digest.reports.append(Waiting(
+                office=report.plan.office.display_name, title=f"{report.plan.title} {report.plan.fiscal_year.label}",
+                quarter=bangla.QUARTER_ORDINALS[report.quarter], submitted_at=bn_datetime(report.submitted_at),
+                link=_link("quarter-report", report.plan_id, report.quarter)))
+    reminders = []
+    for member_id, digest in digests.items():
+        count = bangla.format_number(len(digest.reports))
+        context = {"digest": digest, "count": count, "day": bangla.format_date(day), "inbox": _link("inbox")}
+        reminders.append(Reminder(
+            kind=ReminderSent.DIGEST, recipient=members[member_id].user.email,
+            subject=f"পর্যালোচনার জন্য অপেক্ষমাণ {count}টি প্রতিবেদন ({context['day']})",
+            text=render_to_string("emails/reviewer_digest.txt", context),
+            html=render_to_string("emails/reviewer_digest.html", context)))
+    return reminders
+
+
+def reminders_for(day: datetime.date) -> list[Reminder]:
+    """Every reminder due on `day` that the log does not already hold."""
+    sent = {(kind, recipient, office, year, period) for kind, recipient, office, year, period in
+            ReminderSent.objects.filter(day=day).values_list("kind", "recipient", "office_id", "fiscal_year_id",
+                                                             "period")}
+    return [r for r in _officer_reminders(day) + _digests(day) if r.key not in sent]
+
+
+def send_reminders(*, day: datetime.date) -> list[Reminder]:
+    """Send what is due on `day` and log it; returns what was sent."""
+    reminders = reminders_for(day)
+    messages = []
+    for reminder in reminders:
+        message = EmailMultiAlternatives(subject=reminder.subject, body=reminder.text, to=[reminder.recipient])
+        message.attach_alternative(reminder.html, "text/html")
+        messages.append(message)
+    with get_connection() as connection:
+        connection.send_messages(messages)
+    ReminderSent.objects.bulk_create(
+        ReminderSent(kind=r.kind, day=day, recipient=r.recipient, office_id=r.office_id,
+                     fiscal_year_id=r.fiscal_year_id, period=r.period) for r in reminders)
+    return reminders

@@ -1,0 +1,150 @@
+"""`manage.py send_reminders`: officers of offices that have not submitted, N days before the due
+date and the day after; reviewers, one daily digest of what waits for them. Bengali subject and
+body, plain text and HTML, links from SITE_URL; a second run the same day sends nothing twice."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from egov_plan.models import Membership
+from egov_plan.offices import office_create
+from reports import deadlines
+from reports.calendar_models import Deadline, ReminderSent
+from reports.services import Entry, report_for_quarter, report_submit
+from tests.conftest import make_user
+from tests.factories import make_offices
+
+pytestmark = pytest.mark.django_db
+SITE = "https://apa.example.gov.bd"
+
+
+@pytest.fixture(autouse=True)
+def site(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def calendar(people):
+    for user in (people.officer, people.reviewer, people.top_reviewer, people.other_officer):
+        user.email = f"{user.username}@example.gov.bd"
+        user.save()
+    return deadlines.calendar_create(fiscal_year=people.plan.fiscal_year, remind_days_before=3)
+
+
+def run(day: str, *extra) -> str:
+    out = io.StringIO()
+    call_command("send_reminders", "--date", day, *extra, stdout=out)
+    return out.getvalue()
+
+
+def sent():
+    return [(m.to, m.subject) for m in mail.outbox]
+
+
+def submit_quarter(people, quarter: int):
+    report = report_for_quarter(plan=people.plan, quarter=quarter)
+    return report_submit(report=report, user=people.officer, entries={}, version=report.version)
+
+
+def test_officers_are_reminded_n_days_before_the_due_date(people, calendar):
+    run("2023-01-12")  # quarter 2 is due 15/01/23
+    assert sent() == [(["officer@example.gov.bd"], "স্মরণ: দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ১৫/০১/২৩")]
+    message = mail.outbox[0]
+    link = f"{SITE}/plans/{people.plan.pk}/quarters/2/edit/"
+    assert link in message.body and "ময়মনসিংহ সিটি কর্পোরেশন" in message.body
+    html, content_type = message.alternatives[0]
+    assert content_type == "text/html" and f'href="{link}"' in html
+
+
+def test_nothing_is_sent_on_other_days(people, calendar):
+    run("2023-01-11")
+    run("2023-01-13")
+    assert sent() == []
+
+
+def test_officers_are_reminded_the_day_after_the_due_date(people, calendar):
+    run("2023-01-16")
+    assert sent() == [(["officer@example.gov.bd"],
+                       "বিলম্বিত: দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ (১৫/০১/২৩) পেরিয়ে গেছে")]
+
+
+def test_an_office_that_has_submitted_is_not_reminded(people, calendar):
+    submit_quarter(people, 2)
+    run("2023-01-12")
+    assert [to for to, _ in sent()] == [["reviewer@example.gov.bd"]]  # only the digest
+
+
+def test_a_second_run_on_the_same_day_sends_nothing_twice(people, calendar):
+    submit_quarter(people, 3)
+    run("2023-04-12")
+    first = sent()
+    assert [to for to, _ in first] == [["reviewer@example.gov.bd"]]  # quarter 3 submitted: the digest only
+    assert "2023-04-12: sent 0 e-mail(s)" in run("2023-04-12")
+    assert sent() == first
+    assert ReminderSent.objects.filter(day=datetime.date(2023, 4, 12)).count() == len(first)
+
+
+def test_the_reviewer_of_the_office_above_gets_one_digest_with_links(people, calendar):
+    submit_quarter(people, 2)
+    submit_quarter(people, 3)
+    run("2023-02-01")
+    # the ministry's reviewer, two levels up, is not the office above: no digest
+    assert sent() == [(["reviewer@example.gov.bd"], "পর্যালোচনার জন্য অপেক্ষমাণ ২টি প্রতিবেদন (০১/০২/২৩)")]
+    body = mail.outbox[0].body
+    assert f"{SITE}/plans/{people.plan.pk}/quarters/2/" in body and f"{SITE}/plans/{people.plan.pk}/quarters/3/" in body
+    assert f"{SITE}/inbox/" in body and f'href="{SITE}/inbox/"' in mail.outbox[0].alternatives[0][0]
+
+
+def test_a_dry_run_sends_and_records_nothing(people, calendar):
+    output = run("2023-01-12", "--dry-run")
+    assert "officer@example.gov.bd" in output and "would send 1" in output
+    assert sent() == [] and not ReminderSent.objects.exists()
+
+
+def test_a_tier_with_its_own_due_date_is_reminded_on_its_own_schedule(people, calendar):
+    Deadline.objects.create(calendar=calendar, tier=people.office.tier, period=2, due=datetime.date(2023, 1, 25))
+    run("2023-01-12")
+    assert sent() == []
+    run("2023-01-22")
+    assert sent() == [(["officer@example.gov.bd"], "স্মরণ: দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ২৫/০১/২৩")]
+
+
+def test_officers_without_an_address_or_a_plan_get_nothing(people, calendar):
+    people.officer.email = ""
+    people.officer.save()
+    run("2023-01-12")
+    assert sent() == []  # the other tree's officer has no plan of the year
+
+
+def test_a_bad_date_is_refused_in_bengali(calendar):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run("15/01/2023")
+
+
+def queries_of_a_run(day: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        run(day)
+    return len(queries)
+
+
+def offices_with_officers(parent, count: int, prefix: str):
+    for office in make_offices(parent, count, code_prefix=prefix):
+        make_user(f"officer-{office.code}", office, Membership.OFFICER, email=f"{office.code}@example.gov.bd")
+
+
+def test_the_work_is_batched_whatever_the_number_of_offices(people, calendar):
+    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="জামালপুর", tier="district",
+                             code="DC-JAM", parent=people.supervising)
+    offices_with_officers(district, 5, "A")
+    few = queries_of_a_run("2022-10-12")  # quarter 1 is due 15/10/22
+    few_sent = len(mail.outbox)
+    offices_with_officers(district, 40, "B")
+    mail.outbox.clear()
+    ReminderSent.objects.all().delete()  # the same day again, as if nothing had been sent
+    assert queries_of_a_run("2022-10-12") == few
+    assert few_sent < len(mail.outbox)
