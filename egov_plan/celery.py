@@ -31,6 +31,10 @@ app.conf.update(
             "task": "reports.tasks.purge_expired_bulk_prints",
             "schedule": crontab(minute=15),
         },
+        "send-daily-reminders": {
+            "task": "reports.tasks.send_daily_reminders",
+            "schedule": crontab(hour=9, minute=0),  # Asia/Dhaka, as `timezone` above
+        },
     },
 )
 app.autodiscover_tasks()

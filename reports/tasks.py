@@ -1,4 +1,5 @@
-"""Background work: signing on approval, bulk print, template roll-out, and the periodic clean-up.
+"""Background work: signing on approval, bulk print, template roll-out, the periodic clean-up and
+the daily reminder e-mails.
 
 Every task is idempotent (running it twice, or again after a crash, gives the same result)
 and retried on failure; Celery acknowledges a task only when it has finished (see
@@ -19,6 +20,7 @@ from reports import bulk_print as printing
 from reports import pdf
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.plan_templates import run_rollout_job
+from reports.reminders import send_reminders
 from reports.signing import SigningNotConfigured
 
 log = logging.getLogger(__name__)
@@ -137,3 +139,9 @@ def purge_expired_bulk_prints() -> int:
         _update(job.pk, file="")
         count += 1
     return count
+
+
+@shared_task(**RETRY)
+def send_daily_reminders() -> int:
+    """The reminder e-mails due today (`manage.py send_reminders`); a rerun sends nothing twice."""
+    return len(send_reminders(day=timezone.localdate()))

@@ -4,8 +4,10 @@ body, plain text and HTML, links from SITE_URL; a second run the same day sends 
 
 import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -148,3 +150,15 @@ def test_the_work_is_batched_whatever_the_number_of_offices(people, calendar):
     ReminderSent.objects.all().delete()  # the same day again, as if nothing had been sent
     assert queries_of_a_run("2022-10-12") == few
     assert few_sent < len(mail.outbox)
+
+
+def test_the_celery_beat_sends_the_days_reminders_once(people, calendar):
+    from egov_plan.celery import app
+    from reports import tasks
+
+    entry = next(e for e in app.conf.beat_schedule.values() if e["task"] == "reports.tasks.send_daily_reminders")
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({9}, {0})
+    with time_machine.travel(datetime.datetime(2023, 1, 12, 9, 0, tzinfo=ZoneInfo("Asia/Dhaka")), tick=False):
+        assert tasks.send_daily_reminders.apply().get() == 1
+        assert tasks.send_daily_reminders.apply().get() == 0
+    assert sent() == [(["officer@example.gov.bd"], "স্মরণ: দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ১৫/০১/২৩")]
