@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from egov_plan import scoring
 from egov_plan.scoring import AVERAGE, COUNT, CUMULATIVE, DATE, DATE_METHOD, LINEAR, PERCENT, STEP, SUM
@@ -115,3 +117,21 @@ def test_default_calculation_by_unit():
 def test_total_adds_indicator_scores():
     assert scoring.total([D("5.40"), D("2.40"), D("1.80"), D(0)]) == D("9.60")
     assert scoring.total([]) == D("0.00")
+
+
+@given(value=st.decimals(min_value=0, max_value=100, places=2))
+def test_linear_gives_zero_below_the_lowest_tier_and_never_less_than_step_above_it(value):
+    # The APA guideline: nothing below the 60 % tier; the published plan: marks proportional to the
+    # target between tiers. Linear never interpolates towards zero under the lowest tier.
+    linear = scoring.score_percent(PERCENT, PERCENT_TARGETS, value, LINEAR)
+    step = scoring.score_percent(PERCENT, PERCENT_TARGETS, value, STEP)
+    if value < PERCENT_TARGETS[-1]:
+        assert linear == step == 0
+    else:
+        better = {60: 70, 70: 80, 80: 90, 90: 100, 100: 100}[int(step)]
+        assert step <= linear <= better and (linear < better or step == 100)
+
+
+def test_linear_gives_zero_below_the_lowest_defined_tier_when_the_60_percent_tier_is_blank():
+    assert scoring.score_percent(COUNT, COUNT_TARGETS, D("1.9"), LINEAR) == 0  # the 70 % tier needs 2
+    assert scoring.score_percent(COUNT, COUNT_TARGETS, D(2), LINEAR) == 70
