@@ -11,6 +11,7 @@ page, the .xlsx download; a district reviewer), the inbox, the index and one tab
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import time
@@ -34,8 +35,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from egov_plan.models import ActionPlan, Membership, Office
-    from reports.models import Achievement, QuarterlyReport
+    from egov_plan.models import ActionPlan, Membership, Office, OfficeTier
+    from reports.calendar_models import Deadline
+    from reports.deadlines import calendar_create
+    from reports.models import Achievement, QuarterlyReport, ReportTransition
+    from reports.reminders import reminders_for
     from reports.plan_templates import rollout_template, template_from_plan
     from tests.factories import make_plan
 
@@ -69,6 +73,14 @@ def main() -> None:
                                                score=(index * 7 + quarter * 3) % 51, version=1))
         QuarterlyReport.objects.bulk_create(reports, batch_size=5000)
         QuarterlyReport.objects.filter(status="submitted").update(submitted_at=django.utils.timezone.now())
+        # Their submissions, and the year's reporting calendar (upazilas with a later first quarter),
+        # so that lateness and reminders have real work to do.
+        ReportTransition.objects.bulk_create(
+            [ReportTransition(report_id=pk, from_status="draft", to_status="submitted")
+             for pk in QuarterlyReport.objects.exclude(status="draft").values_list("pk", flat=True)], batch_size=5000)
+        calendar = calendar_create(fiscal_year=template.fiscal_year)
+        Deadline.objects.create(calendar=calendar, tier=OfficeTier.objects.get(code="upazila"), period=1,
+                                due=datetime.date(2022, 10, 25))
         print(f"reports: {len(reports)} in {time.perf_counter() - started:.1f} s")
 
         district = Office.objects.get(code="DC-0601")  # সিলেট
@@ -93,6 +105,7 @@ def main() -> None:
             ("dashboard, top reviewer, filtered", "top",
              "/dashboard/?year=2022&quarter=2&tier=upazila&status=submitted&sort=score&dir=desc&page=2"),
             ("dashboard, top reviewer, text search", "top", "/dashboard/?year=2022&quarter=1&q=ময়মনসিংহ"),
+            ("dashboard, top reviewer, late", "top", "/dashboard/?year=2022&quarter=1&status=late"),
             ("dashboard, top reviewer, xlsx (all rows)", "top", "/dashboard/export.xlsx?year=2022&quarter=1"),
             ("dashboard, district reviewer", "district", "/dashboard/?year=2022&quarter=1"),
             ("inbox, top reviewer", "top", "/inbox/"),
@@ -114,6 +127,24 @@ def main() -> None:
                 client.get(path)
             print(f"{label:44} {statistics.median(times):9.1f} ({min(times):.0f}–{max(times):.0f}) "
                   f"{len(queries):4d} queries")
+
+        # Reminders on 12/10/22 (quarter 1 due 15/10 for all tiers but upazilas): every office
+        # with an officer that has an address, the reviewers' digests.
+        offices = list(Office.objects.values_list("pk", "code"))
+        officers = User.objects.bulk_create([User(username=f"bench-officer-{code}", email=f"{code}@example.gov.bd")
+                                             for _, code in offices], batch_size=5000)
+        Membership.objects.bulk_create([Membership(user=user, office_id=pk, role=Membership.OFFICER)
+                                        for user, (pk, _) in zip(officers, offices)], batch_size=5000)
+        User.objects.filter(username__startswith="bench-").exclude(username__startswith="bench-officer-") \
+            .update(email="reviewer@example.gov.bd")
+        times = []
+        for _ in range(args.runs):
+            begin = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                due = reminders_for(datetime.date(2022, 10, 12))
+            times.append((time.perf_counter() - begin) * 1000)
+        print(f"{'send_reminders --dry-run (' + str(len(due)) + ' e-mails)':44} {statistics.median(times):9.1f} "
+              f"({min(times):.0f}–{max(times):.0f}) {len(queries):4d} queries")
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
