@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When,
+    Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value, When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,11 +106,9 @@ def office_rows(query: DashboardQuery) -> QuerySet:
                       total_marks=F("year_plan__total_marks"),
                       changed=F("quarter_report__updated_at"))
             .annotate(status_order=Case(*[When(status=code, then=Value(i)) for i, (code, _) in enumerate(STATUSES)],
-                                        default=Value(0)),
-                      report_id=F("quarter_report__id")))
-    rows = deadlines.with_lateness(rows, year=query.year.pk if query.year else None, period=query.quarter,
-                                   tier=OuterRef("tier_id"), report=OuterRef("report_id"),
-                                   submitted_at="quarter_report__submitted_at", expected=Q(plan_id__isnull=False))
+                                        default=Value(0))))
+    rows = deadlines.with_lateness(rows, due=_due(query), first_submitted="quarter_report__first_submitted_at",
+                                   status="quarter_report__status", expected=Q(plan_id__isnull=False))
     if query.tier:
         rows = rows.filter(tier__code=query.tier)
     if query.status == LATE:
@@ -123,6 +121,14 @@ def office_rows(query: DashboardQuery) -> QuerySet:
     order = SORTS.get(query.sort, SORTS["name"])
     first = F(order[0]).desc(nulls_last=True) if query.descending else F(order[0]).asc(nulls_last=True)
     return rows.order_by(first, *order[1:])
+
+
+def _due(query: DashboardQuery):
+    """The due date by tier (one query, once per request's query)."""
+    if "_due" not in query.__dict__:
+        query.__dict__["_due"] = deadlines.due_by_tier(year_id=query.year.pk if query.year else None,
+                                                       period=query.quarter)
+    return query.__dict__["_due"]
 
 
 def _band(rows: QuerySet) -> QuerySet:
@@ -170,6 +176,7 @@ def summary(query: DashboardQuery) -> Summary:
     (tier × status × band: a few dozen groups whatever the number of offices)."""
     unfiltered = DashboardQuery(root=query.root, year=query.year, quarter=query.quarter, title=query.title,
                                 tier=query.tier, text=query.text)
+    unfiltered.__dict__["_due"] = _due(query)
     groups = list(_band(office_rows(unfiltered).order_by()).values_list("tier__code", "status", "band", "late")
                   .annotate(n=Count("pk")).values_list("tier__code", "status", "band", "late", "n"))
     counts: dict[str, int] = {}

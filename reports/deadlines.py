@@ -4,20 +4,21 @@ A report is due by the end of its due date, Asia/Dhaka time (the project's TIME_
 when its first submission came after that day, or when it has not been submitted and that day has
 passed. A year without a calendar has no deadlines: nothing in it is late or closed.
 
-The lateness of many rows is computed in the database (`due_expression`, `late_expression`), so
-that the dashboard and the inbox stay at a fixed number of queries.
+The lateness of many rows is computed in the database (`due_subquery` or `due_by_tier`, and
+`with_lateness` over the report's `first_submitted_at` column), so that the dashboard and the inbox
+stay at a fixed number of queries.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, DateField, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import BooleanField, Case, DateField, F, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from egov_plan import bangla
 from reports.calendar_models import ANNUAL, Deadline, ReportingCalendar
-from reports.models import QuarterlyReport, ReportTransition
+from reports.models import QuarterlyReport
 
 # Pure rules ---------------------------------------------------------------------------------
 
@@ -67,28 +68,34 @@ def due_subquery(*, year, period, tier) -> Subquery:
     return Subquery(rows, output_field=DateField())
 
 
-def with_lateness(rows: QuerySet, *, year, period, tier, report, submitted_at: str, expected: Q | None = None,
+def due_by_tier(*, year_id: int | None, period: int) -> Case | Value:
+    """The due date of a fiscal year's period for every row of offices, by their tier: one small
+    query (a date per tier at most) turned into a CASE, so that thousands of rows need no subquery."""
+    dues = dict(Deadline.objects.filter(calendar__fiscal_year_id=year_id, period=period).values_list("tier_id", "due"))
+    general = Value(dues.pop(None, None), output_field=DateField())
+    if not dues:
+        return general
+    return Case(*[When(tier_id=tier, then=Value(due)) for tier, due in dues.items()], default=general,
+                output_field=DateField())
+
+
+def with_lateness(rows: QuerySet, *, due, first_submitted: str, status: str, expected: Q | None = None,
                   today: datetime.date | None = None) -> QuerySet:
-    """`rows` annotated with `due` (date or None), `first_submitted` (datetime or None) and `late`;
-    `year`, `period`, `tier` and `report` are values or outer references to the rows' fields
-    (e.g. OuterRef("quarter")) naming the fiscal year id, the period, the office's tier id and the
-    report id; `submitted_at` names the rows' report's last submission time, the fallback for a
-    report without a recorded submission (one imported from a plan document). Rows outside
-    `expected` (e.g. an office without a plan for the year) are never late."""
+    """`rows` annotated with `due` (the expression given: a date or None) and `late`.
+    `first_submitted` and `status` name the rows' report's first submission time and status.
+    Late: first submitted after the due date, or never submitted (nor imported as submitted or
+    approved) and the due date has passed. Rows outside `expected` (e.g. an office without a plan
+    for the year) are never late."""
     today = today or timezone.localdate()
     never_late = Q(due__isnull=True) if expected is None else Q(due__isnull=True) | ~expected
-    first = (ReportTransition.objects.filter(report_id=report,
-                                             to_status=QuarterlyReport.SUBMITTED)
-             .order_by("at").values("at")[:1])
-    return (rows.annotate(due=due_subquery(year=year, period=period, tier=tier),
-                          first_submitted=Coalesce(Subquery(first), F(submitted_at)))
-            .alias(submitted_on=TruncDate("first_submitted", tzinfo=timezone.get_current_timezone()))
-            .annotate(late=Case(
-                When(never_late, then=Value(False)),
-                When(first_submitted__isnull=False,
-                     then=Case(When(submitted_on__gt=F("due"), then=Value(True)), default=Value(False))),
-                When(due__lt=today, then=Value(True)),
-                default=Value(False), output_field=BooleanField())))
+    submitted_on = TruncDate(first_submitted, tzinfo=timezone.get_current_timezone())
+    return (rows.annotate(due=due).alias(submitted_on=submitted_on).annotate(late=Case(
+        When(never_late, then=Value(False)),
+        When(**{f"{first_submitted}__isnull": False},
+             then=Case(When(submitted_on__gt=F("due"), then=Value(True)), default=Value(False))),
+        When(Q(**{f"{status}__in": [QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED]}), then=Value(False)),
+        When(due__lt=today, then=Value(True)),
+        default=Value(False), output_field=BooleanField())))
 
 
 # One report -------------------------------------------------------------------------------------
@@ -126,18 +133,13 @@ def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
     due = (Deadline.objects.filter(calendar=calendar, period=period)
            .filter(Q(tier_id=plan.office.tier_id) | Q(tier__isnull=True))
            .order_by(F("tier_id").asc(nulls_last=True)).values_list("due", flat=True).first())
-    first = None
-    reopened_since_close = False
     closing = closes_on(due=due, grace_days=calendar.grace_days, closes=calendar.closes_after_grace)
-    if report is not None and report.pk:
-        moves = list(report.transitions.filter(to_status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.RETURNED])
-                     .values_list("to_status", "at"))
-        submissions = [at for status, at in moves if status == QuarterlyReport.SUBMITTED]
-        if not submissions and report.submitted_at:  # imported from a plan document: no recorded step
-            submissions = [report.submitted_at]
-        first = timezone.localdate(min(submissions)) if submissions else None
-        reopened_since_close = closing is not None and any(
-            status == QuarterlyReport.RETURNED and timezone.localdate(at) >= closing for status, at in moves)
-    closed = closing is not None and today >= closing and not reopened_since_close
-    return ReportDeadline(due=due, closes_on=closing, late=is_late(due=due, submitted_on=first, today=today),
-                          closed=closed)
+    first = timezone.localdate(report.first_submitted_at) if report is not None and report.first_submitted_at else None
+    closed = closing is not None and today >= closing
+    reopened_since_close = closed and report is not None and report.pk is not None and any(
+        timezone.localdate(at) >= closing
+        for at in report.transitions.filter(to_status=QuarterlyReport.RETURNED).values_list("at", flat=True))
+    done = report is not None and report.status in (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED)
+    late = not done if first is None else True
+    late = late and is_late(due=due, submitted_on=first, today=today)
+    return ReportDeadline(due=due, closes_on=closing, late=late, closed=closed and not reopened_since_close)

@@ -39,6 +39,9 @@ class QuarterlyReport(models.Model):
     # version it was rendered from, and a save from an older one is refused.
     version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField("দাখিলের সময়", null=True, blank=True)
+    # The first submission ever: whether the report was late (reports/deadlines.py), kept in a column
+    # so that the dashboard tells late from on time for thousands of offices without a subquery.
+    first_submitted_at = models.DateTimeField("প্রথম দাখিলের সময়", null=True, blank=True, editable=False)
     # How many times it has been approved: each approval is a new revision with its own PDF.
     revision = models.PositiveIntegerField("সংশোধন", default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -297,9 +297,9 @@ def inbox(visible: Q | None):
     first, each with `due` and `late`, as a queryset for the caller to page."""
     reports = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
                .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
-    reports = deadlines.with_lateness(reports, year=OuterRef("plan__fiscal_year_id"), period=OuterRef("quarter"),
-                                      tier=OuterRef("plan__office__tier_id"), report=OuterRef("pk"),
-                                      submitted_at="submitted_at")
+    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef("quarter"),
+                                 tier=OuterRef("plan__office__tier_id"))
+    reports = deadlines.with_lateness(reports, due=due, first_submitted="first_submitted_at", status="status")
     if visible is not None:
         reports = reports.filter(visible)
     return reports

@@ -122,6 +122,9 @@ def _move(report: QuarterlyReport, *, user, to_status: str, comment: str = "") -
     if to_status == QuarterlyReport.SUBMITTED:
         report.submitted_at = timezone.now()
         fields.append("submitted_at")
+        if report.first_submitted_at is None:
+            report.first_submitted_at = report.submitted_at
+            fields.append("first_submitted_at")
     if to_status == QuarterlyReport.APPROVED:
         report.revision += 1
         fields.append("revision")

@@ -15,7 +15,10 @@ import time_machine
 from egov_plan.models import OfficeTier
 from reports import deadlines
 from reports.calendar_models import ANNUAL, Deadline
-from reports.services import Entry, WorkflowError, report_for_quarter, report_reopen, report_save, report_submit
+from reports.models import QuarterlyReport
+from reports.services import (
+    Entry, WorkflowError, report_for_quarter, report_reopen, report_return, report_save, report_submit,
+)
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 
@@ -112,7 +115,6 @@ def test_the_dashboard_filters_late_offices(people, calendar):
 
 def test_a_submission_on_time_stays_on_time_after_a_late_return(people, calendar):
     report = submit(people, "2023-01-10")
-    from reports.services import report_return
     with at("2023-01-20"):
         report_return(report=report, user=people.reviewer, comment="প্রমাণক দিন")
     assert "বিলম্বিত" not in table_page(client_for(people.officer), people, "2023-01-21")
@@ -193,3 +195,12 @@ def test_an_admin_creates_a_calendar_with_the_default_dates_and_a_tier_of_its_ow
     rows = set(calendar.deadlines.values_list("period", "tier__code", "due"))
     assert (1, "upazila", datetime.date(2022, 10, 25)) in rows
     assert (1, None, datetime.date(2022, 10, 15)) in rows and len(rows) == 6
+
+
+def test_a_report_imported_as_approved_without_a_submission_time_is_not_late(people, calendar):
+    QuarterlyReport.objects.create(plan=people.plan, quarter=QUARTER, status=QuarterlyReport.APPROVED)
+    html = table_page(client_for(people.reviewer), people, "2023-02-01")
+    assert "দাখিলের শেষ তারিখ: ১৫/০১/২৩" in html and "বিলম্বিত" not in html
+    with at("2023-02-01"):
+        late = client_for(people.reviewer).get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late").content.decode()
+    assert f'data-office="{people.office.code}"' not in late

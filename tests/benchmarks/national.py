@@ -73,6 +73,7 @@ def main() -> None:
                                                score=(index * 7 + quarter * 3) % 51, version=1))
         QuarterlyReport.objects.bulk_create(reports, batch_size=5000)
         QuarterlyReport.objects.filter(status="submitted").update(submitted_at=django.utils.timezone.now())
+        QuarterlyReport.objects.exclude(status="draft").update(first_submitted_at=django.utils.timezone.now())
         # Their submissions, and the year's reporting calendar (upazilas with a later first quarter),
         # so that lateness and reminders have real work to do.
         ReportTransition.objects.bulk_create(

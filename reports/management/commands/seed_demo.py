@@ -101,7 +101,7 @@ class Command(BaseCommand):
             return
         # The history the status implies: submitted a few days after the quarter, perhaps returned.
         submitted_at = timezone.make_aware(datetime.datetime(2022, 10, 9, 11, 0))
-        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at, first_submitted_at=submitted_at)
         ReportTransition.objects.create(report=report, from_status=QuarterlyReport.DRAFT,
                                         to_status=QuarterlyReport.SUBMITTED)
         if status == QuarterlyReport.RETURNED:
@@ -116,7 +116,7 @@ class Command(BaseCommand):
         if report is None or report.transitions.exists():
             return
         submitted_at = timezone.make_aware(datetime.datetime(2022, 10, 9, 11, 0))
-        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+        QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at, first_submitted_at=submitted_at)
         for from_status, to_status, at in [
                 (QuarterlyReport.DRAFT, QuarterlyReport.SUBMITTED, submitted_at),
                 (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED, submitted_at + datetime.timedelta(days=4))]:
