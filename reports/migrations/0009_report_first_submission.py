@@ -17,7 +17,7 @@ def first_submissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_reporting_calendar_and_reminders'),
+        ('reports', '0008_reporting_calendar_and_reminders'),
     ]
 
     operations = [
