@@ -85,10 +85,6 @@ def offices_under(office: Office, *, include_self: bool = False) -> QuerySet:
     return Office.objects.filter(under_q(office, include_self=include_self))
 
 
-def parent_of(office: Office) -> Office | None:
-    return Office.objects.get_parent(office)
-
-
 def find_office(*, name: str, location: str = "", code: str | None = None) -> Office | None:
     """The office a plan document or file names: by code when it has one, else by name and
     location, else by a name no other office shares."""

@@ -8,7 +8,6 @@ joined to their plan of the year and its report of the quarter.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
     Case, CharField, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Value, When,
@@ -16,7 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from egov_plan import bangla, fiscal
+from egov_plan import fiscal
 from egov_plan.models import ActionPlan, FiscalYear, Office, OfficeTier
 from egov_plan.offices import under_q
 from reports import deadlines
@@ -164,7 +163,6 @@ class Summary:
     tiers: list[TierBar]
     bands: list[Bar]
     chart_height: int = 0
-    band_max: int = 0
 
 
 CHART_WIDTH = 420
@@ -210,12 +208,8 @@ def summary(query: DashboardQuery) -> Summary:
         bar.x = index * 70
         bar.width = bar.value / band_max * 120  # the bar's height, in the vertical chart
     return Summary(total=sum(counts.values()), by_status=by_status, tiers=tiers, bands=bands,
-                   chart_height=max(len(tiers), 1) * (BAR_HEIGHT + 8), band_max=band_max)
+                   chart_height=max(len(tiers), 1) * (BAR_HEIGHT + 8))
 
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
-
-
-def score_text(score: Decimal | None) -> str:
-    return "—" if score is None else bangla.format_score(score)

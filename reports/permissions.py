@@ -87,8 +87,3 @@ def require_reviewer(user, plan: ActionPlan) -> None:
     if plan.office is None or not is_reviewer_above(user, plan.office):
         raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক এটি করতে পারেন")
 
-
-def offices_below(office_id: int):
-    """Ids of every office under `office_id`, as a subquery (usable in `office_id__in=`)."""
-    office = Office.objects.only("path", "depth").get(pk=office_id)
-    return Office.objects.filter(under_q(office)).values("pk")
