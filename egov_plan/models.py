@@ -150,6 +150,8 @@ class PerformanceArea(models.Model):
                              related_name="areas")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কর্মসম্পাদন ক্ষেত্র")
+    # Optional English text for the unsigned English rendition (the Bengali title stays official).
+    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
     weight = models.DecimalField("মান", max_digits=6, decimal_places=2)
 
     class Meta:
@@ -173,6 +175,7 @@ class Activity(models.Model):
                              related_name="activities")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কার্যক্রম")
+    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "কার্যক্রম"
@@ -206,6 +209,7 @@ class Indicator(models.Model):
                                  related_name="indicators")
     number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
     title = models.TextField("কর্মসম্পাদন সূচক")
+    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
     unit = models.CharField("একক", max_length=10, choices=UNIT_CHOICES)
     weight = models.DecimalField("কর্মসম্পাদন সূচকের মান", max_digits=6, decimal_places=2)
     calculation_method = models.CharField("গণনা পদ্ধতি", max_length=12, choices=CALCULATION_CHOICES)
