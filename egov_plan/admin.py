@@ -63,11 +63,15 @@ class OfficeForm(forms.ModelForm):
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     form = OfficeForm
-    list_display = ["code", "name", "location", "tier", "numchild"]
+    list_display = ["code", "name", "location", "tier", "offices_below"]
     list_filter = ["tier"]
     search_fields = ["code", "name", "location"]
-    readonly_fields = ["numchild"]
+    readonly_fields = ["offices_below"]
     ordering = ["path"]
+
+    @admin.display(description="সরাসরি অধীনস্থ দপ্তর", ordering="numchild")
+    def offices_below(self, office):
+        return bangla.format_number(office.numchild)
 
     def save_model(self, request, obj, form, change):
         parent = form.cleaned_data.get("parent_code")

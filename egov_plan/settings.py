@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "egov_plan.axes_app.AxesConfig",  # django-axes, named in Bengali in the admin
     "treebeard",
     "csp",
     "egov_plan",
