@@ -29,6 +29,7 @@ from egov_plan.models import (
     RolloutJob, Signatory,
 )
 from egov_plan.offices import office_create, office_move
+from egov_plan.plan_amendments import record_amendment
 
 
 class OfficeForm(forms.ModelForm):
@@ -205,11 +206,9 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
         rescore_plan(plan_id=form.instance.pk)
         summary = [line for formset in formsets if isinstance(formset, AreaFormSet)
                    for line in formset.change_summary]
-        reason = form.cleaned_data.get("change_reason", "").strip()
-        if change and summary and (reason or form.instance.reports.filter(
-                status__in=["submitted", "approved"]).exists()):
-            PlanAmendment.objects.create(plan=form.instance, user=request.user, reason=reason or "—",
-                                         summary="\n".join(summary))
+        if change:
+            record_amendment(plan=form.instance, user=request.user, reason=form.cleaned_data.get("change_reason", ""),
+                             summary=summary)
 
     @admin.action(description="পরবর্তী অর্থবছরের জন্য কপি করুন (লক্ষ্যমাত্রার তারিখ এক বছর পরে)")
     def copy_to_next_year(self, request, queryset):

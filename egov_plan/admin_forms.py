@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
+from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
 from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
-REPORTS_IN_REVIEW = ("submitted", "approved")
 
 
 class BengaliNumberInput(forms.TextInput):
@@ -200,14 +200,9 @@ class AreaFormSet(BengaliInlineFormSet):
         faults = check_plan(document)
         if faults:
             raise ValidationError([str(f) for f in faults])
-        plan = self.instance
         self.change_summary = _changes(self)
-        if (plan.pk and self.change_summary
-                and plan.reports.filter(status__in=REPORTS_IN_REVIEW).exists()
-                and not (self.data.get("change_reason") or "").strip()):
-            raise ValidationError(
-                "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে "
-                "উপরে “পরিবর্তনের কারণ” লিখুন।")
+        if reason_missing(plan=self.instance, summary=self.change_summary, reason=self.data.get("change_reason")):
+            raise ValidationError(REASON_NEEDED)
 
     def _plan_document(self) -> dict | None:
         plan = self.instance
