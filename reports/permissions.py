@@ -53,6 +53,11 @@ def is_reviewer_above(user, office: Office) -> bool:
     return member is not None and member.role == Membership.REVIEWER and office.is_under(member.office)
 
 
+def is_plan_admin(user) -> bool:
+    """Staff who may change plans in the admin: they edit any plan (and templates) in the plan editor."""
+    return user.is_staff and user.has_perm("egov_plan.change_actionplan")
+
+
 def is_reviewer(user) -> bool:
     member = membership(user)
     return member is not None and member.role == Membership.REVIEWER

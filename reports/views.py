@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
-from reports import deadlines, pdf, permissions, plan_exchange, selectors, signing
+from egov_plan.models import Indicator
+from egov_plan.plan_amendments import has_reports_in_review
+from reports import deadlines, pdf, permissions, plan_editor, plan_exchange, selectors, signing
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
 from reports.models import Evidence
@@ -330,6 +333,8 @@ def plan_targets(request, plan_id: int):
     """The office's own targets, where its template lets it set them, until the office above
     approves them; the reviewer above approves them here."""
     plan = permissions.get_plan_for_user(request.user, plan_id)
+    if permissions.is_plan_admin(request.user):
+        return _plan_editor(request, plan)
     if plan.is_template or plan.template_id is None:
         raise Http404("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা এখানে সমন্বয় করা যায় না")
     is_officer = permissions.is_officer_of(request.user, plan.office_id)
@@ -365,4 +370,45 @@ def plan_targets(request, plan_id: int):
     return render(request, "reports/plan_targets.html", {
         "plan": plan, "table": table, "form": form, "editable": editable, "is_reviewer": is_reviewer,
         "rows": [(row, form.row(row.indicator)) for row in table.rows],
+    }, status=status)
+
+
+def _plan_editor(request, plan):
+    """The admin's plan editor: the whole plan as the official table. Structural buttons re-render
+    the form with the change applied (nothing saved); "save" checks the whole plan and writes it."""
+    if request.method == "POST" and request.POST.get("action") == "approve":
+        raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন")
+    areas = plan_editor.plan_structure(plan)
+    status, stale, reason_error = 200, "", ""
+    if request.method == "GET":
+        draft, seen = plan_editor.draft_from_plan(areas), plan_editor.revision(plan, areas)
+    else:
+        draft, seen = plan_editor.draft_from_post(request.POST), request.POST.get("revision", "")[:64]
+        operation = request.POST.get("op", "")[:80]
+        if operation == "save":
+            document = plan_editor.validate(plan, draft)
+            if document is None:
+                messages.error(request, _("কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা সব রাখা আছে।"))
+                status = 400
+            else:
+                try:
+                    saved = plan_editor.save_plan(plan=plan, draft=draft, document=document, user=request.user,
+                                                  reason=request.POST.get("reason", ""), seen_revision=seen)
+                except plan_editor.StaleDraft as exc:
+                    stale, status = str(exc), 409
+                except plan_editor.ReasonNeeded as exc:
+                    reason_error, status = str(exc), 400
+                else:
+                    messages.success(request, _("কর্মপরিকল্পনা সংরক্ষিত হয়েছে (%(count)sটি পরিবর্তন)।")
+                                     % {"count": bangla.format_number(len(saved.summary))})
+                    return redirect("plan-targets", plan.pk)
+        elif operation not in ("", "recalculate") and not plan_editor.apply_operation(draft, operation):
+            messages.error(request, _("এই কাজটি করা যায়নি; সারিটি আর নেই।"))
+            status = 400
+    return render(request, "reports/plan_editor.html", {
+        "plan": plan, "draft": draft, "rows": plan_editor.table_rows(draft), "revision": seen,
+        "sums": plan_editor.weight_sums(draft), "units": Indicator.UNIT_CHOICES,
+        "methods": Indicator.CALCULATION_CHOICES, "stale": stale, "reason_error": reason_error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",
+        "needs_reason": has_reports_in_review(plan),
     }, status=status)
