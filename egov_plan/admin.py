@@ -175,10 +175,17 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     list_select_related = ["office", "fiscal_year"]
     search_fields = ["title", "office__name", "office__location", "office__code"]
     autocomplete_fields = ["office"]
-    readonly_fields = ["template_tools"]
+    readonly_fields = ["plan_editor_link", "template_tools"]
     inlines = [AreaInline, SignatoryInline, PlanAmendmentInline]
     actions = ["copy_to_next_year"]
     change_list_template = "admin/egov_plan/actionplan/change_list.html"
+
+    @admin.display(description="ছকে সম্পাদনা")
+    def plan_editor_link(self, plan):
+        if plan.pk is None:
+            return "সংরক্ষণের পর কর্মপরিকল্পনাটি সরকারি ছকের মতো এক পাতায় সম্পাদনা করা যাবে।"
+        return format_html('<a class="button" href="{}">সরকারি ছকের মতো সম্পাদনা করুন</a>',
+                           reverse("plan-targets", args=[plan.pk]))
 
     @admin.display(description="টেমপ্লেট")
     def template_tools(self, plan):

@@ -71,6 +71,7 @@ def _render_report(request, table, review_form=None, status=200):
         "show_scores": request.GET.get("scores") == "1",
         "is_officer": permissions.is_officer_of(request.user, office.pk),
         "is_reviewer": permissions.is_reviewer_above(request.user, office),
+        "is_plan_admin": permissions.is_plan_admin(request.user),
         "review_form": review_form or ReviewForm(),
         "last_transition": selectors.last_transition(table.report),
         "deadline": _deadline(table),

@@ -21,7 +21,10 @@ MATRIX = [
     ("get", "/dashboard/", [302, 404, 404, 200, 200, 200, 200]),
     ("get", "/dashboard/?under={office}", [302, 404, 404, 200, 200, 200, 200]),
     ("get", "/dashboard/export.xlsx", [302, 404, 404, 200, 200, 200, 200]),
-    ("get", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 404]),  # the seed plan has no template
+    # the seed plan has no template: no officer's targets page, but the admin's plan editor
+    ("get", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 200]),
+    ("post", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 403]),  # approving targets: reviewers only
+    ("delete", "/plans/{plan}/targets/", [302, 405, 405, 405, 405, 405, 405]),
     ("get", "/plans/{plan}/quarters/1/", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/?scores=1", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/pdf", [302, 200, 404, 200, 200, 404, 200]),
