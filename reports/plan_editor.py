@@ -18,6 +18,7 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext, gettext_lazy
 
 from egov_plan import bangla, scoring
 from egov_plan.admin_forms import TARGET_HINTS, BengaliDecimalField, parse_target
@@ -36,11 +37,11 @@ MAX_TEXT = 2000           # characters of one text
 KEY_RE = re.compile(r"^([abi])-([A-Za-z0-9_]{1,24})-id$")
 UNITS = dict(Indicator.UNIT_CHOICES)
 METHODS = dict(Indicator.CALCULATION_CHOICES)
-REQUIRED = "এই ঘরটি পূরণ করুন।"
-STALE = ("আপনি পাতাটি খোলার পর অন্য কেউ এই কর্মপরিকল্পনা বদলেছেন। আপনার লেখা নিচে রাখা আছে; পাতাটি নতুন করে "
-         "খুলে সর্বশেষ অবস্থা দেখুন এবং আবার পরিবর্তন করুন।")
+REQUIRED = gettext_lazy("এই ঘরটি পূরণ করুন।")
+STALE = gettext_lazy("আপনি পাতাটি খোলার পর অন্য কেউ এই কর্মপরিকল্পনা বদলেছেন। আপনার লেখা নিচে রাখা আছে; পাতাটি "
+                     "নতুন করে খুলে সর্বশেষ অবস্থা দেখুন এবং আবার পরিবর্তন করুন।")
 _weight_field = BengaliDecimalField(max_digits=6, decimal_places=2, required=False,
-                                    error_messages={"invalid": "মান সংখ্যায় লিখুন (যেমন ৪ বা ২.৫)।"})
+                                    error_messages={"invalid": gettext_lazy("মান সংখ্যায় লিখুন (যেমন ৪ বা ২.৫)।")})
 
 
 @dataclass
@@ -154,7 +155,8 @@ def draft_from_post(data) -> Draft:
             continue
         seen.add(key)
         prefix = f"{kind}-{key}-"
-        values = {f: str(data.get(prefix + f, ""))[:MAX_TEXT] for f in TEXT_FIELDS[kind]}
+        # NUL characters cannot be stored (PostgreSQL refuses them) and nobody types them.
+        values = {f: str(data.get(prefix + f, ""))[:MAX_TEXT].replace("\x00", "") for f in TEXT_FIELDS[kind]}
         row = Row(kind, key, _id(data.get(name)), values)
         if row.id is not None:
             if (kind, row.id) in ids:  # one plan row posted twice: the second is a new row
@@ -255,7 +257,7 @@ def _typed(draft: Draft) -> dict[str, dict]:
         values = row.values
         out = {"title": values.get("title", "").strip(), "title_en": values.get("title_en", "").strip()}
         if not out["title"]:
-            row.error("title", REQUIRED)
+            row.error("title", str(REQUIRED))
         if row.kind in (AREA, INDICATOR):
             text = values.get("weight", "").strip()
             try:
@@ -264,16 +266,16 @@ def _typed(draft: Draft) -> dict[str, dict]:
                 row.error("weight", exc.messages[0])
                 weight = None
             if weight is None and not text:
-                row.error("weight", REQUIRED)
+                row.error("weight", str(REQUIRED))
             out["weight"] = document_value(weight) if weight is not None else "0"
         if row.kind == INDICATOR:
             unit = values.get("unit", "")
             if unit not in UNITS:
-                row.error("unit", "একক বেছে নিন।")
+                row.error("unit", gettext("একক বেছে নিন।"))
                 unit = scoring.PERCENT
             method = values.get("calculation_method", "")
             if method and method not in METHODS:
-                row.error("calculation_method", "গণনা পদ্ধতি বেছে নিন।")
+                row.error("calculation_method", gettext("গণনা পদ্ধতি বেছে নিন।"))
             out["unit"] = unit
             out["calculation_method"] = method if method in METHODS else scoring.DEFAULT_CALCULATION[unit]
             targets = []
@@ -323,10 +325,10 @@ def validate(plan: ActionPlan, draft: Draft) -> dict | None:
             row.error(fault.field or "title", fault.message)
     for area in draft.areas:
         if not area.children:
-            area.error("title", "ক্ষেত্রে অন্তত একটি কার্যক্রম দিন।")
+            area.error("title", gettext("ক্ষেত্রে অন্তত একটি কার্যক্রম দিন।"))
         for activity in area.children:
             if not activity.children:
-                activity.error("title", "কার্যক্রমে অন্তত একটি সূচক দিন।")
+                activity.error("title", gettext("কার্যক্রমে অন্তত একটি সূচক দিন।"))
     return None if draft.has_errors else document
 
 
@@ -421,7 +423,7 @@ def save_plan(*, plan: ActionPlan, draft: Draft, document: dict, user, reason: s
         locked = ActionPlan.objects.select_for_update().select_related("fiscal_year").get(pk=plan.pk)
         areas = plan_structure(locked)
         if revision(locked, areas) != seen_revision:
-            raise StaleDraft(STALE)
+            raise StaleDraft(str(STALE))
         summary = _summary(_current_document(locked, areas), _with_codes(document))
         if reason_missing(plan=locked, summary=summary, reason=reason):
             raise ReasonNeeded(REASON_NEEDED)

@@ -275,3 +275,16 @@ def test_the_plan_admin_and_the_plan_pages_link_to_the_editor(admin, people):
     assert f'href="{url(plan)}"' in admin.get(f"/plans/{plan.pk}/quarters/1/").content.decode()
     officer_page = client_for(people.officer).get(f"/plans/{plan.pk}/quarters/1/").content.decode()
     assert f'href="{url(plan)}"' not in officer_page
+
+
+def test_a_huge_count_or_a_nul_character_is_refused_not_stored(admin, draft_plan):
+    data = editor(admin, draft_plan)
+    huge = field(data, draft_plan, "2.1.1", "target_0")
+    data[huge] = "১২৩৪৫৬৭৮৯০১২৩"  # more than any count (and the database) holds
+    data[field(data, draft_plan, "2.1.1", "title")] = "তথ্য\x00বাতায়ন"
+    response = admin.post(url(draft_plan), {**data, "op": "save"})
+    assert response.status_code == 400
+    assert "০ বা তার বেশি পূর্ণসংখ্যা লিখুন" in response.content.decode()
+    data[huge] = "৪"
+    assert admin.post(url(draft_plan), {**data, "op": "save"}).status_code == 302
+    assert indicator_by_code(draft_plan, "2.1.1").title == "তথ্যবাতায়ন"
