@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
+from egov_plan.plan_amendments import has_reports_in_review
 from egov_plan.plan_rules import Fault, check_plan, document_value, typed_target
 from egov_plan.seed_layout import Sheet, SheetRow, decode_text, read_rows, write_text
 from reports.models import Achievement, QuarterlyReport
@@ -233,8 +234,7 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
             document["plan"]["scoring_method"] = plan.scoring_method
         faults = check_plan(document)
         if plan is not None:
-            locked = plan.reports.filter(status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED])
-            if locked.exists() and _structure(document) != _structure(current):
+            if _structure(document) != _structure(current) and has_reports_in_review(plan):
                 faults.append(Fault(place="কর্মপরিকল্পনা", message=(
                     "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
                     "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
