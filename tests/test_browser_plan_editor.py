@@ -59,3 +59,21 @@ def test_an_admin_adds_an_indicator_watches_the_sums_and_saves(browser, live_ser
     assert (added.title, added.unit, added.weight, added.targets[0], added.targets[4]) == (
         "নতুন সূচক", "count", 1, 5, 1)
     assert indicator_by_code(plan, "2.1.1").weight == 5
+
+
+def test_moving_and_removing_rows_in_place_keeps_what_was_typed(browser, live_server, people):
+    plan = people.plan
+    first, second = indicator_by_code(plan, "1.2.1"), indicator_by_code(plan, "1.2.2")
+    page = log_in(browser, live_server, "admin")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/targets/")
+    page.evaluate("window.notReloaded = true")
+    page.locator(f'[name="i-i{first.pk}-title_en"]').fill("Innovation ideas put into practice")
+    page.locator(f'button[value="up:i{second.pk}"]').click()
+    expect(page.locator(f'label[for="i-i{second.pk}-title"]')).to_have_text("[১.২.১]")
+    assert page.locator(f'label[for="i-i{first.pk}-title"]').inner_text() == "[১.২.২]"
+    assert page.locator(f'[name="i-i{first.pk}-title_en"]').input_value() == "Innovation ideas put into practice"
+    page.locator(f'button[value="remove:i{first.pk}"]').click()
+    expect(page.locator("[data-row]")).to_have_count(11)
+    assert page.locator(f'[data-sum-area="a{first.activity.area_id}"]').inner_text() == "২৮"  # ৩০ − ২
+    assert page.evaluate("window.notReloaded === true")
+    assert Indicator.objects.filter(activity__area__plan=plan).count() == 12  # nothing saved
