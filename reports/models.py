@@ -193,13 +193,19 @@ def new_verification_token() -> str:
 
 
 def signed_document_path(instance: "SignedDocument", filename: str) -> str:
+    if instance.report_id is None:  # a half-yearly or annual self-assessment
+        return f"signed/{instance.assessment.plan_id}/{instance.assessment.kind}/{uuid.uuid4().hex}.pdf"
     return f"signed/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}.pdf"
 
 
 class SignedDocument(models.Model):
-    """The signed PDF of one approved revision: produced once, then served from storage."""
+    """The signed PDF of one approved revision: produced once, then served from storage. Of a
+    quarterly report, or (report empty) of a half-yearly or annual self-assessment."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="signed_documents")
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="signed_documents",
+                               null=True, blank=True)
+    assessment = models.ForeignKey("reports.Assessment", on_delete=models.PROTECT, related_name="signed_documents",
+                                   null=True, blank=True)
     revision = models.PositiveIntegerField()
     file = models.FileField(upload_to=signed_document_path, max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
@@ -214,10 +220,30 @@ class SignedDocument(models.Model):
         verbose_name_plural = "স্বাক্ষরিত প্রতিবেদনসমূহ"
         constraints = [
             models.UniqueConstraint(fields=["report", "revision"], name="one_signed_pdf_per_revision"),
+            models.UniqueConstraint(fields=["assessment", "revision"], name="one_signed_assessment_per_revision"),
+            models.CheckConstraint(name="signed_document_of_one_thing",
+                                   condition=Q(report__isnull=True, assessment__isnull=False)
+                                   | Q(report__isnull=False, assessment__isnull=True)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} — সংশোধন {self.revision}"
+        return f"{self.subject} — সংশোধন {self.revision}"
+
+    @property
+    def subject(self):
+        """What was signed: the quarterly report or the self-assessment."""
+        return self.report if self.report_id is not None else self.assessment
+
+    @property
+    def plan(self):
+        return self.subject.plan
+
+    @property
+    def label(self) -> str:
+        """What the document is, for /verify/: '… নং ত্রৈমাসিক' or the self-assessment's name."""
+        if self.report_id is not None:
+            return f"{bangla.to_bengali_digits(self.report.quarter)} নং ত্রৈমাসিক"
+        return self.assessment.get_kind_display()
 
 
 def bulk_print_path(instance: "BulkPrintJob", filename: str) -> str:
@@ -285,3 +311,4 @@ class SigningCertificate(models.Model):
 
 
 from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)
+from reports.assessment_models import Assessment, AssessmentTransition, Evaluation  # noqa: E402,F401

@@ -181,7 +181,8 @@ def render_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) 
     return render_document(table, draft=draft, stamp=stamp).write_pdf()
 
 
-def _approval(report: QuarterlyReport) -> tuple[str, datetime.datetime | None]:
+def _approval(report) -> tuple[str, datetime.datetime | None]:
+    """Who approved the report (or self-assessment) last, and when."""
     last = report.transitions.filter(to_status=QuarterlyReport.APPROVED).select_related("actor").last()
     if last is None or last.actor is None:
         return "", None
@@ -207,18 +208,28 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
             return existing
         table = quarter_table(plan_id=locked.plan_id, quarter=locked.quarter)
         approved_by, approved_at = _approval(locked)
-        token = new_verification_token()
-        stamp = approval_stamp(table, revision=revision, token=token)
-        pdf = render_pdf(table, draft=False, stamp=stamp)
-        from reports import signing
 
-        signed = signing.sign_pdf(pdf, signer_name=approved_by or table.plan.office.name,
-                                  location=table.plan.office.name)
-        document = SignedDocument(report=locked, revision=revision, approved_by=approved_by, token=token,
-                                  approved_at=approved_at, sha256=hashlib.sha256(signed).hexdigest())
-        document.file.save("signed.pdf", ContentFile(signed), save=False)
-        document.save()
-        return document
+        def render(token: str) -> bytes:
+            return render_pdf(table, draft=False, stamp=approval_stamp(table, revision=revision, token=token))
+
+        return store_signed(render, office=table.plan.office, approved_by=approved_by, approved_at=approved_at,
+                            revision=revision, report=locked)
+
+
+def store_signed(render, *, office, approved_by: str, approved_at, revision: int, reason: str | None = None,
+                 **owner) -> SignedDocument:
+    """Render (given the new verification token), sign and store one approved revision of `owner`
+    (report=… or assessment=…); the caller holds the owner's row lock."""
+    from reports import signing
+
+    token = new_verification_token()
+    signed = signing.sign_pdf(render(token), signer_name=approved_by or office.name, location=office.name,
+                              reason=reason or signing.SIGNATURE_REASON)
+    document = SignedDocument(revision=revision, approved_by=approved_by, token=token, approved_at=approved_at,
+                              sha256=hashlib.sha256(signed).hexdigest(), **owner)
+    document.file.save("signed.pdf", ContentFile(signed), save=False)
+    document.save()
+    return document
 
 
 def report_pdf(*, table: QuarterTable) -> tuple[bytes, str]:

@@ -9,10 +9,12 @@ however many indicators and reports the plan has).
 
 from decimal import Decimal
 
+from django.db.models import Case, F, Q, Value, When
+
 from egov_plan import scoring
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import ActionPlan, Indicator
-from reports.models import Achievement, QuarterlyReport
+from reports.models import Achievement, Assessment, QuarterlyReport
 
 
 def plan_scores(plan: ActionPlan, indicators: list[Indicator], values: dict[int, list]) -> dict[int, Decimal]:
@@ -43,3 +45,14 @@ def rescore_plan(*, plan_id: int) -> None:
     for report in stale:
         report.score = totals[report.quarter]
     QuarterlyReport.objects.bulk_update(stale, ["score"])
+    _update_assessment_totals(plan_id, totals)
+
+
+def _update_assessment_totals(plan_id: int, totals: dict[int, Decimal]) -> None:
+    """The self-assessed totals of the plan's half-yearly and annual documents are the marks to date
+    at quarter 2 and 4; a submitted annual self-assessment not yet evaluated ranks by it (one query)."""
+    half, year = Value(totals[2]), Value(totals[4])
+    Assessment.objects.filter(plan_id=plan_id).update(
+        reported_total=Case(When(kind=Assessment.HALF_YEAR, then=half), default=year),
+        ranking_total=Case(When(Q(kind=Assessment.ANNUAL, first_submitted_at__isnull=False)
+                                & ~Q(status=Assessment.APPROVED), then=year), default=F("ranking_total")))

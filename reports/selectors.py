@@ -37,6 +37,24 @@ def format_tier(tier: int | None) -> str:
     return f"{TIER_NAMES[tier]} ({bangla.format_percent(tier)})"
 
 
+@dataclass(frozen=True)
+class ScoredValue:
+    """An achievement as printed, the tier it reaches and its marks (the plan's scoring method)."""
+
+    shown: str
+    tier: str
+    score: Decimal
+
+
+def scored_value(indicator: Indicator, value, method: str) -> ScoredValue:
+    targets = indicator.targets
+    return ScoredValue(
+        shown=format_value(indicator.unit, value, bangla.NOT_REPORTED),
+        tier=format_tier(scoring.tier_reached(indicator.unit, targets, value)),
+        score=scoring.indicator_score(unit=indicator.unit, weight=indicator.weight, targets=targets,
+                                      value=value, method=method))
+
+
 @dataclass
 class TableRow:
     indicator: Indicator
@@ -193,20 +211,18 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
                 indicator.activity = activity
                 to_date = scoring.roll_up(indicator.calculation_method,
                                           values.get(indicator.pk, []))
-                targets = indicator.targets
+                cells = scored_value(indicator, to_date, plan.scoring_method)
                 table.rows.append(TableRow(
                     indicator=indicator,
                     area=area,
                     activity=activity,
                     unit_label=UNIT_LABELS[indicator.unit],
                     weight=bangla.format_number(indicator.weight),
-                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in targets],
-                    achievement=format_value(indicator.unit, to_date, bangla.NOT_REPORTED),
+                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets],
+                    achievement=cells.shown,
                     achievement_value=to_date,
-                    tier=format_tier(scoring.tier_reached(indicator.unit, targets, to_date)),
-                    score=scoring.indicator_score(unit=indicator.unit, weight=indicator.weight,
-                                                  targets=targets, value=to_date,
-                                                  method=plan.scoring_method),
+                    tier=cells.tier,
+                    score=cells.score,
                 ))
     table.layout()
     return table
@@ -309,5 +325,5 @@ def signed_document_by_token(token: str) -> SignedDocument | None:
     """The registry entry a verification link (the PDF's QR code) points at, by its secret token."""
     if not VERIFICATION_TOKEN_RE.fullmatch(token):
         return None  # never a query for what cannot be a token
-    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year")
+    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year", "assessment__plan__office", "assessment__plan__fiscal_year")
             .filter(token=token).first())

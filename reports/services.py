@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov_plan.models import ActionPlan, Indicator
-from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition
+from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition
 from reports import deadlines
 from reports.scores import rescore_plan
 from reports.tasks import sign_approved_report
@@ -98,7 +98,22 @@ def _entry_closed(report: QuarterlyReport) -> bool:
     return deadlines.report_deadline(plan=report.plan, period=report.quarter, report=report).closed
 
 
+YEAR_LOCKED_MESSAGE = ("এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
+                       "অর্ধবার্ষিক বা বার্ষিক প্রতিবেদন আর পরিবর্তন বা পুনরায় খোলা যাবে না।")
+
+
+def year_locked(plan_id: int) -> bool:
+    """Whether the plan's annual evaluation is approved: then its year is final (one query)."""
+    return Assessment.objects.filter(plan_id=plan_id, kind=Assessment.ANNUAL, status=Assessment.APPROVED).exists()
+
+
+def require_year_open(plan_id: int) -> None:
+    if year_locked(plan_id):
+        raise WorkflowError(YEAR_LOCKED_MESSAGE)
+
+
 def _require_editable(report: QuarterlyReport) -> None:
+    require_year_open(report.plan_id)
     if not report.is_editable:
         raise WorkflowError(LOCKED_MESSAGES[report.status])
     if _entry_closed(report):
@@ -113,9 +128,10 @@ def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
     return report
 
 
-def _move(report: QuarterlyReport, *, user, to_status: str, comment: str = "") -> None:
-    ReportTransition.objects.create(report=report, actor=user, from_status=report.status,
-                                    to_status=to_status, comment=comment)
+def _move(report: QuarterlyReport | Assessment, *, user, to_status: str, comment: str = "") -> None:
+    """One workflow step of a quarterly report or a half-yearly/annual document (the same statuses),
+    recorded in its transitions."""
+    report.transitions.create(actor=user, from_status=report.status, to_status=to_status, comment=comment)
     report.status = to_status
     report.version += 1
     fields = ["status", "version", "updated_at"]
@@ -230,6 +246,7 @@ def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> Quart
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
     if not comment.strip():
         raise WorkflowError("ফেরত পাঠানোর কারণ লিখুন।")
+    require_year_open(report.plan_id)
     return _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
                    to_status=QuarterlyReport.RETURNED, comment=comment.strip(),
                    refusal="শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।")
@@ -242,6 +259,7 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
         raise WorkflowError("পুনরায় খোলার কারণ লিখুন।")
     with transaction.atomic():
         locked = _lock(report.pk)
+        require_year_open(locked.plan_id)
         if not (locked.status == QuarterlyReport.APPROVED or locked.is_editable and _entry_closed(locked)):
             raise WorkflowError("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।")
         _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())

@@ -81,10 +81,10 @@ def signer() -> signers.SimpleSigner:
     return _load_signer(str(path), path.stat().st_mtime, settings.SIGNING_PKCS12_PASSPHRASE)
 
 
-def sign_pdf(pdf: bytes, *, signer_name: str, location: str) -> bytes:
+def sign_pdf(pdf: bytes, *, signer_name: str, location: str, reason: str = SIGNATURE_REASON) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD, reason=SIGNATURE_REASON, name=signer_name, location=location,
+        field_name=SIGNATURE_FIELD, reason=reason, name=signer_name, location=location,
         md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
     )
     current = signer()

@@ -39,6 +39,19 @@ def sign_approved_report(report_id: int, revision: int) -> bool:
     return True
 
 
+@shared_task(**RETRY)
+def sign_approved_assessment(assessment_id: int, revision: int) -> bool:
+    """Sign `revision` of a half-yearly or annual document if it is still the approved one."""
+    from reports import assessment_pdf
+    from reports.models import Assessment
+
+    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    if assessment is None or assessment.status != Assessment.APPROVED or assessment.revision != revision:
+        return False
+    assessment_pdf.signed_document(assessment=assessment)
+    return True
+
+
 class BulkPrintTask(Task):
     """A step of a bulk-print job (first argument: the job's id); failing for good fails the job."""
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import bulk_views, dashboard_views, views
+from reports import assessment_views, bulk_views, dashboard_views, views
 
 MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
 
@@ -37,6 +37,10 @@ urlpatterns = [
     path("plans/<id:plan_id>/quarters/<id:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
     path("plans/<id:plan_id>/quarters/<id:quarter>/export.<str:extension>", views.quarter_export,
          name="quarter-export"),
+    path("plans/<id:plan_id>/half-year/", assessment_views.half_year, name="half-year"),
+    path("plans/<id:plan_id>/half-year/pdf", assessment_views.half_year_pdf, name="half-year-pdf"),
+    path("plans/<id:plan_id>/annual/", assessment_views.annual, name="annual"),
+    path("plans/<id:plan_id>/annual/pdf", assessment_views.annual_pdf, name="annual-pdf"),
     path("verify/", views.verify, name="verify"),
     path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
     path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),

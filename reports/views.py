@@ -261,8 +261,13 @@ def inbox(request):
 @require_GET
 def quarter_pdf(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
+    return pdf_response(request, lambda: pdf.report_pdf(table=table))
+
+
+def pdf_response(request, produce):
+    """The PDF `produce()` returns as (bytes, file name), shown inline; 503 without a signing key."""
     try:
-        data, filename = pdf.report_pdf(table=table)
+        data, filename = produce()
     except signing.SigningNotConfigured:
         return render(request, "reports/signing_unavailable.html", status=503)
     response = HttpResponse(data, content_type="application/pdf")

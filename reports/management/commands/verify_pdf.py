@@ -43,10 +43,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  intact: {check.intact}, valid: {check.valid}, trusted: {check.trusted}, "
                               f"covers whole file: {check.whole_file}")
         if result.document is not None:
-            report = result.document.report
+            report = result.document.subject
+            part = (f"quarter {report.quarter}" if result.document.report_id is not None
+                    else report.kind.replace("_", "-"))
             self.stdout.write(f"  report: {report.plan.office.name}, plan {report.plan_id}, "
                               f"{report.plan.fiscal_year.start_year}-{report.plan.fiscal_year.start_year + 1}, "
-                              f"quarter {report.quarter}, revision {result.document.revision}"
+                              f"{part}, revision {result.document.revision}"
                               + (" (superseded)" if result.superseded else ""))
         if not result.ok:
             sys.exit(1)
