@@ -4,8 +4,9 @@ On a given day:
 - the officers of every office that has a plan of a calendar's year and has not submitted a
   quarter's report get a reminder `remind_days_before` days before that quarter's due date (their
   tier's own date where it has one) and another the day after it;
+- the same for the annual self-assessment, before and after the calendar's annual due date;
 - the reviewers of the nearest office above with reviewers get one digest of the submitted reports
-  waiting for them.
+  and half-yearly / annual documents waiting for them.
 
 Each e-mail sent is logged in `ReminderSent`; what the log already holds for the day is not sent
 again. The queries are a handful per calendar and quarter, never one per office or reviewer.
@@ -19,12 +20,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from egov_plan import bangla
 from egov_plan.models import ActionPlan, Membership, Office
-from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar
+from reports.calendar_models import ANNUAL, Deadline, ReminderSent, ReportingCalendar
 from reports.deadlines import due_subquery
-from reports.models import QuarterlyReport
+from reports.models import Assessment, QuarterlyReport
 from reports.templatetags.bangla import bn_datetime
 
 DONE = [QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED]
@@ -51,7 +53,7 @@ class Waiting:
     """A submitted report in a reviewer's digest."""
     office: str
     title: str
-    quarter: str
+    document: str  # "দ্বিতীয় ত্রৈমাসিক", "অর্ধবার্ষিক স্ব-মূল্যায়ন", "বার্ষিক মূল্যায়ন"
     submitted_at: str
     link: str
 
@@ -72,7 +74,7 @@ def _officer_reminders(day: datetime.date) -> list[Reminder]:
         ahead = day + datetime.timedelta(days=calendar.remind_days_before)
         after = day - datetime.timedelta(days=1)
         # Which quarters fall due on either date, for any tier: most days, none (no query more).
-        periods = set(Deadline.objects.filter(calendar=calendar, period__lte=4, due__in=[ahead, after])
+        periods = set(Deadline.objects.filter(calendar=calendar, due__in=[ahead, after])
                       .values_list("period", flat=True))
         for period in sorted(periods):
             for kind, due in [(ReminderSent.DUE_SOON, ahead), (ReminderSent.OVERDUE, after)]:
@@ -83,7 +85,10 @@ def _officer_reminders(day: datetime.date) -> list[Reminder]:
 def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: datetime.date) -> list[Reminder]:
     """One reminder per officer of each office whose plan of the year has not submitted `period`,
     due on `due` (two queries)."""
-    done = QuarterlyReport.objects.filter(plan=OuterRef("pk"), quarter=period, status__in=DONE)
+    if period == ANNUAL:  # the annual self-assessment (reports/assessments.py)
+        done = Assessment.objects.filter(plan=OuterRef("pk"), kind=Assessment.ANNUAL, status__in=DONE)
+    else:
+        done = QuarterlyReport.objects.filter(plan=OuterRef("pk"), quarter=period, status__in=DONE)
     plans = {plan.office_id: plan for plan in (
         ActionPlan.objects.filter(fiscal_year=calendar.fiscal_year, office__isnull=False)
         .annotate(due=due_subquery(year=calendar.fiscal_year_id, period=period, tier=OuterRef("office__tier_id")))
@@ -93,14 +98,17 @@ def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: dateti
     reminders = []
     for member in officers:
         plan = plans[member.office_id]
+        document = (gettext("বার্ষিক স্ব-মূল্যায়ন") if period == ANNUAL
+                    else gettext("%(ordinal)s ত্রৈমাসিক প্রতিবেদন") % {"ordinal": bangla.QUARTER_ORDINALS[period]})
+        link = _link("annual", plan.pk) if period == ANNUAL else _link("quarter-edit", plan.pk, period)
         context = {"name": member.user.get_full_name() or member.user.username, "plan": plan,
-                   "office": plan.office.display_name, "quarter": bangla.QUARTER_ORDINALS[period],
+                   "office": plan.office.display_name, "document": document,
                    "year": plan.fiscal_year.label, "due": bangla.format_date(due), "overdue": kind == ReminderSent.OVERDUE,
-                   "link": _link("quarter-edit", plan.pk, period)}
+                   "link": link}
         if kind == ReminderSent.OVERDUE:
-            subject = f"বিলম্বিত: {context['quarter']} ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ({context['due']}) পেরিয়ে গেছে"
+            subject = f"বিলম্বিত: {document} দাখিলের শেষ তারিখ ({context['due']}) পেরিয়ে গেছে"
         else:
-            subject = f"স্মরণ: {context['quarter']} ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ {context['due']}"
+            subject = f"স্মরণ: {document} দাখিলের শেষ তারিখ {context['due']}"
         reminders.append(Reminder(
             kind=kind, recipient=member.user.email, subject=subject,
             text=render_to_string("emails/officer_reminder.txt", context),
@@ -120,7 +128,14 @@ def _digests(day: datetime.date) -> list[Reminder]:
     members: dict[int, Membership] = {}
     waiting = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
                .select_related("plan__office", "plan__fiscal_year").order_by("submitted_at", "pk"))
-    for report in waiting:
+    documents = (Assessment.objects.filter(status=Assessment.SUBMITTED)
+                 .select_related("plan__office", "plan__fiscal_year").order_by("submitted_at", "pk"))
+    items = [(report, gettext("%(ordinal)s ত্রৈমাসিক") % {"ordinal": bangla.QUARTER_ORDINALS[report.quarter]},
+              _link("quarter-report", report.plan_id, report.quarter)) for report in waiting]
+    items += [(document, document.get_kind_display(),
+               _link("half-year" if document.kind == Assessment.HALF_YEAR else "annual", document.plan_id))
+              for document in documents]
+    for report, what, link in items:
         path = report.plan.office.path
         # The ancestors' paths are the office path's prefixes, nearest first.
         above = next((reviewers[path[:end]] for end in range(len(path) - Office.steplen, 0, -Office.steplen)
@@ -130,8 +145,7 @@ def _digests(day: datetime.date) -> list[Reminder]:
             digest = digests.setdefault(member.pk, Digest(name=member.user.get_full_name() or member.user.username))
             digest.reports.append(Waiting(
                 office=report.plan.office.display_name, title=f"{report.plan.title} {report.plan.fiscal_year.label}",
-                quarter=bangla.QUARTER_ORDINALS[report.quarter], submitted_at=bn_datetime(report.submitted_at),
-                link=_link("quarter-report", report.plan_id, report.quarter)))
+                document=what, submitted_at=bn_datetime(report.submitted_at), link=link))
     reminders = []
     for member_id, digest in digests.items():
         count = bangla.format_number(len(digest.reports))

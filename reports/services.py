@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov_plan.models import ActionPlan, Indicator
-from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition
+from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
 from reports import deadlines
 from reports.scores import rescore_plan
 from reports.tasks import sign_approved_report
