@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -134,13 +135,15 @@ def dashboard_export(request):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("দপ্তরসমূহ")
     sheet.append(["দপ্তর কোড", "দপ্তর", "অবস্থান", "স্তর", "অবস্থা", "এ পর্যন্ত প্রাপ্ত নম্বর", "মোট নম্বর",
-                  "সর্বশেষ পরিবর্তন"])
+                  "সর্বশেষ পরিবর্তন", gettext("বিলম্ব")])
     rows = dashboard.office_rows(query).values_list("code", "name", "location", "tier__name", "status", "score",
-                                                    "total_marks", "changed")
-    for code, name, location, tier, status, score, total, changed in rows.iterator(chunk_size=2000):
+                                                    "total_marks", "changed", "late")
+    late_label = gettext("বিলম্বিত")  # as the page's badge; empty when on time (or not due yet)
+    for code, name, location, tier, status, score, total, changed, late in rows.iterator(chunk_size=2000):
         sheet.append([code, name, location, tier, dashboard.status_label(status),
                       None if score is None else float(score), None if total is None else float(total),
-                      None if changed is None else timezone.localtime(changed).replace(tzinfo=None)])
+                      None if changed is None else timezone.localtime(changed).replace(tzinfo=None),
+                      late_label if late else None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

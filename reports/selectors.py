@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import Case, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
@@ -319,6 +319,23 @@ def inbox(visible: Q | None):
     if visible is not None:
         reports = reports.filter(visible)
     return reports
+
+
+def waiting_documents(visible: Q | None):
+    """Submitted half-yearly and annual documents waiting for review from the offices `visible` admits
+    (None: all), newest first, each with `due` (quarter 2's date, or the annual one) and `late`."""
+    from reports.calendar_models import ANNUAL
+    from reports.models import Assessment
+
+    documents = (Assessment.objects.filter(status=Assessment.SUBMITTED)
+                 .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
+    documents = documents.alias(due_period=Case(When(kind=Assessment.HALF_YEAR, then=Value(2)), default=Value(ANNUAL)))
+    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef("due_period"),
+                                 tier=OuterRef("plan__office__tier_id"))
+    documents = deadlines.with_lateness(documents, due=due, first_submitted="first_submitted_at", status="status")
+    if visible is not None:
+        documents = documents.filter(visible)
+    return documents
 
 
 def signed_document_by_token(token: str) -> SignedDocument | None:

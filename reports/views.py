@@ -253,9 +253,12 @@ def evidence_delete(request, evidence_id: int):
 def inbox(request):
     if not (permissions.is_reviewer(request.user) or request.user.is_staff):
         raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
-    page = Paginator(selectors.inbox(permissions.visible_offices_q(request.user, prefix="plan__office__")),
-                     INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/inbox.html", {"page": page, "reports": page.object_list})
+    visible = permissions.visible_offices_q(request.user, prefix="plan__office__")
+    page = Paginator(selectors.inbox(visible), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The half-yearly and annual documents, paged on their own (?documents_page=).
+    documents = Paginator(selectors.waiting_documents(visible), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("documents_page"))
+    return render(request, "reports/inbox.html", {"page": page, "reports": page.object_list, "documents": documents})
 
 
 @require_GET

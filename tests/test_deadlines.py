@@ -7,9 +7,11 @@ reopen-with-reason opens it again. The clock is frozen with time-machine.
 """
 
 import datetime
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 import time_machine
 
 from egov_plan.models import OfficeTier
@@ -110,6 +112,20 @@ def test_the_dashboard_filters_late_offices(people, calendar):
     code = people.office.code
     assert f'data-office="{code}"' not in on_time
     assert f'data-office="{code}"' in late and 'data-status="late">বিলম্বিত: ১' in late
+
+
+def test_the_dashboards_xlsx_has_a_late_column_matching_the_badge(people, calendar):
+    client = client_for(people.reviewer)
+    url = f"/dashboard/export.xlsx?year=2022&quarter={QUARTER}"
+    for day, expected in (("2023-01-10", None), ("2023-01-16", "বিলম্বিত")):
+        with at(day):
+            page = client.get(url.replace("/export.xlsx", "/")).content.decode()
+            sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+        table = list(sheet.iter_rows(values_only=True))
+        assert table[0][-1] == "বিলম্ব"
+        row = next(r for r in table if r[0] == people.office.code)
+        assert row[-1] == expected
+        assert ('<span class="badge status-late">বিলম্বিত</span>' in page) == (expected is not None)
 
 
 def test_a_submission_on_time_stays_on_time_after_a_late_return(people, calendar):

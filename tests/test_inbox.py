@@ -41,3 +41,51 @@ def test_it_lists_submitted_reports_from_below_newest_first(people):
 
 def test_it_says_so_when_nothing_waits(reviewer_client):
     assert "কোনো প্রতিবেদন অপেক্ষমাণ নেই" in reviewer_client.get("/inbox/").content.decode()
+
+
+def documents_section(html: str) -> str:
+    start = html.index('class="table table-bordered align-middle inbox-documents"')
+    return html[start:html.index("</table>", start)]
+
+
+def submitted_documents(parent, count: int, *, kind="annual", prefix=""):
+    from reports.models import Assessment
+    from tests.factories import make_offices
+
+    offices = make_offices(parent, count, code_prefix=prefix)
+    now = timezone.now()
+    Assessment.objects.bulk_create(
+        Assessment(plan=office.plans.get(), kind=kind, status=Assessment.SUBMITTED,
+                   submitted_at=now - datetime.timedelta(minutes=i), first_submitted_at=now)
+        for i, office in enumerate(offices))
+    return offices
+
+
+def test_half_yearly_and_annual_documents_wait_in_their_own_paged_list(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from egov_plan.offices import office_create
+
+    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="জামালপুর", tier="district",
+                             code="DC-JAM", parent=people.supervising)
+    QuarterlyReport.objects.create(plan=people.plan, quarter=2, status="submitted", submitted_at=timezone.now())
+    submitted_documents(district, 2, kind="half_year", prefix="H")
+    annual = submitted_documents(district, 1, prefix="A")
+    submitted_documents(people.other_office, 1, prefix="X")  # another tree: not this reviewer's
+    client = client_for(people.reviewer)
+    client.get("/inbox/")  # the session's first request costs its own queries
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/inbox/").content.decode()
+    section = documents_section(html)
+    assert section.count("<tr>") == 1 + 3  # the header and three documents
+    assert section.count("অর্ধবার্ষিক স্ব-মূল্যায়ন") == 2 and section.count("বার্ষিক মূল্যায়ন") == 1
+    assert f'href="/plans/{annual[0].plans.get().pk}/annual/"' in section
+    assert "(৩টি)" in html
+
+    submitted_documents(district, 60, prefix="B")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/inbox/").content.decode()
+    assert len(many) == len(few)  # the query count does not grow with the documents waiting
+    assert documents_section(html).count("<tr>") == 1 + 50 and "documents_page=2" in html
+    second = documents_section(client.get("/inbox/?documents_page=2").content.decode())
+    assert second.count("<tr>") == 1 + 13
