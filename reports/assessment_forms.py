@@ -57,7 +57,8 @@ class EvaluationForm(forms.Form):
             pk = row.indicator.pk
             self.fields[f"evaluated_{pk}"] = value_field_for(row.indicator, start_year=start_year, quarter=4)
             self.fields[f"comment_{pk}"] = forms.CharField(
-                label=_("মন্তব্য"), required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 1}),
+                label=_("[%(code)s] মূল্যায়নের মন্তব্য") % {"code": row.indicator.code}, required=False,
+                max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 1}),
                 error_messages={"max_length": _("মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।")})
             if not self.is_bound and row.evaluation is not None:
                 self.initial[f"evaluated_{pk}"] = row.evaluated.shown

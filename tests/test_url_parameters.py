@@ -48,7 +48,8 @@ def test_no_number_in_a_url_or_its_query_makes_a_500(people, route, data):
 
     path = "/" + PARAMETER.sub(fill, route)
     query = {"ref": "-".join(str(data.draw(numbers, label="ref")) for _ in range(3)),
-             "rev": str(data.draw(numbers, label="rev")), "scores": "1"}
+             "rev": str(data.draw(numbers, label="rev")), "scores": "1",
+             "documents_page": str(data.draw(numbers, label="documents_page"))}
     for user in (people.admin, None):
         response = client_for(user).get(path, query)  # the test client raises what would be a 500
         assert response.status_code < 500, (path, query, response.status_code)
