@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import ActionPlan, Indicator, Membership, PerformanceArea
@@ -31,10 +33,11 @@ from reports.services import WorkflowError, _move, require_year_open
 
 NARRATIVE_MAX = 2000  # characters per field: a short narrative, as the official form leaves room for
 DUE_PERIOD = {Assessment.HALF_YEAR: 2, Assessment.ANNUAL: ANNUAL_PERIOD}
-TITLES = {Assessment.HALF_YEAR: "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন", Assessment.ANNUAL: "বার্ষিক মূল্যায়ন প্রতিবেদন"}
+TITLES = {Assessment.HALF_YEAR: gettext_lazy("অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন"),
+          Assessment.ANNUAL: gettext_lazy("বার্ষিক মূল্যায়ন প্রতিবেদন")}
 NOT_YET = {
-    Assessment.HALF_YEAR: "দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর অর্ধবার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।",
-    Assessment.ANNUAL: "চতুর্থ ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর বার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।",
+    Assessment.HALF_YEAR: gettext_lazy("দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর অর্ধবার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"),
+    Assessment.ANNUAL: gettext_lazy("চতুর্থ ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর বার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"),
 }
 
 
@@ -57,7 +60,7 @@ def _lock(assessment_id: int) -> Assessment:
 def _require_editable(assessment: Assessment) -> None:
     require_year_open(assessment.plan_id)
     if not assessment.is_editable:
-        raise WorkflowError("দলিলটি দাখিল বা অনুমোদিত হয়েছে; এখন পরিবর্তন করা যাবে না।")
+        raise WorkflowError(_("দলিলটি দাখিল বা অনুমোদিত হয়েছে; এখন পরিবর্তন করা যাবে না।"))
 
 
 def _clean_narratives(plan_id: int, narratives: dict) -> dict:
@@ -84,7 +87,7 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
     with transaction.atomic():
         locked = assessment_save(plan=plan, kind=kind, user=user, narratives=narratives)
         if not available(plan, kind):
-            raise WorkflowError(NOT_YET[kind])
+            raise WorkflowError(str(NOT_YET[kind]))
         _move(locked, user=user, to_status=Assessment.SUBMITTED)
         total = document_table(plan_id=plan.pk, kind=kind, assessment=locked).reported_total
         locked.reported_total = total
@@ -107,22 +110,22 @@ def _review(assessment: Assessment, *, user, from_statuses, to_status, comment, 
 
 def assessment_return(*, assessment: Assessment, user, comment: str) -> Assessment:
     if not comment.strip():
-        raise WorkflowError("ফেরত পাঠানোর কারণ লিখুন।")
+        raise WorkflowError(_("ফেরত পাঠানোর কারণ লিখুন।"))
     with transaction.atomic():
         return _review(assessment, user=user, from_statuses=[Assessment.SUBMITTED], to_status=Assessment.RETURNED,
-                       comment=comment.strip(), refusal="শুধু দাখিলকৃত দলিল ফেরত পাঠানো যায়।")
+                       comment=comment.strip(), refusal=_("শুধু দাখিলকৃত দলিল ফেরত পাঠানো যায়।"))
 
 
 def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
     """An approved half-yearly self-assessment back to its office for correction (never once the
     year is final; an approved annual evaluation is the year's end and never reopens)."""
     if not reason.strip():
-        raise WorkflowError("পুনরায় খোলার কারণ লিখুন।")
+        raise WorkflowError(_("পুনরায় খোলার কারণ লিখুন।"))
     if assessment.is_annual:
-        raise WorkflowError("অনুমোদিত বার্ষিক মূল্যায়ন চূড়ান্ত; এটি পুনরায় খোলা যায় না।")
+        raise WorkflowError(_("অনুমোদিত বার্ষিক মূল্যায়ন চূড়ান্ত; এটি পুনরায় খোলা যায় না।"))
     with transaction.atomic():
         return _review(assessment, user=user, from_statuses=[Assessment.APPROVED], to_status=Assessment.RETURNED,
-                       comment=reason.strip(), refusal="শুধু অনুমোদিত দলিল পুনরায় খোলা যায়।")
+                       comment=reason.strip(), refusal=_("শুধু অনুমোদিত দলিল পুনরায় খোলা যায়।"))
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class EvaluatedValue:
     comment: str = ""
 
 
-COMMENT_REQUIRED = "মূল্যায়িত অর্জন প্রতিবেদিত অর্জন থেকে ভিন্ন হলে মন্তব্য লিখতে হবে।"
+COMMENT_REQUIRED = gettext_lazy("মূল্যায়িত অর্জন প্রতিবেদিত অর্জন থেকে ভিন্ন হলে মন্তব্য লিখতে হবে।")
 
 
 def assessment_evaluate(*, assessment: Assessment, user, entries: dict[int, EvaluatedValue]) -> Assessment:
@@ -141,12 +144,12 @@ def assessment_evaluate(*, assessment: Assessment, user, entries: dict[int, Eval
     value equals the reported one (or is empty) removes an earlier evaluation of it; any other
     needs a comment."""
     if not assessment.is_annual:
-        raise WorkflowError("শুধু বার্ষিক স্ব-মূল্যায়নের অর্জন মূল্যায়ন করা যায়।")
+        raise WorkflowError(_("শুধু বার্ষিক স্ব-মূল্যায়নের অর্জন মূল্যায়ন করা যায়।"))
     with transaction.atomic():
         locked = _lock(assessment.pk)
         require_year_open(locked.plan_id)
         if locked.status != Assessment.SUBMITTED:
-            raise WorkflowError("শুধু দাখিলকৃত বার্ষিক স্ব-মূল্যায়নের মূল্যায়ন করা যায়।")
+            raise WorkflowError(_("শুধু দাখিলকৃত বার্ষিক স্ব-মূল্যায়নের মূল্যায়ন করা যায়।"))
         table = document_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
         reported = {row.indicator.pk: row.reported_value for row in table.rows}
         stored = {e.indicator_id: e for e in locked.evaluations.all()}
@@ -158,7 +161,7 @@ def assessment_evaluate(*, assessment: Assessment, user, entries: dict[int, Eval
                     stored[indicator_id].delete()
                 continue
             if not entry.comment.strip():
-                raise WorkflowError(COMMENT_REQUIRED)
+                raise WorkflowError(str(COMMENT_REQUIRED))
             evaluation = stored.get(indicator_id) or Evaluation(assessment=locked, indicator_id=indicator_id)
             is_date = isinstance(entry.value, datetime.date)
             evaluation.value_date = entry.value if is_date else None
@@ -181,7 +184,7 @@ def assessment_approve(*, assessment: Assessment, user, comment: str = "") -> As
     with transaction.atomic():
         approved = _review(assessment, user=user, from_statuses=[Assessment.SUBMITTED],
                            to_status=Assessment.APPROVED, comment=comment.strip(),
-                           refusal="শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।")
+                           refusal=_("শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।"))
         if approved.is_annual:
             table = document_table(plan_id=approved.plan_id, kind=approved.kind, assessment=approved)
             approved.evaluated_total = approved.ranking_total = table.evaluated_total

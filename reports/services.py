@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
@@ -98,7 +99,7 @@ def _entry_closed(report: QuarterlyReport) -> bool:
     return deadlines.report_deadline(plan=report.plan, period=report.quarter, report=report).closed
 
 
-YEAR_LOCKED_MESSAGE = ("এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
+YEAR_LOCKED_MESSAGE = gettext_noop("এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
                        "অর্ধবার্ষিক বা বার্ষিক প্রতিবেদন আর পরিবর্তন বা পুনরায় খোলা যাবে না।")
 
 
@@ -109,7 +110,7 @@ def year_locked(plan_id: int) -> bool:
 
 def require_year_open(plan_id: int) -> None:
     if year_locked(plan_id):
-        raise WorkflowError(YEAR_LOCKED_MESSAGE)
+        raise WorkflowError(gettext(YEAR_LOCKED_MESSAGE))
 
 
 def _require_editable(report: QuarterlyReport) -> None:
