@@ -30,7 +30,7 @@ def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = N
 def signed_document(*, assessment: Assessment) -> SignedDocument:
     """The signed PDF of the document's current approved revision, made on first request."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().select_related("plan__fiscal_year").get(pk=assessment.pk)
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("plan__fiscal_year").get(pk=assessment.pk)
         revision = max(locked.revision, 1)
         existing = SignedDocument.objects.filter(assessment=locked, revision=revision).first()
         if existing is not None:

@@ -53,8 +53,8 @@ def assessment_of(plan: ActionPlan, kind: str) -> Assessment | None:
 
 
 def _lock(assessment_id: int) -> Assessment:
-    return Assessment.objects.select_for_update().select_related("plan__fiscal_year", "plan__office").get(
-        pk=assessment_id)
+    return Assessment.objects.select_for_update(of=("self",)).select_related(
+        "plan__fiscal_year", "plan__office").get(pk=assessment_id)
 
 
 def _require_editable(assessment: Assessment) -> None:
