@@ -22,7 +22,7 @@ from reports.models import Evidence
 from reports.verification import verify_document
 from reports.services import (
     EditConflict, LOCKED_MESSAGES, WorkflowError, evidence_add, evidence_remove, report_approve,
-    report_for_quarter, report_reopen, report_return, report_save, report_submit,
+    report_for_quarter, report_reopen, report_return, report_save, report_submit, year_locked,
 )
 
 
@@ -180,11 +180,13 @@ def quarter_edit(request, plan_id: int, quarter: int):
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
 
     deadline = _deadline(table)
+    year_is_final = year_locked(table.plan.pk)
     return render(request, "reports/quarter_edit.html", {
         "table": table,
         "form": form,
         "rows": selectors.entry_rows(table, form),
-        "editable": (table.report is None or table.report.is_editable) and not deadline.closed,
+        "editable": (table.report is None or table.report.is_editable) and not deadline.closed and not year_is_final,
+        "year_is_final": year_is_final,
         "conflicts": conflicts,
         "last_transition": selectors.last_transition(table.report),
         "deadline": deadline,

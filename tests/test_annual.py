@@ -144,6 +144,8 @@ def test_approving_the_evaluation_locks_the_year(year, tmp_path, signing_key):
     assert response.status_code == 409 and locked in response.content.decode()
     assert client_for(year.officer).post(f"/plans/{year.plan.pk}/quarters/3/edit/", {
         "action": "save"}).status_code == 409
+    edit = client_for(year.officer).get(f"/plans/{year.plan.pk}/quarters/3/edit/").content.decode()
+    assert "বছরটি চূড়ান্ত" in edit and "দাখিল করুন</button>" not in edit
 
     # The signed annual PDF: reported and evaluated side by side, both totals, the evaluator.
     response = client_for(year.officer).get(url(year, "pdf"))
