@@ -308,39 +308,37 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
     return changes
 
 
-def inbox(visible: Q | None):
-    """Submitted reports waiting for review from the offices `visible` admits (None: all), newest
-    first, each with `due` and `late`, as a queryset for the caller to page."""
-    reports = (QuarterlyReport.objects.filter(status=QuarterlyReport.SUBMITTED)
-               .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
-    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef("quarter"),
+def _waiting(rows, *, period: str, visible: Q | None):
+    """Submitted rows (reports or documents) from the offices `visible` admits (None: all), newest
+    first, each with `due` (for the period named by the field `period`) and `late`."""
+    rows = rows.filter(status=QuarterlyReport.SUBMITTED).select_related("plan__office", "plan__fiscal_year").order_by(
+        "-submitted_at", "-pk")
+    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef(period),
                                  tier=OuterRef("plan__office__tier_id"))
-    reports = deadlines.with_lateness(reports, due=due, first_submitted="first_submitted_at", status="status")
-    if visible is not None:
-        reports = reports.filter(visible)
-    return reports
+    rows = deadlines.with_lateness(rows, due=due, first_submitted="first_submitted_at", status="status")
+    return rows if visible is None else rows.filter(visible)
+
+
+def inbox(visible: Q | None):
+    """Submitted reports waiting for review, as a queryset for the caller to page (see `_waiting`)."""
+    return _waiting(QuarterlyReport.objects.all(), period="quarter", visible=visible)
 
 
 def waiting_documents(visible: Q | None):
-    """Submitted half-yearly and annual documents waiting for review from the offices `visible` admits
-    (None: all), newest first, each with `due` (quarter 2's date, or the annual one) and `late`."""
+    """Submitted half-yearly and annual documents waiting for review (see `_waiting`): due with
+    quarter 2, or on the annual date."""
     from reports.calendar_models import ANNUAL
     from reports.models import Assessment
 
-    documents = (Assessment.objects.filter(status=Assessment.SUBMITTED)
-                 .select_related("plan__office", "plan__fiscal_year").order_by("-submitted_at", "-pk"))
-    documents = documents.alias(due_period=Case(When(kind=Assessment.HALF_YEAR, then=Value(2)), default=Value(ANNUAL)))
-    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef("due_period"),
-                                 tier=OuterRef("plan__office__tier_id"))
-    documents = deadlines.with_lateness(documents, due=due, first_submitted="first_submitted_at", status="status")
-    if visible is not None:
-        documents = documents.filter(visible)
-    return documents
+    documents = Assessment.objects.alias(
+        due_period=Case(When(kind=Assessment.HALF_YEAR, then=Value(2)), default=Value(ANNUAL)))
+    return _waiting(documents, period="due_period", visible=visible)
 
 
 def signed_document_by_token(token: str) -> SignedDocument | None:
     """The registry entry a verification link (the PDF's QR code) points at, by its secret token."""
     if not VERIFICATION_TOKEN_RE.fullmatch(token):
         return None  # never a query for what cannot be a token
-    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year", "assessment__plan__office", "assessment__plan__fiscal_year")
+    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year",
+                                                   "assessment__plan__office", "assessment__plan__fiscal_year")
             .filter(token=token).first())

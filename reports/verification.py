@@ -61,7 +61,8 @@ def verify_document(data: bytes) -> Verification:
     if not is_well_formed_pdf(io.BytesIO(data)):
         return Verification(check=SignatureCheck(readable=False), document=None)
     digest = hashlib.sha256(data).hexdigest()
-    document = (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year", "assessment__plan__office", "assessment__plan__fiscal_year")
+    document = (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year",
+                                                   "assessment__plan__office", "assessment__plan__fiscal_year")
                 .filter(sha256=digest).first())
     latest = None
     if document is not None:
