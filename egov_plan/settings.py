@@ -232,6 +232,17 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# A task is acknowledged when it has finished (egov_plan/celery.py). With Redis, a task taken by a
+# worker that died without giving it back (machine lost, worker SIGKILLed) is delivered again once
+# it has been unacknowledged for this many seconds: it must exceed the longest task (a zip of a
+# large tree), or a task still running is started a second time (harmless, tasks are idempotent,
+# but wasted work). The sweep that looks for such tasks runs every tenth of it (1 to 10 s).
+visibility_timeout = envint("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": visibility_timeout,
+    "unacked_restore_interval": min(10, max(1, visibility_timeout // 10)),
+    "unacked_restore_throttle": 1,
+}
 # In-process runs keep a failure in the task's result, as a worker does, so retries still happen.
 CELERY_TASK_EAGER_PROPAGATES = False
 # The cache (progress of long jobs such as a template roll-out) is shared by web and worker

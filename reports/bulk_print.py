@@ -5,12 +5,15 @@ none yet) and `index.xlsx`: office, status, score and file name, one row per pla
 without an approved report listed as missing. The zip is written under a temporary name in
 the destination's folder and renamed into place only when complete, so a run killed half-way
 never leaves a half-written file where users or the download look for it; running it again
-finishes the job (signed PDFs already stored are reused, not signed twice).
+removes the temporary files of earlier runs and finishes the job (signed PDFs already stored are
+reused, not signed twice). Temporary files that no run comes back for are deleted by the
+periodic purge once they are `STALE_PART_SECONDS` old.
 """
 
 import datetime
 import io
 import os
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db.models import F
+from django.dispatch import Signal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -34,6 +38,12 @@ NOT_APPROVED = "অনুমোদিত প্রতিবেদন নেই (
 STATUS_LABELS = dict(QuarterlyReport.STATUS_CHOICES)
 
 Progress = Callable[[int, int], None]
+# A temporary zip not written to for this long belongs to a run that died (a running one writes
+# a PDF every few seconds): the periodic purge deletes it.
+STALE_PART_SECONDS = 3600
+# Sent after each PDF is written into the temporary zip (keyword arguments: path, done, total);
+# the worker tests stop a worker there to kill it in the middle of the assembly.
+zip_entry_written = Signal()
 
 
 def office_by_reference(value: str) -> Office | None:
@@ -119,19 +129,33 @@ def index_sheet(items: list[Entry]) -> bytes:
     return out.getvalue()
 
 
+def _parts(destination: Path) -> list[Path]:
+    """The temporary files of runs writing `destination` (see write_zip)."""
+    return list(destination.parent.glob(f".{destination.name}.*.part"))
+
+
 def write_zip(items: list[Entry], destination: Path, *, progress: Progress | None = None) -> Path:
-    """Write the zip of `items` to `destination` atomically; returns `destination`."""
+    """Write the zip of `items` to `destination` atomically; returns `destination`.
+
+    The temporary files of earlier runs of the same destination, killed before they finished,
+    are removed first. (Should an earlier run still be alive, as when the broker delivers a task
+    again while it runs, that run fails at its rename and its retry finds the zip written.)"""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in _parts(destination):
+        leftover.unlink(missing_ok=True)
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
     approved = [entry for entry in items if entry.approved]
+    stored = {document.report_id: document for document in SignedDocument.objects.filter(
+        report__in=[entry.report for entry in approved], revision=F("report__revision"))}
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
             if progress:
                 progress(0, len(approved))
             for done, entry in enumerate(approved, start=1):
-                document = pdf.signed_document(report=entry.report)
+                document = stored.get(entry.report.pk) or pdf.signed_document(report=entry.report)
                 with document.file.open("rb") as handle:
                     archive.writestr(entry.file_name, handle.read())
+                zip_entry_written.send(sender=write_zip, path=temporary, done=done, total=len(approved))
                 if progress:
                     progress(done, len(approved))
             archive.writestr(INDEX_NAME, index_sheet(items))
@@ -141,6 +165,20 @@ def write_zip(items: list[Entry], destination: Path, *, progress: Progress | Non
     finally:
         temporary.unlink(missing_ok=True)
     return destination
+
+
+def purge_stale_parts(folder: Path, *, older_than: float = STALE_PART_SECONDS) -> int:
+    """Delete the temporary zips in `folder` not written to for `older_than` seconds; how many."""
+    limit = time.time() - older_than
+    count = 0
+    for part in folder.glob(".*.part"):
+        try:
+            if part.stat().st_mtime < limit:
+                part.unlink()
+                count += 1
+        except FileNotFoundError:  # finished or removed meanwhile
+            pass
+    return count
 
 
 def seconds_left(done: int, total: int, elapsed: float) -> float | None:

@@ -8,10 +8,13 @@ egov_plan/celery.py), so one that a dying worker never finished runs again.
 
 import datetime
 import logging
+import time
 from pathlib import Path
 
 from celery import Task, chord, shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -24,9 +27,28 @@ from reports.reminders import send_reminders
 from reports.signing import SigningNotConfigured
 
 log = logging.getLogger(__name__)
+BULK_FOLDER = "bulk"  # in MEDIA_ROOT
+PROGRESS_SECONDS = 2  # a bulk print's progress is written at most this often (the page refreshes every 3 s)
 # A missing signing key is not cured by waiting: such a failure is not retried.
 RETRY = {"autoretry_for": (Exception,), "dont_autoretry_for": (SigningNotConfigured,),
          "retry_backoff": 2, "retry_backoff_max": 60, "max_retries": 3}
+
+
+@worker_process_init.connect
+def warm_up(**kwargs) -> None:
+    """Load WeasyPrint, the fonts, the stylesheets and the signing key in each new worker process,
+    before its first task: otherwise the first report a process signs takes ~1 s longer."""
+    try:
+        from weasyprint import HTML
+
+        from reports import signing
+
+        fonts, counters, stylesheets = pdf.renderer_state()
+        HTML(string="<p>০১২৩ বাংলা abc</p>").write_pdf(stylesheets=stylesheets, font_config=fonts,
+                                                      counter_style=counters)
+        signing.signer()
+    except Exception:  # a missing key is reported by the tasks that need it
+        log.warning("worker warm-up incomplete", exc_info=True)
 
 
 @shared_task(**RETRY)
@@ -92,9 +114,13 @@ def bulk_print(job_id: str) -> str:
 @shared_task(**RETRY)
 def sign_for_bulk_print(job_id: str, report_id: int, revision: int) -> None:
     sign_approved_report(report_id, revision)
-    job = BulkPrintJob.objects.filter(pk=job_id).first()
-    if job is not None:
-        _update(job_id, done=printing.signed_count(**_scope(job)))
+    # The progress is a count of the signed PDFs (a task run twice counts once), taken at most
+    # every PROGRESS_SECONDS per job, whatever the number of reports and workers: counting after
+    # every report would cost each task a query over the whole tree. The assembly ends it at total.
+    if cache.add(f"bulk-print-progress:{job_id}", True, timeout=PROGRESS_SECONDS):
+        job = BulkPrintJob.objects.filter(pk=job_id).first()
+        if job is not None:
+            _update(job_id, done=printing.signed_count(**_scope(job)))
 
 
 @shared_task(base=BulkPrintTask, **RETRY)
@@ -103,13 +129,20 @@ def assemble_bulk_print(job_id: str) -> str:
     job = BulkPrintJob.objects.filter(pk=job_id).first()
     if job is None:
         return ""
-    name = f"bulk/{job.pk}.zip"
+    name = f"{BULK_FOLDER}/{job.pk}.zip"
     if job.status == BulkPrintJob.DONE and default_storage.exists(name):
         return name
     items = printing.entries(**_scope(job))
 
+    last = [0.0]
+
     def progress(done: int, total: int) -> None:
-        _update(job_id, done=done, total=total)
+        # Never backwards: the signing tasks have counted the reports already signed, and a
+        # retried assembly must not count them again from zero. At most every PROGRESS_SECONDS.
+        now = time.monotonic()
+        if done == total or now - last[0] >= PROGRESS_SECONDS:
+            last[0] = now
+            BulkPrintJob.objects.filter(pk=job_id, done__lt=done).update(done=done, total=total)
 
     printing.write_zip(items, Path(default_storage.path(name)), progress=progress)
     finished = timezone.now()
@@ -144,14 +177,15 @@ def roll_out_template(job_id: int) -> str:
 
 @shared_task(**RETRY)
 def purge_expired_bulk_prints() -> int:
-    """Delete the zips whose download time is over; returns how many."""
+    """Delete the zips whose download time is over, and the temporary files of assemblies that
+    died and were never retried; returns how many files."""
     expired = BulkPrintJob.objects.filter(expires_at__lt=timezone.now()).exclude(file="")
     count = 0
     for job in expired:
         default_storage.delete(job.file.name)
         _update(job.pk, file="")
         count += 1
-    return count
+    return count + printing.purge_stale_parts(Path(default_storage.path(BULK_FOLDER)))
 
 
 @shared_task(**RETRY)

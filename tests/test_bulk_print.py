@@ -6,14 +6,17 @@ Without REDIS_URL the task runs in the same process, so the request finishes the
 
 import datetime
 import os
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from egov_plan.models import FiscalYear
-from reports import pdf
+from reports import pdf, tasks
+from reports.bulk_print import STALE_PART_SECONDS
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.selectors import quarter_table
 from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
@@ -161,3 +164,49 @@ def test_the_year_list_is_the_fiscal_years_in_bengali(people, reviewer_client):
     FiscalYear.objects.get_or_create(start_year=2023)
     page = reviewer_client.get("/bulk-print/").content.decode()
     assert "২০২২-২০২৩" in page and "২০২৩-২০২৪" in page
+
+
+def test_tasks_run_again_count_nothing_twice_sign_nothing_twice_and_clear_the_dead_runs_leftovers(
+        people, tree, signing_key, settings):
+    job = BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
+                                      start_year=2022, quarter=1)
+    fulpur = QuarterlyReport.objects.get(plan=tree.fulpur, quarter=1)
+    for _ in range(2):  # the broker may deliver a signing task twice
+        tasks.sign_for_bulk_print(str(job.pk), fulpur.pk, fulpur.revision)
+        job.refresh_from_db()
+        assert job.done == 1 and SignedDocument.objects.filter(report=fulpur).count() == 1
+
+    tasks.bulk_print(str(job.pk))  # in-process: signs the other report and writes the zip
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (BulkPrintJob.DONE, 2, 2)
+    first = Path(job.file.path).read_bytes()
+
+    # As if the worker had died after the rename, before recording it, and left a temporary file
+    # of an earlier attempt: the assembly runs again.
+    bulk = Path(job.file.path).parent
+    leftover = bulk / f".{job.pk}.zip.{uuid.uuid4().hex}.part"
+    leftover.write_bytes(b"PK half a zip")
+    BulkPrintJob.objects.filter(pk=job.pk).update(status=BulkPrintJob.RUNNING, file="")
+    tasks.assemble_bulk_print(str(job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (BulkPrintJob.DONE, 2, 2)
+    assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
+    assert read_zip(Path(job.file.path).read_bytes())[0] == read_zip(first)[0]  # the same signed PDFs
+    assert sorted(path.name for path in bulk.iterdir()) == [f"{job.pk}.zip"]
+
+    assert tasks.bulk_print(str(job.pk)) == "nothing to do"  # a finished job delivered again
+    assert tasks.sign_approved_report(fulpur.pk, fulpur.revision)
+    assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
+
+
+def test_the_purge_deletes_temporary_zips_no_run_came_back_for(settings):
+    bulk = Path(settings.MEDIA_ROOT) / "bulk"
+    bulk.mkdir(parents=True, exist_ok=True)
+    stale, fresh = bulk / f".{uuid.uuid4()}.zip.1.part", bulk / f".{uuid.uuid4()}.zip.2.part"
+    stale.write_bytes(b"PK")
+    fresh.write_bytes(b"PK")
+    old = time.time() - STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    call_command("purge_bulk_prints")
+    assert not stale.exists()
+    assert fresh.exists()  # a run may still be writing it

@@ -7,6 +7,7 @@ file first. Redis database 5 is this suite's (REDIS_TEST_URL overrides it); the 
 skipped, saying why, only when no Redis answers there. CI starts Redis, so there it runs.
 """
 
+import json
 import os
 import signal
 import sqlite3
@@ -22,7 +23,7 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
-from reports.models import BulkPrintJob, QuarterlyReport
+from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
 from tests.conftest import SIGNING_PASSPHRASE
 from tests.factories import make_plan
@@ -92,26 +93,36 @@ def queue(people, tmp_path, signing_key):
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # no message left over from an earlier run
     started = []
 
-    def start(concurrency: int):
-        env = process_env(shared_database_url(tmp_path), signing_key, REDIS_URL=REDIS_TEST_URL)
-        log = tmp_path / "worker.log"
+    def start(concurrency: int, *, app: str = "egov_plan", database_url: str | None = None, **extra_env):
+        env = process_env(database_url or shared_database_url(tmp_path), signing_key,
+                          REDIS_URL=REDIS_TEST_URL, **extra_env)
+        log = tmp_path / f"worker-{len(started)}.log"
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(concurrency),
+                [sys.executable, "-m", "celery", "-A", app, "worker", "--concurrency", str(concurrency),
                  "--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
                  "--hostname", f"test-{uuid.uuid4().hex[:8]}@localhost"],
-                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True)  # its own process group: the worker and its pool die together
         started.append(process)
         return env, log, process
 
     yield start
     for process in started:
-        process.send_signal(signal.SIGTERM)
+        stop(process, signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            stop(process, signal.SIGKILL)
             process.wait()
+
+
+def stop(process, how) -> None:
+    """Send `how` to a worker and its pool processes (one process group)."""
+    try:
+        os.killpg(process.pid, how)
+    except ProcessLookupError:  # gone already
+        pass
 
 
 def new_job(people) -> BulkPrintJob:
@@ -176,6 +187,83 @@ def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(que
     assert "WorkerLostError" in worker_log  # the task it was running was given back and run again
 
 
+def see_what_the_workers_wrote(database_url: str) -> None:
+    """Let this process's pages see the shared database: on SQLite the worker's file is copied
+    back over the in-memory test database (on PostgreSQL they are the same database)."""
+    if database_url.startswith("sqlite:///"):
+        connection.ensure_connection()
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as shared:
+            shared.backup(connection.connection)
+
+
+def wait_for_file(path: Path, log: Path) -> Path:
+    deadline = time.monotonic() + TIMEOUT
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name} never appeared; worker log:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+    return path
+
+
+def dead(pid: int, within: float = 10) -> bool:
+    """The process is gone (or a zombie: killed, not yet reaped by whoever adopted it)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def assert_only_in_progress_is_visible(reviewer_client, job, database_url) -> None:
+    see_what_the_workers_wrote(database_url)
+    page = reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
+    assert '<meta http-equiv="refresh"' in page and "/ ২</div>" in page, page  # running, of two reports
+    assert "/download" not in page
+    assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
+    assert not (Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip").exists()
+
+
+def test_a_worker_killed_while_writing_the_zip_leaves_no_partial_zip_and_a_new_worker_completes_it(
+        queue, people, signing_key, reviewer_client, tmp_path):
+    """The whole worker (main process and pool) dies at once, as with a machine lost, in the middle
+    of the zip: nothing gives its task back, so Redis delivers it again after the visibility
+    timeout (3 s here), to the worker started next."""
+    tree = build_tree(people)
+    job = new_job(people)
+    parked = tmp_path / "parked.json"
+    env, log, worker = queue(1, app="tests.worker_hooks", BULK_PRINT_PARK_FILE=str(parked),
+                             CELERY_VISIBILITY_TIMEOUT="3")
+    send(job)
+    where = json.loads(wait_for_file(parked, log).read_text())  # first PDF written into the .part
+    part = Path(where["part"])
+    assert part.parent == Path(settings.MEDIA_ROOT) / "bulk" and part.name.endswith(".part")
+    assert part.stat().st_size > 0
+    assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
+
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert dead(where["pid"])  # the pool process too
+    assert part.exists()  # the dead run's leftover; users still see only the progress
+    assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
+
+    _, new_log, _ = queue(1, database_url=env["DATABASE_URL"], CELERY_VISIBILITY_TIMEOUT="3")
+    assert wait_for_file(Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip", new_log)
+    assert wait_for(env, job, new_log, finished) == (BulkPrintJob.DONE, 2, 2), new_log.read_text()[-3000:]
+    assert_complete_zip(job, tree, signing_key)
+    assert not list(part.parent.glob(".*.part"))  # the retry removed the dead run's temporary zip
+    see_what_the_workers_wrote(env["DATABASE_URL"])
+    assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2  # none signed twice
+    download = reviewer_client.get(f"/bulk-print/{job.pk}/download")
+    files, _ = read_zip(b"".join(download.streaming_content))
+    assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
+    assert "reports.tasks.assemble_bulk_print" in new_log.read_text()  # delivered again, to the new worker
+
+
 def run_command(env, office, target, **popen):
     return subprocess.Popen(
         [sys.executable, "manage.py", "bulk_print", "--under", office.code, "--year", "2022",
@@ -204,6 +292,7 @@ def test_a_print_killed_half_way_leaves_no_zip_and_running_it_again_completes_it
     finished = run_command(env, people.supervising, target)
     out, err = finished.communicate(timeout=TIMEOUT)
     assert finished.returncode == 0, err
+    assert list(target.parent.iterdir()) == [target]  # the killed run's temporary file is gone
     files, rows = read_zip(target.read_bytes())
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():

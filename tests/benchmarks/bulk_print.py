@@ -1,16 +1,19 @@
 """Benchmark: bulk-printing generated reports with real Celery workers, against the sum of
 single-report render+sign times.
 
-Run by hand, not by CI:
-    .venv/bin/python -m tests.benchmarks.bulk_print [--reports 100 500] [--workers 1 2] [--indicators 12]
+Run by hand, not by CI (under the benchmark lock on a shared machine):
+    .venv/bin/python -m tests.benchmarks.bulk_print [--reports 100 500] [--workers 1 2] [--repeat 3]
+        [--indicators 12] [--worker-logs DIR]
 
 Needs Redis (REDIS_BENCH_URL, default redis://127.0.0.1:6379/5, flushed first). Uses a throwaway
 test database: PostgreSQL when DATABASE_URL names one (recommended: workers write at the same
-time), else an SQLite file. Every run starts from unsigned reports, starts a fresh worker with
-`--concurrency W` (W worker processes), sends one bulk-print job and times it until the zip is
-written. The baseline produces the signed PDF of a sample of the same reports one by one in this process
-(render + sign + store, as the PDF benchmark's render+sign column; median × number of reports), measured again before each run; `load` is the machine's 1-minute
-load average after the run (the machine may be shared).
+time), else an SQLite file. Every run starts from unsigned reports, starts a fresh worker as the
+README says (`celery -A egov_plan worker --concurrency W -O fair`: W worker processes), waits
+until it answers, sends one bulk-print job and times it until the zip is written. The baseline
+produces the signed PDF of a sample of the same reports one by one in this process (render + sign
++ store, as the PDF benchmark's render+sign column; median × number of reports), measured again
+before each run. Each line is the median of `--repeat` runs (wall time and baseline); `load` is
+the machine's 1-minute load average after the last of them (the machine may be shared).
 """
 
 import argparse
@@ -30,6 +33,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--indicators", type=int, default=12, help="indicators per generated plan")
     parser.add_argument("--sample", type=int, default=10, help="reports timed one by one for the baseline")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per line (their median is printed)")
+    parser.add_argument("--worker-logs", type=Path, help="keep each worker's log (level info) in this folder")
     args = parser.parse_args()
 
     broker = os.getenv("REDIS_BENCH_URL", "redis://127.0.0.1:6379/5")
@@ -67,6 +72,7 @@ def main() -> None:
         database_url = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker}
     client = Celery(broker=broker, backend=broker)
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     try:
         largest = max(args.reports)
         print(f"database: {connection.vendor}; generating {largest} approved reports of "
@@ -100,46 +106,66 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
             return statistics.median(times)
 
-        print(f"single report render+sign: median of {args.sample} reports, measured before each run")
+        print(f"single report render+sign: median of {args.sample} reports, measured before each run; "
+              f"each line: median of {args.repeat} runs")
         print(f"{'reports':>7} {'workers':>7} {'single ms':>9} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
               f"{'wall×workers/sum':>16} {'speed-up':>8} {'load':>5}")
 
+        def run(root, workers: int, log: Path | None) -> tuple[float, str]:
+            """One job under `root` on a fresh worker of `workers` processes: (wall seconds, status)."""
+            SignedDocument.objects.all().delete()
+            redis.Redis.from_url(broker).flushdb()
+            job = BulkPrintJob.objects.create(requested_by=user, root_office=root, start_year=2022, quarter=1)
+            out = open(log, "wb") if log else subprocess.DEVNULL
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(workers),
+                 "-O", "fair", "--loglevel", "info" if log else "warning", "--without-gossip",
+                 "--without-mingle", "--without-heartbeat", "--hostname", f"bench-{workers}@localhost"],
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                while not client.control.ping(timeout=0.5):
+                    time.sleep(0.2)
+                start = time.perf_counter()
+                client.send_task("reports.tasks.bulk_print", args=[str(job.pk)])
+                while True:
+                    job.refresh_from_db()
+                    if job.status in (BulkPrintJob.DONE, BulkPrintJob.FAILED):
+                        break
+                    time.sleep(0.1)
+                wall = time.perf_counter() - start
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=60)
+                if log:
+                    out.close()
+            return wall, job.status if job.status == BulkPrintJob.DONE else f"FAILED: {job.error}"
+
+        if args.worker_logs:
+            args.worker_logs.mkdir(parents=True, exist_ok=True)
         for size, root in sorted(roots.items()):
             one_worker = None
             for workers in sorted(args.workers):
-                single = single_report_seconds()
-                SignedDocument.objects.all().delete()
-                redis.Redis.from_url(broker).flushdb()
-                job = BulkPrintJob.objects.create(requested_by=user, root_office=root, start_year=2022, quarter=1)
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(workers),
-                     "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                     "--hostname", f"bench-{workers}@localhost"],
-                    cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                try:
-                    while not client.control.ping(timeout=0.5):
-                        time.sleep(0.2)
-                    start = time.perf_counter()
-                    client.send_task("reports.tasks.bulk_print", args=[str(job.pk)])
-                    while True:
-                        job.refresh_from_db()
-                        if job.status in (BulkPrintJob.DONE, BulkPrintJob.FAILED):
-                            break
-                        time.sleep(0.2)
-                    wall = time.perf_counter() - start
-                finally:
-                    process.send_signal(signal.SIGTERM)
-                    process.wait(timeout=60)
-                if job.status != BulkPrintJob.DONE:
-                    print(f"{size:>7} {workers:>7} FAILED: {job.error}")
+                singles, walls = [], []
+                for attempt in range(args.repeat):
+                    singles.append(single_report_seconds())
+                    log = args.worker_logs / f"{size}-{workers}-{attempt}.log" if args.worker_logs else None
+                    wall, status = run(root, workers, log)
+                    if status != BulkPrintJob.DONE:
+                        print(f"{size:>7} {workers:>7} {status}")
+                        break
+                    walls.append(wall)
+                if len(walls) < args.repeat:
                     continue
+                single, wall = statistics.median(singles), statistics.median(walls)
                 one_worker = one_worker or (wall if workers == 1 else None)
                 total = single * size
                 speedup = f"{one_worker / wall:.2f}" if one_worker else "-"
                 print(f"{size:>7} {workers:>7} {single * 1000:>9.0f} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
-                      f"{wall * workers / total:>16.2f} {speedup:>8} {os.getloadavg()[0]:>5.1f}", flush=True)
+                      f"{wall * workers / total:>16.2f} {speedup:>8} {os.getloadavg()[0]:>5.1f}"
+                      f"   (runs: {', '.join(f'{w:.1f}' for w in walls)} s)", flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
 
 if __name__ == "__main__":
