@@ -2,7 +2,7 @@
 
 Start a worker and the scheduler of periodic work with one command:
 
-    celery -A egov_plan worker --beat --loglevel=info
+    celery -A egov_plan worker --beat --concurrency CORES -O fair --loglevel=info
 
 Periodic work is one entry in `beat_schedule` below; each entry's task also has a management
 command for installations without a queue, which run it from cron instead (see README).

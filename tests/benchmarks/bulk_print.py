@@ -27,6 +27,12 @@ import time
 from pathlib import Path
 
 
+def uptime() -> str:
+    """`uptime`, in UTC (Django has set TZ to the project's time zone)."""
+    return "uptime: " + subprocess.run(["uptime"], capture_output=True, text=True,
+                                       env={**os.environ, "TZ": "UTC"}).stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, nargs="+", default=[100, 500])
@@ -72,7 +78,7 @@ def main() -> None:
         database_url = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker}
     client = Celery(broker=broker, backend=broker)
-    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+    print(uptime(), flush=True)
     try:
         largest = max(args.reports)
         print(f"database: {connection.vendor}; generating {largest} approved reports of "
@@ -165,7 +171,7 @@ def main() -> None:
                       f"   (runs: {', '.join(f'{w:.1f}' for w in walls)} s)", flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-        print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+        print(uptime())
 
 
 if __name__ == "__main__":
