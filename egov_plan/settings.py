@@ -90,7 +90,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's membership with the user (one query a request).
+    "reports.permissions.MembershipBackend",
 ]
 # Failed logins: after 5 failures for one username from one address, 15 minutes' lockout.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)

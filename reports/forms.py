@@ -1,6 +1,7 @@
 """Forms: the quarterly entry form (one typed input per indicator), review and login."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -133,21 +134,45 @@ class EvidenceField(forms.FileField):
         return kind
 
 
-def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> forms.Field:
-    label = f"[{indicator.code}] এর অর্জন"
-    if indicator.unit == scoring.DATE:
-        return BengaliDateField(label=f"{label} (তারিখ)",
+UNIT_WORDS = {scoring.DATE: "তারিখ", scoring.PERCENT: "%", scoring.COUNT: "সংখ্যা"}
+
+
+def value_label(indicator: Indicator) -> str:
+    return f"[{indicator.code}] এর অর্জন ({UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT])})"
+
+
+def value_field_for(unit: str, *, start_year: int, quarter: int, label: str = "") -> forms.Field:
+    if unit == scoring.DATE:
+        return BengaliDateField(label=label,
                                 earliest=fiscal.fiscal_year_start(start_year),
                                 latest=fiscal.quarter_end(start_year, quarter),
                                 widget=forms.TextInput(attrs={"placeholder": "দদ/মম/বব",
                                                               "inputmode": "numeric"}))
-    if indicator.unit == scoring.PERCENT:
-        return BengaliPercentField(label=f"{label} (%)",
+    if unit == scoring.PERCENT:
+        return BengaliPercentField(label=label,
                                    widget=forms.TextInput(attrs={"placeholder": "যেমন ৩০%",
                                                                  "inputmode": "decimal"}))
-    return BengaliCountField(label=f"{label} (সংখ্যা)",
+    return BengaliCountField(label=label,
                              widget=forms.TextInput(attrs={"placeholder": "যেমন ২",
                                                            "inputmode": "numeric"}))
+
+
+def _remarks_field() -> forms.Field:
+    return forms.CharField(label="মন্তব্য", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 1}),
+                           error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_fields(unit: str, start_year: int, quarter: int) -> tuple[forms.Field, ...]:
+    """The value, remarks, evidence and `seen` fields of an indicator of this unit, year and quarter.
+
+    A field only parses and checks what is posted (the page renders its inputs itself, labelled by
+    indicator), and holds nothing of one request, so every indicator of a unit shares one set,
+    made once per process: building five fields per indicator on every request cost more than
+    the rest of the page.
+    """
+    return (value_field_for(unit, start_year=start_year, quarter=quarter), _remarks_field(),
+            EvidenceField(label="প্রমাণক"), forms.CharField(required=False, strip=False, widget=forms.HiddenInput))
 
 
 class EntryForm(forms.Form):
@@ -164,25 +189,35 @@ class EntryForm(forms.Form):
         self.indicators = indicators
         self.achievements = achievements
         for indicator in indicators:
-            stored = achievements.get(indicator.pk)
-            self.fields[f"value_{indicator.pk}"] = value_field_for(indicator, start_year=start_year,
-                                                                   quarter=quarter)
-            self.fields[f"remarks_{indicator.pk}"] = forms.CharField(
-                label=f"[{indicator.code}] মন্তব্য", required=False, max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 1}),
-                error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
-            self.fields[f"evidence_{indicator.pk}"] = EvidenceField(label=f"[{indicator.code}] প্রমাণক")
-            for kind in ("value", "remarks"):
-                self.fields[f"seen_{kind}_{indicator.pk}"] = forms.CharField(
-                    required=False, strip=False, widget=forms.HiddenInput)
-                self.initial[f"seen_{kind}_{indicator.pk}"] = field_token(
-                    getattr(stored, kind) if stored is not None else None)
+            pk = indicator.pk
+            value, remarks, evidence, seen = _shared_fields(indicator.unit, start_year, quarter)
+            self.fields.update({f"value_{pk}": value, f"remarks_{pk}": remarks, f"evidence_{pk}": evidence,
+                                f"seen_value_{pk}": seen, f"seen_remarks_{pk}": seen})
+            stored = achievements.get(pk)
+            self.initial[f"seen_value_{pk}"] = field_token(stored.value if stored is not None else None)
+            self.initial[f"seen_remarks_{pk}"] = field_token(stored.remarks if stored is not None else None)
             if stored is not None:
-                self.initial[f"value_{indicator.pk}"] = shown_value(indicator.unit, stored.value)
-                self.initial[f"remarks_{indicator.pk}"] = stored.remarks
+                self.initial[f"value_{pk}"] = shown_value(indicator.unit, stored.value)
+                self.initial[f"remarks_{pk}"] = stored.remarks
 
-    def seen_fields(self):
-        return [self[name] for name in self.fields if name.startswith("seen_")]
+    def inputs(self, indicator: Indicator) -> dict:
+        """What the page prints for one indicator's inputs (names, ids, texts and errors), as plain
+        values: the template writes the inputs itself, with no widget rendering per field."""
+        pk = indicator.pk
+        source = self.data if self.is_bound else self.initial
+        errors = self.errors if self.is_bound else {}
+        value_field = self.fields[f"value_{pk}"]
+        shown = {}
+        for kind in ("value", "remarks", "evidence", "seen_value", "seen_remarks"):
+            name = f"{kind}_{pk}"
+            text = source.get(name)
+            shown[kind] = {"name": name, "id": f"id_{name}", "text": "" if text is None else text,
+                           "errors": errors.get(name, ())}
+        shown["value"].update(label=value_label(indicator), placeholder=value_field.widget.attrs["placeholder"],
+                              inputmode=value_field.widget.attrs["inputmode"])
+        shown["remarks"]["label"] = f"[{indicator.code}] মন্তব্য"
+        shown["evidence"]["label"] = f"[{indicator.code}] প্রমাণক"
+        return shown
 
     def _seen(self, kind: str, indicator_id: int) -> str | None:
         """The stored value the page showed; a field the request left out counts as unchanged."""

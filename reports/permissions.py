@@ -11,7 +11,9 @@ query (the user's office comes with the membership), and filtering a list is one
 condition, never a read of the whole office table.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -28,6 +30,22 @@ def membership(user) -> Membership | None:
         member = Membership.objects.select_related("office", "office__tier").filter(user=user).first()
     user._membership_cache = member
     return member
+
+
+class MembershipBackend(ModelBackend):
+    """Django's user-and-password backend, whose user of each request comes with its membership,
+    office and tier in the same query: every page asks who the user is and where they work."""
+
+    def get_user(self, user_id):
+        user = (get_user_model()._default_manager.select_related("membership__office__tier")
+                .filter(pk=user_id).first())
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        try:
+            user._membership_cache = user.membership
+        except ObjectDoesNotExist:
+            user._membership_cache = None
+        return user
 
 
 def visible_offices_q(user, prefix: str = "") -> Q | None:

@@ -3,13 +3,13 @@
 A report's score is the plan's total as its table prints it (`?scores=1`): each indicator's
 quarterly values rolled up to that quarter by its calculation method, scored against its targets
 by the plan's scoring method. Stored so that dashboards sort, filter and chart by it in the
-database; recomputed whenever values, targets or the plan's structure change (three queries
-however many indicators and reports the plan has).
+database; recomputed whenever values, targets or the plan's structure change (three queries,
+two when the caller has the indicators, however many indicators and reports the plan has).
 """
 
 from decimal import Decimal
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, DecimalField, F, Q, Value, When
 
 from egov_plan import scoring
 from egov_plan.fiscal import QUARTERS
@@ -29,23 +29,24 @@ def plan_scores(plan: ActionPlan, indicators: list[Indicator], values: dict[int,
     return totals
 
 
-def rescore_plan(*, plan_id: int) -> None:
-    reports = list(QuarterlyReport.objects.filter(plan_id=plan_id).select_related("plan"))
-    if not reports:
-        return
-    plan = reports[0].plan
-    indicators = list(Indicator.objects.filter(activity__area__plan_id=plan_id))
+def rescore_plan(*, plan_id: int, plan: ActionPlan | None = None, indicators: list[Indicator] | None = None) -> None:
+    """Store every quarter's marks to date: the indicators (unless given, with their `plan`), the
+    plan's quarterly values, and one UPDATE of the plan's reports, a CASE by quarter (a quarter with
+    no report updates nothing)."""
+    if plan is None or indicators is None:
+        plan = ActionPlan.objects.get(pk=plan_id)
+        indicators = list(Indicator.objects.filter(activity__area__plan_id=plan_id))
     values: dict[int, list] = {}
     for indicator_id, quarter, value_date, value_number in Achievement.objects.filter(
             report__plan_id=plan_id).values_list("indicator_id", "report__quarter", "value_date", "value_number"):
         values.setdefault(indicator_id, [None] * len(QUARTERS))[quarter - 1] = (
             value_date if value_date is not None else value_number)
     totals = plan_scores(plan, indicators, values)
-    stale = [r for r in reports if r.score != totals[r.quarter]]
-    for report in stale:
-        report.score = totals[report.quarter]
-    QuarterlyReport.objects.bulk_update(stale, ["score"])
-    _update_assessment_totals(plan_id, totals)
+    updated = QuarterlyReport.objects.filter(plan_id=plan_id).update(score=Case(
+        *[When(quarter=quarter, then=Value(total)) for quarter, total in totals.items()],
+        output_field=DecimalField(max_digits=8, decimal_places=2)))
+    if updated:  # a plan with no report yet has no marks to date
+        _update_assessment_totals(plan_id, totals)
 
 
 def _update_assessment_totals(plan_id: int, totals: dict[int, Decimal]) -> None:

@@ -98,6 +98,8 @@ class QuarterTable:
     report: QuarterlyReport | None
     rows: list[TableRow] = field(default_factory=list)
     signatories: list = field(default_factory=list)
+    # This quarter's stored achievements by indicator id (value and remarks only).
+    achievements: dict = field(default_factory=dict)
     row_groups: list[RowGroup] = field(default_factory=list)
 
     def layout(self, *, split: bool = False, repeat: frozenset[int] = frozenset()) -> None:
@@ -173,15 +175,20 @@ class QuarterTable:
         return scoring.total(row.score for row in self.rows)
 
 
-def achievement_values(plan: ActionPlan, quarter: int) -> dict[int, list]:
-    """indicator id → [value of quarter 1, …, value of quarter n] (None where unreported)."""
+def achievement_values(plan: ActionPlan, quarter: int) -> tuple[dict[int, list], dict[int, Achievement]]:
+    """indicator id → [value of quarter 1, …, value of quarter n] (None where unreported), and this
+    quarter's achievements by indicator id (value and remarks, for the entry form): one query."""
     values: dict[int, list] = defaultdict(lambda: [None] * quarter)
+    this_quarter = {}
     rows = Achievement.objects.filter(report__plan=plan, report__quarter__lte=quarter).values_list(
-        "indicator_id", "report__quarter", "value_date", "value_number"
+        "indicator_id", "report__quarter", "value_date", "value_number", "remarks"
     )
-    for indicator_id, report_quarter, value_date, value_number in rows:
+    for indicator_id, report_quarter, value_date, value_number, remarks in rows:
         values[indicator_id][report_quarter - 1] = value_date if value_date is not None else value_number
-    return values
+        if report_quarter == quarter:
+            this_quarter[indicator_id] = Achievement(indicator_id=indicator_id, value_date=value_date,
+                                                     value_number=value_number, remarks=remarks)
+    return values, this_quarter
 
 
 def plan_for_table(plan_id: int) -> ActionPlan:
@@ -200,9 +207,9 @@ def plan_for_table(plan_id: int) -> ActionPlan:
 def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
     plan = plan_for_table(plan_id)
     report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
-    values = achievement_values(plan, quarter)
+    values, this_quarter = achievement_values(plan, quarter)
     table = QuarterTable(plan=plan, quarter=quarter, report=report,
-                         signatories=list(plan.signatories.all()))
+                         signatories=list(plan.signatories.all()), achievements=this_quarter)
     for area in plan.areas.all():
         for activity in area.activities.all():
             for indicator in activity.indicators.all():
@@ -253,24 +260,17 @@ def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
     return list(report.transitions.select_related("actor"))
 
 
-@dataclass
-class EntryRow:
-    row: TableRow
-    value: object  # bound fields of the entry form
-    remarks: object
-    evidence_field: object
-    evidence: list
-
-
-def entry_rows(table: QuarterTable, form) -> list[EntryRow]:
+def entry_rows(table: QuarterTable, form) -> list[dict]:
+    """One plain dict per indicator for the entry page: the table row, the inputs (`form.inputs`)
+    and the evidence files. Dicts, because the template engine reads a dict's keys directly but
+    tries (and fails) a key lookup on an object before each attribute: dozens of lookups a row."""
     files = defaultdict(list)
     if table.report is not None:
         for item in Evidence.objects.filter(report=table.report):
             files[item.indicator_id].append(item)
-    return [EntryRow(row=row, value=form[f"value_{row.indicator.pk}"],
-                     remarks=form[f"remarks_{row.indicator.pk}"],
-                     evidence_field=form[f"evidence_{row.indicator.pk}"],
-                     evidence=files[row.indicator.pk])
+    return [{"row": row, "code": row.indicator.code, "title": row.indicator.title,
+             "targets": " / ".join(row.targets), **form.inputs(row.indicator),
+             "files": files[row.indicator.pk]}
             for row in table.rows]
 
 

@@ -14,6 +14,7 @@ Permissions (who may call what) are the views' business; these functions
 guard the report's state.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -88,7 +89,8 @@ LOCKED_MESSAGES = {
 
 
 def _lock(report_id: int) -> QuarterlyReport:
-    return QuarterlyReport.objects.select_for_update().get(pk=report_id)
+    # The plan comes along (the deadline and the marks need it); only the report's row is locked.
+    return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("plan").get(pk=report_id)
 
 
 CLOSED_MESSAGE = ("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
@@ -154,13 +156,17 @@ def _field_changes(entry: Entry, stored: Achievement | None):
     yield "remarks", entry.remarks, stored.remarks if stored else "", entry.seen_remarks
 
 
-def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry]) -> int:
-    """Write the fields this user changed; returns how many indicators changed."""
-    stored = {a.indicator_id: a for a in report.achievements.select_related("indicator", "updated_by")}
-    indicators = Indicator.objects.filter(activity__area__plan_id=report.plan_id, pk__in=entries).in_bulk()
+def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], indicators: list[Indicator]) -> int:
+    """Write the fields this user changed; returns how many indicators changed.
+
+    A fixed number of queries however many indicators change: the new rows in one INSERT, the
+    changed ones in one UPDATE, and their history (who, when, what) in one more.
+    """
+    stored = {a.indicator_id: a for a in report.achievements.select_related("updated_by")}
+    ours = {indicator.pk for indicator in indicators}  # the plan's: nothing is written to another's
     changed, conflicts = [], []
     for indicator_id, entry in entries.items():
-        if indicator_id not in indicators:
+        if indicator_id not in ours:
             continue
         achievement = stored.get(indicator_id)
         writes = {}
@@ -171,7 +177,7 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry]) 
                 continue                    # not changed by this user (maybe by someone else)
             if seen is not None and field_token(current) != seen:
                 conflicts.append(FieldConflict(
-                    indicator=indicators[indicator_id], field=field, yours=typed, theirs=current,
+                    indicator=indicator_id, field=field, yours=typed, theirs=current,
                     by=achievement.updated_by if achievement else None,
                     at=achievement.updated_at if achievement else None))
                 continue
@@ -186,16 +192,37 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry]) 
             achievement.remarks = writes["remarks"]
         changed.append(achievement)
     if conflicts:
-        raise EditConflict(conflicts)
+        indicators = Indicator.objects.select_related("activity__area").in_bulk([c.indicator for c in conflicts])
+        raise EditConflict([dataclasses.replace(c, indicator=indicators[c.indicator]) for c in conflicts])
     if changed:
         report.version += 1
         report.save(update_fields=["version", "updated_at"])
+        now = timezone.now()
         for achievement in changed:
             achievement.updated_by = user
+            achievement.updated_at = now  # bulk writes skip auto_now
             achievement.updated_in_version = report.version
-            achievement._history_user = user  # simple_history: who made this change
-            achievement.save()
+        created = [a for a in changed if a.pk is None]
+        updated = [a for a in changed if a.pk is not None]
+        Achievement.objects.bulk_create(created)
+        Achievement.objects.bulk_update(updated, ["value_date", "value_number", "remarks", "updated_by",
+                                                  "updated_at", "updated_in_version"])
+        _record_history(created=created, updated=updated, user=user, at=now)
     return len(changed)
+
+
+def _record_history(*, created: list[Achievement], updated: list[Achievement], user, at) -> None:
+    """The audit rows simple_history writes on save(), for a bulk write: one INSERT."""
+    history = Achievement.history.model
+    history.objects.bulk_create([
+        history(history_date=at, history_user=user, history_type=kind,
+                **{f.attname: getattr(achievement, f.attname) for f in history.tracked_fields})
+        for kind, achievements in (("+", created), ("~", updated)) for achievement in achievements])
+
+
+def _plan_indicators(report: QuarterlyReport) -> list[Indicator]:
+    """The plan's indicators: which ones a save may write, and what the marks are scored on."""
+    return list(Indicator.objects.filter(activity__area__plan_id=report.plan_id))
 
 
 def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> int:
@@ -204,9 +231,10 @@ def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> 
         # Lock the row: a concurrent save waits here, then compares with what the first one wrote.
         locked = _lock(report.pk)
         _require_editable(locked)
-        changed = _write_entries(locked, user=user, entries=entries)
+        indicators = _plan_indicators(locked)
+        changed = _write_entries(locked, user=user, entries=entries, indicators=indicators)
         if changed:
-            rescore_plan(plan_id=locked.plan_id)
+            rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators)
         return changed
 
 
@@ -215,9 +243,10 @@ def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -
     with transaction.atomic():
         locked = _lock(report.pk)
         _require_editable(locked)
-        _write_entries(locked, user=user, entries=entries)
+        indicators = _plan_indicators(locked)
+        _write_entries(locked, user=user, entries=entries, indicators=indicators)
         _move(locked, user=user, to_status=QuarterlyReport.SUBMITTED)
-        rescore_plan(plan_id=locked.plan_id)
+        rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators)
         return locked
 
 

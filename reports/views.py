@@ -117,10 +117,13 @@ def _stored_achievements(report) -> dict:
     return {a.indicator_id: a for a in report.achievements.all()} if report else {}
 
 
-def _entry_form(table, data=None, files=None, report=None) -> EntryForm:
+def _entry_form(table, data=None, files=None, achievements=None) -> EntryForm:
+    """The entry form; a posted one needs no stored values (the page carries what it showed)."""
+    if achievements is None:
+        achievements = table.achievements if data is None else {}
     form = EntryForm(data, files, indicators=[row.indicator for row in table.rows],
                      start_year=table.plan.fiscal_year.start_year, quarter=table.quarter,
-                     achievements=_stored_achievements(report or table.report))
+                     achievements=achievements)
     if data is not None:
         form.is_valid()
     return form
@@ -128,7 +131,8 @@ def _entry_form(table, data=None, files=None, report=None) -> EntryForm:
 
 def _refreshed_form(table, form, report, files) -> EntryForm:
     """The posted form again, brought up to date with what is stored now."""
-    return _entry_form(table, form.refreshed_data(_stored_achievements(report)), files, report)
+    stored = _stored_achievements(report)
+    return _entry_form(table, form.refreshed_data(stored), files, stored)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,10 +9,10 @@ from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
-# session, user, membership (permission), plan (+office, fiscal year), areas, activities,
+# session, user with its membership (permission), plan (+office, fiscal year), areas, activities,
 # indicators, signatories, the quarter's report, achievements of quarters 1..n, the last transition,
 # the year's reporting calendar (none here: no due date to read)
-TABLE_PAGE_QUERIES = 12
+TABLE_PAGE_QUERIES = 11
 
 
 def count_queries(client, path):

@@ -1,0 +1,105 @@
+"""Benchmark: server time of the entry page (GET) and of a value-changing save (POST).
+
+Run by hand, not by CI:  .venv/bin/python -m tests.benchmarks.entry_page [--runs 30] [--profile]
+Uses a throwaway test database on whatever DATABASE_URL names (SQLite by default). Every save
+changes every value (alternating between two sets), so each one writes history rows and rescores
+the plan, as an officer's save does; the login page is measured alongside as the anchor.
+`--profile` prints a pyinstrument profile of each (pip install pyinstrument; not a requirement).
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+
+def _median_ms(run, runs: int) -> tuple[float, float, float]:
+    run()  # warm up templates and connections
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        run(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_plan.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from egov_plan.models import Membership
+    from tests.benchmarks.common import load_seed, throwaway_database
+    from tests.entry_values import save_data
+    from tests.factories import make_plan
+    from tests.html_forms import form_data
+
+    with throwaway_database():
+        from django.contrib.auth import get_user_model
+
+        seed = load_seed()
+        big = make_plan(indicators=60, office_name="বেঞ্চমার্ক দপ্তর")
+        print(f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms; queries")
+        anchor = Client()
+        print(f"{'login page (anchor)':34} {'GET':5} %7.2f (%.2f–%.2f)" % _median_ms(
+            lambda i=0: anchor.get("/accounts/login/"), args.runs))
+        for n, (label, plan) in enumerate((("seed report (12 indicators)", seed),
+                                           ("generated plan (60 indicators)", big))):
+            user = get_user_model().objects.create_user(f"bench{n}", password="a-long-bench-secret")
+            Membership.objects.create(user=user, office=plan.office, role=Membership.OFFICER)
+            client = Client()
+            client.force_login(user)
+            path = f"/plans/{plan.pk}/quarters/2/edit/"
+            indicators = [row for row in form_data(client.get(path).content.decode(), "entry-form")
+                          if row.startswith("value_")]
+
+            def get(i=0):
+                assert client.get(path).status_code == 200
+
+            def save(i=0):
+                page = client.get(path)  # the seen_* tokens of what is stored now
+                data = save_data(form_data(page.content.decode(), "entry-form"), plan, round_=i)
+                start = time.perf_counter()
+                response = client.post(path, data)
+                save.times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 302, response.status_code
+
+            with CaptureQueriesContext(connection) as queries:
+                get()
+            get_queries = len(queries)
+            print(f"{label:34} {'GET':5} %7.2f (%.2f–%.2f)" % _median_ms(get, args.runs) + f"  {get_queries}")
+            save.times = []
+            save(1)
+            save.times = []
+            for i in range(args.runs):
+                save(i)
+            page = client.get(path)
+            data = save_data(form_data(page.content.decode(), "entry-form"), plan, round_=args.runs)
+            with CaptureQueriesContext(connection) as queries:
+                client.post(path, data)
+            print(f"{label:34} {'POST':5} {statistics.median(save.times):7.2f} "
+                  f"({min(save.times):.2f}–{max(save.times):.2f})  {len(queries)}"
+                  f"  ({len(indicators)} values changed each save)")
+            if args.profile:
+                from pyinstrument import Profiler
+
+                for kind, run in (("GET", get), ("POST", save)):
+                    profiler = Profiler(interval=0.0005)
+                    with profiler:
+                        for i in range(10):
+                            run(i)
+                    print(f"--- profile: {label} {kind} (10 runs)")
+                    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The entry page and its save cost a fixed number of SQL queries whatever the plan's size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.models import Achievement
+from tests.conftest import client_for
+from tests.entry_values import save_data
+from tests.factories import make_plan
+from tests.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+# session, user with membership, plan (+office, fiscal year), areas, activities, indicators,
+# signatories, the quarter's report, achievements of quarters 1..n (to date, and this quarter's
+# for the inputs), the year's reporting calendar, evidence, the last transition
+ENTRY_PAGE_QUERIES = 12
+# session, user with membership, plan, areas, activities, indicators, signatories, report,
+# achievements to date; in a transaction (savepoint … release): lock the report (with its plan),
+# the calendar (entry closed?), the plan's indicators, stored achievements, the report's version,
+# one INSERT of new values, one UPDATE of changed ones, one INSERT of their history, the plan's
+# values and one UPDATE of the marks to date
+SAVE_QUERIES = 21
+
+
+def count(client, method, path, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(path, data) if data is not None else getattr(client, method)(path)
+    return response, len(queries)
+
+
+def plan_of(people, indicators):
+    return make_plan(indicators=indicators, office_name=people.office.name,
+                     title=f"পরীক্ষামূলক কর্মপরিকল্পনা {indicators}")
+
+
+def test_the_entry_page_runs_the_same_queries_for_12_and_60_indicators(people):
+    client = client_for(people.officer)
+    counts = []
+    for size in (12, 60):
+        plan = plan_of(people, size)
+        client.get(f"/plans/{plan.pk}/quarters/1/edit/")  # the session's renewal is not the page's
+        response, queries = count(client, "get", f"/plans/{plan.pk}/quarters/1/edit/")
+        assert response.status_code == 200
+        assert response.content.decode().count('class="entry-row"') == size
+        counts.append(queries)
+    assert counts == [ENTRY_PAGE_QUERIES, ENTRY_PAGE_QUERIES]
+
+
+def test_a_save_changing_every_value_runs_the_same_queries_for_12_and_60_indicators(people):
+    client = client_for(people.officer)
+    counts = []
+    for size in (12, 60):
+        plan = plan_of(people, size)
+        path = f"/plans/{plan.pk}/quarters/1/edit/"
+        page = form_data(client.get(path).content.decode(), "entry-form")
+        # half the indicators have a stored value (an UPDATE), half not yet (an INSERT)
+        assert Achievement.objects.filter(report__plan=plan).count() == size // 2
+        response, queries = count(client, "post", path, save_data(page, plan, round_=7))
+        assert response.status_code == 302
+        assert Achievement.objects.filter(report__plan=plan).count() == size
+        assert Achievement.history.filter(report__plan=plan, history_type="~").count() == size // 2
+        counts.append(queries)
+    assert counts == [SAVE_QUERIES, SAVE_QUERIES]
