@@ -118,6 +118,9 @@ class ActionPlan(models.Model):
                                       default=Decimal(50))
     scoring_method = models.CharField("মূল্যায়ন পদ্ধতি", max_length=10, choices=SCORING_CHOICES,
                                       default=scoring.STEP)
+    # Bumped whenever an area, activity, indicator (weights, targets) or signatory of the plan is
+    # saved or deleted (`plan_revised`): pages cache the plan's structure by it.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "কর্মপরিকল্পনা"
@@ -375,3 +378,31 @@ class RolloutJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.under}"
+
+
+def plan_revised(*, plan_id: int | None = None, area_id: int | None = None, activity_id: int | None = None) -> None:
+    """The plan's structure, weights, targets or signatories changed: a new revision (one UPDATE)."""
+    plans = ActionPlan.objects.all()
+    if plan_id is not None:
+        plans = plans.filter(pk=plan_id)
+    elif area_id is not None:
+        plans = plans.filter(areas=area_id)
+    else:
+        plans = plans.filter(areas__activities=activity_id)
+    plans.update(revision=models.F("revision") + 1)
+
+
+def _revise_plan_of(sender, instance, **kwargs) -> None:
+    # Every write of a row of a plan's structure, whoever makes it (admin, import, carry-over,
+    # target adjustment), passes here; bulk writes call plan_revised themselves.
+    if sender in (PerformanceArea, Signatory):
+        plan_revised(plan_id=instance.plan_id)
+    elif sender is Activity:
+        plan_revised(area_id=instance.area_id)
+    else:
+        plan_revised(activity_id=instance.activity_id)
+
+
+for _model in (PerformanceArea, Activity, Indicator, Signatory):
+    models.signals.post_save.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-{_model.__name__}")
+    models.signals.post_delete.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-del-{_model.__name__}")

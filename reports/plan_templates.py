@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from egov_plan.models import (
-    Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, RolloutJob, Signatory,
+    Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, RolloutJob, Signatory, plan_revised,
 )
 from egov_plan.offices import under_q
 from egov_plan.plan_rules import check_plan
@@ -193,6 +193,7 @@ def adjust_targets(*, plan: ActionPlan, targets: dict[int, list], user) -> int:
             changed.append(indicator)
         Indicator.objects.bulk_update(changed, [f"{t}_{k}" for t in Indicator.TIER_FIELDS for k in ("date", "number")])
         if changed:
+            plan_revised(plan_id=locked.pk)  # a bulk write sends no signal
             rescore_plan(plan_id=locked.pk)
         return len(changed)
 

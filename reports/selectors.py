@@ -6,6 +6,7 @@ the achievements of quarters 1..n (for the achievement to date).
 """
 
 import datetime
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from egov_plan import bangla, fiscal, scoring
 from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
-from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
+from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, Signatory
 from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 from reports import deadlines
 
@@ -191,46 +192,73 @@ def achievement_values(plan: ActionPlan, quarter: int) -> tuple[dict[int, list],
     return values, this_quarter
 
 
-def plan_for_table(plan_id: int) -> ActionPlan:
+@dataclass(frozen=True)
+class StructureRow:
+    """An indicator with its area and activity, and what never changes with the values."""
+
+    area: PerformanceArea
+    activity: Activity
+    indicator: Indicator
+    unit_label: str
+    weight: str
+    targets: list[str]
+
+
+@dataclass(frozen=True)
+class PlanStructure:
+    rows: list[StructureRow]
+    signatories: list
+
+
+# Plans whose structure each process keeps (a 12-indicator plan takes some 30 KB).
+STRUCTURE_CACHE_PLANS = 2000
+
+
+@functools.lru_cache(maxsize=STRUCTURE_CACHE_PLANS)
+def plan_structure(plan_id: int, revision: int) -> PlanStructure:
+    """The plan's areas, activities, indicators (with their printed unit, weight and targets) and
+    signatories: four queries, then kept by revision (`ActionPlan.revision` moves on with every
+    change to them), so that a page of a plan already seen reads only the plan's row. Nothing here
+    may be changed by a caller: the rows are shared between requests."""
     indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("number"))
-    activities = Prefetch("activities", queryset=Activity.objects.order_by("number")
-                          .prefetch_related(indicators))
-    areas = Prefetch("areas", queryset=PerformanceArea.objects.order_by("number")
-                     .prefetch_related(activities))
-    return get_object_or_404(
-        ActionPlan.objects.select_related("office", "fiscal_year")
-        .prefetch_related(areas, "signatories"),
-        pk=plan_id,
-    )
-
-
-def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
-    plan = plan_for_table(plan_id)
-    report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
-    values, this_quarter = achievement_values(plan, quarter)
-    table = QuarterTable(plan=plan, quarter=quarter, report=report,
-                         signatories=list(plan.signatories.all()), achievements=this_quarter)
-    for area in plan.areas.all():
+    activities = Prefetch("activities", queryset=Activity.objects.order_by("number").prefetch_related(indicators))
+    rows = []
+    for area in PerformanceArea.objects.filter(plan_id=plan_id).order_by("number").prefetch_related(activities):
         for activity in area.activities.all():
             for indicator in activity.indicators.all():
                 # Reuse the loaded parents so that `indicator.code` costs no query.
                 activity.area = area
                 indicator.activity = activity
-                to_date = scoring.roll_up(indicator.calculation_method,
-                                          values.get(indicator.pk, []))
-                cells = scored_value(indicator, to_date, plan.scoring_method)
-                table.rows.append(TableRow(
-                    indicator=indicator,
-                    area=area,
-                    activity=activity,
-                    unit_label=UNIT_LABELS[indicator.unit],
+                rows.append(StructureRow(
+                    area=area, activity=activity, indicator=indicator, unit_label=UNIT_LABELS[indicator.unit],
                     weight=bangla.format_number(indicator.weight),
-                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets],
-                    achievement=cells.shown,
-                    achievement_value=to_date,
-                    tier=cells.tier,
-                    score=cells.score,
-                ))
+                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets]))
+    return PlanStructure(rows=rows, signatories=list(Signatory.objects.filter(plan_id=plan_id).order_by("order")))
+
+
+def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
+    plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year"), pk=plan_id)
+    structure = plan_structure(plan.pk, plan.revision)
+    report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
+    values, this_quarter = achievement_values(plan, quarter)
+    table = QuarterTable(plan=plan, quarter=quarter, report=report,
+                         signatories=structure.signatories, achievements=this_quarter)
+    for shared in structure.rows:
+        indicator = shared.indicator
+        to_date = scoring.roll_up(indicator.calculation_method, values.get(indicator.pk, []))
+        cells = scored_value(indicator, to_date, plan.scoring_method)
+        table.rows.append(TableRow(
+            indicator=indicator,
+            area=shared.area,
+            activity=shared.activity,
+            unit_label=shared.unit_label,
+            weight=shared.weight,
+            targets=shared.targets,
+            achievement=cells.shown,
+            achievement_value=to_date,
+            tier=cells.tier,
+            score=cells.score,
+        ))
     table.layout()
     return table
 

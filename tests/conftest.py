@@ -10,6 +10,7 @@ from django.test import Client
 from egov_plan.models import Membership
 from egov_plan.offices import office_create, office_move
 from reports.plan_documents import load_plan_document
+from reports.selectors import plan_structure
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
 PASSWORD = "a-long-test-secret"
@@ -36,6 +37,8 @@ def _test_settings(settings, tmp_path, signing_key):
     settings.SIGNING_PKCS12_PATH = signing_key
     settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
     cache.clear()  # rate-limit counters start afresh
+    # Each test's database starts afresh, and on SQLite a rolled-back test's ids come round again.
+    plan_structure.cache_clear()
 
 
 @pytest.fixture
