@@ -127,7 +127,10 @@ WSGI_APPLICATION = "egov_plan.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        # Persistent connections: each gunicorn worker (each thread, with gthread) keeps its own
+        # for this long instead of connecting per request; checked before reuse after a request.
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 

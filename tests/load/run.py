@@ -60,6 +60,20 @@ def fresh_database(server: str) -> str:
     return f"{server}/{DATABASE}"
 
 
+def connections(server: str) -> str:
+    """How many connections the app holds to the load database, and since when: persistent
+    connections (DB_CONN_MAX_AGE) show as one per worker, opened before the phase began."""
+    import psycopg2
+
+    connection = psycopg2.connect(f"{server}/postgres")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), extract(epoch FROM now() - min(backend_start)) FROM pg_stat_activity "
+                       "WHERE datname = %s", [DATABASE])
+        count, age = cursor.fetchone()
+    connection.close()
+    return f"{count} database connections, the oldest opened {age or 0:.0f} s ago"
+
+
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -174,7 +188,7 @@ def main() -> int:
                           + "; ".join(f"{name}: {f['count']}, p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms"
                                       for name, f in json.loads(logins.read_text()).items()))
                 failed |= any(int(row["Failure Count"]) for row in stats.values())
-            print(f"  after: {uptime()}")
+            print(f"  after: {uptime()}; {connections(args.server)}")
             deadline = results["deadline scenario"]
             saves = float(deadline.get("save (POST)", {}).get("Requests/s", 0))
             entry, anchor = deadline.get("entry page"), deadline.get("login page (anchor)")
