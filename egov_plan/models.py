@@ -392,9 +392,12 @@ def plan_revised(*, plan_id: int | None = None, area_id: int | None = None, acti
     plans.update(revision=models.F("revision") + 1)
 
 
-def _revise_plan_of(sender, instance, **kwargs) -> None:
+def _revise_plan_of(sender, instance, raw: bool = False, **kwargs) -> None:
     # Every write of a row of a plan's structure, whoever makes it (admin, import, carry-over,
-    # target adjustment), passes here; bulk writes call plan_revised themselves.
+    # target adjustment), passes here; bulk writes call plan_revised themselves. Loading rows as
+    # they were (restore, fixtures: `raw`) restores the plan's revision with them.
+    if raw:
+        return
     if sender in (PerformanceArea, Signatory):
         plan_revised(plan_id=instance.plan_id)
     elif sender is Activity:
