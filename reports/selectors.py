@@ -277,8 +277,8 @@ def plans_by_year_and_office(office_id: int | None):
 
 
 def last_transition(report: QuarterlyReport | None) -> ReportTransition | None:
-    if report is None:
-        return None
+    if report is None or report.status == QuarterlyReport.DRAFT:
+        return None  # a draft has never moved (every transition leaves it another status): no query
     return report.transitions.select_related("actor").order_by("-at", "-pk").first()
 
 

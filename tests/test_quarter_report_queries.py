@@ -32,7 +32,8 @@ def test_it_runs_the_same_number_of_queries_for_60_indicators(people):
     client = client_for(people.officer)
     assert plan.areas.count() == 3
     assert sum(a.activities.count() for a in plan.areas.all()) == 12
-    assert count_queries(client, f"/plans/{plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+    # Its first quarter is a draft: a draft has never moved, so there is no last transition to read.
+    assert count_queries(client, f"/plans/{plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES - 1
     # A quarter with no report yet has no transition to look up; the plan's structure (areas,
     # activities, indicators, signatories) is kept from the first page by its revision.
     assert count_queries(client, f"/plans/{plan.pk}/quarters/3/") == TABLE_PAGE_QUERIES - 1 - 4
