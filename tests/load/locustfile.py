@@ -200,6 +200,24 @@ class TableReader(LoggedIn):
         self.client.get(next(self.pages), name="table page ?scores=1")
 
 
+class EntryReader(LoggedIn):
+    """The entry-page phase: officers opening their entry page, nothing else (its cost per request
+    against the login page's, from the two phases' throughput)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        office = RUN["offices"][next(_offices) % len(RUN["offices"])]
+        self.username = office["officer"]
+        self.pages = itertools.cycle([f"/plans/{plan['id']}/quarters/{quarter}/edit/"
+                                      for plan in office["plans"][:2] for quarter in (1, 2, 3, 4)])
+        self.login()
+
+    @task
+    def read(self):
+        self.client.get(next(self.pages), name="entry page")
+
+
 class LoginPage(FastHttpUser):
     """The anchor phase: a plain Django page (the login form), anonymous."""
 
