@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from egov_plan import bangla, scoring
 from egov_plan.admin_forms import TARGET_HINTS, BengaliDecimalField, parse_target
-from egov_plan.models import Activity, ActionPlan, Indicator, PerformanceArea
+from egov_plan.models import Activity, ActionPlan, Indicator, PerformanceArea, plan_revised
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing, record_amendment
 from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value, typed_target
 from reports.scores import rescore_plan
@@ -472,6 +472,7 @@ def _write(plan: ActionPlan, areas: list[PerformanceArea], document: dict) -> No
                 indicator.calculation_method, indicator.weight = i["calculation_method"], Decimal(i["weight"])
                 indicator.set_targets([typed_target(i["unit"], t) for t in i["targets"]])
                 indicator.save()
+    plan_revised(plan_id=plan.pk)  # the renumbering above is a bulk write, which sends no signal
 
 
 @dataclass

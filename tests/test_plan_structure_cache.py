@@ -81,3 +81,14 @@ def test_targets_an_office_adjusts_in_bulk_show_at_once(people):
                    user=people.officer)
     row = table_page(reviewer, plan).split("[১.১.১]", 1)[1].split("</tr>", 1)[0]
     assert "২০/০৪/২৩" in row and "০৪/০৫/২৩" not in row
+
+
+def test_a_target_changed_in_the_plan_editor_shows_at_once(people):
+    QuarterlyReport.objects.filter(plan=people.plan).delete()  # no reason needed
+    admin = client_for(people.admin)
+    assert "৮৫%" in table_page(admin, people.plan)
+    data = form_data(admin.get(f"/plans/{people.plan.pk}/targets/").content.decode(), "plan-editor")
+    data[f"i-i{indicator_by_code(people.plan, '1.3.1').pk}-target_0"] = "৯০"
+    assert admin.post(f"/plans/{people.plan.pk}/targets/", {**data, "op": "save"}).status_code == 302
+    row = table_page(admin, people.plan).split("[১.৩.১]", 1)[1].split("</tr>", 1)[0]
+    assert "৯০%" in row and "৮৫%" not in row
