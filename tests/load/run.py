@@ -121,7 +121,7 @@ def print_stats(title: str, stats: dict[str, dict], locust_cpu: float) -> None:
     print(f"  {title} (Locust's own CPU: {locust_cpu:.0%} of a core)")
     print(f"    {'request':28} {'count':>7} {'fail':>5} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
     for name, row in stats.items():
-        if name == "Aggregated":
+        if name == "Aggregated" or row["Request Count"] == "0":  # the logins, reset after them
             continue
         print(f"    {name:28} {row['Request Count']:>7} {row['Failure Count']:>5} "
               f"{float(row['Requests/s']):8.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
