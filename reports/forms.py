@@ -141,7 +141,12 @@ def value_label(indicator: Indicator) -> str:
     return f"[{indicator.code}] এর অর্জন ({UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT])})"
 
 
-def value_field_for(unit: str, *, start_year: int, quarter: int, label: str = "") -> forms.Field:
+def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> forms.Field:
+    """The typed input of an indicator's achievement, labelled with its number and unit."""
+    return _value_field(indicator.unit, start_year=start_year, quarter=quarter, label=value_label(indicator))
+
+
+def _value_field(unit: str, *, start_year: int, quarter: int, label: str = "") -> forms.Field:
     if unit == scoring.DATE:
         return BengaliDateField(label=label,
                                 earliest=fiscal.fiscal_year_start(start_year),
@@ -171,7 +176,7 @@ def _shared_fields(unit: str, start_year: int, quarter: int) -> tuple[forms.Fiel
     made once per process: building five fields per indicator on every request cost more than
     the rest of the page.
     """
-    return (value_field_for(unit, start_year=start_year, quarter=quarter), _remarks_field(),
+    return (_value_field(unit, start_year=start_year, quarter=quarter), _remarks_field(),
             EvidenceField(label="প্রমাণক"), forms.CharField(required=False, strip=False, widget=forms.HiddenInput))
 
 
