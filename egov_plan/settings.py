@@ -114,6 +114,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.navigation",
@@ -141,10 +142,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Bengali is the default and the source text of every message (msgid); English is on request
+# (the language switch, or the browser's Accept-Language on a first visit). The catalogues in
+# egov_plan/locale: `en` translates the app's strings; `bn` adds Bengali for strings that
+# Django's and libraries' own catalogues leave in English. The .mo files are committed.
 LANGUAGE_CODE = "bn"
-LANGUAGES = [("bn", "বাংলা")]
-# Bengali for strings that Django's and libraries' own catalogues leave in English.
+LANGUAGES = [("bn", "বাংলা"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "egov_plan" / "locale"]
+# The language switch's choice: a cookie for a year, sent only over HTTPS in production.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEVELOPMENT
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True

@@ -1,17 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from egov_plan.health import healthz
 from reports.forms import LoginForm
 
-admin.site.site_header = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন"
-admin.site.site_title = "কর্মপরিকল্পনা প্রশাসন"
-admin.site.index_title = "কর্মপরিকল্পনা ব্যবস্থাপনা"
+admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন")
+admin.site.site_title = _("কর্মপরিকল্পনা প্রশাসন")
+admin.site.index_title = _("কর্মপরিকল্পনা ব্যবস্থাপনা")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Django's language switch (POST language=bn|en, next=…): the login page has it too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(
         authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -117,7 +117,7 @@ def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
     return state
 
 
-def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
+def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False):
     """The laid-out WeasyPrint document, its row groups placed so no page cuts one.
 
     One layout pass (reports.pdf_page_starts); the table is left laid out as the PDF prints
@@ -129,18 +129,19 @@ def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = N
     fonts, counters, stylesheets = renderer_state()
     table.layout(split=True)
     table.layout(split=True, repeat=frozenset(range(len(table.row_groups))))  # every continued cell shown
-    html = render_html(table, draft=draft, stamp=stamp)
+    html = render_html(table, draft=draft, stamp=stamp, translation=translation)
     with pdf_page_starts.laying_out(pdf_page_starts.continued_columns(table.row_groups)):
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
             stylesheets=stylesheets, font_config=fonts, counter_style=counters)
     starts = pdf_page_starts.finish(document)
     if starts is None:  # a page-start group changes the page before it: lay out as before
-        return render_document_in_passes(table, draft=draft, stamp=stamp)
+        return render_document_in_passes(table, draft=draft, stamp=stamp, translation=translation)
     table.layout(split=True, repeat=starts)
     return document
 
 
-def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None):
+def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None,
+                              translation: bool = False):
     """Lay out, repeat the area and activity on the groups that start a page, lay out again
     (until the page starts stay put): for the rare table `render_document` cannot finish."""
     from weasyprint import HTML
@@ -149,7 +150,7 @@ def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp 
     repeat: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
         table.layout(split=True, repeat=repeat)
-        html = render_html(table, draft=draft, stamp=stamp)
+        html = render_html(table, draft=draft, stamp=stamp, translation=translation)
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
             stylesheets=stylesheets, font_config=fonts, counter_style=counters)
         first = {group: min(pages) for group, pages in group_pages(document).items()}
@@ -160,8 +161,14 @@ def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp 
     return document
 
 
-def render_html(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> str:
-    return render_to_string("reports/report_pdf.html", {"table": table, "draft": draft, "stamp": stamp})
+def render_html(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False) -> str:
+    """The PDF's HTML: the official Bengali report whatever the interface language, or (translation)
+    the unofficial English translation, which is never signed and carries no stamp."""
+    if translation and stamp is not None:
+        raise ValueError("a translation is never stamped as signed")
+    return render_to_string("reports/report_pdf.html", {
+        "table": table, "draft": draft, "stamp": stamp, "translation": translation,
+        "language": "en" if translation else "bn"})
 
 
 def group_pages(document) -> dict[int, set[int]]:
@@ -179,6 +186,12 @@ def group_pages(document) -> dict[int, set[int]]:
 
 def render_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> bytes:
     return render_document(table, draft=draft, stamp=stamp).write_pdf()
+
+
+def translation_pdf(table: QuarterTable) -> bytes:
+    """The unofficial English translation of the table as a PDF: unsigned, no verification
+    link or QR code, marked as a translation on every page."""
+    return render_document(table, draft=False, translation=True).write_pdf()
 
 
 def _approval(report) -> tuple[str, datetime.datetime | None]:

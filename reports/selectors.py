@@ -23,7 +23,9 @@ from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransit
 from reports import deadlines
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
-UNIT_LABELS = dict(Indicator.UNIT_CHOICES)
+# The official (Bengali) unit names; a page translates them where it is not Bengali.
+# (the same words as Indicator.UNIT_CHOICES, which follow the page's language).
+UNIT_LABELS = {scoring.DATE: "তারিখ", scoring.PERCENT: "%", scoring.COUNT: "সংখ্যা"}
 VERIFICATION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
@@ -45,13 +47,15 @@ class ScoredValue:
     shown: str
     tier: str
     score: Decimal
+    tier_percent: int | None = None  # the tier reached (100 … 60), for pages that name it in their language
 
 
 def scored_value(indicator: Indicator, value, method: str) -> ScoredValue:
     targets = indicator.targets
+    tier = scoring.tier_reached(indicator.unit, targets, value)
     return ScoredValue(
         shown=format_value(indicator.unit, value, bangla.NOT_REPORTED),
-        tier=format_tier(scoring.tier_reached(indicator.unit, targets, value)),
+        tier=format_tier(tier), tier_percent=tier,
         score=scoring.indicator_score(unit=indicator.unit, weight=indicator.weight, targets=targets,
                                       value=value, method=method))
 
@@ -68,6 +72,7 @@ class TableRow:
     achievement_value: object
     tier: str
     score: Decimal
+    tier_percent: int | None = None
     # Where the spanning cells open (set by `QuarterTable.layout`): a rowspan, or 0 where
     # this row lies under a cell opened above; "continued" cells carry on a span from the
     # previous row group and print their text only when `*_shown`.
@@ -257,6 +262,7 @@ def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
             achievement=cells.shown,
             achievement_value=to_date,
             tier=cells.tier,
+            tier_percent=cells.tier_percent,
             score=cells.score,
         ))
     table.layout()

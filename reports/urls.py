@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import assessment_views, bulk_views, dashboard_views, views
+from reports import assessment_views, bulk_views, dashboard_views, translation_views, views
 
 MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
 
@@ -35,6 +35,10 @@ urlpatterns = [
     path("plans/<id:plan_id>/quarters/<id:quarter>/history/", views.quarter_history,
          name="quarter-history"),
     path("plans/<id:plan_id>/quarters/<id:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/en/", translation_views.quarter_report_en,
+         name="quarter-report-en"),
+    path("plans/<id:plan_id>/quarters/<id:quarter>/en/pdf", translation_views.quarter_pdf_en,
+         name="quarter-pdf-en"),
     path("plans/<id:plan_id>/quarters/<id:quarter>/export.<str:extension>", views.quarter_export,
          name="quarter-export"),
     path("plans/<id:plan_id>/half-year/", assessment_views.half_year, name="half-year"),

@@ -1,29 +1,46 @@
+"""Numbers and dates as the page's language prints them: Bengali digits (০–৯), or Latin digits
+where the interface is English. The official table is rendered inside {% language "bn" %}, so
+it keeps Bengali digits whatever the reader's interface language."""
+
 from django import template
+from django.utils.translation import gettext as _
 
 from egov_plan import bangla
+from reports import i18n
+from reports.i18n import digits
 
 register = template.Library()
+register.filter("digits", digits)
+register.filter("content_title", i18n.content_title)
+register.filter("table_title", i18n.title_line)
+register.filter("table_fiscal_year", i18n.fiscal_year_label)
+register.filter("table_period_to_date", i18n.period_to_date)
+
+
+@register.filter
+def tier_label(row) -> str:
+    return i18n.tier_label(row.tier_percent)
 
 
 @register.filter
 def bn(value) -> str:
-    """Any value with Bengali digits."""
-    return bangla.to_bengali_digits("" if value is None else value)
+    """Any value with Bengali digits (Latin ones in English)."""
+    return digits(bangla.to_bengali_digits("" if value is None else value))
 
 
 @register.filter
 def bn_number(value) -> str:
-    return bangla.format_number(value)
+    return digits(bangla.format_number(value))
 
 
 @register.filter
 def bn_score(value) -> str:
-    return bangla.format_score(value)
+    return digits(bangla.format_score(value))
 
 
 @register.filter
 def bn_date(value) -> str:
-    return bangla.format_date(value)
+    return digits(bangla.format_date(value))
 
 
 @register.filter
@@ -33,7 +50,7 @@ def bn_datetime(value) -> str:
         return ""
     from django.utils.timezone import localtime
 
-    return bangla.to_bengali_digits(localtime(value).strftime("%d/%m/%y %H:%M"))
+    return digits(bangla.to_bengali_digits(localtime(value).strftime("%d/%m/%y %H:%M")))
 
 
 @register.filter
@@ -48,12 +65,12 @@ def achievement_value(achievement) -> str:
     """An achievement's value as the report prints it (৩০%, ১২/০৮/২২, ২ or -----)."""
     from reports.selectors import format_value
 
-    return format_value(achievement.indicator.unit, achievement.value, bangla.NOT_REPORTED)
+    return digits(format_value(achievement.indicator.unit, achievement.value, bangla.NOT_REPORTED))
 
 
 @register.filter
 def quarter_ordinal(value) -> str:
-    return bangla.QUARTER_ORDINALS.get(value, "")
+    return i18n.quarter_ordinal(value)
 
 
 @register.filter
@@ -82,5 +99,5 @@ def conflict_side(conflict, side: str) -> str:
 
     value = getattr(conflict, side)
     if conflict.field == "remarks":
-        return value or "(খালি)"
-    return format_value(conflict.indicator.unit, value, bangla.NOT_REPORTED)
+        return value or _("(খালি)")
+    return digits(format_value(conflict.indicator.unit, value, bangla.NOT_REPORTED))

@@ -1,0 +1,83 @@
+"""The interface language (Bengali by default, English on request) where the pure cores
+(egov_plan.bangla, plan_rules) print Bengali: digits, quarter ordinals, months, tier names,
+the table's title, and plan content's optional English text.
+
+Everything here follows the ACTIVE language, so one template renders the official Bengali
+table inside {% language "bn" %} and the English translation inside {% language "en" %}.
+"""
+
+import datetime
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from egov_plan import bangla, fiscal, plan_rules, scoring
+
+# The Bengali words the pure cores print, marked for the catalogue (translated where shown).
+QUARTER_ORDINALS = {1: gettext_noop("প্রথম"), 2: gettext_noop("দ্বিতীয়"), 3: gettext_noop("তৃতীয়"),
+                    4: gettext_noop("চতুর্থ")}
+MONTHS = (gettext_noop("জানুয়ারি"), gettext_noop("ফেব্রুয়ারি"), gettext_noop("মার্চ"), gettext_noop("এপ্রিল"),
+          gettext_noop("মে"), gettext_noop("জুন"), gettext_noop("জুলাই"), gettext_noop("আগস্ট"),
+          gettext_noop("সেপ্টেম্বর"), gettext_noop("অক্টোবর"), gettext_noop("নভেম্বর"), gettext_noop("ডিসেম্বর"))
+TIER_NAMES = (gettext_noop("অসাধারণ"), gettext_noop("অতি উত্তম"), gettext_noop("উত্তম"), gettext_noop("চলতি মান"),
+              gettext_noop("চলতি মানের নিম্নে"))
+assert QUARTER_ORDINALS == bangla.QUARTER_ORDINALS and MONTHS == bangla.MONTHS
+assert TIER_NAMES == plan_rules.TIER_NAMES
+TIER_BY_PERCENT = dict(zip(scoring.TIER_PERCENTS, TIER_NAMES))
+
+
+def english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def digits(text: object) -> str:
+    """`text` (printed with Bengali digits) with Latin digits when the language is English."""
+    text = "" if text is None else str(text)
+    return bangla.to_latin_digits(text) if english() else text
+
+
+def quarter_ordinal(quarter: int) -> str:
+    ordinal = QUARTER_ORDINALS.get(quarter)
+    return _(ordinal) if ordinal else ""
+
+
+def month_year(value: datetime.date) -> str:
+    return _("%(month)s, %(year)s") % {"month": _(MONTHS[value.month - 1]), "year": digits(bangla.to_bengali_digits(value.year))}
+
+
+def period_text(start: datetime.date, end: datetime.date) -> str:
+    """'জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত' (bangla.period_text), or 'July 2022 to September 2022'."""
+    return _("%(start)s হতে %(end)s পর্যন্ত") % {"start": month_year(start), "end": month_year(end)}
+
+
+def tier_label(percent: int | None) -> str:
+    """'উত্তম (৮০%)', 'Good (80%)', or the blank placeholder."""
+    if percent is None:
+        return bangla.BLANK_TARGET
+    return f"{_(TIER_BY_PERCENT[percent])} ({digits(bangla.format_percent(percent))})"
+
+
+def content_title(item) -> str:
+    """An area's, activity's or indicator's text: its English text in English where entered."""
+    if english() and getattr(item, "title_en", ""):
+        return item.title_en
+    return item.title
+
+
+def fiscal_year_label(table) -> str:
+    return digits(table.fiscal_year_label)
+
+
+def period_to_date(table) -> str:
+    start_year = table.plan.fiscal_year.start_year
+    return period_text(fiscal.fiscal_year_start(start_year), fiscal.quarter_end(start_year, table.quarter))
+
+
+def title_line(table) -> str:
+    """The table's title in the active language (in Bengali exactly `QuarterTable.title_line`)."""
+    start_year = table.plan.fiscal_year.start_year
+    period = period_text(fiscal.quarter_start(start_year, table.quarter), fiscal.quarter_end(start_year, table.quarter))
+    return _("%(plan)s %(year)s এর %(ordinal)s ত্রৈমাসিক প্রতিবেদন (%(period)s)") % {
+        "plan": _(table.plan.title), "year": fiscal_year_label(table),
+        "ordinal": quarter_ordinal(table.quarter), "period": period}
