@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla
 from egov_plan.admin_forms import (
@@ -30,14 +32,15 @@ from egov_plan.models import (
 )
 from egov_plan.offices import office_create, office_move
 from egov_plan.plan_amendments import record_amendment
+from reports import i18n
 
 
 class OfficeForm(forms.ModelForm):
     """An office with its place in the tree, named by the parent's code (the country has too many
     offices for a drop-down)."""
 
-    parent_code = forms.CharField(label="নিয়ন্ত্রণকারী দপ্তরের কোড", required=False, max_length=40,
-                                  help_text="খালি রাখলে দপ্তরটি শীর্ষ স্তরে থাকবে।")
+    parent_code = forms.CharField(label=_("নিয়ন্ত্রণকারী দপ্তরের কোড"), required=False, max_length=40,
+                                  help_text=_("খালি রাখলে দপ্তরটি শীর্ষ স্তরে থাকবে।"))
 
     class Meta:
         model = Office
@@ -55,9 +58,9 @@ class OfficeForm(forms.ModelForm):
             return None
         parent = Office.objects.filter(code=code).first()
         if parent is None:
-            raise forms.ValidationError(f"“{code}” কোডের কোনো দপ্তর নেই।")
+            raise forms.ValidationError(gettext("“{code}” কোডের কোনো দপ্তর নেই।").format(code=code))
         if self.instance.pk and (parent.pk == self.instance.pk or parent.is_under(self.instance)):
-            raise forms.ValidationError("দপ্তরকে তার নিজের বা অধীনস্থ দপ্তরের অধীনে রাখা যায় না।")
+            raise forms.ValidationError(gettext("দপ্তরকে তার নিজের বা অধীনস্থ দপ্তরের অধীনে রাখা যায় না।"))
         return parent
 
 
@@ -152,11 +155,11 @@ class PlanAmendmentInline(nested_admin.NestedTabularInline):
 
 
 class PlanKindFilter(admin.SimpleListFilter):
-    title = "ধরন"
+    title = _("ধরন")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [("template", "টেমপ্লেট"), ("office", "দপ্তরের কর্মপরিকল্পনা")]
+        return [("template", gettext("টেমপ্লেট")), ("office", gettext("দপ্তরের কর্মপরিকল্পনা"))]
 
     def queryset(self, request, queryset):
         if self.value() == "template":
@@ -180,24 +183,24 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     actions = ["copy_to_next_year"]
     change_list_template = "admin/egov_plan/actionplan/change_list.html"
 
-    @admin.display(description="ছকে সম্পাদনা")
+    @admin.display(description=_("ছকে সম্পাদনা"))
     def plan_editor_link(self, plan):
         if plan.pk is None:
-            return "সংরক্ষণের পর কর্মপরিকল্পনাটি সরকারি ছকের মতো এক পাতায় সম্পাদনা করা যাবে।"
-        return format_html('<a class="button" href="{}">সরকারি ছকের মতো সম্পাদনা করুন</a>',
+            return gettext("সংরক্ষণের পর কর্মপরিকল্পনাটি সরকারি ছকের মতো এক পাতায় সম্পাদনা করা যাবে।")
+        return format_html(gettext('<a class="button" href="{}">সরকারি ছকের মতো সম্পাদনা করুন</a>'),
                            reverse("plan-targets", args=[plan.pk]))
 
-    @admin.display(description="টেমপ্লেট")
+    @admin.display(description=_("টেমপ্লেট"))
     def template_tools(self, plan):
         if plan.pk is None:
-            return "দপ্তর খালি রাখলে এটি অর্থবছরের টেমপ্লেট হবে, যা অধীনস্থ সব দপ্তরে রোল-আউট করা যায়।"
+            return gettext("দপ্তর খালি রাখলে এটি অর্থবছরের টেমপ্লেট হবে, যা অধীনস্থ সব দপ্তরে রোল-আউট করা যায়।")
         if plan.is_template:
             return format_html(
-                '<a class="button" href="{}">রোল-আউট করুন</a> <a class="button" href="{}">পরিবর্তন '
-                'প্রয়োগ করুন</a> — এ থেকে তৈরি কর্মপরিকল্পনা: {}টি',
+                gettext('<a class="button" href="{}">রোল-আউট করুন</a> <a class="button" href="{}">পরিবর্তন '
+                'প্রয়োগ করুন</a> — এ থেকে তৈরি কর্মপরিকল্পনা: {}টি'),
                 reverse("admin:egov_plan_actionplan_rollout", args=[plan.pk]),
                 reverse("admin:egov_plan_actionplan_carry", args=[plan.pk]),
-                bangla.format_number(plan.derived_plans.count()))
+                i18n.number(plan.derived_plans.count()))
         if plan.template_id:
             return format_html('<a href="{}">{}</a>', reverse("admin:egov_plan_actionplan_change",
                                                               args=[plan.template_id]), plan.template)
@@ -217,7 +220,7 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             record_amendment(plan=form.instance, user=request.user, reason=form.cleaned_data.get("change_reason", ""),
                              summary=summary)
 
-    @admin.action(description="পরবর্তী অর্থবছরের জন্য কপি করুন (লক্ষ্যমাত্রার তারিখ এক বছর পরে)")
+    @admin.action(description=_("পরবর্তী অর্থবছরের জন্য কপি করুন (লক্ষ্যমাত্রার তারিখ এক বছর পরে)"))
     def copy_to_next_year(self, request, queryset):
         from reports.plan_documents import PlanExists, copy_plan_forward
 
@@ -226,10 +229,10 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
                 with transaction.atomic():
                     new_plan = copy_plan_forward(plan=plan, to_year=plan.fiscal_year.start_year + 1)
             except PlanExists:
-                self.message_user(request, f"{plan}: পরবর্তী অর্থবছরের কর্মপরিকল্পনা আগে থেকেই আছে।",
+                self.message_user(request, gettext("{plan}: পরবর্তী অর্থবছরের কর্মপরিকল্পনা আগে থেকেই আছে।").format(plan=plan),
                                   messages.WARNING)
             else:
-                self.message_user(request, f"তৈরি হয়েছে: {new_plan}", messages.SUCCESS)
+                self.message_user(request, gettext("তৈরি হয়েছে: {new_plan}").format(new_plan=new_plan), messages.SUCCESS)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -242,7 +245,7 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     def _template(self, request, plan_id):
         template = ActionPlan.objects.filter(pk=plan_id, office__isnull=True).select_related("fiscal_year").first()
         if template is None or not self.has_change_permission(request, template):
-            raise Http404("টেমপ্লেটটি পাওয়া যায়নি")
+            raise Http404(gettext("টেমপ্লেটটি পাওয়া যায়নি"))
         return template
 
     def _context(self, request, title, **extra):
@@ -259,7 +262,7 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             start_rollout(job)
             return redirect("admin:egov_plan_rolloutjob_status", job.pk)
         return render(request, "admin/egov_plan/actionplan/rollout.html",
-                      self._context(request, f"রোল-আউট: {template}", form=form, template=template,
+                      self._context(request, gettext("রোল-আউট: {template}").format(template=template), form=form, template=template,
                                     jobs=template.rollout_jobs.select_related("under", "tier")[:10]),
                       status=400 if form.errors else 200)
 
@@ -268,11 +271,11 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
 
         job = RolloutJob.objects.select_related("template__fiscal_year", "under", "tier").filter(pk=job_id).first()
         if job is None:
-            raise Http404("রোল-আউটটি পাওয়া যায়নি")
+            raise Http404(gettext("রোল-আউটটি পাওয়া যায়নি"))
         progress = rollout_progress(job.pk) if job.status in (RolloutJob.QUEUED, RolloutJob.RUNNING) else None
         percent = (100 * progress[0] // progress[1]) if progress and progress[1] else 0
         return render(request, "admin/egov_plan/actionplan/rollout_job.html",
-                      self._context(request, "রোল-আউটের অবস্থা", job=job, progress=progress, percent=percent,
+                      self._context(request, gettext("রোল-আউটের অবস্থা"), job=job, progress=progress, percent=percent,
                                     finished=job.status in (RolloutJob.DONE, RolloutJob.FAILED)))
 
     def carry_view(self, request, plan_id):
@@ -286,11 +289,9 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:egov_plan_actionplan_change", template.pk)
         if apply:
-            self.message_user(request, f"{bangla.format_number(len(result.updated))}টি কর্মপরিকল্পনায় টেমপ্লেটের "
-                                       f"পরিবর্তন প্রয়োগ হয়েছে; {bangla.format_number(len(result.held))}টি দাখিলকৃত বা "
-                                       f"অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।", messages.SUCCESS)
+            self.message_user(request, gettext("{format_number}টি কর্মপরিকল্পনায় টেমপ্লেটের পরিবর্তন প্রয়োগ হয়েছে; {format_number2}টি দাখিলকৃত বা অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।").format(format_number=i18n.number(len(result.updated)), format_number2=i18n.number(len(result.held))), messages.SUCCESS)
         return render(request, "admin/egov_plan/actionplan/carry.html",
-                      self._context(request, f"টেমপ্লেটের পরিবর্তন প্রয়োগ: {template}", template=template,
+                      self._context(request, gettext("টেমপ্লেটের পরিবর্তন প্রয়োগ: {template}").format(template=template), template=template,
                                     result=result, applied=apply))
 
     def import_view(self, request):
@@ -305,10 +306,10 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             result = import_plan(data=upload.read(), filename=upload.name,
                                  office_name=form.cleaned_data["office"] or None)
             if not result.faults:
-                self.message_user(request, f"আমদানি হয়েছে: {result.plan}", messages.SUCCESS)
+                self.message_user(request, gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan), messages.SUCCESS)
                 return redirect(reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk]))
             faults = result.faults
-        context = {**self.admin_site.each_context(request), "title": "ফাইল থেকে কর্মপরিকল্পনা আমদানি",
+        context = {**self.admin_site.each_context(request), "title": gettext("ফাইল থেকে কর্মপরিকল্পনা আমদানি"),
                    "form": form, "faults": faults, "opts": self.model._meta}
         return render(request, "admin/egov_plan/actionplan/import.html", context,
                       status=400 if faults or form.errors else 200)

@@ -5,7 +5,11 @@ from decimal import Decimal
 
 import nested_admin
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
@@ -39,9 +43,9 @@ class BengaliIntegerField(_BengaliDigits, forms.IntegerField):
     pass
 
 
-TARGET_HINTS = {scoring.DATE: "তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।",
-                scoring.PERCENT: "শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।",
-                scoring.COUNT: "০ বা তার বেশি পূর্ণসংখ্যা লিখুন।"}
+TARGET_HINTS = {scoring.DATE: _("তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।"),
+                scoring.PERCENT: _("শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।"),
+                scoring.COUNT: _("০ বা তার বেশি পূর্ণসংখ্যা লিখুন।")}
 BLANKS = ("", "-", "--", "-----")
 
 
@@ -60,7 +64,7 @@ def parse_target(unit: str, text) -> "datetime.date | Decimal | None":
 
 def _target_field(tier: int) -> forms.CharField:
     return forms.CharField(label=TIER_NAMES[tier], required=False, max_length=20,
-                           widget=forms.TextInput(attrs={"size": 9, "placeholder": "দদ/মম/বব বা সংখ্যা"}))
+                           widget=forms.TextInput(attrs={"size": 9, "placeholder": gettext("দদ/মম/বব বা সংখ্যা")}))
 
 
 class IndicatorForm(forms.ModelForm):
@@ -81,7 +85,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["calculation_method"].required = False
-        self.fields["calculation_method"].help_text = "খালি রাখলে: তারিখ → তারিখ, সংখ্যা → সমষ্টি, % → গড়"
+        self.fields["calculation_method"].help_text = gettext("খালি রাখলে: তারিখ → তারিখ, সংখ্যা → সমষ্টি, % → গড়")
         for field in TARGET_FIELDS:
             if self.instance.pk:
                 value = getattr(self.instance, f"{field}_date" if self.instance.is_date else f"{field}_number")
@@ -118,9 +122,9 @@ class IndicatorForm(forms.ModelForm):
 
 class ActionPlanForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label="পরিবর্তনের কারণ", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে এমন কর্মপরিকল্পনার কাঠামো, মান বা লক্ষ্যমাত্রা বদলালে "
-                  "কারণ লিখতে হবে; পরিবর্তনটি কে, কখন, কেন করেছেন তা সংরক্ষিত থাকে।")
+        label=_("পরিবর্তনের কারণ"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে এমন কর্মপরিকল্পনার কাঠামো, মান বা লক্ষ্যমাত্রা বদলালে "
+                  "কারণ লিখতে হবে; পরিবর্তনটি কে, কখন, কেন করেছেন তা সংরক্ষিত থাকে।"))
 
     class Meta:
         model = ActionPlan
@@ -137,12 +141,12 @@ def _live_forms(formset):
         yield form
 
 
-KINDS = {"PerformanceArea": "ক্ষেত্র", "Activity": "কার্যক্রম", "Indicator": "সূচক"}
+KINDS = {"PerformanceArea": _("ক্ষেত্র"), "Activity": _("কার্যক্রম"), "Indicator": _("সূচক")}
 
 
 def _shown_change(value) -> str:
     if value in (None, ""):
-        return "ফাঁকা"
+        return gettext("ফাঁকা")
     if isinstance(value, Decimal):
         return bangla.format_number(value)
     return bangla.to_bengali_digits(value)
@@ -158,15 +162,15 @@ def _changes(formset, parent_code: str = "") -> list[str]:
         label = f"{KINDS[type(form.instance).__name__]} [{bangla.to_bengali_digits(code)}]"
         if formset.can_delete and formset._should_delete_form(form):
             if form.instance.pk:
-                lines.append(f"{label} বাদ দেওয়া হয়েছে")
+                lines.append(gettext("{label} বাদ দেওয়া হয়েছে").format(label=label))
             continue
         if not form.instance.pk and form.has_changed():
-            lines.append(f"{label} যুক্ত হয়েছে")
+            lines.append(gettext("{label} যুক্ত হয়েছে").format(label=label))
         elif form.instance.pk and form.has_changed():
             for name in form.changed_data:
                 field = form.fields[name]
                 if name == "title":
-                    lines.append(f"{label}: {field.label} পরিবর্তিত")
+                    lines.append(gettext("{label}: {label2} পরিবর্তিত").format(label=label, label2=field.label))
                 else:
                     lines.append(f"{label}: {field.label} {_shown_change(form.initial.get(name))} → "
                                  f"{_shown_change(data.get(name))}")
@@ -181,10 +185,10 @@ class BengaliInlineFormSet(nested_admin.NestedInlineFormSet):
     def get_unique_error_message(self, unique_check):
         labels = ", ".join(str(self.form.base_fields[name].label) for name in unique_check
                            if name in self.form.base_fields and name != self.fk.name)
-        return f"একই {labels} একাধিকবার দেওয়া হয়েছে; প্রতিটি আলাদা হতে হবে।"
+        return gettext("একই {labels} একাধিকবার দেওয়া হয়েছে; প্রতিটি আলাদা হতে হবে।").format(labels=labels)
 
     def get_form_error(self):
-        return "নিচের পুনরাবৃত্ত মানগুলো সংশোধন করুন।"
+        return gettext("নিচের পুনরাবৃত্ত মানগুলো সংশোধন করুন।")
 
 
 class AreaFormSet(BengaliInlineFormSet):
@@ -200,9 +204,10 @@ class AreaFormSet(BengaliInlineFormSet):
         faults = check_plan(document)
         if faults:
             raise ValidationError([str(f) for f in faults])
-        self.change_summary = _changes(self)
+        with translation.override(settings.LANGUAGE_CODE):  # the recorded amendment is in Bengali
+            self.change_summary = [str(line) for line in _changes(self)]
         if reason_missing(plan=self.instance, summary=self.change_summary, reason=self.data.get("change_reason")):
-            raise ValidationError(REASON_NEEDED)
+            raise ValidationError(gettext(REASON_NEEDED))
 
     def _plan_document(self) -> dict | None:
         plan = self.instance
@@ -232,22 +237,22 @@ class AreaFormSet(BengaliInlineFormSet):
 
 
 class PlanImportForm(forms.Form):
-    file = forms.FileField(label="ফাইল (.txt বা .xlsx)",
-                           error_messages={"required": "একটি ফাইল নির্বাচন করুন।", "empty": "ফাইলটি খালি।"})
-    office = forms.CharField(label="দপ্তর (ঐচ্ছিক)", required=False, max_length=200,
-                             help_text="খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।")
+    file = forms.FileField(label=_("ফাইল (.txt বা .xlsx)"),
+                           error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।")})
+    office = forms.CharField(label=_("দপ্তর (ঐচ্ছিক)"), required=False, max_length=200,
+                             help_text=_("খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।"))
 
 
 class RolloutForm(forms.Form):
-    under = forms.CharField(label="যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)", max_length=40,
-                            error_messages={"required": "দপ্তরের কোড লিখুন।"})
-    tier = forms.ModelChoiceField(label="শুধু এই স্তরের দপ্তর", required=False, queryset=OfficeTier.objects.all(),
-                                  empty_label="সব স্তর",
-                                  error_messages={"invalid_choice": "এই স্তর নেই।"})
+    under = forms.CharField(label=_("যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)"), max_length=40,
+                            error_messages={"required": _("দপ্তরের কোড লিখুন।")})
+    tier = forms.ModelChoiceField(label=_("শুধু এই স্তরের দপ্তর"), required=False, queryset=OfficeTier.objects.all(),
+                                  empty_label=_("সব স্তর"),
+                                  error_messages={"invalid_choice": _("এই স্তর নেই।")})
 
     def clean_under(self):
         code = self.cleaned_data["under"].strip()
         office = Office.objects.filter(code=code).first()
         if office is None:
-            raise forms.ValidationError(f"“{code}” কোডের কোনো দপ্তর নেই।")
+            raise forms.ValidationError(gettext("“{code}” কোডের কোনো দপ্তর নেই।").format(code=code))
         return office

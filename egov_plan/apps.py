@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EgovPlanConfig(AppConfig):
     name = "egov_plan"
-    verbose_name = "কর্মপরিকল্পনা"
+    verbose_name = _("কর্মপরিকল্পনা")
     default_auto_field = "django.db.models.BigAutoField"

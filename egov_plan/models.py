@@ -16,19 +16,22 @@ from django.db.models import Q
 from treebeard.mp_tree import MP_Node
 
 from egov_plan import bangla, fiscal, scoring
+from django.utils.translation import gettext_noop
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class OfficeTier(models.Model):
     """A level of the administration (ministry/division, department/agency, divisional, district,
     upazila, …): admin-configured; `code` is what import files name."""
 
-    code = models.SlugField("সংকেত", max_length=20, unique=True)
-    name = models.CharField("নাম", max_length=100)
-    order = models.PositiveSmallIntegerField("ক্রম", default=0)
+    code = models.SlugField(_("সংকেত"), max_length=20, unique=True)
+    name = models.CharField(_("নাম"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ক্রম"), default=0)
 
     class Meta:
-        verbose_name = "দপ্তরের স্তর"
-        verbose_name_plural = "দপ্তরের স্তরসমূহ"
+        verbose_name = _("দপ্তরের স্তর")
+        verbose_name_plural = _("দপ্তরের স্তরসমূহ")
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
@@ -39,17 +42,17 @@ class Office(MP_Node):
     """An office in the national tree (materialised path: every office under X is one indexed
     prefix query on `path`). Names repeat across the country; the code is the identity."""
 
-    code = models.CharField("দপ্তর কোড", max_length=40, unique=True)
-    name = models.CharField("নাম", max_length=200)
-    location = models.CharField("অবস্থান", max_length=200, blank=True)
-    tier = models.ForeignKey(OfficeTier, verbose_name="স্তর", on_delete=models.PROTECT,
+    code = models.CharField(_("দপ্তর কোড"), max_length=40, unique=True)
+    name = models.CharField(_("নাম"), max_length=200)
+    location = models.CharField(_("অবস্থান"), max_length=200, blank=True)
+    tier = models.ForeignKey(OfficeTier, verbose_name=_("স্তর"), on_delete=models.PROTECT,
                              related_name="offices")
 
     node_order_by: list[str] = []  # children keep the order they were added in
 
     class Meta:
-        verbose_name = "দপ্তর"
-        verbose_name_plural = "দপ্তরসমূহ"
+        verbose_name = _("দপ্তর")
+        verbose_name_plural = _("দপ্তরসমূহ")
         ordering = ["path"]
         indexes = [models.Index(fields=["tier", "path"], name="office_tier_path")]
 
@@ -68,12 +71,12 @@ class Office(MP_Node):
 
 class FiscalYear(models.Model):
     start_year = models.PositiveSmallIntegerField(
-        "শুরুর বছর", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("শুরুর বছর"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
 
     class Meta:
-        verbose_name = "অর্থবছর"
-        verbose_name_plural = "অর্থবছরসমূহ"
+        verbose_name = _("অর্থবছর")
+        verbose_name_plural = _("অর্থবছরসমূহ")
         ordering = ["-start_year"]
 
     def __str__(self) -> str:
@@ -94,37 +97,38 @@ class FiscalYear(models.Model):
 
 
 class ActionPlan(models.Model):
-    SCORING_CHOICES = [(scoring.STEP, "ধাপভিত্তিক (step)"), (scoring.LINEAR, "রৈখিক (linear)")]
-    DEFAULT_TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
+    SCORING_CHOICES = [(scoring.STEP, _("ধাপভিত্তিক (step)")), (scoring.LINEAR, _("রৈখিক (linear)"))]
+    # Stored content (not translated when saved); pages translate the default title where shown.
+    DEFAULT_TITLE = gettext_noop("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা")
 
     # A plan without an office is a template: the national plan of a fiscal year, rolled out
     # to every office of a subtree (see egov_plan/templates.py).
-    office = models.ForeignKey(Office, verbose_name="দপ্তর", on_delete=models.PROTECT,
+    office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT,
                                related_name="plans", null=True, blank=True)
-    template = models.ForeignKey("self", verbose_name="টেমপ্লেট", on_delete=models.SET_NULL,
+    template = models.ForeignKey("self", verbose_name=_("টেমপ্লেট"), on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="derived_plans",
                                  limit_choices_to={"office__isnull": True})
     # On a template: whether offices may adjust their own targets before the office above
     # approves their plan. On an office's plan: when (and by whom) the targets were approved.
-    targets_adjustable = models.BooleanField("দপ্তর লক্ষ্যমাত্রা সমন্বয় করতে পারে", default=False)
-    targets_approved_at = models.DateTimeField("লক্ষ্যমাত্রা অনুমোদনের সময়", null=True, blank=True)
+    targets_adjustable = models.BooleanField(_("দপ্তর লক্ষ্যমাত্রা সমন্বয় করতে পারে"), default=False)
+    targets_approved_at = models.DateTimeField(_("লক্ষ্যমাত্রা অনুমোদনের সময়"), null=True, blank=True)
     targets_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                             on_delete=models.SET_NULL, related_name="+",
-                                            verbose_name="লক্ষ্যমাত্রা অনুমোদনকারী")
-    fiscal_year = models.ForeignKey(FiscalYear, verbose_name="অর্থবছর", on_delete=models.PROTECT,
+                                            verbose_name=_("লক্ষ্যমাত্রা অনুমোদনকারী"))
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT,
                                     related_name="plans")
-    title = models.CharField("শিরোনাম", max_length=255, default=DEFAULT_TITLE)
-    total_marks = models.DecimalField("মোট নম্বর", max_digits=6, decimal_places=2,
+    title = models.CharField(_("শিরোনাম"), max_length=255, default=DEFAULT_TITLE)
+    total_marks = models.DecimalField(_("মোট নম্বর"), max_digits=6, decimal_places=2,
                                       default=Decimal(50))
-    scoring_method = models.CharField("মূল্যায়ন পদ্ধতি", max_length=10, choices=SCORING_CHOICES,
+    scoring_method = models.CharField(_("মূল্যায়ন পদ্ধতি"), max_length=10, choices=SCORING_CHOICES,
                                       default=scoring.STEP)
     # Bumped whenever an area, activity, indicator (weights, targets) or signatory of the plan is
     # saved or deleted (`plan_revised`): pages cache the plan's structure by it.
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
-        verbose_name = "কর্মপরিকল্পনা"
-        verbose_name_plural = "কর্মপরিকল্পনাসমূহ"
+        verbose_name = _("কর্মপরিকল্পনা")
+        verbose_name_plural = _("কর্মপরিকল্পনাসমূহ")
         ordering = ["-fiscal_year__start_year", "office__name", "title"]
         constraints = [
             models.UniqueConstraint(fields=["office", "fiscal_year", "title"],
@@ -134,7 +138,7 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        owner = self.office.display_name if self.office_id else "টেমপ্লেট"
+        owner = self.office.display_name if self.office_id else gettext("টেমপ্লেট")
         return f"{owner} — {self.title} {self.fiscal_year.label}"
 
     @property
@@ -149,17 +153,17 @@ class ActionPlan(models.Model):
 
 
 class PerformanceArea(models.Model):
-    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
                              related_name="areas")
-    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
-    title = models.TextField("কর্মসম্পাদন ক্ষেত্র")
+    number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("কর্মসম্পাদন ক্ষেত্র"))
     # Optional English text for the unsigned English rendition (the Bengali title stays official).
-    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
-    weight = models.DecimalField("মান", max_digits=6, decimal_places=2)
+    title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
+    weight = models.DecimalField(_("মান"), max_digits=6, decimal_places=2)
 
     class Meta:
-        verbose_name = "কর্মসম্পাদন ক্ষেত্র"
-        verbose_name_plural = "কর্মসম্পাদন ক্ষেত্রসমূহ"
+        verbose_name = _("কর্মসম্পাদন ক্ষেত্র")
+        verbose_name_plural = _("কর্মসম্পাদন ক্ষেত্রসমূহ")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="area_number_unique_in_plan"),
@@ -174,15 +178,15 @@ class PerformanceArea(models.Model):
 
 
 class Activity(models.Model):
-    area = models.ForeignKey(PerformanceArea, verbose_name="কর্মসম্পাদন ক্ষেত্র", on_delete=models.CASCADE,
+    area = models.ForeignKey(PerformanceArea, verbose_name=_("কর্মসম্পাদন ক্ষেত্র"), on_delete=models.CASCADE,
                              related_name="activities")
-    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
-    title = models.TextField("কার্যক্রম")
-    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
+    number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("কার্যক্রম"))
+    title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
 
     class Meta:
-        verbose_name = "কার্যক্রম"
-        verbose_name_plural = "কার্যক্রমসমূহ"
+        verbose_name = _("কার্যক্রম")
+        verbose_name_plural = _("কার্যক্রমসমূহ")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["area", "number"], name="activity_number_unique_in_area"),
@@ -197,45 +201,45 @@ class Activity(models.Model):
 
 
 class Indicator(models.Model):
-    UNIT_CHOICES = [(scoring.DATE, "তারিখ"), (scoring.PERCENT, "%"), (scoring.COUNT, "সংখ্যা")]
+    UNIT_CHOICES = [(scoring.DATE, _("তারিখ")), (scoring.PERCENT, "%"), (scoring.COUNT, _("সংখ্যা"))]
     CALCULATION_CHOICES = [
-        (scoring.SUM, "সমষ্টি"),
-        (scoring.AVERAGE, "গড়"),
-        (scoring.CUMULATIVE, "ক্রমপুঞ্জিভূত"),
-        (scoring.DATE_METHOD, "তারিখ"),
+        (scoring.SUM, _("সমষ্টি")),
+        (scoring.AVERAGE, _("গড়")),
+        (scoring.CUMULATIVE, _("ক্রমপুঞ্জিভূত")),
+        (scoring.DATE_METHOD, _("তারিখ")),
     ]
     # Tier targets are stored typed: a date column and a number column per tier,
     # only one of which is used according to the unit (a check constraint keeps it so).
     TIER_FIELDS = ("target_100", "target_90", "target_80", "target_70", "target_60")
 
-    activity = models.ForeignKey(Activity, verbose_name="কার্যক্রম", on_delete=models.CASCADE,
+    activity = models.ForeignKey(Activity, verbose_name=_("কার্যক্রম"), on_delete=models.CASCADE,
                                  related_name="indicators")
-    number = models.PositiveSmallIntegerField("ক্রম", validators=[MinValueValidator(1)])
-    title = models.TextField("কর্মসম্পাদন সূচক")
-    title_en = models.TextField("ইংরেজি পাঠ", blank=True, default="", db_default="")
-    unit = models.CharField("একক", max_length=10, choices=UNIT_CHOICES)
-    weight = models.DecimalField("কর্মসম্পাদন সূচকের মান", max_digits=6, decimal_places=2)
-    calculation_method = models.CharField("গণনা পদ্ধতি", max_length=12, choices=CALCULATION_CHOICES)
+    number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("কর্মসম্পাদন সূচক"))
+    title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
+    unit = models.CharField(_("একক"), max_length=10, choices=UNIT_CHOICES)
+    weight = models.DecimalField(_("কর্মসম্পাদন সূচকের মান"), max_digits=6, decimal_places=2)
+    calculation_method = models.CharField(_("গণনা পদ্ধতি"), max_length=12, choices=CALCULATION_CHOICES)
 
-    target_100_date = models.DateField("অসাধারণ (তারিখ)", null=True, blank=True)
-    target_90_date = models.DateField("অতি উত্তম (তারিখ)", null=True, blank=True)
-    target_80_date = models.DateField("উত্তম (তারিখ)", null=True, blank=True)
-    target_70_date = models.DateField("চলতি মান (তারিখ)", null=True, blank=True)
-    target_60_date = models.DateField("চলতি মানের নিম্নে (তারিখ)", null=True, blank=True)
-    target_100_number = models.DecimalField("অসাধারণ", max_digits=12, decimal_places=2,
+    target_100_date = models.DateField(_("অসাধারণ (তারিখ)"), null=True, blank=True)
+    target_90_date = models.DateField(_("অতি উত্তম (তারিখ)"), null=True, blank=True)
+    target_80_date = models.DateField(_("উত্তম (তারিখ)"), null=True, blank=True)
+    target_70_date = models.DateField(_("চলতি মান (তারিখ)"), null=True, blank=True)
+    target_60_date = models.DateField(_("চলতি মানের নিম্নে (তারিখ)"), null=True, blank=True)
+    target_100_number = models.DecimalField(_("অসাধারণ"), max_digits=12, decimal_places=2,
                                             null=True, blank=True)
-    target_90_number = models.DecimalField("অতি উত্তম", max_digits=12, decimal_places=2,
+    target_90_number = models.DecimalField(_("অতি উত্তম"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
-    target_80_number = models.DecimalField("উত্তম", max_digits=12, decimal_places=2,
+    target_80_number = models.DecimalField(_("উত্তম"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
-    target_70_number = models.DecimalField("চলতি মান", max_digits=12, decimal_places=2,
+    target_70_number = models.DecimalField(_("চলতি মান"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
-    target_60_number = models.DecimalField("চলতি মানের নিম্নে", max_digits=12, decimal_places=2,
+    target_60_number = models.DecimalField(_("চলতি মানের নিম্নে"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
 
     class Meta:
-        verbose_name = "কর্মসম্পাদন সূচক"
-        verbose_name_plural = "কর্মসম্পাদন সূচকসমূহ"
+        verbose_name = _("কর্মসম্পাদন সূচক")
+        verbose_name_plural = _("কর্মসম্পাদন সূচকসমূহ")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "number"],
@@ -285,17 +289,17 @@ class Indicator(models.Model):
 class Signatory(models.Model):
     """A signature block at the report's foot: a name and one to three lines."""
 
-    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
                              related_name="signatories")
-    order = models.PositiveSmallIntegerField("ক্রম")
-    name = models.CharField("নাম", max_length=200)
-    line_1 = models.CharField("পদবি", max_length=200)
-    line_2 = models.CharField("দ্বিতীয় লাইন", max_length=200, blank=True)
-    line_3 = models.CharField("তৃতীয় লাইন", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("ক্রম"))
+    name = models.CharField(_("নাম"), max_length=200)
+    line_1 = models.CharField(_("পদবি"), max_length=200)
+    line_2 = models.CharField(_("দ্বিতীয় লাইন"), max_length=200, blank=True)
+    line_3 = models.CharField(_("তৃতীয় লাইন"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "স্বাক্ষরকারী"
-        verbose_name_plural = "স্বাক্ষরকারীগণ"
+        verbose_name = _("স্বাক্ষরকারী")
+        verbose_name_plural = _("স্বাক্ষরকারীগণ")
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "order"], name="signatory_order_unique_in_plan"),
@@ -314,17 +318,17 @@ class Membership(models.Model):
 
     OFFICER = "officer"
     REVIEWER = "reviewer"
-    ROLE_CHOICES = [(OFFICER, "কর্মকর্তা (তথ্য প্রদানকারী)"), (REVIEWER, "পর্যালোচক")]
+    ROLE_CHOICES = [(OFFICER, _("কর্মকর্তা (তথ্য প্রদানকারী)")), (REVIEWER, _("পর্যালোচক"))]
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="membership")
-    office = models.ForeignKey(Office, verbose_name="দপ্তর", on_delete=models.PROTECT,
+    office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT,
                                related_name="members")
-    role = models.CharField("ভূমিকা", max_length=10, choices=ROLE_CHOICES)
+    role = models.CharField(_("ভূমিকা"), max_length=10, choices=ROLE_CHOICES)
 
     class Meta:
-        verbose_name = "সদস্যপদ"
-        verbose_name_plural = "সদস্যপদসমূহ"
+        verbose_name = _("সদস্যপদ")
+        verbose_name_plural = _("সদস্যপদসমূহ")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office} ({self.get_role_display()})"
@@ -334,17 +338,17 @@ class PlanAmendment(models.Model):
     """A change to the structure, weights or targets of a plan that already has reports in review
     or approved: who made it, when, why, and what changed."""
 
-    plan = models.ForeignKey(ActionPlan, verbose_name="কর্মপরিকল্পনা", on_delete=models.CASCADE,
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
                              related_name="amendments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name="পরিবর্তনকারী")
-    at = models.DateTimeField("সময়", auto_now_add=True)
-    reason = models.TextField("কারণ")
-    summary = models.TextField("যা পরিবর্তিত হয়েছে")
+                             related_name="+", verbose_name=_("পরিবর্তনকারী"))
+    at = models.DateTimeField(_("সময়"), auto_now_add=True)
+    reason = models.TextField(_("কারণ"))
+    summary = models.TextField(_("যা পরিবর্তিত হয়েছে"))
 
     class Meta:
-        verbose_name = "কর্মপরিকল্পনা সংশোধন"
-        verbose_name_plural = "কর্মপরিকল্পনা সংশোধনসমূহ"
+        verbose_name = _("কর্মপরিকল্পনা সংশোধন")
+        verbose_name_plural = _("কর্মপরিকল্পনা সংশোধনসমূহ")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -355,13 +359,13 @@ class RolloutJob(models.Model):
     """One roll-out of a template asked for in the admin: what, where, and how far it got."""
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUS_CHOICES = [(QUEUED, "অপেক্ষমাণ"), (RUNNING, "চলছে"), (DONE, "সম্পন্ন"), (FAILED, "ব্যর্থ")]
+    STATUS_CHOICES = [(QUEUED, _("অপেক্ষমাণ")), (RUNNING, _("চলছে")), (DONE, _("সম্পন্ন")), (FAILED, _("ব্যর্থ"))]
 
     template = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rollout_jobs",
-                                 verbose_name="টেমপ্লেট")
-    under = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", verbose_name="যে দপ্তরের অধীনে")
+                                 verbose_name=_("টেমপ্লেট"))
+    under = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("যে দপ্তরের অধীনে"))
     tier = models.ForeignKey(OfficeTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name="শুধু এই স্তর")
+                             verbose_name=_("শুধু এই স্তর"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                      related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
@@ -372,8 +376,8 @@ class RolloutJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "রোল-আউট"
-        verbose_name_plural = "রোল-আউটসমূহ"
+        verbose_name = _("রোল-আউট")
+        verbose_name_plural = _("রোল-আউটসমূহ")
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:

@@ -12,11 +12,15 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from egov_plan import bangla
 from egov_plan.models import Office
 from egov_plan.offices import TreeBuilder, all_tiers, office_move
+from reports import i18n
+
 
 HEADER = ["code", "name", "location", "tier", "parent_code"]
 MAX_CODE = 40
@@ -45,18 +49,18 @@ class ImportResult:
 def _line(number: int | None, message: str) -> str:
     if number is None:
         return message
-    return f"লাইন {bangla.to_bengali_digits(number)}: {message}"
+    return gettext("লাইন {to_bengali_digits}: {message}").format(to_bengali_digits=i18n.bengali_digits(number), message=message)
 
 
 def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """The file's rows as (line number, cells), or faults when it cannot be read at all."""
     if not data.strip():
-        return [], ["ফাইলটি খালি।"]
+        return [], [gettext("ফাইলটি খালি।")]
     if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-            return [], [f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।"]
+            return [], [gettext("xlsx ফাইলটি পড়া যায়নি ({type})।").format(type=type(exc).__name__)]
         rows = [(number, ["" if v is None else str(v).strip() for v in values])
                 for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)]
         workbook.close()
@@ -65,9 +69,9 @@ def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], 
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return [], [_line(line, "ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।")]
+        return [], [_line(line, gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।"))]
     if "\x00" in text:
-        return [], ["এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।"]
+        return [], [gettext("এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।")]
     return [(number, [cell.strip() for cell in cells])
             for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)], []
 
@@ -78,33 +82,32 @@ def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: 
     faults: list[tuple[int, str]] = []
     content = [(n, cells) for n, cells in rows if any(cells)]
     if not content:
-        return [], ["ফাইলটি খালি।"]
+        return [], [gettext("ফাইলটি খালি।")]
     header_line, header = content[0]
     if [c.lower() for c in header] != HEADER:
-        return [], [_line(header_line, f"প্রথম লাইনে শিরোনাম থাকতে হবে: {','.join(HEADER)}")]
+        return [], [_line(header_line, gettext("প্রথম লাইনে শিরোনাম থাকতে হবে: {join}").format(join=','.join(HEADER)))]
     offices: list[OfficeRow] = []
     seen: dict[str, int] = {}
     for number, cells in content[1:]:
         if len(cells) != len(HEADER):
-            faults.append((number, f"{bangla.to_bengali_digits(len(HEADER))}টি ঘর থাকতে হবে, আছে "
-                                   f"{bangla.to_bengali_digits(len(cells))}টি।"))
+            faults.append((number, gettext("{to_bengali_digits}টি ঘর থাকতে হবে, আছে {to_bengali_digits2}টি।").format(to_bengali_digits=i18n.bengali_digits(len(HEADER)), to_bengali_digits2=i18n.bengali_digits(len(cells)))))
             continue
         row = OfficeRow(number, *cells)
         problems = []
         if not row.code:
-            problems.append("কোড নেই")
+            problems.append(gettext("কোড নেই"))
         elif len(row.code) > MAX_CODE:
-            problems.append(f"কোড {bangla.to_bengali_digits(MAX_CODE)} অক্ষরের বেশি")
+            problems.append(gettext("কোড {to_bengali_digits} অক্ষরের বেশি").format(to_bengali_digits=i18n.bengali_digits(MAX_CODE)))
         elif row.code in seen:
-            problems.append(f"কোড “{row.code}” লাইন {bangla.to_bengali_digits(seen[row.code])} এও আছে")
+            problems.append(gettext("কোড “{code}” লাইন {to_bengali_digits} এও আছে").format(code=row.code, to_bengali_digits=i18n.bengali_digits(seen[row.code])))
         if not row.name:
-            problems.append("নাম নেই")
+            problems.append(gettext("নাম নেই"))
         if len(row.name) > MAX_TEXT or len(row.location) > MAX_TEXT:
-            problems.append(f"নাম বা অবস্থান {bangla.to_bengali_digits(MAX_TEXT)} অক্ষরের বেশি")
+            problems.append(gettext("নাম বা অবস্থান {to_bengali_digits} অক্ষরের বেশি").format(to_bengali_digits=i18n.bengali_digits(MAX_TEXT)))
         if row.tier not in tiers:
-            problems.append(f"স্তর “{row.tier}” অজানা (হতে পারে: {', '.join(sorted(tiers))})")
+            problems.append(gettext("স্তর “{tier}” অজানা (হতে পারে: {join})").format(tier=row.tier, join=', '.join(sorted(tiers))))
         if row.parent_code and row.parent_code == row.code:
-            problems.append("দপ্তর নিজের অধীনে থাকতে পারে না")
+            problems.append(gettext("দপ্তর নিজের অধীনে থাকতে পারে না"))
         if problems:
             faults.append((number, "; ".join(problems) + "।"))
         if row.code and row.code not in seen:
@@ -113,7 +116,7 @@ def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: 
     by_code = {row.code: row for row in offices}
     for row in offices:
         if row.parent_code and row.parent_code not in by_code and row.parent_code not in existing:
-            faults.append((row.line, f"নিয়ন্ত্রণকারী দপ্তরের কোড “{row.parent_code}” ফাইলে বা তালিকায় নেই।"))
+            faults.append((row.line, gettext("নিয়ন্ত্রণকারী দপ্তরের কোড “{parent_code}” ফাইলে বা তালিকায় নেই।").format(parent_code=row.parent_code)))
     faults += _cycles(offices, by_code)
     return offices, [_line(n, m) for n, m in sorted(set(faults))]
 
@@ -125,7 +128,7 @@ def _cycles(offices: list[OfficeRow], by_code: dict[str, OfficeRow]) -> list[tup
         while current.parent_code in by_code:
             current = by_code[current.parent_code]
             if current.code in seen:
-                faults.append((row.line, "নিয়ন্ত্রণকারী দপ্তরের শৃঙ্খল ঘুরে নিজের কাছে ফিরে এসেছে।"))
+                faults.append((row.line, gettext("নিয়ন্ত্রণকারী দপ্তরের শৃঙ্খল ঘুরে নিজের কাছে ফিরে এসেছে।")))
                 break
             seen.add(current.code)
     return faults

@@ -2,10 +2,13 @@
 admin and the plan editor: such a change needs a reason, and every such change (or any change made
 with a reason) is recorded as a PlanAmendment (who, when, why, what)."""
 
+from django.utils.translation import gettext_noop
+
 from egov_plan.models import ActionPlan, PlanAmendment
 
 REPORTS_IN_REVIEW = ("submitted", "approved")
-REASON_NEEDED = ("এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে "
+# Marked for the catalogue; translated where shown (gettext(REASON_NEEDED)).
+REASON_NEEDED = gettext_noop("এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে "
                  "“পরিবর্তনের কারণ” লিখুন।")
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "ত্রৈমাসিক প্রতিবেদন"
+    verbose_name = _("ত্রৈমাসিক প্রতিবেদন")
     default_auto_field = "django.db.models.BigAutoField"

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import F
 from django.dispatch import Signal
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,7 +37,8 @@ INDEX_HEADERS = ("দপ্তর", "দপ্তর কোড", "অবস্�
 MISSING_PLAN = "কর্মপরিকল্পনা নেই"
 MISSING_REPORT = "প্রতিবেদন নেই"
 NOT_APPROVED = "অনুমোদিত প্রতিবেদন নেই ({status})"
-STATUS_LABELS = dict(QuarterlyReport.STATUS_CHOICES)
+# The index is part of the printed set: Bengali whatever language asked for it.
+STATUS_LABELS = {code: label for code, label in QuarterlyReport.STATUS_CHOICES}
 
 Progress = Callable[[int, int], None]
 # A temporary zip not written to for this long belongs to a run that died (a running one writes
@@ -77,8 +80,12 @@ class Entry:
         if self.report is None:
             return MISSING_REPORT
         if not self.approved:
-            return NOT_APPROVED.format(status=STATUS_LABELS[self.report.status])
-        return STATUS_LABELS[self.report.status]
+            return NOT_APPROVED.format(status=self._status())
+        return self._status()
+
+    def _status(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(STATUS_LABELS[self.report.status])
 
 
 def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[Entry]:

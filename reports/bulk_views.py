@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla
 from egov_plan.models import FiscalYear, Office
@@ -17,7 +19,7 @@ from reports.bulk_print import format_duration, seconds_left
 from reports.models import BulkPrintJob
 
 REFRESH_SECONDS = 3
-CHOICE_ERRORS = {"required": "একটি নির্বাচন করুন।", "invalid_choice": "তালিকা থেকে একটি নির্বাচন করুন।"}
+CHOICE_ERRORS = {"required": _("একটি নির্বাচন করুন।"), "invalid_choice": _("তালিকা থেকে একটি নির্বাচন করুন।")}
 
 
 def printable_offices(member) -> list[Office]:
@@ -26,10 +28,10 @@ def printable_offices(member) -> list[Office]:
 
 
 class BulkPrintForm(forms.Form):
-    office = forms.TypedChoiceField(label="যে দপ্তরের অধীন সব দপ্তর", coerce=int, error_messages=CHOICE_ERRORS)
-    year = forms.TypedChoiceField(label="অর্থবছর", coerce=int, error_messages=CHOICE_ERRORS)
-    quarter = forms.TypedChoiceField(label="ত্রৈমাসিক", coerce=int, error_messages=CHOICE_ERRORS,
-                                     choices=[(q, f"{label} ত্রৈমাসিক")
+    office = forms.TypedChoiceField(label=_("যে দপ্তরের অধীন সব দপ্তর"), coerce=int, error_messages=CHOICE_ERRORS)
+    year = forms.TypedChoiceField(label=_("অর্থবছর"), coerce=int, error_messages=CHOICE_ERRORS)
+    quarter = forms.TypedChoiceField(label=_("ত্রৈমাসিক"), coerce=int, error_messages=CHOICE_ERRORS,
+                                     choices=[(q, _("{label} ত্রৈমাসিক").format(label=label))
                                               for q, label in bangla.QUARTER_ORDINALS.items()])
 
     def __init__(self, *args, offices: list[Office], **kwargs):
@@ -41,7 +43,7 @@ class BulkPrintForm(forms.Form):
 def _reviewer(user):
     member = permissions.membership(user)
     if not permissions.is_reviewer(user):
-        raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
+        raise PermissionDenied(gettext("শুধু পর্যালোচকদের জন্য"))
     return member
 
 
@@ -67,7 +69,7 @@ def bulk_print_request(request):
 def _own_job(request, job_id) -> BulkPrintJob:
     job = BulkPrintJob.objects.select_related("root_office").filter(pk=job_id, requested_by=request.user).first()
     if job is None:
-        raise Http404("এই মুদ্রণের অনুরোধটি পাওয়া যায়নি")
+        raise Http404(gettext("এই মুদ্রণের অনুরোধটি পাওয়া যায়নি"))
     return job
 
 
@@ -95,10 +97,10 @@ def bulk_print_status(request, job_id):
 def bulk_print_download(request, job_id):
     job = _own_job(request, job_id)
     if not _downloadable(job):
-        raise Http404("ফাইলটি আর পাওয়া যায় না")
+        raise Http404(gettext("ফাইলটি আর পাওয়া যায় না"))
     try:
         handle = job.file.open("rb")
     except FileNotFoundError:
-        raise Http404("ফাইলটি আর পাওয়া যায় না") from None
+        raise Http404(gettext("ফাইলটি আর পাওয়া যায় না")) from None
     name = f"apa-{job.start_year}-q{job.quarter}-office-{job.root_office_id}.zip"
     return FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")

@@ -14,6 +14,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import fiscal
 from egov_plan.models import ActionPlan, FiscalYear, Office, OfficeTier
@@ -23,20 +25,20 @@ from reports.models import QuarterlyReport
 
 NOT_STARTED = "not_started"
 STATUSES = [
-    (NOT_STARTED, "শুরু হয়নি"),
-    (QuarterlyReport.DRAFT, "খসড়া"),
-    (QuarterlyReport.SUBMITTED, "দাখিলকৃত"),
-    (QuarterlyReport.RETURNED, "ফেরতপ্রাপ্ত"),
-    (QuarterlyReport.APPROVED, "অনুমোদিত"),
+    (NOT_STARTED, _("শুরু হয়নি")),
+    (QuarterlyReport.DRAFT, _("খসড়া")),
+    (QuarterlyReport.SUBMITTED, _("দাখিলকৃত")),
+    (QuarterlyReport.RETURNED, _("ফেরতপ্রাপ্ত")),
+    (QuarterlyReport.APPROVED, _("অনুমোদিত")),
 ]
 LATE = "late"  # a filter, not a status: not submitted by the due date (reports/deadlines.py), whatever the status
-FILTERS = STATUSES + [(LATE, "বিলম্বিত")]
+FILTERS = STATUSES + [(LATE, _("বিলম্বিত"))]
 STATUS_LABELS = dict(STATUSES)
 STATUS_COLOURS = {NOT_STARTED: "#adb5bd", QuarterlyReport.DRAFT: "#6c757d", QuarterlyReport.SUBMITTED: "#0d6efd",
                   QuarterlyReport.RETURNED: "#dc3545", QuarterlyReport.APPROVED: "#198754"}
 # Marks to date as a share of the plan's total, in five bands.
-SCORE_BANDS = [("0", "০–২০%", 0, 20), ("20", "২০–৪০%", 20, 40), ("40", "৪০–৬০%", 40, 60),
-               ("60", "৬০–৮০%", 60, 80), ("80", "৮০–১০০%", 80, 101)]
+SCORE_BANDS = [("0", _("০–২০%"), 0, 20), ("20", _("২০–৪০%"), 20, 40), ("40", _("৪০–৬০%"), 40, 60),
+               ("60", _("৬০–৮০%"), 60, 80), ("80", _("৮০–১০০%"), 80, 101)]
 NO_SCORE = "none"
 SORTS = {
     "name": ("name", "location", "code"),
@@ -202,7 +204,7 @@ def summary(query: DashboardQuery) -> Summary:
         tiers.append(bar)
 
     bands = [Bar(label=label, value=banded.get(code, 0), colour="#198754") for code, label, _, _ in SCORE_BANDS]
-    bands.append(Bar(label="নম্বর নেই", value=banded.get(NO_SCORE, 0), colour="#adb5bd"))
+    bands.append(Bar(label=gettext("নম্বর নেই"), value=banded.get(NO_SCORE, 0), colour="#adb5bd"))
     band_max = max((b.value for b in bands), default=0) or 1
     for index, bar in enumerate(bands):
         bar.x = index * 70

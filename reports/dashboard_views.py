@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from egov_plan import bangla
@@ -20,26 +22,26 @@ from reports.dashboard import DashboardQuery
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ID = 2**63 - 1
-COLUMNS = [("name", "দপ্তর"), ("location", "অবস্থান"), ("tier", "স্তর"), ("status", "অবস্থা"),
-           ("score", "এ পর্যন্ত প্রাপ্ত নম্বর"), ("changed", "সর্বশেষ পরিবর্তন")]
+COLUMNS = [("name", _("দপ্তর")), ("location", _("অবস্থান")), ("tier", _("স্তর")), ("status", _("অবস্থা")),
+           ("score", _("এ পর্যন্ত প্রাপ্ত নম্বর")), ("changed", _("সর্বশেষ পরিবর্তন"))]
 
 
 class DashboardForm(forms.Form):
-    year = forms.TypedChoiceField(label="অর্থবছর", required=False, coerce=int, empty_value=None,
-                                  error_messages={"invalid_choice": "এই অর্থবছর নেই।"})
-    quarter = forms.TypedChoiceField(label="ত্রৈমাসিক", required=False, coerce=int, empty_value=None,
+    year = forms.TypedChoiceField(label=_("অর্থবছর"), required=False, coerce=int, empty_value=None,
+                                  error_messages={"invalid_choice": _("এই অর্থবছর নেই।")})
+    quarter = forms.TypedChoiceField(label=_("ত্রৈমাসিক"), required=False, coerce=int, empty_value=None,
                                      choices=[("", "—")] + [(q, bangla.QUARTER_ORDINALS[q]) for q in QUARTERS],
-                                     error_messages={"invalid_choice": "ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে।"})
-    under = forms.IntegerField(label="দপ্তর", required=False, min_value=1, max_value=MAX_ID,
+                                     error_messages={"invalid_choice": _("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে।")})
+    under = forms.IntegerField(label=_("দপ্তর"), required=False, min_value=1, max_value=MAX_ID,
                                widget=forms.HiddenInput,
-                               error_messages={"invalid": "দপ্তরটি পাওয়া যায়নি।", "min_value": "দপ্তরটি পাওয়া যায়নি।",
-                                               "max_value": "দপ্তরটি পাওয়া যায়নি।"})
-    tier = forms.ChoiceField(label="স্তর", required=False,
-                             error_messages={"invalid_choice": "এই স্তর নেই।"})
-    status = forms.ChoiceField(label="অবস্থা", required=False, choices=[("", "সব")] + dashboard.FILTERS,
-                               error_messages={"invalid_choice": "এই অবস্থা নেই।"})
-    q = forms.CharField(label="নাম বা অবস্থান", required=False, max_length=100,
-                        error_messages={"max_length": "খোঁজার লেখা ১০০ অক্ষরের মধ্যে রাখুন।"})
+                               error_messages={"invalid": _("দপ্তরটি পাওয়া যায়নি।"), "min_value": _("দপ্তরটি পাওয়া যায়নি।"),
+                                               "max_value": _("দপ্তরটি পাওয়া যায়নি।")})
+    tier = forms.ChoiceField(label=_("স্তর"), required=False,
+                             error_messages={"invalid_choice": _("এই স্তর নেই।")})
+    status = forms.ChoiceField(label=_("অবস্থা"), required=False, choices=[("", _("সব"))] + dashboard.FILTERS,
+                               error_messages={"invalid_choice": _("এই অবস্থা নেই।")})
+    q = forms.CharField(label=_("নাম বা অবস্থান"), required=False, max_length=100,
+                        error_messages={"max_length": _("খোঁজার লেখা ১০০ অক্ষরের মধ্যে রাখুন।")})
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in dashboard.SORTS],
                              widget=forms.HiddenInput)
     dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput)
@@ -47,7 +49,7 @@ class DashboardForm(forms.Form):
     def __init__(self, *args, years, tiers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y.start_year, y.label) for y in years]
-        self.fields["tier"].choices = [("", "সব")] + [(t.code, t.name) for t in tiers]
+        self.fields["tier"].choices = [("", gettext("সব"))] + [(t.code, t.name) for t in tiers]
 
 
 def _reviewer_root(user) -> Office | None:
@@ -56,7 +58,7 @@ def _reviewer_root(user) -> Office | None:
         return None
     member = permissions.membership(user)
     if member is None or member.role != permissions.Membership.REVIEWER:
-        raise Http404("পাতাটি পাওয়া যায়নি")
+        raise Http404(gettext("পাতাটি পাওয়া যায়নি"))
     return member.office
 
 
@@ -78,7 +80,7 @@ def _query(request) -> tuple[DashboardForm, DashboardQuery, list[Office]]:
         if office is not None and (root is None or office.pk == root.pk or office.is_under(root)):
             chosen = office
         else:
-            form.add_error("under", "এই দপ্তরটি আপনার অধীনে নেই।")
+            form.add_error("under", gettext("এই দপ্তরটি আপনার অধীনে নেই।"))
     query = DashboardQuery(root=chosen, year=year, quarter=data.get("quarter") or default_quarter,
                            title=dashboard.plan_title(year),
                            tier=data.get("tier") or "", status=data.get("status") or "",
@@ -129,18 +131,19 @@ def dashboard_page(request):
 @require_GET
 def dashboard_export(request):
     """The same view as .xlsx: every row the filters admit, not only one page."""
-    form, query, _ = _query(request)
+    form, query, _page = _query(request)
     if query.year is None:
-        raise Http404("কোনো অর্থবছর নেই")
+        raise Http404(gettext("কোনো অর্থবছর নেই"))
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("দপ্তরসমূহ")
-    sheet.append(["দপ্তর কোড", "দপ্তর", "অবস্থান", "স্তর", "অবস্থা", "এ পর্যন্ত প্রাপ্ত নম্বর", "মোট নম্বর",
-                  "সর্বশেষ পরিবর্তন", gettext("বিলম্ব")])
+    sheet = workbook.create_sheet(gettext("দপ্তরসমূহ"))
+    sheet.append([gettext("দপ্তর কোড"), gettext("দপ্তর"), gettext("অবস্থান"), gettext("স্তর"), gettext("অবস্থা"),
+                  gettext("এ পর্যন্ত প্রাপ্ত নম্বর"), gettext("মোট নম্বর"), gettext("সর্বশেষ পরিবর্তন"),
+                  gettext("বিলম্ব")])
     rows = dashboard.office_rows(query).values_list("code", "name", "location", "tier__name", "status", "score",
                                                     "total_marks", "changed", "late")
     late_label = gettext("বিলম্বিত")  # as the page's badge; empty when on time (or not due yet)
     for code, name, location, tier, status, score, total, changed, late in rows.iterator(chunk_size=2000):
-        sheet.append([code, name, location, tier, dashboard.status_label(status),
+        sheet.append([code, name, location, tier, str(dashboard.status_label(status)),
                       None if score is None else float(score), None if total is None else float(total),
                       None if changed is None else timezone.localtime(changed).replace(tzinfo=None),
                       late_label if late else None])

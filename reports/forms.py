@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import Indicator
@@ -14,6 +16,8 @@ from egov_plan.admin_forms import TARGET_HINTS, parse_target
 from egov_plan.plan_rules import shown_value, target_faults
 from reports import evidence as evidence_types
 from reports.services import Entry, field_token
+from reports import i18n
+
 
 MAX_INPUT = 40  # characters; longer than any date or number anyone types
 
@@ -33,7 +37,7 @@ class _BengaliInput(forms.Field):
         if not text:
             return None
         if len(text) > MAX_INPUT:
-            raise forms.ValidationError("মানটি অনেক বড়; সংক্ষেপে লিখুন।", code="max_length")
+            raise forms.ValidationError(gettext("মানটি অনেক বড়; সংক্ষেপে লিখুন।"), code="max_length")
         try:
             return self.parse(text)
         except ValueError:
@@ -44,7 +48,7 @@ class _BengaliInput(forms.Field):
 
 
 class BengaliDateField(_BengaliInput):
-    invalid_message = "সঠিক তারিখ লিখুন: দিন/মাস/বছর (যেমন ৩১/১০/২২ বা ৩১/১০/২০২২) অথবা ২০২২-১০-৩১।"
+    invalid_message = _("সঠিক তারিখ লিখুন: দিন/মাস/বছর (যেমন ৩১/১০/২২ বা ৩১/১০/২০২২) অথবা ২০২২-১০-৩১।")
 
     def __init__(self, *, earliest: datetime.date | None = None, latest: datetime.date | None = None,
                  **kwargs):
@@ -60,12 +64,11 @@ class BengaliDateField(_BengaliInput):
             return
         if (self.earliest and value < self.earliest) or (self.latest and value > self.latest):
             raise forms.ValidationError(
-                f"তারিখটি {bangla.format_date(self.earliest)} থেকে {bangla.format_date(self.latest)} "
-                f"এর মধ্যে হতে হবে।", code="out_of_range")
+                gettext("তারিখটি {format_date} থেকে {format_date2} এর মধ্যে হতে হবে।").format(format_date=i18n.date(self.earliest), format_date2=i18n.date(self.latest)), code="out_of_range")
 
 
 class BengaliPercentField(_BengaliInput):
-    invalid_message = "শতাংশ সংখ্যায় লিখুন, যেমন ৩০ বা ৩০%।"
+    invalid_message = _("শতাংশ সংখ্যায় লিখুন, যেমন ৩০ বা ৩০%।")
 
     def parse(self, text):
         return bangla.parse_percent(text)
@@ -73,13 +76,13 @@ class BengaliPercentField(_BengaliInput):
     def validate(self, value):
         super().validate(value)
         if value is not None and not (0 <= value <= 100):
-            raise forms.ValidationError("শতাংশ ০ থেকে ১০০ এর মধ্যে হতে হবে।", code="out_of_range")
+            raise forms.ValidationError(gettext("শতাংশ ০ থেকে ১০০ এর মধ্যে হতে হবে।"), code="out_of_range")
         if value is not None and value != value.quantize(Decimal("0.01")):
-            raise forms.ValidationError("দশমিকের পরে সর্বোচ্চ দুই অঙ্ক লিখুন।", code="precision")
+            raise forms.ValidationError(gettext("দশমিকের পরে সর্বোচ্চ দুই অঙ্ক লিখুন।"), code="precision")
 
 
 class BengaliCountField(_BengaliInput):
-    invalid_message = "০ বা তার বেশি একটি পূর্ণসংখ্যা লিখুন, যেমন ৩।"
+    invalid_message = _("০ বা তার বেশি একটি পূর্ণসংখ্যা লিখুন, যেমন ৩।")
 
     def parse(self, text):
         return Decimal(bangla.parse_count(text))
@@ -118,27 +121,24 @@ class EvidenceField(forms.FileField):
         limit = settings.EVIDENCE_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"“{upload.name}” ফাইলটি অনেক বড়: সর্বোচ্চ {bangla.format_number(limit // (1024 * 1024))} "
-                f"মেগাবাইট গ্রহণযোগ্য।", code="too_large")
+                gettext("“{name}” ফাইলটি অনেক বড়: সর্বোচ্চ {format_number} মেগাবাইট গ্রহণযোগ্য।").format(name=upload.name, format_number=i18n.number(limit // (1024 * 1024))), code="too_large")
         try:
             kind = evidence_types.sniff(upload)
         except evidence_types.TooLargeUnpacked:
             raise forms.ValidationError(
-                f"“{upload.name}” ফাইলটি খুললে অনেক বড় হয়: সর্বোচ্চ "
-                f"{bangla.format_number(settings.EVIDENCE_MAX_UNPACKED_BYTES // (1024 * 1024))} মেগাবাইট "
-                f"গ্রহণযোগ্য।", code="too_large_unpacked") from None
+                gettext("“{name}” ফাইলটি খুললে অনেক বড় হয়: সর্বোচ্চ {format_number} মেগাবাইট গ্রহণযোগ্য।").format(name=upload.name, format_number=i18n.number(settings.EVIDENCE_MAX_UNPACKED_BYTES // (1024 * 1024))), code="too_large_unpacked") from None
         if kind is None:
             raise forms.ValidationError(
-                f"“{upload.name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন "
-                f"(ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।", code="bad_type")
+                gettext("“{name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন (ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।").format(name=upload.name), code="bad_type")
         return kind
 
 
-UNIT_WORDS = {scoring.DATE: "তারিখ", scoring.PERCENT: "%", scoring.COUNT: "সংখ্যা"}
+UNIT_WORDS = {scoring.DATE: _("তারিখ"), scoring.PERCENT: "%", scoring.COUNT: _("সংখ্যা")}
 
 
 def value_label(indicator: Indicator) -> str:
-    return f"[{indicator.code}] এর অর্জন ({UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT])})"
+    return gettext("[{code}] এর অর্জন ({unit})").format(
+        code=i18n.digits(indicator.code), unit=UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT]))
 
 
 def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> forms.Field:
@@ -151,20 +151,21 @@ def _value_field(unit: str, *, start_year: int, quarter: int, label: str = "") -
         return BengaliDateField(label=label,
                                 earliest=fiscal.fiscal_year_start(start_year),
                                 latest=fiscal.quarter_end(start_year, quarter),
-                                widget=forms.TextInput(attrs={"placeholder": "দদ/মম/বব",
+                                widget=forms.TextInput(attrs={"placeholder": _("দদ/মম/বব"),
                                                               "inputmode": "numeric"}))
     if unit == scoring.PERCENT:
         return BengaliPercentField(label=label,
-                                   widget=forms.TextInput(attrs={"placeholder": "যেমন ৩০%",
+                                   widget=forms.TextInput(attrs={"placeholder": _("যেমন ৩০%"),
                                                                  "inputmode": "decimal"}))
     return BengaliCountField(label=label,
-                             widget=forms.TextInput(attrs={"placeholder": "যেমন ২",
+                             widget=forms.TextInput(attrs={"placeholder": _("যেমন ২"),
                                                            "inputmode": "numeric"}))
 
 
 def _remarks_field() -> forms.Field:
-    return forms.CharField(label="মন্তব্য", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 1}),
-                           error_messages={"max_length": "মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।"})
+    # Shared by every request of the process (see _shared_fields): lazy texts, in each request's language.
+    return forms.CharField(label=_("মন্তব্য"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 1}),
+                           error_messages={"max_length": _("মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।")})
 
 
 @functools.lru_cache(maxsize=256)
@@ -177,7 +178,7 @@ def _shared_fields(unit: str, start_year: int, quarter: int) -> tuple[forms.Fiel
     the rest of the page.
     """
     return (_value_field(unit, start_year=start_year, quarter=quarter), _remarks_field(),
-            EvidenceField(label="প্রমাণক"), forms.CharField(required=False, strip=False, widget=forms.HiddenInput))
+            EvidenceField(label=_("প্রমাণক")), forms.CharField(required=False, strip=False, widget=forms.HiddenInput))
 
 
 class EntryForm(forms.Form):
@@ -220,8 +221,8 @@ class EntryForm(forms.Form):
                            "errors": errors.get(name, ())}
         shown["value"].update(label=value_label(indicator), placeholder=value_field.widget.attrs["placeholder"],
                               inputmode=value_field.widget.attrs["inputmode"])
-        shown["remarks"]["label"] = f"[{indicator.code}] মন্তব্য"
-        shown["evidence"]["label"] = f"[{indicator.code}] প্রমাণক"
+        shown["remarks"]["label"] = gettext("[{code}] মন্তব্য").format(code=i18n.digits(indicator.code))
+        shown["evidence"]["label"] = gettext("[{code}] প্রমাণক").format(code=i18n.digits(indicator.code))
         return shown
 
     def _seen(self, kind: str, indicator_id: int) -> str | None:
@@ -272,46 +273,45 @@ class ReviewForm(forms.Form):
     APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
 
     action = forms.ChoiceField(choices=[(APPROVE, APPROVE), (RETURN, RETURN), (REOPEN, REOPEN)],
-                               error_messages={"invalid_choice": "অজানা কাজ।", "required": "অজানা কাজ।"})
-    comment = forms.CharField(label="মন্তব্য / কারণ", required=False, max_length=2000,
+                               error_messages={"invalid_choice": _("অজানা কাজ।"), "required": _("অজানা কাজ।")})
+    comment = forms.CharField(label=_("মন্তব্য / কারণ"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"max_length": "মন্তব্য ২০০০ অক্ষরের মধ্যে লিখুন।"})
+                              error_messages={"max_length": _("মন্তব্য ২০০০ অক্ষরের মধ্যে লিখুন।")})
 
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
         comment = (cleaned.get("comment") or "").strip()
         if action == self.RETURN and not comment:
-            self.add_error("comment", "ফেরত পাঠানোর কারণ লিখুন।")
+            self.add_error("comment", gettext("ফেরত পাঠানোর কারণ লিখুন।"))
         if action == self.REOPEN and not comment:
-            self.add_error("comment", "পুনরায় খোলার কারণ লিখুন।")
+            self.add_error("comment", gettext("পুনরায় খোলার কারণ লিখুন।"))
         cleaned["comment"] = comment
         return cleaned
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "ব্যবহারকারীর নাম অথবা পাসওয়ার্ড সঠিক নয়।",
-        "inactive": "এই অ্যাকাউন্টটি নিষ্ক্রিয়।",
+        "invalid_login": _("ব্যবহারকারীর নাম অথবা পাসওয়ার্ড সঠিক নয়।"),
+        "inactive": _("এই অ্যাকাউন্টটি নিষ্ক্রিয়।"),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "ব্যবহারকারীর নাম"
-        self.fields["password"].label = "পাসওয়ার্ড"
+        self.fields["username"].label = gettext("ব্যবহারকারীর নাম")
+        self.fields["password"].label = gettext("পাসওয়ার্ড")
         for field in self.fields.values():
-            field.error_messages["required"] = "এই ঘরটি পূরণ করুন।"
+            field.error_messages["required"] = gettext("এই ঘরটি পূরণ করুন।")
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="যাচাইয়ের জন্য PDF ফাইল",
-                           error_messages={"required": "একটি PDF ফাইল নির্বাচন করুন।",
-                                           "empty": "ফাইলটি খালি।", "invalid": "একটি PDF ফাইল নির্বাচন করুন।"})
+    file = forms.FileField(label=_("যাচাইয়ের জন্য PDF ফাইল"),
+                           error_messages={"required": _("একটি PDF ফাইল নির্বাচন করুন।"),
+                                           "empty": _("ফাইলটি খালি।"), "invalid": _("একটি PDF ফাইল নির্বাচন করুন।")})
 
     @staticmethod
     def too_large_message() -> str:
-        return (f"ফাইলটি অনেক বড়: স্বাক্ষরিত প্রতিবেদন সর্বোচ্চ "
-                f"{bangla.format_number(settings.VERIFY_MAX_BYTES // (1024 * 1024))} মেগাবাইট হয়।")
+        return (gettext("ফাইলটি অনেক বড়: স্বাক্ষরিত প্রতিবেদন সর্বোচ্চ {format_number} মেগাবাইট হয়।").format(format_number=i18n.number(settings.VERIFY_MAX_BYTES // (1024 * 1024))))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -332,7 +332,7 @@ class PlanTargetsForm(forms.Form):
                 name = f"target_{indicator.pk}_{tier}"
                 self.fields[name] = forms.CharField(
                     label=f"[{indicator.code}] {bangla.format_percent(tier)}", required=False, max_length=MAX_INPUT,
-                    error_messages={"max_length": "মানটি অনেক বড়; সংক্ষেপে লিখুন।"})
+                    error_messages={"max_length": gettext("মানটি অনেক বড়; সংক্ষেপে লিখুন।")})
                 self.initial[name] = shown_value(indicator.unit, value)
 
     def row(self, indicator: Indicator) -> list:

@@ -9,7 +9,7 @@ table inside {% language "bn" %} and the English translation inside {% language 
 import datetime
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop
 
 from egov_plan import bangla, fiscal, plan_rules, scoring
@@ -39,23 +39,23 @@ def digits(text: object) -> str:
 
 def quarter_ordinal(quarter: int) -> str:
     ordinal = QUARTER_ORDINALS.get(quarter)
-    return _(ordinal) if ordinal else ""
+    return gettext(ordinal) if ordinal else ""
 
 
 def month_year(value: datetime.date) -> str:
-    return _("%(month)s, %(year)s") % {"month": _(MONTHS[value.month - 1]), "year": digits(bangla.to_bengali_digits(value.year))}
+    return gettext("%(month)s, %(year)s") % {"month": gettext(MONTHS[value.month - 1]), "year": digits(bangla.to_bengali_digits(value.year))}
 
 
 def period_text(start: datetime.date, end: datetime.date) -> str:
     """'জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত' (bangla.period_text), or 'July 2022 to September 2022'."""
-    return _("%(start)s হতে %(end)s পর্যন্ত") % {"start": month_year(start), "end": month_year(end)}
+    return gettext("%(start)s হতে %(end)s পর্যন্ত") % {"start": month_year(start), "end": month_year(end)}
 
 
 def tier_label(percent: int | None) -> str:
     """'উত্তম (৮০%)', 'Good (80%)', or the blank placeholder."""
     if percent is None:
         return bangla.BLANK_TARGET
-    return f"{_(TIER_BY_PERCENT[percent])} ({digits(bangla.format_percent(percent))})"
+    return f"{gettext(TIER_BY_PERCENT[percent])} ({digits(bangla.format_percent(percent))})"
 
 
 def content_title(item) -> str:
@@ -78,6 +78,19 @@ def title_line(table) -> str:
     """The table's title in the active language (in Bengali exactly `QuarterTable.title_line`)."""
     start_year = table.plan.fiscal_year.start_year
     period = period_text(fiscal.quarter_start(start_year, table.quarter), fiscal.quarter_end(start_year, table.quarter))
-    return _("%(plan)s %(year)s এর %(ordinal)s ত্রৈমাসিক প্রতিবেদন (%(period)s)") % {
-        "plan": _(table.plan.title), "year": fiscal_year_label(table),
+    return gettext("%(plan)s %(year)s এর %(ordinal)s ত্রৈমাসিক প্রতিবেদন (%(period)s)") % {
+        "plan": gettext(table.plan.title), "year": fiscal_year_label(table),
         "ordinal": quarter_ordinal(table.quarter), "period": period}
+
+
+def number(value) -> str:
+    """bangla.format_number in the active language's digits (for numbers put into messages)."""
+    return digits(bangla.format_number(value))
+
+
+def date(value) -> str:
+    return digits(bangla.format_date(value))
+
+
+def bengali_digits(value) -> str:
+    return digits(bangla.to_bengali_digits(value))

@@ -10,9 +10,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, fiscal
 from egov_plan.models import ActionPlan, Indicator
+from reports import i18n
 from simple_history.models import HistoricalRecords
 
 
@@ -22,37 +25,37 @@ class QuarterlyReport(models.Model):
     RETURNED = "returned"
     APPROVED = "approved"
     STATUS_CHOICES = [
-        (DRAFT, "খসড়া"),
-        (SUBMITTED, "দাখিলকৃত"),
-        (RETURNED, "ফেরতপ্রাপ্ত"),
-        (APPROVED, "অনুমোদিত"),
+        (DRAFT, _("খসড়া")),
+        (SUBMITTED, _("দাখিলকৃত")),
+        (RETURNED, _("ফেরতপ্রাপ্ত")),
+        (APPROVED, _("অনুমোদিত")),
     ]
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="reports")
     quarter = models.PositiveSmallIntegerField(
-        "ত্রৈমাসিক", validators=[MinValueValidator(1), MaxValueValidator(4)]
+        _("ত্রৈমাসিক"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     EDITABLE = (DRAFT, RETURNED)
 
-    status = models.CharField("অবস্থা", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
+    status = models.CharField(_("অবস্থা"), max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     # Bumped by every save of values and every transition; a page carries the
     # version it was rendered from, and a save from an older one is refused.
     version = models.PositiveIntegerField(default=0)
-    submitted_at = models.DateTimeField("দাখিলের সময়", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("দাখিলের সময়"), null=True, blank=True)
     # The first submission ever: whether the report was late (reports/deadlines.py), kept in a column
     # so that the dashboard tells late from on time for thousands of offices without a subquery.
-    first_submitted_at = models.DateTimeField("প্রথম দাখিলের সময়", null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(_("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False)
     # How many times it has been approved: each approval is a new revision with its own PDF.
-    revision = models.PositiveIntegerField("সংশোধন", default=0)
+    revision = models.PositiveIntegerField(_("সংশোধন"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     # The last change of values or status, and the marks to date (quarters 1..n rolled up),
     # kept here so that dashboards sort, filter and chart thousands of offices in the database.
-    updated_at = models.DateTimeField("সর্বশেষ পরিবর্তন", auto_now=True)
-    score = models.DecimalField("এ পর্যন্ত প্রাপ্ত নম্বর", max_digits=8, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(_("সর্বশেষ পরিবর্তন"), auto_now=True)
+    score = models.DecimalField(_("এ পর্যন্ত প্রাপ্ত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
-        verbose_name = "ত্রৈমাসিক প্রতিবেদন"
-        verbose_name_plural = "ত্রৈমাসিক প্রতিবেদনসমূহ"
+        verbose_name = _("ত্রৈমাসিক প্রতিবেদন")
+        verbose_name_plural = _("ত্রৈমাসিক প্রতিবেদনসমূহ")
         ordering = ["plan", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "quarter"], name="one_report_per_plan_quarter"),
@@ -62,7 +65,7 @@ class QuarterlyReport(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted")]
 
     def __str__(self) -> str:
-        return f"{self.plan} — {bangla.QUARTER_ORDINALS[self.quarter]} ত্রৈমাসিক"
+        return gettext("{plan} — {QUARTER_ORDINALS} ত্রৈমাসিক").format(plan=self.plan, QUARTER_ORDINALS=bangla.QUARTER_ORDINALS[self.quarter])
 
     @property
     def is_editable(self) -> bool:
@@ -89,10 +92,10 @@ class Achievement(models.Model):
                                related_name="achievements")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
                                   related_name="achievements")
-    value_date = models.DateField("অর্জন (তারিখ)", null=True, blank=True)
-    value_number = models.DecimalField("অর্জন", max_digits=12, decimal_places=2,
+    value_date = models.DateField(_("অর্জন (তারিখ)"), null=True, blank=True)
+    value_number = models.DecimalField(_("অর্জন"), max_digits=12, decimal_places=2,
                                        null=True, blank=True)
-    remarks = models.TextField("মন্তব্য", blank=True)
+    remarks = models.TextField(_("মন্তব্য"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,8 +105,8 @@ class Achievement(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "updated_in_version"])
 
     class Meta:
-        verbose_name = "অর্জন"
-        verbose_name_plural = "অর্জনসমূহ"
+        verbose_name = _("অর্জন")
+        verbose_name_plural = _("অর্জনসমূহ")
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"],
                                     name="one_achievement_per_report_indicator"),
@@ -137,8 +140,8 @@ class ReportTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name = "অবস্থা পরিবর্তন"
-        verbose_name_plural = "অবস্থা পরিবর্তনসমূহ"
+        verbose_name = _("অবস্থা পরিবর্তন")
+        verbose_name_plural = _("অবস্থা পরিবর্তনসমূহ")
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
@@ -170,8 +173,8 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
-        verbose_name = "প্রমাণক"
-        verbose_name_plural = "প্রমাণকসমূহ"
+        verbose_name = _("প্রমাণক")
+        verbose_name_plural = _("প্রমাণকসমূহ")
 
     def __str__(self) -> str:
         return self.original_name
@@ -216,8 +219,8 @@ class SignedDocument(models.Model):
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "স্বাক্ষরিত প্রতিবেদন"
-        verbose_name_plural = "স্বাক্ষরিত প্রতিবেদনসমূহ"
+        verbose_name = _("স্বাক্ষরিত প্রতিবেদন")
+        verbose_name_plural = _("স্বাক্ষরিত প্রতিবেদনসমূহ")
         constraints = [
             models.UniqueConstraint(fields=["report", "revision"], name="one_signed_pdf_per_revision"),
             models.UniqueConstraint(fields=["assessment", "revision"], name="one_signed_assessment_per_revision"),
@@ -227,7 +230,7 @@ class SignedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} — সংশোধন {self.revision}"
+        return gettext("{subject} — সংশোধন {revision}").format(subject=self.subject, revision=self.revision)
 
     @property
     def subject(self):
@@ -242,7 +245,7 @@ class SignedDocument(models.Model):
     def label(self) -> str:
         """What the document is, for /verify/: '… নং ত্রৈমাসিক' or the self-assessment's name."""
         if self.report_id is not None:
-            return f"{bangla.to_bengali_digits(self.report.quarter)} নং ত্রৈমাসিক"
+            return gettext("{number} নং ত্রৈমাসিক").format(number=i18n.bengali_digits(self.report.quarter))
         return self.assessment.get_kind_display()
 
 
@@ -261,7 +264,7 @@ class BulkPrintJob(models.Model):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    STATUS_CHOICES = [(PENDING, "অপেক্ষমাণ"), (RUNNING, "চলছে"), (DONE, "সম্পন্ন"), (FAILED, "ব্যর্থ")]
+    STATUS_CHOICES = [(PENDING, _("অপেক্ষমাণ")), (RUNNING, _("চলছে")), (DONE, _("সম্পন্ন")), (FAILED, _("ব্যর্থ"))]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -280,8 +283,8 @@ class BulkPrintJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "একত্রে মুদ্রণ"
-        verbose_name_plural = "একত্রে মুদ্রণসমূহ"
+        verbose_name = _("একত্রে মুদ্রণ")
+        verbose_name_plural = _("একত্রে মুদ্রণসমূহ")
 
     def __str__(self) -> str:
         return f"{self.root_office_id} {self.start_year} Q{self.quarter} ({self.status})"
@@ -294,17 +297,17 @@ class SigningCertificate(models.Model):
     after the signing key is rotated.
     """
 
-    fingerprint = models.CharField("SHA-256 আঙুলছাপ", max_length=64, unique=True)
-    subject = models.CharField("বিষয়", max_length=500)
-    not_before = models.DateTimeField("বৈধতা শুরু")
-    not_after = models.DateTimeField("বৈধতা শেষ")
+    fingerprint = models.CharField(_("SHA-256 আঙুলছাপ"), max_length=64, unique=True)
+    subject = models.CharField(_("বিষয়"), max_length=500)
+    not_before = models.DateTimeField(_("বৈধতা শুরু"))
+    not_after = models.DateTimeField(_("বৈধতা শেষ"))
     der = models.BinaryField()
-    first_used_at = models.DateTimeField("প্রথম ব্যবহার", auto_now_add=True)
+    first_used_at = models.DateTimeField(_("প্রথম ব্যবহার"), auto_now_add=True)
 
     class Meta:
         ordering = ["first_used_at", "pk"]
-        verbose_name = "স্বাক্ষর সনদ"
-        verbose_name_plural = "স্বাক্ষর সনদসমূহ"
+        verbose_name = _("স্বাক্ষর সনদ")
+        verbose_name_plural = _("স্বাক্ষর সনদসমূহ")
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.fingerprint[:16]}…)"

@@ -16,6 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from egov_plan.models import ActionPlan, Membership, Office
 from egov_plan.offices import under_q
@@ -97,16 +98,16 @@ def can_see_office(user, office: Office | None) -> bool:
 def get_plan_for_user(user, plan_id: int) -> ActionPlan:
     plan = ActionPlan.objects.select_related("office", "fiscal_year").filter(pk=plan_id).first()
     if plan is None or not can_see_office(user, plan.office):
-        raise Http404("কর্মপরিকল্পনাটি পাওয়া যায়নি")
+        raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
     return plan
 
 
 def require_officer(user, plan: ActionPlan) -> None:
     if not is_officer_of(user, plan.office_id):
-        raise PermissionDenied("শুধু দপ্তরের কর্মকর্তা অর্জন লিখতে পারেন")
+        raise PermissionDenied(gettext("শুধু দপ্তরের কর্মকর্তা অর্জন লিখতে পারেন"))
 
 
 def require_reviewer(user, plan: ActionPlan) -> None:
     if plan.office is None or not is_reviewer_above(user, plan.office):
-        raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক এটি করতে পারেন")
+        raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক এটি করতে পারেন"))
 

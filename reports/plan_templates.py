@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from egov_plan.models import (
     Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, RolloutJob, Signatory, plan_revised,
@@ -41,7 +42,7 @@ def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
     document = dump_plan_document(plan=plan, reports=False)
     if ActionPlan.objects.filter(office__isnull=True, fiscal_year=plan.fiscal_year,
                                  title=plan.title).exists():
-        raise TemplateError(f"“{plan.title}” নামে {plan.fiscal_year.label} অর্থবছরের টেমপ্লেট আগে থেকেই আছে।")
+        raise TemplateError(gettext("“{title}” নামে {label} অর্থবছরের টেমপ্লেট আগে থেকেই আছে।").format(title=plan.title, label=plan.fiscal_year.label))
     document["office"] = None
     return load_plan_document(document=document)
 
@@ -68,10 +69,10 @@ def rollout_template(*, template: ActionPlan, under: Office, tier: OfficeTier | 
                      progress: Progress | None = None) -> RolloutResult:
     """Create the template's plan for every office under `under` (of `tier`) that lacks it."""
     if not template.is_template:
-        raise TemplateError("শুধু টেমপ্লেট (দপ্তরবিহীন কর্মপরিকল্পনা) রোল-আউট করা যায়।")
+        raise TemplateError(gettext("শুধু টেমপ্লেট (দপ্তরবিহীন কর্মপরিকল্পনা) রোল-আউট করা যায়।"))
     faults = _faults(template)
     if faults:
-        raise TemplateError("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: " + " ".join(faults))
+        raise TemplateError(gettext("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: ") + " ".join(faults))
     offices = rollout_offices(under=under, tier=tier)
     having = ActionPlan.objects.filter(fiscal_year=template.fiscal_year, title=template.title,
                                        office__in=offices).values("office_id")
@@ -136,7 +137,7 @@ def carry_template_changes(*, template: ActionPlan, apply: bool, progress: Progr
     with a report in review or approved (listed in `held`). `apply=False` only tells what would happen."""
     faults = _faults(template)
     if faults:
-        raise TemplateError("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: " + " ".join(faults))
+        raise TemplateError(gettext("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: ") + " ".join(faults))
     source = dump_plan_document(plan=template, reports=False)
     result = CarryResult()
     plans = list(template.derived_plans.select_related("office", "fiscal_year").order_by("office__path"))
@@ -182,7 +183,7 @@ def adjust_targets(*, plan: ActionPlan, targets: dict[int, list], user) -> int:
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update(of=("self",)).select_related("template").get(pk=plan.pk)
         if not locked.targets_open_to_office:
-            raise TemplateError("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না (অনুমোদিত বা টেমপ্লেট অনুমতি দেয় না)।")
+            raise TemplateError(gettext("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না (অনুমোদিত বা টেমপ্লেট অনুমতি দেয় না)।"))
         indicators = {i.pk: i for i in Indicator.objects.filter(activity__area__plan=locked)}
         changed = []
         for indicator_id, values in targets.items():
@@ -204,12 +205,11 @@ def approve_targets(*, plan: ActionPlan, user) -> ActionPlan:
     with transaction.atomic():
         locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.targets_approved_at is not None:
-            raise TemplateError("লক্ষ্যমাত্রা আগেই অনুমোদিত হয়েছে।")
+            raise TemplateError(gettext("লক্ষ্যমাত্রা আগেই অনুমোদিত হয়েছে।"))
         locked.targets_approved_at = timezone.now()
         locked.targets_approved_by = user
         locked.save(update_fields=["targets_approved_at", "targets_approved_by"])
         return locked
-
 
 
 def progress_key(job_id: int) -> str:

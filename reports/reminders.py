@@ -106,9 +106,10 @@ def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: dateti
                    "year": plan.fiscal_year.label, "due": bangla.format_date(due), "overdue": kind == ReminderSent.OVERDUE,
                    "link": link}
         if kind == ReminderSent.OVERDUE:
-            subject = f"বিলম্বিত: {document} দাখিলের শেষ তারিখ ({context['due']}) পেরিয়ে গেছে"
+            subject = gettext("বিলম্বিত: {document} দাখিলের শেষ তারিখ ({due}) পেরিয়ে গেছে").format(
+                document=document, due=context["due"])
         else:
-            subject = f"স্মরণ: {document} দাখিলের শেষ তারিখ {context['due']}"
+            subject = gettext("স্মরণ: {document} দাখিলের শেষ তারিখ {due}").format(document=document, due=context["due"])
         reminders.append(Reminder(
             kind=kind, recipient=member.user.email, subject=subject,
             text=render_to_string("emails/officer_reminder.txt", context),
@@ -152,7 +153,7 @@ def _digests(day: datetime.date) -> list[Reminder]:
         context = {"digest": digest, "count": count, "day": bangla.format_date(day), "inbox": _link("inbox")}
         reminders.append(Reminder(
             kind=ReminderSent.DIGEST, recipient=members[member_id].user.email,
-            subject=f"পর্যালোচনার জন্য অপেক্ষমাণ {count}টি প্রতিবেদন ({context['day']})",
+            subject=gettext("পর্যালোচনার জন্য অপেক্ষমাণ {count}টি প্রতিবেদন ({context})").format(count=count, context=context['day']),
             text=render_to_string("emails/reviewer_digest.txt", context),
             html=render_to_string("emails/reviewer_digest.html", context)))
     return reminders

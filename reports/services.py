@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
@@ -77,14 +78,14 @@ class EditConflict(WorkflowError):
     """Someone else changed a field this user changed too; nothing was saved."""
 
     def __init__(self, conflicts: list[FieldConflict]):
-        super().__init__("আপনি পাতাটি খোলার পর অন্য কেউ একই ঘরে ভিন্ন মান সংরক্ষণ করেছেন। আপনার কোনো "
-                         "মান সংরক্ষিত হয়নি; নিচে দুটি মান দেখে ঠিক করুন এবং আবার সংরক্ষণ করুন।")
+        super().__init__(gettext("আপনি পাতাটি খোলার পর অন্য কেউ একই ঘরে ভিন্ন মান সংরক্ষণ করেছেন। আপনার কোনো "
+                         "মান সংরক্ষিত হয়নি; নিচে দুটি মান দেখে ঠিক করুন এবং আবার সংরক্ষণ করুন।"))
         self.conflicts = conflicts
 
 
 LOCKED_MESSAGES = {
-    QuarterlyReport.SUBMITTED: "প্রতিবেদনটি দাখিল করা হয়েছে; পর্যালোচনা শেষ না হওয়া পর্যন্ত পরিবর্তন করা যাবে না।",
-    QuarterlyReport.APPROVED: "প্রতিবেদনটি অনুমোদিত; পর্যালোচক পুনরায় না খোলা পর্যন্ত কোনো পরিবর্তন করা যাবে না।",
+    QuarterlyReport.SUBMITTED: _("প্রতিবেদনটি দাখিল করা হয়েছে; পর্যালোচনা শেষ না হওয়া পর্যন্ত পরিবর্তন করা যাবে না।"),
+    QuarterlyReport.APPROVED: _("প্রতিবেদনটি অনুমোদিত; পর্যালোচক পুনরায় না খোলা পর্যন্ত কোনো পরিবর্তন করা যাবে না।"),
 }
 
 
@@ -93,8 +94,8 @@ def _lock(report_id: int) -> QuarterlyReport:
     return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("plan").get(pk=report_id)
 
 
-CLOSED_MESSAGE = ("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
-                  "তবেই পরিবর্তন করা যাবে।")
+CLOSED_MESSAGE = (_("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
+                  "তবেই পরিবর্তন করা যাবে।"))
 
 
 def _entry_closed(report: QuarterlyReport) -> bool:
@@ -267,7 +268,7 @@ def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> Quart
     with transaction.atomic():
         approved = _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
                            to_status=QuarterlyReport.APPROVED, comment=comment,
-                           refusal="শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।")
+                           refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।"))
         if settings.SIGN_ON_APPROVAL:
             # Approving stays instant: a worker signs the PDF once the approval is committed
             # (a failure is logged; the download still signs on demand).
@@ -278,23 +279,23 @@ def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> Quart
 
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
     if not comment.strip():
-        raise WorkflowError("ফেরত পাঠানোর কারণ লিখুন।")
+        raise WorkflowError(gettext("ফেরত পাঠানোর কারণ লিখুন।"))
     require_year_open(report.plan_id)
     return _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
                    to_status=QuarterlyReport.RETURNED, comment=comment.strip(),
-                   refusal="শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।")
+                   refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।"))
 
 
 def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
     """Unlock an approved report, or one whose entry closed at the end of its grace period, so that
     its office can correct it."""
     if not reason.strip():
-        raise WorkflowError("পুনরায় খোলার কারণ লিখুন।")
+        raise WorkflowError(gettext("পুনরায় খোলার কারণ লিখুন।"))
     with transaction.atomic():
         locked = _lock(report.pk)
         require_year_open(locked.plan_id)
         if not (locked.status == QuarterlyReport.APPROVED or locked.is_editable and _entry_closed(locked)):
-            raise WorkflowError("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।")
+            raise WorkflowError(gettext("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।"))
         _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())
         return locked
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext
 
 from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
@@ -24,6 +25,7 @@ from reports.services import (
     EditConflict, LOCKED_MESSAGES, WorkflowError, evidence_add, evidence_remove, report_approve,
     report_for_quarter, report_reopen, report_return, report_save, report_submit, year_locked,
 )
+from reports import i18n
 
 
 INBOX_PAGE_SIZE = 50
@@ -31,14 +33,14 @@ INBOX_PAGE_SIZE = 50
 
 def _check_quarter(quarter: int) -> None:
     if quarter not in QUARTERS:
-        raise Http404("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে")
+        raise Http404(gettext("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে"))
 
 
 def _table_for_user(user, plan_id: int, quarter: int) -> selectors.QuarterTable:
     _check_quarter(quarter)
     table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
     if not permissions.can_see_office(user, table.plan.office):
-        raise Http404("কর্মপরিকল্পনাটি পাওয়া যায়নি")
+        raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
     return table
 
 
@@ -91,7 +93,7 @@ def quarter_review(request, plan_id: int, quarter: int):
     if report is None and form.is_valid() and form.cleaned_data["action"] == ReviewForm.REOPEN:
         report = report_for_quarter(plan=table.plan, quarter=quarter)  # a closed quarter never started
     if report is None and form.data.get("action") != ReviewForm.REOPEN:
-        messages.error(request, "এই ত্রৈমাসিকের কোনো প্রতিবেদন এখনও দাখিল হয়নি।")
+        messages.error(request, gettext("এই ত্রৈমাসিকের কোনো প্রতিবেদন এখনও দাখিল হয়নি।"))
         return _render_report(request, table, form, status=409)
     if not form.is_valid():
         return _render_report(request, table, form, status=400)
@@ -99,13 +101,13 @@ def quarter_review(request, plan_id: int, quarter: int):
     try:
         if action == ReviewForm.APPROVE:
             report_approve(report=report, user=request.user, comment=comment)
-            messages.success(request, "প্রতিবেদনটি অনুমোদিত হয়েছে।")
+            messages.success(request, gettext("প্রতিবেদনটি অনুমোদিত হয়েছে।"))
         elif action == ReviewForm.RETURN:
             report_return(report=report, user=request.user, comment=comment)
-            messages.success(request, "প্রতিবেদনটি মন্তব্যসহ ফেরত পাঠানো হয়েছে।")
+            messages.success(request, gettext("প্রতিবেদনটি মন্তব্যসহ ফেরত পাঠানো হয়েছে।"))
         else:
             report_reopen(report=report, user=request.user, reason=comment)
-            messages.success(request, "প্রতিবেদনটি সংশোধনের জন্য পুনরায় খোলা হয়েছে।")
+            messages.success(request, gettext("প্রতিবেদনটি সংশোধনের জন্য পুনরায় খোলা হয়েছে।"))
     except WorkflowError as exc:
         messages.error(request, str(exc))
         return _render_report(request, selectors.quarter_table(plan_id=plan_id, quarter=quarter),
@@ -153,15 +155,15 @@ def quarter_edit(request, plan_id: int, quarter: int):
         report = report or report_for_quarter(plan=table.plan, quarter=quarter)
         stored = _store_uploads(request, form, report)
         if form.value_errors():
-            messages.error(request, "কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
-                                    "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।")
+            messages.error(request, gettext("কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
+                                    "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।"))
             status = 400
         else:
             submit = request.POST.get("action") == "submit"
             try:
                 if submit and not form.errors:
                     report_submit(report=report, user=request.user, entries=form.entries())
-                    messages.success(request, "প্রতিবেদনটি দাখিল করা হয়েছে।")
+                    messages.success(request, gettext("প্রতিবেদনটি দাখিল করা হয়েছে।"))
                     return redirect(_report_url("quarter-report", plan_id, quarter))
                 changed = report_save(report=report, user=request.user, entries=form.entries())
             except EditConflict as exc:
@@ -174,11 +176,10 @@ def quarter_edit(request, plan_id: int, quarter: int):
                 status = 409
             else:
                 if not form.errors:
-                    messages.success(request, f"সংরক্ষিত হয়েছে ({bangla.format_number(changed)}টি মান "
-                                              f"পরিবর্তিত, {bangla.format_number(stored)}টি প্রমাণক যুক্ত)।")
+                    messages.success(request, gettext("সংরক্ষিত হয়েছে ({format_number}টি মান পরিবর্তিত, {format_number2}টি প্রমাণক যুক্ত)।").format(format_number=i18n.number(changed), format_number2=i18n.number(stored)))
                     return redirect(_report_url("quarter-edit", plan_id, quarter))
-                messages.error(request, "মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
-                                        "নিচের বার্তা দেখুন।" + (" প্রতিবেদন দাখিল হয়নি।" if submit else ""))
+                messages.error(request, gettext("মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
+                                        "নিচের বার্তা দেখুন।") + (gettext(" প্রতিবেদন দাখিল হয়নি।") if submit else ""))
                 status = 400
                 form = _refreshed_form(table, form, report, request.FILES)
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
@@ -227,7 +228,7 @@ def quarter_history(request, plan_id: int, quarter: int):
 def _evidence_for_user(user, evidence_id: int) -> Evidence:
     evidence = get_object_or_404(Evidence.objects.select_related("report__plan__office"), pk=evidence_id)
     if not permissions.can_see_office(user, evidence.report.plan.office):
-        raise Http404("প্রমাণকটি পাওয়া যায়নি")
+        raise Http404(gettext("প্রমাণকটি পাওয়া যায়নি"))
     return evidence
 
 
@@ -237,7 +238,7 @@ def evidence_download(request, evidence_id: int):
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
-        raise Http404("প্রমাণকের ফাইলটি পাওয়া যায়নি") from None
+        raise Http404(gettext("প্রমাণকের ফাইলটি পাওয়া যায়নি")) from None
     return FileResponse(handle, as_attachment=True, filename=evidence.download_name,
                         content_type=evidence.content_type)
 
@@ -249,7 +250,7 @@ def evidence_delete(request, evidence_id: int):
     permissions.require_officer(request.user, report.plan)
     try:
         evidence_remove(evidence=evidence, user=request.user)
-        messages.success(request, f"প্রমাণক “{evidence.original_name}” সরানো হয়েছে।")
+        messages.success(request, gettext("প্রমাণক “{original_name}” সরানো হয়েছে।").format(original_name=evidence.original_name))
     except WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect(_report_url("quarter-edit", report.plan_id, report.quarter))
@@ -258,7 +259,7 @@ def evidence_delete(request, evidence_id: int):
 @require_GET
 def inbox(request):
     if not (permissions.is_reviewer(request.user) or request.user.is_staff):
-        raise PermissionDenied("শুধু পর্যালোচকদের জন্য")
+        raise PermissionDenied(gettext("শুধু পর্যালোচকদের জন্য"))
     visible = permissions.visible_offices_q(request.user, prefix="plan__office__")
     page = Paginator(selectors.inbox(visible), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # The half-yearly and annual documents, paged on their own (?documents_page=).
@@ -310,8 +311,7 @@ def verify(request):
     if request.method == "POST":
         # Cheapest refusals first: before the upload is read, before any PDF parsing.
         if not _verify_allowed(request):
-            refusal = (f"এই ঠিকানা থেকে অল্প সময়ে অনেকবার যাচাই করা হয়েছে; "
-                       f"{bangla.format_number(settings.VERIFY_RATE_WINDOW)} সেকেন্ড পরে আবার চেষ্টা করুন।")
+            refusal = (gettext("এই ঠিকানা থেকে অল্প সময়ে অনেকবার যাচাই করা হয়েছে; {format_number} সেকেন্ড পরে আবার চেষ্টা করুন।").format(format_number=i18n.number(settings.VERIFY_RATE_WINDOW)))
             status = 429
         elif _declared_too_large(request):
             refusal, status = VerifyForm.too_large_message(), 413
@@ -332,7 +332,7 @@ def verify(request):
 @require_GET
 def quarter_export(request, plan_id: int, quarter: int, extension: str):
     if extension not in ("xlsx", "txt"):
-        raise Http404("এই ধরনের ফাইল তৈরি করা যায় না")
+        raise Http404(gettext("এই ধরনের ফাইল তৈরি করা যায় না"))
     table = _table_for_user(request.user, plan_id, quarter)
     stem = f"apa-{plan_id}-{table.plan.fiscal_year.start_year}-q{quarter}"
     if extension == "xlsx":
@@ -351,7 +351,7 @@ def plan_targets(request, plan_id: int):
     if permissions.is_plan_admin(request.user):
         return _plan_editor(request, plan)
     if plan.is_template or plan.template_id is None:
-        raise Http404("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা এখানে সমন্বয় করা যায় না")
+        raise Http404(gettext("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা এখানে সমন্বয় করা যায় না"))
     is_officer = permissions.is_officer_of(request.user, plan.office_id)
     is_reviewer = permissions.is_reviewer_above(request.user, plan.office)
     table = selectors.quarter_table(plan_id=plan.pk, quarter=1)
@@ -365,19 +365,19 @@ def plan_targets(request, plan_id: int):
         try:
             if action == "approve":
                 if not is_reviewer:
-                    raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন")
+                    raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন"))
                 approve_targets(plan=plan, user=request.user)
-                messages.success(request, "লক্ষ্যমাত্রা অনুমোদিত হয়েছে; এখন থেকে পরিবর্তন শুধু কারণসহ প্রশাসন পাতায়।")
+                messages.success(request, gettext("লক্ষ্যমাত্রা অনুমোদিত হয়েছে; এখন থেকে পরিবর্তন শুধু কারণসহ প্রশাসন পাতায়।"))
                 return redirect("plan-targets", plan.pk)
             if not is_officer:
-                raise PermissionDenied("শুধু দপ্তরের কর্মকর্তা লক্ষ্যমাত্রা সমন্বয় করতে পারেন")
+                raise PermissionDenied(gettext("শুধু দপ্তরের কর্মকর্তা লক্ষ্যমাত্রা সমন্বয় করতে পারেন"))
             if not editable:
-                raise TemplateError("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না।")
+                raise TemplateError(gettext("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না।"))
             if form.is_valid():
                 changed = adjust_targets(plan=plan, targets=form.cleaned_data["targets"], user=request.user)
-                messages.success(request, f"সংরক্ষিত হয়েছে ({bangla.format_number(changed)}টি সূচকের লক্ষ্যমাত্রা পরিবর্তিত)।")
+                messages.success(request, gettext("সংরক্ষিত হয়েছে ({format_number}টি সূচকের লক্ষ্যমাত্রা পরিবর্তিত)।").format(format_number=i18n.number(changed)))
                 return redirect("plan-targets", plan.pk)
-            messages.error(request, "কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য মানগুলো রাখা আছে।")
+            messages.error(request, gettext("কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য মানগুলো রাখা আছে।"))
             status = 400
         except TemplateError as exc:
             messages.error(request, str(exc))
