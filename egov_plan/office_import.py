@@ -49,7 +49,7 @@ class ImportResult:
 def _line(number: int | None, message: str) -> str:
     if number is None:
         return message
-    return gettext("লাইন {to_bengali_digits}: {message}").format(to_bengali_digits=i18n.bengali_digits(number), message=message)
+    return gettext("লাইন {number}: {message}").format(number=i18n.bengali_digits(number), message=message)
 
 
 def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
@@ -90,20 +90,20 @@ def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: 
     seen: dict[str, int] = {}
     for number, cells in content[1:]:
         if len(cells) != len(HEADER):
-            faults.append((number, gettext("{to_bengali_digits}টি ঘর থাকতে হবে, আছে {to_bengali_digits2}টি।").format(to_bengali_digits=i18n.bengali_digits(len(HEADER)), to_bengali_digits2=i18n.bengali_digits(len(cells)))))
+            faults.append((number, gettext("{number}টি ঘর থাকতে হবে, আছে {found}টি।").format(number=i18n.bengali_digits(len(HEADER)), found=i18n.bengali_digits(len(cells)))))
             continue
         row = OfficeRow(number, *cells)
         problems = []
         if not row.code:
             problems.append(gettext("কোড নেই"))
         elif len(row.code) > MAX_CODE:
-            problems.append(gettext("কোড {to_bengali_digits} অক্ষরের বেশি").format(to_bengali_digits=i18n.bengali_digits(MAX_CODE)))
+            problems.append(gettext("কোড {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_CODE)))
         elif row.code in seen:
-            problems.append(gettext("কোড “{code}” লাইন {to_bengali_digits} এও আছে").format(code=row.code, to_bengali_digits=i18n.bengali_digits(seen[row.code])))
+            problems.append(gettext("কোড “{code}” লাইন {number} এও আছে").format(code=row.code, number=i18n.bengali_digits(seen[row.code])))
         if not row.name:
             problems.append(gettext("নাম নেই"))
         if len(row.name) > MAX_TEXT or len(row.location) > MAX_TEXT:
-            problems.append(gettext("নাম বা অবস্থান {to_bengali_digits} অক্ষরের বেশি").format(to_bengali_digits=i18n.bengali_digits(MAX_TEXT)))
+            problems.append(gettext("নাম বা অবস্থান {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_TEXT)))
         if row.tier not in tiers:
             problems.append(gettext("স্তর “{tier}” অজানা (হতে পারে: {join})").format(tier=row.tier, join=', '.join(sorted(tiers))))
         if row.parent_code and row.parent_code == row.code:

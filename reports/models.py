@@ -65,7 +65,7 @@ class QuarterlyReport(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted")]
 
     def __str__(self) -> str:
-        return gettext("{plan} — {QUARTER_ORDINALS} ত্রৈমাসিক").format(plan=self.plan, QUARTER_ORDINALS=bangla.QUARTER_ORDINALS[self.quarter])
+        return gettext("{plan} — {ordinal} ত্রৈমাসিক").format(plan=self.plan, ordinal=gettext(bangla.QUARTER_ORDINALS[self.quarter]))
 
     @property
     def is_editable(self) -> bool:

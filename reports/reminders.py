@@ -153,7 +153,7 @@ def _digests(day: datetime.date) -> list[Reminder]:
         context = {"digest": digest, "count": count, "day": bangla.format_date(day), "inbox": _link("inbox")}
         reminders.append(Reminder(
             kind=ReminderSent.DIGEST, recipient=members[member_id].user.email,
-            subject=gettext("পর্যালোচনার জন্য অপেক্ষমাণ {count}টি প্রতিবেদন ({context})").format(count=count, context=context['day']),
+            subject=gettext("পর্যালোচনার জন্য অপেক্ষমাণ {count}টি প্রতিবেদন ({day})").format(count=count, day=context['day']),
             text=render_to_string("emails/reviewer_digest.txt", context),
             html=render_to_string("emails/reviewer_digest.html", context)))
     return reminders
