@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 # settings (HTTPS redirect, HSTS, secure cookies, refusing development secrets). See README.
 export DEVELOPMENT ?= 1
 
-.PHONY: run test setup
+.PHONY: run test setup messages
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,11 @@ run: setup
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The English catalogue: collect new strings into egov_plan/locale/en/LC_MESSAGES/django.po
+# (translate them there), then compile both catalogues. Needs GNU gettext; the .mo files are
+# committed, so `make run` does not. See README, "Languages".
+MAKEMESSAGES_IGNORE := --ignore "tests/*" --ignore "var/*" --ignore "static/*"
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --add-location file $(MAKEMESSAGES_IGNORE)
+	$(PY) manage.py compilemessages -l en -l bn --ignore ".venv" --ignore "var"

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan import bangla
 from reports.plan_exchange import import_plan
 
 
@@ -27,5 +26,5 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.faults)} fault(s); nothing was imported")
         plan = result.plan
         self.stdout.write(self.style.SUCCESS(
-            f"Imported {plan} (id {plan.pk}), {bangla.QUARTER_ORDINALS[result.quarter]} ত্রৈমাসিক: "
+            f"Imported {plan} (id {plan.pk}), quarter {result.quarter}: "
             f"/plans/{plan.pk}/quarters/{result.quarter}/"))

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.reminders import reminders_for, send_reminders
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         try:
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
-            raise CommandError(f"তারিখটি YYYY-MM-DD আকারে দিন (যেমন 2023-01-12), পাওয়া গেছে: {date}") from None
+            raise CommandError(gettext("তারিখটি YYYY-MM-DD আকারে দিন (যেমন 2023-01-12), পাওয়া গেছে: {date}")
+                               .format(date=date)) from None
         reminders = reminders_for(day) if dry_run else send_reminders(day=day)
         for reminder in reminders:
             self.stdout.write(f"{reminder.kind}\t{reminder.recipient}\t{reminder.subject}")
