@@ -98,7 +98,7 @@ class FiscalYear(models.Model):
 
 class ActionPlan(models.Model):
     SCORING_CHOICES = [(scoring.STEP, _("ধাপভিত্তিক (step)")), (scoring.LINEAR, _("রৈখিক (linear)"))]
-    # Stored content (not translated when saved); pages translate the default title where shown.
+    # Stored content, never translated when saved; the English translation of a report translates it.
     DEFAULT_TITLE = gettext_noop("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা")
 
     # A plan without an office is a template: the national plan of a fiscal year, rolled out
