@@ -113,7 +113,7 @@ class IndicatorInline(nested_admin.NestedTabularInline):
     form = IndicatorForm
     formset = BengaliInlineFormSet
     extra = 0
-    fields = ["number", "title", "unit", "weight", "calculation_method", *Indicator.TIER_FIELDS]
+    fields = ["number", "title", "title_en", "unit", "weight", "calculation_method", *Indicator.TIER_FIELDS]
     ordering = ["number"]
 
 

@@ -79,8 +79,9 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["number", "title", "unit", "weight", "calculation_method"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+        fields = ["number", "title", "title_en", "unit", "weight", "calculation_method"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+                   "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +169,8 @@ def _changes(formset, parent_code: str = "") -> list[str]:
             lines.append(gettext("{label} যুক্ত হয়েছে").format(label=label))
         elif form.instance.pk and form.has_changed():
             for name in form.changed_data:
+                if name == "title_en":  # the English translation's text: not the official plan
+                    continue
                 field = form.fields[name]
                 if name == "title":
                     lines.append(gettext("{label}: {label2} পরিবর্তিত").format(label=label, label2=field.label))

@@ -8,6 +8,9 @@ The shape (see fixtures/seed_plan_2022_23.json):
                                 "indicators": [{"number", "title", "unit", "weight",
                                                 "calculation_method", "targets": [5 × str|None]}]}]}],
      "signatories": [{"name", "lines": [1–3 str]}],
+Areas, activities and indicators may carry "title_en" (their optional English text, for the
+report's English translation): dumped when entered; loaded only when present, so that a document
+without English texts (the official text layout) leaves those already entered alone.
      "reports": [{"quarter", "status", "achievements": {"1.3.1": {"value", "remarks"}}}]}
 Dates are ISO strings, numbers decimal strings. Loading is an upsert keyed by
 numbers: loading the same document twice changes nothing.
@@ -75,12 +78,13 @@ def load_plan_document(*, document: dict) -> ActionPlan:
     area_ids = []
     for area_data in document["areas"]:
         area = _upsert(PerformanceArea, {"plan": plan, "number": area_data["number"]},
-                       {"title": area_data["title"], "weight": Decimal(area_data["weight"])})
+                       {"title": area_data["title"], "weight": Decimal(area_data["weight"]),
+                        **_english(area_data)})
         area_ids.append(area.pk)
         activity_ids = []
         for activity_data in area_data["activities"]:
             activity = _upsert(Activity, {"area": area, "number": activity_data["number"]},
-                               {"title": activity_data["title"]})
+                               {"title": activity_data["title"], **_english(activity_data)})
             activity_ids.append(activity.pk)
             indicator_ids = []
             for data in activity_data["indicators"]:
@@ -91,7 +95,7 @@ def load_plan_document(*, document: dict) -> ActionPlan:
                                  for tier in Indicator.TIER_FIELDS for kind in ("date", "number")}
                 indicator = _upsert(
                     Indicator, {"activity": activity, "number": data["number"]},
-                    {"title": data["title"], "unit": unit, "weight": Decimal(data["weight"]),
+                    {"title": data["title"], **_english(data), "unit": unit, "weight": Decimal(data["weight"]),
                      "calculation_method": data.get("calculation_method")
                      or scoring.DEFAULT_CALCULATION[unit],
                      **target_values},
@@ -135,19 +139,31 @@ def load_plan_document(*, document: dict) -> ActionPlan:
     return plan
 
 
+def _english(data: dict) -> dict:
+    """The English text to store, only when the document has one to say."""
+    return {"title_en": data["title_en"].strip()} if isinstance(data.get("title_en"), str) else {}
+
+
+def _with_english(item, data: dict) -> dict:
+    if item.title_en:
+        data = {**data, "title_en": item.title_en}
+    return data
+
+
 def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
     """The plan as a document: what `load_plan_document` reads back to the same plan."""
     areas = []
     for area in plan.areas.prefetch_related("activities__indicators").order_by("number"):
         activities = []
         for activity in area.activities.order_by("number"):
-            indicators = [{
+            indicators = [_with_english(i, {
                 "number": i.number, "title": i.title, "unit": i.unit, "weight": document_value(i.weight),
                 "calculation_method": i.calculation_method, "targets": [document_value(t) for t in i.targets],
-            } for i in activity.indicators.order_by("number")]
-            activities.append({"number": activity.number, "title": activity.title, "indicators": indicators})
-        areas.append({"number": area.number, "title": area.title, "weight": document_value(area.weight),
-                      "activities": activities})
+            }) for i in activity.indicators.order_by("number")]
+            activities.append(_with_english(activity, {"number": activity.number, "title": activity.title,
+                                                       "indicators": indicators}))
+        areas.append(_with_english(area, {"number": area.number, "title": area.title,
+                                          "weight": document_value(area.weight), "activities": activities}))
     office = plan.office
     document = {
         "office": {"name": office.name, "location": office.location, "code": office.code} if office else None,

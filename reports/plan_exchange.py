@@ -26,6 +26,10 @@ from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
 
 XLSX_SHEET = "প্রতিবেদন"
+# A second sheet of the .xlsx: the plan's optional English texts (code, text), for the report's
+# English translation; the official sheet is untouched by it, and the text layout has none.
+ENGLISH_SHEET = "English"
+ENGLISH_HEADER = ("code", "English text")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_CONTENT_TYPE = "text/tab-separated-values; charset=utf-8"
 
@@ -117,36 +121,84 @@ def export_xlsx(table: QuarterTable) -> bytes:
             row_number += 1
     for column, size in zip(range(1, width + 1), (6, 28, 7, 34, 40, 8, 12, 11, 11, 11, 11, 11, 22)):
         ws.column_dimensions[get_column_letter(column)].width = size
+    english = english_texts(table)
+    if english:
+        ws = workbook.create_sheet(ENGLISH_SHEET)
+        ws.append(ENGLISH_HEADER)
+        for code, text in english:
+            _text_cell(ws, ws.max_row + 1, 1, code)
+            _text_cell(ws, ws.max_row, 2, text)
+        ws.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def english_texts(table: QuarterTable) -> list[tuple[str, str]]:
+    """(code, English text) of every area, activity and indicator that has one, in table order."""
+    texts, seen = [], set()
+    for row in table.rows:
+        for item, code in ((row.area, f"{row.area.number}"),
+                           (row.activity, f"{row.area.number}.{row.activity.number}"),
+                           (row.indicator, f"{row.area.number}.{row.activity.number}.{row.indicator.number}")):
+            if item.title_en and code not in seen:
+                seen.add(code)
+                texts.append((code, item.title_en))
+    return texts
+
+
 # --- import -------------------------------------------------------------------------------------
 
-def xlsx_rows(data: bytes) -> tuple[list, list[Fault]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        return [], [Fault(place="ফাইল", message=f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।")]
-    ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+def _sheet_rows(ws) -> list:
     rows = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = ["" if v is None else str(v).strip() for v in values]
         while cells and not cells[-1]:
             cells.pop()
         rows.append((number, cells))
+    return rows
+
+
+def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Fault]]:
+    """The official sheet's rows; `english` (if given) receives the English sheet's code → text."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        return [], [Fault(place="ফাইল", message=f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।")]
+    ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    rows = _sheet_rows(ws)
+    if english is not None and ENGLISH_SHEET in workbook.sheetnames:
+        for _number, cells in _sheet_rows(workbook[ENGLISH_SHEET])[1:]:
+            if len(cells) >= 2 and cells[0]:
+                english[bangla.to_latin_digits(cells[0])] = cells[1]
     workbook.close()
     return rows, []
+
+
+def _apply_english(document: dict, english: dict[str, str]) -> None:
+    """Give the document's areas, activities and indicators the English texts the file names by code."""
+    for area in document["areas"]:
+        codes = [(area, f"{area['number']}")]
+        for activity in area["activities"]:
+            codes.append((activity, f"{area['number']}.{activity['number']}"))
+            codes += [(indicator, f"{area['number']}.{activity['number']}.{indicator['number']}")
+                      for indicator in activity["indicators"]]
+        for item, code in codes:
+            if code in english:
+                item["title_en"] = english[code]
 
 
 def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]]:
     """A text (.txt/.tsv) or spreadsheet (.xlsx) file → (plan document, faults)."""
     is_xlsx = filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04")
-    rows, faults = xlsx_rows(data) if is_xlsx else decode_text(data)
+    english: dict[str, str] = {}
+    rows, faults = xlsx_rows(data, english) if is_xlsx else decode_text(data)
     if faults:
         return None, faults
-    return read_rows(rows)
+    document, faults = read_rows(rows)
+    if document is not None and english:
+        _apply_english(document, english)
+    return document, faults
 
 
 @dataclass
