@@ -73,9 +73,9 @@ class OfficeAdmin(admin.ModelAdmin):
     readonly_fields = ["offices_below"]
     ordering = ["path"]
 
-    @admin.display(description="সরাসরি অধীনস্থ দপ্তর", ordering="numchild")
+    @admin.display(description=_("সরাসরি অধীনস্থ দপ্তর"), ordering="numchild")
     def offices_below(self, office):
-        return bangla.format_number(office.numchild)
+        return i18n.number(office.numchild)
 
     def save_model(self, request, obj, form, change):
         parent = form.cleaned_data.get("parent_code")

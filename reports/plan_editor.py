@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from egov_plan import bangla, scoring
 from egov_plan.admin_forms import TARGET_HINTS, BengaliDecimalField, parse_target
@@ -28,7 +30,7 @@ from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_v
 from reports.scores import rescore_plan
 
 AREA, ACTIVITY, INDICATOR = "a", "b", "i"
-KINDS = {AREA: "ক্ষেত্র", ACTIVITY: "কার্যক্রম", INDICATOR: "সূচক"}
+KINDS = {AREA: gettext_noop("ক্ষেত্র"), ACTIVITY: gettext_noop("কার্যক্রম"), INDICATOR: gettext_noop("সূচক")}
 TEXT_FIELDS = {AREA: ("title", "title_en", "weight"), ACTIVITY: ("title", "title_en"),
                INDICATOR: ("title", "title_en", "unit", "calculation_method", "weight",
                            *(f"target_{tier}" for tier in range(5)))}
@@ -61,7 +63,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return f"{KINDS[self.kind]} [{self.code}]"
+        return f"{gettext(KINDS[self.kind])} [{self.code}]"
 
     @property
     def target_cells(self) -> list[tuple[str, str, str, list[str]]]:
@@ -368,28 +370,34 @@ def _summary(old: dict, new: dict) -> list[str]:
                     out[("i", indicator["id"])] = indicator
         return out
 
-    names = {"a": "ক্ষেত্র", "b": "কার্যক্রম", "i": "সূচক"}
     before, after = flat(old), flat(new)
     lines = []
-    for (kind, pk), item in after.items():
-        label = f"{names[kind]} [{item['code']}]"
-        if pk is None or (kind, pk) not in before:
-            lines.append(f"{label} যুক্ত হয়েছে")
-            continue
-        was = before[(kind, pk)]
-        changed = [name for name in ("code", "title", "title_en", "weight", "unit", "calculation_method", "targets")
-                   if name in item and item[name] != was.get(name)]
-        if changed:
-            lines.append(f"{label}: {', '.join(FIELD_NAMES[n] for n in changed)} পরিবর্তিত"
-                         + (f" (আগে [{was['code']}])" if "code" in changed else ""))
-    for (kind, pk), item in before.items():
-        if (kind, pk) not in after:
-            lines.append(f"{names[kind]} [{item['code']}] বাদ দেওয়া হয়েছে")
+    # The amendment is recorded in Bengali, whatever the editor's interface language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for (kind, pk), item in after.items():
+            label = f"{gettext(KINDS[kind])} [{item['code']}]"
+            if pk is None or (kind, pk) not in before:
+                lines.append(gettext("{label} যুক্ত হয়েছে").format(label=label))
+                continue
+            was = before[(kind, pk)]
+            changed = [name for name in ("code", "title", "title_en", "weight", "unit", "calculation_method",
+                                         "targets") if name in item and item[name] != was.get(name)]
+            if changed:
+                line = gettext("{label}: {fields} পরিবর্তিত").format(
+                    label=label, fields=", ".join(gettext(FIELD_NAMES[n]) for n in changed))
+                if "code" in changed:
+                    line += gettext(" (আগে [{code}])").format(code=was["code"])
+                lines.append(line)
+        for (kind, pk), item in before.items():
+            if (kind, pk) not in after:
+                lines.append(gettext("{label} বাদ দেওয়া হয়েছে").format(
+                    label=f"{gettext(KINDS[kind])} [{item['code']}]"))
     return lines
 
 
-FIELD_NAMES = {"code": "ক্রম", "title": "শিরোনাম", "title_en": "ইংরেজি পাঠ", "weight": "মান", "unit": "একক",
-               "calculation_method": "গণনা পদ্ধতি", "targets": "লক্ষ্যমাত্রা"}
+FIELD_NAMES = {"code": gettext_noop("ক্রম"), "title": gettext_noop("শিরোনাম"), "title_en": gettext_noop("ইংরেজি পাঠ"),
+               "weight": gettext_noop("মান"), "unit": gettext_noop("একক"),
+               "calculation_method": gettext_noop("গণনা পদ্ধতি"), "targets": gettext_noop("লক্ষ্যমাত্রা")}
 
 
 def _with_codes(document: dict) -> dict:
@@ -426,7 +434,7 @@ def save_plan(*, plan: ActionPlan, draft: Draft, document: dict, user, reason: s
             raise StaleDraft(str(STALE))
         summary = _summary(_current_document(locked, areas), _with_codes(document))
         if reason_missing(plan=locked, summary=summary, reason=reason):
-            raise ReasonNeeded(REASON_NEEDED)
+            raise ReasonNeeded(gettext(REASON_NEEDED))
         if summary:
             _write(locked, areas, document)
             rescore_plan(plan_id=locked.pk)

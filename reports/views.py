@@ -392,7 +392,7 @@ def _plan_editor(request, plan):
     """The admin's plan editor: the whole plan as the official table. Structural buttons re-render
     the form with the change applied (nothing saved); "save" checks the whole plan and writes it."""
     if request.method == "POST" and request.POST.get("action") == "approve":
-        raise PermissionDenied("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন")
+        raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন"))
     areas = plan_editor.plan_structure(plan)
     status, stale, reason_error = 200, "", ""
     if request.method == "GET":
