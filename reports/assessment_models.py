@@ -5,6 +5,7 @@ reports/assessments.py."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from egov_plan.models import ActionPlan, Indicator
 
@@ -17,7 +18,7 @@ class Assessment(models.Model):
 
     HALF_YEAR = "half_year"
     ANNUAL = "annual"
-    KIND_CHOICES = [(HALF_YEAR, "অর্ধবার্ষিক স্ব-মূল্যায়ন"), (ANNUAL, "বার্ষিক মূল্যায়ন")]
+    KIND_CHOICES = [(HALF_YEAR, _("অর্ধবার্ষিক স্ব-মূল্যায়ন")), (ANNUAL, _("বার্ষিক মূল্যায়ন"))]
     # The quarter whose achievements to date the document reports.
     LAST_QUARTER = {HALF_YEAR: 2, ANNUAL: 4}
 
@@ -25,30 +26,30 @@ class Assessment(models.Model):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPROVED = "approved"
-    STATUS_CHOICES = [(DRAFT, "খসড়া"), (SUBMITTED, "দাখিলকৃত"), (RETURNED, "ফেরতপ্রাপ্ত"), (APPROVED, "অনুমোদিত")]
+    STATUS_CHOICES = [(DRAFT, _("খসড়া")), (SUBMITTED, _("দাখিলকৃত")), (RETURNED, _("ফেরতপ্রাপ্ত")), (APPROVED, _("অনুমোদিত"))]
     EDITABLE = (DRAFT, RETURNED)
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="assessments")
-    kind = models.CharField("ধরন", max_length=10, choices=KIND_CHOICES)
-    status = models.CharField("অবস্থা", max_length=10, choices=STATUS_CHOICES, default=DRAFT)
+    kind = models.CharField(_("ধরন"), max_length=10, choices=KIND_CHOICES)
+    status = models.CharField(_("অবস্থা"), max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     version = models.PositiveIntegerField(default=0)
-    revision = models.PositiveIntegerField("সংশোধন", default=0)
-    submitted_at = models.DateTimeField("দাখিলের সময়", null=True, blank=True)
-    first_submitted_at = models.DateTimeField("প্রথম দাখিলের সময়", null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField("সর্বশেষ পরিবর্তন", auto_now=True)
+    revision = models.PositiveIntegerField(_("সংশোধন"), default=0)
+    submitted_at = models.DateTimeField(_("দাখিলের সময়"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("সর্বশেষ পরিবর্তন"), auto_now=True)
     # Per performance area (its id as a string): {"done": …, "obstacles": …}.
-    narratives = models.JSONField("বিবরণ", default=dict, blank=True)
+    narratives = models.JSONField(_("বিবরণ"), default=dict, blank=True)
     # Marks: the self-assessed total (the quarters' marks to date), the evaluated total (annual), and
     # the total the sibling ranking uses, stored so that ranking never recomputes a plan: set from
     # the first submission on (the self-assessed total), the evaluated total once approved.
-    reported_total = models.DecimalField("স্ব-মূল্যায়িত নম্বর", max_digits=8, decimal_places=2, null=True, blank=True)
-    evaluated_total = models.DecimalField("মূল্যায়িত নম্বর", max_digits=8, decimal_places=2, null=True, blank=True)
-    ranking_total = models.DecimalField("ক্রম নির্ধারণের নম্বর", max_digits=8, decimal_places=2, null=True,
+    reported_total = models.DecimalField(_("স্ব-মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
+    evaluated_total = models.DecimalField(_("মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
+    ranking_total = models.DecimalField(_("ক্রম নির্ধারণের নম্বর"), max_digits=8, decimal_places=2, null=True,
                                         blank=True)
 
     class Meta:
-        verbose_name = "স্ব-মূল্যায়ন"
-        verbose_name_plural = "স্ব-মূল্যায়নসমূহ"
+        verbose_name = _("স্ব-মূল্যায়ন")
+        verbose_name_plural = _("স্ব-মূল্যায়নসমূহ")
         constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_assessment_per_plan_kind")]
         indexes = [models.Index(fields=["kind", "ranking_total"], name="assessment_kind_ranking"),
                    models.Index(fields=["status", "submitted_at"], name="assessment_status_submitted")]
@@ -80,15 +81,15 @@ class Evaluation(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evaluations")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    value_date = models.DateField("মূল্যায়িত অর্জন (তারিখ)", null=True, blank=True)
-    value_number = models.DecimalField("মূল্যায়িত অর্জন", max_digits=12, decimal_places=2, null=True, blank=True)
-    comment = models.TextField("মূল্যায়নকারীর মন্তব্য")
+    value_date = models.DateField(_("মূল্যায়িত অর্জন (তারিখ)"), null=True, blank=True)
+    value_number = models.DecimalField(_("মূল্যায়িত অর্জন"), max_digits=12, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("মূল্যায়নকারীর মন্তব্য"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "মূল্যায়িত অর্জন"
-        verbose_name_plural = "মূল্যায়িত অর্জনসমূহ"
+        verbose_name = _("মূল্যায়িত অর্জন")
+        verbose_name_plural = _("মূল্যায়িত অর্জনসমূহ")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "indicator"], name="one_evaluation_per_indicator"),
             models.CheckConstraint(name="evaluation_one_typed_value",
@@ -112,5 +113,5 @@ class AssessmentTransition(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        verbose_name = "স্ব-মূল্যায়নের অবস্থা পরিবর্তন"
-        verbose_name_plural = "স্ব-মূল্যায়নের অবস্থা পরিবর্তনসমূহ"
+        verbose_name = _("স্ব-মূল্যায়নের অবস্থা পরিবর্তন")
+        verbose_name_plural = _("স্ব-মূল্যায়নের অবস্থা পরিবর্তনসমূহ")

@@ -268,7 +268,8 @@ class DocumentTable:
 
     @property
     def title_line(self) -> str:
-        return f"{self.plan.title} {self.plan.fiscal_year.label} এর {self.kind_label} ({self.period})"
+        return _("{plan} {year} এর {kind} ({period})").format(
+            plan=self.plan.title, year=self.plan.fiscal_year.label, kind=self.kind_label, period=self.period)
 
     @property
     def total_weight(self) -> Decimal:

@@ -143,3 +143,12 @@ def test_filters_print_latin_digits_only_where_the_interface_is_english(people):
     assert "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা 2022-2023" in html_en  # the plan's title is content
     assert not BENGALI_DIGIT.search(
         re.sub(r"<td>[^<]*</td>", "", html_en))  # office names are content; the rest has Latin digits
+
+
+def test_with_english_ui_the_half_yearly_table_stays_bengali(people):
+    response = english_client(people.officer).get(f"/plans/{people.plan.pk}/half-year/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html[html.index('<div class="report-sheet table-responsive"'):]
+    assert "কর্মসম্পাদন সূচক" in table and "অসাধারণ" in table and "Performance indicator" not in table
+    assert html_lang(response) == "en"

@@ -103,6 +103,7 @@ PYTHON_ALLOWED = {
     # Official documents: Bengali whatever the interface language.
     "reports/selectors.py": "the official table's title and unit words (translated where shown)",
     "reports/signing.py": "the signature's reason, part of the signed document",
+    "reports/assessment_pdf.py": "the signatures' reasons, part of the signed documents",
     "reports/bulk_print.py": "the bulk-print index, part of the printed set",
     # Data, not interface: demo and generated offices, the default office tiers, a language's own name.
     "reports/management/commands/seed_demo.py": "demo data",
