@@ -152,3 +152,17 @@ def test_with_english_ui_the_half_yearly_table_stays_bengali(people):
     table = html[html.index('<div class="report-sheet table-responsive"'):]
     assert "কর্মসম্পাদন সূচক" in table and "অসাধারণ" in table and "Performance indicator" not in table
     assert html_lang(response) == "en"
+
+
+def test_the_entry_page_in_english_and_its_shared_fields_in_each_requests_language(people):
+    from reports.models import QuarterlyReport
+
+    QuarterlyReport.objects.filter(plan=people.plan, quarter=1).update(status="draft")
+    url = f"/plans/{people.plan.pk}/quarters/1/edit/"
+    bengali = client_for(people.officer).get(url).content.decode()  # the shared fields are made now, in Bengali
+    english = english_client(people.officer).get(url).content.decode()
+    assert "Targets (100% / 90% / 80% / 70% / 60%)" in english and "This quarter's achievement" in english
+    assert "Achievement of [1.1.1] (Date)" in english and 'placeholder="dd/mm/yy"' in english
+    assert "[1.3.1] remarks" in english and ">Save<" in english and ">Submit<" in english
+    assert "[১.১.১] এর অর্জন (তারিখ)" in bengali and 'placeholder="দদ/মম/বব"' in bengali
+    assert "[১.১.১] এর অর্জন (তারিখ)" in client_for(people.officer).get(url).content.decode()
