@@ -1,6 +1,8 @@
 """The rules an action plan must keep, checked on a plan document (see reports/plan_documents.py).
 
-Pure functions, no Django. Each fault names its place ([১.২.১], ক্ষেত্র [২], …) and, when the
+Pure functions over plain data; only the messages go through Django's translation (Bengali
+source strings, English on request, digits in the active language's, all produced when the check
+runs, i.e. inside the request). Each fault names its place ([১.২.১], ক্ষেত্র [২], …) and, when the
 document was read from a file, the line (or sheet row) it came from. Values in the document are
 strings as in the JSON fixture: ISO dates, decimal numbers, None for a blank tier.
 """
@@ -9,9 +11,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from egov_plan import bangla, fiscal, scoring
+from django.utils.translation import gettext, gettext_noop
 
-TIER_NAMES = ("অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে")
+from egov_plan import bangla, fiscal, scoring
+from egov_plan.active_language import digits
+
+TIER_NAMES = (gettext_noop("অসাধারণ"), gettext_noop("অতি উত্তম"), gettext_noop("উত্তম"), gettext_noop("চলতি মান"),
+              gettext_noop("চলতি মানের নিম্নে"))
+# How a message names an item; its number goes in %(code)s.
+AREA_PLACE = gettext_noop("ক্ষেত্র [%(code)s]")
+ACTIVITY_PLACE = gettext_noop("কার্যক্রম [%(code)s]")
+INDICATOR_PLACE = gettext_noop("সূচক [%(code)s]")
+PLAN_PLACE = gettext_noop("কর্মপরিকল্পনা")
 # A date target may fall this far outside its fiscal year ("in or near" it).
 DATE_MARGIN = datetime.timedelta(days=183)
 
@@ -29,12 +40,14 @@ class Fault:
     key: str | None = None
 
     def __str__(self) -> str:
-        prefix = f"লাইন {bangla.to_bengali_digits(self.line)}: " if self.line else ""
-        return f"{prefix}{self.message}"
+        if not self.line:
+            return self.message
+        return gettext("লাইন %(line)s: %(message)s") % {"line": number(self.line), "message": self.message}
 
 
-def _code(*numbers) -> str:
-    return bangla.to_bengali_digits(".".join(str(n) for n in numbers))
+def number(value) -> str:
+    """A number (int, Decimal or digit string) for a message, in the active language's digits."""
+    return digits(bangla.format_number(value) if isinstance(value, Decimal) else bangla.to_bengali_digits(value))
 
 
 def typed_target(unit: str, text) -> datetime.date | Decimal | None:
@@ -55,30 +68,35 @@ def target_faults(unit: str, targets: list, *, start_year: int, place: str) -> l
 def tier_target_faults(unit: str, targets: list, *, start_year: int, place: str) -> list[tuple[int, str]]:
     """(tier index, message) for one indicator's five targets: the tier whose cell is at fault."""
     messages = []
+    place = digits(place)
     values = [typed_target(unit, t) for t in targets]
     named = [(i, TIER_NAMES[i], v) for i, v in enumerate(values) if v is not None]
     if not named:
-        return [(0, f"{place}: অন্তত একটি লক্ষ্যমাত্রা দিন।")]
+        return [(0, gettext("%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন।") % {"place": place})]
     for tier, name, value in named:
-        shown = shown_value(unit, value)
+        about = {"place": place, "name": gettext(name), "shown": digits(shown_value(unit, value))}
         if unit == scoring.PERCENT and not (0 <= value <= 100):
-            messages.append((tier, f"{place} এর “{name}” লক্ষ্যমাত্রা {shown}: শতাংশ ০ থেকে ১০০ এর মধ্যে হতে হবে।"))
+            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: শতাংশ ০ থেকে ১০০ এর মধ্যে "
+                                           "হতে হবে।") % about))
         elif unit == scoring.COUNT and (value < 0 or value != value.to_integral_value()):
-            messages.append((tier, f"{place} এর “{name}” লক্ষ্যমাত্রা {shown}: সংখ্যা ০ বা তার বেশি পূর্ণসংখ্যা হতে হবে।"))
+            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: সংখ্যা ০ বা তার বেশি "
+                                           "পূর্ণসংখ্যা হতে হবে।") % about))
         elif unit == scoring.DATE:
             earliest = fiscal.fiscal_year_start(start_year) - DATE_MARGIN
             latest = fiscal.fiscal_year_end(start_year) + DATE_MARGIN
             if not (earliest <= value <= latest):
-                messages.append((tier, f"{place} এর “{name}” লক্ষ্যমাত্রা {shown}: তারিখটি অর্থবছর "
-                                       f"{bangla.to_bengali_digits(f'{start_year}-{start_year + 1}')} এর মধ্যে বা "
-                                       f"কাছাকাছি হতে হবে।"))
+                about["year"] = f"{number(start_year)}-{number(start_year + 1)}"
+                messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: তারিখটি অর্থবছর %(year)s "
+                                               "এর মধ্যে বা কাছাকাছি হতে হবে।") % about))
     for (_, better_name, better), (tier, worse_name, worse) in zip(named, named[1:]):
+        pair = {"place": place, "worse_name": gettext(worse_name), "worse": digits(shown_value(unit, worse)),
+                "better_name": gettext(better_name), "better": digits(shown_value(unit, better))}
         if unit == scoring.DATE and worse < better:
-            messages.append((tier, f"{place}: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “{worse_name}” ({shown_value(unit, worse)}) "
-                                   f"“{better_name}” ({shown_value(unit, better)}) এর আগের তারিখ হতে পারে না।"))
+            messages.append((tier, gettext("%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
+                                           "“%(better_name)s” (%(better)s) এর আগের তারিখ হতে পারে না।") % pair))
         elif unit != scoring.DATE and worse > better:
-            messages.append((tier, f"{place}: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “{worse_name}” ({shown_value(unit, worse)}) "
-                                   f"“{better_name}” ({shown_value(unit, better)}) এর চেয়ে বেশি হতে পারে না।"))
+            messages.append((tier, gettext("%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
+                                           "“%(better_name)s” (%(better)s) এর চেয়ে বেশি হতে পারে না।") % pair))
     return messages
 
 
@@ -120,49 +138,53 @@ def check_plan(document: dict) -> list[Fault]:
         faults.append(Fault(place=place, message=message, line=line, field=field,
                             key=(item or {}).get("key")))
 
-    def numbered(item, kind: str, parents: tuple, parent_label: str) -> tuple[str, str, int | None]:
-        """Check an item's number: nested under its parent's, and unique in the plan.
-        Returns (its code, the place to name in a message, its line)."""
+    def numbered(item, kind: str, parents: tuple, parent_kind: str) -> tuple[str, str, int | None]:
+        """Check an item's number: nested under its parent's, and unique in the plan. `kind` and
+        `parent_kind` are place patterns (AREA_PLACE, …). Returns (its code, the place to name in
+        a message, its line)."""
         implied = ".".join(str(n) for n in (*parents, item["number"]))
         code = str(item.get("code") or implied)
-        place = f"{kind} [{bangla.to_bengali_digits(code)}]".strip()
+        place = gettext(kind) % {"code": number(code)}
         line = item.get("line")
         parent_code = ".".join(str(n) for n in parents)
         if parents and (code != implied or not code.startswith(f"{parent_code}.")):
-            add(place, f"{place}: নম্বরটি {parent_label} [{bangla.to_bengali_digits(parent_code)}] এর অধীনে মেলে না।",
+            parent = gettext(parent_kind) % {"code": number(parent_code)}
+            add(place, gettext("%(place)s: নম্বরটি %(parent)s এর অধীনে মেলে না।") % {"place": place, "parent": parent},
                 line, "number", item)
         if code in seen:
-            add(place, f"{place}: নম্বরটি একাধিকবার আছে।", line, "number", item)
+            add(place, gettext("%(place)s: নম্বরটি একাধিকবার আছে।") % {"place": place}, line, "number", item)
         seen[code] = line
         return code, place, line
 
     def weight_of(item, place: str, line) -> Decimal:
         weight = _decimal(item["weight"]) or Decimal(0)
         if weight <= 0:
-            add(place, f"{place}: মান ০ এর বেশি হতে হবে।", line, "weight", item)
+            add(place, gettext("%(place)s: মান ০ এর বেশি হতে হবে।") % {"place": place}, line, "weight", item)
         return weight
 
     area_sum = Decimal(0)
     for area in document["areas"]:
-        _, place, line = numbered(area, "ক্ষেত্র", (), "")
+        _, place, line = numbered(area, AREA_PLACE, (), "")
         weight = weight_of(area, place, line)
         area_sum += weight
         indicator_sum = Decimal(0)
         for activity in area["activities"]:
-            numbered(activity, "কার্যক্রম", (area["number"],), "ক্ষেত্র")
+            numbered(activity, ACTIVITY_PLACE, (area["number"],), AREA_PLACE)
             for indicator in activity["indicators"]:
                 _, indicator_place, indicator_line = numbered(
-                    indicator, "সূচক", (area["number"], activity["number"]), "কার্যক্রম")
+                    indicator, INDICATOR_PLACE, (area["number"], activity["number"]), ACTIVITY_PLACE)
                 indicator_sum += weight_of(indicator, indicator_place, indicator_line)
                 for tier, message in tier_target_faults(indicator["unit"], indicator["targets"],
                                                         start_year=start_year, place=indicator_place):
                     add(indicator_place, message, indicator_line, f"target_{tier}", indicator)
         if indicator_sum != weight:
-            add(place, f"{place}: সূচকগুলোর মানের যোগফল {bangla.format_number(indicator_sum)}, কিন্তু ক্ষেত্রের "
-                       f"মান {bangla.format_number(weight)}; দুটি সমান হতে হবে।", line, "indicator_sum", area)
+            add(place, gettext("%(place)s: সূচকগুলোর মানের যোগফল %(sum)s, কিন্তু ক্ষেত্রের মান %(weight)s; দুটি সমান "
+                               "হতে হবে।") % {"place": place, "sum": number(indicator_sum), "weight": number(weight)},
+                line, "indicator_sum", area)
     if total_marks is not None and area_sum != total_marks:
-        add("কর্মপরিকল্পনা", f"কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল {bangla.format_number(area_sum)}, কিন্তু "
-                             f"মোট নম্বর {bangla.format_number(total_marks)}; দুটি সমান হতে হবে।", None, "area_sum")
+        add(gettext(PLAN_PLACE), gettext("কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল %(sum)s, কিন্তু মোট নম্বর %(total)s; "
+                                         "দুটি সমান হতে হবে।") % {"sum": number(area_sum), "total": number(total_marks)},
+            None, "area_sum")
     if not document["areas"]:
-        add("কর্মপরিকল্পনা", "কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।", None, "area_sum")
+        add(gettext(PLAN_PLACE), gettext("কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।"), None, "area_sum")
     return faults

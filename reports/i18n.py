@@ -8,11 +8,11 @@ table inside {% language "bn" %} and the English translation inside {% language 
 
 import datetime
 
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop
 
 from egov_plan import bangla, fiscal, plan_rules, scoring
+from egov_plan.active_language import digits, english  # noqa: F401 (used by callers as i18n.english)
 
 # The Bengali words the pure cores print, marked for the catalogue (translated where shown).
 QUARTER_ORDINALS = {1: gettext_noop("প্রথম"), 2: gettext_noop("দ্বিতীয়"), 3: gettext_noop("তৃতীয়"),
@@ -20,21 +20,9 @@ QUARTER_ORDINALS = {1: gettext_noop("প্রথম"), 2: gettext_noop("দ্�
 MONTHS = (gettext_noop("জানুয়ারি"), gettext_noop("ফেব্রুয়ারি"), gettext_noop("মার্চ"), gettext_noop("এপ্রিল"),
           gettext_noop("মে"), gettext_noop("জুন"), gettext_noop("জুলাই"), gettext_noop("আগস্ট"),
           gettext_noop("সেপ্টেম্বর"), gettext_noop("অক্টোবর"), gettext_noop("নভেম্বর"), gettext_noop("ডিসেম্বর"))
-TIER_NAMES = (gettext_noop("অসাধারণ"), gettext_noop("অতি উত্তম"), gettext_noop("উত্তম"), gettext_noop("চলতি মান"),
-              gettext_noop("চলতি মানের নিম্নে"))
+TIER_NAMES = plan_rules.TIER_NAMES  # marked for the catalogue there
 assert QUARTER_ORDINALS == bangla.QUARTER_ORDINALS and MONTHS == bangla.MONTHS
-assert TIER_NAMES == plan_rules.TIER_NAMES
 TIER_BY_PERCENT = dict(zip(scoring.TIER_PERCENTS, TIER_NAMES))
-
-
-def english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
-def digits(text: object) -> str:
-    """`text` (printed with Bengali digits) with Latin digits when the language is English."""
-    text = "" if text is None else str(text)
-    return bangla.to_latin_digits(text) if english() else text
 
 
 def quarter_ordinal(quarter: int) -> str:

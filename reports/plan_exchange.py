@@ -11,24 +11,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from egov_plan import bangla, scoring
+from egov_plan.official_form import XLSX_SHEET, achievement_header, target_header
 from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
-from egov_plan.plan_rules import Fault, check_plan, document_value, typed_target
-from egov_plan.seed_layout import Sheet, SheetRow, decode_text, read_rows, write_text
+from egov_plan.plan_rules import PLAN_PLACE, Fault, check_plan, document_value, number, typed_target
+from egov_plan.seed_layout import FILE_PLACE, Sheet, SheetRow, decode_text, read_rows, write_text
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
 
-XLSX_SHEET = "প্রতিবেদন"
 # A second sheet of the .xlsx: the plan's optional English texts (code, text), for the report's
 # English translation; the official sheet is untouched by it, and the text layout has none.
 ENGLISH_SHEET = "English"
+REPORT_PLACE = gettext_noop("প্রতিবেদন")
 ENGLISH_HEADER = ("code", "English text")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_CONTENT_TYPE = "text/tab-separated-values; charset=utf-8"
@@ -53,8 +55,8 @@ def sheet_for(table: QuarterTable) -> Sheet:
     return Sheet(
         office_lines=[line for line in (office.name, office.location) if line],
         title=table.title_line,
-        target_header=f"লক্ষ্যমাত্রা {table.fiscal_year_label}",
-        achievement_header=f"অর্জন ({table.period_to_date})",
+        target_header=target_header(table.fiscal_year_label),
+        achievement_header=achievement_header(table.period_to_date),
         rows=rows,
         signatories=[[s.name, *s.lines] for s in table.signatories],
     )
@@ -164,7 +166,8 @@ def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Faul
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        return [], [Fault(place="ফাইল", message=f"xlsx ফাইলটি পড়া যায়নি ({type(exc).__name__})।")]
+        return [], [Fault(place=gettext(FILE_PLACE),
+                          message=gettext("xlsx ফাইলটি পড়া যায়নি (%(error)s)।") % {"error": type(exc).__name__})]
     ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
     rows = _sheet_rows(ws)
     if english is not None and ENGLISH_SHEET in workbook.sheetnames:
@@ -258,9 +261,9 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
                     quarter_value = scoring.quarter_value_for(method, earlier.get(code, [None] * (quarter - 1)),
                                                               value)
                 except ValueError:
-                    faults.append(Fault(place=code, line=indicator.get("line"), message=(
-                        f"সূচক [{bangla.to_bengali_digits(code)}]: এ পর্যন্ত অর্জন “{to_date.get(code) or '-----'}” "
-                        f"আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।")))
+                    faults.append(Fault(place=code, line=indicator.get("line"), message=gettext(
+                        "সূচক [%(code)s]: এ পর্যন্ত অর্জন “%(value)s” আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।")
+                        % {"code": number(code), "value": to_date.get(code) or "-----"}))
                     continue
                 if quarter_value is not None:
                     own[code] = {"value": document_value(quarter_value), "remarks": ""}
@@ -287,13 +290,13 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
         faults = check_plan(document)
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
-                faults.append(Fault(place="কর্মপরিকল্পনা", message=(
+                faults.append(Fault(place=gettext(PLAN_PLACE), message=gettext(
                     "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
                     "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
             if report is not None and not report.is_editable:
-                faults.append(Fault(place="প্রতিবেদন", message=(
-                    f"{bangla.QUARTER_ORDINALS[quarter]} ত্রৈমাসিকের প্রতিবেদনটি {report.get_status_display()}; "
-                    f"এর অর্জন ফাইল থেকে বদলানো যাবে না।")))
+                faults.append(Fault(place=gettext(REPORT_PLACE), message=gettext(
+                    "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।")
+                    % {"ordinal": gettext(bangla.QUARTER_ORDINALS[quarter]), "status": report.get_status_display()}))
         own, value_faults = _own_values(document, plan, quarter)
         faults += value_faults
         if faults:

@@ -95,11 +95,10 @@ PYTHON_ALLOWED = {
     "egov_plan/bangla.py": "pure core; translated where shown (reports/i18n.py)",
     "egov_plan/scoring.py": "pure core",
     "egov_plan/fiscal.py": "pure core",
-    # The official text layout and plan rules: words of the official form, and the faults of a plan
-    # file or admin form, built in the pure cores (see README "Languages": not yet translated).
-    "egov_plan/plan_rules.py": "pure core: plan validation faults (Bengali only, see README)",
-    "egov_plan/seed_layout.py": "the official text layout (its words are the form's)",
-    "reports/plan_exchange.py": "official export layout and import faults (Bengali only, see README)",
+    # The official form's own words (title pattern, column headers, unit words, sheet name): part of
+    # every file read or written, Bengali whatever the interface language. (The faults about a plan
+    # or a file, in plan_rules, seed_layout and plan_exchange, go through the catalogue.)
+    "egov_plan/official_form.py": "the official form's words, part of every plan file",
     # Official documents: Bengali whatever the interface language.
     "reports/selectors.py": "the official table's title and unit words (translated where shown)",
     "reports/signing.py": "the signature's reason, part of the signed document",
