@@ -50,7 +50,7 @@ def test_a_faulty_upload_is_reported_in_english_with_latin_digits(people):
     response = client_in(people.admin, "en").post(IMPORT, {"file": SimpleUploadedFile("b.txt", faulty_file())})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The file has 1 errors; nothing was imported:" in html
+    assert "Errors in the file: 1; nothing was imported:" in html
     # The file's own text is quoted as it stands; the rest is English with Latin digits.
     assert (f"Line {line}: Indicator [1.4.1], “Excellent” target: “৩২/১৩/২২” is not a valid date (dd/mm/yy)."
             in html)
