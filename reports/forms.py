@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, fiscal, scoring
@@ -136,8 +136,11 @@ class EvidenceField(forms.FileField):
 UNIT_WORDS = {scoring.DATE: _("তারিখ"), scoring.PERCENT: "%", scoring.COUNT: _("সংখ্যা")}
 
 
+VALUE_LABEL = gettext_noop("[{code}] এর অর্জন ({unit})")
+
+
 def value_label(indicator: Indicator) -> str:
-    return gettext("[{code}] এর অর্জন ({unit})").format(
+    return gettext(VALUE_LABEL).format(
         code=i18n.digits(indicator.code), unit=UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT]))
 
 
@@ -206,23 +209,37 @@ class EntryForm(forms.Form):
                 self.initial[f"value_{pk}"] = shown_value(indicator.unit, stored.value)
                 self.initial[f"remarks_{pk}"] = stored.remarks
 
+    @functools.cached_property
+    def _texts(self) -> dict:
+        """The labels' wording and the placeholders, translated once per form (one request, one
+        language) rather than once per indicator."""
+        return {"value": gettext(VALUE_LABEL), "remarks": gettext("[{code}] মন্তব্য"),
+                "evidence": gettext("[{code}] প্রমাণক"), "units": {unit: str(word) for unit, word in UNIT_WORDS.items()},
+                "placeholders": {}}
+
     def inputs(self, indicator: Indicator) -> dict:
         """What the page prints for one indicator's inputs (names, ids, texts and errors), as plain
-        values: the template writes the inputs itself, with no widget rendering per field."""
+        values: the page writes the inputs itself (reports/entry_html.py), with no widget rendering."""
         pk = indicator.pk
         source = self.data if self.is_bound else self.initial
         errors = self.errors if self.is_bound else {}
-        value_field = self.fields[f"value_{pk}"]
+        texts = self._texts
         shown = {}
         for kind in ("value", "remarks", "evidence", "seen_value", "seen_remarks"):
             name = f"{kind}_{pk}"
             text = source.get(name)
             shown[kind] = {"name": name, "id": f"id_{name}", "text": "" if text is None else text,
                            "errors": errors.get(name, ())}
-        shown["value"].update(label=value_label(indicator), placeholder=value_field.widget.attrs["placeholder"],
-                              inputmode=value_field.widget.attrs["inputmode"])
-        shown["remarks"]["label"] = gettext("[{code}] মন্তব্য").format(code=i18n.digits(indicator.code))
-        shown["evidence"]["label"] = gettext("[{code}] প্রমাণক").format(code=i18n.digits(indicator.code))
+        placeholder = texts["placeholders"].get(indicator.unit)
+        if placeholder is None:
+            attrs = self.fields[f"value_{pk}"].widget.attrs
+            placeholder = texts["placeholders"][indicator.unit] = (str(attrs["placeholder"]), attrs["inputmode"])
+        code = i18n.digits(indicator.code)
+        unit = texts["units"].get(indicator.unit, texts["units"][scoring.COUNT])
+        shown["value"].update(label=texts["value"].format(code=code, unit=unit), placeholder=placeholder[0],
+                              inputmode=placeholder[1])
+        shown["remarks"]["label"] = texts["remarks"].format(code=code)
+        shown["evidence"]["label"] = texts["evidence"].format(code=code)
         return shown
 
     def _seen(self, kind: str, indicator_id: int) -> str | None:

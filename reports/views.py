@@ -18,6 +18,7 @@ from egov_plan.models import Indicator
 from egov_plan.plan_amendments import has_reports_in_review
 from reports import deadlines, pdf, permissions, plan_editor, plan_exchange, selectors, signing
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
+from reports.entry_html import entry_rows_html
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
 from reports.models import Evidence
 from reports.verification import verify_document
@@ -186,11 +187,14 @@ def quarter_edit(request, plan_id: int, quarter: int):
 
     deadline = _deadline(table)
     year_is_final = year_locked(table.plan.pk)
+    editable = (table.report is None or table.report.is_editable) and not deadline.closed and not year_is_final
+    rows = selectors.entry_rows(table, form)
     return render(request, "reports/quarter_edit.html", {
         "table": table,
         "form": form,
-        "rows": selectors.entry_rows(table, form),
-        "editable": (table.report is None or table.report.is_editable) and not deadline.closed and not year_is_final,
+        "rows": rows,
+        "rows_html": entry_rows_html(rows, editable=editable),
+        "editable": editable,
         "year_is_final": year_is_final,
         "conflicts": conflicts,
         "last_transition": selectors.last_transition(table.report),
