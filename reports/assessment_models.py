@@ -29,6 +29,12 @@ class Assessment(models.Model):
     STATUS_CHOICES = [(DRAFT, _("খসড়া")), (SUBMITTED, _("দাখিলকৃত")), (RETURNED, _("ফেরতপ্রাপ্ত")), (APPROVED, _("অনুমোদিত"))]
     EDITABLE = (DRAFT, RETURNED)
 
+    @classmethod
+    def year_final(cls, plan_ref) -> models.QuerySet:
+        """The plan's approved annual evaluation, if any: while it exists the year is final.
+        `plan_ref`: a plan id, or OuterRef("pk") inside a query of plans."""
+        return cls.objects.filter(plan_id=plan_ref, kind=cls.ANNUAL, status=cls.APPROVED)
+
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("ধরন"), max_length=10, choices=KIND_CHOICES)
     status = models.CharField(_("অবস্থা"), max_length=10, choices=STATUS_CHOICES, default=DRAFT)

@@ -125,15 +125,17 @@ class ReportDeadline:
 def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
                     today: datetime.date | None = None) -> ReportDeadline:
     """The due date of a plan's period for its office's tier, whether the report is late and
-    whether entry has closed (two queries; none more for a year without a calendar)."""
+    whether entry has closed (one query: the tier's own date, else the date for every tier, with
+    its calendar's grace; one more only when entry has closed, for a reopening since)."""
     today = today or timezone.localdate()
-    calendar = ReportingCalendar.objects.filter(fiscal_year_id=plan.fiscal_year_id).first()
-    if calendar is None:
+    deadline = (Deadline.objects.filter(calendar__fiscal_year_id=plan.fiscal_year_id, period=period)
+                .filter(Q(tier_id=plan.office.tier_id) | Q(tier__isnull=True))
+                .order_by(F("tier_id").asc(nulls_last=True))
+                .values_list("due", "calendar__grace_days", "calendar__closes_after_grace").first())
+    if deadline is None:  # no calendar for the year, or no date for the period: never late, never closed
         return ReportDeadline(due=None, closes_on=None, late=False, closed=False)
-    due = (Deadline.objects.filter(calendar=calendar, period=period)
-           .filter(Q(tier_id=plan.office.tier_id) | Q(tier__isnull=True))
-           .order_by(F("tier_id").asc(nulls_last=True)).values_list("due", flat=True).first())
-    closing = closes_on(due=due, grace_days=calendar.grace_days, closes=calendar.closes_after_grace)
+    due, grace_days, closes_after_grace = deadline
+    closing = closes_on(due=due, grace_days=grace_days, closes=closes_after_grace)
     first = timezone.localdate(report.first_submitted_at) if report is not None and report.first_submitted_at else None
     closed = closing is not None and today >= closing
     reopened_since_close = closed and report is not None and report.pk is not None and any(

@@ -12,14 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, Signatory
-from reports.models import Achievement, Evidence, QuarterlyReport, ReportTransition, SignedDocument
+from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 from reports import deadlines
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
@@ -242,7 +242,9 @@ def plan_structure(plan_id: int, revision: int) -> PlanStructure:
 
 
 def quarter_table(*, plan_id: int, quarter: int) -> QuarterTable:
-    plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year"), pk=plan_id)
+    # `year_is_final` (the annual evaluation approved) comes with the plan: no query of its own.
+    plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year").annotate(
+        year_is_final=Exists(Assessment.year_final(OuterRef("pk")))), pk=plan_id)
     structure = plan_structure(plan.pk, plan.revision)
     report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
     values, this_quarter = achievement_values(plan, quarter)

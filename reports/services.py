@@ -90,8 +90,9 @@ LOCKED_MESSAGES = {
 
 
 def _lock(report_id: int) -> QuarterlyReport:
-    # The plan comes along (the deadline and the marks need it); only the report's row is locked.
-    return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("plan").get(pk=report_id)
+    # The plan and its office come along (the marks need the plan, the deadline the office's tier);
+    # only the report's row is locked.
+    return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("plan__office").get(pk=report_id)
 
 
 CLOSED_MESSAGE = (_("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
@@ -108,7 +109,7 @@ YEAR_LOCKED_MESSAGE = gettext_noop("এই অর্থবছরের বার
 
 def year_locked(plan_id: int) -> bool:
     """Whether the plan's annual evaluation is approved: then its year is final (one query)."""
-    return Assessment.objects.filter(plan_id=plan_id, kind=Assessment.ANNUAL, status=Assessment.APPROVED).exists()
+    return Assessment.year_final(plan_id).exists()
 
 
 def require_year_open(plan_id: int) -> None:

@@ -24,7 +24,7 @@ from reports.models import Evidence
 from reports.verification import verify_document
 from reports.services import (
     EditConflict, LOCKED_MESSAGES, WorkflowError, evidence_add, evidence_remove, report_approve,
-    report_for_quarter, report_reopen, report_return, report_save, report_submit, year_locked,
+    report_for_quarter, report_reopen, report_return, report_save, report_submit,
 )
 from reports import i18n
 
@@ -186,7 +186,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
 
     deadline = _deadline(table)
-    year_is_final = year_locked(table.plan.pk)
+    year_is_final = table.plan.year_is_final
     editable = (table.report is None or table.report.is_editable) and not deadline.closed and not year_is_final
     rows = selectors.entry_rows(table, form)
     return render(request, "reports/quarter_edit.html", {

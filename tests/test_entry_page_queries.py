@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 
 # A plan's structure (areas, activities, indicators, signatories: 4 queries) is read once and
 # kept by its revision (tests/test_plan_structure_cache.py); these are the counts once it is kept.
-# session, user with membership, plan (+office, fiscal year), the quarter's report, achievements of
-# quarters 1..n (to date, and this quarter's for the inputs), the year's reporting calendar, whether
-# the year is final (an approved annual assessment), evidence (a draft has no transition to read; a
-# returned report's comment costs one more)
-ENTRY_PAGE_QUERIES = 8
+# session, user with membership, plan (+office, fiscal year, and whether the year is final: an
+# approved annual assessment), the quarter's report, achievements of quarters 1..n (to date, and
+# this quarter's for the inputs), the quarter's due date for the office's tier (with its calendar's
+# grace), evidence (a draft has no transition to read; a returned report's comment costs one more)
+ENTRY_PAGE_QUERIES = 7
 # session, user with membership, plan, report, achievements to date; in a transaction (savepoint
-# … release): lock the report (with its plan), whether the year is final, the calendar (entry
-# closed?), the plan's indicators, stored achievements, the report's version, one INSERT … ON
-# CONFLICT UPDATE of new and changed values, one INSERT of their history, the plan's values, one
+# … release): lock the report (with its plan and office), whether the year is final, the due date
+# (entry closed?), the plan's indicators, stored achievements, the report's version, one INSERT …
+# ON CONFLICT UPDATE of new and changed values, one INSERT of their history, the plan's values, one
 # UPDATE of the marks to date and one of the plan's self-assessed totals
 SAVE_QUERIES = 18
 
