@@ -37,9 +37,9 @@ def _check_quarter(quarter: int) -> None:
         raise Http404(gettext("ত্রৈমাসিক ১ থেকে ৪ এর মধ্যে হতে হবে"))
 
 
-def _table_for_user(user, plan_id: int, quarter: int) -> selectors.QuarterTable:
+def _table_for_user(user, plan_id: int, quarter: int, *, with_values: bool = True) -> selectors.QuarterTable:
     _check_quarter(quarter)
-    table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+    table = selectors.quarter_table(plan_id=plan_id, quarter=quarter, with_values=with_values)
     if not permissions.can_see_office(user, table.plan.office):
         raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
     return table
@@ -140,7 +140,9 @@ def _refreshed_form(table, form, report, files) -> EntryForm:
 
 @require_http_methods(["GET", "POST"])
 def quarter_edit(request, plan_id: int, quarter: int):
-    table = _table_for_user(request.user, plan_id, quarter)
+    # A save needs the plan's indicators, not the achievements to date: a posted table reads no values
+    # (a page shown again after a post reads the table afresh, below).
+    table = _table_for_user(request.user, plan_id, quarter, with_values=request.method == "GET")
     permissions.require_officer(request.user, table.plan)
     report = table.report
     conflicts = None
@@ -150,6 +152,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
         form = _entry_form(table)
     elif report is not None and not report.is_editable:
         messages.error(request, LOCKED_MESSAGES[report.status])
+        table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
         form, status = _entry_form(table), 409
     else:
         form = _entry_form(table, request.POST, request.FILES)

@@ -19,12 +19,13 @@ pytestmark = pytest.mark.django_db
 # this quarter's for the inputs), the quarter's due date for the office's tier (with its calendar's
 # grace), evidence (a draft has no transition to read; a returned report's comment costs one more)
 ENTRY_PAGE_QUERIES = 7
-# session, user with membership, plan, report, achievements to date; in a transaction (savepoint
+# session, user with membership, plan, report (no achievements to date: a save needs only the
+# plan's indicators); in a transaction (savepoint
 # … release): lock the report (with its plan and office), whether the year is final, the due date
 # (entry closed?), the plan's indicators, stored achievements, the report's version, one INSERT …
 # ON CONFLICT UPDATE of new and changed values, one INSERT of their history, the plan's values, one
 # UPDATE of the marks to date and one of the plan's self-assessed totals
-SAVE_QUERIES = 18
+SAVE_QUERIES = 17
 
 
 def count(client, method, path, data=None):

@@ -172,6 +172,9 @@ def test_the_approved_seed_report_refuses_changes(officer_client, people):
     response = post(officer_client, people.plan, {"2.1.1": "৪"}, quarter=1)
     assert response.status_code == 409
     assert stored(people.plan, "2.1.1", quarter=1) == 1
+    # The refusal shows the report as stored, not what was posted.
+    html = response.content.decode()
+    assert re.search(rf'name="{field(people.plan, "2.1.1")}"[^>]*value="১"[^>]*disabled', html, re.S)
 
 
 def test_a_returned_report_is_editable_and_shows_the_reviewers_comment(officer_client, reviewer_client, people):
