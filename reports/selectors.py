@@ -244,11 +244,18 @@ def plan_structure(plan_id: int, revision: int) -> PlanStructure:
 def quarter_table(*, plan_id: int, quarter: int, with_values: bool = True) -> QuarterTable:
     """The quarter's table as the official form. `with_values=False` leaves the achievements out (every
     cell as unreported, one query fewer): for a save, which needs only the plan's indicators."""
-    # `year_is_final` (the annual evaluation approved) comes with the plan: no query of its own.
-    plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year").annotate(
-        year_is_final=Exists(Assessment.year_final(OuterRef("pk")))), pk=plan_id)
+    # The report comes with its plan, office and fiscal year in one query, and `year_is_final` (the
+    # annual evaluation approved) with them; only a quarter not yet begun reads the plan on its own.
+    report = (QuarterlyReport.objects.select_related("plan__office", "plan__fiscal_year")
+              .annotate(year_is_final=Exists(Assessment.year_final(OuterRef("plan_id"))))
+              .filter(plan_id=plan_id, quarter=quarter).first())
+    if report is not None:
+        plan = report.plan
+        plan.year_is_final = report.year_is_final
+    else:
+        plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year").annotate(
+            year_is_final=Exists(Assessment.year_final(OuterRef("pk")))), pk=plan_id)
     structure = plan_structure(plan.pk, plan.revision)
-    report = QuarterlyReport.objects.filter(plan=plan, quarter=quarter).first()
     values, this_quarter = achievement_values(plan, quarter) if with_values else ({}, {})
     table = QuarterTable(plan=plan, quarter=quarter, report=report,
                          signatories=structure.signatories, achievements=this_quarter)

@@ -14,18 +14,18 @@ pytestmark = pytest.mark.django_db
 
 # A plan's structure (areas, activities, indicators, signatories: 4 queries) is read once and
 # kept by its revision (tests/test_plan_structure_cache.py); these are the counts once it is kept.
-# session, user with membership, plan (+office, fiscal year, and whether the year is final: an
-# approved annual assessment), the quarter's report, achievements of quarters 1..n (to date, and
+# session, user with membership, the quarter's report with its plan (+office, fiscal year, and
+# whether the year is final: an approved annual assessment), achievements of quarters 1..n (to date, and
 # this quarter's for the inputs), the quarter's due date for the office's tier (with its calendar's
 # grace), evidence (a draft has no transition to read; a returned report's comment costs one more)
-ENTRY_PAGE_QUERIES = 7
-# session, user with membership, plan, report (no achievements to date: a save needs only the
+ENTRY_PAGE_QUERIES = 6
+# session, user with membership, report with its plan (no achievements to date: a save needs only the
 # plan's indicators); in a transaction (savepoint
 # … release): lock the report (with its plan and office), whether the year is final, the due date
 # (entry closed?), the plan's indicators, stored achievements, the report's version, one INSERT …
 # ON CONFLICT UPDATE of new and changed values, one INSERT of their history, the plan's values, one
 # UPDATE of the marks to date and one of the plan's self-assessed totals
-SAVE_QUERIES = 17
+SAVE_QUERIES = 16
 
 
 def count(client, method, path, data=None):
