@@ -246,9 +246,10 @@ def quarter_table(*, plan_id: int, quarter: int, with_values: bool = True) -> Qu
     cell as unreported, one query fewer): for a save, which needs only the plan's indicators."""
     # The report comes with its plan, office and fiscal year in one query, and `year_is_final` (the
     # annual evaluation approved) with them; only a quarter not yet begun reads the plan on its own.
-    report = (QuarterlyReport.objects.select_related("plan__office", "plan__fiscal_year")
-              .annotate(year_is_final=Exists(Assessment.year_final(OuterRef("plan_id"))))
-              .filter(plan_id=plan_id, quarter=quarter).first())
+    # (At most one report per plan and quarter: no ordering, so no join for the model's ordering.)
+    report = next(iter(QuarterlyReport.objects.select_related("plan__office", "plan__fiscal_year")
+                       .annotate(year_is_final=Exists(Assessment.year_final(OuterRef("plan_id"))))
+                       .filter(plan_id=plan_id, quarter=quarter).order_by()[:1]), None)
     if report is not None:
         plan = report.plan
         plan.year_is_final = report.year_is_final
