@@ -128,8 +128,9 @@ def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
     whether entry has closed (one query: the tier's own date, else the date for every tier, with
     its calendar's grace; one more only when entry has closed, for a reopening since)."""
     today = today or timezone.localdate()
+    tier_id = plan.office.tier_id if plan.office_id is not None else None  # a template has no office
     deadline = (Deadline.objects.filter(calendar__fiscal_year_id=plan.fiscal_year_id, period=period)
-                .filter(Q(tier_id=plan.office.tier_id) | Q(tier__isnull=True))
+                .filter(Q(tier_id=tier_id) | Q(tier__isnull=True))
                 .order_by(F("tier_id").asc(nulls_last=True))
                 .values_list("due", "calendar__grace_days", "calendar__closes_after_grace").first())
     if deadline is None:  # no calendar for the year, or no date for the period: never late, never closed

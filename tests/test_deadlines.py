@@ -218,3 +218,13 @@ def test_a_report_imported_as_approved_without_a_submission_time_is_not_late(peo
     with at("2023-02-01"):
         late = client_for(people.reviewer).get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late").content.decode()
     assert f'data-office="{people.office.code}"' not in late
+
+
+def test_a_template_without_an_office_has_the_due_date_for_every_tier(people, calendar):
+    from reports.plan_templates import template_from_plan
+
+    template = template_from_plan(plan=people.plan)
+    assert template.office_id is None
+    deadline = deadlines.report_deadline(plan=template, period=QUARTER, report=None,
+                                         today=datetime.date(2022, 12, 1))
+    assert deadline.due == datetime.date(2023, 1, 15) and not deadline.late and not deadline.closed
