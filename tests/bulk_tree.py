@@ -4,19 +4,12 @@ import io
 import zipfile
 from types import SimpleNamespace
 
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from openpyxl import load_workbook
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from egov_plan.models import Office
 from egov_plan.offices import office_create
 from reports.models import QuarterlyReport
 from reports.scores import rescore_plan
-from tests.conftest import SIGNING_PASSPHRASE
 from tests.factories import make_plan
 
 
@@ -35,21 +28,6 @@ def build_tree(people, *, indicators: int = 3) -> SimpleNamespace:
     QuarterlyReport.objects.filter(plan=tarakanda, quarter=1).update(status="submitted")
     return SimpleNamespace(seed=people.plan, fulpur=fulpur, tarakanda=tarakanda, haluaghat=haluaghat,
                            kendua=kendua, approved=[people.plan, fulpur])
-
-
-def trust_root(signing_key):
-    _, certificate, _ = pkcs12.load_key_and_certificates(signing_key.read_bytes(), SIGNING_PASSPHRASE.encode())
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
-
-
-def assert_signed_by_us(data: bytes, signing_key) -> None:
-    """pyHanko: one signature, intact, valid, trusted, covering the whole file."""
-    reader = PdfFileReader(io.BytesIO(data))
-    assert len(reader.embedded_signatures) == 1
-    status = validate_pdf_signature(reader.embedded_signatures[0],
-                                    ValidationContext(trust_roots=[trust_root(signing_key)]))
-    assert status.intact and status.valid and status.trusted and status.bottom_line
-    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 
 def read_zip(data: bytes) -> tuple[dict[str, bytes], list[tuple]]:

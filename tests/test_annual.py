@@ -8,9 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from egov_plan import scoring
 from egov_plan.bangla import to_bengali_digits
@@ -22,7 +19,7 @@ from tests.helpers import indicator_by_code
 from tests.html_table import read_table
 from tests.pdf_text import pdftotext
 from tests.test_half_year import narrative, row_cells
-from tests.test_pdf import trusted_certificate
+from tests.signatures import assert_signed_by_us
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 
 pytestmark = pytest.mark.django_db
@@ -151,9 +148,7 @@ def test_approving_the_evaluation_locks_the_year(year, tmp_path, signing_key):
     response = client_for(year.officer).get(url(year, "pdf"))
     assert response.status_code == 200
     data = response.content
-    signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted_certificate(signing_key)]))
-    assert status.intact and status.valid and status.trusted and status.bottom_line
+    signature = assert_signed_by_us(data, signing_key)
     assert signature.sig_object["/Reason"] == "বার্ষিক মূল্যায়ন অনুমোদন"
     text = pdftotext(data, tmp_path)
     for expected in ("বার্ষিক মূল্যায়ন প্রতিবেদন", "মূল্যায়িত", "১৩.৪০", "১২.৮০", "মূল্যায়নকারী", "reviewer",

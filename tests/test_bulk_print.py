@@ -19,7 +19,8 @@ from reports import pdf, tasks
 from reports.bulk_print import STALE_PART_SECONDS
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.selectors import quarter_table
-from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
+from tests.bulk_tree import build_tree, pdf_name, read_zip
+from tests.signatures import assert_signed_by_us
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
+from tests.bulk_tree import build_tree, pdf_name, read_zip
+from tests.signatures import assert_signed_by_us
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,8 @@ from django.conf import settings
 from django.db import connection
 
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
-from tests.bulk_tree import assert_signed_by_us, build_tree, pdf_name, read_zip
+from tests.bulk_tree import build_tree, pdf_name, read_zip
+from tests.signatures import assert_signed_by_us
 from tests.conftest import SIGNING_PASSPHRASE
 from tests.factories import make_plan
 

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
 from egov_plan.bangla import to_bengali_digits
 from egov_plan.models import PerformanceArea
@@ -16,7 +14,7 @@ from reports.models import Assessment, SignedDocument
 from tests.conftest import client_for
 from tests.html_table import read_table
 from tests.pdf_text import pdftotext
-from tests.test_pdf import trusted_certificate
+from tests.signatures import assert_signed_by_us
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +108,7 @@ def test_return_with_comment_then_approve_and_the_signed_pdf_verifies(people, of
     response = officer_client.get(url + "pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     data = response.content
-    signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted_certificate(signing_key)]))
-    assert status.intact and status.valid and status.trusted and status.bottom_line
+    signature = assert_signed_by_us(data, signing_key)
     assert signature.sig_object["/Reason"] == "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন অনুমোদন"
     text = pdftotext(data, tmp_path)
     assert "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন" in text and "জনবল সংকট" in text and "১২.০০" in text

@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from asn1crypto import x509 as asn1_x509
 from PIL import Image
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -28,8 +27,9 @@ from reports import pdf as report_pdf_module
 from reports.models import QuarterlyReport, SignedDocument
 from reports.selectors import quarter_table
 from reports.services import report_approve, report_reopen, report_submit
-from tests.conftest import SIGNING_PASSPHRASE, client_for
+from tests.conftest import client_for
 from tests.factories import lengthen_titles, make_plan
+from tests.signatures import trusted_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +49,6 @@ def download(client, plan, quarter) -> bytes:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response.content
-
-
-def trusted_certificate(signing_key):
-    """The test certificate, as pyHanko's validator wants it, to use as the trust root."""
-    _, certificate, _ = pkcs12.load_key_and_certificates(signing_key.read_bytes(), SIGNING_PASSPHRASE.encode())
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
 
 
 def tamper(data: bytes) -> bytes:
