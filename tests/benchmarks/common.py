@@ -1,5 +1,7 @@
 import contextlib
 import json
+import statistics
+import time
 
 from django.conf import settings
 
@@ -23,3 +25,22 @@ def throwaway_database():
         yield connection
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def median_ms(run, runs: int) -> tuple[float, float, float]:
+    """(median, min, max) in ms of `runs` calls of `run(i)`, after one call to warm up templates and
+    connections."""
+    run(0)
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        run(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def page_ms(client, path: str, runs: int) -> tuple[float, float, float]:
+    """`median_ms` of a GET of `path` that must answer 200."""
+    def get(i):
+        assert client.get(path).status_code == 200, path
+    return median_ms(get, runs)

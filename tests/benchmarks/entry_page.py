@@ -14,16 +14,6 @@ import statistics
 import time
 
 
-def _median_ms(run, runs: int) -> tuple[float, float, float]:
-    run()  # warm up templates and connections
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        run(i)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times), max(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
@@ -39,7 +29,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from egov_plan.models import Membership
-    from tests.benchmarks.common import load_seed, throwaway_database
+    from tests.benchmarks.common import load_seed, median_ms, throwaway_database
     from tests.entry_values import save_data
     from tests.factories import make_plan
     from tests.html_forms import form_data
@@ -59,7 +49,7 @@ def main() -> None:
         def login_page(i=0):
             assert anchor.get("/accounts/login/").status_code == 200
 
-        print(f"{'login page (anchor)':34} {'GET':5} %7.2f (%.2f–%.2f)" % _median_ms(login_page, args.runs))
+        print(f"{'login page (anchor)':34} {'GET':5} %7.2f (%.2f–%.2f)" % median_ms(login_page, args.runs))
         for n, (label, plan) in enumerate((("seed report (12 indicators)", seed),
                                            ("generated plan (60 indicators)", big))):
             user = get_user_model().objects.create_user(f"bench{n}", password="a-long-bench-secret")
@@ -85,7 +75,7 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as queries:
                     get()
                 count = len(queries)  # (read now: the next request empties the log)
-                print(f"{label:34} {'GET':5} %7.2f (%.2f–%.2f)" % _median_ms(get, args.runs) + f"  {count}  ({kind})")
+                print(f"{label:34} {'GET':5} %7.2f (%.2f–%.2f)" % median_ms(get, args.runs) + f"  {count}  ({kind})")
 
             timed_get("the quarter not begun: no report yet")
             save.times = []

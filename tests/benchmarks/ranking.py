@@ -55,7 +55,7 @@ def main() -> None:
 
     from reports import ranking
     from reports.models import Assessment
-    from tests.benchmarks.common import throwaway_database
+    from tests.benchmarks.common import page_ms, throwaway_database
 
     with throwaway_database():
         plan, officer = build(args.siblings)
@@ -74,15 +74,7 @@ def main() -> None:
         client = Client()
         client.force_login(officer)
         path = f"/plans/{plan.pk}/annual/"
-        client.get(path)
-        page_times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            response = client.get(path)
-            page_times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-        print(f"annual page (empty plan): median {statistics.median(page_times):.2f} ms "
-              f"({min(page_times):.2f}–{max(page_times):.2f})")
+        print("annual page (empty plan): median %.2f ms (%.2f–%.2f)" % page_ms(client, path, args.runs))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ Uses a throwaway test database on whatever DATABASE_URL names (SQLite by default
 
 import argparse
 import os
-import statistics
-import time
 
 
 def main() -> None:
@@ -22,14 +20,11 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    from tests.benchmarks.common import load_seed
+    from tests.benchmarks.common import load_seed, page_ms, throwaway_database
     from tests.factories import make_plan
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with throwaway_database():
         seed = load_seed()
         big = make_plan(indicators=60)
         client = Client()
@@ -38,18 +33,8 @@ def main() -> None:
         print(f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms")
         for label, plan in (("seed report (12 indicators)", seed), ("generated plan (60 indicators)", big)):
             for query in ("", "?scores=1"):
-                path = f"/plans/{plan.pk}/quarters/1/{query}"
-                client.get(path)  # warm up templates and connections
-                times = []
-                for _ in range(args.runs):
-                    start = time.perf_counter()
-                    response = client.get(path)
-                    times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200
-                print(f"{label:32} {query or '(table)':10} {statistics.median(times):7.2f} "
-                      f"({min(times):.2f}–{max(times):.2f})")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+                print(f"{label:32} {query or '(table)':10} %7.2f (%.2f–%.2f)"
+                      % page_ms(client, f"/plans/{plan.pk}/quarters/1/{query}", args.runs))
 
 
 if __name__ == "__main__":
