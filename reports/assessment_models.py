@@ -72,10 +72,6 @@ class Assessment(models.Model):
         return self.kind == self.ANNUAL
 
     @property
-    def last_quarter(self) -> int:
-        return self.LAST_QUARTER[self.kind]
-
-    @property
     def reference(self) -> str:
         """Printed on the PDF: the plan, the year, and H (half-year) or A (annual)."""
         return f"{self.plan_id}-{self.plan.fiscal_year.start_year}-{'H' if self.kind == self.HALF_YEAR else 'A'}"
