@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from egov_plan import bangla
 from egov_plan.admin_forms import (
     ActionPlanForm, AreaFormSet, BengaliDecimalField, BengaliInlineFormSet, BengaliIntegerField,
     BengaliNumberInput, IndicatorForm, PlanImportForm, RolloutForm,

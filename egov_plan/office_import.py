@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
-from egov_plan import bangla
 from egov_plan.models import Office
 from egov_plan.offices import TreeBuilder, all_tiers, office_move
 from reports import i18n

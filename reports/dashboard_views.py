@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
