@@ -171,15 +171,16 @@ def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(qu
     assert "reports.tasks.assemble_bulk_print" in worker_log
 
 
-def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(queue, people, signing_key):
+def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(queue, people, signing_key, tmp_path):
     tree = bigger_tree(people, extra=4)
     job = new_job(people)
-    env, log, worker = queue(1)
+    parked = tmp_path / "signing.json"
+    env, log, worker = queue(1, app="tests.worker_hooks", SIGN_PARK_FILE=str(parked))
     send(job)
-    wait_for(env, job, log, lambda state: state[1] >= 1)  # signing under way: one done, five queued
+    where = json.loads(wait_for_file(parked, log).read_text())  # the pool process, signing a report
     children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True).stdout.split()
-    assert len(children) == 1
-    os.kill(int(children[0]), signal.SIGKILL)  # the pool process, in the middle of a task
+    assert children == [str(where["pid"])]
+    os.kill(where["pid"], signal.SIGKILL)  # in the middle of its task
 
     assert wait_for(env, job, log, finished) == (BulkPrintJob.DONE, 6, 6), log.read_text()[-3000:]
     assert_complete_zip(job, tree, signing_key)
