@@ -1,0 +1,114 @@
+"""egov_plan.rowsql: plain-SQL reads and writes that give and take what the ORM does, on SQLite
+(dates, decimals and times stored as text) as on PostgreSQL."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from egov_plan import rowsql
+from egov_plan.models import ActionPlan, Office
+from reports.models import Achievement, QuarterlyReport
+from reports.services import report_for_quarter
+from tests.conftest import make_user
+from tests.helpers import indicator_by_code
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = rowsql.Select((QuarterlyReport, "r"), (ActionPlan, "p", ["title", "revision"]), (Office, "o"))
+REPORTS_TAIL = (f"FROM {rowsql.table(QuarterlyReport)} r JOIN {rowsql.table(ActionPlan)} p ON p.id = r.plan_id "
+                f"LEFT JOIN {rowsql.table(Office)} o ON o.id = p.office_id AND o.id = %s WHERE r.plan_id = %s "
+                f"ORDER BY r.quarter")
+
+
+def fields_of(instance, names=None):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+            if names is None or f.attname in names}
+
+
+def test_a_select_gives_the_instances_and_values_the_orm_gives(seed_plan):
+    report = QuarterlyReport.objects.get(plan=seed_plan, quarter=1)
+    QuarterlyReport.objects.filter(pk=report.pk).update(score=Decimal("42.10"), submitted_at=timezone.now())
+    [(ours, plan, office)] = REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
+    theirs = QuarterlyReport.objects.get(pk=report.pk)
+    assert fields_of(ours) == fields_of(theirs)
+    assert isinstance(ours.score, Decimal) and isinstance(ours.submitted_at, datetime.datetime)
+    assert ours.submitted_at.tzinfo is not None and not ours._state.adding
+    stored = ActionPlan.objects.get(pk=seed_plan.pk)
+    assert (plan.pk, plan.title, plan.revision) == (stored.pk, stored.title, stored.revision)
+    assert fields_of(office) == fields_of(Office.objects.get(pk=seed_plan.office_id))
+
+
+def test_a_model_an_outer_join_did_not_find_is_none(seed_plan):
+    [(report, plan, office)] = REPORTS.rows(REPORTS_TAIL, [-1, seed_plan.pk])
+    assert report.quarter == 1 and plan.pk == seed_plan.pk and office is None
+
+
+def test_values_come_converted(seed_plan):
+    report = report_for_quarter(plan=seed_plan, quarter=2)
+    Achievement.objects.create(report=report, indicator=indicator_by_code(seed_plan, "2.1.1"),
+                               value_date=datetime.date(2022, 9, 30), updated_in_version=1)
+    query = rowsql.Select((Achievement, "a", ["value_date", "value_number"]))
+    rows = query.values(f"FROM {rowsql.table(Achievement)} a ORDER BY a.id")
+    expected = list(Achievement.objects.order_by("pk").values_list("pk", "value_date", "value_number"))
+    assert [tuple(row) for row in rows] == expected
+    assert any(isinstance(date, datetime.date) for _, date, _ in rows)
+    assert any(isinstance(number, Decimal) for _, _, number in rows)
+
+
+def test_an_insert_on_conflict_updates_and_returns_the_new_rows_ids(seed_plan):
+    user = make_user("officer")
+    report = report_for_quarter(plan=seed_plan, quarter=2)
+    first, second = indicator_by_code(seed_plan, "2.1.1"), indicator_by_code(seed_plan, "1.1.1")
+    at = timezone.now()
+    names = ["report", "indicator", "value_date", "value_number", "remarks", "updated_by", "updated_at",
+             "updated_in_version"]
+    returned = rowsql.insert(Achievement, names, [[report.pk, first.pk, None, Decimal("3"), "", user.pk, at, 1]],
+                             returning=["indicator", "id"])
+    [(indicator_id, pk)] = returned
+    assert indicator_id == first.pk and Achievement.objects.get(pk=pk).value_number == 3
+    returned = rowsql.insert(
+        Achievement, names,
+        [[report.pk, first.pk, None, Decimal("5"), "আবার", user.pk, at, 2],
+         [report.pk, second.pk, datetime.date(2022, 9, 30), None, "", user.pk, at, 2]],
+        conflict=["report", "indicator"], update=["value_number", "remarks"], returning=["indicator", "id"])
+    assert dict(returned)[first.pk] == pk  # the same row, changed
+    changed, new = Achievement.objects.get(pk=pk), Achievement.objects.get(pk=dict(returned)[second.pk])
+    assert (changed.value_number, changed.remarks) == (5, "আবার")
+    assert new.value_date == datetime.date(2022, 9, 30) and new.updated_at == at
+
+
+def test_execute_says_how_many_rows_changed(seed_plan):
+    table, quarter = rowsql.table(QuarterlyReport), rowsql.column(QuarterlyReport, None, "quarter")
+    assert rowsql.execute(f"UPDATE {table} SET {quarter} = {quarter} WHERE plan_id = %s", [seed_plan.pk]) == 1
+    assert rowsql.execute(f"UPDATE {table} SET {quarter} = {quarter} WHERE plan_id = %s", [-1]) == 0
+
+
+def test_where_the_database_cannot_return_rows_an_insert_says_so_and_a_save_reads_the_ids(seed_plan, monkeypatch):
+    # SQLite before 3.35 (which Django 5.2 still supports) has no INSERT … RETURNING.
+    from django.db import connection
+
+    from reports.services import Entry, report_save
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    user = make_user("officer")
+    report = report_for_quarter(plan=seed_plan, quarter=2)
+    indicator = indicator_by_code(seed_plan, "2.1.1")
+    assert rowsql.insert(Achievement, ["report", "indicator", "remarks", "updated_at", "updated_in_version"],
+                         [[report.pk, indicator.pk, "", timezone.now(), 1]], returning=["id"]) is None
+    assert Achievement.objects.filter(report=report, indicator=indicator).exists()
+    other = indicator_by_code(seed_plan, "1.3.1")  # a percentage
+    assert report_save(report=report, user=user, entries={other.pk: Entry(Decimal("80"), seen_value="")}) == 1
+    saved = Achievement.objects.get(report=report, indicator=other)
+    assert Achievement.history.get(history_type="+", report_id=report.pk, indicator_id=other.pk).id == saved.pk
+
+
+def test_by_field_reads_a_models_rows_by_one_field_in_order(seed_plan):
+    from egov_plan.models import Signatory
+
+    query, tail = rowsql.by_field(Signatory, "plan", ("order",))
+    ours = [s for (s,) in query.rows(tail, [seed_plan.pk])]
+    assert [fields_of(s) for s in ours] == [fields_of(s) for s in Signatory.objects.filter(plan=seed_plan).order_by("order")]
+    assert ours and query.rows(tail, [-1]) == []
+    assert rowsql.by_field(Signatory, "plan", ("order",))[0] is query  # built once
