@@ -182,6 +182,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
 # Idle expiry: a session ends SESSION_IDLE_HOURS after its last request (renewed by
 # egov_plan.sessions.IdleExpiryMiddleware at most every five minutes).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_HOURS", 8) * 3600
+# Django's database sessions, read in plain SQL (egov_plan/sessions.py).
+SESSION_ENGINE = "egov_plan.sessions"
 
 # Content-Security-Policy on every page: no inline script or style anywhere, so no 'unsafe-inline'.
 # The PDF's QR code is a data: image; Django's admin uses data: SVG icons too.
