@@ -10,13 +10,14 @@ stay at a fixed number of queries.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, DateField, F, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from egov_plan import bangla
+from egov_plan import bangla, rowsql
 from reports.calendar_models import ANNUAL, Deadline, ReportingCalendar
 from reports.models import QuarterlyReport
 
@@ -122,6 +123,19 @@ class ReportDeadline:
                 and timezone.localdate(t.at) > self.due}
 
 
+@functools.cache
+def _deadline_query() -> tuple[rowsql.Select, str]:
+    """The due date of (fiscal year, period, tier): the tier's own date if it has one, else the date
+    for every tier; with its calendar's grace. Plain SQL: every entry page and save reads it."""
+    col, t = rowsql.column, rowsql.table
+    return (rowsql.Select((Deadline, "d", ["due"]), (ReportingCalendar, "c", ["grace_days", "closes_after_grace"])),
+            f"FROM {t(Deadline)} d JOIN {t(ReportingCalendar)} c ON {col(ReportingCalendar, 'c', 'id')} = "
+            f"{col(Deadline, 'd', 'calendar')} WHERE {col(ReportingCalendar, 'c', 'fiscal_year')} = %s "
+            f"AND {col(Deadline, 'd', 'period')} = %s "
+            f"AND ({col(Deadline, 'd', 'tier')} = %s OR {col(Deadline, 'd', 'tier')} IS NULL) "
+            f"ORDER BY CASE WHEN {col(Deadline, 'd', 'tier')} IS NULL THEN 1 ELSE 0 END LIMIT 1")
+
+
 def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
                     today: datetime.date | None = None) -> ReportDeadline:
     """The due date of a plan's period for its office's tier, whether the report is late and
@@ -129,13 +143,11 @@ def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
     its calendar's grace; one more only when entry has closed, for a reopening since)."""
     today = today or timezone.localdate()
     tier_id = plan.office.tier_id if plan.office_id is not None else None  # a template has no office
-    deadline = (Deadline.objects.filter(calendar__fiscal_year_id=plan.fiscal_year_id, period=period)
-                .filter(Q(tier_id=tier_id) | Q(tier__isnull=True))
-                .order_by(F("tier_id").asc(nulls_last=True))
-                .values_list("due", "calendar__grace_days", "calendar__closes_after_grace").first())
-    if deadline is None:  # no calendar for the year, or no date for the period: never late, never closed
+    query, tail = _deadline_query()
+    found = query.values(tail, [plan.fiscal_year_id, period, tier_id])
+    if not found:  # no calendar for the year, or no date for the period: never late, never closed
         return ReportDeadline(due=None, closes_on=None, late=False, closed=False)
-    due, grace_days, closes_after_grace = deadline
+    _, due, _, grace_days, closes_after_grace = found[0]
     closing = closes_on(due=due, grace_days=grace_days, closes=closes_after_grace)
     first = timezone.localdate(report.first_submitted_at) if report is not None and report.first_submitted_at else None
     closed = closing is not None and today >= closing

@@ -173,7 +173,7 @@ def _remarks_field() -> forms.Field:
 
 @functools.lru_cache(maxsize=256)
 def _shared_fields(unit: str, start_year: int, quarter: int) -> tuple[forms.Field, ...]:
-    """The value, remarks, evidence and `seen` fields of an indicator of this unit, year and quarter.
+    """The value, remarks and evidence fields of an indicator of this unit, year and quarter.
 
     A field only parses and checks what is posted (the page renders its inputs itself, labelled by
     indicator), and holds nothing of one request, so every indicator of a unit shares one set,
@@ -181,7 +181,7 @@ def _shared_fields(unit: str, start_year: int, quarter: int) -> tuple[forms.Fiel
     the rest of the page.
     """
     return (_value_field(unit, start_year=start_year, quarter=quarter), _remarks_field(),
-            EvidenceField(label=_("প্রমাণক")), forms.CharField(required=False, strip=False, widget=forms.HiddenInput))
+            EvidenceField(label=_("প্রমাণক")))
 
 
 class EntryForm(forms.Form):
@@ -189,7 +189,9 @@ class EntryForm(forms.Form):
 
     Beside each value and remark, a hidden `seen_value_<id>` / `seen_remarks_<id>`
     carries what was stored when the page was rendered, so that a save writes
-    only what this user changed (see `reports.services`).
+    only what this user changed (see `reports.services`). They are read from the
+    data as posted (`_seen`), never cleaned, so they are not fields: two fewer per
+    indicator to clean on every save.
     """
 
     def __init__(self, *args, indicators: list[Indicator], start_year: int, quarter: int,
@@ -199,9 +201,8 @@ class EntryForm(forms.Form):
         self.achievements = achievements
         for indicator in indicators:
             pk = indicator.pk
-            value, remarks, evidence, seen = _shared_fields(indicator.unit, start_year, quarter)
-            self.fields.update({f"value_{pk}": value, f"remarks_{pk}": remarks, f"evidence_{pk}": evidence,
-                                f"seen_value_{pk}": seen, f"seen_remarks_{pk}": seen})
+            value, remarks, evidence = _shared_fields(indicator.unit, start_year, quarter)
+            self.fields.update({f"value_{pk}": value, f"remarks_{pk}": remarks, f"evidence_{pk}": evidence})
             stored = achievements.get(pk)
             self.initial[f"seen_value_{pk}"] = field_token(stored.value if stored is not None else None)
             self.initial[f"seen_remarks_{pk}"] = field_token(stored.remarks if stored is not None else None)

@@ -12,13 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
-from django.shortcuts import get_object_or_404
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, Case, OuterRef, Q, Value, When
+from django.http import Http404
+from django.utils.translation import gettext
 
-from egov_plan import bangla, fiscal, scoring
+from egov_plan import bangla, fiscal, rowsql, scoring
 from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
-from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, Signatory
+from egov_plan.models import ActionPlan, Activity, FiscalYear, Indicator, Office, PerformanceArea, Signatory
 from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 from reports import deadlines
 
@@ -181,20 +183,42 @@ class QuarterTable:
         return scoring.total(row.score for row in self.rows)
 
 
-def achievement_values(plan: ActionPlan, quarter: int) -> tuple[dict[int, list], dict[int, Achievement]]:
+def achievements_to_date(plan_id: int, quarter: int) -> list[list]:
+    """A plan's achievements of quarters 1..n, each as [id, indicator id, value_date, value_number,
+    remarks, report id, quarter] (plain SQL: every entry page, table page and save reads them)."""
+    query, tail = _achievements_to_date_query()
+    return query.values(tail, [plan_id, quarter])
+
+
+@functools.cache
+def _achievements_to_date_query() -> tuple[rowsql.Select, str]:
+    col, t = rowsql.column, rowsql.table
+    return (rowsql.Select((Achievement, "a", ["indicator", "value_date", "value_number", "remarks"]),
+                          (QuarterlyReport, "r", ["quarter"])),
+            f"FROM {t(Achievement)} a JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'id')} = "
+            f"{col(Achievement, 'a', 'report')} WHERE {col(QuarterlyReport, 'r', 'plan')} = %s "
+            f"AND {col(QuarterlyReport, 'r', 'quarter')} <= %s")
+
+
+def achievement_values(plan: ActionPlan, quarter: int) -> tuple[dict[int, list], dict[int, "StoredValue"]]:
     """indicator id → [value of quarter 1, …, value of quarter n] (None where unreported), and this
     quarter's achievements by indicator id (value and remarks, for the entry form): one query."""
     values: dict[int, list] = defaultdict(lambda: [None] * quarter)
     this_quarter = {}
-    rows = Achievement.objects.filter(report__plan=plan, report__quarter__lte=quarter).values_list(
-        "indicator_id", "report__quarter", "value_date", "value_number", "remarks"
-    )
-    for indicator_id, report_quarter, value_date, value_number, remarks in rows:
+    for _, indicator_id, value_date, value_number, remarks, _, report_quarter in achievements_to_date(plan.pk, quarter):
         values[indicator_id][report_quarter - 1] = value_date if value_date is not None else value_number
         if report_quarter == quarter:
-            this_quarter[indicator_id] = Achievement(indicator_id=indicator_id, value_date=value_date,
-                                                     value_number=value_number, remarks=remarks)
+            this_quarter[indicator_id] = StoredValue(
+                value=value_date if value_date is not None else value_number, remarks=remarks)
     return values, this_quarter
+
+
+@dataclass(frozen=True, slots=True)
+class StoredValue:
+    """A stored achievement as the entry form shows it (a model instance cost ten times more)."""
+
+    value: datetime.date | Decimal | None
+    remarks: str
 
 
 @dataclass(frozen=True)
@@ -222,40 +246,72 @@ STRUCTURE_CACHE_PLANS = 2000
 @functools.lru_cache(maxsize=STRUCTURE_CACHE_PLANS)
 def plan_structure(plan_id: int, revision: int) -> PlanStructure:
     """The plan's areas, activities, indicators (with their printed unit, weight and targets) and
-    signatories: four queries, then kept by revision (`ActionPlan.revision` moves on with every
+    signatories: two queries, then kept by revision (`ActionPlan.revision` moves on with every
     change to them), so that a page of a plan already seen reads only the plan's row. Nothing here
     may be changed by a caller: the rows are shared between requests."""
-    indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("number"))
-    activities = Prefetch("activities", queryset=Activity.objects.order_by("number").prefetch_related(indicators))
-    rows = []
-    for area in PerformanceArea.objects.filter(plan_id=plan_id).order_by("number").prefetch_related(activities):
-        for activity in area.activities.all():
-            for indicator in activity.indicators.all():
-                # Reuse the loaded parents so that `indicator.code` costs no query.
-                activity.area = area
-                indicator.activity = activity
-                rows.append(StructureRow(
-                    area=area, activity=activity, indicator=indicator, unit_label=UNIT_LABELS[indicator.unit],
-                    weight=bangla.format_number(indicator.weight),
-                    targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets]))
-    return PlanStructure(rows=rows, signatories=list(Signatory.objects.filter(plan_id=plan_id).order_by("order")))
+    structure, tail = _structure_query()
+    areas, activities, rows = {}, {}, []
+    for area, activity, indicator in structure.rows(tail, [plan_id]):
+        # One instance per area and activity, shared by their rows, so that `indicator.code`
+        # (which reads the parents) costs no query.
+        area = areas.setdefault(area.pk, area)
+        activity = activities.setdefault(activity.pk, activity)
+        activity.area = area
+        indicator.activity = activity
+        rows.append(StructureRow(
+            area=area, activity=activity, indicator=indicator, unit_label=UNIT_LABELS[indicator.unit],
+            weight=bangla.format_number(indicator.weight),
+            targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets]))
+    signatories, tail = rowsql.by_field(Signatory, "plan", ("order",))
+    return PlanStructure(rows=rows, signatories=[s for (s,) in signatories.rows(tail, [plan_id])])
+
+
+@functools.cache
+def _structure_query() -> tuple[rowsql.Select, str]:
+    """Every indicator of a plan with its activity and area, in the plan's order (plain SQL: on
+    national deadline days each worker meets thousands of plans it has not kept yet)."""
+    col, t = rowsql.column, rowsql.table
+    return (rowsql.Select((PerformanceArea, "ar"), (Activity, "ac"), (Indicator, "i")),
+            f"FROM {t(PerformanceArea)} ar JOIN {t(Activity)} ac ON {col(Activity, 'ac', 'area')} = "
+            f"{col(PerformanceArea, 'ar', 'id')} JOIN {t(Indicator)} i ON {col(Indicator, 'i', 'activity')} = "
+            f"{col(Activity, 'ac', 'id')} WHERE {col(PerformanceArea, 'ar', 'plan')} = %s ORDER BY "
+            f"{col(PerformanceArea, 'ar', 'number')}, {col(Activity, 'ac', 'number')}, {col(Indicator, 'i', 'number')}")
+
+
+@functools.cache
+def _plan_with_report_query() -> tuple[rowsql.Select, str]:
+    col, t = rowsql.column, rowsql.table
+    year_final = Assessment.year_final_sql(col(ActionPlan, "p", "id"))
+    return (rowsql.Select((ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"), (QuarterlyReport, "r"),
+                          extra=[(year_final, BooleanField())]),
+            f"FROM {t(ActionPlan)} p "
+            f"JOIN {t(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = {col(ActionPlan, 'p', 'fiscal_year')} "
+            f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')} "
+            f"LEFT JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'plan')} = {col(ActionPlan, 'p', 'id')} "
+            f"AND {col(QuarterlyReport, 'r', 'quarter')} = %s "
+            f"WHERE {col(ActionPlan, 'p', 'id')} = %s")
+
+
+def plan_with_report(plan_id: int, quarter: int) -> tuple[ActionPlan, QuarterlyReport | None]:
+    """The plan with its office and fiscal year, `year_is_final` (its annual evaluation approved),
+    and its report of the quarter if it has begun: one query (plain SQL: every entry page, save and
+    table page reads it, and the ORM's compilation of it cost more than its round trip)."""
+    query, tail = _plan_with_report_query()
+    found = query.rows(tail, [quarter, plan_id])
+    if not found:
+        raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
+    plan, office, year, report, plan.year_is_final = found[0]
+    rowsql.cache_relation(plan, "office", office)
+    rowsql.cache_relation(plan, "fiscal_year", year)
+    if report is not None:
+        rowsql.cache_relation(report, "plan", plan)
+    return plan, report
 
 
 def quarter_table(*, plan_id: int, quarter: int, with_values: bool = True) -> QuarterTable:
     """The quarter's table as the official form. `with_values=False` leaves the achievements out (every
     cell as unreported, one query fewer): for a save, which needs only the plan's indicators."""
-    # The report comes with its plan, office and fiscal year in one query, and `year_is_final` (the
-    # annual evaluation approved) with them; only a quarter not yet begun reads the plan on its own.
-    # (At most one report per plan and quarter: no ordering, so no join for the model's ordering.)
-    report = next(iter(QuarterlyReport.objects.select_related("plan__office", "plan__fiscal_year")
-                       .annotate(year_is_final=Exists(Assessment.year_final(OuterRef("plan_id"))))
-                       .filter(plan_id=plan_id, quarter=quarter).order_by()[:1]), None)
-    if report is not None:
-        plan = report.plan
-        plan.year_is_final = report.year_is_final
-    else:
-        plan = get_object_or_404(ActionPlan.objects.select_related("office", "fiscal_year").annotate(
-            year_is_final=Exists(Assessment.year_final(OuterRef("pk")))), pk=plan_id)
+    plan, report = plan_with_report(plan_id, quarter)
     structure = plan_structure(plan.pk, plan.revision)
     values, this_quarter = achievement_values(plan, quarter) if with_values else ({}, {})
     table = QuarterTable(plan=plan, quarter=quarter, report=report,
@@ -295,9 +351,26 @@ def plans_by_year_and_office(office_id: int | None):
 
 
 def last_transition(report: QuarterlyReport | None) -> ReportTransition | None:
+    """The report's last move with its actor (plain SQL: every table page of a report in review)."""
     if report is None or report.status == QuarterlyReport.DRAFT:
         return None  # a draft has never moved (every transition leaves it another status): no query
-    return report.transitions.select_related("actor").order_by("-at", "-pk").first()
+    query, tail = _last_transition_query()
+    found = query.rows(tail, [report.pk])
+    if not found:
+        return None
+    transition, actor = found[0]
+    rowsql.cache_relation(transition, "actor", actor)
+    return transition
+
+
+@functools.cache
+def _last_transition_query() -> tuple[rowsql.Select, str]:
+    col, t = rowsql.column, rowsql.table
+    user = get_user_model()
+    return (rowsql.Select((ReportTransition, "rt"), (user, "u")),
+            f"FROM {t(ReportTransition)} rt LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = "
+            f"{col(ReportTransition, 'rt', 'actor')} WHERE {col(ReportTransition, 'rt', 'report')} = %s "
+            f"ORDER BY {col(ReportTransition, 'rt', 'at')} DESC, {col(ReportTransition, 'rt', 'id')} DESC LIMIT 1")
 
 
 def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
@@ -312,7 +385,8 @@ def entry_rows(table: QuarterTable, form) -> list[dict]:
     tries (and fails) a key lookup on an object before each attribute: dozens of lookups a row."""
     files = defaultdict(list)
     if table.report is not None:
-        for item in Evidence.objects.filter(report=table.report):
+        query, tail = rowsql.by_field(Evidence, "report", ("uploaded_at", "id"))  # the model's order
+        for (item,) in query.rows(tail, [table.report.pk]):
             files[item.indicator_id].append(item)
     return [{"row": row, "code": row.indicator.code, "title": row.indicator.title,
              "targets": " / ".join(row.targets), **form.inputs(row.indicator),

@@ -16,20 +16,24 @@ guard the report's state.
 
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from egov_plan import rowsql
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
 from reports import deadlines
-from reports.scores import rescore_plan
+from reports.selectors import plan_structure, plan_with_report
+from reports.scores import lock_plan_reports, rescore_plan
 from reports.tasks import sign_approved_report
 
 
@@ -89,10 +93,21 @@ LOCKED_MESSAGES = {
 }
 
 
-def _lock(report_id: int) -> QuarterlyReport:
-    # The plan and its office come along (the marks need the plan, the deadline the office's tier);
-    # only the report's row is locked.
-    return QuarterlyReport.objects.select_for_update(of=("self",)).select_related("plan__office").get(pk=report_id)
+def _lock(report: QuarterlyReport) -> QuarterlyReport:
+    """The report read afresh, its row locked, with its plan (`year_is_final` set: its annual
+    evaluation approved) and the plan's office (the marks need the plan, the deadline the office's
+    tier): `selectors.plan_with_report`, the read every entry and table page makes.
+
+    Every report row of the plan is locked (`lock_plan_reports`), not only this one: a save rescores
+    all the plan's quarters, so two saves of different quarters of one plan, each holding its own
+    row, would wait for each other's. The report and plan are read after the lock, by a statement
+    of their own: a locking statement that had to wait reads the rows it joins as they were before
+    (in PostgreSQL's READ COMMITTED), and a plan edited meanwhile must be seen as it is now."""
+    lock_plan_reports(plan_id=report.plan_id)
+    _, locked = plan_with_report(report.plan_id, report.quarter)
+    if locked is None:
+        raise QuarterlyReport.DoesNotExist(report.pk)
+    return locked
 
 
 CLOSED_MESSAGE = (_("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
@@ -117,8 +132,14 @@ def require_year_open(plan_id: int) -> None:
         raise WorkflowError(gettext(YEAR_LOCKED_MESSAGE))
 
 
+def _require_open_year(locked: QuarterlyReport) -> None:
+    """`require_year_open` for a report as `_lock` returns it (its plan knows whether the year is final)."""
+    if locked.plan.year_is_final:
+        raise WorkflowError(gettext(YEAR_LOCKED_MESSAGE))
+
+
 def _require_editable(report: QuarterlyReport) -> None:
-    require_year_open(report.plan_id)
+    _require_open_year(report)
     if not report.is_editable:
         raise WorkflowError(LOCKED_MESSAGES[report.status])
     if _entry_closed(report):
@@ -127,9 +148,9 @@ def _require_editable(report: QuarterlyReport) -> None:
 
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
     report, created = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
-    if created:
-        rescore_plan(plan_id=plan.pk)  # earlier quarters' values already count to date
-        report.refresh_from_db()
+    if created:  # earlier quarters' values already count to date
+        indicators = [row.indicator for row in plan_structure(plan.pk, plan.revision).rows]
+        report.score = rescore_plan(plan_id=plan.pk, plan=plan, indicators=indicators)[quarter]
     return report
 
 
@@ -162,10 +183,12 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
     """Write the fields this user changed; returns how many indicators changed.
 
     A fixed number of queries however many indicators change: new and changed rows in one INSERT …
-    ON CONFLICT UPDATE (the row's id comes back either way), and their history (who, when, what) in
-    one more. (A bulk UPDATE's CASE per row and field cost more than all the rest of a save.)
+    ON CONFLICT UPDATE (the new rows' ids come back), and their history (who, when, what) in one
+    more. (A bulk UPDATE's CASE per row and field cost more than all the rest of a save.) Plain
+    SQL (egov_plan.rowsql): through the ORM these writes cost a save more than their round trips.
     """
-    stored = {a.indicator_id: a for a in report.achievements.select_related("updated_by")}
+    query, tail = rowsql.by_field(Achievement, "report")
+    stored = {a.indicator_id: a for (a,) in query.rows(tail, [report.pk])}
     ours = {indicator.pk for indicator in indicators}  # the plan's: nothing is written to another's
     changed, conflicts = [], []
     for indicator_id, entry in entries.items():
@@ -181,7 +204,7 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
             if seen is not None and field_token(current) != seen:
                 conflicts.append(FieldConflict(
                     indicator=indicator_id, field=field, yours=typed, theirs=current,
-                    by=achievement.updated_by if achievement else None,
+                    by=achievement.updated_by_id if achievement else None,
                     at=achievement.updated_at if achievement else None))
                 continue
             writes[field] = typed
@@ -196,69 +219,93 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
         changed.append(achievement)
     if conflicts:
         indicators = Indicator.objects.select_related("activity__area").in_bulk([c.indicator for c in conflicts])
-        raise EditConflict([dataclasses.replace(c, indicator=indicators[c.indicator]) for c in conflicts])
+        users = get_user_model().objects.in_bulk([c.by for c in conflicts if c.by is not None])
+        raise EditConflict([dataclasses.replace(c, indicator=indicators[c.indicator], by=users.get(c.by))
+                            for c in conflicts])
     if changed:
-        report.version += 1
-        report.save(update_fields=["version", "updated_at"])
         now = timezone.now()
+        report.version += 1
+        report.updated_at = now
+        connection = connections["default"]
+        rowsql.execute(f"UPDATE {rowsql.table(QuarterlyReport)} SET {rowsql.column(QuarterlyReport, None, 'version')} = %s, "
+                       f"{rowsql.column(QuarterlyReport, None, 'updated_at')} = %s "
+                       f"WHERE {rowsql.column(QuarterlyReport, None, 'id')} = %s",
+                       [report.version, rowsql.prepared(QuarterlyReport, "updated_at", now, connection), report.pk])
         for achievement in changed:
             achievement.updated_by = user
-            achievement.updated_at = now  # bulk writes skip auto_now
+            achievement.updated_at = now
             achievement.updated_in_version = report.version
+        # New and changed rows alike in one INSERT … ON CONFLICT UPDATE; the new rows' ids come back.
+        returned = rowsql.insert(
+            Achievement, WRITTEN, [[getattr(a, Achievement._meta.get_field(n).attname) for n in WRITTEN] for a in changed],
+            conflict=["report", "indicator"], update=WRITTEN[2:], returning=["indicator", "id"])
+        ids = dict(returned if returned is not None else report.achievements.values_list("indicator_id", "pk"))
         created = [a for a in changed if a.pk is None]
         updated = [a for a in changed if a.pk is not None]
-        for achievement in updated:
-            achievement.pk = None  # one INSERT … ON CONFLICT UPDATE for new and changed rows alike
-        Achievement.objects.bulk_create(changed, update_conflicts=True, unique_fields=["report", "indicator"],
-                                        update_fields=["value_date", "value_number", "remarks", "updated_by",
-                                                       "updated_at", "updated_in_version"])
+        for achievement in created:
+            achievement.pk = ids[achievement.indicator_id]
         _record_history(created=created, updated=updated, user=user, at=now)
     return len(changed)
 
 
+# What a save writes of an achievement (the first two: the row's identity).
+WRITTEN = ["report", "indicator", "value_date", "value_number", "remarks", "updated_by", "updated_at",
+           "updated_in_version"]
+
+
 def _record_history(*, created: list[Achievement], updated: list[Achievement], user, at) -> None:
     """The audit rows simple_history writes on save(), for a bulk write: one INSERT."""
+    history, names, attnames = _history_columns()
+    rowsql.insert(history, names, [[getattr(achievement, attname) for attname in attnames] + [at, user.pk, kind]
+                                   for kind, achievements in (("+", created), ("~", updated))
+                                   for achievement in achievements])
+
+
+@functools.cache
+def _history_columns() -> tuple[type, list[str], list[str]]:
+    """The history model, the fields a history row is written with, and the achievement's attributes
+    they copy (kept: `Achievement.history` builds a new manager class on every access)."""
     history = Achievement.history.model
-    history.objects.bulk_create([
-        history(history_date=at, history_user=user, history_type=kind,
-                **{f.attname: getattr(achievement, f.attname) for f in history.tracked_fields})
-        for kind, achievements in (("+", created), ("~", updated)) for achievement in achievements])
+    tracked = history.tracked_fields
+    return (history, [f.name for f in tracked] + ["history_date", "history_user", "history_type"],
+            [f.attname for f in tracked])
 
 
 def _plan_indicators(report: QuarterlyReport) -> list[Indicator]:
-    """The plan's indicators: which ones a save may write, and what the marks are scored on."""
-    return list(Indicator.objects.filter(activity__area__plan_id=report.plan_id))
+    """The plan's indicators: which ones a save may write, and what the marks are scored on (the
+    plan's structure as kept by its revision, read under the lock: no query once kept)."""
+    return [row.indicator for row in plan_structure(report.plan_id, report.plan.revision).rows]
 
 
 def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> int:
     """Save the fields of this quarter that the user changed; refuse if someone else changed them too."""
     with transaction.atomic():
         # Lock the row: a concurrent save waits here, then compares with what the first one wrote.
-        locked = _lock(report.pk)
+        locked = _lock(report)
         _require_editable(locked)
         indicators = _plan_indicators(locked)
         changed = _write_entries(locked, user=user, entries=entries, indicators=indicators)
         if changed:
-            rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators)
+            rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators, locked=True)
         return changed
 
 
 def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> QuarterlyReport:
     """Save the values and submit the report for review, in one transaction."""
     with transaction.atomic():
-        locked = _lock(report.pk)
+        locked = _lock(report)
         _require_editable(locked)
         indicators = _plan_indicators(locked)
         _write_entries(locked, user=user, entries=entries, indicators=indicators)
         _move(locked, user=user, to_status=QuarterlyReport.SUBMITTED)
-        rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators)
+        rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators, locked=True)
         return locked
 
 
 def _review(report: QuarterlyReport, *, user, from_status: str, to_status: str,
             comment: str = "", refusal: str) -> QuarterlyReport:
     with transaction.atomic():
-        locked = _lock(report.pk)
+        locked = _lock(report)
         if locked.status != from_status:
             raise WorkflowError(refusal)
         _move(locked, user=user, to_status=to_status, comment=comment)
@@ -293,8 +340,8 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
     if not reason.strip():
         raise WorkflowError(gettext("পুনরায় খোলার কারণ লিখুন।"))
     with transaction.atomic():
-        locked = _lock(report.pk)
-        require_year_open(locked.plan_id)
+        locked = _lock(report)
+        _require_open_year(locked)
         if not (locked.status == QuarterlyReport.APPROVED or locked.is_editable and _entry_closed(locked)):
             raise WorkflowError(gettext("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।"))
         _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())
@@ -305,7 +352,7 @@ def evidence_add(*, report: QuarterlyReport, indicator: Indicator, user, upload:
                  kind: str) -> Evidence:
     """Store a file already checked by the form (`kind` read from its content)."""
     with transaction.atomic():
-        locked = _lock(report.pk)
+        locked = _lock(report)
         _require_editable(locked)
         evidence = Evidence(report=locked, indicator=indicator, original_name=upload.name[:255],
                             kind=kind, size=upload.size, uploaded_by=user)
@@ -317,7 +364,7 @@ def evidence_add(*, report: QuarterlyReport, indicator: Indicator, user, upload:
 
 def evidence_remove(*, evidence: Evidence, user) -> None:
     with transaction.atomic():
-        locked = _lock(evidence.report_id)
+        locked = _lock(evidence.report)
         _require_editable(locked)
         stored = evidence.file.name
         evidence.delete()

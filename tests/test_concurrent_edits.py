@@ -1,12 +1,14 @@
 """No lost updates: a save writes only the fields its user changed, and conflicts only on the same field."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
 
 from egov_plan.models import Membership
 from reports.models import Achievement
+from reports.scores import rescore_plan
 from reports.services import EditConflict, Entry, report_for_quarter, report_save
 from tests.conftest import client_for, make_user
 from tests.factories import make_plan
@@ -169,3 +171,76 @@ def test_a_same_field_race_on_postgresql_has_one_winner_and_a_visible_conflict(p
     [conflict] = losers[0].conflicts
     assert (conflict.field, conflict.yours, conflict.theirs) == ("value", loser_value, winner_value)
     assert report.achievements.get().value == winner_value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saves_of_two_quarters_of_one_plan_at_once_both_succeed_and_score_both(people, monkeypatch):
+    # A save rescores every quarter of its plan (one UPDATE of all its report rows). Were only its own
+    # report locked, the save of quarter 1 holding its row and the save of quarter 2 holding its
+    # own would each wait for the other's row: a deadlock, and one save lost with an error.
+    _needs_postgresql()
+    from reports import services
+
+    first, second = (report_for_quarter(plan=people.plan, quarter=q) for q in (3, 4))
+    indicator = indicator_by_code(people.plan, "2.1.1")
+    first_locked = threading.Event()
+    original = services._require_editable
+
+    def holding_the_lock_a_while(report):
+        original(report)
+        if report.pk == first.pk:
+            first_locked.set()
+            time.sleep(0.5)  # the other save starts meanwhile
+
+    monkeypatch.setattr(services, "_require_editable", holding_the_lock_a_while)
+
+    def saves(report, value, after=None):
+        def job():
+            if after is not None:
+                after.wait(timeout=10)
+            return report_save(report=report, user=people.officer, entries={
+                indicator.pk: Entry(value, seen_value="", seen_remarks="")})
+        return job
+
+    assert _run_together([saves(first, 4), saves(second, 6, after=first_locked)]) == [1, 1]
+    values = dict(Achievement.objects.filter(indicator=indicator).values_list("report__quarter", "value_number"))
+    assert (values[3], values[4]) == (4, 6)
+    stored = dict(people.plan.reports.values_list("quarter", "score"))
+    rescore_plan(plan_id=people.plan.pk)  # what the marks are, computed afresh after both
+    assert dict(people.plan.reports.values_list("quarter", "score")) == stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_waiting_for_the_lock_sees_the_year_made_final_meanwhile(people):
+    # The report and its plan are read after the lock is held: a save that waited while the annual
+    # evaluation was approved is refused, not written into a final year.
+    _needs_postgresql()
+    from django.db import transaction
+
+    from reports.models import Assessment
+    from reports.scores import lock_plan_reports
+    from reports.services import WorkflowError
+
+    report = report_for_quarter(plan=people.plan, quarter=3)
+    indicator = indicator_by_code(people.plan, "2.1.1")
+    holding = threading.Event()
+
+    def approves_the_year():
+        with transaction.atomic():
+            lock_plan_reports(plan_id=people.plan.pk)
+            holding.set()
+            time.sleep(0.5)  # the save arrives and waits for the lock
+            Assessment.objects.create(plan=people.plan, kind=Assessment.ANNUAL, status=Assessment.APPROVED)
+        return "approved"
+
+    def saves():
+        holding.wait(timeout=10)
+        try:
+            return report_save(report=report, user=people.officer,
+                               entries={indicator.pk: Entry(7, seen_value="", seen_remarks="")})
+        except WorkflowError as exc:
+            return exc
+
+    approved, saved = _run_together([approves_the_year, saves])
+    assert approved == "approved" and isinstance(saved, WorkflowError)
+    assert not Achievement.objects.filter(report=report).exists()
