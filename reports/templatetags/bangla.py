@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from egov_plan import bangla
 from reports import i18n
 from reports.i18n import digits
+from reports.table_html import table_body_html
 
 register = template.Library()
 register.filter("digits", digits)
@@ -15,6 +16,12 @@ register.filter("content_title", i18n.content_title)
 register.filter("table_title", i18n.title_line)
 register.filter("table_fiscal_year", i18n.fiscal_year_label)
 register.filter("table_period_to_date", i18n.period_to_date)
+
+
+@register.simple_tag
+def table_body(table, show_scores) -> str:
+    """The official table's row groups (reports/table_html.py)."""
+    return table_body_html(table, show_scores=bool(show_scores))
 
 
 @register.filter

@@ -1,0 +1,86 @@
+"""The official table's rows, written in Python (reports/table_html.py), are the markup the
+template loop wrote: same cells, classes, spans, "continued" cells, digits and titles in the active
+language, and every text from the plan escaped."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from egov_plan.models import Activity, Indicator, PerformanceArea
+from reports import pdf, selectors
+from reports.table_html import table_body_html
+from tests.conftest import client_for
+from tests.factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+# The loop templates/reports/_quarter_table.html ran before the rows were written in Python.
+TEMPLATE_LOOP = Template("""{% load bangla i18n %}
+  {% for group in table.row_groups %}
+  <tbody class="row-group" id="row-group-{{ group.index }}">
+    {% for row in group.rows %}
+    <tr data-indicator="{{ row.indicator.code }}">
+      {% if row.area_rowspan %}{% with cont=row.area_shown|yesno:", continued" %}
+      <td rowspan="{{ row.area_rowspan }}" class="cell-serial{{ cont }}">{% if row.area_shown %}{{ row.area.code|digits }}{% endif %}</td>
+      <td rowspan="{{ row.area_rowspan }}" class="cell-area{{ cont }}">{% if row.area_shown %}[{{ row.area.code|digits }}] {{ row.area|content_title }}{% endif %}</td>
+      <td rowspan="{{ row.area_rowspan }}" class="cell-number{{ cont }}">{% if row.area_shown %}{{ row.area.weight|bn_number }}{% endif %}</td>
+      {% endwith %}{% endif %}
+      {% if row.activity_rowspan %}
+      <td rowspan="{{ row.activity_rowspan }}" class="cell-activity{{ row.activity_shown|yesno:', continued' }}">{% if row.activity_shown %}[{{ row.activity.code|digits }}] {{ row.activity|content_title }}{% endif %}</td>
+      {% endif %}
+      <td class="cell-indicator">[{{ row.indicator.code|digits }}] {{ row.indicator|content_title }}</td>
+      <td class="cell-unit">{% translate row.unit_label %}</td>
+      <td class="cell-number">{{ row.weight|digits }}</td>
+      {% for target in row.targets %}<td class="cell-target">{{ target|digits }}</td>{% endfor %}
+      <td class="cell-achievement">{{ row.achievement|digits }}</td>
+      {% if show_scores %}<td class="cell-tier">{{ row|tier_label }}</td><td class="cell-score">{{ row.score|bn_score }}</td>{% endif %}
+    </tr>
+    {% endfor %}
+  </tbody>
+  {% endfor %}""")
+
+HOSTILE = "<b>\"ঝুঁকি\" & 'x'</b>"
+
+
+def markup(html: str) -> str:
+    """Markup without the whitespace between tags (which a browser ignores)."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+@pytest.fixture
+def plan():
+    plan = make_plan(indicators=40, areas=2, activities_per_area=2)  # 10 indicators an activity: split in the PDF
+    PerformanceArea.objects.filter(plan=plan, number=1).update(title=HOSTILE, title_en=HOSTILE + " (en)")
+    Activity.objects.filter(area__plan=plan, number=2).update(title=HOSTILE)
+    Indicator.objects.filter(activity__area__plan=plan, number=1).update(title=HOSTILE, title_en="<i>en</i>")
+    return plan
+
+
+@pytest.mark.parametrize("language", ["bn", "en"])
+@pytest.mark.parametrize("show_scores", [False, True])
+@pytest.mark.parametrize("split", [False, True])
+def test_the_rows_are_the_template_loops_markup(plan, language, show_scores, split):
+    for quarter in (1, 2):
+        table = selectors.quarter_table(plan_id=plan.pk, quarter=quarter)
+        # The PDF's layout: a group per activity chunk, continued cells shown on every other group.
+        table.layout(split=split, repeat=frozenset(range(0, 40, 2)) if split else frozenset())
+        with translation.override(language):
+            ours = table_body_html(table, show_scores=show_scores)
+            theirs = TEMPLATE_LOOP.render(Context({"table": table, "show_scores": show_scores}))
+        assert markup(ours) == markup(theirs)
+        if split:
+            assert 'class="cell-area continued"' in ours and 'class="cell-activity continued"' in ours
+
+
+def test_text_from_the_plan_is_escaped_on_the_page_in_the_translation_and_in_the_pdf(plan, people):
+    client = client_for(people.admin)
+    for path in (f"/plans/{plan.pk}/quarters/1/?scores=1", f"/plans/{plan.pk}/quarters/1/en/"):
+        html = client.get(path).content.decode()
+        assert "&lt;b&gt;&quot;ঝুঁকি&quot; &amp; &#x27;x&#x27;&lt;/b&gt;" in html, path
+        assert "<b>\"ঝুঁকি\"" not in html and "<i>en</i>" not in html
+    table = selectors.quarter_table(plan_id=plan.pk, quarter=1)
+    table.layout(split=True)
+    document = pdf.render_html(table, draft=True)
+    assert "&lt;b&gt;" in document and "<b>\"ঝুঁকি\"" not in document
