@@ -16,7 +16,7 @@ from egov_plan import bangla
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import Indicator
 from egov_plan.plan_amendments import has_reports_in_review
-from reports import deadlines, pdf, permissions, plan_editor, plan_exchange, selectors, signing
+from reports import deadlines, inbox_html, pdf, permissions, plan_editor, plan_exchange, selectors, signing
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.entry_html import entry_rows_html
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
@@ -272,7 +272,9 @@ def inbox(request):
     # The half-yearly and annual documents, paged on their own (?documents_page=).
     documents = Paginator(selectors.waiting_documents(visible), INBOX_PAGE_SIZE).get_page(
         request.GET.get("documents_page"))
-    return render(request, "reports/inbox.html", {"page": page, "reports": page.object_list, "documents": documents})
+    return render(request, "reports/inbox.html", {
+        "page": page, "report_rows": inbox_html.report_rows_html(page.object_list),
+        "documents": documents, "document_rows": inbox_html.document_rows_html(documents.object_list)})
 
 
 @require_GET

@@ -89,3 +89,17 @@ def test_half_yearly_and_annual_documents_wait_in_their_own_paged_list(people):
     assert documents_section(html).count("<tr>") == 1 + 50 and "documents_page=2" in html
     second = documents_section(client.get("/inbox/?documents_page=2").content.decode())
     assert second.count("<tr>") == 1 + 13
+
+
+def test_names_are_shown_as_text_and_english_rows_have_latin_digits(people):
+    other = make_plan(indicators=2, office_name="<b>ফুলপুর</b> & 'পৌরসভা'", parent=people.supervising)
+    QuarterlyReport.objects.filter(plan=other).update(status="submitted", submitted_at=timezone.now())
+    client = client_for(people.reviewer)
+    rows = client.get("/inbox/").content.decode()
+    rows = rows[rows.index("<tbody>"):rows.index("</tbody>")]
+    assert "&lt;b&gt;ফুলপুর&lt;/b&gt; &amp; &#x27;পৌরসভা&#x27;" in rows and "<b>" not in rows
+    assert "<td>১</td>" in rows and "২০২২-২০২৩" in rows
+    client.post("/i18n/setlang/", {"language": "en", "next": "/inbox/"})
+    rows = client.get("/inbox/").content.decode()
+    rows = rows[rows.index("<tbody>"):rows.index("</tbody>")]
+    assert "<td>1</td>" in rows and "2022-2023" in rows and "Review" in rows
