@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from egov_plan.models import Membership
 from egov_plan.offices import office_create, office_move
@@ -39,6 +40,8 @@ def _test_settings(settings, tmp_path, signing_key):
     cache.clear()  # rate-limit counters start afresh
     # Each test's database starts afresh, and on SQLite a rolled-back test's ids come round again.
     plan_structure.cache_clear()
+    # A test that served an English page leaves English active in this thread: start in Bengali.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
