@@ -123,32 +123,67 @@ class ReportDeadline:
                 and timezone.localdate(t.at) > self.due}
 
 
-@functools.cache
-def _deadline_query() -> tuple[rowsql.Select, str]:
-    """The due date of (fiscal year, period, tier): the tier's own date if it has one, else the date
-    for every tier; with its calendar's grace. Plain SQL: every entry page and save reads it."""
+@dataclass(frozen=True)
+class DueRule:
+    """A period's due date for one tier, with its calendar's grace."""
+    due: datetime.date
+    grace_days: int
+    closes_after_grace: bool
+
+
+def due_rule_joins(*, year: str, tier: str) -> tuple[list, str]:
+    """The Select parts and LEFT JOINs (aliases `d` and `c`) that read the due date of (the fiscal
+    year column `year`, the period given as the one %s parameter, the tier column `tier`): the
+    tier's own date if it has one, else the date for every tier. `rule_from` turns what they read
+    into a DueRule. For a read that has the plan already (`selectors.plan_with_report`): the
+    deadline costs no query of its own."""
     col, t = rowsql.column, rowsql.table
-    return (rowsql.Select((Deadline, "d", ["due"]), (ReportingCalendar, "c", ["grace_days", "closes_after_grace"])),
-            f"FROM {t(Deadline)} d JOIN {t(ReportingCalendar)} c ON {col(ReportingCalendar, 'c', 'id')} = "
-            f"{col(Deadline, 'd', 'calendar')} WHERE {col(ReportingCalendar, 'c', 'fiscal_year')} = %s "
-            f"AND {col(Deadline, 'd', 'period')} = %s "
-            f"AND ({col(Deadline, 'd', 'tier')} = %s OR {col(Deadline, 'd', 'tier')} IS NULL) "
-            f"ORDER BY CASE WHEN {col(Deadline, 'd', 'tier')} IS NULL THEN 1 ELSE 0 END LIMIT 1")
+    choose = (f"SELECT {col(Deadline, 'd2', 'id')} FROM {t(Deadline)} d2 JOIN {t(ReportingCalendar)} c2 ON "
+              f"{col(ReportingCalendar, 'c2', 'id')} = {col(Deadline, 'd2', 'calendar')} "
+              f"WHERE {col(ReportingCalendar, 'c2', 'fiscal_year')} = {year} AND {col(Deadline, 'd2', 'period')} = %s "
+              f"AND ({col(Deadline, 'd2', 'tier')} = {tier} OR {col(Deadline, 'd2', 'tier')} IS NULL) "
+              f"ORDER BY CASE WHEN {col(Deadline, 'd2', 'tier')} IS NULL THEN 1 ELSE 0 END LIMIT 1")
+    return ([(Deadline, "d", ["due"]), (ReportingCalendar, "c", ["grace_days", "closes_after_grace"])],
+            f"LEFT JOIN {t(Deadline)} d ON {col(Deadline, 'd', 'id')} = ({choose}) "
+            f"LEFT JOIN {t(ReportingCalendar)} c ON {col(ReportingCalendar, 'c', 'id')} = {col(Deadline, 'd', 'calendar')} ")
+
+
+def rule_from(deadline: Deadline | None, calendar: ReportingCalendar | None) -> DueRule | None:
+    if deadline is None:  # no calendar for the year, or no date for the period
+        return None
+    return DueRule(due=deadline.due, grace_days=calendar.grace_days, closes_after_grace=calendar.closes_after_grace)
+
+
+@functools.cache
+def _due_rule_query() -> tuple[rowsql.Select, str]:
+    parts, joins = due_rule_joins(year="%s", tier="%s")
+    return (rowsql.Select(*parts), f"FROM (SELECT 1) one {joins}")
+
+
+def due_rule(*, plan, period: int) -> DueRule | None:
+    """The due date of a plan's period for its office's tier (one query), or None when the year has
+    no calendar or the calendar no date for the period. A plan read by `selectors.plan_with_report`
+    carries its quarter's rule already (`known_due`), and costs none."""
+    known = getattr(plan, "known_due", {})
+    if period in known:
+        return known[period]
+    tier_id = plan.office.tier_id if plan.office_id is not None else None  # a template has no office
+    query, tail = _due_rule_query()
+    found = query.rows(tail, [plan.fiscal_year_id, period, tier_id])
+    return rule_from(*found[0]) if found else None
 
 
 def report_deadline(*, plan, period: int, report: QuarterlyReport | None,
                     today: datetime.date | None = None) -> ReportDeadline:
     """The due date of a plan's period for its office's tier, whether the report is late and
-    whether entry has closed (one query: the tier's own date, else the date for every tier, with
-    its calendar's grace; one more only when entry has closed, for a reopening since)."""
+    whether entry has closed (`due_rule`: one query unless the plan carries the rule; one more only
+    when entry has closed, for a reopening since)."""
     today = today or timezone.localdate()
-    tier_id = plan.office.tier_id if plan.office_id is not None else None  # a template has no office
-    query, tail = _deadline_query()
-    found = query.values(tail, [plan.fiscal_year_id, period, tier_id])
-    if not found:  # no calendar for the year, or no date for the period: never late, never closed
+    rule = due_rule(plan=plan, period=period)
+    if rule is None:  # no calendar for the year, or no date for the period: never late, never closed
         return ReportDeadline(due=None, closes_on=None, late=False, closed=False)
-    _, due, _, grace_days, closes_after_grace = found[0]
-    closing = closes_on(due=due, grace_days=grace_days, closes=closes_after_grace)
+    due = rule.due
+    closing = closes_on(due=due, grace_days=rule.grace_days, closes=rule.closes_after_grace)
     first = timezone.localdate(report.first_submitted_at) if report is not None and report.first_submitted_at else None
     closed = closing is not None and today >= closing
     reopened_since_close = closed and report is not None and report.pk is not None and any(

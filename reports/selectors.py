@@ -279,39 +279,60 @@ def _structure_query() -> tuple[rowsql.Select, str]:
 
 
 @functools.cache
-def _plan_with_report_query() -> tuple[rowsql.Select, str]:
+def _plan_with_report_query(last_move: bool) -> tuple[rowsql.Select, str]:
     col, t = rowsql.column, rowsql.table
     year_final = Assessment.year_final_sql(col(ActionPlan, "p", "id"))
-    return (rowsql.Select((ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"), (QuarterlyReport, "r"),
-                          extra=[(year_final, BooleanField())]),
-            f"FROM {t(ActionPlan)} p "
+    due_parts, due_joins = deadlines.due_rule_joins(year=col(ActionPlan, "p", "fiscal_year"),
+                                                    tier=col(Office, "o", "tier"))
+    parts = [(ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"), (QuarterlyReport, "r"), *due_parts]
+    tail = (f"FROM {t(ActionPlan)} p "
             f"JOIN {t(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = {col(ActionPlan, 'p', 'fiscal_year')} "
             f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')} "
             f"LEFT JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'plan')} = {col(ActionPlan, 'p', 'id')} "
             f"AND {col(QuarterlyReport, 'r', 'quarter')} = %s "
-            f"WHERE {col(ActionPlan, 'p', 'id')} = %s")
+            f"{due_joins}")
+    if last_move:
+        user = get_user_model()
+        parts += [(ReportTransition, "rt"), (user, "u")]
+        last = (f"SELECT {col(ReportTransition, 'm', 'id')} FROM {t(ReportTransition)} m "
+                f"WHERE {col(ReportTransition, 'm', 'report')} = {col(QuarterlyReport, 'r', 'id')} "
+                f"ORDER BY {col(ReportTransition, 'm', 'at')} DESC, {col(ReportTransition, 'm', 'id')} DESC LIMIT 1")
+        tail += (f"LEFT JOIN {t(ReportTransition)} rt ON {col(ReportTransition, 'rt', 'id')} = ({last}) "
+                 f"LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(ReportTransition, 'rt', 'actor')} ")
+    return (rowsql.Select(*parts, extra=[(year_final, BooleanField())]),
+            f"{tail}WHERE {col(ActionPlan, 'p', 'id')} = %s")
 
 
-def plan_with_report(plan_id: int, quarter: int) -> tuple[ActionPlan, QuarterlyReport | None]:
+def plan_with_report(plan_id: int, quarter: int, *, last_move: bool = False) -> tuple[ActionPlan, QuarterlyReport | None]:
     """The plan with its office and fiscal year, `year_is_final` (its annual evaluation approved),
-    and its report of the quarter if it has begun: one query (plain SQL: every entry page, save and
-    table page reads it, and the ORM's compilation of it cost more than its round trip)."""
-    query, tail = _plan_with_report_query()
-    found = query.rows(tail, [quarter, plan_id])
+    the quarter's due date for its office's tier (`known_due`, read by `deadlines.report_deadline`),
+    and its report of the quarter if it has begun; with `last_move`, the report's last transition
+    with its actor too (`known_last_move`, read by `last_transition`). One query (plain SQL: every
+    entry page, save and table page reads it, and the ORM's compilation of it cost more than its
+    round trip)."""
+    query, tail = _plan_with_report_query(last_move)
+    found = query.rows(tail, [quarter, quarter, plan_id])
     if not found:
         raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
-    plan, office, year, report, plan.year_is_final = found[0]
+    plan, office, year, report, deadline, calendar, *moved, plan.year_is_final = found[0]
+    plan.known_due = {quarter: deadlines.rule_from(deadline, calendar)}
     rowsql.cache_relation(plan, "office", office)
     rowsql.cache_relation(plan, "fiscal_year", year)
     if report is not None:
         rowsql.cache_relation(report, "plan", plan)
+        if last_move:
+            transition, actor = moved
+            if transition is not None:
+                rowsql.cache_relation(transition, "actor", actor)
+            report.known_last_move = transition
     return plan, report
 
 
 def quarter_table(*, plan_id: int, quarter: int, with_values: bool = True) -> QuarterTable:
-    """The quarter's table as the official form. `with_values=False` leaves the achievements out (every
-    cell as unreported, one query fewer): for a save, which needs only the plan's indicators."""
-    plan, report = plan_with_report(plan_id, quarter)
+    """The quarter's table as the official form, with the report's last move (`last_transition`).
+    `with_values=False` leaves the achievements and the last move out (every cell as unreported, one
+    query fewer): for a save, which needs only the plan's indicators."""
+    plan, report = plan_with_report(plan_id, quarter, last_move=with_values)
     structure = plan_structure(plan.pk, plan.revision)
     values, this_quarter = achievement_values(plan, quarter) if with_values else ({}, {})
     table = QuarterTable(plan=plan, quarter=quarter, report=report,
@@ -354,6 +375,8 @@ def last_transition(report: QuarterlyReport | None) -> ReportTransition | None:
     """The report's last move with its actor (plain SQL: every table page of a report in review)."""
     if report is None or report.status == QuarterlyReport.DRAFT:
         return None  # a draft has never moved (every transition leaves it another status): no query
+    if hasattr(report, "known_last_move"):  # read with the report (`plan_with_report`)
+        return report.known_last_move
     query, tail = _last_transition_query()
     found = query.rows(tail, [report.pk])
     if not found:

@@ -15,17 +15,18 @@ pytestmark = pytest.mark.django_db
 # A plan's structure (indicators with their activities and areas, signatories: 2 queries) is read once and
 # kept by its revision (tests/test_plan_structure_cache.py); these are the counts once it is kept.
 # session, user with membership, the plan (+office, fiscal year, and whether the year is final: an
-# approved annual assessment) with the quarter's report if it has begun, achievements of quarters 1..n (to date, and
-# this quarter's for the inputs), the quarter's due date for the office's tier (with its calendar's
-# grace), evidence (a draft has no transition to read; a returned report's comment costs one more)
-ENTRY_PAGE_QUERIES = 6
+# approved annual assessment, the quarter's due date for the office's tier with its calendar's grace)
+# with the quarter's report if it has begun, achievements of quarters 1..n (to date, and this
+# quarter's for the inputs), evidence (a draft has no transition to read; a returned report's
+# comment costs one more)
+ENTRY_PAGE_QUERIES = 5
 # session, user with membership, report with its plan (no achievements to date: a save needs only the
 # plan's indicators, kept with its structure); in a transaction (savepoint … release): lock the
-# plan's reports, read the report with the plan, its office and whether the year is final, the due
+# plan's reports, read the report with the plan, its office, whether the year is final and the due
 # date (entry closed?), stored achievements, the report's version, one INSERT … ON CONFLICT UPDATE
 # of new and changed values, one INSERT of their history, the plan's values, one UPDATE of the marks
 # to date and one of the plan's self-assessed totals (SQLite has no row locks: one fewer)
-SAVE_QUERIES = 15
+SAVE_QUERIES = 14
 
 
 def count(client, method, path, data=None):

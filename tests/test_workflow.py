@@ -130,3 +130,20 @@ def test_the_history_page_lists_transitions_and_every_achievement_change(people)
     changes = html[html.index("achievement-changes"):]
     assert "<td>officer</td><td>[১.৩.১]</td><td>-----</td><td>৩৫%</td>" in changes
     assert "<td>officer</td><td>[১.৩.১]</td><td>৩৫%</td><td>৪০%</td>" in changes
+
+
+def test_the_table_and_entry_pages_show_the_last_moves_comment_with_who_made_it(people, report):
+    indicator = indicator_by_code(people.plan, "2.1.1")
+    report_submit(report=report, user=people.officer, entries={indicator.pk: Entry(2)})
+    report_return(report=report, user=people.reviewer, comment="প্রথম কারণ")
+    report.refresh_from_db()
+    report_submit(report=report, user=people.officer, entries={indicator.pk: Entry(3)})
+    report_return(report=report, user=people.top_reviewer, comment="দ্বিতীয় কারণ")
+    for client, path in ((client_for(people.reviewer), f"/plans/{people.plan.pk}/quarters/2/"),
+                         (client_for(people.officer), f"/plans/{people.plan.pk}/quarters/2/edit/")):
+        page = client.get(path).content.decode()
+        assert "পর্যালোচকের মন্তব্য" in page and "দ্বিতীয় কারণ" in page and "প্রথম কারণ" not in page
+        assert "(top_reviewer, " in page  # the actor of the last move, not of the first return
+    # A save reads no last move (it shows no page), and a draft has none to show.
+    assert "পর্যালোচকের মন্তব্য" not in client_for(people.officer).get(
+        f"/plans/{people.plan.pk}/quarters/3/edit/").content.decode()
