@@ -11,7 +11,7 @@ the ORM's own converters (SQLite returns dates and decimals as text) and `Model.
     for user, member in USER.rows(f"FROM {table(User)} u LEFT JOIN … WHERE u.id = %s", [pk]): …
 
 A part is (model, alias) for every concrete column, or (model, alias, [field names]) for some
-(the primary key always comes first); a model whose primary key comes back NULL (an outer join
+(with the primary key; read in the model's field order, whatever the order given); a model whose primary key comes back NULL (an outer join
 that found nothing) comes back as None. `extra` adds SQL expressions after the columns, each
 with the model field that converts its value: `extra=[("EXISTS (…)", BooleanField())]`.
 
@@ -21,7 +21,11 @@ ORM would have set, as the save's own code does (reports/services.py).
 """
 
 import functools
+import hashlib
+import itertools
+import re
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
@@ -53,8 +57,10 @@ class Select:
         columns = []
         for model, alias, *names in parts:
             pk = model._meta.pk
-            fields = [pk] + [model._meta.get_field(n) for n in names[0] if n != pk.name] if names else \
-                list(model._meta.concrete_fields)
+            # In the model's own order, whatever the order asked: Model.from_db maps a partial
+            # row's values onto the concrete fields in that order.
+            wanted = {pk.name, *names[0]} if names else None
+            fields = [f for f in model._meta.concrete_fields if wanted is None or f.name in wanted]
             self.parts.append((model, len(fields), [f.attname for f in fields], fields.index(pk)))
             columns += [column(model, alias, f.name) for f in fields]
             self.expressions += [f.get_col(alias) for f in fields]
@@ -78,7 +84,7 @@ class Select:
         """Run `SELECT <columns> <tail>`: one list of converted values per row."""
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(f"{self.select} {tail}", params)
+            run(connection, cursor, f"{self.select} {tail}", params)
             fetched = cursor.fetchall()
         converters = self.converters(connection)
         result = []
@@ -104,6 +110,38 @@ class Select:
                 instances.append(None if values[pk] is None else model.from_db(using, names, values))
             result.append((*instances, *row[start:]))
         return result
+
+
+def run(connection, cursor, sql: str, params) -> None:
+    """cursor.execute(sql, params); on PostgreSQL a prepared statement (DB_PREPARED_STATEMENTS, on by
+    default), so that the server plans each of these reads once per connection, not on every
+    request: planning a join of six tables cost the server several times its execution.
+
+    The PREPARE goes through the driver's own cursor (not counted or logged as a query: only the
+    EXECUTE is), once per statement per connection, and survives a rolled-back transaction (as
+    PostgreSQL's prepared statements do). A pooler that hands out server connections per
+    transaction (PgBouncer's transaction mode) cannot keep them: turn the setting off there."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
+    name, numbered = _numbered(sql)
+    raw = connection.connection
+    kept = connection.__dict__.get("rowsql_prepared")
+    if kept is None or kept[0] is not raw:  # a new connection has none of them
+        kept = connection.__dict__["rowsql_prepared"] = (raw, set())
+    if name not in kept[1]:
+        cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
+        kept[1].add(name)
+    placeholders = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    cursor.execute(f"EXECUTE {name}{placeholders}", params)
+
+
+@functools.lru_cache(maxsize=1024)
+def _numbered(sql: str) -> tuple[str, str]:
+    """(a statement name for `sql`, `sql` with its %s placeholders as $1, $2, … and %% as %)."""
+    count = itertools.count(1)
+    numbered = re.sub(r"%([s%])", lambda m: f"${next(count)}" if m.group(1) == "s" else "%", sql)
+    return f"rowsql_{hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()}", numbered
 
 
 @functools.cache

@@ -134,6 +134,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The hottest plain-SQL reads (egov_plan/rowsql.py) as prepared statements on PostgreSQL: planned
+# once per connection. Off (0) behind a pooler in transaction mode (PgBouncer's), which cannot keep them.
+DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "true")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov_plan import rowsql
@@ -43,6 +45,15 @@ def test_a_select_gives_the_instances_and_values_the_orm_gives(seed_plan):
 def test_a_model_an_outer_join_did_not_find_is_none(seed_plan):
     [(report, plan, office)] = REPORTS.rows(REPORTS_TAIL, [-1, seed_plan.pk])
     assert report.quarter == 1 and plan.pk == seed_plan.pk and office is None
+
+
+def test_some_fields_named_out_of_the_models_order_land_on_the_right_attributes(seed_plan):
+    query = rowsql.Select((ActionPlan, "p", ["revision", "title"]))  # the model has title before revision
+    ActionPlan.objects.filter(pk=seed_plan.pk).update(revision=7)
+    [(plan,)] = query.rows(f"FROM {rowsql.table(ActionPlan)} p WHERE p.id = %s", [seed_plan.pk])
+    assert (plan.title, plan.revision) == (seed_plan.title, 7)
+    assert query.values(f"FROM {rowsql.table(ActionPlan)} p WHERE p.id = %s", [seed_plan.pk]) == [
+        [seed_plan.pk, seed_plan.title, 7]]  # values too come in the model's order
 
 
 def test_values_come_converted(seed_plan):
@@ -112,3 +123,53 @@ def test_by_field_reads_a_models_rows_by_one_field_in_order(seed_plan):
     assert [fields_of(s) for s in ours] == [fields_of(s) for s in Signatory.objects.filter(plan=seed_plan).order_by("order")]
     assert ours and query.rows(tail, [-1]) == []
     assert rowsql.by_field(Signatory, "plan", ("order",))[0] is query  # built once
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'rowsql_%%'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_placeholders_are_numbered_for_a_prepared_statement():
+    name, numbered = rowsql._numbered("SELECT %s, 'a%%b' WHERE x = %s OR y = %s")
+    assert numbered == "SELECT $1, 'a%b' WHERE x = $2 OR y = $3"
+    assert name.startswith("rowsql_") and rowsql._numbered("SELECT 2")[0] != name
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_on_postgresql_a_read_is_prepared_once_per_connection_and_gives_the_same_rows(seed_plan, settings):
+    settings.DB_PREPARED_STATEMENTS = True
+    name, _ = rowsql._numbered(f"{REPORTS.select} {REPORTS_TAIL}")
+    first = REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
+    assert name in prepared_statements()
+    with CaptureQueriesContext(connection) as queries:
+        again = REPORTS.rows(REPORTS_TAIL, [-1, seed_plan.pk])  # other parameters, the same statement
+    assert [q["sql"].split(" (")[0] for q in queries] == [f"EXECUTE {name}"]  # no PREPARE again
+    assert [fields_of(r) for r, _, _ in again] == [fields_of(r) for r, _, _ in first]
+    assert [o for _, _, o in again] == [None] * len(first) and first[0][2].pk == seed_plan.office_id
+    try:  # an error rolls the transaction back; the prepared statement stays, as PostgreSQL keeps it
+        with transaction.atomic():
+            REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])[0][0].pk == first[0][0].pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_its_statements_afresh(seed_plan, settings):
+    settings.DB_PREPARED_STATEMENTS = True
+    REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
+    connection.close()  # as a restarted database or an expired connection would
+    assert prepared_statements() == set()
+    assert REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])[0][1].pk == seed_plan.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_with_prepared_statements_off_nothing_is_prepared(seed_plan, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
+    assert [q["sql"][:7] for q in queries] == ["SELECT "]  # run as it is, not EXECUTEd
