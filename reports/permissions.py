@@ -16,13 +16,11 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 
 from egov_plan import rowsql
 from egov_plan.models import ActionPlan, Membership, Office, OfficeTier
-from egov_plan.offices import under_q
 
 
 def membership(user) -> Membership | None:
@@ -69,19 +67,6 @@ def _user_query() -> tuple[rowsql.Select, str]:
             f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
             f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')} "
             f"WHERE {col(user, 'u', 'id')} = %s")
-
-
-def visible_offices_q(user, prefix: str = "") -> Q | None:
-    """A filter for rows whose office (through `prefix`, e.g. "plan__office__") `user` may see;
-    None means every office (staff)."""
-    if user.is_staff:
-        return None
-    member = membership(user)
-    if member is None:
-        return Q(pk__in=[])
-    if member.role == Membership.REVIEWER:
-        return under_q(member.office, prefix=prefix)
-    return Q(**{f"{prefix}pk": member.office_id}) if prefix else Q(pk=member.office_id)
 
 
 def is_officer_of(user, office_id: int) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Case, OuterRef, Q, Value, When
+from django.db.models import BooleanField, IntegerField
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -451,31 +451,75 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
     return changes
 
 
-def _waiting(rows, *, period: str, visible: Q | None):
-    """Submitted rows (reports or documents) from the offices `visible` admits (None: all), newest
-    first, each with `due` (for the period named by the field `period`) and `late`."""
-    rows = rows.filter(status=QuarterlyReport.SUBMITTED).select_related("plan__office", "plan__fiscal_year").order_by(
-        "-submitted_at", "-pk")
-    due = deadlines.due_subquery(year=OuterRef("plan__fiscal_year_id"), period=OuterRef(period),
-                                 tier=OuterRef("plan__office__tier_id"))
-    rows = deadlines.with_lateness(rows, due=due, first_submitted="first_submitted_at", status="status")
-    return rows if visible is None else rows.filter(visible)
+class Waiting:
+    """The submitted reports (or half-yearly and annual documents) of the offices under `under`
+    (None: every office, for staff), newest first, with their plan, office and fiscal year, for a
+    Paginator: `count()` and a slice are each one plain-SQL query (a reviewer opens the inbox
+    after every approval; the ORM's compilation of these was most of the page's time). The page
+    shown gets its due dates and lateness from `set_inbox_lateness`."""
+
+    ordered = True  # (for the Paginator)
+
+    def __init__(self, model, under: Office | None):
+        self.model, self.under = model, under
+
+    def _where(self) -> tuple[str, list]:
+        col = rowsql.column
+        where, params = f"WHERE {col(self.model, 'x', 'status')} = %s", [QuarterlyReport.SUBMITTED]
+        if self.under is not None:  # as offices.under_q: a prefix of the indexed path, below the office
+            where += f" AND {col(Office, 'o', 'path')} LIKE %s AND {col(Office, 'o', 'depth')} > %s"
+            params += [f"{self.under.path}%", self.under.depth]
+        return where, params
+
+    def _from(self) -> str:
+        col, t = rowsql.column, rowsql.table
+        return (f"FROM {t(self.model)} x JOIN {t(ActionPlan)} p ON {col(ActionPlan, 'p', 'id')} = {col(self.model, 'x', 'plan')} "
+                f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')}")
+
+    def count(self) -> int:
+        where, params = self._where()
+        return rowsql.Select(extra=[("COUNT(*)", IntegerField())]).values(f"{self._from()} {where}", params)[0][0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        where, params = self._where()
+        col = rowsql.column
+        query = rowsql.Select((self.model, "x"), (ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"))
+        year = (f"JOIN {rowsql.table(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = "
+                f"{col(ActionPlan, 'p', 'fiscal_year')}")
+        found = query.rows(f"{self._from()} {year} {where} ORDER BY {col(self.model, 'x', 'submitted_at')} DESC, "
+                           f"{col(self.model, 'x', 'id')} DESC LIMIT %s OFFSET %s",
+                           [*params, window.stop - window.start, window.start])
+        rows = []
+        for row, plan, office, year in found:
+            rowsql.cache_relation(plan, "office", office)
+            rowsql.cache_relation(plan, "fiscal_year", year)
+            rowsql.cache_relation(row, "plan", plan)
+            rows.append(row)
+        return rows
 
 
-def inbox(visible: Q | None):
-    """Submitted reports waiting for review, as a queryset for the caller to page (see `_waiting`)."""
-    return _waiting(QuarterlyReport.objects.all(), period="quarter", visible=visible)
+def inbox(under: Office | None) -> Waiting:
+    """Submitted reports waiting for review (see `Waiting`)."""
+    return Waiting(QuarterlyReport, under)
 
 
-def waiting_documents(visible: Q | None):
-    """Submitted half-yearly and annual documents waiting for review (see `_waiting`): due with
-    quarter 2, or on the annual date."""
+def waiting_documents(under: Office | None) -> Waiting:
+    """Submitted half-yearly and annual documents waiting for review (see `Waiting`)."""
+    return Waiting(Assessment, under)
+
+
+def set_inbox_lateness(reports: list, documents: list) -> None:
+    """`due` and `late` of the rows on an inbox's pages (one query): a report is due with its
+    quarter, a half-yearly document with quarter 2, an annual one on the annual date."""
     from reports.calendar_models import ANNUAL
-    from reports.models import Assessment
 
-    documents = Assessment.objects.alias(
-        due_period=Case(When(kind=Assessment.HALF_YEAR, then=Value(2)), default=Value(ANNUAL)))
-    return _waiting(documents, period="due_period", visible=visible)
+    deadlines.set_due_and_lateness(
+        [*reports, *documents],
+        period=lambda row: (row.quarter if isinstance(row, QuarterlyReport)
+                            else 2 if row.kind == Assessment.HALF_YEAR else ANNUAL))
 
 
 def signed_document_by_token(token: str) -> SignedDocument | None:

@@ -267,14 +267,16 @@ def evidence_delete(request, evidence_id: int):
 def inbox(request):
     if not (permissions.is_reviewer(request.user) or request.user.is_staff):
         raise PermissionDenied(gettext("শুধু পর্যালোচকদের জন্য"))
-    visible = permissions.visible_offices_q(request.user, prefix="plan__office__")
-    page = Paginator(selectors.inbox(visible), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    under = None if request.user.is_staff else permissions.membership(request.user).office  # a reviewer's
+    page = Paginator(selectors.inbox(under), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # The half-yearly and annual documents, paged on their own (?documents_page=).
-    documents = Paginator(selectors.waiting_documents(visible), INBOX_PAGE_SIZE).get_page(
+    documents = Paginator(selectors.waiting_documents(under), INBOX_PAGE_SIZE).get_page(
         request.GET.get("documents_page"))
+    reports, waiting = list(page.object_list), list(documents.object_list)
+    selectors.set_inbox_lateness(reports, waiting)
     return render(request, "reports/inbox.html", {
-        "page": page, "report_rows": inbox_html.report_rows_html(page.object_list),
-        "documents": documents, "document_rows": inbox_html.document_rows_html(documents.object_list)})
+        "page": page, "report_rows": inbox_html.report_rows_html(reports),
+        "documents": documents, "document_rows": inbox_html.document_rows_html(waiting)})
 
 
 @require_GET

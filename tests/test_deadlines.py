@@ -11,6 +11,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import DateField, Value
 from openpyxl import load_workbook
 import time_machine
 
@@ -94,6 +95,40 @@ def test_the_inbox_marks_late_submissions(people, calendar):
     with at("2023-01-18"):
         html = client_for(people.reviewer).get("/inbox/").content.decode()
     assert "১৫/০১/২৩" in html and "বিলম্বিত" in html
+
+
+def test_the_inbox_takes_the_offices_tier_date_before_the_date_for_every_tier(people, calendar):
+    Deadline.objects.create(calendar=calendar, tier=people.office.tier, period=QUARTER, due=datetime.date(2023, 1, 25))
+    Deadline.objects.create(calendar=calendar, tier=OfficeTier.objects.get(code="district"), period=QUARTER,
+                            due=datetime.date(2023, 1, 5))
+    submit(people, "2023-01-17")
+    with at("2023-01-18"):
+        html = client_for(people.reviewer).get("/inbox/").content.decode()
+    assert "২৫/০১/২৩" in html and "বিলম্বিত" not in html
+
+
+@pytest.mark.parametrize("today", ["2023-01-10", "2023-01-15", "2023-01-16"])
+def test_a_rows_lateness_in_python_is_the_lateness_sql_gives(people, today):
+    """`deadlines.is_row_late` (the inbox's page) decides as `with_lateness` (the dashboard's rows)."""
+    due = datetime.date(2023, 1, 15)
+    cases = [  # (quarter, status, first submitted)
+        (1, QuarterlyReport.DRAFT, None),
+        (2, QuarterlyReport.SUBMITTED, datetime.datetime(2023, 1, 15, 23, 30, tzinfo=DHAKA)),  # on the day, Dhaka time
+        (3, QuarterlyReport.SUBMITTED, datetime.datetime(2023, 1, 15, 18, 30, tzinfo=datetime.timezone.utc)),  # the 16th there
+        (4, QuarterlyReport.APPROVED, None),  # imported as approved
+    ]
+    for quarter, status, first in cases:
+        QuarterlyReport.objects.update_or_create(plan=people.plan, quarter=quarter,
+                                                 defaults={"status": status, "first_submitted_at": first})
+    day = datetime.date.fromisoformat(today)
+    rows = deadlines.with_lateness(QuarterlyReport.objects.filter(plan=people.plan).order_by("quarter"),
+                                   due=Value(due, output_field=DateField()), first_submitted="first_submitted_at",
+                                   status="status", today=day)
+    in_sql = [row.late for row in rows]
+    in_python = [deadlines.is_row_late(due=due, first_submitted_at=row.first_submitted_at, status=row.status, today=day)
+                 for row in rows]
+    assert in_python == in_sql
+    assert in_sql[1:] == [False, True, False] and in_sql[0] == (day > due)
 
 
 def test_the_history_marks_the_late_submission(people, calendar):
