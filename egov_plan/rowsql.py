@@ -59,7 +59,7 @@ class Select:
             pk = model._meta.pk
             # In the model's own order, whatever the order asked: Model.from_db maps a partial
             # row's values onto the concrete fields in that order.
-            wanted = {pk.name, *names[0]} if names else None
+            wanted = {pk.name, *(model._meta.get_field(n).name for n in names[0])} if names else None
             fields = [f for f in model._meta.concrete_fields if wanted is None or f.name in wanted]
             self.parts.append((model, len(fields), [f.attname for f in fields], fields.index(pk)))
             columns += [column(model, alias, f.name) for f in fields]
@@ -130,7 +130,9 @@ def run(connection, cursor, sql: str, params) -> None:
     if kept is None or kept[0] is not raw:  # a new connection has none of them
         kept = connection.__dict__["rowsql_prepared"] = (raw, set())
     if name not in kept[1]:
-        cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
+        connection.validate_no_broken_transaction()  # as Django's own cursor checks first
+        with connection.wrap_database_errors:
+            cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
         kept[1].add(name)
     placeholders = f" ({', '.join(['%s'] * len(params))})" if params else ""
     cursor.execute(f"EXECUTE {name}{placeholders}", params)

@@ -478,15 +478,17 @@ class Waiting:
 
     def count(self) -> int:
         where, params = self._where()
-        return rowsql.Select(extra=[("COUNT(*)", IntegerField())]).values(f"{self._from()} {where}", params)[0][0]
+        return _COUNT.values(f"{self._from()} {where}", params)[0][0]
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list:
+        if window.stop <= window.start:  # an empty list's one page: nothing to read
+            return []
         where, params = self._where()
         col = rowsql.column
-        query = rowsql.Select((self.model, "x"), (ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"))
+        query = _waiting_select(self.model)
         year = (f"JOIN {rowsql.table(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = "
                 f"{col(ActionPlan, 'p', 'fiscal_year')}")
         found = query.rows(f"{self._from()} {year} {where} ORDER BY {col(self.model, 'x', 'submitted_at')} DESC, "
@@ -499,6 +501,14 @@ class Waiting:
             rowsql.cache_relation(row, "plan", plan)
             rows.append(row)
         return rows
+
+
+_COUNT = rowsql.Select(extra=[("COUNT(*)", IntegerField())])
+
+
+@functools.cache
+def _waiting_select(model) -> rowsql.Select:
+    return rowsql.Select((model, "x"), (ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"))
 
 
 def inbox(under: Office | None) -> Waiting:

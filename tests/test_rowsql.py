@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -173,3 +174,26 @@ def test_with_prepared_statements_off_nothing_is_prepared(seed_plan, settings):
     with CaptureQueriesContext(connection) as queries:
         assert REPORTS.rows(REPORTS_TAIL, [seed_plan.office_id, seed_plan.pk])
     assert [q["sql"][:7] for q in queries] == ["SELECT "]  # run as it is, not EXECUTEd
+
+
+def test_fields_are_named_by_name_or_attribute_and_an_unknown_one_is_an_error():
+    query = rowsql.Select((Achievement, "a", ["indicator_id", "remarks"]))
+    assert query.select == f"SELECT a.{connection.ops.quote_name('id')}, a.{connection.ops.quote_name('indicator_id')}, " \
+                           f"a.{connection.ops.quote_name('remarks')}"
+    with pytest.raises(FieldDoesNotExist):
+        rowsql.Select((Achievement, "a", ["remark"]))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL only")
+def test_a_read_in_a_failed_transaction_raises_djangos_error_not_the_drivers(seed_plan, settings):
+    settings.DB_PREPARED_STATEMENTS = True
+    fresh = rowsql.Select((ActionPlan, "fresh_alias"))  # SQL no earlier test prepared on this connection
+    with transaction.atomic():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / 0")
+        except DatabaseError:
+            pass  # caught inside the block, without a savepoint: the transaction is broken
+        with pytest.raises(DatabaseError):  # Django's wrapper, which its error handling knows
+            fresh.rows(f"FROM {rowsql.table(ActionPlan)} fresh_alias WHERE fresh_alias.id = %s", [seed_plan.pk])
+        transaction.set_rollback(True)
