@@ -17,7 +17,7 @@ from egov_plan import rowsql, scoring
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import ActionPlan, Indicator
 from reports.models import Assessment, QuarterlyReport
-from reports.selectors import achievements_to_date
+from reports.selectors import achievement_values
 
 
 def plan_scores(plan: ActionPlan, indicators: list[Indicator], values: dict[int, list]) -> dict[int, Decimal]:
@@ -57,10 +57,7 @@ def rescore_plan(*, plan_id: int, plan: ActionPlan | None = None,
     if plan is None or indicators is None:
         plan = ActionPlan.objects.get(pk=plan_id)
         indicators = list(Indicator.objects.filter(activity__area__plan_id=plan_id))
-    values: dict[int, list] = {}
-    for _, indicator_id, value_date, value_number, _, _, quarter in achievements_to_date(plan_id, len(QUARTERS)):
-        values.setdefault(indicator_id, [None] * len(QUARTERS))[quarter - 1] = (
-            value_date if value_date is not None else value_number)
+    values, _ = achievement_values(plan, len(QUARTERS))
     totals = plan_scores(plan, indicators, values)
     connection = connections["default"]
     col = functools.partial(rowsql.column, QuarterlyReport, "r")

@@ -149,8 +149,7 @@ def _require_editable(report: QuarterlyReport) -> None:
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
     report, created = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
     if created:  # earlier quarters' values already count to date
-        indicators = [row.indicator for row in plan_structure(plan.pk, plan.revision).rows]
-        report.score = rescore_plan(plan_id=plan.pk, plan=plan, indicators=indicators)[quarter]
+        report.score = rescore_plan(plan_id=plan.pk, plan=plan, indicators=_plan_indicators(report))[quarter]
     return report
 
 
