@@ -372,28 +372,11 @@ def plans_by_year_and_office(office_id: int | None):
 
 
 def last_transition(report: QuarterlyReport | None) -> ReportTransition | None:
-    """The report's last move with its actor (plain SQL: every table page of a report in review)."""
+    """The report's last move with its actor, read with the report by `quarter_table`
+    (`plan_with_report(..., last_move=True)`): no query of its own."""
     if report is None or report.status == QuarterlyReport.DRAFT:
-        return None  # a draft has never moved (every transition leaves it another status): no query
-    if hasattr(report, "known_last_move"):  # read with the report (`plan_with_report`)
-        return report.known_last_move
-    query, tail = _last_transition_query()
-    found = query.rows(tail, [report.pk])
-    if not found:
-        return None
-    transition, actor = found[0]
-    rowsql.cache_relation(transition, "actor", actor)
-    return transition
-
-
-@functools.cache
-def _last_transition_query() -> tuple[rowsql.Select, str]:
-    col, t = rowsql.column, rowsql.table
-    user = get_user_model()
-    return (rowsql.Select((ReportTransition, "rt"), (user, "u")),
-            f"FROM {t(ReportTransition)} rt LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = "
-            f"{col(ReportTransition, 'rt', 'actor')} WHERE {col(ReportTransition, 'rt', 'report')} = %s "
-            f"ORDER BY {col(ReportTransition, 'rt', 'at')} DESC, {col(ReportTransition, 'rt', 'id')} DESC LIMIT 1")
+        return None  # a draft has never moved (every transition leaves it another status)
+    return report.known_last_move
 
 
 def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
@@ -479,9 +462,6 @@ class Waiting:
     def count(self) -> int:
         where, params = self._where()
         return _COUNT.values(f"{self._from()} {where}", params)[0][0]
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, window: slice) -> list:
         if window.stop <= window.start:  # an empty list's one page: nothing to read
