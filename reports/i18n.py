@@ -46,9 +46,11 @@ def tier_label(percent: int | None) -> str:
     return f"{gettext(TIER_BY_PERCENT[percent])} ({digits(bangla.format_percent(percent))})"
 
 
-def content_title(item) -> str:
-    """An area's, activity's or indicator's text: its English text in English where entered."""
-    if english() and getattr(item, "title_en", ""):
+def content_title(item, *, in_english: bool | None = None) -> str:
+    """An area's, activity's or indicator's text: its English text in English where entered.
+    `in_english`: whether the language is English, when the caller has asked already (a table
+    asks once, not per cell)."""
+    if (english() if in_english is None else in_english) and getattr(item, "title_en", ""):
         return item.title_en
     return item.title
 

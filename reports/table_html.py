@@ -9,6 +9,8 @@ template's autoescaping did (`entry_html.esc`), and the markup is the one
 translation and the PDF alike (the PDF's row groups, "continued" cells and all).
 """
 
+import functools
+
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -22,8 +24,7 @@ def table_body_html(table, *, show_scores: bool) -> SafeString:
     english = i18n.english()
     shown = bangla.to_latin_digits if english else str
 
-    def title(item) -> str:
-        return item.title_en if english and getattr(item, "title_en", "") else item.title
+    title = functools.partial(i18n.content_title, in_english=english)
 
     parts = []
     for group in table.row_groups:
