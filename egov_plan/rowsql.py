@@ -120,7 +120,9 @@ def run(connection, cursor, sql: str, params) -> None:
     The PREPARE goes through the driver's own cursor (not counted or logged as a query: only the
     EXECUTE is), once per statement per connection, and survives a rolled-back transaction (as
     PostgreSQL's prepared statements do). A pooler that hands out server connections per
-    transaction (PgBouncer's transaction mode) cannot keep them: turn the setting off there."""
+    transaction (PgBouncer's transaction mode) cannot keep them: turn the setting off there. A
+    prepared read keeps its result's column types: after a migration that changes them, restart
+    the workers (a deployment does), or their prepared reads fail until their connections close."""
     if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         cursor.execute(sql, params)
         return
