@@ -93,7 +93,38 @@ def wait_for(url: str, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
-def run_locust(*, env: dict, classes: list[str], users: int, seconds: int, host: str, csv_prefix: Path) -> float:
+def prepare(*, users: list[int], server: str, settings: str = "egov_plan.settings") -> tuple[Path, dict, Path]:
+    """A working folder, the app's environment on a fresh load database, and the manifest of the
+    offices, plans and users set up in it for each number of users (tests/load/setup_data.py)."""
+    locust_binary()
+    work = Path(tempfile.mkdtemp(prefix="egov-load-"))
+    password = secrets.token_urlsafe(16)
+    env = {**os.environ, "DATABASE_URL": fresh_database(server), "DEVELOPMENT": "1", "DEBUG": "false",
+           "VAR_DIR": str(work / "var"), "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": settings}
+    env.pop("REDIS_URL", None)
+    manifest = work / "manifest.json"
+    print(f"working files in {work}")
+    subprocess.run([str(APP_PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=BASE, check=True)
+    subprocess.run([str(APP_PYTHON), "-m", "tests.load.setup_data", "--users", *map(str, users),
+                    "--manifest", str(manifest), "--password", password], env=env, cwd=BASE, check=True)
+    return work, env, manifest
+
+
+def serve(*, env: dict, port: int, workers: int, options: list[str] = ()) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port`, answering once its health check does."""
+    gunicorn = subprocess.Popen([str(APP_PYTHON.parent / "gunicorn"), "egov_plan.wsgi", "--bind", f"127.0.0.1:{port}",
+                                 "--workers", str(workers), *options, "--timeout", "60", "--log-level", "warning"],
+                                env=env, cwd=BASE)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+    except BaseException:
+        gunicorn.terminate()
+        raise
+    return gunicorn
+
+
+def run_locust(*, env: dict, classes: list[str], users: int, seconds: int, host: str, csv_prefix: Path,
+               locustfile: str = "locustfile.py") -> float:
     """Runs one headless phase; returns Locust's own CPU use (share of one core).
 
     Users that log in measure `seconds` from the last login on (the locustfile stops the run);
@@ -101,7 +132,7 @@ def run_locust(*, env: dict, classes: list[str], users: int, seconds: int, host:
     log = open(f"{csv_prefix}.log", "w")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    subprocess.run([str(locust_binary()), "-f", str(BASE / "tests" / "load" / "locustfile.py"), "--headless",
+    subprocess.run([str(locust_binary()), "-f", str(BASE / "tests" / "load" / locustfile), "--headless",
                     "--users", str(users), "--spawn-rate", str(users),
                     "--run-time", f"{seconds + (users + 30 if env.get('LOAD_USERS', '0') != '0' else 0)}s",
                     "--stop-timeout", "10", "--host", host, "--csv", str(csv_prefix), "--only-summary",
@@ -138,27 +169,13 @@ def main() -> int:
     parser.add_argument("--server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
 
-    locust_binary()
-    work = Path(tempfile.mkdtemp(prefix="egov-load-"))
-    password = secrets.token_urlsafe(16)
-    env = {**os.environ, "DATABASE_URL": fresh_database(args.server), "DEVELOPMENT": "1", "DEBUG": "false",
-           "VAR_DIR": str(work / "var"), "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "egov_plan.settings"}
-    env.pop("REDIS_URL", None)
-    manifest = work / "manifest.json"
-    print(f"working files in {work}")
-    subprocess.run([str(APP_PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=BASE, check=True)
-    subprocess.run([str(APP_PYTHON), "-m", "tests.load.setup_data", "--users", *map(str, args.users),
-                    "--manifest", str(manifest), "--password", password], env=env, cwd=BASE, check=True)
-
+    work, env, manifest = prepare(users=args.users, server=args.server)
     host = f"http://127.0.0.1:{args.port}"
     worker = ["--worker-class", "gthread", "--threads", str(args.threads)] if args.worker_class == "gthread" else []
-    gunicorn = subprocess.Popen([str(APP_PYTHON.parent / "gunicorn"), "egov_plan.wsgi", "--bind", f"127.0.0.1:{args.port}",
-                                 "--workers", str(args.workers), *worker, "--timeout", "60", "--log-level", "warning"],
-                                env=env, cwd=BASE)
+    gunicorn = serve(env=env, port=args.port, workers=args.workers, options=worker)
     failed = False
     sent_files = []
     try:
-        wait_for(f"{host}/healthz")
         print(f"gunicorn: {args.workers} {args.worker_class} workers"
               + (f" × {args.threads} threads" if worker else "") + f", PostgreSQL, DEBUG off")
         for users in args.users:
