@@ -47,8 +47,10 @@ def screenshots(tmp_path):
     return folder
 
 
-def log_in(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="bn-BD")
+def log_in(browser, live_server, username, **options):
+    """A new page (its own context; `options`: more of the context's, e.g. java_script_enabled=False),
+    signed in through the login form."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="bn-BD", **options)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("ব্যবহারকারীর নাম").fill(username)
     page.get_by_label("পাসওয়ার্ড").fill(PASSWORD)

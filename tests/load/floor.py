@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.load.floor [--users 50] [--seconds 20] [--workers 4]
 
-Same set-up as tests/load/run.py (a fresh load database, gunicorn with production settings on
-127.0.0.1, Locust headless, bounded in time), serving the app with the pages of
+Same set-up as tests/load/run.py (a fresh load database, gunicorn on 127.0.0.1 with production
+settings, DEBUG off, DEVELOPMENT=1 only so that plain http works; Locust headless, bounded in
+time), serving the app with the pages of
 tests/load/floor_app.py beside it. Three phases, each a save cycle (a GET showing a form, its POST
 answered with a redirect) repeated by every user as fast as it is answered:
 
@@ -11,6 +12,7 @@ answered with a redirect) repeated by every user as fast as it is answered:
 2. `least`: also the plan read, the permission check and one transaction writing a row per
    indicator: the least a save can do, without validation, history, rescore or a rendered page;
 3. `app`: the app's own entry page and a save of it that changes every value.
+Every user saves a report of its own (a plan each).
 
 It prints each phase's cycles/s and p50/p95/p99, and how many `least` cycles an `app` cycle costs:
 against the deadline targets, it shows how much of the machine is left for the app's own work.

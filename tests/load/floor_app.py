@@ -4,9 +4,10 @@ Each is a save cycle (a GET that shows a form, a POST of it that answers with a 
 less than the app's, through the same middleware, session, user and database:
 - `bare`: nothing but the request handling every signed-in page has (session, user, CSRF);
 - `least`: also what no save can skip: the plan and report read (the app's own statement, and its
-  kept structure), the permission check, and one transaction writing a row per indicator (one
-  INSERT … ON CONFLICT UPDATE of the remarks), without validation, history, concurrency tokens,
-  rescore, messages or templates.
+  kept structure; a missing plan is a 404), whether the user may see the office, and one
+  transaction writing a row per indicator (one INSERT … ON CONFLICT UPDATE of the remarks); not the
+  officer, editable-status and deadline checks, validation, history, concurrency tokens, rescore,
+  messages or templates.
 Nothing here is part of the app: egov_plan's URLs never include it.
 """
 
@@ -38,7 +39,7 @@ def bare(request, plan_id: int, quarter: int):
 
 def least(request, plan_id: int, quarter: int):
     plan, report = selectors.plan_with_report(plan_id, quarter)
-    if plan is None or not permissions.can_see_office(request.user, plan.office):
+    if not permissions.can_see_office(request.user, plan.office):
         raise Http404()
     rows = selectors.plan_structure(plan.pk, plan.revision).rows
     if request.method == "GET":

@@ -1,5 +1,5 @@
 """The floor experiment's users (tests/load/floor.py): each logs in through the form, then repeats
-one save cycle of the kind FLOOR_KIND names, as fast as it is answered, on its office's first plan:
+one save cycle of the kind FLOOR_KIND names, as fast as it is answered, on a plan of its office:
 `bare` and `least` (tests/load/floor_app.py) on the first quarter, or `app`, the app's own entry
 page of the second quarter and a save of it that changes every value (as the deadline scenario's
 saves do)."""
@@ -19,9 +19,12 @@ class FloorOfficer(LoggedIn):
     wait_time = constant(0)
 
     def on_start(self):
-        office = RUN["offices"][next(_offices) % len(RUN["offices"])]
+        # More users than offices (the run's reviewers' share): the second user of an office takes
+        # its next plan, so that no two users save the same report.
+        number = next(_offices)
+        office = RUN["offices"][number % len(RUN["offices"])]
         self.username = office["officer"]
-        self.plan = office["plans"][0]
+        self.plan = office["plans"][number // len(RUN["offices"]) % len(office["plans"])]
         self.round = 0
         self.login()
 

@@ -4,9 +4,9 @@ Officers log in through the login form once per session, then, quarter after qua
 office's plans: open the entry page, save three times through the real form (each save changes
 every value; the page is opened again after each save, as the redirect does, for the fresh
 concurrency tokens), and submit. The form goes URL-encoded, as the browser sends it when no
-evidence file is attached (static/js/entry-form.js). Reviewers of the office above open their inbox, open a submitted
-report and approve it. A probe requests the login page (the anchor) and a table page `?scores=1`
-now and then, so that their latency under the same load is known.
+evidence file is attached (static/js/entry-form.js). Reviewers of the office above open their
+inbox, open a submitted report and approve it. A probe requests the login page (the anchor) and a
+table page `?scores=1` now and then, so that their latency under the same load is known.
 
 What every officer saved is written to LOAD_SENT (JSON) when the run stops, for tests/load/check.py.
 """
