@@ -4,13 +4,13 @@
 
 Same set-up as tests/load/run.py (a fresh load database, gunicorn on 127.0.0.1 with production
 settings, DEBUG off, DEVELOPMENT=1 only so that plain http works; Locust headless, bounded in
-time), serving the app with the pages of
-tests/load/floor_app.py beside it. Three phases, each a save cycle (a GET showing a form, its POST
-answered with a redirect) repeated by every user as fast as it is answered:
+time), serving the app with the pages of tests/load/floor_app.py beside it. Three phases, each a
+save cycle (a GET showing a form, its POST answered with a redirect) repeated by every user as fast
+as it is answered:
 
 1. `bare`: only the request handling every signed-in page has (middleware, session, user, CSRF);
-2. `least`: also the plan read, the permission check and one transaction writing a row per
-   indicator: the least a save can do, without validation, history, rescore or a rendered page;
+2. `least`: also the plan read, whether the user may see the office, and one transaction writing a
+   row per indicator: the least a save can do, without validation, history, rescore or a page;
 3. `app`: the app's own entry page and a save of it that changes every value.
 Every user saves a report of its own (a plan each).
 
@@ -19,6 +19,7 @@ against the deadline targets, it shows how much of the machine is left for the a
 """
 
 import argparse
+import os
 import sys
 
 from tests.load.run import BASE, print_stats, prepare, read_stats, run_locust, serve
@@ -32,7 +33,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
     args = parser.parse_args()
 
     work, env, manifest = prepare(users=[args.users], server=args.server, settings="tests.load.floor_settings")

@@ -177,7 +177,7 @@ def main() -> int:
     sent_files = []
     try:
         print(f"gunicorn: {args.workers} {args.worker_class} workers"
-              + (f" × {args.threads} threads" if worker else "") + f", PostgreSQL, DEBUG off")
+              + (f" × {args.threads} threads" if worker else "") + ", PostgreSQL, DEBUG off")
         for users in args.users:
             reviewers = max(1, users // 10)
             sent = work / f"sent-{users}.json"
