@@ -11,8 +11,8 @@ the ORM's own converters (SQLite returns dates and decimals as text) and `Model.
     for user, member in USER.rows(f"FROM {table(User)} u LEFT JOIN … WHERE u.id = %s", [pk]): …
 
 A part is (model, alias) for every concrete column, or (model, alias, [field names]) for some
-(with the primary key; read in the model's field order, whatever the order given); a model whose primary key comes back NULL (an outer join
-that found nothing) comes back as None. `extra` adds SQL expressions after the columns, each
+(with the primary key; read in the model's field order, whatever the order given); a model whose
+primary key comes back NULL (an outer join that found nothing) comes back as None. `extra` adds SQL expressions after the columns, each
 with the model field that converts its value: `extra=[("EXISTS (…)", BooleanField())]`.
 
 Writes (`insert`, `execute`) take values prepared as the ORM prepares them (`prepared`, the

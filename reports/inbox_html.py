@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from egov_plan import bangla
 from reports import i18n
+from reports.assessment_models import Assessment
 from reports.entry_html import esc
 from reports.templatetags.bangla import bn_date, bn_datetime
 
@@ -54,7 +55,7 @@ def document_rows_html(documents) -> SafeString:
     evaluate, review = esc(gettext("মূল্যায়ন করুন")), esc(gettext("পর্যালোচনা করুন"))
     rows = []
     for document in documents:
-        annual = document.kind == "annual"
+        annual = document.kind == Assessment.ANNUAL
         url = reverse("annual" if annual else "half-year", args=[document.plan_id])
         rows.append("".join([
             "<tr>", *_common_cells(document, shown),

@@ -23,9 +23,7 @@ def table_body_html(table, *, show_scores: bool) -> SafeString:
     """Every `<tbody>` of `table.row_groups`, in the active language (digits, titles, tier names)."""
     english = i18n.english()
     shown = bangla.to_latin_digits if english else str
-
     title = functools.partial(i18n.content_title, in_english=english)
-
     parts = []
     for group in table.row_groups:
         parts.append(f'<tbody class="row-group" id="row-group-{group.index}">')
