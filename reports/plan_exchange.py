@@ -26,6 +26,7 @@ from egov_plan.seed_layout import FILE_PLACE, Sheet, SheetRow, decode_text, read
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
+from reports.xlsx_cells import text_cell
 
 # A second sheet of the .xlsx: the plan's optional English texts (code, text), for the report's
 # English translation; the official sheet is untouched by it, and the text layout has none.
@@ -51,9 +52,9 @@ def sheet_for(table: QuarterTable) -> Sheet:
             first_in_area=bool(row.area_rowspan), first_in_activity=bool(row.activity_rowspan),
             area_rows=row.area_rowspan or 1, activity_rows=row.activity_rowspan or 1,
         ))
-    office = table.plan.office
+    office = table.plan.office  # None for a template plan: its sheet has no office lines
     return Sheet(
-        office_lines=[line for line in (office.name, office.location) if line],
+        office_lines=[line for line in (office.name, office.location) if line] if office else [],
         title=table.title_line,
         target_header=target_header(table.fiscal_year_label),
         achievement_header=achievement_header(table.period_to_date),
@@ -64,14 +65,6 @@ def sheet_for(table: QuarterTable) -> Sheet:
 
 def export_text(table: QuarterTable) -> bytes:
     return write_text(sheet_for(table)).encode("utf-8")
-
-
-def _text_cell(ws, row: int, column: int, value: str | None):
-    """A cell holding text as text: openpyxl would write a text starting with "=" as a live formula."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def export_xlsx(table: QuarterTable) -> bytes:
@@ -88,7 +81,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
 
     row_number = 1
     for line in sheet.office_lines + [sheet.title]:
-        _text_cell(ws, row_number, 1, line).font = bold
+        text_cell(ws, row_number, 1, line).font = bold
         ws.cell(row=row_number, column=1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=row_number, start_column=1, end_row=row_number, end_column=width)
         row_number += 1
@@ -96,7 +89,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
     header_top = row_number
     for cells in sheet.header_rows():
         for column, value in enumerate(cells, start=1):
-            cell = _text_cell(ws, row_number, column, value or None)
+            cell = text_cell(ws, row_number, column, value or None)
             cell.font, cell.alignment, cell.border = bold, centre, border
         row_number += 1
     for column in list(range(1, 8)) + [13]:  # the titles span the three header rows
@@ -105,7 +98,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
 
     for row in sheet.rows:
         for column, value in enumerate(sheet.table_cells(row, ragged=False), start=1):
-            cell = _text_cell(ws, row_number, column, value or None)
+            cell = text_cell(ws, row_number, column, value or None)
             cell.border = border
             cell.alignment = wrap if column in (2, 4, 5) else centre
         if row.first_in_area and row.area_rows > 1:
@@ -119,7 +112,7 @@ def export_xlsx(table: QuarterTable) -> bytes:
     for signatory in sheet.signatories:
         row_number += 1
         for text in signatory:
-            _text_cell(ws, row_number, 1, text)
+            text_cell(ws, row_number, 1, text)
             row_number += 1
     for column, size in zip(range(1, width + 1), (6, 28, 7, 34, 40, 8, 12, 11, 11, 11, 11, 11, 22)):
         ws.column_dimensions[get_column_letter(column)].width = size
@@ -128,8 +121,8 @@ def export_xlsx(table: QuarterTable) -> bytes:
         ws = workbook.create_sheet(ENGLISH_SHEET)
         ws.append(ENGLISH_HEADER)
         for code, text in english:
-            _text_cell(ws, ws.max_row + 1, 1, code)
-            _text_cell(ws, ws.max_row, 2, text)
+            text_cell(ws, ws.max_row + 1, 1, code)
+            text_cell(ws, ws.max_row, 2, text)
         ws.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
     workbook.save(buffer)
