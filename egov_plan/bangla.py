@@ -74,8 +74,20 @@ def period_text(start: datetime.date, end: datetime.date) -> str:
 _NUMBER_RE = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 
 
+_BENGALI_DIGIT_RE = re.compile("[০-৯]")
+_LATIN_DIGIT_RE = re.compile("[0-9]")
+
+
+def mixes_digits(text: str) -> bool:
+    """Whether a text holds Bengali and Latin digits both ("৬.০০2"): a typo, never a number."""
+    return bool(_BENGALI_DIGIT_RE.search(text) and _LATIN_DIGIT_RE.search(text))
+
+
 def _normalise(text: str) -> str:
-    return to_latin_digits(str(text)).strip()
+    text = str(text)
+    if mixes_digits(text):
+        raise ValueError(f"Bengali and Latin digits mixed: {text!r}")
+    return to_latin_digits(text).strip()
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -108,19 +120,21 @@ def parse_count(text: str) -> int:
 
 _DATE_PATTERNS = (
     (re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{2})$"), ("d", "m", "yy")),
-    (re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"), ("d", "m", "y")),
+    # dd/mm/yyyy, and dd-mm-yyyy and dd.mm.yyyy as most real documents write a date
+    (re.compile(r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})$"), ("d", None, "m", "y")),
     (re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"), ("y", "m", "d")),
 )
 
 
 def parse_date(text: str) -> datetime.date:
-    """dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; two-digit years are 20yy."""
+    """dd/mm/yy, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd; two-digit years are 20yy.
+    (dd-mm-yy is refused: it reads as well as yy-mm-dd.)"""
     cleaned = _normalise(text)
     for pattern, order in _DATE_PATTERNS:
         match = pattern.match(cleaned)
         if not match:
             continue
-        parts = dict(zip(order, (int(g) for g in match.groups())))
+        parts = {key: int(group) for key, group in zip(order, match.groups()) if key}
         year = parts["y"] if "y" in parts else 2000 + parts["yy"]
         try:
             return datetime.date(year, parts["m"], parts["d"])

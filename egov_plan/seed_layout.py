@@ -15,17 +15,73 @@ from django.utils.translation import gettext, gettext_noop
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.active_language import digits
-from egov_plan.official_form import (COLUMN_NUMBERS, DIGIT, HEADER_COLUMNS, HEADER_TITLES, PREFIX_COLUMNS,
-                                     SERIAL_HEADER, TIER_PERCENT_LABELS, TITLE_MARK, TITLE_RE, UNITS)
+from egov_plan.official_form import (COLUMN_NUMBERS, DIGIT, HEADER_TITLES, TIER_PERCENT_LABELS, TITLE_MARK,
+                                     TITLE_RE, UNITS)
 from egov_plan.plan_rules import TIER_NAMES, Fault, number
 
-AREA_RE = re.compile(rf"^\[({DIGIT}+)\]\s*(.*)$", re.S)
-ACTIVITY_RE = re.compile(rf"^\[({DIGIT}+\.{DIGIT}+)\]\s*(.*)$", re.S)
-INDICATOR_RE = re.compile(rf"^\[({DIGIT}+\.{DIGIT}+\.{DIGIT}+)\]\s*(.*)$", re.S)
+
+
+def _code_re(parts: int) -> re.Pattern:
+    """`[১.২] title` (the form's own way) or `১.২ title` / `১.২. title` (many offices' files): an
+    unbracketed code needs a title with a letter after it, so that a weight (`৩০`), a number
+    (`১.৫`) or a dotted date (`৩১.০৫.২০২৩`) is never taken for one."""
+    code = rf"{DIGIT}+" + rf"\.{DIGIT}+" * (parts - 1)
+    return re.compile(rf"^(?:\[\s*({code})\s*\]\s*|({code})[.):।]?\s+(?=[^\W\d_]))(.*)$", re.S)
+
+
+class _CodeMatch:
+    """A code cell's number and title, from either form of `_code_re`."""
+
+    def __init__(self, match: re.Match):
+        self._match = match
+
+    def __getitem__(self, group: int) -> str:
+        if group == 1:
+            return self._match[1] or self._match[2]
+        return self._match[3]
+
+
+class _CodePattern:
+    def __init__(self, parts: int):
+        self._re = _code_re(parts)
+
+    def match(self, cell: str) -> _CodeMatch | None:
+        found = self._re.match(cell)
+        return _CodeMatch(found) if found else None
+
+
+AREA_RE = _CodePattern(1)
+ACTIVITY_RE = _CodePattern(2)
+INDICATOR_RE = _CodePattern(3)
 BLANK_RE = re.compile(r"^-*$")  # '', '--', '-----'
 UNIT_WORDS = {unit: word for word, unit in UNITS.items()}
 ORDINAL_QUARTERS = {name: q for q, name in bangla.QUARTER_ORDINALS.items()}
-DEFAULT_TOTAL_MARKS = "50"
+CALCULATION_WORDS = {"সমষ্টি": scoring.SUM, "গড়": scoring.AVERAGE, "ক্রমপুঞ্জিভূত": scoring.CUMULATIVE,
+                     "তারিখ": scoring.DATE_METHOD}
+# A row that gives the plan's total marks ("মোট", "সর্বমোট নম্বর", …) and its number.
+TOTAL_WORDS = ("মোট", "সর্বমোট", "মোট নম্বর", "মোট মান", "সর্বমোট নম্বর", "সর্বমোট মান")
+
+# The table's columns, placed by their headings (any of the header rows), never by position:
+# real plans put other columns (past years' actuals, projections, the calculation method)
+# between the form's own. A heading is compared without English in brackets and spaces.
+SERIAL, AREA, AREA_WEIGHT, ACTIVITY, INDICATOR, METHOD, UNIT, WEIGHT, TARGETS, ACHIEVEMENT, OTHER = (
+    "serial", "area", "area_weight", "activity", "indicator", "method", "unit", "weight", "targets",
+    "achievement", "other")
+HEADINGS = {
+    SERIAL: ("ক্রঃ", "ক্র:", "ক্রম", "ক্রমিক", "ক্রমিক নং", "ক্রমিক নম্বর", "ক্রমিক নং:"),
+    AREA: ("কর্মসম্পাদন ক্ষেত্র", "কৌশলগত উদ্দেশ্য", "কর্মসম্পাদনের ক্ষেত্র"),
+    AREA_WEIGHT: ("ক্ষেত্রের মান", "কর্মসম্পাদন ক্ষেত্রের মান", "কৌশলগত উদ্দেশ্যের মান"),
+    ACTIVITY: ("কার্যক্রম",),
+    INDICATOR: ("কর্মসম্পাদন সূচক", "সূচক"),
+    METHOD: ("গণনা পদ্ধতি",),
+    UNIT: ("একক",),
+    WEIGHT: ("কর্মসম্পাদন সূচকের মান", "সূচকের মান"),
+}
+# Headings followed by a year or a period ("লক্ষ্যমাত্রা ২০২২-২০২৩", "অর্জন (জুলাই, …)").
+HEADING_PREFIXES = ((TARGETS, "লক্ষ্যমাত্রা"), (OTHER, "প্রকৃত অর্জন"), (ACHIEVEMENT, "অর্জন"),
+                    (OTHER, "প্রক্ষেপণ"))
+REQUIRED_HEADINGS = ((AREA, "কর্মসম্পাদন ক্ষেত্র"), (ACTIVITY, "কার্যক্রম"), (INDICATOR, "কর্মসম্পাদন সূচক"),
+                     (UNIT, "একক"), (WEIGHT, "কর্মসম্পাদন সূচকের মান"), (TARGETS, "লক্ষ্যমাত্রা"))
 
 Row = tuple[int, list[str]]  # (line or sheet row number, cells)
 
@@ -130,30 +186,132 @@ def read_rows(rows: list[Row]) -> tuple[dict | None, list[Fault]]:
                    "location": office_lines[1] if len(office_lines) > 1 else ""},
         "fiscal_year": start_year,
         "quarter": quarter,
-        "plan": {"title": match["title"].strip(), "total_marks": DEFAULT_TOTAL_MARKS,
+        "plan": {"title": match["title"].strip(), "total_marks": None,
                  "scoring_method": scoring.STEP},
         "areas": [],
         "signatories": [],
         "reports": [{"quarter": quarter, "achievements_to_date": {}}],
     }
-    header_at = next((i for i, (_, cells) in enumerate(rows) if cells and cells[0] == SERIAL_HEADER), None)
+    title_index = next(i for i, (n, _) in enumerate(rows) if n == title_line)
+    header_at = next((i for i, (_, cells) in enumerate(rows) if i > title_index and _is_header(cells)), None)
     if header_at is None:
         reader.fault(title_line + 1, gettext("সারণির শিরোনাম-সারি (“ক্রঃ”, “কর্মসম্পাদন ক্ষেত্র”, …) পাওয়া যায়নি।"))
         return None, reader.faults
-    header_line, header_cells = rows[header_at]
-    for column in HEADER_COLUMNS:
-        if not any(cell == column or (column in PREFIX_COLUMNS and cell.startswith(column)) for cell in header_cells):
-            reader.fault(header_line, gettext("“%(column)s” কলামটি নেই।") % {"column": column})
-    _read_table(reader, rows[header_at + 1:], document)
+    data_at = next((i for i in range(header_at + 1, len(rows))
+                    if any(INDICATOR_RE.match(c) for c in rows[i][1])), len(rows))
+    columns = _place_columns(reader, rows[header_at:data_at])
+    if columns is None:
+        return None, reader.faults
+    _read_table(reader, rows[data_at:], document, columns)
     return (None if reader.faults else document), reader.faults
 
 
-def _read_table(reader: _Reader, rows: list[Row], document: dict) -> None:
+def heading(cell: str) -> str:
+    """A header cell as compared: English in brackets, a trailing colon and extra spaces dropped."""
+    cell = re.sub(r"\([^()]*[A-Za-z][^()]*\)", " ", cell)
+    return " ".join(cell.split()).rstrip(":").strip()
+
+
+def _role(cell: str) -> str | None:
+    text = heading(cell)
+    for role, words in HEADINGS.items():
+        if text in words:
+            return role
+    for role, prefix in HEADING_PREFIXES:
+        if text.startswith(prefix):
+            return role
+    return None
+
+
+def _is_header(cells: list[str]) -> bool:
+    roles = {_role(c) for c in cells}
+    return INDICATOR in roles and bool(roles & {SERIAL, AREA, ACTIVITY, UNIT})
+
+
+TIER_HEADINGS = {heading(name): k for k, name in enumerate(TIER_NAMES)}
+TIER_PERCENT_HEADINGS = {bangla.to_latin_digits(label).replace(" ", ""): k
+                         for k, label in enumerate(TIER_PERCENT_LABELS)}
+
+
+@dataclass
+class Columns:
+    """Where each of the form's columns stands, as an offset from the indicator's cell (a ragged
+    row, shifted left where a merged cell was dropped, keeps its cells' order after the indicator)."""
+
+    offsets: dict[str, int]
+    tiers: list[int]
+
+    def cell(self, cells: list[str], at: int, role: str) -> str:
+        offset = self.offsets.get(role)
+        return _cell(cells, at + offset) if offset is not None else ""
+
+    def tier_cell(self, cells: list[str], at: int, tier: int) -> str:
+        return _cell(cells, at + self.tiers[tier])
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if 0 <= index < len(cells) else ""
+
+
+def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
+    """Each column's role from the header rows (top-down: the first heading of a column names it);
+    the five tiers from their names (or their percents) under the targets' heading."""
+    header_line = header_rows[0][0]
+    roles: dict[int, str] = {}
+    tiers: dict[int, int] = {}
+    for _line, cells in header_rows:
+        previous = None
+        for column, cell in enumerate(cells):
+            role = _role(cell)
+            if heading(cell) == "মান" and previous == AREA:
+                role = AREA_WEIGHT  # the area's weight stands right after it, headed just "মান"
+            elif heading(cell) == "মান" and previous in (UNIT, METHOD, INDICATOR):
+                role = WEIGHT
+            if role and column not in roles:
+                roles[column] = role
+            previous = roles.get(column, previous)
+            tier = TIER_HEADINGS.get(heading(cell))
+            if tier is None:
+                tier = TIER_PERCENT_HEADINGS.get(bangla.to_latin_digits(cell).replace(" ", ""))
+            if tier is not None and column not in tiers:
+                tiers[column] = tier
+    found = {role: column for column, role in sorted(roles.items(), reverse=True)}  # the first of each
+    missing = [name for role, name in REQUIRED_HEADINGS if role not in found]
+    for name in missing:
+        reader.fault(header_line, gettext("“%(column)s” কলামটি নেই।") % {"column": name})
+    if missing:
+        return None
+    by_tier = {tier: column for column, tier in sorted(tiers.items(), reverse=True)}
+    unplaced = [TIER_NAMES[k] for k in range(5) if k not in by_tier]
+    if unplaced:
+        reader.fault(header_line, gettext(
+            "লক্ষ্যমাত্রার স্তরের কলাম শিরোনাম থেকে চেনা যায়নি (%(tiers)s): প্রতিটি স্তরের নাম (অসাধারণ … চলতি মানের "
+            "নিম্নে) বা শতাংশ (১০০%% … ৬০%%) শিরোনামে থাকতে হবে।") % {"tiers": ", ".join(gettext(t) for t in unplaced)})
+        return None
+    base = found[INDICATOR]
+    return Columns(offsets={role: column - base for role, column in found.items() if column > base},
+                   tiers=[by_tier[k] - base for k in range(5)])
+
+
+def _total_in(cells: list[str]) -> str | None:
+    """The number of a total row (“মোট …”), or None when the row is no total."""
+    at = next((i for i, c in enumerate(cells) if heading(c) in TOTAL_WORDS), None)
+    if at is None:
+        return None
+    return next((c for c in cells[at + 1:] if c and not BLANK_RE.match(c)), "")
+
+
+def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Columns) -> None:
     area = activity = None
     last_table_row = None
+    total_rows = set()
     for line, cells in rows:
         at = next((i for i, c in enumerate(cells) if INDICATOR_RE.match(c)), None)
         if at is None:
+            if (total := _total_in(cells)) is not None:
+                total_rows.add(line)
+                document["plan"]["total_marks"] = _number(reader, line, total, gettext("মোট নম্বর"))
+                continue
             stray = next((c for c in cells if AREA_RE.match(c) or ACTIVITY_RE.match(c)), None)
             if stray and last_table_row is not None:
                 reader.fault(line, gettext("“%(cell)s” সারিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ]) নেই।") % {"cell": stray[:40]})
@@ -182,26 +340,34 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict) -> None:
             reader.fault(line, gettext("সূচক %(place)s এর আগে কোনো কর্মসম্পাদন ক্ষেত্র বা কার্যক্রম নেই।")
                          % {"place": place}, place)
             return
-        rest = cells[at + 1:] + [""] * 8
-        unit = UNITS.get(rest[0])
+        unit_cell = columns.cell(cells, at, UNIT)
+        unit = UNITS.get(unit_cell)
         if unit is None:
             reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %% বা সংখ্যা হতে হবে "
-                                       "(কলামটি বাদ পড়েছে কি?)।") % {"place": place, "cell": rest[0]}, place)
+                                       "(কলামটি বাদ পড়েছে কি?)।") % {"place": place, "cell": unit_cell}, place)
             continue
-        targets = [_value(reader, line, unit, rest[2 + k], gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
+        targets = [_value(reader, line, unit, columns.tier_cell(cells, at, k),
+                          gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
                           % {"place": place, "name": gettext(TIER_NAMES[k])}) for k in range(5)]
+        method_cell = heading(columns.cell(cells, at, METHOD))
         activity["indicators"].append({
             "number": int(code.split(".")[2]), "code": code, "title": indicator_match[2].strip(),
-            "unit": unit, "weight": _number(reader, line, rest[1], gettext("সূচক %(place)s এর মান") % {"place": place}),
-            "calculation_method": None, "targets": targets, "line": line,
+            "unit": unit, "weight": _number(reader, line, columns.cell(cells, at, WEIGHT),
+                                            gettext("সূচক %(place)s এর মান") % {"place": place}),
+            "calculation_method": CALCULATION_WORDS.get(method_cell), "targets": targets, "line": line,
         })
-        achievement = _value(reader, line, unit, rest[7], gettext("সূচক %(place)s এর অর্জন") % {"place": place})
+        achievement = _value(reader, line, unit, columns.cell(cells, at, ACHIEVEMENT),
+                             gettext("সূচক %(place)s এর অর্জন") % {"place": place})
         if achievement is not None:
             document["reports"][0]["achievements_to_date"][code] = achievement
     if last_table_row is None:
         reader.fault(rows[0][0] if rows else None, gettext("সারণিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ] …) পাওয়া যায়নি।"))
         return
-    _read_signatories(reader, [(n, c) for n, c in rows if n > last_table_row], document)
+    if document["plan"]["total_marks"] is None and not total_rows:
+        # No total row: the plan's total is what its areas' weights add up to.
+        weights = [bangla.parse_decimal(a["weight"]) for a in document["areas"] if a["weight"] is not None]
+        document["plan"]["total_marks"] = str(sum(weights)) if weights else None
+    _read_signatories(reader, [(n, c) for n, c in rows if n > last_table_row and n not in total_rows], document)
 
 
 def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:
@@ -222,12 +388,24 @@ def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:
         block, block_line = [], None
 
 
+MIXED_DIGITS = gettext_noop("%(what)s “%(text)s” এ বাংলা ও ইংরেজি অঙ্ক মেশানো; যেকোনো এক ধরনের অঙ্কে লিখুন।")
+
+
 def _number(reader: _Reader, line: int, text: str, what: str) -> str | None:
     try:
         return str(bangla.parse_decimal(text))
     except ValueError:
-        reader.fault(line, gettext("%(what)s “%(text)s” সংখ্যা নয়।") % {"what": what, "text": text})
+        message = MIXED_DIGITS if bangla.mixes_digits(text) else gettext_noop("%(what)s “%(text)s” সংখ্যা নয়।")
+        reader.fault(line, gettext(message) % {"what": what, "text": text})
         return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        bangla.parse_date(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _value(reader: _Reader, line: int, unit: str, text: str, what: str) -> str | None:
@@ -240,10 +418,16 @@ def _value(reader: _Reader, line: int, unit: str, text: str, what: str) -> str |
             return str(bangla.parse_percent(text))
         return str(bangla.parse_count(text))
     except ValueError:
-        message = {scoring.DATE: gettext_noop("%(what)s “%(text)s” সঠিক তারিখ (দদ/মম/বব) নয়।"),
-                   scoring.PERCENT: gettext_noop("%(what)s “%(text)s” শতাংশ নয়।"),
-                   scoring.COUNT: gettext_noop("%(what)s “%(text)s” পূর্ণসংখ্যা নয়।")}[unit]
-        reader.fault(line, gettext(message) % {"what": what, "text": text})
+        if bangla.mixes_digits(text):
+            message = MIXED_DIGITS
+        elif unit != scoring.DATE and _is_date(text):
+            message = gettext_noop("%(what)s “%(text)s” একটি তারিখ, কিন্তু সূচকের একক “%(unit)s”; তারিখের লক্ষ্যমাত্রার "
+                                   "একক “তারিখ” হতে হবে।")
+        else:
+            message = {scoring.DATE: gettext_noop("%(what)s “%(text)s” সঠিক তারিখ (দদ/মম/বব) নয়।"),
+                       scoring.PERCENT: gettext_noop("%(what)s “%(text)s” শতাংশ নয়।"),
+                       scoring.COUNT: gettext_noop("%(what)s “%(text)s” পূর্ণসংখ্যা নয়।")}[unit]
+        reader.fault(line, gettext(message) % {"what": what, "text": text, "unit": UNIT_WORDS[unit]})
         return None
 
 

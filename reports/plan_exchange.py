@@ -32,6 +32,7 @@ from reports.xlsx_cells import text_cell
 # English translation; the official sheet is untouched by it, and the text layout has none.
 ENGLISH_SHEET = "English"
 REPORT_PLACE = gettext_noop("প্রতিবেদন")
+OFFICE_PLACE = gettext_noop("দপ্তর")
 ENGLISH_HEADER = ("code", "English text")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT_CONTENT_TYPE = "text/tab-separated-values; charset=utf-8"
@@ -247,7 +248,8 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
         for activity in area["activities"]:
             for indicator in activity["indicators"]:
                 code = indicator["code"]
-                method = methods.get(code) or scoring.DEFAULT_CALCULATION[indicator["unit"]]
+                method = (methods.get(code) or indicator.get("calculation_method")
+                          or scoring.DEFAULT_CALCULATION[indicator["unit"]])
                 indicator["calculation_method"] = method  # an update keeps the plan's own method
                 value = typed_target(indicator["unit"], to_date.get(code))
                 try:
@@ -263,24 +265,42 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
     return own, faults
 
 
+def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, list[Fault]]:
+    """The office a file's plan is for: the one named on import (by code, or by a name no other
+    office shares), else the file's own; never invented (a new top-level office with a made-up code
+    and tier would be wrong, and silently so)."""
+    if office_name:
+        named = Office.objects.filter(code=office_name).first() or find_office(name=office_name)
+        if named is None:
+            return None, [Fault(place=gettext(OFFICE_PLACE), message=gettext(
+                "“%(office)s” কোড বা নামের কোনো দপ্তর নেই (একই নামের একাধিক দপ্তর থাকলে কোড দিন)।")
+                % {"office": office_name})]
+        return named, []
+    data = document["office"]
+    named = find_office(name=data["name"], location=data.get("location", ""), code=data.get("code"))
+    if named is None:
+        return None, [Fault(place=gettext(OFFICE_PLACE), message=gettext(
+            "ফাইলের দপ্তর “%(office)s” পাওয়া যায়নি: দপ্তরটি আগে যোগ করুন (দপ্তরের তালিকা আমদানি), অথবা কোন "
+            "দপ্তরের কর্মপরিকল্পনা তা দপ্তরের কোড দিয়ে বলুন (--office কোড, বা আমদানি পাতার “দপ্তর” ঘরে)।")
+            % {"office": ", ".join(part for part in (data["name"], data.get("location")) if part)})]
+    return named, []
+
+
 def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -> ImportResult:
     document, faults = read_plan_file(data, filename)
     if faults:
         return ImportResult(plan=None, faults=faults)
-    if office_name:
-        # The file's location line belongs to the file's office, not to the one named here.
-        named = Office.objects.filter(code=office_name).first() or find_office(name=office_name)
-        document["office"] = ({"name": named.name, "location": named.location, "code": named.code} if named
-                              else {"name": office_name, "location": ""})
+    named, office_faults = _office_of(document, office_name)
+    if named is not None:
+        document["office"] = {"name": named.name, "location": named.location, "code": named.code}
     quarter = document["quarter"]
     with transaction.atomic():
-        plan = _existing_plan(document)
+        plan = _existing_plan(document) if named is not None else None
         current = dump_plan_document(plan=plan) if plan is not None else None
         report = plan.reports.filter(quarter=quarter).first() if plan is not None else None
         if plan is not None:
-            document["plan"]["total_marks"] = document_value(plan.total_marks)
             document["plan"]["scoring_method"] = plan.scoring_method
-        faults = check_plan(document)
+        faults = office_faults + check_plan(document)
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
                 faults.append(Fault(place=gettext(PLAN_PLACE), message=gettext(

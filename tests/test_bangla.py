@@ -60,6 +60,15 @@ def test_parse_count(text, value):
     assert bangla.parse_count(text) == value
 
 
+@pytest.mark.parametrize("text", ["৬.০০2", "1০", "৩০%5"])
+def test_a_number_mixing_bengali_and_latin_digits_is_refused(text):
+    assert bangla.mixes_digits(text)
+    with pytest.raises(ValueError):
+        bangla.parse_decimal(text)
+    with pytest.raises(ValueError):
+        bangla.parse_percent(text)
+
+
 def test_parse_count_rejects_fractions():
     with pytest.raises(ValueError):
         bangla.parse_count("২.৫")
@@ -70,12 +79,16 @@ def test_parse_count_rejects_fractions():
     ("৪/৫/২০২৩", dt.date(2023, 5, 4)), ("04/05/2023", dt.date(2023, 5, 4)),
     ("২০২৩-০৫-০৪", dt.date(2023, 5, 4)), ("2023-05-04", dt.date(2023, 5, 4)),
     (" 31/12/22 ", dt.date(2022, 12, 31)),
+    # as most real documents write a date: hyphens or dots with a four-digit year
+    ("16-03-2022", dt.date(2022, 3, 16)), ("১৬-০৩-২০২২", dt.date(2022, 3, 16)),
+    ("16.03.2022", dt.date(2022, 3, 16)), ("১৬.০৩.২০২২", dt.date(2022, 3, 16)), ("৬-৩-২০২২", dt.date(2022, 3, 6)),
 ])
-def test_parse_date_accepts_three_layouts_in_both_scripts(text, value):
+def test_parse_date_accepts_the_layouts_real_documents_use_in_both_scripts(text, value):
     assert bangla.parse_date(text) == value
 
 
-@pytest.mark.parametrize("text", ["৩২/১৩/২২", "31/02/23", "00/01/23", "2023/05/04", "4-5-23", "", "২০২৩", "99999-01-01"])
+@pytest.mark.parametrize("text", ["৩২/১৩/২২", "31/02/23", "00/01/23", "2023/05/04", "4-5-23", "", "২০২৩", "99999-01-01",
+                                  "16-03/2022", "16.03-2022", "30-02-2022", "১৬/০৩/2022"])
 def test_parse_date_rejects_bad_dates(text):
     with pytest.raises(ValueError):
         bangla.parse_date(text)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from egov_plan.models import ActionPlan, Indicator, Office
+from egov_plan.offices import office_create
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.plan_exchange import export_text, export_xlsx, import_plan
@@ -29,13 +30,22 @@ def rendered(client, plan, quarter=1):
             "title": title, "signatories": html[html.index('class="signatories"'):html.index("</main>")]}
 
 
+SEED_OFFICE = ("ময়মনসিংহ সিটি কর্পোরেশন", "ময়মনসিংহ")
+
+
+@pytest.fixture
+def seed_office(db):
+    """An import names an office that exists: it never invents one."""
+    found = Office.objects.filter(name=SEED_OFFICE[0]).first()
+    return found or office_create(name=SEED_OFFICE[0], location=SEED_OFFICE[1], code="MCC", tier="department")
+
+
 def wipe():
     QuarterlyReport.objects.all().delete()
     ActionPlan.objects.all().delete()
-    Office.objects.all().delete()
 
 
-def test_the_seed_text_imports_into_an_empty_database_as_the_fixture_shows_it(db, seed_document):
+def test_the_seed_text_imports_into_an_empty_database_as_the_fixture_shows_it(db, seed_office, seed_document):
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     result = import_plan(data=SEED_TEXT, filename="seed.txt")
     assert result.faults == [] and result.quarter == 1
@@ -46,7 +56,7 @@ def test_the_seed_text_imports_into_an_empty_database_as_the_fixture_shows_it(db
     assert imported == from_fixture  # cell for cell: header, rows, spans' contents, totals, signatories
 
 
-def test_import_reads_office_year_title_targets_and_achievements(db):
+def test_import_reads_office_year_title_targets_and_achievements(db, seed_office):
     plan = import_plan(data=SEED_TEXT, filename="seed.txt").plan
     assert (plan.office.name, plan.office.location) == ("ময়মনসিংহ সিটি কর্পোরেশন", "ময়মনসিংহ")
     assert plan.fiscal_year.start_year == 2022 and plan.title == "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
@@ -60,7 +70,7 @@ def test_import_reads_office_year_title_targets_and_achievements(db):
         "শেখ হুসেইন আলী", ["মুখ্য সচিব", "প্রধান নির্দেশী কর্মকর্তা", "ময়মনসিংহ সিটি কর্পোরেশন"])
 
 
-def test_importing_the_same_file_twice_changes_nothing(db):
+def test_importing_the_same_file_twice_changes_nothing(db, seed_office):
     plan = import_plan(data=SEED_TEXT, filename="seed.txt").plan
     before = dump_plan_document(plan=plan)
     again = import_plan(data=SEED_TEXT, filename="seed.txt")
@@ -69,7 +79,7 @@ def test_importing_the_same_file_twice_changes_nothing(db):
 
 
 @pytest.mark.parametrize("export, name", [(export_text, "plan.txt"), (export_xlsx, "plan.xlsx")])
-def test_round_trip_through_an_export_gives_the_same_plan(db, export, name):
+def test_round_trip_through_an_export_gives_the_same_plan(db, seed_office, export, name):
     first = import_plan(data=SEED_TEXT, filename="seed.txt").plan
     document = dump_plan_document(plan=first)
     exported = export(quarter_table(plan_id=first.pk, quarter=1))
@@ -98,10 +108,36 @@ def test_a_later_quarter_round_trips_its_own_values_from_the_achievement_to_date
     assert own == {"২.১.১": 2, "১.৩.১": 90, "২.২.২": 35}
 
 
-def test_the_office_can_be_named_on_import(db):
+def test_the_office_can_be_named_on_import_by_code_or_by_a_name_no_other_office_shares(db, seed_office):
+    upazila = office_create(name="ফুলবাড়িয়া উপজেলা পরিষদ", location="ফুলবাড়িয়া, ময়মনসিংহ", code="UZ-FUL")
     plan = import_plan(data=SEED_TEXT, filename="seed.txt", office_name="ফুলবাড়িয়া উপজেলা পরিষদ").plan
-    assert plan.office.name == "ফুলবাড়িয়া উপজেলা পরিষদ"
-    assert not Office.objects.filter(name="ময়মনসিংহ সিটি কর্পোরেশন").exists()
+    assert plan.office == upazila
+    assert not seed_office.plans.exists()
+    ActionPlan.objects.all().delete()
+    assert import_plan(data=SEED_TEXT, filename="seed.txt", office_name="UZ-FUL").plan.office == upazila
+    # the file's location line belongs to the file's office: the named one keeps its own
+    upazila.refresh_from_db()
+    assert upazila.location == "ফুলবাড়িয়া, ময়মনসিংহ"
+
+
+def test_a_file_whose_office_is_unknown_is_refused_and_no_office_is_invented(db, seed_office):
+    seed_office.delete()
+    offices = Office.objects.count()
+    result = import_plan(data=SEED_TEXT, filename="seed.txt")
+    assert result.plan is None
+    assert [f.message for f in result.faults] == [
+        "ফাইলের দপ্তর “ময়মনসিংহ সিটি কর্পোরেশন, ময়মনসিংহ” পাওয়া যায়নি: দপ্তরটি আগে যোগ করুন (দপ্তরের তালিকা আমদানি), "
+        "অথবা কোন দপ্তরের কর্মপরিকল্পনা তা দপ্তরের কোড দিয়ে বলুন (--office কোড, বা আমদানি পাতার “দপ্তর” ঘরে)।"]
+    result = import_plan(data=SEED_TEXT, filename="seed.txt", office_name="নতুন দপ্তর")
+    assert result.plan is None and "“নতুন দপ্তর” কোড বা নামের কোনো দপ্তর নেই" in result.faults[0].message
+    assert Office.objects.count() == offices and not ActionPlan.objects.exists()
+
+
+def test_an_unknown_office_is_reported_with_the_files_other_faults(db, seed_office):
+    seed_office.delete()
+    faulty = replace_line(SEED_TEXT, seed_line("[২.১.১]"), "সংখ্যা\t৬\t", "সংখ্যা\t৭\t")
+    messages = [f.message for f in import_plan(data=faulty, filename="seed.txt").faults]
+    assert any("পাওয়া যায়নি" in m for m in messages) and any("সূচকগুলোর মানের যোগফল ২১" in m for m in messages)
 
 
 def replace_line(text: bytes, number: int, old: str, new: str) -> bytes:
@@ -120,7 +156,8 @@ FAULTY = {
         lambda: b"\n".join(
             b"\t".join(c for i, c in enumerate(line.split(b"\t")) if i != 5) if line.startswith(b"\xe0\xa6\x95\xe0\xa7\x8d\xe0\xa6\xb0\xe0\xa6\x83") else line.replace("\tতারিখ\t".encode(), b"\t").replace("\tসংখ্যা\t".encode(), b"\t").replace(b"\t%\t", b"\t")
             for line in SEED_TEXT.split(b"\n")),
-        [(seed_line("ক্রঃ\t"), "“একক” কলামটি নেই"), (seed_line("[১.১.১]"), "“একক” কলামে")]),
+        # placed by their headings, the table's cells cannot be read without the unit's column
+        [(seed_line("ক্রঃ\t"), "“একক” কলামটি নেই")]),
     "weights that do not add up": (
         lambda: replace_line(SEED_TEXT, seed_line("[২.১.১]"), "সংখ্যা\t৬\t", "সংখ্যা\t৭\t"),
         [(seed_line("[২] "), "ক্ষেত্র [২]: সূচকগুলোর মানের যোগফল ২১, কিন্তু ক্ষেত্রের মান ২০")]),
@@ -144,7 +181,7 @@ FAULTY = {
 
 
 @pytest.mark.parametrize("case", list(FAULTY), ids=list(FAULTY))
-def test_a_faulty_file_imports_nothing_and_reports_each_fault_with_its_line(db, case):
+def test_a_faulty_file_imports_nothing_and_reports_each_fault_with_its_line(db, seed_office, case):
     make, expected = FAULTY[case]
     result = import_plan(data=make(), filename="plan.txt")
     assert result.plan is None
@@ -152,11 +189,11 @@ def test_a_faulty_file_imports_nothing_and_reports_each_fault_with_its_line(db, 
     for line, fragment in expected:
         assert any(fragment in message and (line is None or found == line) for found, message in reported), \
             (fragment, line, reported)
-    assert not ActionPlan.objects.exists() and not Office.objects.exists()
+    assert not ActionPlan.objects.exists() and Office.objects.count() == 1
     assert not Achievement.objects.exists()
 
 
-def test_a_broken_xlsx_is_refused(db):
+def test_a_broken_xlsx_is_refused(db, seed_office):
     result = import_plan(data=b"PK\x03\x04 not a workbook", filename="plan.xlsx")
     assert result.plan is None and "xlsx ফাইলটি পড়া যায়নি" in result.faults[0].message
 
@@ -174,7 +211,7 @@ def test_a_locked_report_and_a_plan_in_review_are_not_changed_by_a_file(db, seed
     assert indicator_by_code(seed_plan, "1.3.1").targets[0] == 85
 
 
-def test_the_import_command_prints_line_numbered_faults_and_fails(db, tmp_path, capsys):
+def test_the_import_command_prints_line_numbered_faults_and_fails(db, seed_office, tmp_path, capsys):
     path = tmp_path / "plan.txt"
     path.write_bytes(replace_line(SEED_TEXT, seed_line("[১.৪.১]"), "৩১/১০/২২", "৩২/১৩/২২"))
     with pytest.raises(CommandError, match="nothing was imported"):
@@ -182,5 +219,6 @@ def test_the_import_command_prints_line_numbered_faults_and_fails(db, tmp_path, 
     line = "".join("০১২৩৪৫৬৭৮৯"[int(d)] for d in str(seed_line("[১.৪.১]")))
     assert f"লাইন {line}: সূচক [১.৪.১]" in capsys.readouterr().err
     path.write_bytes(SEED_TEXT)
-    call_command("import_plan", str(path), "--office", "নতুন দপ্তর")
+    office_create(name="নতুন দপ্তর", code="NEW-1")
+    call_command("import_plan", str(path), "--office", "NEW-1")
     assert ActionPlan.objects.get().office.name == "নতুন দপ্তর"
