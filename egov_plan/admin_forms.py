@@ -15,6 +15,7 @@ from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
 from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value
+from egov_plan.seed_layout import too_large
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
 
@@ -244,6 +245,12 @@ class PlanImportForm(forms.Form):
                            error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।")})
     office = forms.CharField(label=_("দপ্তর (ঐচ্ছিক)"), required=False, max_length=200,
                              help_text=_("খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if (fault := too_large(upload.size)) is not None:  # refused before it is read into memory
+            raise forms.ValidationError(fault.message, code="too_large")
+        return upload
 
 
 class RolloutForm(forms.Form):

@@ -8,8 +8,10 @@ was merged the row is shifted one column left, so cells are placed by content: `
 `[x.y]` activity, `[x.y.z]` indicator, then unit, weight, five targets and the achievement.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -120,10 +122,38 @@ class _Reader:
         self.faults.append(Fault(place=place, message=message, line=line))
 
 
+# Bounds on what a plan file may hold, checked before it is read (a real plan is tens of kilobytes,
+# a few hundred rows of about twenty columns): a hostile or broken file is refused with a message,
+# in little memory and time, instead of taking a worker past its timeout.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # an .xlsx's parts, unzipped
+MAX_ROWS = 5000
+MAX_COLUMNS = 100
+
+
+def too_large(size: int) -> Fault | None:
+    """The fault of a file of `size` bytes, if it is larger than a plan file may be."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return Fault(place=gettext(FILE_PLACE), message=gettext(
+        "ফাইলটি অনেক বড় (%(size)s মেগাবাইট); কর্মপরিকল্পনার ফাইল সর্বোচ্চ %(max)s মেগাবাইট হতে পারে।")
+        % {"size": number(Decimal(math.ceil(size * 10 / 1024 / 1024)) / 10),  # 5.1, never "5" for over 5
+           "max": number(MAX_FILE_BYTES // 1024 // 1024)})
+
+
+def too_many_rows() -> Fault:
+    return Fault(place=gettext(FILE_PLACE), message=gettext(
+        "ফাইলে %(max)s টির বেশি সারি; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।") % {"max": number(MAX_ROWS)})
+
+
 def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
     """Bytes of a text file → rows of tab-separated cells; faults for what is not UTF-8 text."""
+    if (fault := too_large(len(data))) is not None:
+        return [], [fault]
     if not data.strip():
         return [], [_empty_file()]
+    if data.count(b"\n") >= MAX_ROWS:
+        return [], [too_many_rows()]
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [Fault(place=gettext(FILE_PLACE), line=None,
                           message=gettext("এটি লেখা (text) ফাইল নয়: বাইনারি ফাইল পড়া যায় না।"))]
@@ -136,8 +166,13 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
         else:
             message = gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।")
         return [], [Fault(place=gettext(FILE_PLACE), line=line, message=message)]
-    return [(number, [unescape_cell(cell.strip()) for cell in line.rstrip("\r").split("\t")])
-            for number, line in enumerate(text.split("\n"), start=1)], []
+    rows = []
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        if line.count("\t") >= MAX_COLUMNS:
+            return [], [Fault(place=gettext(FILE_PLACE), line=line_number, message=gettext(
+                "সারিতে %(max)s টির বেশি কলাম; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।") % {"max": number(MAX_COLUMNS)})]
+        rows.append((line_number, [unescape_cell(cell.strip()) for cell in line.rstrip("\r").split("\t")]))
+    return rows, []
 
 
 def _empty_file() -> Fault:

@@ -22,7 +22,8 @@ from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
 from egov_plan.plan_rules import PLAN_PLACE, Fault, check_plan, document_value, number, typed_target
-from egov_plan.seed_layout import FILE_PLACE, Sheet, SheetRow, decode_text, read_rows, write_text
+from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet, SheetRow, decode_text,
+                                   read_rows, too_large, too_many_rows, write_text)
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
@@ -145,9 +146,15 @@ def english_texts(table: QuarterTable) -> list[tuple[str, str]]:
 
 # --- import -------------------------------------------------------------------------------------
 
+class _TooManyRows(Exception):
+    pass
+
+
 def _sheet_rows(ws) -> list:
     rows = []
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        if number > MAX_ROWS:
+            raise _TooManyRows
         cells = ["" if v is None else str(v).strip() for v in values]
         while cells and not cells[-1]:
             cells.pop()
@@ -155,20 +162,49 @@ def _sheet_rows(ws) -> list:
     return rows
 
 
+def _unreadable(exc: Exception) -> list[Fault]:
+    return [Fault(place=gettext(FILE_PLACE),
+                  message=gettext("xlsx ফাইলটি পড়া যায়নি (%(error)s)।") % {"error": type(exc).__name__})]
+
+
+def _unpacked_too_large(data: bytes) -> list[Fault]:
+    """An .xlsx whose parts unzip to more than a plan's can (a zip bomb, a million rows) is refused
+    from the zip's directory, before a byte of it is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return _unreadable(exc)
+    if len(parts) <= 1000 and sum(part.file_size for part in parts) <= MAX_UNPACKED_BYTES:
+        return []
+    return [Fault(place=gettext(FILE_PLACE), message=gettext(
+        "xlsx ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
+        % {"max": number(MAX_UNPACKED_BYTES // 1024 // 1024)})]
+
+
 def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Fault]]:
     """The official sheet's rows; `english` (if given) receives the English sheet's code → text."""
+    if (fault := too_large(len(data))) is not None:
+        return [], [fault]
+    if faults := _unpacked_too_large(data):
+        return [], faults
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        return [], [Fault(place=gettext(FILE_PLACE),
-                          message=gettext("xlsx ফাইলটি পড়া যায়নি (%(error)s)।") % {"error": type(exc).__name__})]
-    ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = _sheet_rows(ws)
-    if english is not None and ENGLISH_SHEET in workbook.sheetnames:
-        for _number, cells in _sheet_rows(workbook[ENGLISH_SHEET])[1:]:
-            if len(cells) >= 2 and cells[0]:
-                english[bangla.to_latin_digits(cells[0])] = cells[1]
-    workbook.close()
+    except Exception as exc:  # noqa: BLE001 - a broken or hostile file, whatever the parser raised
+        return [], _unreadable(exc)
+    try:
+        ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        rows = _sheet_rows(ws)
+        if english is not None and ENGLISH_SHEET in workbook.sheetnames:
+            for _number, cells in _sheet_rows(workbook[ENGLISH_SHEET])[1:]:
+                if len(cells) >= 2 and cells[0]:
+                    english[bangla.to_latin_digits(cells[0])] = cells[1]
+    except _TooManyRows:
+        return [], [too_many_rows()]
+    except Exception as exc:  # noqa: BLE001 - e.g. lxml's XMLSyntaxError on an entity bomb, read lazily
+        return [], _unreadable(exc)
+    finally:
+        workbook.close()
     return rows, []
 
 
