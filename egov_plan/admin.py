@@ -112,7 +112,8 @@ class IndicatorInline(nested_admin.NestedTabularInline):
     form = IndicatorForm
     formset = BengaliInlineFormSet
     extra = 0
-    fields = ["number", "title", "title_en", "unit", "weight", "calculation_method", *Indicator.TIER_FIELDS]
+    fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method",
+              *Indicator.TIER_FIELDS]
     ordering = ["number"]
 
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
-from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value
+from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
+                                  is_unknown_mark, shown_value, tier_bits)
 from egov_plan.seed_layout import too_large
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
@@ -50,8 +51,9 @@ TARGET_HINTS = {scoring.DATE: _("তারিখ দদ/মম/বব আকা�
 BLANKS = ("", "-", "--", "-----")
 
 
-def parse_target(unit: str, text) -> "datetime.date | Decimal | None":
+def parse_target(unit: str, text, *, whole: bool = True) -> "datetime.date | Decimal | None":
     """A tier target as typed (Bengali or Latin digits), read by the unit; None for a blank tier.
+    `whole`: a count of things (not a measure such as লক্ষ টাকা, which may have decimals).
     Raises ValueError for text that is not a target of that unit."""
     text = (text or "").strip()
     if text in BLANKS:
@@ -60,7 +62,7 @@ def parse_target(unit: str, text) -> "datetime.date | Decimal | None":
         return bangla.parse_date(text)
     if unit == scoring.PERCENT:
         return bangla.parse_percent(text)
-    return Decimal(bangla.parse_count(text))
+    return Decimal(bangla.parse_count(text)) if whole else bangla.parse_decimal(text)
 
 
 def _target_field(tier: int) -> forms.CharField:
@@ -80,7 +82,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["number", "title", "title_en", "unit", "weight", "calculation_method"]
+        fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
                    "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"})}
 
@@ -91,7 +93,8 @@ class IndicatorForm(forms.ModelForm):
         for field in TARGET_FIELDS:
             if self.instance.pk:
                 value = getattr(self.instance, f"{field}_date" if self.instance.is_date else f"{field}_number")
-                self.initial[field] = shown_value(self.instance.unit, value)
+                self.initial[field] = (UNKNOWN_TARGET if TARGET_FIELDS.index(field) in self.instance.unknown_tier_indexes
+                                       else shown_value(self.instance.unit, value))
 
     def clean(self):
         cleaned = super().clean()
@@ -100,24 +103,34 @@ class IndicatorForm(forms.ModelForm):
             return cleaned
         if not cleaned.get("calculation_method"):
             cleaned["calculation_method"] = scoring.DEFAULT_CALCULATION[unit]
-        typed = []
-        for field in TARGET_FIELDS:
+        if unit != scoring.COUNT:
+            cleaned["unit_label"] = ""
+        typed, unknown = [], []
+        for tier, field in enumerate(TARGET_FIELDS):
+            if is_unknown_mark(cleaned.get(field)):
+                unknown.append(tier)
+                typed.append(None)
+                continue
             try:
-                typed.append(parse_target(unit, cleaned.get(field)))
+                typed.append(parse_target(unit, cleaned.get(field),
+                                          whole=counts_whole(unit, cleaned.get("unit_label") or "")))
             except ValueError:
                 self.add_error(field, TARGET_HINTS[unit])
                 typed.append(None)
-        cleaned["targets"] = typed
+        cleaned["targets"], cleaned["unknown_tiers"] = typed, unknown
         return cleaned
 
     def save(self, commit=True):
         self.instance.calculation_method = self.cleaned_data["calculation_method"]
+        self.instance.unit_label = self.cleaned_data.get("unit_label") or ""
         self.instance.set_targets(self.cleaned_data["targets"])
+        self.instance.unknown_tiers = tier_bits(self.cleaned_data["unknown_tiers"])
         return super().save(commit=commit)
 
     def document(self) -> dict:
         data = self.cleaned_data
         return {"number": data["number"], "title": data["title"], "unit": data["unit"],
+                "unit_label": data.get("unit_label") or "", "unknown_tiers": data.get("unknown_tiers", []),
                 "weight": document_value(data["weight"]), "calculation_method": data["calculation_method"],
                 "targets": [document_value(t) for t in data.get("targets", [None] * 5)]}
 

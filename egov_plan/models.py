@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from treebeard.mp_tree import MP_Node
 
-from egov_plan import bangla, fiscal, scoring
+from egov_plan import bangla, fiscal, plan_rules, scoring
 from django.utils.translation import gettext_noop
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -218,6 +218,10 @@ class Indicator(models.Model):
     title = models.TextField(_("কর্মসম্পাদন সূচক"))
     title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
     unit = models.CharField(_("একক"), max_length=10, choices=UNIT_CHOICES)
+    # A count's own unit word, as the plan prints it (জন, টি, লক্ষ, হাজার কোটি টাকা); blank: the unit's
+    # own name. A count in a unit of measure (not জন, টি or সংখ্যা) may have decimals.
+    unit_label = models.CharField(_("এককের নাম"), max_length=40, blank=True, default="", db_default="",
+                                  help_text=_("সংখ্যার নিজস্ব একক (যেমন জন, টি, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।"))
     weight = models.DecimalField(_("কর্মসম্পাদন সূচকের মান"), max_digits=6, decimal_places=2)
     calculation_method = models.CharField(_("গণনা পদ্ধতি"), max_length=12, choices=CALCULATION_CHOICES)
 
@@ -236,6 +240,9 @@ class Indicator(models.Model):
                                            null=True, blank=True)
     target_60_number = models.DecimalField(_("চলতি মানের নিম্নে"), max_digits=12, decimal_places=2,
                                            null=True, blank=True)
+    # Tiers whose target a file lost (bit k: tier k, best first): shown as unknown, and the indicator
+    # scores nothing until an admin fills them in, rather than a made-up target.
+    unknown_tiers = models.PositiveSmallIntegerField(_("অজানা লক্ষ্যমাত্রা"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("কর্মসম্পাদন সূচক")
@@ -277,6 +284,20 @@ class Indicator(models.Model):
         """The five tier targets, best first, typed by unit (None = blank)."""
         return [getattr(self, self._target_field(f)) for f in self.TIER_FIELDS]
 
+    @property
+    def unknown_tier_indexes(self) -> list[int]:
+        return plan_rules.tier_indexes(self.unknown_tiers)
+
+    @property
+    def scored_targets(self) -> list[datetime.date | Decimal | None]:
+        """The targets that scoring reads: none while any of them is unknown."""
+        return [None] * len(self.TIER_FIELDS) if self.unknown_tiers else self.targets
+
+    @property
+    def unit_word(self) -> str:
+        """The unit as the official form prints it (Bengali)."""
+        return self.unit_label or plan_rules.UNIT_WORDS[self.unit]
+
     def set_targets(self, values) -> None:
         values = list(values)
         if len(values) != len(self.TIER_FIELDS):
@@ -284,6 +305,8 @@ class Indicator(models.Model):
         for field, value in zip(self.TIER_FIELDS, values):
             setattr(self, f"{field}_date", value if self.is_date else None)
             setattr(self, f"{field}_number", None if self.is_date else value)
+        # A tier given a target is known now (filled in by an admin or an office).
+        self.unknown_tiers &= ~plan_rules.tier_bits(k for k, value in enumerate(values) if value is not None)
 
 
 class Signatory(models.Model):

@@ -30,3 +30,43 @@ def target_header(fiscal_year_label: str) -> str:
 
 def achievement_header(period_to_date: str) -> str:
     return f"অর্জন ({period_to_date})"
+
+
+# The unit words the form prints (Bengali whatever the interface language), and the words a file
+# may use for a percent.
+UNIT_WORDS = {unit: word for word, unit in UNITS.items()}
+PERCENT_WORDS = ("শতাংশ", "শতকরা", "শতকরা হার", "% (শতাংশ)", "শতাংশ (%)", "হার (%)")
+# Counts of things: whole numbers. A count in any other unit word (লক্ষ, হাজার কোটি টাকা) is a
+# measure and may have up to two decimals, as real plans write them (২৯.৯৭).
+WHOLE_COUNT_WORDS = ("", "সংখ্যা", "জন", "টি", "টা", "জন/টি")
+# What a file or the editor writes in a tier whose target was lost: kept as unknown, never guessed.
+UNKNOWN_TARGET = "অজানা"
+UNKNOWN_MARKS = (UNKNOWN_TARGET, "?", "unknown")
+
+CALCULATION_WORDS = {"সমষ্টি": scoring.SUM, "গড়": scoring.AVERAGE, "ক্রমপুঞ্জিভূত": scoring.CUMULATIVE,
+                     "তারিখ": scoring.DATE_METHOD}
+# A row that gives the plan's total marks ("মোট", "সর্বমোট নম্বর", …) and its number.
+TOTAL_WORDS = ("মোট", "সর্বমোট", "মোট নম্বর", "মোট মান", "সর্বমোট নম্বর", "সর্বমোট মান")
+
+# The table's columns, placed by their headings (any of the header rows), never by position:
+# real plans put other columns (past years' actuals, projections, the calculation method)
+# between the form's own. A heading is compared without English in brackets and spaces.
+SERIAL, AREA, AREA_WEIGHT, ACTIVITY, INDICATOR, METHOD, UNIT, WEIGHT, TARGETS, ACHIEVEMENT, OTHER = (
+    "serial", "area", "area_weight", "activity", "indicator", "method", "unit", "weight", "targets",
+    "achievement", "other")
+HEADINGS = {
+    SERIAL: ("ক্রঃ", "ক্র:", "ক্রম", "ক্রমিক", "ক্রমিক নং", "ক্রমিক নম্বর", "ক্রমিক নং:"),
+    AREA: ("কর্মসম্পাদন ক্ষেত্র", "কৌশলগত উদ্দেশ্য", "কর্মসম্পাদনের ক্ষেত্র"),
+    AREA_WEIGHT: ("ক্ষেত্রের মান", "কর্মসম্পাদন ক্ষেত্রের মান", "কৌশলগত উদ্দেশ্যের মান"),
+    ACTIVITY: ("কার্যক্রম",),
+    INDICATOR: ("কর্মসম্পাদন সূচক", "সূচক"),
+    METHOD: ("গণনা পদ্ধতি",),
+    UNIT: ("একক",),
+    WEIGHT: ("কর্মসম্পাদন সূচকের মান", "সূচকের মান"),
+}
+# Headings followed by a year or a period ("লক্ষ্যমাত্রা ২০২২-২০২৩", "অর্জন (জুলাই, …)").
+HEADING_PREFIXES = ((TARGETS, "লক্ষ্যমাত্রা"), (OTHER, "প্রকৃত অর্জন"), (ACHIEVEMENT, "অর্জন"),
+                    (OTHER, "প্রক্ষেপণ"))
+REQUIRED_HEADINGS = ((AREA, "কর্মসম্পাদন ক্ষেত্র"), (ACTIVITY, "কার্যক্রম"), (INDICATOR, "কর্মসম্পাদন সূচক"),
+                     (UNIT, "একক"), (WEIGHT, "কর্মসম্পাদন সূচকের মান"), (TARGETS, "লক্ষ্যমাত্রা"))
+PLAIN_WEIGHT_HEADING = "মান"  # an area's weight, or an indicator's, by the column it follows

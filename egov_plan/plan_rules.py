@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext, gettext_noop
 
 from egov_plan import bangla, fiscal, scoring
-from egov_plan.active_language import digits
+from egov_plan.active_language import digits, english
+from egov_plan.official_form import UNIT_WORDS, UNKNOWN_MARKS, UNKNOWN_TARGET, WHOLE_COUNT_WORDS  # noqa: F401
 
 TIER_NAMES = (gettext_noop("অসাধারণ"), gettext_noop("অতি উত্তম"), gettext_noop("উত্তম"), gettext_noop("চলতি মান"),
               gettext_noop("চলতি মানের নিম্নে"))
@@ -25,6 +26,23 @@ INDICATOR_PLACE = gettext_noop("সূচক [%(code)s]")
 PLAN_PLACE = gettext_noop("কর্মপরিকল্পনা")
 # A date target may fall this far outside its fiscal year ("in or near" it).
 DATE_MARGIN = datetime.timedelta(days=183)
+
+
+def counts_whole(unit: str, unit_label: str = "") -> bool:
+    return unit == scoring.COUNT and unit_label.strip() in WHOLE_COUNT_WORDS
+
+
+def is_unknown_mark(text) -> bool:
+    return isinstance(text, str) and text.strip().lower() in UNKNOWN_MARKS
+
+
+def tier_bits(indexes) -> int:
+    """Tier indexes (0 = অসাধারণ … 4) as the bits of Indicator.unknown_tiers."""
+    return sum(1 << k for k in set(indexes))
+
+
+def tier_indexes(bits: int) -> list[int]:
+    return [k for k in range(len(TIER_NAMES)) if bits & (1 << k)]
 
 
 @dataclass(frozen=True)
@@ -60,27 +78,34 @@ def typed_target(unit: str, text) -> datetime.date | Decimal | None:
     return Decimal(str(text))
 
 
-def target_faults(unit: str, targets: list, *, start_year: int, place: str) -> list[str]:
-    """Messages for one indicator's five targets (typed or document strings)."""
-    return [message for _, message in tier_target_faults(unit, targets, start_year=start_year, place=place)]
+def target_faults(unit: str, targets: list, **kwargs) -> list[str]:
+    """Messages for one indicator's five targets (typed or document strings); see tier_target_faults."""
+    return [message for _, message in tier_target_faults(unit, targets, **kwargs)]
 
 
-def tier_target_faults(unit: str, targets: list, *, start_year: int, place: str) -> list[tuple[int, str]]:
-    """(tier index, message) for one indicator's five targets: the tier whose cell is at fault."""
+def tier_target_faults(unit: str, targets: list, *, start_year: int, place: str, unit_label: str = "",
+                       unknown: list[int] = ()) -> list[tuple[int, str]]:
+    """(tier index, message) for one indicator's five targets: the tier whose cell is at fault.
+    `unknown`: the tiers whose target is known to be lost (they count as given, and are blank)."""
     messages = []
     place = digits(place)
     values = [typed_target(unit, t) for t in targets]
     named = [(i, TIER_NAMES[i], v) for i, v in enumerate(values) if v is not None]
-    if not named:
-        return [(0, gettext("%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন।") % {"place": place})]
+    if not named and not unknown:
+        return [(0, gettext("%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “%(unknown)s” "
+                            "লিখুন)।") % {"place": place, "unknown": UNKNOWN_MARKS[2] if english() else UNKNOWN_TARGET})]
+    whole = counts_whole(unit, unit_label)
     for tier, name, value in named:
         about = {"place": place, "name": gettext(name), "shown": digits(shown_value(unit, value))}
         if unit == scoring.PERCENT and not (0 <= value <= 100):
             messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: শতাংশ ০ থেকে ১০০ এর মধ্যে "
                                            "হতে হবে।") % about))
-        elif unit == scoring.COUNT and (value < 0 or value != value.to_integral_value()):
+        elif unit == scoring.COUNT and whole and (value < 0 or value != value.to_integral_value()):
             messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: সংখ্যা ০ বা তার বেশি "
                                            "পূর্ণসংখ্যা হতে হবে।") % about))
+        elif unit == scoring.COUNT and (value < 0 or value != value.quantize(Decimal("0.01"))):
+            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: ০ বা তার বেশি, দশমিকের পরে "
+                                           "সর্বোচ্চ দুই অঙ্ক হতে হবে।") % about))
         elif unit == scoring.DATE:
             earliest = fiscal.fiscal_year_start(start_year) - DATE_MARGIN
             latest = fiscal.fiscal_year_end(start_year) + DATE_MARGIN
@@ -174,8 +199,9 @@ def check_plan(document: dict) -> list[Fault]:
                 _, indicator_place, indicator_line = numbered(
                     indicator, INDICATOR_PLACE, (area["number"], activity["number"]), ACTIVITY_PLACE)
                 indicator_sum += weight_of(indicator, indicator_place, indicator_line)
-                for tier, message in tier_target_faults(indicator["unit"], indicator["targets"],
-                                                        start_year=start_year, place=indicator_place):
+                for tier, message in tier_target_faults(
+                        indicator["unit"], indicator["targets"], start_year=start_year, place=indicator_place,
+                        unit_label=indicator.get("unit_label") or "", unknown=indicator.get("unknown_tiers") or []):
                     add(indicator_place, message, indicator_line, f"target_{tier}", indicator)
         if indicator_sum != weight:
             add(place, gettext("%(place)s: সূচকগুলোর মানের যোগফল %(sum)s, কিন্তু ক্ষেত্রের মান %(weight)s; দুটি সমান "

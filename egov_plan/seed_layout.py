@@ -17,9 +17,12 @@ from django.utils.translation import gettext, gettext_noop
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.active_language import digits
-from egov_plan.official_form import (COLUMN_NUMBERS, DIGIT, HEADER_TITLES, TIER_PERCENT_LABELS, TITLE_MARK,
-                                     TITLE_RE, UNITS)
-from egov_plan.plan_rules import TIER_NAMES, Fault, number
+from egov_plan.official_form import (ACHIEVEMENT, ACTIVITY, AREA, AREA_WEIGHT, CALCULATION_WORDS, COLUMN_NUMBERS,
+                                     DIGIT, HEADER_TITLES, HEADING_PREFIXES, HEADINGS, INDICATOR, METHOD,
+                                     PERCENT_WORDS, PLAIN_WEIGHT_HEADING, REQUIRED_HEADINGS, SERIAL, TARGETS,
+                                     TIER_PERCENT_LABELS, TITLE_MARK, TITLE_RE, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
+                                     WEIGHT)
+from egov_plan.plan_rules import TIER_NAMES, Fault, counts_whole, is_unknown_mark, number
 
 
 
@@ -56,35 +59,7 @@ AREA_RE = _CodePattern(1)
 ACTIVITY_RE = _CodePattern(2)
 INDICATOR_RE = _CodePattern(3)
 BLANK_RE = re.compile(r"^-*$")  # '', '--', '-----'
-UNIT_WORDS = {unit: word for word, unit in UNITS.items()}
 ORDINAL_QUARTERS = {name: q for q, name in bangla.QUARTER_ORDINALS.items()}
-CALCULATION_WORDS = {"সমষ্টি": scoring.SUM, "গড়": scoring.AVERAGE, "ক্রমপুঞ্জিভূত": scoring.CUMULATIVE,
-                     "তারিখ": scoring.DATE_METHOD}
-# A row that gives the plan's total marks ("মোট", "সর্বমোট নম্বর", …) and its number.
-TOTAL_WORDS = ("মোট", "সর্বমোট", "মোট নম্বর", "মোট মান", "সর্বমোট নম্বর", "সর্বমোট মান")
-
-# The table's columns, placed by their headings (any of the header rows), never by position:
-# real plans put other columns (past years' actuals, projections, the calculation method)
-# between the form's own. A heading is compared without English in brackets and spaces.
-SERIAL, AREA, AREA_WEIGHT, ACTIVITY, INDICATOR, METHOD, UNIT, WEIGHT, TARGETS, ACHIEVEMENT, OTHER = (
-    "serial", "area", "area_weight", "activity", "indicator", "method", "unit", "weight", "targets",
-    "achievement", "other")
-HEADINGS = {
-    SERIAL: ("ক্রঃ", "ক্র:", "ক্রম", "ক্রমিক", "ক্রমিক নং", "ক্রমিক নম্বর", "ক্রমিক নং:"),
-    AREA: ("কর্মসম্পাদন ক্ষেত্র", "কৌশলগত উদ্দেশ্য", "কর্মসম্পাদনের ক্ষেত্র"),
-    AREA_WEIGHT: ("ক্ষেত্রের মান", "কর্মসম্পাদন ক্ষেত্রের মান", "কৌশলগত উদ্দেশ্যের মান"),
-    ACTIVITY: ("কার্যক্রম",),
-    INDICATOR: ("কর্মসম্পাদন সূচক", "সূচক"),
-    METHOD: ("গণনা পদ্ধতি",),
-    UNIT: ("একক",),
-    WEIGHT: ("কর্মসম্পাদন সূচকের মান", "সূচকের মান"),
-}
-# Headings followed by a year or a period ("লক্ষ্যমাত্রা ২০২২-২০২৩", "অর্জন (জুলাই, …)").
-HEADING_PREFIXES = ((TARGETS, "লক্ষ্যমাত্রা"), (OTHER, "প্রকৃত অর্জন"), (ACHIEVEMENT, "অর্জন"),
-                    (OTHER, "প্রক্ষেপণ"))
-REQUIRED_HEADINGS = ((AREA, "কর্মসম্পাদন ক্ষেত্র"), (ACTIVITY, "কার্যক্রম"), (INDICATOR, "কর্মসম্পাদন সূচক"),
-                     (UNIT, "একক"), (WEIGHT, "কর্মসম্পাদন সূচকের মান"), (TARGETS, "লক্ষ্যমাত্রা"))
-
 Row = tuple[int, list[str]]  # (line or sheet row number, cells)
 
 # A spreadsheet opening the text layout runs a cell that starts with one of these as a formula
@@ -298,9 +273,9 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
         previous = None
         for column, cell in enumerate(cells):
             role = _role(cell)
-            if heading(cell) == "মান" and previous == AREA:
+            if heading(cell) == PLAIN_WEIGHT_HEADING and previous == AREA:
                 role = AREA_WEIGHT  # the area's weight stands right after it, headed just "মান"
-            elif heading(cell) == "মান" and previous in (UNIT, METHOD, INDICATOR):
+            elif heading(cell) == PLAIN_WEIGHT_HEADING and previous in (UNIT, METHOD, INDICATOR):
                 role = WEIGHT
             if role and column not in roles:
                 roles[column] = role
@@ -376,23 +351,32 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                          % {"place": place}, place)
             return
         unit_cell = columns.cell(cells, at, UNIT)
-        unit = UNITS.get(unit_cell)
+        unit, unit_label = unit_of(unit_cell)
         if unit is None:
-            reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %% বা সংখ্যা হতে হবে "
-                                       "(কলামটি বাদ পড়েছে কি?)।") % {"place": place, "cell": unit_cell}, place)
+            reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %%, সংখ্যা বা কোনো এককের "
+                                       "নাম (যেমন জন, লক্ষ টাকা) হতে হবে (কলামটি বাদ পড়েছে কি?)।")
+                         % {"place": place, "cell": unit_cell}, place)
             continue
-        targets = [_value(reader, line, unit, columns.tier_cell(cells, at, k),
-                          gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
-                          % {"place": place, "name": gettext(TIER_NAMES[k])}) for k in range(5)]
+        whole = counts_whole(unit, unit_label)
+        targets, unknown = [], []
+        for k in range(5):
+            cell = columns.tier_cell(cells, at, k)
+            if is_unknown_mark(cell):  # a lost cell, said so: kept unknown, never made up
+                unknown.append(k)
+                targets.append(None)
+                continue
+            targets.append(_value(reader, line, unit, cell, gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
+                                  % {"place": place, "name": gettext(TIER_NAMES[k])}, whole=whole))
         method_cell = heading(columns.cell(cells, at, METHOD))
         activity["indicators"].append({
             "number": int(code.split(".")[2]), "code": code, "title": indicator_match[2].strip(),
             "unit": unit, "weight": _number(reader, line, columns.cell(cells, at, WEIGHT),
                                             gettext("সূচক %(place)s এর মান") % {"place": place}),
             "calculation_method": CALCULATION_WORDS.get(method_cell), "targets": targets, "line": line,
+            **({"unit_label": unit_label} if unit_label else {}), **({"unknown_tiers": unknown} if unknown else {}),
         })
         achievement = _value(reader, line, unit, columns.cell(cells, at, ACHIEVEMENT),
-                             gettext("সূচক %(place)s এর অর্জন") % {"place": place})
+                             gettext("সূচক %(place)s এর অর্জন") % {"place": place}, whole=whole)
         if achievement is not None:
             document["reports"][0]["achievements_to_date"][code] = achievement
     if last_table_row is None:
@@ -443,7 +427,22 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _value(reader: _Reader, line: int, unit: str, text: str, what: str) -> str | None:
+def unit_of(cell: str) -> tuple[str | None, str]:
+    """(unit, its own word) of a unit cell: তারিখ, %, সংখ্যা, or a count in a unit of its own
+    (জন, টি, লক্ষ, হাজার কোটি টাকা: a short word with no digit). (None, "") for what is no unit,
+    such as a number or a title that a missing column moved here."""
+    text = " ".join(cell.split())
+    if text in UNITS:
+        return UNITS[text], ""
+    if heading(text) in PERCENT_WORDS:
+        return scoring.PERCENT, ""
+    if (text and len(text) <= 30 and len(text.split()) <= 4 and not re.search(rf"{DIGIT}", text)
+            and re.search(r"[^\W\d_]", text) and not is_unknown_mark(text)):
+        return scoring.COUNT, text
+    return None, ""
+
+
+def _value(reader: _Reader, line: int, unit: str, text: str, what: str, *, whole: bool = True) -> str | None:
     if BLANK_RE.match(text):
         return None
     try:
@@ -451,7 +450,7 @@ def _value(reader: _Reader, line: int, unit: str, text: str, what: str) -> str |
             return bangla.parse_date(text).isoformat()
         if unit == scoring.PERCENT:
             return str(bangla.parse_percent(text))
-        return str(bangla.parse_count(text))
+        return str(bangla.parse_count(text)) if whole else str(bangla.parse_decimal(text))
     except ValueError:
         if bangla.mixes_digits(text):
             message = MIXED_DIGITS

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import Indicator
 from egov_plan.admin_forms import TARGET_HINTS, parse_target
-from egov_plan.plan_rules import shown_value, target_faults
+from egov_plan.plan_rules import counts_whole, shown_value, target_faults
 from reports import evidence as evidence_types
 from reports.services import Entry, field_token
 from reports import i18n
@@ -81,6 +81,22 @@ class BengaliPercentField(_BengaliInput):
             raise forms.ValidationError(gettext("দশমিকের পরে সর্বোচ্চ দুই অঙ্ক লিখুন।"), code="precision")
 
 
+class BengaliMeasureField(_BengaliInput):
+    """A count in a unit of measure (লক্ষ টাকা, কিমি): 0 or more, up to two decimals."""
+
+    invalid_message = _("০ বা তার বেশি একটি সংখ্যা লিখুন, যেমন ২৯.৯৭।")
+
+    def parse(self, text):
+        return bangla.parse_decimal(text)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value < 0:
+            raise forms.ValidationError(self.invalid_message, code="negative")
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise forms.ValidationError(gettext("দশমিকের পরে সর্বোচ্চ দুই অঙ্ক লিখুন।"), code="precision")
+
+
 class BengaliCountField(_BengaliInput):
     invalid_message = _("০ বা তার বেশি একটি পূর্ণসংখ্যা লিখুন, যেমন ৩।")
 
@@ -139,14 +155,28 @@ UNIT_WORDS = {scoring.DATE: _("তারিখ"), scoring.PERCENT: "%", scoring.
 VALUE_LABEL = gettext_noop("[{code}] এর অর্জন ({unit})")
 
 
+MEASURE = "measure"  # a count in a unit of measure: decimals allowed
+
+
+def value_kind(indicator: Indicator) -> str:
+    """What an achievement is read as: the unit, or MEASURE for a count that may have decimals."""
+    if indicator.unit == scoring.COUNT and not counts_whole(indicator.unit, indicator.unit_label):
+        return MEASURE
+    return indicator.unit
+
+
+def unit_word(indicator: Indicator) -> str:
+    """The unit as the interface names it: the indicator's own word, else the unit's (translated)."""
+    return indicator.unit_label or str(UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT]))
+
+
 def value_label(indicator: Indicator) -> str:
-    return gettext(VALUE_LABEL).format(
-        code=i18n.digits(indicator.code), unit=UNIT_WORDS.get(indicator.unit, UNIT_WORDS[scoring.COUNT]))
+    return gettext(VALUE_LABEL).format(code=i18n.digits(indicator.code), unit=unit_word(indicator))
 
 
 def value_field_for(indicator: Indicator, *, start_year: int, quarter: int) -> forms.Field:
     """The typed input of an indicator's achievement, labelled with its number and unit."""
-    return _value_field(indicator.unit, start_year=start_year, quarter=quarter, label=value_label(indicator))
+    return _value_field(value_kind(indicator), start_year=start_year, quarter=quarter, label=value_label(indicator))
 
 
 def _value_field(unit: str, *, start_year: int, quarter: int, label: str = "") -> forms.Field:
@@ -159,6 +189,10 @@ def _value_field(unit: str, *, start_year: int, quarter: int, label: str = "") -
     if unit == scoring.PERCENT:
         return BengaliPercentField(label=label,
                                    widget=forms.TextInput(attrs={"placeholder": _("যেমন ৩০%"),
+                                                                 "inputmode": "decimal"}))
+    if unit == MEASURE:
+        return BengaliMeasureField(label=label,
+                                   widget=forms.TextInput(attrs={"placeholder": _("যেমন ২৯.৯৭"),
                                                                  "inputmode": "decimal"}))
     return BengaliCountField(label=label,
                              widget=forms.TextInput(attrs={"placeholder": _("যেমন ২"),
@@ -201,7 +235,7 @@ class EntryForm(forms.Form):
         self.achievements = achievements
         for indicator in indicators:
             pk = indicator.pk
-            value, remarks, evidence = _shared_fields(indicator.unit, start_year, quarter)
+            value, remarks, evidence = _shared_fields(value_kind(indicator), start_year, quarter)
             self.fields.update({f"value_{pk}": value, f"remarks_{pk}": remarks, f"evidence_{pk}": evidence})
             stored = achievements.get(pk)
             self.initial[f"seen_value_{pk}"] = field_token(stored.value if stored is not None else None)
@@ -231,12 +265,13 @@ class EntryForm(forms.Form):
             text = source.get(name)
             shown[kind] = {"name": name, "id": f"id_{name}", "text": "" if text is None else text,
                            "errors": errors.get(name, ())}
-        placeholder = texts["placeholders"].get(indicator.unit)
+        kind = value_kind(indicator)
+        placeholder = texts["placeholders"].get(kind)
         if placeholder is None:
             attrs = self.fields[f"value_{pk}"].widget.attrs
-            placeholder = texts["placeholders"][indicator.unit] = (str(attrs["placeholder"]), attrs["inputmode"])
+            placeholder = texts["placeholders"][kind] = (str(attrs["placeholder"]), attrs["inputmode"])
         code = i18n.digits(indicator.code)
-        unit = texts["units"].get(indicator.unit, texts["units"][scoring.COUNT])
+        unit = indicator.unit_label or texts["units"].get(indicator.unit, texts["units"][scoring.COUNT])
         shown["value"].update(label=texts["value"].format(code=code, unit=unit), placeholder=placeholder[0],
                               inputmode=placeholder[1])
         shown["remarks"]["label"] = texts["remarks"].format(code=code)
@@ -364,11 +399,14 @@ class PlanTargetsForm(forms.Form):
             for tier in scoring.TIER_PERCENTS:
                 name = f"target_{indicator.pk}_{tier}"
                 try:
-                    typed.append(parse_target(indicator.unit, cleaned.get(name)))
+                    typed.append(parse_target(indicator.unit, cleaned.get(name),
+                                              whole=counts_whole(indicator.unit, indicator.unit_label)))
                 except ValueError:
                     self.add_error(name, TARGET_HINTS[indicator.unit])
                     typed.append(None)
+            unknown = [k for k in indicator.unknown_tier_indexes if typed[k] is None]
             for message in target_faults(indicator.unit, typed, start_year=self.start_year,
+                                         unit_label=indicator.unit_label, unknown=unknown,
                                          place=f"[{indicator.code}]"):
                 self.add_error(f"target_{indicator.pk}_100", message)
             targets[indicator.pk] = typed

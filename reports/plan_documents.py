@@ -8,6 +8,8 @@ The shape (see fixtures/seed_plan_2022_23.json):
                                 "indicators": [{"number", "title", "unit", "weight",
                                                 "calculation_method", "targets": [5 × str|None]}]}]}],
      "signatories": [{"name", "lines": [1–3 str]}],
+An indicator may carry "unit_label" (a count's own unit word: জন, লক্ষ টাকা) and "unknown_tiers"
+(the indexes of tiers whose target a file lost: blank in "targets", shown as unknown, scored nothing).
 Areas, activities and indicators may carry "title_en" (their optional English text, for the
 report's English translation): dumped when entered; loaded only when present, so that a document
 without English texts (the official text layout) leaves those already entered alone.
@@ -23,7 +25,7 @@ from django.db import transaction
 
 from egov_plan import scoring
 from egov_plan.offices import find_office, office_create
-from egov_plan.plan_rules import document_value, typed_target
+from egov_plan.plan_rules import document_value, tier_bits, typed_target
 from egov_plan.models import (
     Activity, ActionPlan, FiscalYear, Indicator, Office, PerformanceArea, Signatory,
 )
@@ -98,6 +100,8 @@ def load_plan_document(*, document: dict) -> ActionPlan:
                     {"title": data["title"], **_english(data), "unit": unit, "weight": Decimal(data["weight"]),
                      "calculation_method": data.get("calculation_method")
                      or scoring.DEFAULT_CALCULATION[unit],
+                     "unit_label": data.get("unit_label") or "",
+                     "unknown_tiers": tier_bits(data.get("unknown_tiers") or []),
                      **target_values},
                 )
                 indicator_ids.append(indicator.pk)
@@ -159,6 +163,8 @@ def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
             indicators = [_with_english(i, {
                 "number": i.number, "title": i.title, "unit": i.unit, "weight": document_value(i.weight),
                 "calculation_method": i.calculation_method, "targets": [document_value(t) for t in i.targets],
+                **({"unit_label": i.unit_label} if i.unit_label else {}),
+                **({"unknown_tiers": i.unknown_tier_indexes} if i.unknown_tiers else {}),
             }) for i in activity.indicators.order_by("number")]
             activities.append(_with_english(activity, {"number": activity.number, "title": activity.title,
                                                        "indicators": indicators}))

@@ -26,13 +26,14 @@ from egov_plan import bangla, scoring
 from egov_plan.admin_forms import TARGET_HINTS, BengaliDecimalField, parse_target
 from egov_plan.models import Activity, ActionPlan, Indicator, PerformanceArea, plan_revised
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing, record_amendment
-from egov_plan.plan_rules import TIER_NAMES, check_plan, document_value, shown_value, typed_target
+from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
+                                  is_unknown_mark, shown_value, tier_bits, typed_target)
 from reports.scores import rescore_plan
 
 AREA, ACTIVITY, INDICATOR = "a", "b", "i"
 KINDS = {AREA: gettext_noop("ক্ষেত্র"), ACTIVITY: gettext_noop("কার্যক্রম"), INDICATOR: gettext_noop("সূচক")}
 TEXT_FIELDS = {AREA: ("title", "title_en", "weight"), ACTIVITY: ("title", "title_en"),
-               INDICATOR: ("title", "title_en", "unit", "calculation_method", "weight",
+               INDICATOR: ("title", "title_en", "unit", "unit_label", "calculation_method", "weight",
                            *(f"target_{tier}" for tier in range(5)))}
 MAX_ROWS = 600            # rows a posted draft may hold (the seed has 12 indicators)
 MAX_TEXT = 2000           # characters of one text
@@ -108,6 +109,14 @@ class Draft:
                     indicator.number, indicator.code = i, bangla.to_bengali_digits(f"{a}.{b}.{i}")
 
     @property
+    def unknown_targets(self) -> list[tuple[Row, list[str]]]:
+        """The indicators with a target kept unknown (a lost cell), with those tiers' names: listed on
+        the page until someone fills them in, since they score nothing until then."""
+        return [(row, [gettext(TIER_NAMES[k]) for k in range(5) if is_unknown_mark(row.values.get(f"target_{k}"))])
+                for row in self.walk() if row.kind == INDICATOR
+                and any(is_unknown_mark(row.values.get(f"target_{k}")) for k in range(5))]
+
+    @property
     def has_errors(self) -> bool:
         return bool(self.faults) or any(row.errors for row in self.walk())
 
@@ -129,10 +138,11 @@ def draft_from_plan(areas: list[PerformanceArea]) -> Draft:
                                {"title": activity.title, "title_en": activity.title_en})
             for indicator in activity.indicators.all():
                 values = {"title": indicator.title, "title_en": indicator.title_en, "unit": indicator.unit,
-                          "calculation_method": indicator.calculation_method,
+                          "unit_label": indicator.unit_label, "calculation_method": indicator.calculation_method,
                           "weight": bangla.format_number(indicator.weight)}
+                unknown = indicator.unknown_tier_indexes
                 for tier, target in enumerate(indicator.targets):
-                    values[f"target_{tier}"] = shown_value(indicator.unit, target)
+                    values[f"target_{tier}"] = UNKNOWN_TARGET if tier in unknown else shown_value(indicator.unit, target)
                 activity_row.children.append(Row(INDICATOR, f"i{indicator.pk}", indicator.pk, values))
             area_row.children.append(activity_row)
         rows.append(area_row)
@@ -278,16 +288,23 @@ def _typed(draft: Draft) -> dict[str, dict]:
             method = values.get("calculation_method", "")
             if method and method not in METHODS:
                 row.error("calculation_method", gettext("গণনা পদ্ধতি বেছে নিন।"))
-            out["unit"] = unit
+            label = values.get("unit_label", "").strip()[:40] if unit == scoring.COUNT else ""
+            out["unit"], out["unit_label"] = unit, label
             out["calculation_method"] = method if method in METHODS else scoring.DEFAULT_CALCULATION[unit]
-            targets = []
+            targets, unknown = [], []
             for tier in range(5):
+                text = values.get(f"target_{tier}", "")
+                if is_unknown_mark(text):  # kept unknown (a lost cell) until someone fills it in
+                    unknown.append(tier)
+                    targets.append(None)
+                    continue
                 try:
-                    targets.append(parse_target(unit, values.get(f"target_{tier}", "")))
+                    targets.append(parse_target(unit, text, whole=counts_whole(unit, label)))
                 except ValueError:
                     row.error(f"target_{tier}", TARGET_HINTS[unit])
                     targets.append(None)
             out["targets"] = [document_value(t) for t in targets]
+            out["unknown_tiers"] = unknown
         typed[row.key] = out
     return typed
 
@@ -303,9 +320,10 @@ def plan_document(plan: ActionPlan, draft: Draft, typed: dict[str, dict]) -> dic
     for area in draft.areas:
         activities = []
         for activity in area.children:
-            indicators = [item(i, unit=typed[i.key]["unit"], weight=typed[i.key]["weight"],
-                               calculation_method=typed[i.key]["calculation_method"],
-                               targets=typed[i.key]["targets"]) for i in activity.children]
+            indicators = [item(i, unit=typed[i.key]["unit"], unit_label=typed[i.key]["unit_label"],
+                               weight=typed[i.key]["weight"], calculation_method=typed[i.key]["calculation_method"],
+                               targets=typed[i.key]["targets"], unknown_tiers=typed[i.key]["unknown_tiers"])
+                          for i in activity.children]
             activities.append(item(activity, indicators=indicators))
         areas.append(item(area, weight=typed[area.key]["weight"], activities=activities))
     return {"fiscal_year": plan.fiscal_year.start_year,
@@ -345,8 +363,8 @@ def revision(plan: ActionPlan, areas: list[PerformanceArea]) -> str:
         for activity in area.activities.all():
             parts.append(f"b{activity.pk}|{activity.number}|{activity.title}|{activity.title_en}")
             for i in activity.indicators.all():
-                parts.append(f"i{i.pk}|{i.number}|{i.title}|{i.title_en}|{i.unit}|{i.calculation_method}|"
-                             f"{i.weight}|{i.targets}")
+                parts.append(f"i{i.pk}|{i.number}|{i.title}|{i.title_en}|{i.unit}|{i.unit_label}|"
+                             f"{i.calculation_method}|{i.weight}|{i.targets}|{i.unknown_tiers}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -380,8 +398,9 @@ def _summary(old: dict, new: dict) -> list[str]:
                 lines.append(gettext("{label} যুক্ত হয়েছে").format(label=label))
                 continue
             was = before[(kind, pk)]
-            changed = [name for name in ("code", "title", "title_en", "weight", "unit", "calculation_method",
-                                         "targets") if name in item and item[name] != was.get(name)]
+            changed = [name for name in ("code", "title", "title_en", "weight", "unit", "unit_label",
+                                         "calculation_method", "targets", "unknown_tiers")
+                       if name in item and item[name] != was.get(name)]
             if changed:
                 line = gettext("{label}: {fields} পরিবর্তিত").format(
                     label=label, fields=", ".join(gettext(FIELD_NAMES[n]) for n in changed))
@@ -397,7 +416,8 @@ def _summary(old: dict, new: dict) -> list[str]:
 
 FIELD_NAMES = {"code": gettext_noop("ক্রম"), "title": gettext_noop("শিরোনাম"), "title_en": gettext_noop("ইংরেজি পাঠ"),
                "weight": gettext_noop("মান"), "unit": gettext_noop("একক"),
-               "calculation_method": gettext_noop("গণনা পদ্ধতি"), "targets": gettext_noop("লক্ষ্যমাত্রা")}
+               "calculation_method": gettext_noop("গণনা পদ্ধতি"), "targets": gettext_noop("লক্ষ্যমাত্রা"),
+               "unit_label": gettext_noop("এককের নাম"), "unknown_tiers": gettext_noop("অজানা লক্ষ্যমাত্রা")}
 
 
 def _with_codes(document: dict) -> dict:
@@ -479,6 +499,7 @@ def _write(plan: ActionPlan, areas: list[PerformanceArea], document: dict) -> No
                 indicator.title, indicator.title_en, indicator.unit = i["title"], i["title_en"], i["unit"]
                 indicator.calculation_method, indicator.weight = i["calculation_method"], Decimal(i["weight"])
                 indicator.set_targets([typed_target(i["unit"], t) for t in i["targets"]])
+                indicator.unit_label, indicator.unknown_tiers = i["unit_label"], tier_bits(i["unknown_tiers"])
                 indicator.save()
     plan_revised(plan_id=plan.pk)  # the renumbering above is a bulk write, which sends no signal
 

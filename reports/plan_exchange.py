@@ -257,8 +257,8 @@ def _structure(document: dict) -> list:
         return None if text is None else Decimal(str(text))
 
     return [(a["number"], number(a["weight"]),
-             [(b["number"], [(i["number"], i["unit"], number(i["weight"]),
-                              [typed_target(i["unit"], t) for t in i["targets"]])
+             [(b["number"], [(i["number"], i["unit"], i.get("unit_label") or "", number(i["weight"]),
+                              [typed_target(i["unit"], t) for t in i["targets"]], i.get("unknown_tiers") or [])
                              for i in b["indicators"]])
               for b in a["activities"]])
             for a in document["areas"]]

@@ -25,7 +25,7 @@ def plan_scores(plan: ActionPlan, indicators: list[Indicator], values: dict[int,
     totals = {}
     for quarter in QUARTERS:
         totals[quarter] = scoring.total(
-            scoring.indicator_score(unit=i.unit, weight=i.weight, targets=i.targets,
+            scoring.indicator_score(unit=i.unit, weight=i.weight, targets=i.scored_targets,
                                     value=scoring.roll_up(i.calculation_method, values.get(i.pk, [])[:quarter]),
                                     method=plan.scoring_method)
             for i in indicators)

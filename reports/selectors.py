@@ -25,15 +25,19 @@ from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, R
 from reports import deadlines
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
-# The official (Bengali) unit names; a page translates them where it is not Bengali.
-# (the same words as Indicator.UNIT_CHOICES, which follow the page's language).
-UNIT_LABELS = {scoring.DATE: "তারিখ", scoring.PERCENT: "%", scoring.COUNT: "সংখ্যা"}
 VERIFICATION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def format_value(unit: str, value: datetime.date | Decimal | int | None, blank: str) -> str:
     """A target or achievement as the form prints it (০৪/০৫/২৩, ৮৫%, ২), or `blank`."""
     return blank if value is None else shown_value(unit, value)
+
+
+def printed_targets(indicator: Indicator) -> list[str]:
+    """The five targets as the form prints them: `--` for a blank tier, `অজানা` for a lost one."""
+    unknown = indicator.unknown_tier_indexes
+    return [plan_rules.UNKNOWN_TARGET if k in unknown else format_value(indicator.unit, t, bangla.BLANK_TARGET)
+            for k, t in enumerate(indicator.targets)]
 
 
 def format_tier(tier: int | None) -> str:
@@ -53,7 +57,7 @@ class ScoredValue:
 
 
 def scored_value(indicator: Indicator, value, method: str) -> ScoredValue:
-    targets = indicator.targets
+    targets = indicator.scored_targets  # none while a target is unknown: the indicator scores nothing
     tier = scoring.tier_reached(indicator.unit, targets, value)
     return ScoredValue(
         shown=format_value(indicator.unit, value, bangla.NOT_REPORTED),
@@ -259,9 +263,8 @@ def plan_structure(plan_id: int, revision: int) -> PlanStructure:
         activity.area = area
         indicator.activity = activity
         rows.append(StructureRow(
-            area=area, activity=activity, indicator=indicator, unit_label=UNIT_LABELS[indicator.unit],
-            weight=bangla.format_number(indicator.weight),
-            targets=[format_value(indicator.unit, t, bangla.BLANK_TARGET) for t in indicator.targets]))
+            area=area, activity=activity, indicator=indicator, unit_label=indicator.unit_word,
+            weight=bangla.format_number(indicator.weight), targets=printed_targets(indicator)))
     signatories, tail = rowsql.by_field(Signatory, "plan", ("order",))
     return PlanStructure(rows=rows, signatories=[s for (s,) in signatories.rows(tail, [plan_id])])
 

@@ -126,7 +126,7 @@ def test_the_plan_rules_speak_english_when_the_interface_does(people):
     assert "Activity [2.2]: the number does not fit under Area [1]." in joined
     assert ": the weight must be more than 0." in joined
     assert "target 01/01/30: the date must fall in or near the fiscal year 2022-2023." in joined
-    assert "Indicator [2.1.1]: give at least one target." in joined
+    assert "Indicator [2.1.1]: give at least one target (write “unknown” in the cell of a target that was lost)." in joined
     assert "Action plan: the areas' weights add up to 50, but the total marks are 60; the two must be equal." in joined
     bengali_joined = "\n".join(bengali_faults)
     assert "কার্যক্রম [২.২]: নম্বরটি ক্ষেত্র [১] এর অধীনে মেলে না।" in bengali_joined

@@ -49,7 +49,8 @@ def edit(seed, change):
      "সূচক [২.১.১]: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “চলতি মান” (৫) “অসাধারণ” (৪) এর চেয়ে বেশি হতে পারে না।"),
     (lambda d: indicator(d, "1.1.1").update(targets=["2023-05-04", "2023-05-01", None, None, None]),
      "সূচক [১.১.১]: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “অতি উত্তম” (০১/০৫/২৩) “অসাধারণ” (০৪/০৫/২৩) এর আগের তারিখ হতে পারে না।"),
-    (lambda d: indicator(d, "1.1.1").update(targets=[None] * 5), "সূচক [১.১.১]: অন্তত একটি লক্ষ্যমাত্রা দিন।"),
+    (lambda d: indicator(d, "1.1.1").update(targets=[None] * 5),
+     "সূচক [১.১.১]: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “অজানা” লিখুন)।"),
     # ranges
     (lambda d: indicator(d, "1.3.1").update(targets=["120", "80", "75", "70", "60"]),
      "সূচক [১.৩.১] এর “অসাধারণ” লক্ষ্যমাত্রা ১২০%: শতাংশ ০ থেকে ১০০ এর মধ্যে হতে হবে।"),
@@ -71,6 +72,25 @@ def test_each_rule_names_the_place_of_its_fault(seed, change, expected):
 
 def test_blank_tiers_between_set_ones_are_allowed(seed):
     assert edit(seed, lambda d: indicator(d, "2.1.1").update(targets=["4", None, "3", None, "1"])) == []
+
+
+def test_a_count_in_a_unit_of_measure_may_have_two_decimals_and_people_none(seed):
+    def measure(targets, label="লক্ষ টাকা"):
+        return lambda d: indicator(d, "2.1.1").update(targets=targets, unit_label=label)
+
+    assert edit(seed, measure(["29.97", "27.5", None, "2", None])) == []
+    assert edit(seed, measure(["29.975", "27.5", None, "2", None])) == [
+        "সূচক [২.১.১] এর “অসাধারণ” লক্ষ্যমাত্রা ২৯.৯৭৫: ০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক হতে হবে।"]
+    assert edit(seed, measure(["29.5", "27", None, "2", None], label="জন")) == [
+        "সূচক [২.১.১] এর “অসাধারণ” লক্ষ্যমাত্রা ২৯.৫: সংখ্যা ০ বা তার বেশি পূর্ণসংখ্যা হতে হবে।"]
+
+
+def test_an_indicator_whose_only_targets_are_unknown_keeps_the_rules(seed):
+    assert edit(seed, lambda d: indicator(d, "2.1.1").update(targets=[None] * 5, unknown_tiers=[0])) == []
+    # the known tiers are still held to their order
+    assert edit(seed, lambda d: indicator(d, "2.1.1").update(targets=[None, "2", "3", None, None],
+                                                             unknown_tiers=[0])) == [
+        "সূচক [২.১.১]: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “উত্তম” (৩) “অতি উত্তম” (২) এর চেয়ে বেশি হতে পারে না।"]
 
 
 def test_targets_may_be_equal(seed):
