@@ -57,6 +57,8 @@ def test_it_shows_targets_and_the_achievement_so_far(officer_client, people):
     ("1.2.1", "১২/১০/২২", datetime.date(2022, 10, 12)),
     ("1.2.1", "12/10/2022", datetime.date(2022, 10, 12)),
     ("1.2.1", "২০২২-১০-১২", datetime.date(2022, 10, 12)),
+    ("1.2.1", "12-10-2022", datetime.date(2022, 10, 12)),  # as most real documents write a date
+    ("1.2.1", "১২.১০.২০২২", datetime.date(2022, 10, 12)),
     ("1.3.1", "৩০", Decimal(30)),
     ("1.3.1", "30", Decimal(30)),
     ("1.3.1", "৩০%", Decimal(30)),
