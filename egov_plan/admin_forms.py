@@ -254,7 +254,7 @@ class AreaFormSet(BengaliInlineFormSet):
 
 
 class PlanImportForm(forms.Form):
-    file = forms.FileField(label=_("ফাইল (.txt বা .xlsx)"),
+    file = forms.FileField(label=_("ফাইল (.txt, .xlsx বা .docx)"),
                            error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।")})
     office = forms.CharField(label=_("দপ্তর (ঐচ্ছিক)"), required=False, max_length=200,
                              help_text=_("খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।"))

@@ -56,8 +56,11 @@ class Fault:
     line: int | None = None
     field: str | None = None
     key: str | None = None
+    where: str | None = None  # the place in a file that has no lines (a .docx: "সারণি ১, সারি ৫")
 
     def __str__(self) -> str:
+        if self.where:
+            return f"{self.where}: {self.message}"
         if not self.line:
             return self.message
         return gettext("লাইন %(line)s: %(message)s") % {"line": number(self.line), "message": self.message}
@@ -161,7 +164,7 @@ def check_plan(document: dict) -> list[Fault]:
 
     def add(place, message, line, field=None, item=None):
         faults.append(Fault(place=place, message=message, line=line, field=field,
-                            key=(item or {}).get("key")))
+                            key=(item or {}).get("key"), where=(item or {}).get("where")))
 
     def numbered(item, kind: str, parents: tuple, parent_kind: str) -> tuple[str, str, int | None]:
         """Check an item's number: nested under its parent's, and unique in the plan. `kind` and

@@ -5,6 +5,7 @@ rules and the database, and loads it in one transaction: a file with faults writ
 Export writes a quarter's table in the same layouts; importing an export gives the plan back.
 """
 
+import dataclasses
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -221,17 +222,86 @@ def _apply_english(document: dict, english: dict[str, str]) -> None:
                 item["title_en"] = english[code]
 
 
+def _is_docx(data: bytes, filename: str) -> bool:
+    if filename.lower().endswith(".docx"):
+        return True
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
+    """A Word file's paragraphs and table rows, in document order, as rows of cells (a paragraph is
+    a row of one cell), and each row's place ("সারণি ১, সারি ৫" / "অনুচ্ছেদ ৩") by its number. A
+    merged cell is read once, in its first row and column, as the spreadsheet reader sees it."""
+    from docx import Document  # only for .docx imports
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if (fault := too_large(len(data))) is not None:
+        return [], [fault], {}
+    if faults := _unpacked_too_large(data):
+        return [], faults, {}
+    try:
+        word = Document(io.BytesIO(data))
+        rows, places = [], {}
+        tables = paragraphs = 0
+        for block in word.iter_inner_content():
+            if isinstance(block, Paragraph):
+                paragraphs += 1
+                rows.append((len(rows) + 1, [block.text.strip()]))
+                places[len(rows)] = gettext("অনুচ্ছেদ %(n)s") % {"n": number(paragraphs)}
+            elif isinstance(block, Table):
+                tables += 1
+                above: list = []
+                for r, row in enumerate(block.rows, start=1):
+                    cells, seen = [], []
+                    for c, cell in enumerate(row.cells[:MAX_COLUMNS]):
+                        merged = (seen and seen[-1] is cell._tc) or (c < len(above) and above[c] is cell._tc)
+                        cells.append("" if merged else cell.text.strip())
+                        seen.append(cell._tc)
+                    above = seen
+                    rows.append((len(rows) + 1, cells))
+                    places[len(rows)] = gettext("সারণি %(table)s, সারি %(row)s") % {"table": number(tables),
+                                                                                    "row": number(r)}
+            if len(rows) > MAX_ROWS:
+                return [], [too_many_rows()], {}
+    except Exception as exc:  # noqa: BLE001 - a broken or hostile file, whatever the parser raised
+        return [], [Fault(place=gettext(FILE_PLACE), message=gettext("docx ফাইলটি পড়া যায়নি (%(error)s)।")
+                          % {"error": type(exc).__name__})], {}
+    return rows, [], places
+
+
+def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:
+    return [dataclasses.replace(f, where=places.get(f.line)) if f.line in places else f for f in faults]
+
+
 def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]]:
-    """A text (.txt/.tsv) or spreadsheet (.xlsx) file → (plan document, faults)."""
-    is_xlsx = filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04")
+    """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults)."""
     english: dict[str, str] = {}
-    rows, faults = xlsx_rows(data, english) if is_xlsx else decode_text(data)
+    places: dict[int, str] = {}
+    if _is_docx(data, filename):
+        rows, faults, places = docx_rows(data)
+    elif filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+        rows, faults = xlsx_rows(data, english)
+    else:
+        rows, faults = decode_text(data)
     if faults:
         return None, faults
     document, faults = read_rows(rows)
     if document is not None and english:
         _apply_english(document, english)
-    return document, faults
+    if document is not None and places:
+        for area in document["areas"]:  # a .docx has no lines to name: its places stand in faults
+            area["where"] = places.get(area.get("line"))
+            for activity in area["activities"]:
+                for indicator in activity["indicators"]:
+                    indicator["where"] = places.get(indicator.get("line"))
+    return document, _placed(faults, places)
 
 
 @dataclass

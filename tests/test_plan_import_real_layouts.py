@@ -162,3 +162,62 @@ def test_an_xlsx_of_the_same_layout_reads_the_same(office):
     from_xlsx = import_plan(data=as_xlsx(text), filename="plan.xlsx")
     assert from_xlsx.faults == []
     assert dump_plan_document(plan=from_xlsx.plan) == from_text
+
+
+def as_docx(header: list[list[str]], rows: list[list[str]], *, merge_areas: bool = True) -> bytes:
+    """The plan as offices keep it in Word: the office and title as paragraphs, the table with its
+    headings merged over two and three rows and the targets' heading over the five tiers, each
+    area's cells merged down its rows, and the signatories as paragraphs after it."""
+    import io
+
+    from docx import Document
+
+    word = Document()
+    for line in (OFFICE, "টাঙ্গাইল", TITLE):
+        word.add_paragraph(line)
+    width = max(len(r) for r in header + rows)
+    table = word.add_table(rows=len(header) + len(rows), cols=width)
+    for r, cells in enumerate(header + rows):
+        for c, text in enumerate(cells):
+            if text:
+                table.cell(r, c).text = text
+    targets_at = header[0].index(next(c for c in header[0] if c.startswith("লক্ষ্যমাত্রা")))
+    table.cell(0, targets_at).merge(table.cell(0, targets_at + 4))
+    for c in range(width):  # the other headings stand over all the header rows
+        if not targets_at <= c <= targets_at + 4 and header[0][c]:
+            table.cell(0, c).merge(table.cell(len(header) - 1, c))
+    if merge_areas:
+        top = len(header)
+        for c in (0, 1, 2):
+            table.cell(top, c).merge(table.cell(top + len(rows) - 1, c))
+    for line in ("", "মোঃ আব্দুল করিম", "জেলা প্রশাসক", "টাঙ্গাইল"):
+        word.add_paragraph(line)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def test_a_word_file_of_the_same_layout_with_merged_cells_reads_the_same(office):
+    from_text = dump_plan_document(plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan)
+    ActionPlan.objects.all().delete()
+    from_word = import_plan(data=as_docx(APA_HEADER, APA_ROWS), filename="plan.docx")
+    assert from_word.faults == []
+    assert dump_plan_document(plan=from_word.plan) == from_text
+
+
+def test_a_word_files_faults_name_the_table_row_where_they_are(office):
+    rows = [APA_ROWS[0], APA_ROWS[1][:13] + ["চল্লিশ", "২০"]]
+    faults = import_plan(data=as_docx(APA_HEADER, rows), filename="plan.docx").faults
+    assert [str(f) for f in faults] == [
+        "সারণি ১, সারি ৫: সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।"]
+
+
+def test_a_broken_word_file_could_not_be_read(office):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<not-xml")
+    result = import_plan(data=out.getvalue(), filename="plan.docx")
+    assert result.plan is None and "docx ফাইলটি পড়া যায়নি" in result.faults[0].message

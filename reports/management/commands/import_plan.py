@@ -9,7 +9,7 @@ from reports.plan_exchange import import_plan
 
 
 class Command(BaseCommand):
-    help = "Import FILE (.txt in the official tab-separated layout, or .xlsx with the same columns)."
+    help = "Import FILE (.txt in the official tab-separated layout, or .xlsx or .docx with the same columns)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
