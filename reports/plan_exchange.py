@@ -362,7 +362,8 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
                     quarter_value = scoring.quarter_value_for(method, earlier.get(code, [None] * (quarter - 1)),
                                                               value)
                 except ValueError:
-                    faults.append(Fault(place=code, line=indicator.get("line"), message=gettext(
+                    faults.append(Fault(place=code, line=indicator.get("line"), where=indicator.get("where"),
+                                        message=gettext(
                         "সূচক [%(code)s]: এ পর্যন্ত অর্জন “%(value)s” আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।")
                         % {"code": number(code), "value": to_date.get(code) or "-----"}))
                     continue
@@ -392,7 +393,10 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
     return named, []
 
 
-def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -> ImportResult:
+def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
+                dry_run: bool = False) -> ImportResult:
+    """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
+    would (the database included), then roll it all back."""
     document, faults = read_plan_file(data, filename)
     if faults:
         return ImportResult(plan=None, faults=faults)
@@ -426,4 +430,7 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None) -
         if current is not None:
             # Keep the other quarters' reports as they are.
             document["reports"] = [r for r in current["reports"] if r["quarter"] != quarter] + document["reports"]
-        return ImportResult(plan=load_plan_document(document=document), quarter=quarter)
+        plan = load_plan_document(document=document)
+        if dry_run:
+            transaction.set_rollback(True)
+        return ImportResult(plan=plan, quarter=quarter)

@@ -222,3 +222,16 @@ def test_the_import_command_prints_line_numbered_faults_and_fails(db, seed_offic
     office_create(name="নতুন দপ্তর", code="NEW-1")
     call_command("import_plan", str(path), "--office", "NEW-1")
     assert ActionPlan.objects.get().office.name == "নতুন দপ্তর"
+
+
+def test_a_dry_run_prints_the_faults_and_fails_or_says_it_would_import_and_writes_nothing(db, seed_office, tmp_path,
+                                                                                          capsys):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(replace_line(SEED_TEXT, seed_line("[১.৪.১]"), "৩১/১০/২২", "৩২/১৩/২২"))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_plan", str(path), "--dry-run")
+    assert "সঠিক তারিখ (দদ/মম/বব) নয়" in capsys.readouterr().err
+    path.write_bytes(SEED_TEXT)
+    call_command("import_plan", str(path), "--dry-run")
+    assert "no faults; it would import" in capsys.readouterr().out
+    assert not ActionPlan.objects.exists() and not Achievement.objects.exists()
