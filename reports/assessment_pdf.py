@@ -24,7 +24,7 @@ def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = N
     fonts, counters, stylesheets = pdf.renderer_state()
     html = render_html(table, draft=draft, stamp=stamp)
     return HTML(string=html, base_url=str(pdf.STATIC) + "/").render(
-        stylesheets=stylesheets, font_config=fonts, counter_style=counters).write_pdf()
+        stylesheets=stylesheets, font_config=fonts, counter_style=counters).write_pdf(pdf_variant=pdf.PDF_VARIANT)
 
 
 def signed_document(*, assessment: Assessment) -> SignedDocument:

@@ -18,7 +18,8 @@ download, `manage.py export_pdf`) reads the stored file and never loads the PDF 
 
 Text layer: `reports.pdf_text_layer` makes every drawn line of text carry its real text
 (/ActualText), so Bengali words extract and copy exactly; the document says its language
-(`<html lang="bn">` → /Lang) and title (`<title>` → /Title).
+(`<html lang="bn">` → /Lang) and title (`<title>` → /Title), and every PDF is PDF/A-3b (PDF_VARIANT), which signing keeps: pyHanko
+appends its signature, validation data and timestamps as incremental updates.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from reports.selectors import QuarterTable, quarter_table
 STATIC = settings.BASE_DIR / "static"
 STYLESHEETS = (STATIC / "css" / "report-table.css", STATIC / "css" / "report-pdf.css")
 MAX_LAYOUT_PASSES = 3
+# Every official PDF (signed and draft) and its translation is PDF/A-3b, the archival form: sRGB
+# output intent, XMP metadata (title, language), every font embedded (README, "PDF/A").
+PDF_VARIANT = "pdf/a-3b"
 DRAFT_CACHE_SECONDS = 30 * 24 * 3600
 DRAFT_CACHE_ENTRIES = 2000
 
@@ -185,13 +189,13 @@ def group_pages(document) -> dict[int, set[int]]:
 
 
 def render_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> bytes:
-    return render_document(table, draft=draft, stamp=stamp).write_pdf()
+    return render_document(table, draft=draft, stamp=stamp).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def translation_pdf(table: QuarterTable) -> bytes:
     """The unofficial English translation of the table as a PDF: unsigned, no verification
     link or QR code, marked as a translation on every page."""
-    return render_document(table, draft=False, translation=True).write_pdf()
+    return render_document(table, draft=False, translation=True).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _approval(report) -> tuple[str, datetime.datetime | None]:
@@ -268,6 +272,7 @@ def renderer_revision() -> str:
         digest.update(path.read_bytes())
     digest.update(pdf_text_layer.WEASYPRINT_DRAW_TEXT_FINGERPRINT.encode())
     digest.update(weasyprint.__version__.encode())
+    digest.update(PDF_VARIANT.encode())
     return digest.hexdigest()
 
 
