@@ -31,6 +31,10 @@ app.conf.update(
             "task": "reports.tasks.purge_expired_bulk_prints",
             "schedule": crontab(minute=15),
         },
+        "renew-archive-timestamps": {
+            "task": "reports.tasks.renew_archive_timestamps",
+            "schedule": crontab(hour=2, minute=30),  # daily, at night (Asia/Dhaka)
+        },
         "send-daily-reminders": {
             "task": "reports.tasks.send_daily_reminders",
             "schedule": crontab(hour=9, minute=0),  # Asia/Dhaka, as `timezone` above

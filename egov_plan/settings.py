@@ -215,6 +215,15 @@ SIGNING_PKCS12_PATH = Path(os.getenv("SIGNING_PKCS12_PATH", str(VAR_DIR / "signi
 SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-only")
 # Extra trust roots (PEM) for /verify/, e.g. the CA of a production certificate.
 SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
+# Long-term validation (README, "Signatures for decades"): with an RFC 3161 time-stamping
+# authority every signature is PAdES B-LTA (timestamp, validation data, document timestamp);
+# without one, B-B. A stored PDF whose newest timestamp's certificate expires within
+# ARCHIVE_RENEW_DAYS gets a fresh document timestamp (renew_archive_timestamps).
+TSA_URL = os.getenv("TSA_URL", "")
+TSA_USERNAME = os.getenv("TSA_USERNAME", "")
+TSA_PASSWORD = os.getenv("TSA_PASSWORD", "")
+TSA_TIMEOUT = envint("TSA_TIMEOUT", 10)
+ARCHIVE_RENEW_DAYS = envint("ARCHIVE_RENEW_DAYS", 180)
 # The public address printed in the PDF's verification link and QR code.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # E-mail (send_reminders): printed to the console unless an SMTP host is configured.

@@ -217,6 +217,11 @@ class SignedDocument(models.Model):
     approved_by = models.CharField(max_length=200, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
+    # Long-term validation: the PAdES level of the stored file (B-B … B-LTA), and when the
+    # certificate of its newest timestamp expires (empty for B-B): the archive renewal selects
+    # the documents due with one indexed range query on it.
+    level = models.CharField(max_length=8, blank=True)
+    archive_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("স্বাক্ষরিত প্রতিবেদন")
@@ -303,6 +308,9 @@ class SigningCertificate(models.Model):
     not_after = models.DateTimeField(_("বৈধতা শেষ"))
     der = models.BinaryField()
     first_used_at = models.DateTimeField(_("প্রথম ব্যবহার"), auto_now_add=True)
+    # The root certificates (PEM) its chain, and its timestamps', were validated against when it
+    # signed with a time-stamping authority: a timestamped PDF is verified against these.
+    trust_roots_pem = models.TextField(blank=True)
 
     class Meta:
         ordering = ["first_used_at", "pk"]
@@ -311,6 +319,22 @@ class SigningCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.fingerprint[:16]}…)"
+
+
+class ArchiveTimestamp(models.Model):
+    """A document timestamp added to a stored signed PDF (renew_archive_timestamps): the file's
+    hash before it, so that a copy handed out earlier is still recognised by /verify/."""
+
+    document = models.ForeignKey(SignedDocument, on_delete=models.CASCADE, related_name="archive_timestamps")
+    sha256_before = models.CharField(max_length=64, db_index=True)
+    expires_before = models.DateTimeField(null=True, blank=True)
+    expires_after = models.DateTimeField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("আর্কাইভ টাইমস্ট্যাম্প")
+        verbose_name_plural = _("আর্কাইভ টাইমস্ট্যাম্পসমূহ")
 
 
 from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)

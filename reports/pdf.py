@@ -242,8 +242,10 @@ def store_signed(render, *, office, approved_by: str, approved_at, revision: int
     token = new_verification_token()
     signed = signing.sign_pdf(render(token), signer_name=approved_by or office.name, location=office.name,
                               reason=reason or signing.SIGNATURE_REASON)
+    expires = signing.archive_expiry(signed) if signing.timestamper() is not None else None
     document = SignedDocument(revision=revision, approved_by=approved_by, token=token, approved_at=approved_at,
-                              sha256=hashlib.sha256(signed).hexdigest(), **owner)
+                              sha256=hashlib.sha256(signed).hexdigest(), archive_expires_at=expires,
+                              level=signing.B_LTA if expires is not None else signing.B_B, **owner)
     document.file.save("signed.pdf", ContentFile(signed), save=False)
     document.save()
     return document

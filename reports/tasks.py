@@ -194,6 +194,16 @@ def purge_expired_bulk_prints() -> int:
 
 
 @shared_task(**RETRY)
+def renew_archive_timestamps() -> int:
+    """A fresh document timestamp for every stored signed PDF whose newest timestamp's certificate
+    expires within ARCHIVE_RENEW_DAYS (`manage.py renew_archive_timestamps`); resumes where a
+    killed run stopped, renews nothing twice."""
+    from reports import archive
+
+    return archive.renew_due()
+
+
+@shared_task(**RETRY)
 def send_daily_reminders() -> int:
     """The reminder e-mails due today (`manage.py send_reminders`); a rerun sends nothing twice."""
     return len(send_reminders(day=timezone.localdate()))

@@ -291,6 +291,10 @@ def pdf_response(request, produce):
         data, filename = produce()
     except signing.SigningNotConfigured:
         return render(request, "reports/signing_unavailable.html", status=503)
+    except signing.TimestampUnavailable:  # the TSA is down: nothing is signed without its timestamp
+        response = render(request, "reports/signing_unavailable.html", {"timestamp": True}, status=503)
+        response["Retry-After"] = "300"
+        return response
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

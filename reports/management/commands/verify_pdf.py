@@ -39,7 +39,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{file}: {VERDICTS[result.verdict]}")
         if check.signed:
             self.stdout.write(f"  signer: {check.signer_name} ({check.certificate_subject})")
-            self.stdout.write(f"  signed at: {check.signed_at}")
+            source = "the time-stamping authority's timestamp" if check.timestamped else "the signer's clock"
+            self.stdout.write(f"  signed at: {check.signed_at} (by {source})")
+            self.stdout.write(f"  level: PAdES {check.level}" + (
+                f"; the signer's certificate expired {check.certificate_expires}, the signature was valid "
+                f"when made" if check.certificate_expired and check.ok else ""))
             self.stdout.write(f"  intact: {check.intact}, valid: {check.valid}, trusted: {check.trusted}, "
                               f"covers whole file: {check.whole_file}")
         if result.document is not None:
