@@ -16,7 +16,7 @@ from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
 from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
                                   is_unknown_mark, shown_value, tier_bits)
-from egov_plan.seed_layout import too_large
+from egov_plan.seed_layout import UNIT_WORDS, too_large, valid_unit_label
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
 
@@ -48,6 +48,12 @@ class BengaliIntegerField(_BengaliDigits, forms.IntegerField):
 TARGET_HINTS = {scoring.DATE: _("তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।"),
                 scoring.PERCENT: _("শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।"),
                 scoring.COUNT: _("০ বা তার বেশি পূর্ণসংখ্যা লিখুন।")}
+MEASURE_HINT = _("০ বা তার বেশি সংখ্যা লিখুন, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক (যেমন ২৯.৯৭)।")
+
+
+def target_hint(unit: str, unit_label: str = ""):
+    """What to write in a tier of this unit (a count in a unit of measure may have decimals)."""
+    return TARGET_HINTS[unit] if unit != scoring.COUNT or counts_whole(unit, unit_label) else MEASURE_HINT
 BLANKS = ("", "-", "--", "-----")
 
 
@@ -103,8 +109,13 @@ class IndicatorForm(forms.ModelForm):
             return cleaned
         if not cleaned.get("calculation_method"):
             cleaned["calculation_method"] = scoring.DEFAULT_CALCULATION[unit]
-        if unit != scoring.COUNT:
-            cleaned["unit_label"] = ""
+        label = " ".join((cleaned.get("unit_label") or "").split())
+        if unit != scoring.COUNT or label == UNIT_WORDS[scoring.COUNT]:
+            label = ""
+        elif label and not valid_unit_label(label):
+            self.add_error("unit_label", gettext("এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি "
+                                                 "রাখলে “সংখ্যা”।"))
+        cleaned["unit_label"] = label
         typed, unknown = [], []
         for tier, field in enumerate(TARGET_FIELDS):
             if is_unknown_mark(cleaned.get(field)):
@@ -115,7 +126,7 @@ class IndicatorForm(forms.ModelForm):
                 typed.append(parse_target(unit, cleaned.get(field),
                                           whole=counts_whole(unit, cleaned.get("unit_label") or "")))
             except ValueError:
-                self.add_error(field, TARGET_HINTS[unit])
+                self.add_error(field, target_hint(unit, label))
                 typed.append(None)
         cleaned["targets"], cleaned["unknown_tiers"] = typed, unknown
         return cleaned

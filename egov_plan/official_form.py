@@ -6,6 +6,8 @@ a file are, and go through the catalogue in egov_plan/seed_layout.py and reports
 
 import re
 
+from django.utils.translation import gettext_noop
+
 from egov_plan import bangla, scoring
 
 DIGIT = "[০-৯0-9]"
@@ -40,7 +42,7 @@ PERCENT_WORDS = ("শতাংশ", "শতকরা", "শতকরা হা�
 # measure and may have up to two decimals, as real plans write them (২৯.৯৭).
 WHOLE_COUNT_WORDS = ("", "সংখ্যা", "জন", "টি", "টা", "জন/টি")
 # What a file or the editor writes in a tier whose target was lost: kept as unknown, never guessed.
-UNKNOWN_TARGET = "অজানা"
+UNKNOWN_TARGET = gettext_noop("অজানা")  # printed so in the official form; translated where shown in English
 UNKNOWN_MARKS = (UNKNOWN_TARGET, "?", "unknown")
 
 CALCULATION_WORDS = {"সমষ্টি": scoring.SUM, "গড়": scoring.AVERAGE, "ক্রমপুঞ্জিভূত": scoring.CUMULATIVE,
@@ -67,6 +69,8 @@ HEADINGS = {
 # Headings followed by a year or a period ("লক্ষ্যমাত্রা ২০২২-২০২৩", "অর্জন (জুলাই, …)").
 HEADING_PREFIXES = ((TARGETS, "লক্ষ্যমাত্রা"), (OTHER, "প্রকৃত অর্জন"), (ACHIEVEMENT, "অর্জন"),
                     (OTHER, "প্রক্ষেপণ"))
+ROLE_NAMES = {AREA: "কর্মসম্পাদন ক্ষেত্র", AREA_WEIGHT: "মান", ACTIVITY: "কার্যক্রম", INDICATOR: "কর্মসম্পাদন সূচক",
+              METHOD: "গণনা পদ্ধতি", UNIT: "একক", WEIGHT: "কর্মসম্পাদন সূচকের মান", ACHIEVEMENT: "অর্জন"}
 REQUIRED_HEADINGS = ((AREA, "কর্মসম্পাদন ক্ষেত্র"), (ACTIVITY, "কার্যক্রম"), (INDICATOR, "কর্মসম্পাদন সূচক"),
                      (UNIT, "একক"), (WEIGHT, "কর্মসম্পাদন সূচকের মান"), (TARGETS, "লক্ষ্যমাত্রা"))
 PLAIN_WEIGHT_HEADING = "মান"  # an area's weight, or an indicator's, by the column it follows

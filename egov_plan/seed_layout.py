@@ -18,8 +18,8 @@ from django.utils.translation import gettext, gettext_noop
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.active_language import digits
 from egov_plan.official_form import (ACHIEVEMENT, ACTIVITY, AREA, AREA_WEIGHT, CALCULATION_WORDS, COLUMN_NUMBERS,
-                                     DIGIT, HEADER_TITLES, HEADING_PREFIXES, HEADINGS, INDICATOR, METHOD,
-                                     PERCENT_WORDS, PLAIN_WEIGHT_HEADING, REQUIRED_HEADINGS, SERIAL, TARGETS,
+                                     DIGIT, HEADER_TITLES, HEADING_PREFIXES, HEADINGS, INDICATOR, METHOD, OTHER,
+                                     PERCENT_WORDS, PLAIN_WEIGHT_HEADING, REQUIRED_HEADINGS, ROLE_NAMES, SERIAL, TARGETS,
                                      TIER_PERCENT_LABELS, TITLE_MARK, TITLE_RE, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
                                      WEIGHT)
 from egov_plan.plan_rules import TIER_NAMES, Fault, counts_whole, is_unknown_mark, number
@@ -28,10 +28,11 @@ from egov_plan.plan_rules import TIER_NAMES, Fault, counts_whole, is_unknown_mar
 
 def _code_re(parts: int) -> re.Pattern:
     """`[১.২] title` (the form's own way) or `১.২ title` / `১.২. title` (many offices' files): an
-    unbracketed code needs a title with a letter after it, so that a weight (`৩০`), a number
-    (`১.৫`) or a dotted date (`৩১.০৫.২০২৩`) is never taken for one."""
+    unbracketed code needs a title with a letter in it, so that a weight (`৩০`) or a dotted date
+    (`৩১.০৫.২০২৩`) is never taken for one; and codes are looked for only in the columns of the area,
+    activity and indicator (see _read_table), so that `১.৫ লক্ষ` or a footnote is not either."""
     code = rf"{DIGIT}+" + rf"\.{DIGIT}+" * (parts - 1)
-    return re.compile(rf"^(?:\[\s*({code})\s*\]\s*|({code})[.):।]?\s+(?=[^\W\d_]))(.*)$", re.S)
+    return re.compile(rf"^(?:\[\s*({code})\s*\]\s*|({code})[.):।]?\s+(?=.*[^\W\d_]))(.*)$", re.S)
 
 
 class _CodeMatch:
@@ -101,7 +102,8 @@ class _Reader:
 # a few hundred rows of about twenty columns): a hostile or broken file is refused with a message,
 # in little memory and time, instead of taking a worker past its timeout.
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # an .xlsx's parts, unzipped
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # an .xlsx's or .docx's parts, unzipped
+MAX_PART_BYTES = 5 * 1024 * 1024  # any one of them (a sheet, the shared strings, word/document.xml), unzipped
 MAX_ROWS = 5000
 MAX_COLUMNS = 100
 
@@ -127,7 +129,7 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
         return [], [fault]
     if not data.strip():
         return [], [_empty_file()]
-    if data.count(b"\n") >= MAX_ROWS:
+    if data.count(b"\n") + (not data.endswith(b"\n")) > MAX_ROWS:  # its lines, the last one unended or not
         return [], [too_many_rows()]
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [Fault(place=gettext(FILE_PLACE), line=None,
@@ -250,6 +252,8 @@ class Columns:
 
     offsets: dict[str, int]
     tiers: list[int]
+    base: int = 0  # the indicator's column in the header: a row's code cells stand at or before it
+    area_weight: int | None = None  # the area's weight, as an offset from the area's own cell
 
     def cell(self, cells: list[str], at: int, role: str) -> str:
         offset = self.offsets.get(role)
@@ -285,11 +289,24 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
                 tier = TIER_PERCENT_HEADINGS.get(bangla.to_latin_digits(cell).replace(" ", ""))
             if tier is not None and column not in tiers:
                 tiers[column] = tier
+    first_tier = min(tiers, default=None)
+    for column, role in roles.items():
+        if role == ACHIEVEMENT and first_tier is not None and column < first_tier:
+            roles[column] = OTHER  # "অর্জন ২০২০-২১" before the targets: a past year's, not this quarter's
     found = {role: column for column, role in sorted(roles.items(), reverse=True)}  # the first of each
     missing = [name for role, name in REQUIRED_HEADINGS if role not in found]
     for name in missing:
         reader.fault(header_line, gettext("“%(column)s” কলামটি নেই।") % {"column": name})
-    if missing:
+    twice = sorted({role for role in roles.values() if role not in (OTHER, SERIAL, TARGETS)
+                    and list(roles.values()).count(role) > 1})
+    for role in twice:  # which of the two holds the values? refused rather than guessed
+        reader.fault(header_line, gettext("“%(column)s” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে "
+                                          "বোঝা যায় না।") % {"column": ROLE_NAMES[role]})
+    tier_twice = sorted({tier for tier in tiers.values() if list(tiers.values()).count(tier) > 1})
+    for tier in tier_twice:
+        reader.fault(header_line, gettext("“%(column)s” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে "
+                                          "বোঝা যায় না।") % {"column": gettext(TIER_NAMES[tier])})
+    if missing or twice or tier_twice:
         return None
     by_tier = {tier: column for column, tier in sorted(tiers.items(), reverse=True)}
     unplaced = [TIER_NAMES[k] for k in range(5) if k not in by_tier]
@@ -299,8 +316,9 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
             "নিম্নে) বা শতাংশ (১০০%% … ৬০%%) শিরোনামে থাকতে হবে।") % {"tiers": ", ".join(gettext(t) for t in unplaced)})
         return None
     base = found[INDICATOR]
+    area_weight = found[AREA_WEIGHT] - found[AREA] if AREA_WEIGHT in found and found[AREA_WEIGHT] > found[AREA] else None
     return Columns(offsets={role: column - base for role, column in found.items() if column > base},
-                   tiers=[by_tier[k] - base for k in range(5)])
+                   tiers=[by_tier[k] - base for k in range(5)], base=base, area_weight=area_weight)
 
 
 def _total_in(cells: list[str]) -> str | None:
@@ -315,21 +333,27 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
     area = activity = None
     last_table_row = None
     total_rows = set()
+
+    def indicator_at(cells):  # a ragged row is only ever shifted left of the header's columns
+        return next((i for i, c in enumerate(cells[:columns.base + 1]) if INDICATOR_RE.match(c)), None)
+
+    last_indicator = max((line for line, cells in rows if indicator_at(cells) is not None), default=None)
     for line, cells in rows:
-        at = next((i for i, c in enumerate(cells) if INDICATOR_RE.match(c)), None)
+        at = indicator_at(cells)
         if at is None:
             if (total := _total_in(cells)) is not None:
                 total_rows.add(line)
                 document["plan"]["total_marks"] = _number(reader, line, total, gettext("মোট নম্বর"))
                 continue
-            stray = next((c for c in cells if AREA_RE.match(c) or ACTIVITY_RE.match(c)), None)
-            if stray and last_table_row is not None:
+            stray = next((c for c in cells[:columns.base + 1] if AREA_RE.match(c) or ACTIVITY_RE.match(c)), None)
+            if stray and last_table_row is not None and line < last_indicator:
                 reader.fault(line, gettext("“%(cell)s” সারিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ]) নেই।") % {"cell": stray[:40]})
             continue
         last_table_row = line
         for i, cell in enumerate(cells[:at]):
             if (found := AREA_RE.match(cell)):
-                weight = cells[i + 1] if i + 1 < at else ""
+                step = columns.area_weight or 1  # by its heading where the file has one
+                weight = cells[i + step] if i + step < at else ""
                 area = {"number": int(latin(found[1])), "code": latin(found[1]), "title": found[2].strip(),
                         "weight": _number(reader, line, weight, gettext("ক্ষেত্রের মান")), "activities": [], "line": line}
                 document["areas"].append(area)
@@ -431,15 +455,28 @@ def unit_of(cell: str) -> tuple[str | None, str]:
     """(unit, its own word) of a unit cell: তারিখ, %, সংখ্যা, or a count in a unit of its own
     (জন, টি, লক্ষ, হাজার কোটি টাকা: a short word with no digit). (None, "") for what is no unit,
     such as a number or a title that a missing column moved here."""
-    text = " ".join(cell.split())
+    text = heading(cell)  # "তারিখ (Date)", "% (Percent)" are তারিখ and %
     if text in UNITS:
         return UNITS[text], ""
-    if heading(text) in PERCENT_WORDS:
+    if text in PERCENT_WORDS:
         return scoring.PERCENT, ""
-    if (text and len(text) <= 30 and len(text.split()) <= 4 and not re.search(rf"{DIGIT}", text)
-            and re.search(r"[^\W\d_]", text) and not is_unknown_mark(text)):
+    if valid_unit_label(text):
         return scoring.COUNT, text
     return None, ""
+
+
+NOT_UNIT_WORDS = {heading(w) for words in HEADINGS.values() for w in words} | set(CALCULATION_WORDS) | {
+    heading(t) for t in TIER_NAMES} | set(TOTAL_WORDS)
+
+
+def valid_unit_label(text: str) -> bool:
+    """Whether `text` can be a count's own unit word (জন, লক্ষ টাকা): a few words with a letter and
+    no digit, and not a word of the form's that a shifted column would bring here (a heading, a
+    calculation method, a tier's name)."""
+    text = " ".join(text.split())
+    return bool(text and len(text) <= 30 and len(text.split()) <= 4 and not re.search(DIGIT, text)
+                and re.search(r"[^\W\d_]", text) and not is_unknown_mark(text) and text not in NOT_UNIT_WORDS
+                and text not in UNITS)
 
 
 def _value(reader: _Reader, line: int, unit: str, text: str, what: str, *, whole: bool = True) -> str | None:
@@ -450,13 +487,20 @@ def _value(reader: _Reader, line: int, unit: str, text: str, what: str, *, whole
             return bangla.parse_date(text).isoformat()
         if unit == scoring.PERCENT:
             return str(bangla.parse_percent(text))
-        return str(bangla.parse_count(text)) if whole else str(bangla.parse_decimal(text))
+        if whole:
+            return str(bangla.parse_count(text))
+        measure = bangla.parse_decimal(text)
+        if measure != measure.quantize(Decimal("0.01")):  # stored with two decimals: never rounded silently
+            raise ValueError(f"more than two decimals: {text!r}")
+        return str(measure)
     except ValueError:
         if bangla.mixes_digits(text):
             message = MIXED_DIGITS
         elif unit != scoring.DATE and _is_date(text):
             message = gettext_noop("%(what)s “%(text)s” একটি তারিখ, কিন্তু সূচকের একক “%(unit)s”; তারিখের লক্ষ্যমাত্রার "
                                    "একক “তারিখ” হতে হবে।")
+        elif unit == scoring.COUNT and not whole:
+            message = gettext_noop("%(what)s “%(text)s” সংখ্যা নয় (০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।")
         else:
             message = {scoring.DATE: gettext_noop("%(what)s “%(text)s” সঠিক তারিখ (দদ/মম/বব) নয়।"),
                        scoring.PERCENT: gettext_noop("%(what)s “%(text)s” শতাংশ নয়।"),

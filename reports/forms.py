@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.models import Indicator
-from egov_plan.admin_forms import TARGET_HINTS, parse_target
-from egov_plan.plan_rules import counts_whole, shown_value, target_faults
+from egov_plan.admin_forms import parse_target, target_hint
+from egov_plan.plan_rules import UNKNOWN_TARGET, counts_whole, is_unknown_mark, shown_value, target_faults
 from reports import evidence as evidence_types
 from reports.services import Entry, field_token
 from reports import i18n
@@ -381,12 +381,13 @@ class PlanTargetsForm(forms.Form):
         self.indicators = indicators
         self.start_year = start_year
         for indicator in indicators:
-            for tier, value in zip(scoring.TIER_PERCENTS, indicator.targets):
+            unknown = indicator.unknown_tier_indexes
+            for k, (tier, value) in enumerate(zip(scoring.TIER_PERCENTS, indicator.targets)):
                 name = f"target_{indicator.pk}_{tier}"
                 self.fields[name] = forms.CharField(
                     label=f"[{indicator.code}] {bangla.format_percent(tier)}", required=False, max_length=MAX_INPUT,
                     error_messages={"max_length": gettext("মানটি অনেক বড়; সংক্ষেপে লিখুন।")})
-                self.initial[name] = shown_value(indicator.unit, value)
+                self.initial[name] = gettext(UNKNOWN_TARGET) if k in unknown else shown_value(indicator.unit, value)
 
     def row(self, indicator: Indicator) -> list:
         return [self[f"target_{indicator.pk}_{tier}"] for tier in scoring.TIER_PERCENTS]
@@ -396,13 +397,18 @@ class PlanTargetsForm(forms.Form):
         targets = {}
         for indicator in self.indicators:
             typed = []
-            for tier in scoring.TIER_PERCENTS:
+            for k, tier in enumerate(scoring.TIER_PERCENTS):
                 name = f"target_{indicator.pk}_{tier}"
+                if is_unknown_mark(cleaned.get(name)):  # still unknown; only the plan's admin marks a target so
+                    if k not in indicator.unknown_tier_indexes:
+                        self.add_error(name, target_hint(indicator.unit, indicator.unit_label))
+                    typed.append(None)
+                    continue
                 try:
                     typed.append(parse_target(indicator.unit, cleaned.get(name),
                                               whole=counts_whole(indicator.unit, indicator.unit_label)))
                 except ValueError:
-                    self.add_error(name, TARGET_HINTS[indicator.unit])
+                    self.add_error(name, target_hint(indicator.unit, indicator.unit_label))
                     typed.append(None)
             unknown = [k for k in indicator.unknown_tier_indexes if typed[k] is None]
             for message in target_faults(indicator.unit, typed, start_year=self.start_year,

@@ -23,11 +23,12 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from egov_plan import bangla, scoring
-from egov_plan.admin_forms import TARGET_HINTS, BengaliDecimalField, parse_target
+from egov_plan.admin_forms import BengaliDecimalField, parse_target, target_hint
 from egov_plan.models import Activity, ActionPlan, Indicator, PerformanceArea, plan_revised
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing, record_amendment
 from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
                                   is_unknown_mark, shown_value, tier_bits, typed_target)
+from egov_plan.seed_layout import UNIT_WORDS, valid_unit_label
 from reports.scores import rescore_plan
 
 AREA, ACTIVITY, INDICATOR = "a", "b", "i"
@@ -41,6 +42,7 @@ KEY_RE = re.compile(r"^([abi])-([A-Za-z0-9_]{1,24})-id$")
 UNITS = dict(Indicator.UNIT_CHOICES)
 METHODS = dict(Indicator.CALCULATION_CHOICES)
 REQUIRED = gettext_lazy("এই ঘরটি পূরণ করুন।")
+UNIT_LABEL_HINT = gettext_lazy("এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।")
 STALE = gettext_lazy("আপনি পাতাটি খোলার পর অন্য কেউ এই কর্মপরিকল্পনা বদলেছেন। আপনার লেখা নিচে রাখা আছে; পাতাটি "
                      "নতুন করে খুলে সর্বশেষ অবস্থা দেখুন এবং আবার পরিবর্তন করুন।")
 _weight_field = BengaliDecimalField(max_digits=6, decimal_places=2, required=False,
@@ -288,7 +290,12 @@ def _typed(draft: Draft) -> dict[str, dict]:
             method = values.get("calculation_method", "")
             if method and method not in METHODS:
                 row.error("calculation_method", gettext("গণনা পদ্ধতি বেছে নিন।"))
-            label = values.get("unit_label", "").strip()[:40] if unit == scoring.COUNT else ""
+            label = " ".join(values.get("unit_label", "").split()) if unit == scoring.COUNT else ""
+            if label == UNIT_WORDS[scoring.COUNT]:
+                label = ""
+            elif label and not valid_unit_label(label):
+                row.error("unit_label", str(UNIT_LABEL_HINT))
+                label = ""
             out["unit"], out["unit_label"] = unit, label
             out["calculation_method"] = method if method in METHODS else scoring.DEFAULT_CALCULATION[unit]
             targets, unknown = [], []
@@ -301,7 +308,7 @@ def _typed(draft: Draft) -> dict[str, dict]:
                 try:
                     targets.append(parse_target(unit, text, whole=counts_whole(unit, label)))
                 except ValueError:
-                    row.error(f"target_{tier}", TARGET_HINTS[unit])
+                    row.error(f"target_{tier}", str(target_hint(unit, label)))
                     targets.append(None)
             out["targets"] = [document_value(t) for t in targets]
             out["unknown_tiers"] = unknown

@@ -6,6 +6,7 @@ Export writes a quarter's table in the same layouts; importing an export gives t
 """
 
 import dataclasses
+import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
 from egov_plan.plan_rules import PLAN_PLACE, Fault, check_plan, document_value, number, typed_target
-from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet, SheetRow, decode_text,
-                                   read_rows, too_large, too_many_rows, write_text)
+from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
+                                   SheetRow, decode_text, read_rows, too_large, too_many_rows, write_text)
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
@@ -151,36 +152,62 @@ class _TooManyRows(Exception):
     pass
 
 
+def cell_text(cell) -> str:
+    """A cell as the text reader would see it typed: a date cell as dd/mm/yyyy, a number formatted
+    as a percentage (stored 0.85) as 85%, a whole number stored as a float (30.0) as 30."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in (getattr(cell, "number_format", None) or ""):
+            return f"{_plain(number * 100)}%"
+        return _plain(number)
+    return str(value).strip()
+
+
+def _plain(number: Decimal) -> str:
+    """1.5 → "1.5", 30.0 → "30", 85.000 → "85": as a person types it, never "3E+1"."""
+    return format(number.normalize(), "f")
+
+
 def _sheet_rows(ws) -> list:
     rows = []
-    for number, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+    for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
         if number > MAX_ROWS:
             raise _TooManyRows
-        cells = ["" if v is None else str(v).strip() for v in values]
+        cells = [cell_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
         rows.append((number, cells))
     return rows
 
 
-def _unreadable(exc: Exception) -> list[Fault]:
-    return [Fault(place=gettext(FILE_PLACE),
-                  message=gettext("xlsx ফাইলটি পড়া যায়নি (%(error)s)।") % {"error": type(exc).__name__})]
+def _unreadable(exc: Exception, kind: str = "xlsx") -> list[Fault]:
+    return [Fault(place=gettext(FILE_PLACE), message=gettext("%(kind)s ফাইলটি পড়া যায়নি (%(error)s)।")
+                  % {"kind": kind, "error": type(exc).__name__})]
 
 
-def _unpacked_too_large(data: bytes) -> list[Fault]:
-    """An .xlsx whose parts unzip to more than a plan's can (a zip bomb, a million rows) is refused
-    from the zip's directory, before a byte of it is unpacked."""
+def _unpacked_too_large(data: bytes, kind: str = "xlsx") -> list[Fault]:
+    """An .xlsx or .docx whose parts unzip to more than a plan's can (a zip bomb, a million rows, a
+    document part that would be parsed whole into memory) is refused from the zip's directory,
+    before a byte of it is unpacked."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return _unreadable(exc)
+        return _unreadable(exc, kind)
+    megabytes = MAX_UNPACKED_BYTES // 1024 // 1024
     if len(parts) <= 1000 and sum(part.file_size for part in parts) <= MAX_UNPACKED_BYTES:
-        return []
+        largest = max(parts, key=lambda part: part.file_size, default=None)
+        if largest is None or largest.file_size <= MAX_PART_BYTES:
+            return []
+        megabytes = MAX_PART_BYTES // 1024 // 1024
     return [Fault(place=gettext(FILE_PLACE), message=gettext(
-        "xlsx ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
-        % {"max": number(MAX_UNPACKED_BYTES // 1024 // 1024)})]
+        "%(kind)s ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
+        % {"kind": kind, "max": number(megabytes)})]
 
 
 def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Fault]]:
@@ -244,7 +271,7 @@ def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
 
     if (fault := too_large(len(data))) is not None:
         return [], [fault], {}
-    if faults := _unpacked_too_large(data):
+    if faults := _unpacked_too_large(data, "docx"):
         return [], faults, {}
     try:
         word = Document(io.BytesIO(data))
@@ -257,23 +284,31 @@ def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
                 places[len(rows)] = gettext("অনুচ্ছেদ %(n)s") % {"n": number(paragraphs)}
             elif isinstance(block, Table):
                 tables += 1
-                above: list = []
-                for r, row in enumerate(block.rows, start=1):
-                    cells, seen = [], []
-                    for c, cell in enumerate(row.cells[:MAX_COLUMNS]):
-                        merged = (seen and seen[-1] is cell._tc) or (c < len(above) and above[c] is cell._tc)
-                        cells.append("" if merged else cell.text.strip())
-                        seen.append(cell._tc)
-                    above = seen
-                    rows.append((len(rows) + 1, cells))
+                for r, tr in enumerate(block._tbl.tr_lst, start=1):
+                    if len(rows) >= MAX_ROWS:
+                        return [], [too_many_rows()], {}
+                    rows.append((len(rows) + 1, _docx_cells(tr, block, Paragraph)))
                     places[len(rows)] = gettext("সারণি %(table)s, সারি %(row)s") % {"table": number(tables),
                                                                                     "row": number(r)}
             if len(rows) > MAX_ROWS:
                 return [], [too_many_rows()], {}
     except Exception as exc:  # noqa: BLE001 - a broken or hostile file, whatever the parser raised
-        return [], [Fault(place=gettext(FILE_PLACE), message=gettext("docx ফাইলটি পড়া যায়নি (%(error)s)।")
-                          % {"error": type(exc).__name__})], {}
+        return [], _unreadable(exc, "docx"), {}
     return rows, [], places
+
+
+def _docx_cells(tr, table, paragraph) -> list[str]:
+    """One Word table row's cells by the table's grid, read from the row's own XML in one pass (not
+    python-docx's `row.cells`, which resolves each vertical merge from the table's top: quadratic
+    in the rows). A cell merged across columns (gridSpan) or down from the row above (vMerge) is
+    read once, in its first column and row, as the spreadsheet reader sees it."""
+    cells = [""] * (tr.grid_before or 0)
+    for tc in tr.tc_lst:
+        if len(cells) >= MAX_COLUMNS:
+            break
+        text = "" if tc.vMerge == "continue" else "\n".join(paragraph(p, table).text for p in tc.p_lst).strip()
+        cells += [text] + [""] * (max(tc.grid_span, 1) - 1)
+    return cells[:MAX_COLUMNS]
 
 
 def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:

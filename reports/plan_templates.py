@@ -192,7 +192,8 @@ def adjust_targets(*, plan: ActionPlan, targets: dict[int, list], user) -> int:
                 continue
             indicator.set_targets(values)
             changed.append(indicator)
-        Indicator.objects.bulk_update(changed, [f"{t}_{k}" for t in Indicator.TIER_FIELDS for k in ("date", "number")])
+        Indicator.objects.bulk_update(changed, [f"{t}_{k}" for t in Indicator.TIER_FIELDS for k in ("date", "number")]
+                                      + ["unknown_tiers"])  # a lost target filled in is known now
         if changed:
             plan_revised(plan_id=locked.pk)  # a bulk write sends no signal
             rescore_plan(plan_id=locked.pk)

@@ -40,6 +40,11 @@ def printed_targets(indicator: Indicator) -> list[str]:
             for k, t in enumerate(indicator.targets)]
 
 
+def shown_target(text: str) -> str:
+    """A printed target in the active language: the lost mark `অজানা` is the one word in it."""
+    return gettext(plan_rules.UNKNOWN_TARGET) if text == plan_rules.UNKNOWN_TARGET else text
+
+
 def format_tier(tier: int | None) -> str:
     if tier is None:
         return bangla.BLANK_TARGET
@@ -398,7 +403,7 @@ def entry_rows(table: QuarterTable, form) -> list[dict]:
         for (item,) in query.rows(tail, [table.report.pk]):
             files[item.indicator_id].append(item)
     return [{"row": row, "code": row.indicator.code, "title": row.indicator.title,
-             "targets": " / ".join(row.targets), **form.inputs(row.indicator),
+             "targets": " / ".join(map(shown_target, row.targets)), **form.inputs(row.indicator),
              "files": files[row.indicator.pk]}
             for row in table.rows]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from egov_plan import bangla
 from reports import i18n
 from reports.entry_html import esc
+from reports.selectors import shown_target
 
 
 def table_body_html(table, *, show_scores: bool) -> SafeString:
@@ -47,7 +48,7 @@ def table_body_html(table, *, show_scores: bool) -> SafeString:
                 f'<td class="cell-indicator">[{esc(shown(row.indicator.code))}] {esc(title(row.indicator))}</td>',
                 f'<td class="cell-unit">{esc(gettext(row.unit_label))}</td>',
                 f'<td class="cell-number">{esc(shown(row.weight))}</td>',
-                *(f'<td class="cell-target">{esc(shown(target))}</td>' for target in row.targets),
+                *(f'<td class="cell-target">{esc(shown(shown_target(target)))}</td>' for target in row.targets),
                 f'<td class="cell-achievement">{esc(shown(row.achievement))}</td>']
             if show_scores:
                 cells += [f'<td class="cell-tier">{esc(i18n.tier_label(row.tier_percent))}</td>',

@@ -128,3 +128,30 @@ def test_the_command_reports_a_bomb_without_a_traceback(db, tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_plan", str(path))
     assert "xlsx ফাইলটি পড়া যায়নি (XMLSyntaxError)" in capsys.readouterr().err
+
+
+def test_a_text_of_exactly_as_many_rows_as_a_plan_may_have_is_read(db):
+    faults = import_plan(data="ক\n".encode() * MAX_ROWS, filename="rows.txt").faults
+    assert faults and not any("টির বেশি সারি" in f.message for f in faults)
+
+
+def docx_with_document(body: str) -> bytes:
+    from docx import Document
+
+    out = io.BytesIO()
+    Document().save(out)
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return with_part(out.getvalue(), "word/document.xml",
+                     f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>{body}</w:body></w:document>'.encode())
+
+
+def test_a_word_file_whose_document_part_is_larger_than_a_plan_is_refused_before_it_is_parsed(db):
+    padding = "<w:p><w:r><w:t>" + "ক" * 1000 + "</w:t></w:r></w:p>"
+    data = docx_with_document(padding * 2500)  # 7.5 MB of XML, a few kilobytes zipped
+    assert len(data) < 1024 * 1024
+    refused(import_plan(data=data, filename="big.docx"), "docx ফাইলটির ভেতরের অংশ খুললে ৫ মেগাবাইটের বেশি হয়")
+
+
+def test_a_word_table_of_more_rows_than_a_plan_has_is_refused_while_reading(db):
+    rows = "<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>" * (MAX_ROWS + 1)
+    refused(import_plan(data=docx_with_document(f"<w:tbl>{rows}</w:tbl>"), filename="rows.docx"), "টির বেশি সারি")

@@ -221,3 +221,74 @@ def test_a_broken_word_file_could_not_be_read(office):
         archive.writestr("word/document.xml", "<not-xml")
     result = import_plan(data=out.getvalue(), filename="plan.docx")
     assert result.plan is None and "docx ফাইলটি পড়া যায়নি" in result.faults[0].message
+
+
+def test_a_past_years_achievement_before_the_targets_is_not_taken_for_the_quarters(office):
+    header = [APA_HEADER[0][:7] + ["অর্জন ২০২০-২১", "অর্জন ২০২১-২২"] + APA_HEADER[0][9:], *APA_HEADER[1:]]
+    result = import_plan(data=text_file(header, APA_ROWS), filename="plan.txt")
+    assert result.faults == []
+    assert {a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=result.plan)} == {"১.২.১": 20}
+
+
+def test_a_heading_that_stands_twice_is_refused_rather_than_one_of_them_guessed(office):
+    header = [APA_HEADER[0][:8] + ["একক"] + APA_HEADER[0][9:], *APA_HEADER[1:]]
+    data = text_file(header, APA_ROWS)
+    faults = import_plan(data=data, filename="plan.txt").faults
+    assert [(f.line, f.message) for f in faults] == [
+        (line_of(data, "ক্রমিক নম্বর"), "“একক” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")]
+
+
+def test_an_unbracketed_title_may_begin_with_a_number(office):
+    rows = [APA_ROWS[0], APA_ROWS[1][:4] + ["১.২.১ ৫০টি অফিসে ই-নথি চালু"] + APA_ROWS[1][5:]]
+    result = import_plan(data=text_file(APA_HEADER, rows), filename="plan.txt")
+    assert result.faults == []
+    assert indicator_by_code(result.plan, "1.2.1").title == "৫০টি অফিসে ই-নথি চালু"
+
+
+def test_footnotes_and_signatories_after_the_table_are_not_taken_for_its_rows(office):
+    foot = [["", "মোট", "১৫"], [""], ["১. লক্ষ্যমাত্রা অর্জনের প্রমাণক সংযুক্ত করতে হবে।"],
+            ["২.১ সূত্র: মন্ত্রিপরিষদ বিভাগের নির্দেশিকা"]]
+    result = import_plan(data=text_file(APA_HEADER, APA_ROWS, foot), filename="plan.txt")
+    assert result.faults == []
+    assert [a.title for a in result.plan.areas.all()] == ["ই-গভর্ন্যান্স ও উদ্ভাবন কার্যক্রম"]
+
+
+def test_a_measure_with_more_than_two_decimals_is_refused_not_rounded(office):
+    rows = [APA_ROWS[0], APA_ROWS[1][:5] + ["লক্ষ টাকা", "৫", "", "", "২৯.৯৭৫"] + APA_ROWS[1][10:]]
+    data = text_file(APA_HEADER, rows)
+    faults = import_plan(data=data, filename="plan.txt").faults
+    assert [(f.line, f.message) for f in faults] == [
+        (line_of(data, "১.২.১"), "সূচক [১.২.১] এর “অসাধারণ” লক্ষ্যমাত্রা “২৯.৯৭৫” সংখ্যা নয় "
+                                 "(০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।")]
+
+
+def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
+    """Excel stores a date cell as a date, 85 % as 0.85 with a percent format and 15 as 15.0: they
+    read as the text they show."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    rows = [APA_ROWS[0][:9] + ["৩০/০৩/২০২৩"] * 5 + ["-----"],
+            APA_ROWS[1][:5] + ["%"] + APA_ROWS[1][6:9] + ["৯০%", "৮৫%", "৮০%", "৭৫%", "৭০%", "৮৭.৫%"]]
+    text = text_file(APA_HEADER, rows)
+    from_text = dump_plan_document(plan=import_plan(data=text, filename="plan.txt").plan)
+    ActionPlan.objects.all().delete()
+    book = load_workbook(io.BytesIO(as_xlsx(text)))
+    sheet = book.active
+    for row in sheet.iter_rows():
+        for cell in row:
+            value = cell.value if isinstance(cell.value, str) else ""
+            if value == "৩০/০৩/২০২৩":
+                cell.value, cell.number_format = dt.datetime(2023, 3, 30), "dd/mm/yyyy"
+            elif value.endswith("%") and value[:-1]:
+                from egov_plan import bangla
+                cell.value, cell.number_format = float(bangla.to_latin_digits(value[:-1])) / 100, "0.0%"
+            elif value == "১৫":
+                cell.value = 15.0
+    out = io.BytesIO()
+    book.save(out)
+    from_xlsx = import_plan(data=out.getvalue(), filename="plan.xlsx")
+    assert from_xlsx.faults == []
+    assert dump_plan_document(plan=from_xlsx.plan) == from_text
+    assert Workbook  # the writer used above

@@ -135,10 +135,10 @@ def test_the_plan_editor_lists_unknown_targets_until_an_admin_fills_them_in(offi
     people = indicator_by_code(plan, "1.1.1")
     assert data[f"i-i{people.pk}-target_0"] == "অজানা" and data[f"i-i{people.pk}-unit_label"] == "জন"
     # saving other changes keeps it unknown …
-    data["op"] = "save"
+    data.update({f"i-i{people.pk}-unit_label": "জন কর্মচারী", "op": "save"})
     assert admin.post(url, data).status_code == 302
     people.refresh_from_db()
-    assert people.unknown_tier_indexes == [0] and people.unit_label == "জন"
+    assert people.unknown_tier_indexes == [0] and people.unit_label == "জন কর্মচারী"
     # … filling it in makes it known, scored, and no longer listed
     page = admin.get(url).content.decode()
     data = form_data(page, "plan-editor")
@@ -149,3 +149,69 @@ def test_the_plan_editor_lists_unknown_targets_until_an_admin_fills_them_in(offi
     assert "plan-unknown-targets" not in admin.get(url).content.decode()
     body, _ = table_rows(admin, plan)
     assert body[0][-2:] == ["--", "০.০০"]  # 120 people: below every tier now known
+
+
+def test_an_indicator_with_one_target_lost_scores_nothing_even_above_the_targets_it_has(office):
+    """The 100 % target is lost: 600 people pass the 90 % and 80 % targets, but which tier they
+    reach is not known, so the indicator reaches none rather than a guessed one."""
+    rows = [ROWS[0][:9] + ["অজানা", "৪৫০", "৪০০", "--", "--", "৬০০"], *ROWS[1:]]
+    plan = imported(rows)
+    admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
+    body, _ = table_rows(admin, plan)
+    assert body[0][body[0].index("জন") + 2:][:3] == ["অজানা", "৪৫০", "৪০০"]
+    assert body[0][-2:] == ["--", "০.০০"]
+
+
+def test_an_office_adjusting_its_targets_keeps_a_lost_one_unknown_until_it_fills_it_in(office):
+    from reports.forms import PlanTargetsForm
+    from reports.plan_templates import adjust_targets
+
+    rows = [ROWS[0][:9] + ["অজানা", "৪৫০", "--", "--", "--", "১২০"], *ROWS[1:]]
+    people = indicator_by_code(imported(rows), "1.1.1")
+    form = PlanTargetsForm(indicators=[people], start_year=2022)
+    assert form.initial[f"target_{people.pk}_100"] == "অজানা"
+    kept = {f"target_{people.pk}_{t}": v for t, v in zip((100, 90, 80, 70, 60), ["অজানা", "৪৬০", "", "", ""])}
+    form = PlanTargetsForm(kept, indicators=[people], start_year=2022)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["targets"][people.pk] == [None, 460, None, None, None]
+    # an office may not declare a known target lost
+    lost = dict(kept, **{f"target_{people.pk}_90": "অজানা"})
+    form = PlanTargetsForm(lost, indicators=[people], start_year=2022)
+    assert not form.is_valid() and f"target_{people.pk}_90" in form.errors
+    # filling it in through the office's path makes it known (bulk-updated with the targets)
+    plan = people.activity.area.plan
+    plan.template = ActionPlan.objects.create(fiscal_year=plan.fiscal_year, title="জাতীয়", targets_adjustable=True)
+    plan.save()
+    filled = dict(kept, **{f"target_{people.pk}_100": "৫০০"})
+    form = PlanTargetsForm(filled, indicators=[people], start_year=2022)
+    assert form.is_valid(), form.errors
+    assert adjust_targets(plan=plan, targets=form.cleaned_data["targets"], user=None) == 1
+    people.refresh_from_db()
+    assert people.unknown_tiers == 0 and list(people.targets) == [500, 460, None, None, None]
+
+
+def test_the_english_translation_says_unknown_for_a_lost_target(office):
+    rows = [ROWS[0][:9] + ["অজানা", "৪৫০", "--", "--", "--", "১২০"], *ROWS[1:]]
+    plan = imported(rows)
+    admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
+    body = grid(read_table(admin.get(f"/plans/{plan.pk}/quarters/1/en/").content.decode())["tbody"])
+    targets = body[0][body[0].index("450") - 1:][:2]
+    assert targets == ["unknown", "450"]
+    assert "অজানা" not in " ".join(" ".join(row) for row in body)
+
+
+def test_the_plan_editor_refuses_a_unit_name_that_is_a_number_next_to_it_keeping_what_was_typed(office):
+    plan = imported()
+    people = indicator_by_code(plan, "1.1.1")
+    admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
+    url = f"/plans/{plan.pk}/targets/"
+    data = form_data(admin.get(url).content.decode(), "plan-editor")
+    data.update({f"i-i{people.pk}-unit_label": "১০ জন", "op": "save"})
+    response = admin.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 400  # the editor's answer to a faulty form, shown again
+    field = html[html.index(f'name="i-i{people.pk}-unit_label"'):]
+    assert 'value="১০ জন"' in field[:200]
+    assert "এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া" in field[:field.index("</td>")]
+    people.refresh_from_db()
+    assert people.unit_label == "জন"
