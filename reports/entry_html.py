@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
 
+from egov_plan import bangla, scoring
 from reports.i18n import digits
+from reports.selectors import shown_target
 
 
 def esc(value) -> str:
@@ -44,6 +46,9 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
     to_date_heading = esc(gettext("এ পর্যন্ত অর্জন"))
     remove = esc(gettext("সরান"))
     disabled = "" if editable else " disabled"
+    # The five targets stand one under another, each after its tier's percent (the columns fit a
+    # 1024 px screen); the percents are the same for every row.
+    tier_percents = [esc(digits(bangla.format_percent(p))) for p in scoring.TIER_PERCENTS]
     out = []
     for entry in rows:
         row, value, remarks, evidence = entry["row"], entry["value"], entry["remarks"], entry["evidence"]
@@ -59,8 +64,10 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             f'<td class="cell-indicator">[{esc(digits(entry["code"]))}] {esc(entry["title"])}</td>'
             f'<td class="text-center cell-card-field" data-label="{unit_heading}">{esc(gettext(str(row.unit_label)))}</td>'
             f'<td class="text-center cell-card-field" data-label="{weight_heading}">{esc(digits(row.weight))}</td>'
-            f'<td class="text-center text-nowrap small cell-card-field cell-targets" data-label="{targets_heading}">'
-            f'{esc(digits(entry["targets"]))}</td>'
+            f'<td class="cell-card-field cell-targets" data-label="{targets_heading}"><ul class="target-list">'
+            + "".join(f'<li><span class="target-tier">{percent}</span> {esc(digits(shown_target(target)))}</li>'
+                      for percent, target in zip(tier_percents, row.targets))
+            + '</ul></td>'
             f'<td class="text-center cell-card-field" data-label="{to_date_heading}">{esc(digits(row.achievement))}</td>')
         aria = (f' aria-invalid="true" aria-describedby="{esc(value["id"])}-error"' if value["errors"] else "")
         out.append(
@@ -73,14 +80,15 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             f'<input type="hidden" name="{esc(seen_value["name"])}" value="{esc(seen_value["text"])}"'
             f' id="{esc(seen_value["id"])}">'
             f'{_errors(value, with_id=True)}</td>'
-            f'<td class="entry-remarks">'
+            # Remarks and evidence share the last column, so that a row's inputs fit the screen.
+            f'<td class="entry-notes"><div class="entry-remarks">'
             f'<label class="form-label small" for="{esc(remarks["id"])}">{esc(remarks["label"])}</label>'
             f'<textarea name="{esc(remarks["name"])}" id="{esc(remarks["id"])}" rows="1"'
             f' class="form-control form-control-sm{_invalid(remarks)}"{disabled}>{esc(remarks["text"])}</textarea>'
             f'<input type="hidden" name="{esc(seen_remarks["name"])}" value="{esc(seen_remarks["text"])}"'
             f' id="{esc(seen_remarks["id"])}">'
-            f'{_errors(remarks)}</td>'
-            f'<td class="entry-evidence"><ul class="list-unstyled small mb-1">')
+            f'{_errors(remarks)}</div>'
+            f'<div class="entry-evidence"><ul class="list-unstyled small mb-1">')
         for item in entry["files"]:
             out.append(f'<li><a href="{esc(reverse("evidence-download", args=[item.pk]))}">'
                        f'{esc(item.original_name)}</a>')
@@ -96,5 +104,5 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
                 f' accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"'
                 f' class="form-control form-control-sm{_invalid(evidence)}">'
                 f'{_errors(evidence)}')
-        out.append("</td></tr>\n")
+        out.append("</div></td></tr>\n")
     return mark_safe("".join(out))  # noqa: S308 -- every interpolated text is escaped above

@@ -49,7 +49,8 @@ def test_it_shows_targets_and_the_achievement_so_far(officer_client, people):
     html = officer_client.get(edit_url(people.plan)).content.decode()
     row = html[html.index('data-indicator="১.৩.১"'):]
     row = row[:row.index("</tr>")]
-    assert "৮৫% / ৮০% / ৭৫% / ৭০% / ৬০%" in row
+    targets = re.findall(r'<li><span class="target-tier">([^<]*)</span> ([^<]*)</li>', row)  # one under another
+    assert targets == [("১০০%", "৮৫%"), ("৯০%", "৮০%"), ("৮০%", "৭৫%"), ("৭০%", "৭০%"), ("৬০%", "৬০%")]
     assert "৩০%" in row  # the first quarter's achievement
 
 
