@@ -16,7 +16,7 @@ from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F4
 # own label, the file types, and two hard-coded texts of libraries that no catalogue reaches:
 # nested_admin's "Remove" (in its inline template) and django-axes' "Access Log for USER" (a log's str).
 ALLOWED_LATIN = {"admin", "officer", "other_officer", "reviewer", "other_reviewer", "top_reviewer",
-                 "LGD", "LGRD", "MOPA", "MYMCC", "NETRAKONA", "step", "linear", "txt", "xlsx", "Remove",
+                 "LGD", "LGRD", "MOPA", "MYMCC", "NETRAKONA", "step", "linear", "txt", "xlsx", "docx", "Remove",
                  "Access", "Log", "for"}
 
 
