@@ -68,12 +68,12 @@ def quarter_report(request, plan_id: int, quarter: int):
 
 
 def _render_report(request, table, review_form=None, status=200):
-    office = table.plan.office
+    office = table.plan.office  # None for a template: nobody enters or reviews its reports
     return render(request, "reports/quarter_report.html", {
         "table": table,
         "show_scores": request.GET.get("scores") == "1",
-        "is_officer": permissions.is_officer_of(request.user, office.pk),
-        "is_reviewer": permissions.is_reviewer_above(request.user, office),
+        "is_officer": office is not None and permissions.is_officer_of(request.user, office.pk),
+        "is_reviewer": office is not None and permissions.is_reviewer_above(request.user, office),
         "is_plan_admin": permissions.is_plan_admin(request.user),
         "review_form": review_form or ReviewForm(),
         "last_transition": selectors.last_transition(table.report),

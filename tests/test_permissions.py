@@ -1,4 +1,5 @@
-"""Every URL of the project with every role: the status code of each pair.
+"""Every URL of the project with every role: the status code of each pair, for an office's plan and
+for a template plan (one without an office).
 
 A user who may not see a report gets 404 (its existence is not revealed); one who may see
 it but not do what was asked gets 403; anonymous users are sent to the login page.
@@ -7,6 +8,7 @@ it but not do what was asked gets 403; anonymous users are sent to the login pag
 import pytest
 
 from reports.models import QuarterlyReport
+from reports.plan_templates import template_from_plan
 from tests.conftest import client_for
 from tests.helpers import add_evidence, indicator_by_code
 
@@ -69,6 +71,26 @@ MATRIX = [
     ("post", "/plans/{plan}/quarters/1/pdf", [302, 405, 405, 405, 405, 405, 405]),
     ("put", "/verify/", [405, 405, 405, 405, 405, 405, 405]),
     ("post", "/dashboard/", [302, 405, 405, 405, 405, 405, 405]),
+    # a template plan (no office): admins see its table, exports and editor; no one else learns it exists;
+    # nobody enters, reviews or assesses a template's reports
+    ("get", "/plans/{template}/quarters/1/", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/?scores=1", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/2/", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/2/?scores=1", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/export.xlsx", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/2/export.xlsx", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/export.txt", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/2/export.txt", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/pdf", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/history/", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/en/", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/targets/", [302, 404, 404, 404, 404, 404, 200]),
+    ("get", "/plans/{template}/quarters/1/edit/", [302, 404, 404, 404, 404, 404, 403]),
+    ("post", "/plans/{template}/quarters/1/edit/", [302, 404, 404, 404, 404, 404, 403]),
+    ("post", "/plans/{template}/quarters/2/review/", [302, 404, 404, 404, 404, 404, 403]),
+    ("get", "/plans/{template}/half-year/", [302, 404, 404, 404, 404, 404, 404]),
+    ("get", "/plans/{template}/annual/", [302, 404, 404, 404, 404, 404, 404]),
+    ("post", "/plans/{template}/quarters/1/", [302, 405, 405, 405, 405, 405, 405]),
 ]
 
 CASES = [(method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)]
@@ -82,7 +104,8 @@ def test_status_code_of_every_url_for_every_role(people, method, url, role, expe
     draft = QuarterlyReport.objects.create(plan=plan, quarter=3)
     evidence = add_evidence(draft, indicator_by_code(plan, "1.3.1"))
     client = client_for(None if role == "anonymous" else getattr(people, role))
-    path = url.format(plan=plan.pk, evidence=evidence.pk, office=people.office.pk)
+    template = template_from_plan(plan=plan)
+    path = url.format(plan=plan.pk, evidence=evidence.pk, office=people.office.pk, template=template.pk)
     data = {"action": "approve", "version": "0"} if method == "post" else None
     response = getattr(client, method)(path, data)
     assert response.status_code == expected, response.content.decode()[:300]

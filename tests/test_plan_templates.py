@@ -14,6 +14,7 @@ from reports.plan_documents import dump_plan_document
 from reports.plan_templates import (
     TemplateError, adjust_targets, approve_targets, carry_template_changes, rollout_template, template_from_plan,
 )
+from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,21 @@ def test_the_command_explains_what_is_wrong(people, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("rollout_template", *args)
     assert not Office.objects.filter(plans__template__isnull=False).exists()
+
+
+def test_an_admin_sees_a_templates_quarter_table_with_its_scores_and_exports(people, template):
+    client = client_for(people.admin)
+    indicator = indicator_by_code(template, "1.1.1")
+    for quarter in (1, 2):
+        for query in ("", "?scores=1"):
+            page = client.get(f"/plans/{template.pk}/quarters/{quarter}/{query}")
+            assert page.status_code == 200
+            html = page.content.decode()
+            assert indicator.title in html
+            assert f"/plans/{template.pk}/targets/" in html  # back to the editor
+            assert 'name="action"' not in html  # nobody reviews a template's reports
+        sheet = client.get(f"/plans/{template.pk}/quarters/{quarter}/export.txt")
+        assert sheet.status_code == 200 and indicator.title in sheet.content.decode()
+        assert client.get(f"/plans/{template.pk}/quarters/{quarter}/export.xlsx").status_code == 200
+    for outsider in (people.officer, people.reviewer, people.top_reviewer):
+        assert client_for(outsider).get(f"/plans/{template.pk}/quarters/1/").status_code == 404
