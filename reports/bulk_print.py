@@ -31,6 +31,7 @@ from egov_plan.models import ActionPlan, Office
 from egov_plan.offices import offices_under, under_q
 from reports import pdf
 from reports.models import QuarterlyReport, SignedDocument
+from reports.xlsx_cells import text_row
 
 INDEX_NAME = "index.xlsx"
 INDEX_HEADERS = ("দপ্তর", "দপ্তর কোড", "অবস্থা", "প্রাপ্ত নম্বর", "ফাইলের নাম")
@@ -122,12 +123,12 @@ def index_sheet(items: list[Entry]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "সূচি"
-    sheet.append(INDEX_HEADERS)
+    text_row(sheet, INDEX_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for entry in items:
         score = entry.report.score if entry.approved else None
-        sheet.append((entry.office.display_name, entry.office.code, entry.status_label,
+        text_row(sheet, (entry.office.display_name, entry.office.code, entry.status_label,
                       None if score is None else float(score), entry.file_name))
     for column, width in zip("ABCDE", (50, 16, 30, 14, 34)):
         sheet.column_dimensions[column].width = width

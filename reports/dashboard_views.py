@@ -18,6 +18,7 @@ from egov_plan.fiscal import QUARTERS
 from egov_plan.models import FiscalYear, Office, OfficeTier
 from reports import dashboard, permissions
 from reports.dashboard import DashboardQuery
+from reports.xlsx_cells import text_row
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ID = 2**63 - 1
@@ -135,14 +136,14 @@ def dashboard_export(request):
         raise Http404(gettext("কোনো অর্থবছর নেই"))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("দপ্তরসমূহ"))
-    sheet.append([gettext("দপ্তর কোড"), gettext("দপ্তর"), gettext("অবস্থান"), gettext("স্তর"), gettext("অবস্থা"),
+    text_row(sheet, [gettext("দপ্তর কোড"), gettext("দপ্তর"), gettext("অবস্থান"), gettext("স্তর"), gettext("অবস্থা"),
                   gettext("এ পর্যন্ত প্রাপ্ত নম্বর"), gettext("মোট নম্বর"), gettext("সর্বশেষ পরিবর্তন"),
                   gettext("বিলম্ব")])
     rows = dashboard.office_rows(query).values_list("code", "name", "location", "tier__name", "status", "score",
                                                     "total_marks", "changed", "late")
     late_label = gettext("বিলম্বিত")  # as the page's badge; empty when on time (or not due yet)
     for code, name, location, tier, status, score, total, changed, late in rows.iterator(chunk_size=2000):
-        sheet.append([code, name, location, tier, str(dashboard.status_label(status)),
+        text_row(sheet, [code, name, location, tier, str(dashboard.status_label(status)),
                       None if score is None else float(score), None if total is None else float(total),
                       None if changed is None else timezone.localtime(changed).replace(tzinfo=None),
                       late_label if late else None])
