@@ -111,6 +111,7 @@ PYTHON_ALLOWED = {
     "egov_plan/settings.py": "a language's own name (বাংলা) in the language switch",
     "reports/tasks.py": "a worker's warm-up render of sample text (never shown)",
     "reports/pdf_text_layer.py": "the range of Bengali digits (০–৯) for the PDF's text layer, not text",
+    "egov_plan/bijoy.py": "the Bijoy (SutonnyMJ) to Unicode character table, not text",
 }
 TRANSLATION_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext"}
 
