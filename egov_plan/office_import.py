@@ -74,9 +74,11 @@ def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], 
             for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)], []
 
 
-def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: set[str]) -> tuple[
-        list[OfficeRow], list[str]]:
-    """The file's offices and every fault, each naming its line."""
+def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: set[str],
+               database_parents: dict[str, str] | None = None) -> tuple[list[OfficeRow], list[str]]:
+    """The file's offices and every fault, each naming its line. `database_parents` (code → parent
+    code, "" at the top) is the stored tree above the offices the file names as parents: a move is
+    checked against the tree as it will be, the file's parents over the stored ones."""
     faults: list[tuple[int, str]] = []
     content = [(n, cells) for n, cells in rows if any(cells)]
     if not content:
@@ -115,21 +117,52 @@ def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: 
     for row in offices:
         if row.parent_code and row.parent_code not in by_code and row.parent_code not in existing:
             faults.append((row.line, gettext("নিয়ন্ত্রণকারী দপ্তরের কোড “{parent_code}” ফাইলে বা তালিকায় নেই।").format(parent_code=row.parent_code)))
-    faults += _cycles(offices, by_code)
+    faults += _cycles(offices, by_code, database_parents or {})
     return offices, [_line(n, m) for n, m in sorted(set(faults))]
 
 
-def _cycles(offices: list[OfficeRow], by_code: dict[str, OfficeRow]) -> list[tuple[int, str]]:
+def _cycles(offices: list[OfficeRow], by_code: dict[str, OfficeRow],
+            database_parents: dict[str, str]) -> list[tuple[int, str]]:
+    """Rows whose chain of parents never reaches the top: through the file's parents, and through
+    the stored tree for an office the file does not list (a move under one's own descendant, which
+    the tree would refuse half-way through the import)."""
     faults = []
     for row in offices:
-        seen, current = {row.code}, row
-        while current.parent_code in by_code:
-            current = by_code[current.parent_code]
-            if current.code in seen:
+        seen, code, through_database = {row.code}, row.parent_code, False
+        while code:
+            if code == row.code and through_database:
+                faults.append((row.line, gettext(
+                    "দপ্তর “{code}” কে “{parent_code}” এর অধীনে রাখা যায় না: “{parent_code}” নিজেই “{code}” এর অধীনে।"
+                ).format(code=row.code, parent_code=row.parent_code)))
+                break
+            if code in seen:
                 faults.append((row.line, gettext("নিয়ন্ত্রণকারী দপ্তরের শৃঙ্খল ঘুরে নিজের কাছে ফিরে এসেছে।")))
                 break
-            seen.add(current.code)
+            seen.add(code)
+            if code in by_code:
+                code = by_code[code].parent_code
+            else:
+                code, through_database = database_parents.get(code, ""), True
     return faults
+
+
+def _final_depth(code: str, by_code: dict[str, OfficeRow], database_parents: dict[str, str]) -> int:
+    """How far below the top the office will stand once the file is in (the file has no cycles)."""
+    depth = 0
+    while code:
+        code = by_code[code].parent_code if code in by_code else database_parents.get(code, "")
+        depth += 1
+    return depth
+
+
+def _database_parents(codes: set[str]) -> dict[str, str]:
+    """The stored offices with these codes and everything above them, as code → parent code ("" at
+    the top): two indexed queries on the materialised path, whatever the file's size."""
+    step = Office.steplen
+    paths = Office.objects.filter(code__in=codes).values_list("path", flat=True)
+    above = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    code_at = dict(Office.objects.filter(path__in=above).values_list("path", "code"))
+    return {code: code_at.get(path[:-step], "") for path, code in code_at.items()}
 
 
 def _in_tree_order(offices: list[OfficeRow]) -> list[OfficeRow]:
@@ -158,8 +191,9 @@ def import_offices(*, data: bytes, filename: str) -> ImportResult:
     tiers = all_tiers()
     with transaction.atomic():
         named_parents = {cells[4] for _, cells in rows if len(cells) == len(HEADER) and cells[4]}
-        offices, faults = check_rows(rows, tiers=set(tiers), existing=set(
-            Office.objects.filter(code__in=named_parents).values_list("code", flat=True)))
+        database_parents = _database_parents(named_parents)
+        offices, faults = check_rows(rows, tiers=set(tiers), existing=set(database_parents),
+                                     database_parents=database_parents)
         if faults:
             return ImportResult(faults=faults)
         result = ImportResult()
@@ -189,6 +223,10 @@ def import_offices(*, data: bytes, filename: str) -> ImportResult:
             result.updated += bool(changed)
             result.unchanged += not changed
         builder.save()
+        by_code = {row.code: row for row in offices}
+        # Top-down in the tree as it will be: each office's new parent has its final place already, so
+        # no move goes under an office that a later line takes out from under the one moved.
+        moves.sort(key=lambda row: _final_depth(row.code, by_code, database_parents))
         for row in moves:
             # Moves are rare (an office re-attached); treebeard rewrites the moved subtree's paths.
             office = Office.objects.get(code=row.code)

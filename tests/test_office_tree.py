@@ -143,3 +143,56 @@ def test_a_reviewer_check_costs_no_query(people):
         assert permissions.is_reviewer_above(people.top_reviewer, office)
         assert not permissions.can_see_office(people.top_reviewer, people.other_office)
     assert len(queries) == 0 and member.office.code == "LGRD"
+
+
+def test_moving_an_office_under_its_own_descendant_is_a_line_numbered_fault_and_writes_nothing(settings):
+    call_command("import_offices", str(settings.BASE_DIR / SAMPLE))
+    before = list(Office.objects.order_by("path").values_list("code", "name", "path"))
+    result = import_offices(data=csv(
+        "NEW-1,নতুন দপ্তর,ঢাকা,department,LGD\n"
+        "DIV-MYM,বিভাগীয় কমিশনারের কার্যালয়,ময়মনসিংহ,division,UNO-MYM-TRI\n"  # its own upazila, two levels down
+        "DC-NET,জেলা প্রশাসকের কার্যালয়,নেত্রকোনা,district,NEW-2\n"
+        "NEW-2,নতুন দপ্তর,নেত্রকোনা,upazila,UNO-NET-KEN\n"  # a new office under DC-NET's own upazila
+        "LGED,,ঢাকা,department,LGD\n"), filename="offices.csv")
+    assert result.faults == [
+        "লাইন ৩: দপ্তর “DIV-MYM” কে “UNO-MYM-TRI” এর অধীনে রাখা যায় না: “UNO-MYM-TRI” নিজেই “DIV-MYM” এর অধীনে।",
+        "লাইন ৪: দপ্তর “DC-NET” কে “NEW-2” এর অধীনে রাখা যায় না: “NEW-2” নিজেই “DC-NET” এর অধীনে।",
+        "লাইন ৫: দপ্তর “NEW-2” কে “UNO-NET-KEN” এর অধীনে রাখা যায় না: “UNO-NET-KEN” নিজেই “NEW-2” এর অধীনে।",
+        "লাইন ৬: নাম নেই।",
+    ]
+    assert list(Office.objects.order_by("path").values_list("code", "name", "path")) == before
+
+
+def test_the_command_reports_an_impossible_move_as_a_fault_not_a_traceback(settings, tmp_path, capsys):
+    call_command("import_offices", str(settings.BASE_DIR / SAMPLE))
+    path = tmp_path / "move.csv"
+    path.write_bytes(csv("DC-MYM,জেলা প্রশাসকের কার্যালয়,ময়মনসিংহ,district,UNO-MYM-BHA\n"))
+    with pytest.raises(CommandError, match="1 fault"):
+        call_command("import_offices", str(path))
+    assert "লাইন ২: দপ্তর “DC-MYM” কে “UNO-MYM-BHA” এর অধীনে রাখা যায় না: “UNO-MYM-BHA” নিজেই “DC-MYM” এর অধীনে।" in (
+        capsys.readouterr().err)
+    assert Office.objects.get(code="UNO-MYM-BHA").is_under(Office.objects.get(code="DC-MYM"))
+
+
+def test_a_parent_and_its_child_may_swap_places_in_one_file(settings):
+    call_command("import_offices", str(settings.BASE_DIR / SAMPLE))
+    result = import_offices(data=csv("DC-MYM,জেলা প্রশাসকের কার্যালয়,ময়মনসিংহ,district,CAB\n"
+                                     "DIV-MYM,বিভাগীয় কমিশনারের কার্যালয়,ময়মনসিংহ,division,DC-MYM\n"),
+                            filename="offices.csv")
+    assert result.faults == [] and result.moved == 2
+    assert Office.objects.get(code="DIV-MYM").is_under(Office.objects.get(code="DC-MYM"))
+    assert Office.objects.get(code="DC-MYM").is_under(Office.objects.get(code="CAB"))
+    assert Office.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_a_move_under_a_descendant_that_the_same_file_moves_out_first_is_applied(settings):
+    """DIV-MYM goes under its upazila once DC-MYM (with the upazila) leaves it for CAB, in any line order."""
+    call_command("import_offices", str(settings.BASE_DIR / SAMPLE))
+    result = import_offices(data=csv("DIV-MYM,বিভাগীয় কমিশনারের কার্যালয়,ময়মনসিংহ,division,UNO-MYM-TRI\n"
+                                     "DC-MYM,জেলা প্রশাসকের কার্যালয়,ময়মনসিংহ,district,CAB\n"),
+                            filename="offices.csv")
+    assert result.faults == [] and result.moved == 2
+    division, district = Office.objects.get(code="DIV-MYM"), Office.objects.get(code="DC-MYM")
+    assert division.is_under(Office.objects.get(code="UNO-MYM-TRI")) and division.is_under(district)
+    assert Office.objects.get(code="DC-NET").is_under(division)  # the division's other districts go with it
+    assert Office.objects.find_problems() == ([], [], [], [], [])
