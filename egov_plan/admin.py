@@ -89,7 +89,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeTier)
 class OfficeTierAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "order"]
+    list_display = ["code", "name", "name_en", "order"]
 
 
 @admin.register(FiscalYear)

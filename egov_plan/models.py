@@ -16,6 +16,7 @@ from django.db.models import Q
 from treebeard.mp_tree import MP_Node
 
 from egov_plan import bangla, fiscal, plan_rules, scoring
+from egov_plan.active_language import english
 from django.utils.translation import gettext_noop
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ class OfficeTier(models.Model):
 
     code = models.SlugField(_("সংকেত"), max_length=20, unique=True)
     name = models.CharField(_("নাম"), max_length=100)
+    name_en = models.CharField(_("ইংরেজি নাম"), max_length=100, blank=True, default="", db_default="",
+                               help_text=_("ইংরেজি ইন্টারফেসে দেখানো হয়; খালি রাখলে বাংলা নাম।"))
     order = models.PositiveSmallIntegerField(_("ক্রম"), default=0)
 
     class Meta:
@@ -35,7 +38,12 @@ class OfficeTier(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the interface's language: the English name under English, where there is one."""
+        return self.name_en if self.name_en and english() else self.name
 
 
 class Office(MP_Node):

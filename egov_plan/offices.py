@@ -13,20 +13,22 @@ from django.db.models import Q, QuerySet
 from egov_plan.models import Office, OfficeTier
 
 # The tiers an installation starts with (admins may add more); import files name them by code.
+# code: (name, English name, order); egov_plan/migrations/0009 gave the existing ones their English names.
 DEFAULT_TIERS = {
-    "ministry": ("মন্ত্রণালয়/বিভাগ", 1),
-    "department": ("দপ্তর/সংস্থা", 2),
-    "division": ("বিভাগীয় কার্যালয়", 3),
-    "district": ("জেলা কার্যালয়", 4),
-    "upazila": ("উপজেলা কার্যালয়", 5),
+    "ministry": ("মন্ত্রণালয়/বিভাগ", "Ministry/Division", 1),
+    "department": ("দপ্তর/সংস্থা", "Department/Agency", 2),
+    "division": ("বিভাগীয় কার্যালয়", "Divisional office", 3),
+    "district": ("জেলা কার্যালয়", "District office", 4),
+    "upazila": ("উপজেলা কার্যালয়", "Upazila office", 5),
 }
 
 
 def tier_for(code: str) -> OfficeTier:
     """The tier of that code; a default one is made again if an admin (or a test flush) removed it."""
     if code in DEFAULT_TIERS:
-        name, order = DEFAULT_TIERS[code]
-        return OfficeTier.objects.get_or_create(code=code, defaults={"name": name, "order": order})[0]
+        name, name_en, order = DEFAULT_TIERS[code]
+        return OfficeTier.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en,
+                                                                     "order": order})[0]
     return OfficeTier.objects.get(code=code)
 
 

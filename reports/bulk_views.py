@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from egov_plan import bangla
 from egov_plan.models import FiscalYear, Office
 from egov_plan.offices import offices_under
-from reports import permissions
+from reports import i18n, permissions
 from reports import tasks
 from reports.bulk_print import format_duration, seconds_left
 from reports.models import BulkPrintJob
@@ -30,14 +31,15 @@ def printable_offices(member) -> list[Office]:
 class BulkPrintForm(forms.Form):
     office = forms.TypedChoiceField(label=_("যে দপ্তরের অধীন সব দপ্তর"), coerce=int, error_messages=CHOICE_ERRORS)
     year = forms.TypedChoiceField(label=_("অর্থবছর"), coerce=int, error_messages=CHOICE_ERRORS)
-    quarter = forms.TypedChoiceField(label=_("ত্রৈমাসিক"), coerce=int, error_messages=CHOICE_ERRORS,
-                                     choices=[(q, _("{label} ত্রৈমাসিক").format(label=label))
-                                              for q, label in bangla.QUARTER_ORDINALS.items()])
+    quarter = forms.TypedChoiceField(label=_("ত্রৈমাসিক"), coerce=int, error_messages=CHOICE_ERRORS)
 
     def __init__(self, *args, offices: list[Office], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = [(office.pk, office.display_name) for office in offices]
-        self.fields["year"].choices = [(year.start_year, year.label) for year in FiscalYear.objects.all()]
+        # In the request's language: the year in its digits, the quarters' ordinals translated.
+        self.fields["year"].choices = [(year.start_year, i18n.digits(year.label)) for year in FiscalYear.objects.all()]
+        self.fields["quarter"].choices = [(q, capfirst(gettext("{label} ত্রৈমাসিক").format(label=i18n.quarter_ordinal(q))))
+                                          for q in bangla.QUARTER_ORDINALS]
 
 
 def _reviewer(user):
@@ -88,7 +90,7 @@ def bulk_print_status(request, job_id):
         "running": running,
         "refresh": REFRESH_SECONDS if running else None,
         "percent": 100 * job.done // job.total if job.total else (0 if running else 100),
-        "time_left": None if left is None else bangla.to_bengali_digits(format_duration(left)),
+        "time_left": None if left is None else i18n.bengali_digits(format_duration(left)),
         "downloadable": _downloadable(job),
     })
 

@@ -193,7 +193,7 @@ def summary(query: DashboardQuery) -> Summary:
     tiers = []
     largest = max((sum(v.values()) for v in per_tier.values()), default=0) or 1
     for index, tier in enumerate(t for t in OfficeTier.objects.all() if t.code in per_tier):
-        bar = TierBar(tier=tier.name, total=sum(per_tier[tier.code].values()), y=index * (BAR_HEIGHT + 8))
+        bar = TierBar(tier=tier.label, total=sum(per_tier[tier.code].values()), y=index * (BAR_HEIGHT + 8))
         x = 0.0
         for status, label in STATUSES:
             n = per_tier[tier.code].get(status, 0)

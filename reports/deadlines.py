@@ -19,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from egov_plan import bangla, rowsql
+from egov_plan.active_language import digits
 from reports.calendar_models import ANNUAL, Deadline, ReportingCalendar
 from reports.models import QuarterlyReport
 
@@ -142,11 +143,12 @@ class ReportDeadline:
 
     @property
     def due_text(self) -> str:
-        return bangla.format_date(self.due) if self.due else ""
+        """dd/mm/yy in the interface's digits (Latin under English)."""
+        return digits(bangla.format_date(self.due)) if self.due else ""
 
     @property
     def closes_text(self) -> str:
-        return bangla.format_date(self.closes_on) if self.closes_on else ""
+        return digits(bangla.format_date(self.closes_on)) if self.closes_on else ""
 
     def late_submissions(self, transitions) -> set[int]:
         """The ids of the submissions among `transitions` made after the due date."""
