@@ -2,8 +2,11 @@
 log of reminders sent."""
 
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from reports import deadlines
+from reports import deadlines, i18n, reminders
 from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar
 
 
@@ -16,7 +19,22 @@ class DeadlineInline(admin.TabularInline):
 @admin.register(ReportingCalendar)
 class ReportingCalendarAdmin(admin.ModelAdmin):
     list_display = ["fiscal_year", "closes_after_grace", "grace_days", "remind_days_before"]
+    readonly_fields = ["without_address"]
     inlines = [DeadlineInline]
+
+    @admin.display(description=_("ই-মেইল ঠিকানা নেই বলে যাঁরা স্মরণ পাবেন না"))
+    def without_address(self, calendar):
+        """Named here so an admin can add the addresses before the reminders fall due."""
+        if calendar.pk is None:
+            return "—"
+        count, people = reminders.without_address(fiscal_year_id=calendar.fiscal_year_id)
+        if not count:
+            return gettext("কেউ নন: সবার ই-মেইল ঠিকানা আছে।")
+        listed = format_html_join("", "<li>{} — {}</li>", ((person, person.kind) for person in people))
+        more = (format_html("<li>{}</li>", gettext("আরও %(count)s জন") % {"count": i18n.number(count - len(people))})
+                if count > len(people) else "")
+        return format_html('<p class="without-address-count">{}</p><ul class="without-address">{}{}</ul>',
+                           gettext("মোট %(count)s জন") % {"count": i18n.number(count)}, listed, more)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -48,6 +48,23 @@ class Reminder:
         return (self.kind, self.recipient, self.office_id, self.fiscal_year_id, self.period)
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """Someone a reminder was due for who has no e-mail address: nothing is sent, and they are named."""
+    kind: str
+    username: str
+    name: str
+    office: str
+
+    def __str__(self) -> str:
+        name = f" ({self.name})" if self.name and self.name != self.username else ""
+        return f"{self.username}{name}, {self.office}"
+
+
+def _skipped(kind: str, user, office: Office) -> Skipped:
+    return Skipped(kind=kind, username=user.username, name=user.get_full_name(), office=office.display_name)
+
+
 @dataclass
 class Waiting:
     """A submitted report in a reviewer's digest."""
@@ -68,7 +85,7 @@ def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _officer_reminders(day: datetime.date) -> list[Reminder]:
+def _officer_reminders(day: datetime.date, skipped: list[Skipped]) -> list[Reminder]:
     reminders = []
     for calendar in ReportingCalendar.objects.select_related("fiscal_year"):
         ahead = day + datetime.timedelta(days=calendar.remind_days_before)
@@ -78,13 +95,14 @@ def _officer_reminders(day: datetime.date) -> list[Reminder]:
                       .values_list("period", flat=True))
         for period in sorted(periods):
             for kind, due in [(ReminderSent.DUE_SOON, ahead), (ReminderSent.OVERDUE, after)]:
-                reminders += _late_plans(calendar, period, kind, due)
+                reminders += _late_plans(calendar, period, kind, due, skipped)
     return reminders
 
 
-def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: datetime.date) -> list[Reminder]:
+def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: datetime.date,
+                skipped: list[Skipped]) -> list[Reminder]:
     """One reminder per officer of each office whose plan of the year has not submitted `period`,
-    due on `due` (two queries)."""
+    due on `due` (two queries); the officers without an address go to `skipped`."""
     if period == ANNUAL:  # the annual self-assessment (reports/assessments.py)
         done = Assessment.objects.filter(plan=OuterRef("pk"), kind=Assessment.ANNUAL, status__in=DONE)
     else:
@@ -94,10 +112,13 @@ def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: dateti
         .annotate(due=due_subquery(year=calendar.fiscal_year_id, period=period, tier=OuterRef("office__tier_id")))
         .filter(due=due).filter(~Exists(done)).select_related("office", "fiscal_year").order_by("pk"))}
     officers = (Membership.objects.filter(role=Membership.OFFICER, office_id__in=list(plans))
-                .exclude(user__email="").select_related("user").order_by("pk"))
+                .select_related("user").order_by("pk"))
     reminders = []
     for member in officers:
         plan = plans[member.office_id]
+        if not member.user.email:
+            skipped.append(_skipped(kind, member.user, plan.office))
+            continue
         document = (gettext("বার্ষিক স্ব-মূল্যায়ন") if period == ANNUAL
                     else gettext("%(ordinal)s ত্রৈমাসিক প্রতিবেদন") % {"ordinal": bangla.QUARTER_ORDINALS[period]})
         link = _link("annual", plan.pk) if period == ANNUAL else _link("quarter-edit", plan.pk, period)
@@ -118,11 +139,12 @@ def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: dateti
     return reminders
 
 
-def _digests(day: datetime.date) -> list[Reminder]:
+def _digests(day: datetime.date, skipped: list[Skipped]) -> list[Reminder]:
     """Each reviewer's digest: the submitted reports of the offices for which the reviewer's office
-    is the nearest one above with reviewers (two queries, matched by materialised path)."""
+    is the nearest one above with reviewers (two queries, matched by materialised path). Reviewers
+    without an address still count as the office's reviewers; their digest goes to `skipped`."""
     reviewers: dict[str, list[Membership]] = {}
-    for member in (Membership.objects.filter(role=Membership.REVIEWER).exclude(user__email="")
+    for member in (Membership.objects.filter(role=Membership.REVIEWER)
                    .select_related("user", "office").order_by("pk")):
         reviewers.setdefault(member.office.path, []).append(member)
     digests: dict[int, Digest] = {}
@@ -149,6 +171,9 @@ def _digests(day: datetime.date) -> list[Reminder]:
                 document=what, submitted_at=bn_datetime(report.submitted_at), link=link))
     reminders = []
     for member_id, digest in digests.items():
+        if not members[member_id].user.email:
+            skipped.append(_skipped(ReminderSent.DIGEST, members[member_id].user, members[member_id].office))
+            continue
         count = bangla.format_number(len(digest.reports))
         context = {"digest": digest, "count": count, "day": bangla.format_date(day), "inbox": _link("inbox")}
         reminders.append(Reminder(
@@ -159,17 +184,33 @@ def _digests(day: datetime.date) -> list[Reminder]:
     return reminders
 
 
-def reminders_for(day: datetime.date) -> list[Reminder]:
-    """Every reminder due on `day` that the log does not already hold."""
+def without_address(*, fiscal_year_id: int, limit: int = 50) -> tuple[int, list[Skipped]]:
+    """Who gets no reminder of the year for want of an e-mail address (the calendar's admin page):
+    the officers of offices with a plan of the year, and the reviewers of offices with such a plan
+    below them. Their number and the first `limit` of them, by office (two queries)."""
+    plans = ActionPlan.objects.filter(fiscal_year_id=fiscal_year_id, office__isnull=False)
+    below = plans.filter(office__path__startswith=OuterRef("office__path"), office__depth__gt=OuterRef("office__depth"))
+    people = (Membership.objects.filter(user__email="")
+              .filter(Q(role=Membership.OFFICER, office__in=plans.values("office"))
+                      | Q(Exists(below), role=Membership.REVIEWER))
+              .select_related("user", "office").order_by("office__path", "role", "user__username"))
+    return people.count(), [_skipped(member.get_role_display(), member.user, member.office)
+                            for member in people[:limit]]
+
+
+def reminders_for(day: datetime.date, *, skipped: list[Skipped] | None = None) -> list[Reminder]:
+    """Every reminder due on `day` that the log does not already hold. Those due for someone with no
+    e-mail address are not among them: they are added to `skipped`, when given."""
+    skipped = [] if skipped is None else skipped
     sent = {(kind, recipient, office, year, period) for kind, recipient, office, year, period in
             ReminderSent.objects.filter(day=day).values_list("kind", "recipient", "office_id", "fiscal_year_id",
                                                              "period")}
-    return [r for r in _officer_reminders(day) + _digests(day) if r.key not in sent]
+    return [r for r in _officer_reminders(day, skipped) + _digests(day, skipped) if r.key not in sent]
 
 
-def send_reminders(*, day: datetime.date) -> list[Reminder]:
-    """Send what is due on `day` and log it; returns what was sent."""
-    reminders = reminders_for(day)
+def send_reminders(*, day: datetime.date, skipped: list[Skipped] | None = None) -> list[Reminder]:
+    """Send what is due on `day` and log it; returns what was sent (`skipped`: as `reminders_for`)."""
+    reminders = reminders_for(day, skipped=skipped)
     messages = []
     for reminder in reminders:
         message = EmailMultiAlternatives(subject=reminder.subject, body=reminder.text, to=[reminder.recipient])

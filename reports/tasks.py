@@ -205,5 +205,11 @@ def renew_archive_timestamps() -> int:
 
 @shared_task(**RETRY)
 def send_daily_reminders() -> int:
-    """The reminder e-mails due today (`manage.py send_reminders`); a rerun sends nothing twice."""
-    return len(send_reminders(day=timezone.localdate()))
+    """The reminder e-mails due today (`manage.py send_reminders`); a rerun sends nothing twice.
+    Those due for someone without an e-mail address are logged as skipped."""
+    skipped = []
+    sent = send_reminders(day=timezone.localdate(), skipped=skipped)
+    if skipped:
+        log.warning("reminders: skipped %d recipient(s) without an e-mail address: %s",
+                    len(skipped), "; ".join(map(str, skipped)))
+    return len(sent)

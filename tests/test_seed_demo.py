@@ -64,6 +64,20 @@ def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(cap
     assert "a-long-demo-secret" in output
 
 
+def test_its_users_have_example_addresses_so_reminders_reach_them(capsys):
+    call_command("seed_demo")
+    emails = dict(get_user_model().objects.values_list("username", "email"))
+    assert emails == {"officer": "officer@example.gov.bd", "reviewer": "reviewer@example.gov.bd",
+                      "admin": "admin@example.gov.bd"}
+    assert "officer@example.gov.bd" in capsys.readouterr().out
+    get_user_model().objects.filter(username="officer").update(email="")  # a demo from before the addresses
+    call_command("seed_demo")
+    assert get_user_model().objects.get(username="officer").email == "officer@example.gov.bd"
+    get_user_model().objects.filter(username="officer").update(email="focal.point@mcc.gov.bd")
+    call_command("seed_demo")
+    assert get_user_model().objects.get(username="officer").email == "focal.point@mcc.gov.bd"  # kept
+
+
 def test_it_gives_the_demo_reviewer_a_small_tree_in_mixed_states(capsys):
     call_command("seed_demo")
     reviewer = Membership.objects.get(user__username="reviewer")

@@ -4,6 +4,7 @@ body, plain text and HTML, links from SITE_URL; a second run the same day sends 
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,6 +122,62 @@ def test_officers_without_an_address_or_a_plan_get_nothing(people, calendar):
     people.officer.save()
     run("2023-01-12")
     assert sent() == []  # the other tree's officer has no plan of the year
+
+
+def test_the_run_says_how_many_were_skipped_for_want_of_an_address_and_who(people, calendar):
+    people.officer.email = ""
+    people.officer.first_name = "ফোকাল পয়েন্ট"
+    people.officer.save()
+    second = make_user("officer2", people.office, Membership.OFFICER, email="officer2@example.gov.bd")
+    output = run("2023-01-12")
+    assert sent() == [([second.email], "স্মরণ: দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিলের শেষ তারিখ ১৫/০১/২৩")]
+    assert ("due_soon\tskipped, no e-mail address\tofficer (ফোকাল পয়েন্ট), ময়মনসিংহ সিটি কর্পোরেশন, ময়মনসিংহ"
+            in output.splitlines())
+    assert "2023-01-12: sent 1 e-mail(s); skipped 1 recipient(s) without an e-mail address" in output
+    assert [r.recipient for r in ReminderSent.objects.all()] == [second.email]  # nothing logged for the skipped
+
+    # The reviewer's digest likewise, and a dry run says the same.
+    submit_quarter(people, 2)
+    people.reviewer.email = ""
+    people.reviewer.save()
+    output = run("2023-02-01", "--dry-run")
+    assert "digest\tskipped, no e-mail address\treviewer, স্থানীয় সরকার বিভাগ, ঢাকা" in output.splitlines()
+    assert "2023-02-01: would send 0 e-mail(s); skipped 1 recipient(s) without an e-mail address" in output
+
+
+def test_a_run_with_everyone_addressed_skips_nobody(people, calendar):
+    assert "sent 1 e-mail(s); skipped 0 recipient(s)" in run("2023-01-12")
+
+
+def test_the_celery_task_logs_whom_it_skipped(people, calendar, caplog):
+    from reports import tasks
+
+    people.officer.email = ""
+    people.officer.save()
+    with time_machine.travel(datetime.datetime(2023, 1, 12, 9, 0, tzinfo=ZoneInfo("Asia/Dhaka")), tick=False):
+        assert tasks.send_daily_reminders.apply().get() == 0
+    assert "skipped 1 recipient(s) without an e-mail address: officer, ময়মনসিংহ সিটি কর্পোরেশন" in caplog.text
+
+
+def test_the_calendar_admin_page_names_who_gets_no_reminders(people, calendar):
+    from tests.conftest import client_for
+
+    admin = client_for(people.admin)
+    url = f"/admin/reports/reportingcalendar/{calendar.pk}/change/"
+    assert "কেউ নন: সবার ই-মেইল ঠিকানা আছে।" in admin.get(url).content.decode()
+
+    for user in (people.officer, people.reviewer, people.top_reviewer, people.other_officer):
+        user.email = ""
+        user.save()
+    html = admin.get(url).content.decode()
+    listed = html[html.index('class="without-address-count"'):]
+    listed = listed[:listed.index("</ul>")]
+    assert "মোট ৩ জন" in listed  # the other tree has no plan of the year: its officer is not listed
+    assert re.findall(r"<li>(.*?)</li>", listed) == [
+        "top_reviewer, স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়, ঢাকা — পর্যালোচক",
+        "reviewer, স্থানীয় সরকার বিভাগ, ঢাকা — পর্যালোচক",
+        "officer, ময়মনসিংহ সিটি কর্পোরেশন, ময়মনসিংহ — কর্মকর্তা (তথ্য প্রদানকারী)",
+    ]
 
 
 def test_a_bad_date_is_refused_in_bengali(calendar):

@@ -46,6 +46,11 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def demo_email(username: str) -> str:
+    """An example address (example.gov.bd, so nothing reaches a real office) for send_reminders."""
+    return f"{username}@example.gov.bd"
+
+
 class Command(BaseCommand):
     help = "Load the seed action plan and its first-quarter report, and create demo accounts."
 
@@ -83,10 +88,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Seed plan loaded: {plan} (id {plan.pk}); first quarter at "
             f"/plans/{plan.pk}/quarters/1/"))
-        self.stdout.write("Demo accounts (username / password — role, office):")
+        self.stdout.write("Demo accounts (username / password — role, office, e-mail):")
         for username, _, office_key, role in DEMO_ACCOUNTS:
             where = offices[office_key].display_name if office_key else "সকল দপ্তর"
-            self.stdout.write(f"  {username:<9} / {chosen} — {role or 'admin'}, {where}")
+            self.stdout.write(f"  {username:<9} / {chosen} — {role or 'admin'}, {where}, {demo_email(username)}")
 
     def _demo_office(self, seed, supervising, code, name, location, status, values):
         office = find_office(name=name, location=location, code=code) or office_create(
@@ -128,10 +133,13 @@ class Command(BaseCommand):
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": full_name, "is_staff": role is None,
-                      "is_superuser": role is None},
+                      "is_superuser": role is None, "email": demo_email(username)},
         )
         if created or (reset and not user.check_password(password)):
             user.set_password(password)
             user.save(update_fields=["password"])
+        if not user.email:  # a demo from before the addresses: send_reminders would skip its users
+            user.email = demo_email(username)
+            user.save(update_fields=["email"])
         if office is not None:
             Membership.objects.get_or_create(user=user, defaults={"office": office, "role": role})

@@ -23,8 +23,12 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(gettext("তারিখটি YYYY-MM-DD আকারে দিন (যেমন 2023-01-12), পাওয়া গেছে: {date}")
                                .format(date=date)) from None
-        reminders = reminders_for(day) if dry_run else send_reminders(day=day)
+        skipped = []
+        reminders = reminders_for(day, skipped=skipped) if dry_run else send_reminders(day=day, skipped=skipped)
         for reminder in reminders:
             self.stdout.write(f"{reminder.kind}\t{reminder.recipient}\t{reminder.subject}")
+        for person in skipped:
+            self.stdout.write(f"{person.kind}\tskipped, no e-mail address\t{person}")
         verb = "would send" if dry_run else "sent"
-        self.stdout.write(f"{day.isoformat()}: {verb} {len(reminders)} e-mail(s)")
+        self.stdout.write(f"{day.isoformat()}: {verb} {len(reminders)} e-mail(s); "
+                          f"skipped {len(skipped)} recipient(s) without an e-mail address")
