@@ -24,6 +24,7 @@ from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
 from egov_plan.plan_rules import PLAN_PLACE, Fault, check_plan, document_value, number, typed_target
+from egov_plan import bijoy
 from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
                                    SheetRow, decode_text, read_rows, too_large, too_many_rows, write_text)
 from reports.models import Achievement, QuarterlyReport
@@ -327,7 +328,15 @@ def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]
         rows, faults = decode_text(data)
     if faults:
         return None, faults
+    conversions = []  # Bijoy cells turned into Unicode: (line, column, before, after), for the preview
+    for at, (line, cells) in enumerate(rows):
+        converted, indexes = bijoy.convert_cells(cells)
+        if indexes:
+            conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
+            rows[at] = (line, converted)
     document, faults = read_rows(rows)
+    if document is not None and conversions:
+        document["conversions"] = conversions
     if document is not None and english:
         _apply_english(document, english)
     if document is not None and places:
