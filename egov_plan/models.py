@@ -444,3 +444,16 @@ def _revise_plan_of(sender, instance, raw: bool = False, **kwargs) -> None:
 for _model in (PerformanceArea, Activity, Indicator, Signatory):
     models.signals.post_save.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-{_model.__name__}")
     models.signals.post_delete.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-del-{_model.__name__}")
+
+
+class RateLimitHit(models.Model):
+    """How many requests one key (e.g. `verify:<address>`) made in one fixed window (egov_plan/rate_limit.py).
+    Short-lived counters, not records: not in the admin, not backed up."""
+
+    key = models.CharField(max_length=200)
+    bucket = models.BigIntegerField()  # seconds since the epoch // the window's length
+    hits = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "bucket"], name="rate_limit_one_row_per_window")]
+        indexes = [models.Index(fields=["bucket"], name="rate_limit_bucket")]

@@ -26,8 +26,9 @@ from django.db import transaction
 from reports.models import SigningCertificate
 
 FORMAT = "egov-plan-backup/1"
-# Rebuilt by `migrate` on any installation (and their ids differ); sessions are not worth keeping.
-NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions"]
+# Rebuilt by `migrate` on any installation (and their ids differ); sessions and rate-limit counters are
+# not worth keeping.
+NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "egov_plan.ratelimithit"]
 # Any of these holding a row means the installation is not empty.
 CONTENT_MODELS = ["auth.User", "egov_plan.Office", "egov_plan.ActionPlan", "reports.QuarterlyReport"]
 

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.utils.translation import gettext
 
-from egov_plan import bangla
+from egov_plan import bangla, rate_limit
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import Indicator
 from egov_plan.plan_amendments import has_reports_in_review
@@ -301,14 +300,10 @@ def pdf_response(request, produce):
 
 
 def _verify_allowed(request) -> bool:
-    """At most VERIFY_RATE_LIMIT checks per VERIFY_RATE_WINDOW seconds from one address."""
-    key = f"verify-rate:{get_client_ip_address(request)}"
-    cache.add(key, 0, timeout=settings.VERIFY_RATE_WINDOW)
-    try:
-        return cache.incr(key) <= settings.VERIFY_RATE_LIMIT
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.VERIFY_RATE_WINDOW)
-        return True
+    """At most VERIFY_RATE_LIMIT checks per VERIFY_RATE_WINDOW seconds from one address, counted in
+    the database: the same limit for every worker process and host (egov_plan/rate_limit.py)."""
+    return rate_limit.hit(f"verify:{get_client_ip_address(request)}", limit=settings.VERIFY_RATE_LIMIT,
+                          window=settings.VERIFY_RATE_WINDOW)
 
 
 def _declared_too_large(request) -> bool:
