@@ -143,10 +143,23 @@ class EvidenceField(forms.FileField):
         except evidence_types.TooLargeUnpacked:
             raise forms.ValidationError(
                 gettext("“{name}” ফাইলটি খুললে অনেক বড় হয়: সর্বোচ্চ {format_number} মেগাবাইট গ্রহণযোগ্য।").format(name=upload.name, format_number=i18n.number(settings.EVIDENCE_MAX_UNPACKED_BYTES // (1024 * 1024))), code="too_large_unpacked") from None
+        except evidence_types.UnsafePdf as unsafe:
+            raise forms.ValidationError(
+                gettext("“{name}” PDF ফাইলটি গ্রহণ করা যায় না: {reason} প্রমাণক হিসেবে শুধু সাধারণ PDF দিন (যেমন স্ক্যান বা “PDF হিসেবে সংরক্ষণ” করা ফাইল)।").format(
+                    name=upload.name, reason=gettext(UNSAFE_PDF_REASONS[unsafe.reason])), code="unsafe_pdf") from None
         if kind is None:
             raise forms.ValidationError(
                 gettext("“{name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন (ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।").format(name=upload.name), code="bad_type")
         return kind
+
+
+UNSAFE_PDF_REASONS = {
+    evidence_types.UnsafePdf.JAVASCRIPT: gettext_noop("এতে JavaScript (স্ক্রিপ্ট) আছে, যা খুললেই চলতে পারে।"),
+    evidence_types.UnsafePdf.LAUNCH: gettext_noop("এতে অন্য প্রোগ্রাম বা ফাইল চালু করার নির্দেশ (Launch) আছে।"),
+    evidence_types.UnsafePdf.EMBEDDED_FILE: gettext_noop("এর ভেতরে অন্য ফাইল সংযুক্ত (এমবেড) করা আছে।"),
+    evidence_types.UnsafePdf.AFTER_END: gettext_noop("PDF এর শেষ চিহ্নের পরে আরও কিছু (যেমন একটি ওয়েব পাতা) জোড়া আছে।"),
+    evidence_types.UnsafePdf.ENCRYPTED: gettext_noop("এটি পাসওয়ার্ড দিয়ে সুরক্ষিত, তাই পর্যালোচক খুলতে পারবেন না।"),
+}
 
 
 UNIT_WORDS = {scoring.DATE: _("তারিখ"), scoring.PERCENT: "%", scoring.COUNT: _("সংখ্যা")}

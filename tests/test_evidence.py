@@ -84,9 +84,9 @@ def test_it_refuses_an_office_file_that_unpacks_beyond_the_limit(officer_client,
     assert not Evidence.objects.exists()
 
 
-def test_a_polyglot_named_html_downloads_with_the_extension_of_its_content(officer_client, people):
-    polyglot = PDF_BYTES + b"<html><script>alert(document.cookie)</script></html>"
-    assert upload(officer_client, people.plan, "1.3.1", "poly.html", polyglot).status_code == 302
+def test_a_pdf_named_html_downloads_with_the_extension_of_its_content(officer_client, people):
+    """(A PDF with an HTML page appended is refused: tests/test_evidence_active_pdf.py.)"""
+    assert upload(officer_client, people.plan, "1.3.1", "poly.html", PDF_BYTES).status_code == 302
     evidence = Evidence.objects.get()
     response = officer_client.get(f"/evidence/{evidence.pk}/")
     assert response["Content-Type"] == "application/pdf"
