@@ -251,6 +251,10 @@ class Indicator(models.Model):
     # Tiers whose target a file lost (bit k: tier k, best first): shown as unknown, and the indicator
     # scores nothing until an admin fills them in, rather than a made-up target.
     unknown_tiers = models.PositiveSmallIntegerField(_("অজানা লক্ষ্যমাত্রা"), default=0, db_default=0)
+    # What an imported plan said beside the indicator that the form does not keep as data: the actual
+    # achievements of earlier years and the projections of later ones (the APA form), one per line.
+    notes = models.TextField(_("টীকা"), blank=True, default="", db_default="",
+                             help_text=_("যেমন আগের বছরগুলোর প্রকৃত অর্জন ও পরের বছরগুলোর প্রক্ষেপণ (আমদানি করা ফাইল থেকে)।"))
 
     class Meta:
         verbose_name = _("কর্মসম্পাদন সূচক")
