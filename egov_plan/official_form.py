@@ -5,6 +5,7 @@ a file are, and go through the catalogue in egov_plan/seed_layout.py and reports
 """
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext_noop
 
@@ -74,3 +75,22 @@ ROLE_NAMES = {AREA: "কর্মসম্পাদন ক্ষেত্র", A
 REQUIRED_HEADINGS = ((AREA, "কর্মসম্পাদন ক্ষেত্র"), (ACTIVITY, "কার্যক্রম"), (INDICATOR, "কর্মসম্পাদন সূচক"),
                      (UNIT, "একক"), (WEIGHT, "কর্মসম্পাদন সূচকের মান"), (TARGETS, "লক্ষ্যমাত্রা"))
 PLAIN_WEIGHT_HEADING = "মান"  # an area's weight, or an indicator's, by the column it follows
+
+# A plan's own title, without a quarter ("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা ২০২২-২০২৩", "… ২০২২-২৩",
+# "… (২০২২-২০২৩)"), for files that hold the plan and its quarters' columns rather than one report.
+PLAN_TITLE_RE = re.compile(
+    rf"^(?P<title>.*?\S)\s*[(]?\s*(?P<start>{DIGIT}{{4}})\s*-\s*(?P<end>{DIGIT}{{4}}|{DIGIT}{{2}})\s*[)]?"
+    r"(?:\s*(?:অর্থবছর|অর্থবছরের|অর্থ বছর|অর্থ বছরের))?\s*$")
+# Quarterly achievement columns: "১ম ত্রৈমাসিক", "প্রথম ত্রৈমাসিক অর্জন", "অর্জন ২য় কোয়ার্টার", "Q3".
+# (Compared in Unicode's NFC form, as headings are: য় may come as one character or as য and a nukta.)
+QUARTER_WORDS = {unicodedata.normalize("NFC", word): q for word, q in {
+    "১ম": 1, "২য়": 2, "৩য়": 3, "৪র্থ": 4, "প্রথম": 1, "দ্বিতীয়": 2, "তৃতীয়": 3, "চতুর্থ": 4,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}.items()}
+QUARTER_HEADING_RE = re.compile(unicodedata.normalize("NFC",
+    r"^(?:অর্জন\s*)?(?P<ordinal>১ম|২য়|৩য়|৪র্থ|প্রথম|দ্বিতীয়|তৃতীয়|চতুর্থ|1st|2nd|3rd|4th)\s*"
+    r"(?:ত্রৈমাসিক|কোয়ার্টার)(?:\s*(?:এর|-এর))?(?:\s*অর্জন)?$|^Q(?P<q>[1-4])$"))
+# The achievement to date beside the quarters' columns.
+TO_DATE_HEADINGS = tuple(unicodedata.normalize("NFC", h) for h in ("এ পর্যন্ত অর্জন", "এপর্যন্ত অর্জন", "মোট অর্জন", "ক্রমপুঞ্জিত অর্জন", "ক্রমপুঞ্জীভূত অর্জন",
+                    "বছরের এ পর্যন্ত অর্জন", "অর্থবছরের এ পর্যন্ত অর্জন", "বার্ষিক অর্জন", "মোট", "সর্বমোট"))
+# Columns kept as the indicator's notes (the APA form's earlier actuals and later projections).
+NOTE_PREFIXES = ("প্রকৃত অর্জন", "প্রক্ষেপণ")

@@ -10,6 +10,7 @@ was merged the row is shifted one column left, so cells are placed by content: `
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,11 +19,16 @@ from django.utils.translation import gettext, gettext_noop
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.active_language import digits
 from egov_plan.official_form import (ACHIEVEMENT, ACTIVITY, AREA, AREA_WEIGHT, CALCULATION_WORDS, COLUMN_NUMBERS,
-                                     DIGIT, HEADER_TITLES, HEADING_PREFIXES, HEADINGS, INDICATOR, METHOD, OTHER,
-                                     PERCENT_WORDS, PLAIN_WEIGHT_HEADING, REQUIRED_HEADINGS, ROLE_NAMES, SERIAL, TARGETS,
-                                     TIER_PERCENT_LABELS, TITLE_MARK, TITLE_RE, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
+                                     DIGIT, HEADER_TITLES, HEADING_PREFIXES, HEADINGS, INDICATOR, METHOD, NOTE_PREFIXES,
+                                     OTHER, PERCENT_WORDS, PLAIN_WEIGHT_HEADING, PLAN_TITLE_RE, QUARTER_HEADING_RE,
+                                     QUARTER_WORDS, REQUIRED_HEADINGS, ROLE_NAMES, SERIAL, TARGETS, TIER_PERCENT_LABELS,
+                                     TITLE_MARK, TITLE_RE, TO_DATE_HEADINGS, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
                                      WEIGHT)
 from egov_plan.plan_rules import TIER_NAMES, Fault, counts_whole, is_unknown_mark, number
+from egov_plan.plan_rules import typed_target as typed_value
+
+# The calculation methods by name, for messages (the words of the form's "গণনা পদ্ধতি" column).
+METHOD_NAMES = {method: word for word, method in CALCULATION_WORDS.items()}
 
 
 
@@ -93,9 +99,13 @@ def latin(text: str) -> str:
 class _Reader:
     rows: list[Row]
     faults: list[Fault] = field(default_factory=list)
+    notices: list[Fault] = field(default_factory=list)  # what the admin should know, not a fault
 
     def fault(self, line: int | None, message: str, place: str = "") -> None:
         self.faults.append(Fault(place=place, message=message, line=line))
+
+    def notice(self, line: int | None, message: str, place: str = "") -> None:
+        self.notices.append(Fault(place=place, message=message, line=line))
 
 
 # Bounds on what a plan file may hold, checked before it is read (a real plan is tens of kilobytes,
@@ -156,37 +166,54 @@ def _empty_file() -> Fault:
     return Fault(place=gettext(FILE_PLACE), message=gettext("ফাইলটি খালি।"), line=None)
 
 
-def read_rows(rows: list[Row]) -> tuple[dict | None, list[Fault]]:
-    """Rows of cells (text lines or sheet rows) → (plan document, faults)."""
+def read_rows(rows: list[Row], *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
+    """Rows of cells (text lines or sheet rows) → (plan document, faults). The title names the
+    fiscal year and the quarter of the report (the seed's), or only the plan's fiscal year (a file of
+    the plan, with or without its quarters' columns). A plan with one annual target instead of
+    five tiers puts it in `single_tier` (0: the 100 % tier). What the admin should know but is no
+    fault (the tiers left blank) is in the document's "notices"."""
     reader = _Reader(rows)
     non_blank = [(n, cells) for n, cells in rows if any(cells)]
     if not non_blank:
         return None, [_empty_file()]
     title_at = next((i for i, (_, cells) in enumerate(non_blank)
                      if any(TITLE_MARK in c for c in cells)), None)
+    plan_title = None
+    if title_at is None:
+        header_index = next((i for i, (_, cells) in enumerate(non_blank) if _is_header(cells)), len(non_blank))
+        title_at = next((i for i, (_, cells) in enumerate(non_blank[:header_index])
+                         if PLAN_TITLE_RE.match(" ".join(c for c in cells if c))), None)
+        if title_at is not None:
+            plan_title = PLAN_TITLE_RE.match(" ".join(c for c in non_blank[title_at][1] if c))
     if title_at is None:
         reader.fault(non_blank[0][0], gettext("শিরোনাম পাওয়া যায়নি: “… ২০২২-২০২৩ এর প্রথম ত্রৈমাসিক প্রতিবেদন (…)” "
                                               "ধরনের লাইন থাকতে হবে।"))
         return None, reader.faults
     title_line, title_cells = non_blank[title_at]
-    title_text = " ".join(c for c in title_cells if c)
-    match = TITLE_RE.match(title_text)
-    if not match:
-        reader.fault(title_line, gettext("শিরোনাম থেকে অর্থবছর ও ত্রৈমাসিক পড়া যায়নি; “… ২০২২-২০২৩ এর প্রথম "
-                                         "ত্রৈমাসিক প্রতিবেদন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)” আকারে লিখুন।"))
-        return None, reader.faults
-    start_year, end_year = int(latin(match["start"])), int(latin(match["end"]))
-    quarter = ORDINAL_QUARTERS[match["ordinal"]]
+    if plan_title is not None:
+        match, quarter = plan_title, None
+        start_year, end = int(latin(match["start"])), int(latin(match["end"]))
+        end_year = end if end >= 100 else start_year // 100 * 100 + end
+    else:
+        title_text = " ".join(c for c in title_cells if c)
+        match = TITLE_RE.match(title_text)
+        if not match:
+            reader.fault(title_line, gettext("শিরোনাম থেকে অর্থবছর ও ত্রৈমাসিক পড়া যায়নি; “… ২০২২-২০২৩ এর প্রথম "
+                                             "ত্রৈমাসিক প্রতিবেদন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)” আকারে লিখুন।"))
+            return None, reader.faults
+        start_year, end_year = int(latin(match["start"])), int(latin(match["end"]))
+        quarter = ORDINAL_QUARTERS[match["ordinal"]]
     if end_year != start_year + 1:
         reader.fault(title_line, gettext("শিরোনামের অর্থবছর পরপর দুই বছরের হতে হবে (যেমন %(example)s)।")
                      % {"example": number("2022-2023")})
-    expected_period = bangla.period_text(fiscal.quarter_start(start_year, quarter),
-                                         fiscal.quarter_end(start_year, quarter))
-    if " ".join(match["period"].split()) != expected_period:
-        reader.fault(title_line, gettext("শিরোনামের সময়কাল “%(period)s” %(ordinal)s ত্রৈমাসিকের সাথে মেলে না; হওয়ার "
-                                         "কথা “%(expected)s”।") % {"period": match["period"],
-                                                                   "ordinal": gettext(match["ordinal"]),
-                                                                   "expected": expected_period})
+    if quarter is not None:
+        expected_period = bangla.period_text(fiscal.quarter_start(start_year, quarter),
+                                             fiscal.quarter_end(start_year, quarter))
+        if " ".join(match["period"].split()) != expected_period:
+            reader.fault(title_line, gettext("শিরোনামের সময়কাল “%(period)s” %(ordinal)s ত্রৈমাসিকের সাথে মেলে না; হওয়ার "
+                                             "কথা “%(expected)s”।") % {"period": match["period"],
+                                                                       "ordinal": gettext(match["ordinal"]),
+                                                                       "expected": expected_period})
 
     office_lines = [" ".join(c for c in cells if c) for _, cells in non_blank[:title_at]]
     office_lines = [line for line in office_lines if not re.fullmatch(rf"[{DIGIT[1:-1]}.\s]+", line)]
@@ -202,7 +229,8 @@ def read_rows(rows: list[Row]) -> tuple[dict | None, list[Fault]]:
                  "scoring_method": scoring.STEP},
         "areas": [],
         "signatories": [],
-        "reports": [{"quarter": quarter, "achievements_to_date": {}}],
+        "reports": [{"quarter": quarter, "achievements_to_date": {}}] if quarter else [],
+        "quarter_values": {},  # a file with the quarters' columns: quarter → {code: value}
     }
     title_index = next(i for i, (n, _) in enumerate(rows) if n == title_line)
     header_at = next((i for i, (_, cells) in enumerate(rows) if i > title_index and _is_header(cells)), None)
@@ -214,7 +242,8 @@ def read_rows(rows: list[Row]) -> tuple[dict | None, list[Fault]]:
     columns = _place_columns(reader, rows[header_at:data_at])
     if columns is None:
         return None, reader.faults
-    _read_table(reader, rows[data_at:], document, columns)
+    _read_table(reader, rows[data_at:], document, columns, single_tier)
+    document["notices"] = reader.notices
     return (None if reader.faults else document), reader.faults
 
 
@@ -254,6 +283,12 @@ class Columns:
     tiers: list[int]
     base: int = 0  # the indicator's column in the header: a row's code cells stand at or before it
     area_weight: int | None = None  # the area's weight, as an offset from the area's own cell
+    # A file of the plan's quarters: each quarter's achievement column, and the one to date beside them.
+    quarters: dict[int, int] = field(default_factory=dict)
+    to_date: int | None = None
+    # Columns kept as the indicator's notes, with their headings (earlier actuals, projections).
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    single_target: bool = False  # one annual target instead of five tiers: `tiers` all point at it
 
     def cell(self, cells: list[str], at: int, role: str) -> str:
         offset = self.offsets.get(role)
@@ -267,14 +302,38 @@ def _cell(cells: list[str], index: int) -> str:
     return cells[index] if 0 <= index < len(cells) else ""
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _quarter_of(cell: str) -> int | None:
+    """The quarter a heading names as an achievement column ("১ম ত্রৈমাসিক", "Q2"), or None."""
+    found = QUARTER_HEADING_RE.match(_nfc(heading(cell)))
+    if not found:
+        return None
+    return int(found["q"]) if found["q"] else QUARTER_WORDS[found["ordinal"]]
+
+
+def _is_note_heading(cell: str) -> bool:
+    return any(heading(cell).startswith(prefix) for prefix in NOTE_PREFIXES)
+
+
 def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
     """Each column's role from the header rows (top-down: the first heading of a column names it);
-    the five tiers from their names (or their percents) under the targets' heading."""
+    the five tiers from their names (or their percents) under the targets' heading; the quarters'
+    achievement columns and the one to date beside them; the columns kept as notes (earlier
+    actuals, projections: a heading over several columns, merged, names each of them)."""
     header_line = header_rows[0][0]
     roles: dict[int, str] = {}
     tiers: dict[int, int] = {}
+    quarters: dict[int, int] = {}
+    to_date: set[int] = set()
+    labels: dict[int, list[str]] = {}  # every heading over a column, top-down
+    noted: set[int] = set()
+    width = max((len(cells) for _, cells in header_rows), default=0)
     for _line, cells in header_rows:
         previous = None
+        group = None  # a notes heading merged over the blank cells to its right
         for column, cell in enumerate(cells):
             role = _role(cell)
             if heading(cell) == PLAIN_WEIGHT_HEADING and previous == AREA:
@@ -289,10 +348,33 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
                 tier = TIER_PERCENT_HEADINGS.get(bangla.to_latin_digits(cell).replace(" ", ""))
             if tier is not None and column not in tiers:
                 tiers[column] = tier
+            if (quarter := _quarter_of(cell)) is not None:
+                quarters.setdefault(column, quarter)
+            elif _nfc(heading(cell)) in TO_DATE_HEADINGS:
+                to_date.add(column)
+            if cell.strip():
+                group = heading(cell) if _is_note_heading(cell) else None
+                labels.setdefault(column, []).append(heading(cell))
+                if group:
+                    noted.add(column)
+            elif group:
+                labels.setdefault(column, []).append(group)
+                noted.add(column)
     first_tier = min(tiers, default=None)
     for column, role in roles.items():
         if role == ACHIEVEMENT and first_tier is not None and column < first_tier:
             roles[column] = OTHER  # "অর্জন ২০২০-২১" before the targets: a past year's, not this quarter's
+            noted.add(column)
+    if quarters:
+        # The quarters' columns (under one "অর্জন" heading, or each named so) are no single achievement;
+        # the achievement column left beside them, or one headed "এ পর্যন্ত"/"মোট", is the one to date.
+        for column in quarters:
+            if roles.get(column) in (ACHIEVEMENT, OTHER):
+                del roles[column]
+        to_date = {c for c in to_date if c not in quarters and c > min(quarters)} | {
+            c for c, role in roles.items() if role == ACHIEVEMENT}
+        for column in to_date:
+            roles.pop(column, None)
     found = {role: column for column, role in sorted(roles.items(), reverse=True)}  # the first of each
     missing = [name for role, name in REQUIRED_HEADINGS if role not in found]
     for name in missing:
@@ -306,19 +388,38 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
     for tier in tier_twice:
         reader.fault(header_line, gettext("“%(column)s” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে "
                                           "বোঝা যায় না।") % {"column": gettext(TIER_NAMES[tier])})
-    if missing or twice or tier_twice:
+    quarter_twice = sorted({q for q in quarters.values() if list(quarters.values()).count(q) > 1})
+    for quarter in quarter_twice:
+        reader.fault(header_line, gettext("%(ordinal)s ত্রৈমাসিকের অর্জনের কলাম একাধিকবার আছে; কোনটির মান নেওয়া "
+                                          "হবে বোঝা যায় না।") % {"ordinal": gettext(bangla.QUARTER_ORDINALS[quarter])})
+    if len(to_date) > 1:
+        reader.fault(header_line, gettext("এ পর্যন্ত অর্জনের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।"))
+    if missing or twice or tier_twice or quarter_twice or len(to_date) > 1:
         return None
+    base = found[INDICATOR]
     by_tier = {tier: column for column, tier in sorted(tiers.items(), reverse=True)}
+    single = False
+    if not by_tier:
+        # One annual target (লক্ষ্যমাত্রা) and no tiers: it stands alone when the next column has a
+        # heading of its own; blank-headed columns after it would be tiers no heading names.
+        after = found[TARGETS] + 1
+        if after >= width or after in roles or after in quarters or after in to_date or after in noted:
+            single = True
+            by_tier = {k: found[TARGETS] for k in range(5)}
     unplaced = [TIER_NAMES[k] for k in range(5) if k not in by_tier]
     if unplaced:
         reader.fault(header_line, gettext(
             "লক্ষ্যমাত্রার স্তরের কলাম শিরোনাম থেকে চেনা যায়নি (%(tiers)s): প্রতিটি স্তরের নাম (অসাধারণ … চলতি মানের "
             "নিম্নে) বা শতাংশ (১০০%% … ৬০%%) শিরোনামে থাকতে হবে।") % {"tiers": ", ".join(gettext(t) for t in unplaced)})
         return None
-    base = found[INDICATOR]
     area_weight = found[AREA_WEIGHT] - found[AREA] if AREA_WEIGHT in found and found[AREA_WEIGHT] > found[AREA] else None
+    notes = [(column - base, " ".join(labels[column])) for column in sorted(noted)
+             if column > base and column not in quarters and column not in to_date and column in labels
+             and roles.get(column, OTHER) == OTHER]
     return Columns(offsets={role: column - base for role, column in found.items() if column > base},
-                   tiers=[by_tier[k] - base for k in range(5)], base=base, area_weight=area_weight)
+                   tiers=[by_tier[k] - base for k in range(5)], base=base, area_weight=area_weight,
+                   quarters={q: column - base for column, q in quarters.items()},
+                   to_date=next(iter(to_date)) - base if to_date else None, notes=notes, single_target=single)
 
 
 def _total_in(cells: list[str]) -> str | None:
@@ -329,7 +430,7 @@ def _total_in(cells: list[str]) -> str | None:
     return next((c for c in cells[at + 1:] if c and not BLANK_RE.match(c)), "")
 
 
-def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Columns) -> None:
+def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Columns, single_tier: int = 0) -> None:
     area = activity = None
     last_table_row = None
     total_rows = set()
@@ -384,6 +485,9 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
         whole = counts_whole(unit, unit_label)
         targets, unknown = [], []
         for k in range(5):
+            if columns.single_target and k != single_tier:
+                targets.append(None)  # one annual target: the other tiers stay blank (and are said)
+                continue
             cell = columns.tier_cell(cells, at, k)
             if is_unknown_mark(cell):  # a lost cell, said so: kept unknown, never made up
                 unknown.append(k)
@@ -391,17 +495,34 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                 continue
             targets.append(_value(reader, line, unit, cell, gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
                                   % {"place": place, "name": gettext(TIER_NAMES[k])}, whole=whole))
+        if columns.single_target and targets[single_tier] is not None:
+            reader.notice(line, gettext("সূচক %(place)s: ফাইলে একটি মাত্র লক্ষ্যমাত্রা, “%(tier)s” স্তরে রাখা হলো; "
+                                        "অন্য স্তরগুলো (%(blank)s) ফাঁকা।") % {
+                "place": place, "tier": gettext(TIER_NAMES[single_tier]),
+                "blank": ", ".join(gettext(TIER_NAMES[k]) for k in range(5) if k != single_tier)}, place)
         method_cell = heading(columns.cell(cells, at, METHOD))
-        activity["indicators"].append({
+        notes = [f"{label}: {_cell(cells, at + offset).strip()}" for offset, label in columns.notes
+                 if not BLANK_RE.match(_cell(cells, at + offset).strip())]
+        indicator = {
             "number": int(code.split(".")[2]), "code": code, "title": indicator_match[2].strip(),
             "unit": unit, "weight": _number(reader, line, columns.cell(cells, at, WEIGHT),
                                             gettext("সূচক %(place)s এর মান") % {"place": place}),
             "calculation_method": CALCULATION_WORDS.get(method_cell), "targets": targets, "line": line,
             **({"unit_label": unit_label} if unit_label else {}), **({"unknown_tiers": unknown} if unknown else {}),
-        })
+            **({"notes": "\n".join(notes)} if notes else {}),
+        }
+        activity["indicators"].append(indicator)
+        if columns.quarters:
+            _read_quarters(reader, line, cells, at, columns, document, indicator, whole)
+            continue
         achievement = _value(reader, line, unit, columns.cell(cells, at, ACHIEVEMENT),
                              gettext("সূচক %(place)s এর অর্জন") % {"place": place}, whole=whole)
         if achievement is not None:
+            if document["quarter"] is None:
+                reader.fault(line, gettext("সূচক %(place)s: অর্জন “%(text)s” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের "
+                                           "শিরোনামে তা নেই।") % {"place": place,
+                                                                   "text": columns.cell(cells, at, ACHIEVEMENT)}, place)
+                continue
             document["reports"][0]["achievements_to_date"][code] = achievement
     if last_table_row is None:
         reader.fault(rows[0][0] if rows else None, gettext("সারণিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ] …) পাওয়া যায়নি।"))
@@ -411,6 +532,55 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
         weights = [bangla.parse_decimal(a["weight"]) for a in document["areas"] if a["weight"] is not None]
         document["plan"]["total_marks"] = str(sum(weights)) if weights else None
     _read_signatories(reader, [(n, c) for n, c in rows if n > last_table_row and n not in total_rows], document)
+
+
+def _shown(unit: str, value) -> str:
+    """A value for a message, as the form prints it (dd/mm/yy, 85%, 1,200), in the language's digits."""
+    if unit == scoring.DATE:
+        return digits(bangla.format_date(value))
+    return number(value) + ("%" if unit == scoring.PERCENT else "")
+
+
+def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, columns: Columns, document: dict,
+                   indicator: dict, whole: bool) -> None:
+    """The indicator's achievement in each quarter's column (a date within its quarter), and the
+    one to date, which must be the quarters' roll-up by the indicator's calculation method."""
+    code, unit = indicator["code"], indicator["unit"]
+    place = f"[{number(code)}]"
+    year = document["fiscal_year"]
+    values: list = [None] * 4
+    faults = len(reader.faults)
+    for quarter, offset in sorted(columns.quarters.items()):
+        ordinal = gettext(bangla.QUARTER_ORDINALS[quarter])
+        text = _cell(cells, at + offset)
+        value = _value(reader, line, unit, text, gettext("সূচক %(place)s এর %(ordinal)s ত্রৈমাসিকের অর্জন")
+                       % {"place": place, "ordinal": ordinal}, whole=whole)
+        if value is None:
+            continue
+        typed = typed_value(unit, value)
+        if unit == scoring.DATE and not fiscal.quarter_start(year, quarter) <= typed <= fiscal.quarter_end(year, quarter):
+            reader.fault(line, gettext("সূচক %(place)s: %(ordinal)s ত্রৈমাসিকের অর্জন “%(text)s” সেই ত্রৈমাসিকের "
+                                       "(%(start)s – %(end)s) বাইরে।") % {
+                "place": place, "ordinal": ordinal, "text": text,
+                "start": _shown(unit, fiscal.quarter_start(year, quarter)),
+                "end": _shown(unit, fiscal.quarter_end(year, quarter))}, place)
+            continue
+        values[quarter - 1] = typed
+        document["quarter_values"].setdefault(quarter, {})[code] = value
+    if columns.to_date is None or len(reader.faults) > faults:
+        return  # a quarter's own fault is said; its roll-up would only repeat it
+    text = _cell(cells, at + columns.to_date)
+    to_date = _value(reader, line, unit, text, gettext("সূচক %(place)s এর এ পর্যন্ত অর্জন") % {"place": place},
+                     whole=whole)
+    if to_date is None:
+        return
+    method = indicator["calculation_method"] or scoring.DEFAULT_CALCULATION[unit]
+    rolled = scoring.roll_up(method, values)
+    if rolled != typed_value(unit, to_date):
+        reader.fault(line, gettext("সূচক %(place)s: এ পর্যন্ত অর্জন “%(text)s”, কিন্তু ত্রৈমাসিকগুলোর অর্জন থেকে "
+                                   "(%(method)s) হয় %(rolled)s।") % {
+            "place": place, "text": text, "method": gettext(METHOD_NAMES[method]),
+            "rolled": "—" if rolled is None else _shown(unit, rolled)}, place)
 
 
 def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:

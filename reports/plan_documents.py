@@ -102,6 +102,7 @@ def load_plan_document(*, document: dict) -> ActionPlan:
                      or scoring.DEFAULT_CALCULATION[unit],
                      "unit_label": data.get("unit_label") or "",
                      "unknown_tiers": tier_bits(data.get("unknown_tiers") or []),
+                     **({"notes": data["notes"]} if isinstance(data.get("notes"), str) else {}),
                      **target_values},
                 )
                 indicator_ids.append(indicator.pk)
@@ -165,6 +166,7 @@ def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
                 "calculation_method": i.calculation_method, "targets": [document_value(t) for t in i.targets],
                 **({"unit_label": i.unit_label} if i.unit_label else {}),
                 **({"unknown_tiers": i.unknown_tier_indexes} if i.unknown_tiers else {}),
+                **({"notes": i.notes} if i.notes else {}),
             }) for i in activity.indicators.order_by("number")]
             activities.append(_with_english(activity, {"number": activity.number, "title": activity.title,
                                                        "indicators": indicators}))

@@ -316,8 +316,9 @@ def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:
     return [dataclasses.replace(f, where=places.get(f.line)) if f.line in places else f for f in faults]
 
 
-def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]]:
-    """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults)."""
+def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
+    """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
+    `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows)."""
     english: dict[str, str] = {}
     places: dict[int, str] = {}
     if _is_docx(data, filename):
@@ -334,7 +335,9 @@ def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]
         if indexes:
             conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
             rows[at] = (line, converted)
-    document, faults = read_rows(rows)
+    document, faults = read_rows(rows, single_tier=single_tier)
+    if document is not None and places:
+        document["notices"] = _placed(document["notices"], places)
     if document is not None and conversions:
         document["conversions"] = conversions
     if document is not None and english:
@@ -352,7 +355,8 @@ def read_plan_file(data: bytes, filename: str) -> tuple[dict | None, list[Fault]
 class ImportResult:
     plan: ActionPlan | None
     faults: list[Fault] = field(default_factory=list)
-    quarter: int | None = None
+    quarter: int | None = None  # the latest quarter whose achievements the file held
+    notices: list[Fault] = field(default_factory=list)  # what the admin should know (tiers left blank)
 
 
 def _existing_plan(document: dict) -> ActionPlan | None:
@@ -438,43 +442,56 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
 
 
 def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, single_tier: int = 0) -> ImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
     would (the database included), then roll it all back."""
-    document, faults = read_plan_file(data, filename)
+    document, faults = read_plan_file(data, filename, single_tier=single_tier)
     if faults:
         return ImportResult(plan=None, faults=faults)
     named, office_faults = _office_of(document, office_name)
     if named is not None:
         document["office"] = {"name": named.name, "location": named.location, "code": named.code}
     quarter = document["quarter"]
+    by_quarter = document.pop("quarter_values", {})  # a file of the plan's quarters: each one's own values
+    notices = document.pop("notices", [])
     with transaction.atomic():
         plan = _existing_plan(document) if named is not None else None
         current = dump_plan_document(plan=plan) if plan is not None else None
-        report = plan.reports.filter(quarter=quarter).first() if plan is not None else None
+        reports = {r.quarter: r for r in plan.reports.all()} if plan is not None else {}
         if plan is not None:
             document["plan"]["scoring_method"] = plan.scoring_method
         faults = office_faults + check_plan(document)
+        written = sorted(by_quarter) if by_quarter else ([quarter] if quarter else [])
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
                 faults.append(Fault(place=gettext(PLAN_PLACE), message=gettext(
                     "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
                     "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
-            if report is not None and not report.is_editable:
-                faults.append(Fault(place=gettext(REPORT_PLACE), message=gettext(
-                    "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।")
-                    % {"ordinal": gettext(bangla.QUARTER_ORDINALS[quarter]), "status": report.get_status_display()}))
-        own, value_faults = _own_values(document, plan, quarter)
-        faults += value_faults
+            for q in written:
+                if q in reports and not reports[q].is_editable:
+                    faults.append(Fault(place=gettext(REPORT_PLACE), message=gettext(
+                        "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।")
+                        % {"ordinal": gettext(bangla.QUARTER_ORDINALS[q]), "status": reports[q].get_status_display()}))
+        if by_quarter:  # each quarter's own value, as the file gives it
+            own_by_quarter = {q: {code: {"value": value, "remarks": ""} for code, value in values.items()}
+                              for q, values in by_quarter.items()}
+        elif quarter:  # one report's achievements to date: this quarter's own values, given the earlier ones
+            own, value_faults = _own_values(document, plan, quarter)
+            faults += value_faults
+            own_by_quarter = {quarter: own}
+        else:
+            own_by_quarter = {}
         if faults:
             return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)), quarter=quarter)
-        document["reports"] = [{"quarter": quarter,
-                                "status": report.status if report else QuarterlyReport.DRAFT,
-                                "achievements": own}]
+        # Imported achievements are drafts (an import never submits or approves); a report already in
+        # draft or returned keeps its state.
+        document["reports"] = [{"quarter": q, "status": reports[q].status if q in reports else QuarterlyReport.DRAFT,
+                                "achievements": own} for q, own in sorted(own_by_quarter.items())]
         if current is not None:
             # Keep the other quarters' reports as they are.
-            document["reports"] = [r for r in current["reports"] if r["quarter"] != quarter] + document["reports"]
+            document["reports"] = [r for r in current["reports"] if r["quarter"] not in own_by_quarter] + document["reports"]
         plan = load_plan_document(document=document)
         if dry_run:
             transaction.set_rollback(True)
-        return ImportResult(plan=plan, quarter=quarter)
+        return ImportResult(plan=plan, quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
+                            notices=notices)
