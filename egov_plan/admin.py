@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan.admin_forms import (
     ActionPlanForm, AreaFormSet, BengaliDecimalField, BengaliInlineFormSet, BengaliIntegerField,
-    BengaliNumberInput, IndicatorForm, PlanImportForm, RolloutForm,
+    BengaliNumberInput, IndicatorForm, PlanImportConfirmForm, PlanImportForm, RolloutForm,
 )
 
 # Numbers in the plan pages are typed and shown with Bengali digits (Latin digits are accepted too).
@@ -295,21 +295,45 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
                                     result=result, applied=apply))
 
     def import_view(self, request):
+        """Two steps: the uploaded file is checked and shown (reports/plan_import_preview.py), and
+        only "import" on that preview writes it, in one transaction."""
+        from reports import plan_import_preview as previews
         from reports.plan_exchange import import_plan
 
         if not self.has_add_permission(request):
             return redirect("admin:index")
+        context = {**self.admin_site.each_context(request), "title": gettext("ফাইল থেকে কর্মপরিকল্পনা আমদানি"),
+                   "opts": self.model._meta}
+        token = request.POST.get("token", "")
+        if request.method == "POST" and token:
+            upload = previews.load_upload(request.session, token)
+            if upload is None:
+                self.message_user(request, gettext("আমদানির ফাইলটি আর নেই (সময় পেরিয়েছে বা আগেই আমদানি হয়েছে); "
+                                                   "ফাইলটি আবার দিন।"), messages.ERROR)
+                return redirect(reverse("admin:egov_plan_actionplan_import"))
+            data, filename, office = upload
+            tier = PlanImportConfirmForm(request.POST)
+            single_tier = tier.cleaned_data["single_tier"] if tier.is_valid() else 0
+            if request.POST.get("action") == "import":
+                result = import_plan(data=data, filename=filename, office_name=office or None, single_tier=single_tier)
+                if not result.faults:
+                    previews.discard_upload(request.session, token)
+                    self.message_user(request, gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan), messages.SUCCESS)
+                    return redirect(reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk]))
+            preview = previews.make_preview(data=data, filename=filename, office=office, single_tier=single_tier)
+            return render(request, "admin/egov_plan/actionplan/import_preview.html",
+                          {**context, "preview": preview, "token": token, "filename": filename,
+                           "tier_form": PlanImportConfirmForm(initial={"single_tier": single_tier})},
+                          status=400 if preview.faults else 200)
         form = PlanImportForm(request.POST, request.FILES) if request.method == "POST" else PlanImportForm()
-        faults = []
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            result = import_plan(data=upload.read(), filename=upload.name,
-                                 office_name=form.cleaned_data["office"] or None)
-            if not result.faults:
-                self.message_user(request, gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan), messages.SUCCESS)
-                return redirect(reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk]))
-            faults = result.faults
-        context = {**self.admin_site.each_context(request), "title": gettext("ফাইল থেকে কর্মপরিকল্পনা আমদানি"),
-                   "form": form, "faults": faults, "opts": self.model._meta}
-        return render(request, "admin/egov_plan/actionplan/import.html", context,
-                      status=400 if faults or form.errors else 200)
+            data, office = upload.read(), form.cleaned_data["office"]
+            preview = previews.make_preview(data=data, filename=upload.name, office=office)
+            token = previews.store_upload(request.session, data=data, filename=upload.name, office=office)
+            return render(request, "admin/egov_plan/actionplan/import_preview.html",
+                          {**context, "preview": preview, "token": token, "filename": upload.name,
+                           "tier_form": PlanImportConfirmForm()},
+                          status=400 if preview.faults else 200)
+        return render(request, "admin/egov_plan/actionplan/import.html", {**context, "form": form},
+                      status=400 if form.errors else 200)

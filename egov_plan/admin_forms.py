@@ -277,6 +277,14 @@ class PlanImportForm(forms.Form):
         return upload
 
 
+class PlanImportConfirmForm(forms.Form):
+    """The preview's choice: the tier a plan's single annual target goes in."""
+    single_tier = forms.TypedChoiceField(
+        label=_("একটি মাত্র লক্ষ্যমাত্রা যে স্তরে রাখা হবে"), coerce=int, required=False, empty_value=0,
+        choices=[(k, _(name)) for k, name in enumerate(TIER_NAMES)],
+        error_messages={"invalid_choice": _("এই স্তর নেই।")})
+
+
 class RolloutForm(forms.Form):
     under = forms.CharField(label=_("যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)"), max_length=40,
                             error_messages={"required": _("দপ্তরের কোড লিখুন।")})

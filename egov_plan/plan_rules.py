@@ -57,6 +57,7 @@ class Fault:
     field: str | None = None
     key: str | None = None
     where: str | None = None  # the place in a file that has no lines (a .docx: "সারণি ১, সারি ৫")
+    kind: str | None = None  # which of FAULT_KINDS (None: read from `field`, see fault_kind)
 
     def __str__(self) -> str:
         if self.where:
@@ -64,6 +65,31 @@ class Fault:
         if not self.line:
             return self.message
         return gettext("লাইন %(line)s: %(message)s") % {"line": number(self.line), "message": self.message}
+
+
+# The kinds of fault an import groups them by, each with its heading (in this order on the page).
+LAYOUT, UNIT_KIND, VALUE, TIERS, WEIGHTS, NUMBERING, QUARTER, TO_DATE, OTHER_KIND = (
+    "layout", "unit", "value", "tiers", "weights", "numbering", "quarter", "to_date", "other")
+FAULT_KINDS = {
+    LAYOUT: gettext_noop("ফাইলের বিন্যাস (শিরোনাম, কলাম)"),
+    UNIT_KIND: gettext_noop("অজানা একক"),
+    VALUE: gettext_noop("সংখ্যা, তারিখ বা শতাংশ নয়"),
+    TIERS: gettext_noop("লক্ষ্যমাত্রার স্তর"),
+    WEIGHTS: gettext_noop("মানের যোগফল"),
+    NUMBERING: gettext_noop("নম্বরের ফাঁক বা পুনরাবৃত্তি"),
+    QUARTER: gettext_noop("ত্রৈমাসিকের বাইরের অর্জন"),
+    TO_DATE: gettext_noop("এ পর্যন্ত অর্জনের অমিল"),
+    OTHER_KIND: gettext_noop("অন্যান্য"),
+}
+FIELD_KINDS = {"weight": WEIGHTS, "indicator_sum": WEIGHTS, "area_sum": WEIGHTS, "number": NUMBERING}
+
+
+def fault_kind(fault: Fault) -> str:
+    if fault.kind:
+        return fault.kind
+    if fault.field and fault.field.startswith("target_"):
+        return TIERS
+    return FIELD_KINDS.get(fault.field or "", OTHER_KIND)
 
 
 def number(value) -> str:
@@ -216,4 +242,28 @@ def check_plan(document: dict) -> list[Fault]:
             None, "area_sum")
     if not document["areas"]:
         add(gettext(PLAN_PLACE), gettext("কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।"), None, "area_sum")
+    return faults
+
+
+def numbering_gaps(document: dict) -> list[Fault]:
+    """A file's numbering that skips a number ([১.১], [১.৩]): each gap named at the item after it.
+    (A file's own numbers, checked on import; the editor numbers by position and has no gaps.)"""
+    faults: list[Fault] = []
+
+    def check(items: list[dict], parents: tuple, pattern: str) -> None:
+        expected = 1
+        for item in sorted(items, key=lambda i: i["number"]):
+            if item["number"] > expected:
+                missing = ".".join(str(n) for n in (*parents, expected))
+                place = gettext(pattern) % {"code": number(".".join(str(n) for n in (*parents, item["number"])))}
+                faults.append(Fault(place=place, line=item.get("line"), where=item.get("where"), kind=NUMBERING,
+                                    message=gettext("%(place)s এর আগে %(missing)s নেই: নম্বরে ফাঁক।") % {
+                                        "place": place, "missing": gettext(pattern) % {"code": number(missing)}}))
+            expected = max(expected, item["number"] + 1)
+
+    check(document["areas"], (), AREA_PLACE)
+    for area in document["areas"]:
+        check(area["activities"], (area["number"],), ACTIVITY_PLACE)
+        for activity in area["activities"]:
+            check(activity["indicators"], (area["number"], activity["number"]), INDICATOR_PLACE)
     return faults

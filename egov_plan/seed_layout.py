@@ -24,7 +24,8 @@ from egov_plan.official_form import (ACHIEVEMENT, ACTIVITY, AREA, AREA_WEIGHT, C
                                      QUARTER_WORDS, REQUIRED_HEADINGS, ROLE_NAMES, SERIAL, TARGETS, TIER_PERCENT_LABELS,
                                      TITLE_MARK, TITLE_RE, TO_DATE_HEADINGS, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
                                      WEIGHT)
-from egov_plan.plan_rules import TIER_NAMES, Fault, counts_whole, is_unknown_mark, number
+from egov_plan.plan_rules import (LAYOUT, QUARTER, TIER_NAMES, TO_DATE, UNIT_KIND, VALUE, Fault, counts_whole,
+                                  is_unknown_mark, number)
 from egov_plan.plan_rules import typed_target as typed_value
 
 # The calculation methods by name, for messages (the words of the form's "গণনা পদ্ধতি" column).
@@ -101,8 +102,8 @@ class _Reader:
     faults: list[Fault] = field(default_factory=list)
     notices: list[Fault] = field(default_factory=list)  # what the admin should know, not a fault
 
-    def fault(self, line: int | None, message: str, place: str = "") -> None:
-        self.faults.append(Fault(place=place, message=message, line=line))
+    def fault(self, line: int | None, message: str, place: str = "", kind: str = LAYOUT) -> None:
+        self.faults.append(Fault(place=place, message=message, line=line, kind=kind))
 
     def notice(self, line: int | None, message: str, place: str = "") -> None:
         self.notices.append(Fault(place=place, message=message, line=line))
@@ -244,6 +245,7 @@ def read_rows(rows: list[Row], *, single_tier: int = 0) -> tuple[dict | None, li
         return None, reader.faults
     _read_table(reader, rows[data_at:], document, columns, single_tier)
     document["notices"] = reader.notices
+    document["single_target"] = columns.single_target  # the admin may put it in another tier
     return (None if reader.faults else document), reader.faults
 
 
@@ -480,7 +482,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
         if unit is None:
             reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %%, সংখ্যা বা কোনো এককের "
                                        "নাম (যেমন জন, লক্ষ টাকা) হতে হবে (কলামটি বাদ পড়েছে কি?)।")
-                         % {"place": place, "cell": unit_cell}, place)
+                         % {"place": place, "cell": unit_cell}, place, kind=UNIT_KIND)
             continue
         whole = counts_whole(unit, unit_label)
         targets, unknown = [], []
@@ -563,7 +565,7 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
                                        "(%(start)s – %(end)s) বাইরে।") % {
                 "place": place, "ordinal": ordinal, "text": text,
                 "start": _shown(unit, fiscal.quarter_start(year, quarter)),
-                "end": _shown(unit, fiscal.quarter_end(year, quarter))}, place)
+                "end": _shown(unit, fiscal.quarter_end(year, quarter))}, place, kind=QUARTER)
             continue
         values[quarter - 1] = typed
         document["quarter_values"].setdefault(quarter, {})[code] = value
@@ -580,7 +582,7 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
         reader.fault(line, gettext("সূচক %(place)s: এ পর্যন্ত অর্জন “%(text)s”, কিন্তু ত্রৈমাসিকগুলোর অর্জন থেকে "
                                    "(%(method)s) হয় %(rolled)s।") % {
             "place": place, "text": text, "method": gettext(METHOD_NAMES[method]),
-            "rolled": "—" if rolled is None else _shown(unit, rolled)}, place)
+            "rolled": "—" if rolled is None else _shown(unit, rolled)}, place, kind=TO_DATE)
 
 
 def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:
@@ -609,7 +611,7 @@ def _number(reader: _Reader, line: int, text: str, what: str) -> str | None:
         return str(bangla.parse_decimal(text))
     except ValueError:
         message = MIXED_DIGITS if bangla.mixes_digits(text) else gettext_noop("%(what)s “%(text)s” সংখ্যা নয়।")
-        reader.fault(line, gettext(message) % {"what": what, "text": text})
+        reader.fault(line, gettext(message) % {"what": what, "text": text}, kind=VALUE)
         return None
 
 
@@ -675,7 +677,7 @@ def _value(reader: _Reader, line: int, unit: str, text: str, what: str, *, whole
             message = {scoring.DATE: gettext_noop("%(what)s “%(text)s” সঠিক তারিখ (দদ/মম/বব) নয়।"),
                        scoring.PERCENT: gettext_noop("%(what)s “%(text)s” শতাংশ নয়।"),
                        scoring.COUNT: gettext_noop("%(what)s “%(text)s” পূর্ণসংখ্যা নয়।")}[unit]
-        reader.fault(line, gettext(message) % {"what": what, "text": text, "unit": UNIT_WORDS[unit]})
+        reader.fault(line, gettext(message) % {"what": what, "text": text, "unit": UNIT_WORDS[unit]}, kind=VALUE)
         return None
 
 

@@ -6,6 +6,7 @@ Export writes a quarter's table in the same layouts; importing an export gives t
 """
 
 import dataclasses
+from collections.abc import Callable
 import datetime
 import io
 import zipfile
@@ -23,7 +24,8 @@ from egov_plan.official_form import XLSX_SHEET, achievement_header, target_heade
 from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
-from egov_plan.plan_rules import PLAN_PLACE, Fault, check_plan, document_value, number, typed_target
+from egov_plan.plan_rules import (PLAN_PLACE, Fault, check_plan, document_value, number, numbering_gaps,
+                                  typed_target)
 from egov_plan import bijoy
 from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
                                    SheetRow, decode_text, read_rows, too_large, too_many_rows, write_text)
@@ -316,9 +318,17 @@ def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:
     return [dataclasses.replace(f, where=places.get(f.line)) if f.line in places else f for f in faults]
 
 
-def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
-    """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
-    `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows)."""
+@dataclass
+class DecodedFile:
+    """A plan file's rows of cells as the reader sees them: Bijoy cells already in Unicode."""
+    rows: list
+    faults: list[Fault]
+    places: dict[int, str] = field(default_factory=dict)  # a .docx's line → "সারণি ১, সারি ৫"
+    english: dict[str, str] = field(default_factory=dict)  # an .xlsx's English texts by code
+    conversions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, column, before, after)
+
+
+def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
     english: dict[str, str] = {}
     places: dict[int, str] = {}
     if _is_docx(data, filename):
@@ -327,21 +337,29 @@ def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0) -> tuple
         rows, faults = xlsx_rows(data, english)
     else:
         rows, faults = decode_text(data)
-    if faults:
-        return None, faults
-    conversions = []  # Bijoy cells turned into Unicode: (line, column, before, after), for the preview
-    for at, (line, cells) in enumerate(rows):
+    decoded = DecodedFile(rows=rows, faults=faults, places=places, english=english)
+    for at, (line, cells) in enumerate(rows if not faults else []):
         converted, indexes = bijoy.convert_cells(cells)
         if indexes:
-            conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
+            decoded.conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
             rows[at] = (line, converted)
-    document, faults = read_rows(rows, single_tier=single_tier)
+    return decoded
+
+
+def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
+    """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
+    `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows)."""
+    decoded = decode_plan_file(data, filename)
+    if decoded.faults:
+        return None, decoded.faults
+    places = decoded.places
+    document, faults = read_rows(decoded.rows, single_tier=single_tier)
     if document is not None and places:
         document["notices"] = _placed(document["notices"], places)
-    if document is not None and conversions:
-        document["conversions"] = conversions
-    if document is not None and english:
-        _apply_english(document, english)
+    if document is not None and decoded.conversions:
+        document["conversions"] = decoded.conversions
+    if document is not None and decoded.english:
+        _apply_english(document, decoded.english)
     if document is not None and places:
         for area in document["areas"]:  # a .docx has no lines to name: its places stand in faults
             area["where"] = places.get(area.get("line"))
@@ -357,6 +375,8 @@ class ImportResult:
     faults: list[Fault] = field(default_factory=list)
     quarter: int | None = None  # the latest quarter whose achievements the file held
     notices: list[Fault] = field(default_factory=list)  # what the admin should know (tiers left blank)
+    preview: str = ""  # what `render` made of the loaded plan
+    single_target: bool = False  # the file gave one annual target per indicator, not five tiers
 
 
 def _existing_plan(document: dict) -> ActionPlan | None:
@@ -442,9 +462,11 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
 
 
 def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
-                dry_run: bool = False, single_tier: int = 0) -> ImportResult:
+                dry_run: bool = False, single_tier: int = 0,
+                render: Callable[[ActionPlan, int | None], str] | None = None) -> ImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
-    would (the database included), then roll it all back."""
+    would (the database included), then roll it all back. `render(plan, quarter)`, called on the
+    loaded plan before anything is committed or rolled back, makes the result's `preview`."""
     document, faults = read_plan_file(data, filename, single_tier=single_tier)
     if faults:
         return ImportResult(plan=None, faults=faults)
@@ -454,13 +476,14 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
     quarter = document["quarter"]
     by_quarter = document.pop("quarter_values", {})  # a file of the plan's quarters: each one's own values
     notices = document.pop("notices", [])
+    single_target = document.pop("single_target", False)
     with transaction.atomic():
         plan = _existing_plan(document) if named is not None else None
         current = dump_plan_document(plan=plan) if plan is not None else None
         reports = {r.quarter: r for r in plan.reports.all()} if plan is not None else {}
         if plan is not None:
             document["plan"]["scoring_method"] = plan.scoring_method
-        faults = office_faults + check_plan(document)
+        faults = office_faults + check_plan(document) + numbering_gaps(document)
         written = sorted(by_quarter) if by_quarter else ([quarter] if quarter else [])
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
@@ -491,7 +514,10 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
             # Keep the other quarters' reports as they are.
             document["reports"] = [r for r in current["reports"] if r["quarter"] not in own_by_quarter] + document["reports"]
         plan = load_plan_document(document=document)
+        result = ImportResult(plan=plan, quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
+                              notices=notices, single_target=single_target)
+        if render is not None:
+            result.preview = render(plan, result.quarter)
         if dry_run:
             transaction.set_rollback(True)
-        return ImportResult(plan=plan, quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
-                            notices=notices)
+        return result

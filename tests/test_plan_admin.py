@@ -156,6 +156,9 @@ def test_the_admin_imports_an_uploaded_file(admin, people):
     ActionPlan.objects.all().delete()
     response = admin.post("/admin/egov_plan/actionplan/import/", {
         "file": SimpleUploadedFile("seed.txt", SEED_FILE.read_bytes()), "office": ""})
+    assert response.status_code == 200 and not ActionPlan.objects.exists()  # the preview first
+    token = response.context["token"]
+    response = admin.post("/admin/egov_plan/actionplan/import/", {"token": token, "action": "import"})
     assert response.status_code == 302
     plan = ActionPlan.objects.get()
     assert response["Location"] == change_url(plan)
