@@ -314,13 +314,16 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             data, filename, office = upload
             tier = PlanImportConfirmForm(request.POST)
             single_tier = tier.cleaned_data["single_tier"] if tier.is_valid() else 0
+            repairs = previews.repair_decisions(request.POST)
             if request.POST.get("action") == "import":
-                result = import_plan(data=data, filename=filename, office_name=office or None, single_tier=single_tier)
+                result = import_plan(data=data, filename=filename, office_name=office or None, single_tier=single_tier,
+                                     repairs=repairs)
                 if not result.faults:
                     previews.discard_upload(request.session, token)
                     self.message_user(request, gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan), messages.SUCCESS)
                     return redirect(reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk]))
-            preview = previews.make_preview(data=data, filename=filename, office=office, single_tier=single_tier)
+            preview = previews.make_preview(data=data, filename=filename, office=office, single_tier=single_tier,
+                                            repairs=repairs)
             return render(request, "admin/egov_plan/actionplan/import_preview.html",
                           {**context, "preview": preview, "token": token, "filename": filename,
                            "tier_form": PlanImportConfirmForm(initial={"single_tier": single_tier})},

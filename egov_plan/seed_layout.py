@@ -24,6 +24,7 @@ from egov_plan.official_form import (ACHIEVEMENT, ACTIVITY, AREA, AREA_WEIGHT, C
                                      QUARTER_WORDS, REQUIRED_HEADINGS, ROLE_NAMES, SERIAL, TARGETS, TIER_PERCENT_LABELS,
                                      TITLE_MARK, TITLE_RE, TO_DATE_HEADINGS, TOTAL_WORDS, UNIT, UNIT_WORDS, UNITS,
                                      WEIGHT)
+from egov_plan.official_form import UNKNOWN_MARKS
 from egov_plan.plan_rules import (LAYOUT, QUARTER, TIER_NAMES, TO_DATE, UNIT_KIND, VALUE, Fault, counts_whole,
                                   is_unknown_mark, number)
 from egov_plan.plan_rules import typed_target as typed_value
@@ -101,9 +102,11 @@ class _Reader:
     rows: list[Row]
     faults: list[Fault] = field(default_factory=list)
     notices: list[Fault] = field(default_factory=list)  # what the admin should know, not a fault
+    repairs: dict[str, bool] = field(default_factory=dict)  # the admin's decisions: cell key → accepted
 
-    def fault(self, line: int | None, message: str, place: str = "", kind: str = LAYOUT) -> None:
-        self.faults.append(Fault(place=place, message=message, line=line, kind=kind))
+    def fault(self, line: int | None, message: str, place: str = "", kind: str = LAYOUT,
+              repair: tuple[str, str] | None = None) -> None:
+        self.faults.append(Fault(place=place, message=message, line=line, kind=kind, repair=repair))
 
     def notice(self, line: int | None, message: str, place: str = "") -> None:
         self.notices.append(Fault(place=place, message=message, line=line))
@@ -167,13 +170,15 @@ def _empty_file() -> Fault:
     return Fault(place=gettext(FILE_PLACE), message=gettext("ফাইলটি খালি।"), line=None)
 
 
-def read_rows(rows: list[Row], *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
+def read_rows(rows: list[Row], *, single_tier: int = 0,
+              repairs: dict[str, bool] | None = None) -> tuple[dict | None, list[Fault]]:
     """Rows of cells (text lines or sheet rows) → (plan document, faults). The title names the
     fiscal year and the quarter of the report (the seed's), or only the plan's fiscal year (a file of
     the plan, with or without its quarters' columns). A plan with one annual target instead of
     five tiers puts it in `single_tier` (0: the 100 % tier). What the admin should know but is no
-    fault (the tiers left blank) is in the document's "notices"."""
-    reader = _Reader(rows)
+    fault (the tiers left blank) is in the document's "notices". A percent that a spreadsheet broke
+    is a fault with a suggested repair until `repairs` (cell key → accepted) decides it."""
+    reader = _Reader(rows, repairs=dict(repairs or {}))
     non_blank = [(n, cells) for n, cells in rows if any(cells)]
     if not non_blank:
         return None, [_empty_file()]
@@ -490,7 +495,9 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             if columns.single_target and k != single_tier:
                 targets.append(None)  # one annual target: the other tiers stay blank (and are said)
                 continue
-            cell = columns.tier_cell(cells, at, k)
+            cell = _repaired(reader, line, at + columns.tiers[k], unit, columns.tier_cell(cells, at, k),
+                             gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা") % {"place": place, "name": gettext(TIER_NAMES[k])},
+                             lost=UNKNOWN_MARKS[0])
             if is_unknown_mark(cell):  # a lost cell, said so: kept unknown, never made up
                 unknown.append(k)
                 targets.append(None)
@@ -517,8 +524,9 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
         if columns.quarters:
             _read_quarters(reader, line, cells, at, columns, document, indicator, whole)
             continue
-        achievement = _value(reader, line, unit, columns.cell(cells, at, ACHIEVEMENT),
-                             gettext("সূচক %(place)s এর অর্জন") % {"place": place}, whole=whole)
+        what = gettext("সূচক %(place)s এর অর্জন") % {"place": place}
+        achievement = _value(reader, line, unit, _repaired(reader, line, at + columns.offsets.get(ACHIEVEMENT, 0), unit,
+                                                           columns.cell(cells, at, ACHIEVEMENT), what), what, whole=whole)
         if achievement is not None:
             if document["quarter"] is None:
                 reader.fault(line, gettext("সূচক %(place)s: অর্জন “%(text)s” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের "
@@ -554,9 +562,9 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
     faults = len(reader.faults)
     for quarter, offset in sorted(columns.quarters.items()):
         ordinal = gettext(bangla.QUARTER_ORDINALS[quarter])
-        text = _cell(cells, at + offset)
-        value = _value(reader, line, unit, text, gettext("সূচক %(place)s এর %(ordinal)s ত্রৈমাসিকের অর্জন")
-                       % {"place": place, "ordinal": ordinal}, whole=whole)
+        what = gettext("সূচক %(place)s এর %(ordinal)s ত্রৈমাসিকের অর্জন") % {"place": place, "ordinal": ordinal}
+        text = _repaired(reader, line, at + offset, unit, _cell(cells, at + offset), what)
+        value = _value(reader, line, unit, text, what, whole=whole)
         if value is None:
             continue
         typed = typed_value(unit, value)
@@ -571,9 +579,9 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
         document["quarter_values"].setdefault(quarter, {})[code] = value
     if columns.to_date is None or len(reader.faults) > faults:
         return  # a quarter's own fault is said; its roll-up would only repeat it
-    text = _cell(cells, at + columns.to_date)
-    to_date = _value(reader, line, unit, text, gettext("সূচক %(place)s এর এ পর্যন্ত অর্জন") % {"place": place},
-                     whole=whole)
+    what = gettext("সূচক %(place)s এর এ পর্যন্ত অর্জন") % {"place": place}
+    text = _repaired(reader, line, at + columns.to_date, unit, _cell(cells, at + columns.to_date), what)
+    to_date = _value(reader, line, unit, text, what, whole=whole)
     if to_date is None:
         return
     method = indicator["calculation_method"] or scoring.DEFAULT_CALCULATION[unit]
@@ -649,6 +657,56 @@ def valid_unit_label(text: str) -> bool:
     return bool(text and len(text) <= 30 and len(text.split()) <= 4 and not re.search(DIGIT, text)
                 and re.search(r"[^\W\d_]", text) and not is_unknown_mark(text) and text not in NOT_UNIT_WORDS
                 and text not in UNITS)
+
+
+# What a spreadsheet leaves in a percent cell when a conversion broke it: its number format instead
+# of its value ("$-5000445]0.2f%", "[$-445]0.00%", "0.00%" with no number), or a fraction of one
+# (0.85 for 85 %), which Excel shows as a percent but a text export writes as it stores it.
+FORMAT_CODE_RE = re.compile(r"\$-[0-9A-Fa-f]+\]|\[\$|^[#0]*[.,]?[#0]+f?%$|\d\.\d+f%")
+FORMAT_CODE = "format_code"
+FRACTION = "fraction"
+
+
+def _repaired(reader: _Reader, line: int, column: int, unit: str, text: str, what: str, *, lost: str = "") -> str:
+    """The text to read from a percent cell, once the admin has decided its suggested repair: a format
+    code becomes `lost` (a target unknown, an achievement blank), a fraction its percent. Until
+    decided it is a fault that carries the suggestion; a fraction rejected is read as written."""
+    stripped = text.strip()
+    if unit != scoring.PERCENT or not stripped:
+        return text
+    if FORMAT_CODE_RE.search(stripped):
+        reason, suggestion = FORMAT_CODE, lost
+    else:
+        try:
+            value = bangla.parse_decimal(stripped)
+        except ValueError:
+            return text
+        if not 0 < value < 1:
+            return text  # "৮৫" without its sign is 85 %, as the column says
+        reason, suggestion = FRACTION, digits(bangla.format_percent(value * 100))
+    key = f"{line}:{column + 1}"
+    shown = suggestion or gettext("ফাঁকা")
+    decision = reader.repairs.get(key)
+    if decision:
+        reader.notice(line, gettext("%(what)s “%(text)s” সংশোধন করে “%(suggestion)s” পড়া হলো (আপনি গ্রহণ করেছেন)।")
+                      % {"what": what, "text": stripped, "suggestion": shown})
+        return suggestion
+    if decision is False and reason == FRACTION:
+        reader.notice(line, gettext("%(what)s “%(text)s” যেমন লেখা তেমনই পড়া হলো (সংশোধন বাতিল)।")
+                      % {"what": what, "text": stripped})
+        return text
+    if reason == FORMAT_CODE:
+        message = gettext("%(what)s “%(text)s” কোনো মান নয়, স্প্রেডশিটের সংখ্যা-বিন্যাসের সংকেত (মানটি রূপান্তরে "
+                          "হারিয়েছে)।") % {"what": what, "text": stripped}
+    else:
+        message = gettext("%(what)s “%(text)s” এককের ভগ্নাংশের মতো দেখায় (স্প্রেডশিট শতাংশকে এভাবে রাখে)।") % {
+            "what": what, "text": stripped}
+    if decision is None:
+        message += " " + gettext("প্রস্তাবিত সংশোধন: “%(suggestion)s”; গ্রহণ বা বাতিল করুন।") % {"suggestion": shown}
+        reader.fault(line, message, kind=VALUE, repair=(key, suggestion))
+    else:  # a format code that the admin would keep: there is no value to keep
+        reader.fault(line, message, kind=VALUE)
+    return ""  # said once: the blank cell adds no second fault
 
 
 def _value(reader: _Reader, line: int, unit: str, text: str, what: str, *, whole: bool = True) -> str | None:

@@ -346,14 +346,15 @@ def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
     return decoded
 
 
-def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0) -> tuple[dict | None, list[Fault]]:
+def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
+                   repairs: dict[str, bool] | None = None) -> tuple[dict | None, list[Fault]]:
     """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
     `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows)."""
     decoded = decode_plan_file(data, filename)
     if decoded.faults:
         return None, decoded.faults
     places = decoded.places
-    document, faults = read_rows(decoded.rows, single_tier=single_tier)
+    document, faults = read_rows(decoded.rows, single_tier=single_tier, repairs=repairs)
     if document is not None and places:
         document["notices"] = _placed(document["notices"], places)
     if document is not None and decoded.conversions:
@@ -462,12 +463,12 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
 
 
 def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
-                dry_run: bool = False, single_tier: int = 0,
+                dry_run: bool = False, single_tier: int = 0, repairs: dict[str, bool] | None = None,
                 render: Callable[[ActionPlan, int | None], str] | None = None) -> ImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
     would (the database included), then roll it all back. `render(plan, quarter)`, called on the
     loaded plan before anything is committed or rolled back, makes the result's `preview`."""
-    document, faults = read_plan_file(data, filename, single_tier=single_tier)
+    document, faults = read_plan_file(data, filename, single_tier=single_tier, repairs=repairs)
     if faults:
         return ImportResult(plan=None, faults=faults)
     named, office_faults = _office_of(document, office_name)

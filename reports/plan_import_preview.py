@@ -9,6 +9,7 @@ under MEDIA_ROOT (never served), named by a random token that only the session t
 holds; it is deleted on import and after PREVIEW_KEEP_SECONDS.
 """
 
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -94,6 +95,8 @@ class Preview:
     conversions: list[tuple[str, str, str]]  # (place, before, after)
     single_target: bool
     tier_choices: list[tuple[int, str]]
+    decisions: dict[str, bool]  # the repairs decided so far (kept in the form)
+    to_decide: list[Fault]  # the faults with a suggested repair, still to accept or reject
 
     @property
     def faults(self) -> list[Fault]:
@@ -106,9 +109,24 @@ def _official_table(plan, quarter) -> str:
         return render_to_string("reports/_quarter_table.html", {"table": table, "show_scores": False})
 
 
-def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 0) -> Preview:
+REPAIR_KEY = re.compile(r"^[0-9]{1,6}:[0-9]{1,3}$")
+
+
+def repair_decisions(post) -> dict[str, bool]:
+    """The admin's decisions on the suggested repairs, from the preview's form (`repair-<line>:<column>`
+    = accept / reject); anything else in the form is ignored."""
+    decisions = {}
+    for name, value in post.items():
+        key = name.removeprefix("repair-")
+        if name.startswith("repair-") and REPAIR_KEY.match(key) and value in ("accept", "reject"):
+            decisions[key] = value == "accept"
+    return decisions
+
+
+def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 0,
+                 repairs: dict[str, bool] | None = None) -> Preview:
     result = import_plan(data=data, filename=filename, office_name=office or None, dry_run=True,
-                         single_tier=single_tier, render=_official_table)
+                         single_tier=single_tier, repairs=repairs, render=_official_table)
     # The rolled-back plan's structure must not stay in this process's cache (its id may come again).
     selectors.plan_structure.cache_clear()
     decoded = decode_plan_file(data, filename)
@@ -133,5 +151,6 @@ def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 
         if notice.line in rows:
             rows[notice.line].notices.append(notice.message)
     return Preview(result=result, groups=groups, rows=list(rows.values()), hidden_rows=max(len(shown) - MAX_SHOWN_ROWS, 0),
-                   conversions=conversions, single_target=result.single_target,
+                   conversions=conversions, single_target=result.single_target, decisions=dict(repairs or {}),
+                   to_decide=[fault for fault in result.faults if fault.repair],
                    tier_choices=[(k, gettext(name)) for k, name in enumerate(TIER_NAMES)])

@@ -151,3 +151,62 @@ def test_in_chromium_the_admin_checks_a_file_then_imports_it(browser, live_serve
     page.get_by_role("button", name="আমদানি করুন").click()
     page.wait_for_url(re.compile(r".*/admin/egov_plan/actionplan/\d+/change/$"))
     assert ActionPlan.objects.filter(office__code="UNO-MYM-MUK").exists()
+
+
+# A percent indicator whose 100 % target a spreadsheet stored as a fraction, and whose achievement
+# to date lost its value to the cell's number format; a count written without its sign stays as it is.
+BROKEN = [QUARTERLY_ROWS[0], QUARTERLY_ROWS[1],
+          QUARTERLY_ROWS[2][:8] + ["0.8", "৭০"] + QUARTERLY_ROWS[2][10:17] + ["$-5000445]0.2f%"]]
+
+
+def test_a_percent_a_spreadsheet_broke_is_a_fault_with_a_suggested_repair_until_decided(office_only):
+    from reports.plan_exchange import import_plan
+
+    data = text_file(QUARTERLY_HEADER, BROKEN)
+    line = line_of(data, "১.২.২")
+    faults = import_plan(data=data, filename="plan.txt").faults
+    assert [(f.line, f.repair, f.message) for f in faults] == [
+        (line, (f"{line}:9", "৮০%"), "সূচক [১.২.২] এর “অসাধারণ” লক্ষ্যমাত্রা “0.8” এককের ভগ্নাংশের মতো দেখায় (স্প্রেডশিট "
+                                   "শতাংশকে এভাবে রাখে)। প্রস্তাবিত সংশোধন: “৮০%”; গ্রহণ বা বাতিল করুন।"),
+        (line, (f"{line}:18", ""), "সূচক [১.২.২] এর এ পর্যন্ত অর্জন “$-5000445]0.2f%” কোনো মান নয়, স্প্রেডশিটের "
+                                   "সংখ্যা-বিন্যাসের সংকেত (মানটি রূপান্তরে হারিয়েছে)। প্রস্তাবিত সংশোধন: “ফাঁকা”; "
+                                   "গ্রহণ বা বাতিল করুন।")]
+    # Rejected, the fraction is read as written; a format code has no value to keep and stays a fault.
+    result = import_plan(data=data, filename="plan.txt", repairs={f"{line}:9": False, f"{line}:18": False})
+    assert [f.repair for f in result.faults] == [None] and "সংখ্যা-বিন্যাসের সংকেত" in result.faults[0].message
+    # Accepted, both are repaired and said.
+    result = import_plan(data=data, filename="plan.txt", repairs={f"{line}:9": True, f"{line}:18": True})
+    assert result.faults == []
+    assert list(indicator_by_code(result.plan, "1.2.2").targets) == [80, 70, 60, 50, 40]
+    assert [n.message for n in result.notices] == [
+        "সূচক [১.২.২] এর “অসাধারণ” লক্ষ্যমাত্রা “0.8” সংশোধন করে “৮০%” পড়া হলো (আপনি গ্রহণ করেছেন)।",
+        "সূচক [১.২.২] এর এ পর্যন্ত অর্জন “$-5000445]0.2f%” সংশোধন করে “ফাঁকা” পড়া হলো (আপনি গ্রহণ করেছেন)।"]
+
+
+@pytest.fixture
+def office_only(db):
+    from egov_plan.offices import office_create
+
+    return office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK")
+
+
+def test_the_admin_accepts_or_rejects_each_repair_on_the_preview(admin):
+    data = text_file(QUARTERLY_HEADER, BROKEN)
+    line = line_of(data, "১.২.২")
+    response = upload(admin, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert re.findall(r'<input type="radio" name="(repair-[0-9:]+)" value="(accept|reject)">', html) == [
+        (f"repair-{line}:9", "accept"), (f"repair-{line}:9", "reject"),
+        (f"repair-{line}:18", "accept"), (f"repair-{line}:18", "reject")]
+    token = response.context["token"]
+    decided = {"token": token, "action": "preview", f"repair-{line}:9": "accept", f"repair-{line}:18": "accept",
+               "repair-../x": "accept", f"repair-{line}:19": "maybe"}  # the last two are ignored
+    response = admin.post(IMPORT, decided)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="import"' in html
+    assert f'<input type="hidden" name="repair-{line}:9" value="accept">' in html  # kept for the import
+    assert "“0.8” সংশোধন করে “৮০%” পড়া হলো" in row_of(html, line)
+    assert admin.post(IMPORT, {**decided, "action": "import"}).status_code == 302
+    plan = ActionPlan.objects.get(office__code="UNO-MYM-MUK")
+    assert list(indicator_by_code(plan, "1.2.2").targets)[0] == 80
