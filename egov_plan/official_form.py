@@ -94,3 +94,9 @@ TO_DATE_HEADINGS = tuple(unicodedata.normalize("NFC", h) for h in ("এ পর�
                     "বছরের এ পর্যন্ত অর্জন", "অর্থবছরের এ পর্যন্ত অর্জন", "বার্ষিক অর্জন", "মোট", "সর্বমোট"))
 # Columns kept as the indicator's notes (the APA form's earlier actuals and later projections).
 NOTE_PREFIXES = ("প্রকৃত অর্জন", "প্রক্ষেপণ")
+# Every word of the form's own (headings, units, methods, tiers): a short Latin cell of a Bijoy file
+# that reads as one of these is Bijoy too ("GKK" is একক), where no detector could tell it from Latin.
+FORM_WORDS = frozenset(unicodedata.normalize("NFC", word) for word in (
+    *(word for words in HEADINGS.values() for word in words), *UNITS, *PERCENT_WORDS, *CALCULATION_WORDS,
+    *TOTAL_WORDS, *TO_DATE_HEADINGS, *NOTE_PREFIXES, PLAIN_WEIGHT_HEADING, "লক্ষ্যমাত্রা", "অর্জন", "নং",
+    "অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে", UNKNOWN_TARGET))

@@ -8,6 +8,7 @@ was merged the row is shifted one column left, so cells are placed by content: `
 `[x.y]` activity, `[x.y.z]` indicator, then unit, weight, five targets and the achievement.
 """
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -107,6 +108,10 @@ class _Reader:
     def fault(self, line: int | None, message: str, place: str = "", kind: str = LAYOUT,
               repair: tuple[str, str] | None = None) -> None:
         self.faults.append(Fault(place=place, message=message, line=line, kind=kind, repair=repair))
+
+    def tag(self, since: int, field_name: str) -> None:
+        """Name the cell the faults added since `since` are about (for the plan rules said beside them)."""
+        self.faults[since:] = [dataclasses.replace(f, field=f.field or field_name) for f in self.faults[since:]]
 
     def notice(self, line: int | None, message: str, place: str = "") -> None:
         self.notices.append(Fault(place=place, message=message, line=line))
@@ -251,7 +256,7 @@ def read_rows(rows: list[Row], *, single_tier: int = 0,
     _read_table(reader, rows[data_at:], document, columns, single_tier)
     document["notices"] = reader.notices
     document["single_target"] = columns.single_target  # the admin may put it in another tier
-    return (None if reader.faults else document), reader.faults
+    return document, reader.faults  # with faults, what could be read: the plan rules say the rest
 
 
 def heading(cell: str) -> str:
@@ -367,6 +372,12 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
             elif group:
                 labels.setdefault(column, []).append(group)
                 noted.add(column)
+        # A merged heading at the row's end: a sheet keeps no blank cells after it, so it goes on
+        # over the columns that the rows below head.
+        for column in range(len(cells), width) if group else ():
+            if any(column < len(other) and other[column].strip() for _, other in header_rows):
+                labels.setdefault(column, []).append(group)
+                noted.add(column)
     first_tier = min(tiers, default=None)
     for column, role in roles.items():
         if role == ACHIEVEMENT and first_tier is not None and column < first_tier:
@@ -462,8 +473,11 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             if (found := AREA_RE.match(cell)):
                 step = columns.area_weight or 1  # by its heading where the file has one
                 weight = cells[i + step] if i + step < at else ""
+                said = len(reader.faults)
+                area_weight = _number(reader, line, weight, gettext("ক্ষেত্রের মান"))
+                reader.tag(said, "weight")
                 area = {"number": int(latin(found[1])), "code": latin(found[1]), "title": found[2].strip(),
-                        "weight": _number(reader, line, weight, gettext("ক্ষেত্রের মান")), "activities": [], "line": line}
+                        "weight": area_weight, "activities": [], "line": line}
                 document["areas"].append(area)
                 activity = None
             elif (found := ACTIVITY_RE.match(cell)):
@@ -488,9 +502,11 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %%, সংখ্যা বা কোনো এককের "
                                        "নাম (যেমন জন, লক্ষ টাকা) হতে হবে (কলামটি বাদ পড়েছে কি?)।")
                          % {"place": place, "cell": unit_cell}, place, kind=UNIT_KIND)
+            area["incomplete"] = True  # an indicator left out: its area's sums would say nothing true
             continue
         whole = counts_whole(unit, unit_label)
         targets, unknown = [], []
+        said = len(reader.faults)
         for k in range(5):
             if columns.single_target and k != single_tier:
                 targets.append(None)  # one annual target: the other tiers stay blank (and are said)
@@ -504,18 +520,21 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                 continue
             targets.append(_value(reader, line, unit, cell, gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
                                   % {"place": place, "name": gettext(TIER_NAMES[k])}, whole=whole))
+        reader.tag(said, "targets")  # a target that could not be read: the tiers' order is not checked
         if columns.single_target and targets[single_tier] is not None:
             reader.notice(line, gettext("সূচক %(place)s: ফাইলে একটি মাত্র লক্ষ্যমাত্রা, “%(tier)s” স্তরে রাখা হলো; "
                                         "অন্য স্তরগুলো (%(blank)s) ফাঁকা।") % {
                 "place": place, "tier": gettext(TIER_NAMES[single_tier]),
                 "blank": ", ".join(gettext(TIER_NAMES[k]) for k in range(5) if k != single_tier)}, place)
         method_cell = heading(columns.cell(cells, at, METHOD))
-        notes = [f"{label}: {_cell(cells, at + offset).strip()}" for offset, label in columns.notes
-                 if not BLANK_RE.match(_cell(cells, at + offset).strip())]
+        notes = [bangla.to_bengali_digits(f"{label}: {_cell(cells, at + offset).strip()}")  # as the form prints
+                 for offset, label in columns.notes if not BLANK_RE.match(_cell(cells, at + offset).strip())]
+        said = len(reader.faults)
+        weight = _number(reader, line, columns.cell(cells, at, WEIGHT), gettext("সূচক %(place)s এর মান") % {"place": place})
+        reader.tag(said, "weight")
         indicator = {
             "number": int(code.split(".")[2]), "code": code, "title": indicator_match[2].strip(),
-            "unit": unit, "weight": _number(reader, line, columns.cell(cells, at, WEIGHT),
-                                            gettext("সূচক %(place)s এর মান") % {"place": place}),
+            "unit": unit, "weight": weight,
             "calculation_method": CALCULATION_WORDS.get(method_cell), "targets": targets, "line": line,
             **({"unit_label": unit_label} if unit_label else {}), **({"unknown_tiers": unknown} if unknown else {}),
             **({"notes": "\n".join(notes)} if notes else {}),

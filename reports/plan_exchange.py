@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Callable
 import datetime
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from egov_plan import bangla, scoring
-from egov_plan.official_form import XLSX_SHEET, achievement_header, target_header
+from egov_plan.official_form import FORM_WORDS, XLSX_SHEET, achievement_header, target_header
 from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
 from egov_plan.plan_amendments import has_reports_in_review
@@ -28,7 +29,7 @@ from egov_plan.plan_rules import (PLAN_PLACE, Fault, check_plan, document_value,
                                   typed_target)
 from egov_plan import bijoy
 from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
-                                   SheetRow, decode_text, read_rows, too_large, too_many_rows, write_text)
+                                   SheetRow, decode_text, heading, read_rows, too_large, too_many_rows, write_text)
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
@@ -338,12 +339,28 @@ def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
     else:
         rows, faults = decode_text(data)
     decoded = DecodedFile(rows=rows, faults=faults, places=places, english=english)
+    unsure = []  # short cells no detector can tell from Latin (GKK, Mo): Bijoy where they spell the form's words
     for at, (line, cells) in enumerate(rows if not faults else []):
         converted, indexes = bijoy.convert_cells(cells)
         if indexes:
             decoded.conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
             rows[at] = (line, converted)
+        unsure += [(at, index) for index, cell in enumerate(cells) if index not in indexes and _spells_form_word(cell)]
+    if decoded.conversions:  # a file typed in Bijoy: its headings and unit words are, too
+        for at, index in unsure:
+            line, cells = rows[at]
+            before, after = cells[index], bijoy.to_unicode(cells[index])
+            rows[at] = (line, cells[:index] + [after] + cells[index + 1:])
+            decoded.conversions.append((line, index + 1, before, after))
+        decoded.conversions.sort()
     return decoded
+
+
+def _spells_form_word(cell: str) -> bool:
+    """Whether a Latin-letter cell reads, as Bijoy, as one of the form's own words (একক, গড়, নং …)."""
+    if not cell or not cell.isascii() or not any(c.isalpha() for c in cell):
+        return False
+    return unicodedata.normalize("NFC", heading(bijoy.to_unicode(cell))) in FORM_WORDS
 
 
 def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
@@ -441,6 +458,31 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
     return own, faults
 
 
+def _plan_faults_beside(document: dict, faults: list[Fault]) -> list[Fault]:
+    """The plan rules' faults of a document the reader found faults in, leaving out those the
+    reader's already explain: an unreadable weight (and so its sums), a row's unreadable target."""
+    said = {(f.line, f.field) for f in faults}
+    unread_areas = set()
+    for area in document["areas"]:
+        items = [i for a in area["activities"] for i in a["indicators"]]
+        if area["weight"] is None or area.get("incomplete") or any(i["weight"] is None for i in items):
+            unread_areas.add(area.get("line"))
+    plan_unread = any(a["weight"] is None for a in document["areas"])
+
+    def stands(fault: Fault) -> bool:
+        if fault.field == "weight":
+            return (fault.line, "weight") not in said
+        if (fault.field or "").startswith("target_"):
+            return (fault.line, "targets") not in said
+        if fault.field == "indicator_sum":
+            return fault.line not in unread_areas
+        if fault.field == "area_sum":
+            return not plan_unread
+        return True
+
+    return [f for f in check_plan(document) + numbering_gaps(document) if stands(f)]
+
+
 def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, list[Fault]]:
     """The office a file's plan is for: the one named on import (by code, or by a name no other
     office shares), else the file's own; never invented (a new top-level office with a made-up code
@@ -470,7 +512,11 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
     loaded plan before anything is committed or rolled back, makes the result's `preview`."""
     document, faults = read_plan_file(data, filename, single_tier=single_tier, repairs=repairs)
     if faults:
-        return ImportResult(plan=None, faults=faults)
+        # The file's own faults, and the plan's rules over what could be read (weights that do not sum,
+        # tiers out of order, numbering), except where a fault already said the cell: every one at once.
+        if document is not None:
+            faults = faults + _plan_faults_beside(document, faults)
+        return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)))
     named, office_faults = _office_of(document, office_name)
     if named is not None:
         document["office"] = {"name": named.name, "location": named.location, "code": named.code}

@@ -171,9 +171,13 @@ def test_a_percent_a_spreadsheet_broke_is_a_fault_with_a_suggested_repair_until_
         (line, (f"{line}:18", ""), "সূচক [১.২.২] এর এ পর্যন্ত অর্জন “$-5000445]0.2f%” কোনো মান নয়, স্প্রেডশিটের "
                                    "সংখ্যা-বিন্যাসের সংকেত (মানটি রূপান্তরে হারিয়েছে)। প্রস্তাবিত সংশোধন: “ফাঁকা”; "
                                    "গ্রহণ বা বাতিল করুন।")]
-    # Rejected, the fraction is read as written; a format code has no value to keep and stays a fault.
+    # Rejected, the fraction is read as written (and so the tiers are out of order); a format code has no
+    # value to keep and stays a fault.
     result = import_plan(data=data, filename="plan.txt", repairs={f"{line}:9": False, f"{line}:18": False})
-    assert [f.repair for f in result.faults] == [None] and "সংখ্যা-বিন্যাসের সংকেত" in result.faults[0].message
+    assert [(f.repair, f.message) for f in result.faults] == [
+        (None, "সূচক [১.২.২] এর এ পর্যন্ত অর্জন “$-5000445]0.2f%” কোনো মান নয়, স্প্রেডশিটের সংখ্যা-বিন্যাসের সংকেত "
+               "(মানটি রূপান্তরে হারিয়েছে)।"),
+        (None, "সূচক [১.২.২]: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “অতি উত্তম” (৭০%) “অসাধারণ” (০.৮%) এর চেয়ে বেশি হতে পারে না।")]
     # Accepted, both are repaired and said.
     result = import_plan(data=data, filename="plan.txt", repairs={f"{line}:9": True, f"{line}:18": True})
     assert result.faults == []

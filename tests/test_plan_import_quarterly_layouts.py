@@ -248,4 +248,6 @@ def test_an_achievement_column_with_no_quarter_anywhere_is_refused_not_guessed(o
     rows = [SINGLE_ROWS[0][:8] + ["১২"]]
     data = text_file(header, rows)
     assert [(f.line, f.message) for f in import_plan(data=data, filename="plan.txt").faults] == [
-        (line_of(data, "১.১.১"), "সূচক [১.১.১]: অর্জন “১২” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের শিরোনামে তা নেই।")]
+        (line_of(data, "১.১.১"), "সূচক [১.১.১]: অর্জন “১২” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের শিরোনামে তা নেই।"),
+        # and, said at once with it, what the plan's rules find in the rest
+        (line_of(data, "১.১.১"), "ক্ষেত্র [১]: সূচকগুলোর মানের যোগফল ১০, কিন্তু ক্ষেত্রের মান ১৫; দুটি সমান হতে হবে।")]
