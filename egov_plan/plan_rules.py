@@ -59,6 +59,7 @@ class Fault:
     where: str | None = None  # the place in a file that has no lines (a .docx: "সারণি ১, সারি ৫")
     kind: str | None = None  # which of FAULT_KINDS (None: read from `field`, see fault_kind)
     repair: tuple[str, str] | None = None  # (the cell's key "line:column", the suggested text) to accept or reject
+    column: int | None = None  # the cell's column in its row (0 first), where the fault is about one cell
 
     def __str__(self) -> str:
         if self.where:

@@ -109,9 +109,12 @@ class _Reader:
               repair: tuple[str, str] | None = None) -> None:
         self.faults.append(Fault(place=place, message=message, line=line, kind=kind, repair=repair))
 
-    def tag(self, since: int, field_name: str) -> None:
-        """Name the cell the faults added since `since` are about (for the plan rules said beside them)."""
-        self.faults[since:] = [dataclasses.replace(f, field=f.field or field_name) for f in self.faults[since:]]
+    def tag(self, since: int, field_name: str | None = None, column: int | None = None) -> None:
+        """Name the cell the faults added since `since` are about: what it holds (for the plan rules
+        said beside them) and its column (for a spreadsheet's cell reference)."""
+        self.faults[since:] = [dataclasses.replace(f, field=f.field or field_name,
+                                                   column=f.column if f.column is not None else column)
+                               for f in self.faults[since:]]
 
     def notice(self, line: int | None, message: str, place: str = "") -> None:
         self.notices.append(Fault(place=place, message=message, line=line))
@@ -475,7 +478,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                 weight = cells[i + step] if i + step < at else ""
                 said = len(reader.faults)
                 area_weight = _number(reader, line, weight, gettext("ক্ষেত্রের মান"))
-                reader.tag(said, "weight")
+                reader.tag(said, "weight", i + step)
                 area = {"number": int(latin(found[1])), "code": latin(found[1]), "title": found[2].strip(),
                         "weight": area_weight, "activities": [], "line": line}
                 document["areas"].append(area)
@@ -502,6 +505,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             reader.fault(line, gettext("সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %%, সংখ্যা বা কোনো এককের "
                                        "নাম (যেমন জন, লক্ষ টাকা) হতে হবে (কলামটি বাদ পড়েছে কি?)।")
                          % {"place": place, "cell": unit_cell}, place, kind=UNIT_KIND)
+            reader.tag(len(reader.faults) - 1, column=at + columns.offsets[UNIT] if UNIT in columns.offsets else None)
             area["incomplete"] = True  # an indicator left out: its area's sums would say nothing true
             continue
         whole = counts_whole(unit, unit_label)
@@ -511,6 +515,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             if columns.single_target and k != single_tier:
                 targets.append(None)  # one annual target: the other tiers stay blank (and are said)
                 continue
+            tier_said = len(reader.faults)
             cell = _repaired(reader, line, at + columns.tiers[k], unit, columns.tier_cell(cells, at, k),
                              gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা") % {"place": place, "name": gettext(TIER_NAMES[k])},
                              lost=UNKNOWN_MARKS[0])
@@ -520,6 +525,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                 continue
             targets.append(_value(reader, line, unit, cell, gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
                                   % {"place": place, "name": gettext(TIER_NAMES[k])}, whole=whole))
+            reader.tag(tier_said, column=at + columns.tiers[k])
         reader.tag(said, "targets")  # a target that could not be read: the tiers' order is not checked
         if columns.single_target and targets[single_tier] is not None:
             reader.notice(line, gettext("সূচক %(place)s: ফাইলে একটি মাত্র লক্ষ্যমাত্রা, “%(tier)s” স্তরে রাখা হলো; "
@@ -531,7 +537,7 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
                  for offset, label in columns.notes if not BLANK_RE.match(_cell(cells, at + offset).strip())]
         said = len(reader.faults)
         weight = _number(reader, line, columns.cell(cells, at, WEIGHT), gettext("সূচক %(place)s এর মান") % {"place": place})
-        reader.tag(said, "weight")
+        reader.tag(said, "weight", at + columns.offsets[WEIGHT] if WEIGHT in columns.offsets else None)
         indicator = {
             "number": int(code.split(".")[2]), "code": code, "title": indicator_match[2].strip(),
             "unit": unit, "weight": weight,
@@ -544,8 +550,10 @@ def _read_table(reader: _Reader, rows: list[Row], document: dict, columns: Colum
             _read_quarters(reader, line, cells, at, columns, document, indicator, whole)
             continue
         what = gettext("সূচক %(place)s এর অর্জন") % {"place": place}
+        said = len(reader.faults)
         achievement = _value(reader, line, unit, _repaired(reader, line, at + columns.offsets.get(ACHIEVEMENT, 0), unit,
                                                            columns.cell(cells, at, ACHIEVEMENT), what), what, whole=whole)
+        reader.tag(said, column=at + columns.offsets[ACHIEVEMENT] if ACHIEVEMENT in columns.offsets else None)
         if achievement is not None:
             if document["quarter"] is None:
                 reader.fault(line, gettext("সূচক %(place)s: অর্জন “%(text)s” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের "
@@ -582,8 +590,10 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
     for quarter, offset in sorted(columns.quarters.items()):
         ordinal = gettext(bangla.QUARTER_ORDINALS[quarter])
         what = gettext("সূচক %(place)s এর %(ordinal)s ত্রৈমাসিকের অর্জন") % {"place": place, "ordinal": ordinal}
+        said = len(reader.faults)
         text = _repaired(reader, line, at + offset, unit, _cell(cells, at + offset), what)
         value = _value(reader, line, unit, text, what, whole=whole)
+        reader.tag(said, column=at + offset)
         if value is None:
             continue
         typed = typed_value(unit, value)
@@ -593,14 +603,17 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
                 "place": place, "ordinal": ordinal, "text": text,
                 "start": _shown(unit, fiscal.quarter_start(year, quarter)),
                 "end": _shown(unit, fiscal.quarter_end(year, quarter))}, place, kind=QUARTER)
+            reader.tag(len(reader.faults) - 1, column=at + offset)
             continue
         values[quarter - 1] = typed
         document["quarter_values"].setdefault(quarter, {})[code] = value
     if columns.to_date is None or len(reader.faults) > faults:
         return  # a quarter's own fault is said; its roll-up would only repeat it
     what = gettext("সূচক %(place)s এর এ পর্যন্ত অর্জন") % {"place": place}
+    said = len(reader.faults)
     text = _repaired(reader, line, at + columns.to_date, unit, _cell(cells, at + columns.to_date), what)
     to_date = _value(reader, line, unit, text, what, whole=whole)
+    reader.tag(said, column=at + columns.to_date)
     if to_date is None:
         return
     method = indicator["calculation_method"] or scoring.DEFAULT_CALCULATION[unit]
@@ -610,6 +623,7 @@ def _read_quarters(reader: _Reader, line: int, cells: list[str], at: int, column
                                    "(%(method)s) হয় %(rolled)s।") % {
             "place": place, "text": text, "method": gettext(METHOD_NAMES[method]),
             "rolled": "—" if rolled is None else _shown(unit, rolled)}, place, kind=TO_DATE)
+        reader.tag(len(reader.faults) - 1, column=at + columns.to_date)
 
 
 def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:

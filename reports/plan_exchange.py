@@ -214,8 +214,9 @@ def _unpacked_too_large(data: bytes, kind: str = "xlsx") -> list[Fault]:
         % {"kind": kind, "max": number(megabytes)})]
 
 
-def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Fault]]:
-    """The official sheet's rows; `english` (if given) receives the English sheet's code → text."""
+def xlsx_rows(data: bytes, english: dict | None = None, sheet: list | None = None) -> tuple[list, list[Fault]]:
+    """The official sheet's rows; `english` (if given) receives the English sheet's code → text,
+    `sheet` (if given) the name of the sheet read."""
     if (fault := too_large(len(data))) is not None:
         return [], [fault]
     if faults := _unpacked_too_large(data):
@@ -226,6 +227,8 @@ def xlsx_rows(data: bytes, english: dict | None = None) -> tuple[list, list[Faul
         return [], _unreadable(exc)
     try:
         ws = workbook[XLSX_SHEET] if XLSX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        if sheet is not None:
+            sheet.append(ws.title)
         rows = _sheet_rows(ws)
         if english is not None and ENGLISH_SHEET in workbook.sheetnames:
             for _number, cells in _sheet_rows(workbook[ENGLISH_SHEET])[1:]:
@@ -251,6 +254,10 @@ def _apply_english(document: dict, english: dict[str, str]) -> None:
         for item, code in codes:
             if code in english:
                 item["title_en"] = english[code]
+
+
+def _is_sheet(data: bytes, filename: str) -> bool:
+    return not _is_docx(data, filename) and (filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"))
 
 
 def _is_docx(data: bytes, filename: str) -> bool:
@@ -319,6 +326,33 @@ def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:
     return [dataclasses.replace(f, where=places.get(f.line)) if f.line in places else f for f in faults]
 
 
+def _column_letters(column: int) -> str:
+    """A spreadsheet's column name: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _in_file(faults: list[Fault], decoded: "DecodedFile") -> list[Fault]:
+    """Each fault's place as the file's kind names it: a sheet's cell (J10) or row, a Word table's
+    row and column; a text file keeps its lines."""
+    placed = []
+    for fault in faults:
+        if decoded.sheet is not None and fault.line and fault.column is not None:
+            fault = dataclasses.replace(fault, where=gettext("পাতা “%(sheet)s”, ঘর %(cell)s") % {
+                "sheet": decoded.sheet, "cell": f"{_column_letters(fault.column)}{fault.line}"})
+        elif fault.line in decoded.places:
+            where = decoded.places[fault.line]
+            if fault.column is not None and decoded.sheet is None:
+                where = gettext("%(row)s, কলাম %(column)s") % {"row": where, "column": number(fault.column + 1)}
+            fault = dataclasses.replace(fault, where=where)
+        placed.append(fault)
+    return placed
+
+
 @dataclass
 class DecodedFile:
     """A plan file's rows of cells as the reader sees them: Bijoy cells already in Unicode."""
@@ -326,6 +360,7 @@ class DecodedFile:
     faults: list[Fault]
     places: dict[int, str] = field(default_factory=dict)  # a .docx's line → "সারণি ১, সারি ৫"
     english: dict[str, str] = field(default_factory=dict)  # an .xlsx's English texts by code
+    sheet: str | None = None  # the .xlsx sheet read
     conversions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, column, before, after)
 
 
@@ -335,10 +370,15 @@ def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
     if _is_docx(data, filename):
         rows, faults, places = docx_rows(data)
     elif filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
-        rows, faults = xlsx_rows(data, english)
+        sheet: list[str] = []
+        rows, faults = xlsx_rows(data, english, sheet)
     else:
         rows, faults = decode_text(data)
-    decoded = DecodedFile(rows=rows, faults=faults, places=places, english=english)
+    decoded = DecodedFile(rows=rows, faults=faults, places=places, english=english,
+                          sheet=sheet[0] if _is_sheet(data, filename) and sheet else None)
+    if decoded.sheet is not None:  # a sheet's rows are named by it: "পাতা “প্রতিবেদন”, সারি ১০"
+        decoded.places = {line: gettext("পাতা “%(sheet)s”, সারি %(row)s") % {"sheet": decoded.sheet, "row": number(line)}
+                          for line, _ in rows}
     unsure = []  # short cells no detector can tell from Latin (GKK, Mo): Bijoy where they spell the form's words
     for at, (line, cells) in enumerate(rows if not faults else []):
         converted, indexes = bijoy.convert_cells(cells)
@@ -372,8 +412,8 @@ def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
         return None, decoded.faults
     places = decoded.places
     document, faults = read_rows(decoded.rows, single_tier=single_tier, repairs=repairs)
-    if document is not None and places:
-        document["notices"] = _placed(document["notices"], places)
+    if document is not None:
+        document["notices"] = _in_file(document["notices"], decoded)
     if document is not None and decoded.conversions:
         document["conversions"] = decoded.conversions
     if document is not None and decoded.english:
@@ -384,7 +424,7 @@ def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
             for activity in area["activities"]:
                 for indicator in activity["indicators"]:
                     indicator["where"] = places.get(indicator.get("line"))
-    return document, _placed(faults, places)
+    return document, _in_file(faults, decoded)
 
 
 @dataclass

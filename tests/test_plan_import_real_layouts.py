@@ -209,7 +209,7 @@ def test_a_word_files_faults_name_the_table_row_where_they_are(office):
     rows = [APA_ROWS[0], APA_ROWS[1][:13] + ["চল্লিশ", "২০"]]
     faults = import_plan(data=as_docx(APA_HEADER, rows), filename="plan.docx").faults
     assert [str(f) for f in faults] == [
-        "সারণি ১, সারি ৫: সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।"]
+        "সারণি ১, সারি ৫, কলাম ১৪: সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।"]
 
 
 def test_a_broken_word_file_could_not_be_read(office):
