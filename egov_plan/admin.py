@@ -113,7 +113,7 @@ class IndicatorInline(nested_admin.NestedTabularInline):
     formset = BengaliInlineFormSet
     extra = 0
     fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method",
-              *Indicator.TIER_FIELDS]
+              *Indicator.TIER_FIELDS, "notes"]
     ordering = ["number"]
 
 

@@ -88,9 +88,10 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method"]
+        fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method", "notes"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
-                   "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"})}
+                   "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"}),
+                   "notes": forms.Textarea(attrs={"rows": 2, "cols": 24})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -251,3 +251,11 @@ def test_an_achievement_column_with_no_quarter_anywhere_is_refused_not_guessed(o
         (line_of(data, "১.১.১"), "সূচক [১.১.১]: অর্জন “১২” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের শিরোনামে তা নেই।"),
         # and, said at once with it, what the plan's rules find in the rest
         (line_of(data, "১.১.১"), "ক্ষেত্র [১]: সূচকগুলোর মানের যোগফল ১০, কিন্তু ক্ষেত্রের মান ১৫; দুটি সমান হতে হবে।")]
+
+
+def test_the_notes_stand_on_the_plans_admin_page(office, people):
+    from tests.conftest import client_for
+
+    plan = import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="apa.txt").plan
+    html = client_for(people.admin).get(f"/admin/egov_plan/actionplan/{plan.pk}/change/").content.decode()
+    assert "প্রকৃত অর্জন ২০২০-২১: ৬০%\nপ্রকৃত অর্জন ২০২১-২২: ৭০%" in html
