@@ -6,3 +6,8 @@ class EgovPlanConfig(AppConfig):
     name = "egov_plan"
     verbose_name = _("কর্মপরিকল্পনা")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from egov_plan import account_admin
+
+        account_admin.register()  # the users' admin with profiles and the import from a file

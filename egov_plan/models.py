@@ -461,3 +461,6 @@ class RateLimitHit(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "bucket"], name="rate_limit_one_row_per_window")]
         indexes = [models.Index(fields=["bucket"], name="rate_limit_bucket")]
+
+
+from egov_plan.account_models import UserProfile  # noqa: E402,F401  (registered here)

@@ -103,6 +103,13 @@ AXES_VERBOSE = False
 # How many proxies in front of the app append to X-Forwarded-For (production: the TLS proxy).
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0 if DEVELOPMENT else 1)
 AXES_CLIENT_IP_CALLABLE = "egov_plan.production.client_ip"  # also /verify/'s rate limit
+# "Forgot password": at most this many requests per address, and per e-mail address, in the window
+# (the login's own limit and lockout by default), counted in the database (egov_plan/rate_limit.py).
+PASSWORD_RESET_RATE_LIMIT = envint("PASSWORD_RESET_RATE_LIMIT", AXES_FAILURE_LIMIT)
+PASSWORD_RESET_RATE_WINDOW = envint("PASSWORD_RESET_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds()))
+# How long a reset link works, and an invitation's link to set the first password (egov_plan/accounts.py).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", 24) * 3600
+INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 
 ROOT_URLCONF = "egov_plan.urls"
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from egov_plan import account_views
 from egov_plan.health import healthz
 from reports.forms import LoginForm
 
@@ -20,5 +21,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(
         authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Forgot password and invitations: Django's reset machinery (egov_plan/accounts.py).
+    path("accounts/password/reset/", account_views.ForgotPasswordView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", account_views.ResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", account_views.NewPasswordView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
+    path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,135 @@
+"""The users' admin: Django's, with the profile (mobile, designation) on the user's page and the import
+of accounts from a file (egov_plan/user_import.py): upload, a preview of what will be created, changed
+and left alone, then confirm. Between the two steps the upload waits in MEDIA_ROOT/user_imports under
+a random name that only the uploader's session knows; confirming checks the file again, so a change in
+the database meanwhile is seen, never overwritten blindly."""
+
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from egov_plan.accounts import send_invitations
+from egov_plan.models import Membership, UserProfile
+from egov_plan.user_import import import_users, plan_users, too_large
+from reports import i18n
+
+SESSION_KEY = "user_import_pending"
+PREVIEW_ROWS = 200
+PENDING_HOURS = 24
+
+
+class UserImportForm(forms.Form):
+    file = forms.FileField(label=_("ফাইল (.csv বা .xlsx)"),
+                           error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।"),
+                                           "invalid": _("একটি ফাইল নির্বাচন করুন।")})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if (fault := too_large(upload.size)) is not None:  # refused before it is read into memory
+            raise forms.ValidationError(fault, code="too_large")
+        return upload
+
+
+def _pending_folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "user_imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    # Uploads never confirmed are removed a day later.
+    for old in folder.glob("*.upload"):
+        if old.stat().st_mtime < time.time() - PENDING_HOURS * 3600:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+class ProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    fields = ["mobile", "designation"]
+
+
+class UserWithProfileAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, ProfileInline]
+    change_list_template = "admin/auth/user/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [path("import/", view(self.import_view), name="auth_user_import"), *super().get_urls()]
+
+    def _may_import(self, request) -> bool:
+        return all(request.user.has_perm(p) for p in ("auth.add_user", "auth.change_user",
+                                                       "egov_plan.add_membership", "egov_plan.change_membership"))
+
+    def import_view(self, request):
+        if not self._may_import(request):
+            return redirect("admin:index")
+        context = {**self.admin_site.each_context(request), "title": gettext("ফাইল থেকে ব্যবহারকারী আমদানি"),
+                   "opts": self.model._meta, "roles": dict(Membership.ROLE_CHOICES)}
+        if request.method == "POST" and request.POST.get("token"):
+            return self._confirm(request, context)
+        form = UserImportForm(request.POST, request.FILES) if request.method == "POST" else UserImportForm()
+        if request.method != "POST" or not form.is_valid():
+            return render(request, "admin/auth/user/import.html", {**context, "form": form},
+                          status=400 if form.errors else 200)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        result = plan_users(data=data, filename=upload.name)
+        if result.faults:
+            return render(request, "admin/auth/user/import.html", {**context, "form": form, "faults": result.faults},
+                          status=400)
+        token = secrets.token_urlsafe(24)
+        (_pending_folder() / f"{token}.upload").write_bytes(data)
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name[-100:]}
+        return render(request, "admin/auth/user/import_preview.html", {
+            **context, "result": result, "token": token, "filename": upload.name,
+            "created": result.created[:PREVIEW_ROWS], "changed": result.changed[:PREVIEW_ROWS],
+            "more_created": max(len(result.created) - PREVIEW_ROWS, 0),
+            "more_changed": max(len(result.changed) - PREVIEW_ROWS, 0)})
+
+    def _confirm(self, request, context):
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        stored = _pending_folder() / f"{pending.get('token', '')}.upload"
+        if not pending or token != pending.get("token") or not stored.is_file():
+            self.message_user(request, gettext("আমদানির অনুরোধটি আর নেই (মেয়াদ পেরিয়েছে বা আগেই সম্পন্ন); ফাইলটি আবার দিন।"),
+                              messages.ERROR)
+            return redirect("admin:auth_user_import")
+        result = import_users(data=stored.read_bytes(), filename=pending["name"])
+        if result.faults:  # the database changed since the preview
+            return render(request, "admin/auth/user/import.html",
+                          {**context, "form": UserImportForm(), "faults": result.faults}, status=400)
+        stored.unlink(missing_ok=True)
+        del request.session[SESSION_KEY]
+        self.message_user(request, gettext("আমদানি হয়েছে: {created} জন নতুন, {changed} জনের তথ্য বদলেছে, {unchanged} জন অপরিবর্তিত।").format(
+            created=i18n.number(len(result.created)), changed=i18n.number(len(result.changed)),
+            unchanged=i18n.number(len(result.unchanged))), messages.SUCCESS)
+        if result.new_user_ids:
+            try:
+                sent = send_invitations(user_ids=result.new_user_ids)
+            except OSError:
+                self.message_user(request, gettext("আমন্ত্রণের ই-মেইল পাঠানো যায়নি; ব্যবহারকারীরা লগ ইন পাতার “পাসওয়ার্ড ভুলে গেছেন?” থেকে লিংক নিতে পারবেন।"),
+                                  messages.WARNING)
+            else:
+                self.message_user(request, gettext("{sent}টি আমন্ত্রণের ই-মেইল পাঠানো হয়েছে।").format(sent=i18n.number(sent)),
+                                  messages.SUCCESS)
+        return redirect("admin:auth_user_changelist")
+
+
+def register() -> None:
+    """Called once the admin's own registrations are in (egov_plan.apps)."""
+    import django.contrib.auth.admin  # noqa: F401  (registers Django's UserAdmin first)
+
+    user_model = get_user_model()
+    if isinstance(admin.site._registry.get(user_model), UserWithProfileAdmin):
+        return
+    if admin.site.is_registered(user_model):
+        admin.site.unregister(user_model)
+    admin.site.register(user_model, UserWithProfileAdmin)

@@ -1,0 +1,382 @@
+"""Importing user accounts from a file: CSV or .xlsx with the header
+`username,full_name,email,mobile,office_code,role[,designation]`.
+
+Users are created and updated by username, never deleted (as offices by code, egov_plan/office_import.py).
+The whole file is checked first and every fault is named with its line; a file with any fault writes
+nothing. `plan_users` says what an import would create, change and leave alone (the admin's preview);
+`import_users` writes it in one transaction, a batch at a time: each batch costs the same handful of
+queries whatever it holds, so a file of 5,000 users is a few dozen queries. New users get no password
+(an unusable one): the invitation e-mail (egov_plan/accounts.py) lets them set their own.
+"""
+
+import csv
+import io
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+from openpyxl import load_workbook
+
+from egov_plan import bangla
+from egov_plan.models import Membership, Office, UserProfile
+from egov_plan.office_import import _line
+from reports import i18n
+
+HEADER = ["username", "full_name", "email", "mobile", "office_code", "role"]
+OPTIONAL = ["designation"]
+MAX_FILE_BYTES = 5 * 1024 * 1024  # about 40,000 lines of CSV
+MAX_ROWS = 20_000
+BATCH = 500
+MAX_NAME = 150  # Django's username and first_name
+MAX_EMAIL = 254
+MAX_DESIGNATION = 200
+ROLES = [code for code, _label in Membership.ROLE_CHOICES]
+# Bangladesh mobile numbers: 01 and an operator digit 3–9, then eight digits; +880 / 880 before it.
+MOBILE = re.compile(r"(?:\+?880|0)(1[3-9]\d{8})")
+MOBILE_SEPARATORS = re.compile(r"[\s\-().]")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    line: int
+    username: str
+    full_name: str
+    email: str
+    mobile: str  # +8801XXXXXXXXX or ""
+    office_code: str
+    role: str
+    designation: str
+
+
+@dataclass(frozen=True)
+class Change:
+    row: UserRow
+    fields: tuple[str, ...] = ()  # what changes, in Bengali (for the preview)
+
+
+@dataclass
+class ImportResult:
+    created: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    written: bool = False
+    new_user_ids: list[int] = field(default_factory=list)
+
+
+def too_large(size: int) -> str | None:
+    if size <= MAX_FILE_BYTES:
+        return None
+    return gettext("ফাইলটি অনেক বড়; ব্যবহারকারীর ফাইল সর্বোচ্চ {max} মেগাবাইট হতে পারে।").format(
+        max=i18n.number(MAX_FILE_BYTES // 1024 // 1024))
+
+
+def _too_many_rows() -> str:
+    return gettext("ফাইলে {max}টির বেশি লাইন; ফাইলটি ভাগ করে দিন।").format(max=i18n.number(MAX_ROWS))
+
+
+def _cell(value) -> str:
+    """An .xlsx cell as text: a whole number typed into a number cell is that number ("12345", not "12345.0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The file's rows as (line number, cells), at most MAX_ROWS (+1 for the header), or the faults
+    when it cannot be read: the same reading as the office import, with the rows bounded."""
+    if (fault := too_large(len(data))) is not None:
+        return [], [fault]
+    if not data.strip():
+        return [], [gettext("ফাইলটি খালি।")]
+    limit = MAX_ROWS + 2  # the header, and one more to tell that there are too many
+    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = [(number, [_cell(v) for v in values]) for number, values in enumerate(
+                itertools.islice(workbook.worksheets[0].iter_rows(values_only=True), limit), start=1)]
+            workbook.close()
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError) as exc:
+            return [], [gettext("xlsx ফাইলটি পড়া যায়নি ({type})।").format(type=type(exc).__name__)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            return [], [_line(line, gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।"))]
+        if "\x00" in text:
+            return [], [gettext("এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।")]
+        try:
+            rows = [(number, [cell.strip() for cell in cells]) for number, cells in
+                    enumerate(itertools.islice(csv.reader(io.StringIO(text)), limit), start=1)]
+        except csv.Error:
+            return [], [gettext("CSV ফাইলটি পড়া যায়নি: উদ্ধৃতিচিহ্ন (\") মেলেনি।")]
+    if sum(1 for _, cells in rows if any(cells)) > MAX_ROWS + 1:
+        return [], [_too_many_rows()]
+    return rows, []
+
+
+def normalise_mobile(text: str) -> str | None:
+    """+8801XXXXXXXXX for 01XXXXXXXXX, +8801…, 8801… (Bengali digits too, spaces and dashes
+    ignored; 1XXXXXXXXX, as a spreadsheet keeps 01… typed into a number cell); None if malformed."""
+    digits = MOBILE_SEPARATORS.sub("", bangla.to_latin_digits(text))
+    if re.fullmatch(r"1[3-9]\d{8}", digits):
+        digits = "0" + digits
+    match = MOBILE.fullmatch(digits)
+    return f"+880{match.group(1)}" if match else None
+
+
+def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[str], dict[int, list[str]]]:
+    """The file's users (faulty lines too, so that their office is checked as well), the faults of
+    the file as a whole, and each faulty line's problems."""
+    content = [(n, cells) for n, cells in rows if any(cells)]
+    if not content:
+        return [], [gettext("ফাইলটি খালি।")], {}
+    header_line, header = content[0]
+    header = [c.lower() for c in header]
+    while header and not header[-1]:
+        header.pop()
+    if header not in (HEADER, HEADER + OPTIONAL):
+        return [], [_line(header_line, gettext("প্রথম লাইনে শিরোনাম থাকতে হবে: {join}").format(
+            join=",".join(HEADER) + "[," + ",".join(OPTIONAL) + "]"))], {}
+    width = len(header)
+    username_format = UnicodeUsernameValidator()
+    users: list[UserRow] = []
+    faults: dict[int, list[str]] = {}
+    seen: dict[str, UserRow] = {}
+    for number, cells in content[1:]:
+        while len(cells) > width and not cells[-1]:
+            cells = cells[:-1]
+        if len(cells) < len(HEADER) or len(cells) > width:
+            faults[number] = [gettext("{number}টি ঘর থাকতে হবে, আছে {found}টি").format(
+                number=i18n.bengali_digits(width), found=i18n.bengali_digits(len(cells)))]
+            continue
+        username, full_name, email, mobile, office_code, role = cells[:6]
+        designation = cells[6] if len(cells) > 6 else ""
+        problems = []
+        if not username:
+            problems.append(gettext("ব্যবহারকারীর নাম নেই"))
+        elif len(username) > MAX_NAME:
+            problems.append(gettext("ব্যবহারকারীর নাম {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_NAME)))
+        else:
+            try:
+                username_format(username)
+            except ValidationError:
+                problems.append(gettext("ব্যবহারকারীর নাম “{username}” এ শুধু অক্ষর, অঙ্ক এবং @ . + - _ চলে").format(
+                    username=username))
+        if not full_name:
+            problems.append(gettext("পূর্ণ নাম নেই"))
+        elif len(full_name) > MAX_NAME:
+            problems.append(gettext("পূর্ণ নাম {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_NAME)))
+        if not email:
+            problems.append(gettext("ই-মেইল ঠিকানা নেই"))
+        else:
+            try:
+                if len(email) > MAX_EMAIL:
+                    raise ValidationError("too long")
+                validate_email(email)
+            except ValidationError:
+                problems.append(gettext("ই-মেইল ঠিকানা “{email}” সঠিক নয়").format(email=email[:80]))
+        normalised = ""
+        if mobile:
+            normalised = normalise_mobile(mobile)
+            if normalised is None:
+                problems.append(gettext("মোবাইল নম্বর “{mobile}” সঠিক নয় (যেমন ০১৭১২৩৪৫৬৭৮ বা +৮৮০১৭১২৩৪৫৬৭৮)").format(
+                    mobile=mobile[:40]))
+        if not office_code:
+            problems.append(gettext("দপ্তরের কোড নেই"))
+        if role.lower() not in ROLES:
+            problems.append(gettext("ভূমিকা “{role}” অজানা (হতে পারে: {join})").format(role=role[:40], join=", ".join(ROLES)))
+        if len(designation) > MAX_DESIGNATION:
+            problems.append(gettext("পদবি {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_DESIGNATION)))
+        row = UserRow(number, username, full_name, email, normalised or "", office_code, role.lower(), designation)
+        earlier = seen.get(username) if username else None
+        if earlier is not None:
+            if earlier.office_code == office_code and earlier.role != row.role:
+                problems.append(gettext("“{username}” লাইন {number} এ একই দপ্তরে অন্য ভূমিকায় আছে; একজনের এক দপ্তরে একটিই ভূমিকা").format(
+                    username=username, number=i18n.bengali_digits(earlier.line)))
+            else:
+                problems.append(gettext("ব্যবহারকারীর নাম “{username}” লাইন {number} এও আছে").format(
+                    username=username, number=i18n.bengali_digits(earlier.line)))
+        elif username:
+            seen[username] = row
+        if problems:
+            faults[number] = problems
+        users.append(row)
+    return users, [], faults
+
+
+@dataclass
+class _Plan:
+    """What one batch of rows does to the database, with the objects loaded to do it."""
+    rows: list[UserRow]
+    users: dict[str, object]
+    offices: dict[str, Office]
+
+
+def _load(batch: list[UserRow]) -> _Plan:
+    """Two queries, whatever the batch holds: its users (with membership and profile) and its offices."""
+    user_model = get_user_model()
+    users = {u.username: u for u in user_model.objects.filter(username__in=[r.username for r in batch])
+             .select_related("membership", "profile")}
+    offices = {o.code: o for o in Office.objects.filter(code__in={r.office_code for r in batch})}
+    return _Plan(batch, users, offices)
+
+
+def _membership(user):
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def _profile(user):
+    try:
+        return user.profile
+    except UserProfile.DoesNotExist:
+        return None
+
+
+def _differences(row: UserRow, user, office: Office) -> tuple[str, ...]:
+    changes = []
+    if user.get_full_name() != row.full_name:
+        changes.append(gettext("পূর্ণ নাম"))
+    if user.email != row.email:
+        changes.append(gettext("ই-মেইল"))
+    profile = _profile(user)
+    if (profile.mobile if profile else "") != row.mobile:
+        changes.append(gettext("মোবাইল"))
+    if (profile.designation if profile else "") != row.designation:
+        changes.append(gettext("পদবি"))
+    membership = _membership(user)
+    if membership is None or membership.office_id != office.pk:
+        changes.append(gettext("দপ্তর"))
+    if membership is None or membership.role != row.role:
+        changes.append(gettext("ভূমিকা"))
+    return tuple(changes)
+
+
+def _batches(users: list[UserRow]) -> list[list[UserRow]]:
+    return [users[i:i + BATCH] for i in range(0, len(users), BATCH)]
+
+
+def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResult) -> list[_Plan]:
+    plans = []
+    for batch in _batches(users):
+        plan = _load(batch)
+        for row in batch:
+            office = plan.offices.get(row.office_code)
+            if office is None:
+                if row.office_code:
+                    faults.setdefault(row.line, []).append(
+                        gettext("দপ্তরের কোড “{code}” তালিকায় নেই").format(code=row.office_code[:40]))
+                continue
+            if row.line in faults:
+                continue
+            user = plan.users.get(row.username)
+            if user is None:
+                result.created.append(Change(row))
+            elif changes := _differences(row, user, office):
+                result.changed.append(Change(row, changes))
+            else:
+                result.unchanged.append(Change(row))
+        plans.append(plan)
+    return plans
+
+
+def plan_users(*, data: bytes, filename: str) -> ImportResult:
+    """What importing the file would create, change and leave alone, or its faults; writes nothing."""
+    return _import(data=data, filename=filename, write=False)
+
+
+def import_users(*, data: bytes, filename: str, progress: Progress | None = None) -> ImportResult:
+    """Check the file, then write it in one transaction (nothing when it has a fault)."""
+    return _import(data=data, filename=filename, write=True, progress=progress)
+
+
+def _import(*, data: bytes, filename: str, write: bool, progress: Progress | None = None) -> ImportResult:
+    rows, faults = read_rows(data, filename)
+    if faults:
+        return ImportResult(faults=faults)
+    users, faults, line_faults = check_rows(rows)
+    if faults:
+        return ImportResult(faults=faults)
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            plans = _plan(users, line_faults, result)
+            if line_faults:
+                result.faults = [_line(n, "; ".join(problems) + "।") for n, problems in sorted(line_faults.items())]
+                return result
+            if not write:
+                return result
+            done = 0
+            for plan in plans:
+                result.new_user_ids += _write(plan)
+                done += len(plan.rows)
+                if progress is not None:
+                    progress(done, len(users))
+            result.written = True
+    except IntegrityError:
+        # Someone else created one of these usernames between the check and the write.
+        return ImportResult(faults=[gettext("আমদানির সময় অন্য কেউ একই ব্যবহারকারী তৈরি করেছেন; কিছুই সংরক্ষিত হয়নি, আবার চেষ্টা করুন।")])
+    return result
+
+
+def _write(plan: _Plan) -> list[int]:
+    """One batch: a fixed number of queries (bulk inserts and updates), not one per user."""
+    user_model = get_user_model()
+    new_users, changed_users, profiles_new, profiles_changed, members_new, members_changed = [], [], [], [], [], []
+    for row in plan.rows:
+        office = plan.offices[row.office_code]
+        user = plan.users.get(row.username)
+        if user is None:
+            # No password: an unusable one ("!" and random text), replaced when the invitation is used.
+            user = user_model(username=row.username, first_name=row.full_name, email=row.email,
+                              password=make_password(None))
+            new_users.append((row, user))
+            continue
+        if (user.first_name, user.last_name, user.email) != (row.full_name, "", row.email):
+            user.first_name, user.last_name, user.email = row.full_name, "", row.email
+            changed_users.append(user)
+        profile = _profile(user)
+        if profile is None:
+            if row.mobile or row.designation:
+                profiles_new.append(UserProfile(user=user, mobile=row.mobile, designation=row.designation))
+        elif (profile.mobile, profile.designation) != (row.mobile, row.designation):
+            profile.mobile, profile.designation = row.mobile, row.designation
+            profiles_changed.append(profile)
+        membership = _membership(user)
+        if membership is None:
+            members_new.append(Membership(user=user, office=office, role=row.role))
+        elif (membership.office_id, membership.role) != (office.pk, row.role):
+            membership.office, membership.role = office, row.role
+            members_changed.append(membership)
+    user_model.objects.bulk_create([user for _, user in new_users], batch_size=BATCH)
+    if any(user.pk is None for _, user in new_users):  # a database that returns no ids from a bulk insert
+        ids = dict(user_model.objects.filter(username__in=[u.username for _, u in new_users]).values_list("username", "pk"))
+        for _, user in new_users:
+            user.pk = ids[user.username]
+    for row, user in new_users:
+        members_new.append(Membership(user=user, office=plan.offices[row.office_code], role=row.role))
+        if row.mobile or row.designation:
+            profiles_new.append(UserProfile(user=user, mobile=row.mobile, designation=row.designation))
+    user_model.objects.bulk_update(changed_users, ["first_name", "last_name", "email"], batch_size=BATCH)
+    UserProfile.objects.bulk_create(profiles_new, batch_size=BATCH)
+    UserProfile.objects.bulk_update(profiles_changed, ["mobile", "designation"], batch_size=BATCH)
+    Membership.objects.bulk_create(members_new, batch_size=BATCH)
+    Membership.objects.bulk_update(members_changed, ["office", "role"], batch_size=BATCH)
+    return [user.pk for _, user in new_users]
