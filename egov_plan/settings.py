@@ -145,6 +145,15 @@ DATABASES = {
 # once per connection. Off (0) behind a pooler in transaction mode (PgBouncer's), which cannot keep them.
 DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "true")
 
+# Argon2id (argon2-cffi) first: new passwords, and older PBKDF2 hashes at their next login, are
+# stored with it; the others only check hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
