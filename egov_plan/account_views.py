@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 
 from egov_plan import rate_limit
 from egov_plan.accounts import ForgotPasswordForm, NewPasswordForm, invitation_token_generator
+from reports import i18n
 
 
 def _reset_allowed(request) -> bool:
@@ -35,7 +36,7 @@ class ForgotPasswordView(auth_views.PasswordResetView):
             return render(request, "registration/password_reset_limited.html", {"minutes": minutes}, status=429)
         # The link in the e-mail is built on SITE_URL, not on the Host the request names.
         self.extra_email_context = {"site_url": settings.SITE_URL,
-                                    "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+                                    "hours": i18n.number(settings.PASSWORD_RESET_TIMEOUT // 3600)}
         return super().post(request, *args, **kwargs)
 
 

@@ -114,6 +114,7 @@ def test_forgot_password_sends_a_link_and_says_the_same_whether_or_not_the_accou
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["officer@example.gov.bd"]
     message = mail.outbox[0]
     assert "নতুন করে ঠিক করুন" in message.subject and "প্রিয় officer" in message.body
+    assert "২৪ ঘণ্টা" in message.body
     assert PASSWORD not in message.body and message.alternatives[0][1] == "text/html"
     response = set_password(client, link_in(message))
     assert response.status_code == 302
