@@ -35,6 +35,10 @@ app.conf.update(
             "task": "reports.tasks.renew_archive_timestamps",
             "schedule": crontab(hour=2, minute=30),  # daily, at night (Asia/Dhaka)
         },
+        "purge-expired-save-keys": {
+            "task": "reports.tasks.purge_expired_save_keys",
+            "schedule": crontab(minute=45),  # hourly
+        },
         "send-daily-reminders": {
             "task": "reports.tasks.send_daily_reminders",
             "schedule": crontab(hour=9, minute=0),  # Asia/Dhaka, as `timezone` above

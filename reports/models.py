@@ -337,5 +337,25 @@ class ArchiveTimestamp(models.Model):
         verbose_name_plural = _("আর্কাইভ টাইমস্ট্যাম্পসমূহ")
 
 
+class SaveKey(models.Model):
+    """An entry-page save already applied: the idempotency key its page sent, and the answer it got.
+
+    A phone that lost the answer to a save sends it again with the same key, and gets the first
+    answer instead of a second save (reports/save_keys.py); kept until `expires_at`, then purged."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)  # the first answer's HTTP status; 0 while in progress
+    location = models.CharField(max_length=500, blank=True)  # where the first answer sent the browser
+    messages = models.JSONField(default=list, blank=True)  # its messages: [[level, text], …]
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="save_key_once_per_user")]
+        verbose_name = _("সংরক্ষণের চাবি")
+        verbose_name_plural = _("সংরক্ষণের চাবিসমূহ")
+
+
 from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)
 from reports.assessment_models import Assessment, AssessmentTransition, Evaluation  # noqa: E402,F401

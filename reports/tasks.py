@@ -213,3 +213,11 @@ def send_daily_reminders() -> int:
         log.warning("reminders: skipped %d recipient(s) without an e-mail address: %s",
                     len(skipped), "; ".join(map(str, skipped)))
     return len(sent)
+
+
+@shared_task(**RETRY)
+def purge_expired_save_keys() -> int:
+    """Forget the idempotency keys of entry-page saves whose time is over (SAVE_KEY_KEEP_HOURS)."""
+    from reports.save_keys import purge_expired
+
+    return purge_expired()

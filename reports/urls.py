@@ -24,6 +24,8 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # At the root, so that the service worker's scope covers every entry page.
+    path("entry-sw.js", views.entry_service_worker, name="entry-service-worker"),
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.dashboard_export, name="dashboard-export"),

@@ -1,10 +1,14 @@
+import secrets
+from dataclasses import dataclass
+
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +19,7 @@ from egov_plan import bangla, rate_limit
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import Indicator
 from egov_plan.plan_amendments import has_reports_in_review
-from reports import deadlines, inbox_html, pdf, permissions, plan_editor, plan_exchange, selectors, signing
+from reports import deadlines, inbox_html, pdf, permissions, plan_editor, plan_exchange, save_keys, selectors, signing
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.entry_html import entry_rows_html
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
@@ -143,49 +147,28 @@ def quarter_edit(request, plan_id: int, quarter: int):
     # (a page shown again after a post reads the table afresh, below).
     table = _table_for_user(request.user, plan_id, quarter, with_values=request.method == "GET")
     permissions.require_officer(request.user, table.plan)
-    report = table.report
     conflicts = None
     status = 200
 
     if request.method == "GET":
         form = _entry_form(table)
-    elif report is not None and not report.is_editable:
-        messages.error(request, LOCKED_MESSAGES[report.status])
-        table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
-        form, status = _entry_form(table), 409
     else:
-        form = _entry_form(table, request.POST, request.FILES)
-        report = report or report_for_quarter(plan=table.plan, quarter=quarter)
-        stored = _store_uploads(request, form, report)
-        if form.value_errors():
-            messages.error(request, gettext("কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
-                                    "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।"))
-            status = 400
+        key = save_keys.parse(request.POST.get(save_keys.FIELD))
+        if key is None:  # a page from before keys: saved as it comes
+            outcome = _post_entry(request, table, plan_id, quarter)
         else:
-            submit = request.POST.get("action") == "submit"
-            try:
-                if submit and not form.errors:
-                    report_submit(report=report, user=request.user, entries=form.entries())
-                    messages.success(request, gettext("প্রতিবেদনটি দাখিল করা হয়েছে।"))
-                    return redirect(_report_url("quarter-report", plan_id, quarter))
-                changed = report_save(report=report, user=request.user, entries=form.entries())
-            except EditConflict as exc:
-                messages.error(request, str(exc))
-                conflicts = exc.conflicts
-                status = 409
-                form = _refreshed_form(table, form, report, request.FILES)
-            except WorkflowError as exc:
-                messages.error(request, str(exc))
-                status = 409
-            else:
-                if not form.errors:
-                    messages.success(request, gettext("সংরক্ষিত হয়েছে ({format_number}টি মান পরিবর্তিত, {format_number2}টি প্রমাণক যুক্ত)।").format(format_number=i18n.number(changed), format_number2=i18n.number(stored)))
-                    return redirect(_report_url("quarter-edit", plan_id, quarter))
-                messages.error(request, gettext("মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
-                                        "নিচের বার্তা দেখুন।") + (gettext(" প্রতিবেদন দাখিল হয়নি।") if submit else ""))
-                status = 400
-                form = _refreshed_form(table, form, report, request.FILES)
-        table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+            with transaction.atomic():
+                first = save_keys.claim(user=request.user, key=key)
+                if first is not None:
+                    return _repeat_answer(request, first)
+                outcome = _post_entry(request, table, plan_id, quarter)
+                if outcome.wrote or outcome.response is not None:
+                    save_keys.record(user=request.user, key=key, answer=_answer_of(request, outcome, plan_id, quarter))
+                else:
+                    transaction.set_rollback(True)  # nothing applied: the key is not spent
+        if outcome.response is not None:
+            return _for_queue(request, outcome.response)
+        table, form, conflicts, status = outcome.table, outcome.form, outcome.conflicts, outcome.status
 
     deadline = _deadline(table)
     year_is_final = table.plan.year_is_final
@@ -201,7 +184,125 @@ def quarter_edit(request, plan_id: int, quarter: int):
         "conflicts": conflicts,
         "last_transition": selectors.last_transition(table.report),
         "deadline": deadline,
+        # Each page its own idempotency key: a repeat of the save it sends is answered, not applied.
+        "save_key": secrets.token_urlsafe(24),
+        "offline_texts": _offline_texts(),
     }, status=status)
+
+
+def _offline_texts() -> dict:
+    """What static/js/entry-form.js says (keeping typed values, queued saves, the offline copy)."""
+    return {
+        "restored": gettext("এই ব্রাউজারে রাখা আপনার লেখা মানগুলো ফিরিয়ে আনা হয়েছে; এগুলো এখনও সংরক্ষিত হয়নি।"),
+        "restored_stale": gettext("আপনি লেখার পর প্রতিবেদনে অন্য কেউ পরিবর্তন করেছেন; একই ঘরে ভিন্ন মান থাকলে "
+                                  "সংরক্ষণের সময় দুটি মানই দেখানো হবে।"),
+        "discard": gettext("রাখা লেখাগুলো বাতিল করুন"),
+        "queued": gettext("এখনও সংরক্ষিত হয়নি: সংযোগ পাওয়া যায়নি। সংযোগ ফিরলে সংরক্ষণটি নিজে থেকেই আবার "
+                          "পাঠানো হবে; পাতাটি বন্ধ করলেও আপনার লেখা হারাবে না।"),
+        "queued_submit": gettext("এখনও দাখিল হয়নি: সংযোগ পাওয়া যায়নি। সংযোগ ফিরলে দাখিলটি নিজে থেকেই আবার "
+                                 "পাঠানো হবে; পাতাটি বন্ধ করলেও আপনার লেখা হারাবে না।"),
+        "sending": gettext("পাঠানো হচ্ছে… এখনও সংরক্ষিত হয়নি।"),
+        "retry": gettext("এখনই আবার পাঠান"),
+        "offline_copy": gettext("আপনি অফলাইনে আছেন: এটি এই ব্রাউজারে রাখা পাতার অনুলিপি, সার্ভারের সর্বশেষ মান "
+                                "নাও হতে পারে। সংযোগ ফিরলে অপেক্ষমাণ সংরক্ষণ পাঠানো হবে।"),
+        "files_kept": gettext("বেছে নেওয়া প্রমাণক ফাইলগুলো এই ব্রাউজারে রাখা আছে; সংরক্ষণের সাথে পাঠানো হবে।"),
+        "files_again": gettext("বেছে নেওয়া প্রমাণক ফাইলগুলো এই ব্রাউজারে রাখা যায়নি; সংযোগ ফিরলে ফাইলগুলো "
+                               "আবার বেছে নিন।"),
+    }
+
+
+@login_not_required
+@require_GET
+def entry_service_worker(request):
+    """The entry page's service worker (templates/reports/entry-sw.js), served from the site's root so
+    that its scope covers the entry pages; never cached by the browser, so an update reaches it."""
+    response = render(request, "reports/entry-sw.js", {"static_url": settings.STATIC_URL},
+                      content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@dataclass
+class _PostOutcome:
+    """What a post of the entry form came to: a redirect (`response`), or the page again."""
+
+    response: HttpResponse | None = None
+    table: selectors.QuarterTable | None = None
+    form: EntryForm | None = None
+    conflicts: list | None = None
+    status: int = 200
+    wrote: bool = False  # values or evidence stored (then a repeat of its key must not store them again)
+
+
+def _post_entry(request, table, plan_id: int, quarter: int) -> _PostOutcome:
+    report = table.report
+    if report is not None and not report.is_editable:
+        messages.error(request, LOCKED_MESSAGES[report.status])
+        table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+        return _PostOutcome(table=table, form=_entry_form(table), status=409)
+    conflicts, status = None, 200
+    form = _entry_form(table, request.POST, request.FILES)
+    report = report or report_for_quarter(plan=table.plan, quarter=quarter)
+    stored = _store_uploads(request, form, report)
+    wrote = stored > 0
+    if form.value_errors():
+        messages.error(request, gettext("কিছু ঘরে ভুল আছে; লাল বার্তা দেখে সংশোধন করুন। আপনার লেখা অন্য সব মান "
+                                "পাতায় রাখা আছে, তবে এখনও সংরক্ষিত হয়নি।"))
+        status = 400
+    else:
+        submit = request.POST.get("action") == "submit"
+        try:
+            if submit and not form.errors:
+                report_submit(report=report, user=request.user, entries=form.entries())
+                messages.success(request, gettext("প্রতিবেদনটি দাখিল করা হয়েছে।"))
+                return _PostOutcome(response=redirect(_report_url("quarter-report", plan_id, quarter)), wrote=True)
+            changed = report_save(report=report, user=request.user, entries=form.entries())
+        except EditConflict as exc:
+            messages.error(request, str(exc))
+            conflicts = exc.conflicts
+            status = 409
+            form = _refreshed_form(table, form, report, request.FILES)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            status = 409
+        else:
+            wrote = wrote or changed > 0
+            if not form.errors:
+                messages.success(request, gettext("সংরক্ষিত হয়েছে ({format_number}টি মান পরিবর্তিত, {format_number2}টি প্রমাণক যুক্ত)।").format(format_number=i18n.number(changed), format_number2=i18n.number(stored)))
+                return _PostOutcome(response=redirect(_report_url("quarter-edit", plan_id, quarter)), wrote=wrote)
+            messages.error(request, gettext("মানগুলো সংরক্ষিত হয়েছে, কিন্তু কিছু প্রমাণক ফাইল গ্রহণ করা যায়নি; "
+                                    "নিচের বার্তা দেখুন।") + (gettext(" প্রতিবেদন দাখিল হয়নি।") if submit else ""))
+            status = 400
+            form = _refreshed_form(table, form, report, request.FILES)
+    return _PostOutcome(table=selectors.quarter_table(plan_id=plan_id, quarter=quarter), form=form,
+                        conflicts=conflicts, status=status, wrote=wrote)
+
+
+def _answer_of(request, outcome: _PostOutcome, plan_id: int, quarter: int) -> save_keys.Answer:
+    """The answer a repeat of this save gets: its redirect (a page shown again: the entry page)
+    and the messages it said (queued in this request only)."""
+    said = [[message.level, str(message.message)] for message in messages.get_messages(request)._queued_messages]
+    if outcome.response is not None:
+        return save_keys.Answer(outcome.response.status_code, outcome.response["Location"], said)
+    return save_keys.Answer(outcome.status, _report_url("quarter-edit", plan_id, quarter), said)
+
+
+def _repeat_answer(request, first: save_keys.Answer) -> HttpResponse:
+    """A save sent again with a key already applied: the first answer, nothing saved twice."""
+    for level, text in first.messages:
+        messages.add_message(request, level, text)
+    return _for_queue(request, redirect(first.location))
+
+
+QUEUE_HEADER = "X-Entry-Queue"  # static/js/entry-form.js sends its saves with it (fetch)
+
+
+def _for_queue(request, response: HttpResponse) -> HttpResponse:
+    """A redirect, for the page's script (which sent the save with fetch and follows it itself, so
+    that the messages wait for the page it opens): where to go, as JSON."""
+    if request.headers.get(QUEUE_HEADER) and response.status_code in (301, 302, 303):
+        return JsonResponse({"location": response["Location"]})
+    return response
 
 
 def _store_uploads(request, form, report) -> int:

@@ -25,8 +25,10 @@ ENTRY_PAGE_QUERIES = 5
 # plan's reports, read the report with the plan, its office, whether the year is final and the due
 # date (entry closed?), stored achievements, the report's version, one INSERT … ON CONFLICT UPDATE
 # of new and changed values, one INSERT of their history, the plan's values, one UPDATE of the marks
-# to date and one of the plan's self-assessed totals (SQLite has no row locks: one fewer)
-SAVE_QUERIES = 14
+# to date and one of the plan's self-assessed totals (SQLite has no row locks: one fewer); and the
+# save's idempotency key (reports/save_keys.py): its own savepoint … release around the save, the
+# key's INSERT … ON CONFLICT DO NOTHING first and the UPDATE of its answer last
+SAVE_QUERIES = 18
 
 
 def count(client, method, path, data=None):
