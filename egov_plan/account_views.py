@@ -16,7 +16,8 @@ from reports import i18n
 def _reset_allowed(request) -> bool:
     limit, window = settings.PASSWORD_RESET_RATE_LIMIT, settings.PASSWORD_RESET_RATE_WINDOW
     by_address = rate_limit.hit(f"reset:{get_client_ip_address(request)}", limit=limit, window=window)
-    email = str(request.POST.get("email", ""))[:254].strip().lower()
+    # NUL cannot be stored in PostgreSQL text (the form refuses such an address anyway).
+    email = str(request.POST.get("email", "")).replace("\x00", "")[:254].strip().lower()
     # The mailbox's own count: nobody floods one person's inbox from many addresses.
     by_email = rate_limit.hit(f"reset-mail:{email}", limit=limit, window=window) if email else True
     return by_address and by_email

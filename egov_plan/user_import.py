@@ -164,6 +164,9 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
             faults[number] = [gettext("{number}টি ঘর থাকতে হবে, আছে {found}টি").format(
                 number=i18n.bengali_digits(width), found=i18n.bengali_digits(len(cells)))]
             continue
+        if any("\x00" in cell for cell in cells):  # PostgreSQL cannot store it; nobody types it
+            faults[number] = [gettext("লাইনে অচল অক্ষর (NUL) আছে")]
+            continue
         username, full_name, email, mobile, office_code, role = cells[:6]
         designation = cells[6] if len(cells) > 6 else ""
         problems = []

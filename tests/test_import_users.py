@@ -118,6 +118,13 @@ def test_unreadable_files_are_faults_not_errors(offices, data, message):
     assert not result.written and message in result.faults[0]
 
 
+def test_a_nul_in_a_cell_is_a_fault_not_a_database_error():
+    # CSV with NUL is refused as binary and XML cannot carry one; a reader that did would still stop here.
+    users, faults, line_faults = user_import.check_rows(
+        [(1, HEADER.strip().split(",")), (2, ["rahim", "রহিম\x00", "r@example.gov.bd", "", "UNO-TRI", "officer", ""])])
+    assert faults == [] and "NUL" in line_faults[2][0]
+
+
 def test_files_are_bounded_in_size_and_rows(offices, monkeypatch):
     assert "অনেক বড়" in import_users(data=b"x" * (user_import.MAX_FILE_BYTES + 1), filename="u.csv").faults[0]
     monkeypatch.setattr(user_import, "MAX_ROWS", 3)
