@@ -13,7 +13,6 @@ import csv
 import io
 import itertools
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -109,7 +108,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], 
             rows = [(number, [_cell(v) for v in values]) for number, values in enumerate(
                 itertools.islice(workbook.worksheets[0].iter_rows(values_only=True), limit), start=1)]
             workbook.close()
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError) as exc:
+        except Exception as exc:  # openpyxl raises what it meets on a hostile file (KeyError, AttributeError, …)
             return [], [gettext("xlsx ফাইলটি পড়া যায়নি ({type})।").format(type=type(exc).__name__)]
     else:
         try:

@@ -105,8 +105,18 @@ def test_mobile_numbers_of_bangladesh_in_either_digits(text, expected):
     assert normalise_mobile(text) == expected
 
 
+def _chartsheet_only() -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.create_chartsheet()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "ফাইলটি খালি"),
+    (_chartsheet_only(), "xlsx ফাইলটি পড়া যায়নি"),  # openpyxl itself fails on it (AttributeError)
     (b"code,name\n", "প্রথম লাইনে শিরোনাম থাকতে হবে"),
     ("username,full_name,email,mobile,office_code,role\n".encode("utf-16"), "UTF-8"),
     (b"PK\x03\x04garbage", "xlsx ফাইলটি পড়া যায়নি"),
