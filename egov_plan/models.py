@@ -463,4 +463,4 @@ class RateLimitHit(models.Model):
         indexes = [models.Index(fields=["bucket"], name="rate_limit_bucket")]
 
 
-from egov_plan.account_models import UserProfile  # noqa: E402,F401  (registered here)
+from egov_plan.account_models import ApiToken, UserProfile  # noqa: E402,F401  (registered here)
