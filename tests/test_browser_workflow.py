@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.models import Evidence, QuarterlyReport
 from tests.conftest import PASSWORD
@@ -79,7 +80,8 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(browser, live_s
 
     # The wrong date is flagged beside its field; everything else is still on the page.
     date_input = officer.get_by_label("[১.২.১] এর অর্জন (তারিখ)")
-    assert date_input.get_attribute("aria-invalid") == "true"
+    # With JavaScript the save goes by fetch and its answer replaces the page's content: wait for it.
+    expect(date_input).to_have_attribute("aria-invalid", "true")
     error = officer.locator(f"#{date_input.get_attribute('id')}-error")
     assert "সঠিক তারিখ লিখুন" in error.inner_text()
     assert officer.get_by_label("[১.৩.১] এর অর্জন (%)").input_value() == "৩৫%"
