@@ -30,6 +30,8 @@ from django.db import connections
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
+from egov_plan import pooler
+
 
 def table(model: type[Model]) -> str:
     """The model's table name, quoted for SQL."""
@@ -120,10 +122,12 @@ def run(connection, cursor, sql: str, params) -> None:
     The PREPARE goes through the driver's own cursor (not counted or logged as a query: only the
     EXECUTE is), once per statement per connection, and survives a rolled-back transaction (as
     PostgreSQL's prepared statements do). A pooler that hands out server connections per
-    transaction (PgBouncer's transaction mode) cannot keep them: turn the setting off there. A
+    transaction (PgBouncer's transaction mode) cannot keep them: `DATABASE_POOLER=transaction`, or a
+    connection egov_plan/pooler.py finds going through a proxy, reads without preparing. A
     prepared read keeps its result's column types: after a migration that changes them, restart
     the workers (a deployment does), or their prepared reads fail until their connections close."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+    if (connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS
+            or pooler.transaction_pooled(connection)):
         cursor.execute(sql, params)
         return
     name, numbered = _numbered(sql)

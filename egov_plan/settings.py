@@ -142,8 +142,13 @@ DATABASES = {
     )
 }
 # The hottest plain-SQL reads (egov_plan/rowsql.py) as prepared statements on PostgreSQL: planned
-# once per connection. Off (0) behind a pooler in transaction mode (PgBouncer's), which cannot keep them.
-DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "true")
+# once per connection. A pooler in transaction mode (PgBouncer's) keeps no session's state between
+# transactions: DATABASE_POOLER=transaction turns them and server-side cursors off; unset ("auto"),
+# egov_plan/pooler.py does so for a connection that goes through a proxy; "none" never does.
+DATABASE_POOLER = os.getenv("DATABASE_POOLER", "auto").strip().lower()
+if DATABASE_POOLER == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "false" if DATABASE_POOLER == "transaction" else "true")
 
 # Argon2id (argon2-cffi) first: new passwords, and older PBKDF2 hashes at their next login, are
 # stored with it; the others only check hashes made before.
