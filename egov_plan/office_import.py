@@ -8,7 +8,7 @@ than its children, or already be in the database.
 
 import csv
 import io
-import zipfile
+import itertools
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -50,18 +50,28 @@ def _line(number: int | None, message: str) -> str:
     return gettext("লাইন {number}: {message}").format(number=i18n.bengali_digits(number), message=message)
 
 
-def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """The file's rows as (line number, cells), or faults when it cannot be read at all."""
+def _cell(value) -> str:
+    """An .xlsx cell as text: a whole number typed into a number cell is that number ("12345", not "12345.0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(data: bytes, filename: str, *, limit: int | None = None) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """A CSV or .xlsx file's rows as (line number, cells), at most `limit` of them (None: all), or the
+    faults when it cannot be read at all. Shared by the office and the user import."""
     if not data.strip():
         return [], [gettext("ফাইলটি খালি।")]
     if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            rows = [(number, [_cell(v) for v in values]) for number, values in enumerate(
+                itertools.islice(workbook.worksheets[0].iter_rows(values_only=True), limit), start=1)]
+            workbook.close()
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises what it meets on a hostile file (KeyError, AttributeError, …)
             return [], [gettext("xlsx ফাইলটি পড়া যায়নি ({type})।").format(type=type(exc).__name__)]
-        rows = [(number, ["" if v is None else str(v).strip() for v in values])
-                for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)]
-        workbook.close()
         return rows, []
     try:
         text = data.decode("utf-8-sig")
@@ -70,8 +80,11 @@ def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], 
         return [], [_line(line, gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।"))]
     if "\x00" in text:
         return [], [gettext("এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।")]
-    return [(number, [cell.strip() for cell in cells])
-            for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1)], []
+    try:
+        return [(number, [cell.strip() for cell in cells])
+                for number, cells in enumerate(itertools.islice(csv.reader(io.StringIO(text)), limit), start=1)], []
+    except csv.Error:
+        return [], [gettext("CSV ফাইলটি পড়া যায়নি: উদ্ধৃতিচিহ্ন (\") মেলেনি।")]
 
 
 def check_rows(rows: list[tuple[int, list[str]]], *, tiers: set[str], existing: set[str],

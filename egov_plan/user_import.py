@@ -9,9 +9,6 @@ queries whatever it holds, so a file of 5,000 users is a few dozen queries. New 
 (an unusable one): the invitation e-mail (egov_plan/accounts.py) lets them set their own.
 """
 
-import csv
-import io
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
-from openpyxl import load_workbook
 
 from egov_plan import bangla
 from egov_plan.models import Membership, Office, UserProfile
+from egov_plan import office_import
 from egov_plan.office_import import _line
 from reports import i18n
 
@@ -85,44 +82,15 @@ def _too_many_rows() -> str:
     return gettext("ফাইলে {max}টির বেশি লাইন; ফাইলটি ভাগ করে দিন।").format(max=i18n.number(MAX_ROWS))
 
 
-def _cell(value) -> str:
-    """An .xlsx cell as text: a whole number typed into a number cell is that number ("12345", not "12345.0")."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_rows(data: bytes, filename: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """The file's rows as (line number, cells), at most MAX_ROWS (+1 for the header), or the faults
     when it cannot be read: the same reading as the office import, with the rows bounded."""
     if (fault := too_large(len(data))) is not None:
         return [], [fault]
-    if not data.strip():
-        return [], [gettext("ফাইলটি খালি।")]
-    limit = MAX_ROWS + 2  # the header, and one more to tell that there are too many
-    if filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [(number, [_cell(v) for v in values]) for number, values in enumerate(
-                itertools.islice(workbook.worksheets[0].iter_rows(values_only=True), limit), start=1)]
-            workbook.close()
-        except Exception as exc:  # openpyxl raises what it meets on a hostile file (KeyError, AttributeError, …)
-            return [], [gettext("xlsx ফাইলটি পড়া যায়নি ({type})।").format(type=type(exc).__name__)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            return [], [_line(line, gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।"))]
-        if "\x00" in text:
-            return [], [gettext("এটি CSV ফাইল নয়: বাইনারি ফাইল পড়া যায় না।")]
-        try:
-            rows = [(number, [cell.strip() for cell in cells]) for number, cells in
-                    enumerate(itertools.islice(csv.reader(io.StringIO(text)), limit), start=1)]
-        except csv.Error:
-            return [], [gettext("CSV ফাইলটি পড়া যায়নি: উদ্ধৃতিচিহ্ন (\") মেলেনি।")]
+    # the header, and one more to tell that there are too many
+    rows, faults = office_import.read_rows(data, filename, limit=MAX_ROWS + 2)
+    if faults:
+        return [], faults
     if sum(1 for _, cells in rows if any(cells)) > MAX_ROWS + 1:
         return [], [_too_many_rows()]
     return rows, []
