@@ -5,7 +5,6 @@ actuals and projections, kept as the indicator's notes. In text, .xlsx and .docx
 over two rows and merged cells included. Achievements come in as drafts, never submitted."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
@@ -17,12 +16,11 @@ from reports.models import QuarterlyReport
 from reports.plan_documents import dump_plan_document
 from reports.plan_exchange import import_plan
 from tests.helpers import indicator_by_code
-from tests.test_plan_import_real_layouts import as_xlsx
+from tests.data.plans import build
 
 pytestmark = pytest.mark.django_db
 
-OFFICE, PLACE = "উপজেলা নির্বাহী অফিসারের কার্যালয়", "মুক্তাগাছা, ময়মনসিংহ"
-PLAN_TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা ২০২২-২০২৩"
+OFFICE, PLACE = build.OFFICE, build.PLACE
 TIERS = ["অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে"]
 QUARTERS = ["১ম ত্রৈমাসিক", "২য় ত্রৈমাসিক", "৩য় ত্রৈমাসিক", "৪র্থ ত্রৈমাসিক"]
 
@@ -47,66 +45,8 @@ def office(db):
     return office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK")
 
 
-def lines(header, rows, title=PLAN_TITLE, foot=()):
-    return [[OFFICE], [PLACE], [""], [title], [""], *header, *rows, *foot,
-            [""], ["মোঃ রফিকুল ইসলাম"], ["উপজেলা নির্বাহী অফিসার"], ["মুক্তাগাছা, ময়মনসিংহ"]]
-
-
-def text_file(header, rows, **kwargs) -> bytes:
-    return ("\n".join("\t".join(cells) for cells in lines(header, rows, **kwargs)) + "\n").encode()
-
-
-def docx_file(header, rows) -> bytes:
-    """The same in Word: a heading over blank cells to its right (with headings below them) merged
-    across, a heading with nothing below it merged down the header rows, the area merged down."""
-    from docx import Document
-
-    word = Document()
-    for line in (OFFICE, PLACE, PLAN_TITLE):
-        word.add_paragraph(line)
-    width = max(len(r) for r in header + rows)
-    table = word.add_table(rows=len(header) + len(rows), cols=width)
-    for r, cells in enumerate(header + rows):
-        for c, text in enumerate(cells):
-            if text:
-                table.cell(r, c).text = text
-    top = header[0] + [""] * (width - len(header[0]))
-    for c, text in enumerate(top):
-        if not text:
-            continue
-        below = [row[c] if c < len(row) else "" for row in header[1:]]
-        span = c
-        while span + 1 < width and not top[span + 1] and any(
-                row[span + 1] if span + 1 < len(row) else "" for row in header[1:]):
-            span += 1
-        if span > c:
-            table.cell(0, c).merge(table.cell(0, span))
-        elif not any(below):
-            table.cell(0, c).merge(table.cell(len(header) - 1, c))
-    first = len(header)
-    for c in (0, 1, 2):
-        table.cell(first, c).merge(table.cell(first + len(rows) - 1, c))
-    for line in ("", "মোঃ রফিকুল ইসলাম", "উপজেলা নির্বাহী অফিসার", "মুক্তাগাছা, ময়মনসিংহ"):
-        word.add_paragraph(line)
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
-def xlsx_file(header, rows) -> bytes:
-    """The same in Excel, with the headings merged as the Word file has them."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(as_xlsx(text_file(header, rows))))
-    sheet = book.active
-    first = 6  # the header's first row (after office, place, blank, title, blank)
-    sheet.merge_cells(start_row=first, start_column=9, end_row=first, end_column=13)   # লক্ষ্যমাত্রা
-    sheet.merge_cells(start_row=first, start_column=14, end_row=first, end_column=18)  # অর্জন
-    for column in range(1, 9):
-        sheet.merge_cells(start_row=first, start_column=column, end_row=first + 1, end_column=column)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+# The same writers as the corpus (tests/data/plans/build.py), whose office, title and signatory are these.
+text_file, xlsx_file, docx_file = build.text_bytes, build.xlsx_bytes, build.docx_bytes
 
 
 def line_of(data: bytes, fragment: str) -> int:

@@ -124,16 +124,21 @@ def walk(areas):
 # ------------------------------------------------------------------------------------------------
 # Layouts: (header rows, data rows) from the spec.
 
+def _titles(area, activity, item, first_of_area, first_of_activity) -> list[str]:
+    """A row's first cells: serial, area and its weight (on the area's first row), activity (on its
+    first row) and indicator."""
+    return [area["code"] if first_of_area else "", f"[{area['code']}] {area['title']}" if first_of_area else "",
+            area["weight"] if first_of_area else "", f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
+            f"[{item['code']}] {item['title']}"]
+
+
 def quarterly(areas):
     header = [["ক্রমিক নং", "কর্মসম্পাদন ক্ষেত্র", "ক্ষেত্রের মান", "কার্যক্রম", "কর্মসম্পাদন সূচক", "গণনা পদ্ধতি",
                "একক", "কর্মসম্পাদন সূচকের মান", "লক্ষ্যমাত্রা ২০২২-২০২৩", "", "", "", "", "অর্জন", "", "", "", ""],
               [""] * 8 + TIERS + QUARTERS + ["এ পর্যন্ত অর্জন"]]
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
-        rows.append([area["code"] if first_of_area else "", f"[{area['code']}] {area['title']}" if first_of_area else "",
-                     area["weight"] if first_of_area else "",
-                     f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
-                     f"[{item['code']}] {item['title']}", item["method"], item["unit"], item["weight"],
+        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["method"], item["unit"], item["weight"],
                      *item["targets"], *item["quarters"], item["to_date"]])
     return header, rows
 
@@ -143,10 +148,7 @@ def single(areas):
                "লক্ষ্যমাত্রা ২০২২-২৩", *QUARTERS, "মোট অর্জন"]]
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
-        rows.append([area["code"] if first_of_area else "", f"[{area['code']}] {area['title']}" if first_of_area else "",
-                     area["weight"] if first_of_area else "",
-                     f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
-                     f"[{item['code']}] {item['title']}", item["unit"], item["weight"], item["targets"][0],
+        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["unit"], item["weight"], item["targets"][0],
                      *item["quarters"], item["to_date"]])
     return header, rows
 
@@ -162,10 +164,7 @@ def apa(areas):
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
         notes = [item["notes"].get(label, "") for label in NOTE_LABELS]
-        rows.append([area["code"] if first_of_area else "", f"[{area['code']}] {area['title']}" if first_of_area else "",
-                     area["weight"] if first_of_area else "",
-                     f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
-                     f"[{item['code']}] {item['title']}", item["method"], item["unit"], item["weight"],
+        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["method"], item["unit"], item["weight"],
                      *notes[:2], *item["targets"], *notes[2:]])
     return header, rows
 
@@ -238,9 +237,9 @@ def document_lines(header, rows, encode=lambda cell: cell):
     return head, body, foot
 
 
-def write_text(path, header, rows, encode=lambda cell: cell):
+def text_bytes(header, rows, encode=lambda cell: cell) -> bytes:
     head, body, foot = document_lines(header, rows, encode)
-    path.write_text("\n".join("\t".join(cells) for cells in head + body + foot) + "\n", encoding="utf-8")
+    return ("\n".join("\t".join(cells) for cells in head + body + foot) + "\n").encode()
 
 
 def _merges(header):
@@ -263,7 +262,7 @@ def _merges(header):
     return spans
 
 
-def write_xlsx(path, header, rows, encode=lambda cell: cell):
+def xlsx_bytes(header, rows, encode=lambda cell: cell) -> bytes:
     from openpyxl import Workbook
 
     head, body, foot = document_lines(header, rows, encode)
@@ -274,10 +273,12 @@ def write_xlsx(path, header, rows, encode=lambda cell: cell):
     first = len(head) + 1
     for r0, c0, r1, c1 in _merges(header):
         sheet.merge_cells(start_row=first + r0, start_column=c0 + 1, end_row=first + r1, end_column=c1 + 1)
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-def write_docx(path, header, rows, encode=lambda cell: cell):
+def docx_bytes(header, rows, encode=lambda cell: cell) -> bytes:
     from docx import Document
 
     head, body, foot = document_lines(header, rows, encode)
@@ -306,10 +307,10 @@ def write_docx(path, header, rows, encode=lambda cell: cell):
         word.add_paragraph(cells[0])
     out = io.BytesIO()
     word.save(out)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()
 
 
-WRITERS = {"txt": write_text, "xlsx": write_xlsx, "docx": write_docx}
+WRITERS = {"txt": text_bytes, "xlsx": xlsx_bytes, "docx": docx_bytes}
 
 
 def mixed(cell: str) -> str:
@@ -401,7 +402,7 @@ def corpus():
 def main():
     for name, (header, rows), encode, document, faults in corpus():
         path = HERE / name
-        WRITERS[name.rsplit(".", 1)[1]](path, header, rows, encode or (lambda cell: cell))
+        path.write_bytes(WRITERS[name.rsplit(".", 1)[1]](header, rows, encode or (lambda cell: cell)))
         stem = HERE / name.rsplit(".", 1)[0]
         if document is not None:
             Path(f"{stem}.expected.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
