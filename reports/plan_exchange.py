@@ -322,10 +322,6 @@ def _docx_cells(tr, table, paragraph) -> list[str]:
     return cells[:MAX_COLUMNS]
 
 
-def _placed(faults: list[Fault], places: dict[int, str]) -> list[Fault]:
-    return [dataclasses.replace(f, where=places.get(f.line)) if f.line in places else f for f in faults]
-
-
 def _column_letters(column: int) -> str:
     """A spreadsheet's column name: 0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -403,11 +399,12 @@ def _spells_form_word(cell: str) -> bool:
     return unicodedata.normalize("NFC", heading(bijoy.to_unicode(cell))) in FORM_WORDS
 
 
-def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
-                   repairs: dict[str, bool] | None = None) -> tuple[dict | None, list[Fault]]:
+def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0, repairs: dict[str, bool] | None = None,
+                   decoded: DecodedFile | None = None) -> tuple[dict | None, list[Fault]]:
     """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
-    `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows)."""
-    decoded = decode_plan_file(data, filename)
+    `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows); `decoded`:
+    the file as decode_plan_file gave it already (the preview shows its rows too)."""
+    decoded = decoded or decode_plan_file(data, filename)
     if decoded.faults:
         return None, decoded.faults
     places = decoded.places
@@ -419,7 +416,7 @@ def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0,
     if document is not None and decoded.english:
         _apply_english(document, decoded.english)
     if document is not None and places:
-        for area in document["areas"]:  # a .docx has no lines to name: its places stand in faults
+        for area in document["areas"]:  # a .docx or .xlsx names its rows so: the plan rules' faults say it too
             area["where"] = places.get(area.get("line"))
             for activity in area["activities"]:
                 for indicator in activity["indicators"]:
@@ -546,11 +543,12 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
 
 def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
                 dry_run: bool = False, single_tier: int = 0, repairs: dict[str, bool] | None = None,
-                render: Callable[[ActionPlan, int | None], str] | None = None) -> ImportResult:
+                render: Callable[[ActionPlan, int | None], str] | None = None,
+                decoded: DecodedFile | None = None) -> ImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
     would (the database included), then roll it all back. `render(plan, quarter)`, called on the
     loaded plan before anything is committed or rolled back, makes the result's `preview`."""
-    document, faults = read_plan_file(data, filename, single_tier=single_tier, repairs=repairs)
+    document, faults = read_plan_file(data, filename, single_tier=single_tier, repairs=repairs, decoded=decoded)
     if faults:
         # The file's own faults, and the plan's rules over what could be read (weights that do not sum,
         # tiers out of order, numbering), except where a fault already said the cell: every one at once.

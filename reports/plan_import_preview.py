@@ -125,11 +125,11 @@ def repair_decisions(post) -> dict[str, bool]:
 
 def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 0,
                  repairs: dict[str, bool] | None = None) -> Preview:
+    decoded = decode_plan_file(data, filename)  # read once: for the import's check and the rows shown
     result = import_plan(data=data, filename=filename, office_name=office or None, dry_run=True,
-                         single_tier=single_tier, repairs=repairs, render=_official_table)
+                         single_tier=single_tier, repairs=repairs, render=_official_table, decoded=decoded)
     # The rolled-back plan's structure must not stay in this process's cache (its id may come again).
     selectors.plan_structure.cache_clear()
-    decoded = decode_plan_file(data, filename)
     by_kind: dict[str, list[Fault]] = {}
     for fault in result.faults:
         by_kind.setdefault(fault_kind(fault), []).append(fault)
