@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -38,7 +37,7 @@ from tests.entry_values import save_data
 from tests.conftest import PASSWORD
 from tests.html_forms import form_data
 from tests.test_bulk_print_worker import process_env, shared_database_url
-from tests.test_verify_limit_across_processes import free_port
+from tests.processes import free_port, stop, wait_until
 
 PGBOUNCER = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
 
@@ -88,23 +87,18 @@ pidfile = {folder}/pgbouncer.pid
     try:
         import psycopg2
 
-        deadline = time.monotonic() + 15
-        while True:
-            assert process.poll() is None, f"pgbouncer exited: {process.stderr.read().decode()}"
+        def answers() -> bool:
             try:
                 psycopg2.connect(host="127.0.0.1", port=port, user=db["USER"], dbname=db["NAME"]).close()
-                break
             except psycopg2.OperationalError:
-                assert time.monotonic() < deadline, "pgbouncer did not answer within 15 s"
-                time.sleep(0.1)
+                return False
+            return True
+
+        wait_until(process, answers, timeout=15, what="pgbouncer", interval=0.1,
+                   exited=lambda: process.stderr.read().decode())
         yield "127.0.0.1", port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -182,24 +176,11 @@ def server(tmp_path, people, signing_key, bouncer):
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if Browser(base).open("/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"gunicorn did not answer within {START_TIMEOUT} s"
-            time.sleep(0.2)
+        wait_until(process, lambda: Browser(base).open("/healthz")[0] == 200, timeout=START_TIMEOUT, what="gunicorn",
+                   exited=log.read_text)
         yield base, env, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people):

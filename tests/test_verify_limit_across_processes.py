@@ -8,10 +8,8 @@ through on its own: three times as many.)"""
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -22,6 +20,7 @@ from django.conf import settings
 
 from egov_plan import rate_limit
 from egov_plan.models import RateLimitHit
+from tests.processes import free_port, stop, wait_until
 from tests.test_bulk_print_worker import shared_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LIMIT = 4
 SERVERS = 3
 START_TIMEOUT = 60  # seconds for a server to answer its first request
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Browser:
@@ -80,27 +73,13 @@ def servers(tmp_path, people):
         for port in ports]
     try:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
-        for base, process in zip(bases, processes):
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                assert process.poll() is None, (tmp_path / f"{base.rsplit(':', 1)[1]}.log").read_text()
-                try:
-                    if Browser(base).get("/verify/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, f"{base} did not answer within {START_TIMEOUT} s"
-                time.sleep(0.2)
+        for base, port, process in zip(bases, ports, processes):
+            wait_until(process, lambda: Browser(base).get("/verify/")[0] == 200, timeout=START_TIMEOUT, what=base,
+                       exited=lambda: (tmp_path / f"{port}.log").read_text())
         yield bases
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def test_three_worker_processes_share_one_limit(servers):
