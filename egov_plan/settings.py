@@ -301,3 +301,5 @@ CACHES = {"default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
 SIGN_ON_APPROVAL = envbool("SIGN_ON_APPROVAL", "true" if REDIS_URL else "false")
 # How long a finished bulk print (zip of a quarter's signed PDFs) stays downloadable.
 BULK_PRINT_KEEP_HOURS = envint("BULK_PRINT_KEEP_HOURS", 48)
+# How long an entry-page save's idempotency key is remembered (a resent save within it is applied once).
+SAVE_KEY_KEEP_HOURS = envint("SAVE_KEY_KEEP_HOURS", 7 * 24)

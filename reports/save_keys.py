@@ -25,7 +25,7 @@ from reports.models import SaveKey
 FIELD = "save_key"
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # A phone may stay offline over a long weekend before its queued save goes out.
-KEEP = datetime.timedelta(hours=getattr(settings, "SAVE_KEY_KEEP_HOURS", 7 * 24))
+KEEP = datetime.timedelta(hours=settings.SAVE_KEY_KEEP_HOURS)
 
 
 @dataclass(frozen=True)
