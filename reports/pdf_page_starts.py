@@ -28,6 +28,8 @@ page-start groups, lay out again" (tests/test_pdf_layout_once.py compares the pi
 
 import contextlib
 import contextvars
+import hashlib
+import inspect
 from dataclasses import dataclass, field
 
 AREA_COLUMNS = (0, 1, 2)  # serial, area, area weight: the first row of a group opens them
@@ -40,6 +42,15 @@ HIDDEN_BORDER = ((1, 0, 0), ("hidden", 0, None))
 _continued: contextvars.ContextVar[dict[int, tuple[int, ...]] | None] = contextvars.ContextVar(
     "continued_columns", default=None)
 _originals: dict = {}  # WeasyPrint's functions that install() wraps
+
+# sha256 of the source of the WeasyPrint 70.0 code this module depends on: the table layout it
+# wraps (how a page's part resumes from a skip stack), the column widths, the collapsed-border
+# grid it edits and the drawing that reads that grid. See layout_fingerprint(); the test
+# (tests/test_pdf_layout_once.py) fails when an upgrade changes any of it.
+# The leading parameters the wrappers below read, by position.
+WRAPPED_PARAMETERS = {"table_layout": ("context", "table", "bottom_space", "skip_stack"),
+                      "table_wrapper_width": ("context", "wrapper")}
+WEASYPRINT_TABLE_LAYOUT_FINGERPRINT = "eae05c00d054a217751ee49f2ed11145752044fa1dadd8bc5b159b47455ef6f0"
 
 
 @dataclass
@@ -126,10 +137,26 @@ def _table_layout(context, table, bottom_space, skip_stack, *args):
     return _originals["table_layout"](context, table, bottom_space, skip_stack, *args)
 
 
+def layout_fingerprint() -> str:
+    """A digest of the WeasyPrint code this module depends on: table layout, widths and borders."""
+    import weasyprint.draw
+    import weasyprint.layout.table as table
+
+    functions = (table.table_layout, table.table_wrapper_width, table.collapse_table_borders,
+                 weasyprint.draw.draw_collapsed_borders)
+    return hashlib.sha256("\n".join(inspect.getsource(f) for f in functions).encode()).hexdigest()
+
+
 def install() -> None:
     """Wrap WeasyPrint's table layout (idempotent); only tables laid out under `laying_out` change."""
+    import weasyprint
     import weasyprint.layout.block as block
 
+    for name, parameters in WRAPPED_PARAMETERS.items():
+        found = tuple(inspect.signature(_originals.get(name, getattr(block, name))).parameters)
+        if found[:len(parameters)] != parameters:
+            raise RuntimeError(f"WeasyPrint {weasyprint.__version__}: {name}{found} does not start with "
+                               f"{parameters}; reports/pdf_page_starts.py must be adapted")
     for name, wrapper in (("table_layout", _table_layout), ("table_wrapper_width", _table_wrapper_width)):
         if getattr(block, name) is not wrapper:
             _originals[name] = getattr(block, name)

@@ -5,10 +5,12 @@ stay put (reports/pdf_page_starts.py)."""
 import subprocess
 
 import pytest
+import weasyprint
 import weasyprint.document
 from PIL import Image, ImageChops
 
 from reports import pdf as report_pdf_module
+from reports import pdf_page_starts
 from reports.selectors import quarter_table
 from tests.factories import make_plan
 
@@ -73,3 +75,20 @@ def test_after_rendering_the_table_repeats_the_area_on_the_groups_that_start_a_p
     first = {group: min(pages) for group, pages in placed.items()}
     starts = {group for group in first if group > 0 and first[group] != first[group - 1]}
     assert starts and repeated_groups(long_table) == starts
+
+
+def test_the_wrapped_table_layout_is_that_of_weasyprint_70():
+    # Fails on purpose when a WeasyPrint upgrade changes the table layout, column widths or
+    # collapsed borders that reports/pdf_page_starts.py wraps and edits: then re-read that module
+    # against the new code, rerun this file, and record the new fingerprint.
+    assert pdf_page_starts.layout_fingerprint() == pdf_page_starts.WEASYPRINT_TABLE_LAYOUT_FINGERPRINT, (
+        f"WeasyPrint {weasyprint.__version__} changed the table layout that the PDF's page starts rely on")
+
+
+def test_installing_refuses_a_table_layout_with_other_parameters(monkeypatch):
+    import weasyprint.layout.block as block
+
+    monkeypatch.setattr(pdf_page_starts, "_originals", {})
+    monkeypatch.setattr(block, "table_layout", lambda context, box, skip_stack, bottom_space: None)
+    with pytest.raises(RuntimeError, match="reports/pdf_page_starts.py must be adapted"):
+        pdf_page_starts.install()
