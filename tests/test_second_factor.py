@@ -5,8 +5,12 @@ Officers never are asked. Codes are computed here from the secret the page shows
 
 import base64
 import datetime
+import os
 import re
+import shutil
+import subprocess
 from html import unescape
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import time_machine
@@ -21,6 +25,7 @@ from egov_plan.models import ActionPlan
 from reports.models import Assessment, QuarterlyReport
 from reports.plan_templates import template_from_plan
 from tests.conftest import client_for
+from tests.test_browser_workflow import browser, log_in  # noqa: F401 (the fixture)
 from tests.test_half_year import narrative
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 
@@ -45,10 +50,15 @@ def report_url(people, quarter=2):
     return f"/plans/{people.plan.pk}/quarters/{quarter}/"
 
 
-def secret_on(html: str) -> bytes:
-    """The key the enrolment page shows as text (base32, in groups), as an authenticator app reads it."""
-    text = re.search(r'class="second-factor-secret"[^>]*>([^<]+)<', html).group(1).replace(" ", "")
+def unbase32(text: str) -> bytes:
+    """A key written as an authenticator app takes it (base32, maybe in groups, no padding)."""
+    text = text.replace(" ", "")
     return base64.b32decode(text + "=" * (-len(text) % 8))
+
+
+def secret_on(html: str) -> bytes:
+    """The key the enrolment page shows as text."""
+    return unbase32(re.search(r'class="second-factor-secret"[^>]*>([^<]+)<', html).group(1))
 
 
 def code(key: bytes, *, ahead: int = 0) -> str:
@@ -260,3 +270,46 @@ def test_next_never_leaves_the_site(required, people):
     key, _ = enrol(client_for(people.reviewer), "https://evil.example/")
     response = client_for(people.reviewer).post(VERIFY, {"code": code(key, ahead=1), "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(browser, live_server, people, required,  # noqa: F811
+                                                                   tmp_path):
+    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status=QuarterlyReport.SUBMITTED)
+    page = log_in(browser, live_server, "reviewer")
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto(live_server.url + report_url(people))
+    page.get_by_role("link", name="দ্বিতীয় ধাপে যাচাই করুন").click()
+    page.wait_for_url(f"{live_server.url}{SETUP}?next=*")
+
+    qr = page.locator("img.second-factor-qr")
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")  # drawn, under the page's CSP
+    key = unbase32(page.locator(".second-factor-secret").inner_text())
+    assert key == TOTPDevice.objects.get(user=people.reviewer).bin_key
+    if shutil.which("zbarimg"):  # what a phone's camera reads: the same key, for this user
+        qr.screenshot(path=str(tmp_path / "qr.png"))
+        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True,
+                                 text=True, timeout=60).stdout.strip()
+        address = urlsplit(scanned)
+        assert (address.scheme, address.netloc, unquote(address.path)) == ("otpauth", "totp", "/APA e-governance:reviewer")
+        assert unbase32(parse_qs(address.query)["secret"][0]) == key
+    elif os.environ.get("CI"):
+        pytest.fail("zbarimg (Debian's zbar-tools) is missing: CI must install it")
+
+    page.get_by_label("কোড").fill(f"{(int(code(key)) + 1) % 10**6:06d}")
+    page.get_by_role("button", name="নিশ্চিত করুন").click()
+    assert "কোডটি সঠিক নয়" in page.locator(".invalid-feedback").inner_text()
+    page.wait_for_timeout(1100)  # django-otp's delay after a wrong code
+    page.get_by_label("কোড").fill(to_bengali_digits(code(key)))
+    page.get_by_role("button", name="নিশ্চিত করুন").click()
+    assert page.locator("ol.recovery-codes li").count() == 10
+    page.get_by_role("link", name="লিখে রেখেছি, এগিয়ে যান").click()
+    page.wait_for_url(live_server.url + report_url(people))
+    page.get_by_role("button", name="অনুমোদন করুন").click()
+    assert "অনুমোদিত" in page.locator(".badge").first.inner_text()
+    report.refresh_from_db()
+    assert report.status == QuarterlyReport.APPROVED
+    assert violations == []
