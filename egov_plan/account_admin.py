@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from egov_plan import second_factor
 from egov_plan.accounts import send_invitations
 from egov_plan.models import Membership, UserProfile
 from egov_plan.user_import import import_users, plan_users, too_large
@@ -59,6 +60,14 @@ class ProfileInline(admin.StackedInline):
 class UserWithProfileAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, ProfileInline]
     change_list_template = "admin/auth/user/change_list.html"
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("দ্বিতীয় ধাপ মুছে দিন (ফোন হারালে; পরের বার নতুন করে নিবন্ধন)"),
+                  permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        users = [user for user in queryset if second_factor.reset(user)]
+        self.message_user(request, gettext("{count} জনের দ্বিতীয় ধাপ মুছে দেওয়া হয়েছে; তাঁরা পরের বার নতুন করে নিবন্ধন করবেন।").format(
+            count=i18n.number(len(users))), messages.SUCCESS)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -133,3 +142,11 @@ def register() -> None:
     if admin.site.is_registered(user_model):
         admin.site.unregister(user_model)
     admin.site.register(user_model, UserWithProfileAdmin)
+    # django-otp's device pages (English, and a device's secret is nobody else's business): a lost
+    # device is removed with the users' action above, or `manage.py reset_second_factor`.
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "egov_plan.axes_app.AxesConfig",  # django-axes, named in Bengali in the admin
     "treebeard",
     "csp",
+    # The second factor of reviewers and admins: TOTP, and one-time recovery codes (egov_plan/second_factor.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "egov_plan",
     "reports",
 ]
@@ -79,8 +83,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (one query, only then).
+    "django_otp.middleware.OTPMiddleware",
     "egov_plan.sessions.IdleExpiryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Admin pages ask staff for the second factor first.
+    "egov_plan.second_factor.AdminSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,6 +118,16 @@ PASSWORD_RESET_RATE_WINDOW = envint("PASSWORD_RESET_RATE_WINDOW", int(AXES_COOLO
 # How long a reset link works, and an invitation's link to set the first password (egov_plan/accounts.py).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
+
+# A second factor (TOTP with recovery codes) for reviewers and admins before they approve, return or
+# reopen, and before the admin: on in production, off for `make run` and the tests (DEVELOPMENT) unless set.
+REQUIRE_SECOND_FACTOR = envbool("REQUIRE_SECOND_FACTOR", "false" if DEVELOPMENT or DEBUG else "true")
+# Codes tried per user (enrolment and verification together) per window, counted in the database.
+SECOND_FACTOR_RATE_LIMIT = envint("SECOND_FACTOR_RATE_LIMIT", AXES_FAILURE_LIMIT)
+SECOND_FACTOR_RATE_WINDOW = envint("SECOND_FACTOR_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds()))
+# The name authenticator apps show beside the user name.
+OTP_TOTP_ISSUER = os.getenv("SECOND_FACTOR_ISSUER", "APA e-governance")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # were django-otp's admin pages shown: never a device's secret
 
 ROOT_URLCONF = "egov_plan.urls"
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from egov_plan import account_views
+from egov_plan import account_views, second_factor_views
 from egov_plan.health import healthz
 from reports.forms import LoginForm
 
@@ -28,5 +28,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
     path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
+    # The second factor of reviewers and admins (egov_plan/second_factor.py).
+    path("accounts/second-factor/", second_factor_views.verify, name="second-factor"),
+    path("accounts/second-factor/setup/", second_factor_views.setup, name="second-factor-setup"),
     path("", include("reports.urls")),
 ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from egov_plan import second_factor
 from reports import assessment_pdf, permissions, ranking
 from reports.views import pdf_response
 from reports.assessment_forms import EvaluationForm, NarrativeForm
@@ -56,6 +57,7 @@ def _render(request, plan, kind, *, narrative_form=None, evaluation_form=None, r
         "evaluation_fields": evaluation_form.row_fields() if evaluating else [],
         "evaluation_form": evaluation_form,
         "review_form": review_form or ReviewForm(),
+        "second_factor_first": is_reviewer and second_factor.pending(request),
         "last_transition": last,
         "deadline": document_deadline(plan=plan, kind=kind, assessment=assessment),
         "ranking": ranking.ranking(plan, assessment) if table.is_annual else None,
@@ -72,6 +74,8 @@ def _page(request, plan_id: int, kind: str):
         return _officer_post(request, plan, kind, action)
     if action in REVIEWER_ACTIONS:
         permissions.require_reviewer(request.user, plan)
+        if (prompt := second_factor.ask(request, reverse(URL_NAMES[kind], args=[plan.pk]))) is not None:
+            return prompt
         return _reviewer_post(request, plan, kind, action)
     messages.error(request, _("অজানা কাজ।"))
     return _render(request, plan, kind, status=400)

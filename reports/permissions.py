@@ -13,6 +13,7 @@ condition, never a read of the whole office table.
 
 import functools
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -87,6 +88,17 @@ def is_plan_admin(user) -> bool:
 def is_reviewer(user) -> bool:
     member = membership(user)
     return member is not None and member.role == Membership.REVIEWER
+
+
+def may_use_second_factor(user) -> bool:
+    """Reviewers and admins (staff) have a second factor (egov_plan/second_factor.py); officers never need one."""
+    return user.is_authenticated and (user.is_staff or is_reviewer(user))
+
+
+def must_use_second_factor(user) -> bool:
+    """With REQUIRE_SECOND_FACTOR on, reviewers and admins pass a second factor before approving,
+    returning or reopening, and before the admin."""
+    return settings.REQUIRE_SECOND_FACTOR and may_use_second_factor(user)
 
 
 def can_see_office(user, office: Office | None) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.utils.translation import gettext
 
-from egov_plan import bangla, rate_limit
+from egov_plan import bangla, rate_limit, second_factor
 from egov_plan.fiscal import QUARTERS
 from egov_plan.models import Indicator
 from egov_plan.plan_amendments import has_reports_in_review
@@ -79,6 +79,7 @@ def _render_report(request, table, review_form=None, status=200):
         "is_reviewer": office is not None and permissions.is_reviewer_above(request.user, office),
         "is_plan_admin": permissions.is_plan_admin(request.user),
         "review_form": review_form or ReviewForm(),
+        "second_factor_first": second_factor.pending(request),
         "last_transition": selectors.last_transition(table.report),
         "deadline": _deadline(table),
     }, status=status)
@@ -92,6 +93,8 @@ def _deadline(table) -> deadlines.ReportDeadline:
 def quarter_review(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
     permissions.require_reviewer(request.user, table.plan)
+    if (prompt := second_factor.ask(request, _report_url("quarter-report", plan_id, quarter))) is not None:
+        return prompt
     form = ReviewForm(request.POST)
     report = table.report
     if report is None and form.is_valid() and form.cleaned_data["action"] == ReviewForm.REOPEN:
@@ -477,6 +480,8 @@ def plan_targets(request, plan_id: int):
             if action == "approve":
                 if not is_reviewer:
                     raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন"))
+                if (prompt := second_factor.ask(request, reverse("plan-targets", args=[plan.pk]))) is not None:
+                    return prompt
                 approve_targets(plan=plan, user=request.user)
                 messages.success(request, gettext("লক্ষ্যমাত্রা অনুমোদিত হয়েছে; এখন থেকে পরিবর্তন শুধু কারণসহ প্রশাসন পাতায়।"))
                 return redirect("plan-targets", plan.pk)
@@ -495,6 +500,7 @@ def plan_targets(request, plan_id: int):
             status = 409
     return render(request, "reports/plan_targets.html", {
         "plan": plan, "table": table, "form": form, "editable": editable, "is_reviewer": is_reviewer,
+        "second_factor_first": is_reviewer and second_factor.pending(request),
         "rows": [(row, form.row(row.indicator)) for row in table.rows],
     }, status=status)
 
