@@ -194,6 +194,12 @@ def purge_expired_bulk_prints() -> int:
 
 
 @shared_task(**RETRY)
+def purge_old_drafts() -> int:
+    """Delete the draft PDFs rendered more than 30 days ago (`manage.py purge_drafts`)."""
+    return pdf.purge_old_drafts()
+
+
+@shared_task(**RETRY)
 def renew_archive_timestamps() -> int:
     """A fresh document timestamp for every stored signed PDF whose newest timestamp's certificate
     expires within ARCHIVE_RENEW_DAYS (`manage.py renew_archive_timestamps`); resumes where a
