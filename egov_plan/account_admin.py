@@ -1,15 +1,10 @@
 """The users' admin: Django's, with the profile (mobile, designation) on the user's page and the import
 of accounts from a file (egov_plan/user_import.py): upload, a preview of what will be created, changed
-and left alone, then confirm. Between the two steps the upload waits in MEDIA_ROOT/user_imports under
-a random name that only the uploader's session knows; confirming checks the file again, so a change in
-the database meanwhile is seen, never overwritten blindly."""
-
-import secrets
-import time
-from pathlib import Path
+and left alone, then confirm. Between the two steps the upload waits in the media storage under
+`user_imports/`, named by a random token that only the uploader's session knows; confirming checks
+the file again, so a change in the database meanwhile is seen, never overwritten blindly."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -20,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan import second_factor
 from egov_plan.accounts import send_invitations
+from egov_plan.media import PendingUploads
 from egov_plan.models import Membership, UserProfile
 from egov_plan.user_import import import_users, plan_users, too_large
 from reports import i18n
@@ -27,6 +23,7 @@ from reports import i18n
 SESSION_KEY = "user_import_pending"
 PREVIEW_ROWS = 200
 PENDING_HOURS = 24
+PENDING = PendingUploads("user_imports", PENDING_HOURS * 3600)  # never confirmed: deleted a day later
 
 
 class UserImportForm(forms.Form):
@@ -39,16 +36,6 @@ class UserImportForm(forms.Form):
         if (fault := too_large(upload.size)) is not None:  # refused before it is read into memory
             raise forms.ValidationError(fault, code="too_large")
         return upload
-
-
-def _pending_folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "user_imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    # Uploads never confirmed are removed a day later.
-    for old in folder.glob("*.upload"):
-        if old.stat().st_mtime < time.time() - PENDING_HOURS * 3600:
-            old.unlink(missing_ok=True)
-    return folder
 
 
 class ProfileInline(admin.StackedInline):
@@ -94,8 +81,7 @@ class UserWithProfileAdmin(UserAdmin):
         if result.faults:
             return render(request, "admin/auth/user/import.html", {**context, "form": form, "faults": result.faults},
                           status=400)
-        token = secrets.token_urlsafe(24)
-        (_pending_folder() / f"{token}.upload").write_bytes(data)
+        token = PENDING.keep(data)
         request.session[SESSION_KEY] = {"token": token, "name": upload.name[-100:]}
         return render(request, "admin/auth/user/import_preview.html", {
             **context, "result": result, "token": token, "filename": upload.name,
@@ -106,16 +92,16 @@ class UserWithProfileAdmin(UserAdmin):
     def _confirm(self, request, context):
         pending = request.session.get(SESSION_KEY) or {}
         token = request.POST.get("token", "")
-        stored = _pending_folder() / f"{pending.get('token', '')}.upload"
-        if not pending or token != pending.get("token") or not stored.is_file():
+        data = PENDING.read(token) if pending and token == pending.get("token") else None
+        if data is None:
             self.message_user(request, gettext("আমদানির অনুরোধটি আর নেই (মেয়াদ পেরিয়েছে বা আগেই সম্পন্ন); ফাইলটি আবার দিন।"),
                               messages.ERROR)
             return redirect("admin:auth_user_import")
-        result = import_users(data=stored.read_bytes(), filename=pending["name"])
+        result = import_users(data=data, filename=pending["name"])
         if result.faults:  # the database changed since the preview
             return render(request, "admin/auth/user/import.html",
                           {**context, "form": UserImportForm(), "faults": result.faults}, status=400)
-        stored.unlink(missing_ok=True)
+        PENDING.drop(token)
         del request.session[SESSION_KEY]
         self.message_user(request, gettext("আমদানি হয়েছে: {created} জন নতুন, {changed} জনের তথ্য বদলেছে, {unchanged} জন অপরিবর্তিত।").format(
             created=i18n.number(len(result.created)), changed=i18n.number(len(result.changed)),

@@ -31,6 +31,10 @@ app.conf.update(
             "task": "reports.tasks.purge_expired_bulk_prints",
             "schedule": crontab(minute=15),
         },
+        "purge-old-drafts": {
+            "task": "reports.tasks.purge_old_drafts",
+            "schedule": crontab(hour=3, minute=15),  # daily, at night (Asia/Dhaka)
+        },
         "renew-archive-timestamps": {
             "task": "reports.tasks.renew_archive_timestamps",
             "schedule": crontab(hour=2, minute=30),  # daily, at night (Asia/Dhaka)

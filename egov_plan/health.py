@@ -31,7 +31,7 @@ def _storage() -> bool:
                 return handle.read() == b"ok"
         finally:
             default_storage.delete(name)
-    except OSError:
+    except Exception:  # OSError from a folder or mount; a bucket's client raises its own errors
         log.exception("health check: the file storage does not answer")
         return False
 

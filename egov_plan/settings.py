@@ -5,6 +5,7 @@ from the environment by the small helpers below.
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -206,6 +207,16 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing one
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: evidence goes through a permission check
+# Where media live (evidence, signed PDFs, draft PDFs, bulk-print zips, uploads waiting for their
+# import's confirmation): a Django storage backend, by one of these names or its dotted path, with
+# MEDIA_STORAGE_OPTIONS (JSON) as its OPTIONS. The code reads and writes media only through the
+# storage API (egov_plan/media.py), so app servers and workers share one storage: MEDIA_ROOT on an
+# NFS mount, or an S3-compatible bucket (README, "Media on shared storage").
+MEDIA_STORAGES = {"filesystem": "django.core.files.storage.FileSystemStorage",
+                  "inmemory": "django.core.files.storage.InMemoryStorage",  # tests only: lost at exit
+                  "s3": "storages.backends.s3.S3Storage"}  # needs `pip install django-storages[s3]`
+MEDIA_STORAGE = os.getenv("MEDIA_STORAGE", "filesystem")
+MEDIA_STORAGE_OPTIONS = json.loads(os.getenv("MEDIA_STORAGE_OPTIONS", "{}"))
 
 # Evidence (প্রমাণক) uploads: the largest file accepted, in megabytes.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_MB", 10) * 1024 * 1024
@@ -282,10 +293,11 @@ VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_WINDOW = envint("VERIFY_RATE_WINDOW", 60)
 
-# Production serves `collectstatic`'s compressed, content-hashed files (cacheable forever);
-# a development run and the tests serve them straight from the app folders.
+# Media: MEDIA_STORAGE above. Static files: production serves `collectstatic`'s compressed,
+# content-hashed files (cacheable forever); a development run and the tests serve them straight
+# from the app folders.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGES.get(MEDIA_STORAGE, MEDIA_STORAGE), "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEVELOPMENT
                     else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

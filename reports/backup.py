@@ -2,7 +2,9 @@
 PostgreSQL alike), the evidence files and signed PDFs, and the signing certificates' public parts.
 
 The archive (.tar.gz) holds `manifest.json` (what is inside, with SHA-256 of every file),
-`database.json`, `media/…` (MEDIA_ROOT as it is) and `certificates/<fingerprint>.pem`.
+`database.json`, `media/…` (every file of the media storage, by its name there, read and written
+through Django's storage API: a local folder, an NFS mount or a bucket alike) and
+`certificates/<fingerprint>.pem`.
 Restoring needs an empty installation on which `migrate` has run; it refuses anything else.
 """
 
@@ -16,13 +18,15 @@ from pathlib import Path, PurePosixPath
 
 from asn1crypto import pem
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers import json as django_json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from egov_plan import media
 from reports.models import SigningCertificate
 
 FORMAT = "egov-plan-backup/1"
@@ -83,20 +87,19 @@ def _certificates() -> dict[str, bytes]:
 
 def write_backup(path: Path) -> dict:
     """Write the archive to `path`; returns its manifest."""
-    media_root = Path(settings.MEDIA_ROOT)
     with transaction.atomic():  # one consistent view of the rows (a snapshot on PostgreSQL)
         database = _database_json()
         certificates = _certificates()
-    media = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else []
     manifest = {"format": FORMAT, "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
                 "files": {}}
     with tarfile.open(path, "w:gz") as archive:
         for name, data in [("database.json", database), *certificates.items()]:
             manifest["files"][name] = _sha256(data)
             _add(archive, name, data)
-        for file in media:
-            name = "media/" + file.relative_to(media_root).as_posix()
-            data = file.read_bytes()
+        for stored in media.files_under():
+            with default_storage.open(stored, "rb") as handle:
+                data = handle.read()
+            name = f"media/{stored}"
             manifest["files"][name] = _sha256(data)
             _add(archive, name, data)
         _add(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
@@ -140,16 +143,14 @@ def _require_empty_installation() -> None:
     if filled:
         raise BackupError("restore needs an empty installation (after `migrate`), but it already holds "
                           + ", ".join(filled))
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir() and any(p.is_file() for p in media_root.rglob("*")):
-        raise BackupError(f"restore needs an empty MEDIA_ROOT, but {media_root} holds files")
+    if media.files_under():
+        raise BackupError("restore needs an empty media storage, but it holds files")
 
 
 def restore_backup(path: Path) -> dict:
     """Load the archive into this empty installation; returns its manifest."""
     manifest, contents = _read_archive(path)
     _require_empty_installation()
-    media_root = Path(settings.MEDIA_ROOT)
     written = []
     try:
         with transaction.atomic():
@@ -159,12 +160,15 @@ def restore_backup(path: Path) -> dict:
                 call_command("loaddata", str(fixture), verbosity=0)
             for name, data in contents.items():
                 if name.startswith("media/"):
-                    target = media_root.joinpath(*_safe_name(name).parts[1:])
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-                    written.append(target)
+                    target = "/".join(_safe_name(name).parts[1:])
+                    if not target:
+                        raise BackupError(f"unsafe path in the archive: {name!r}")
+                    stored = default_storage.save(target, ContentFile(data))
+                    written.append(stored)
+                    if stored != target:  # the rows name the file as it was backed up
+                        raise BackupError(f"{target} could not be restored under its own name")
     except Exception:
-        for target in written:  # the rows were rolled back; do not leave their files behind
-            target.unlink(missing_ok=True)
+        for stored in written:  # the rows were rolled back; do not leave their files behind
+            default_storage.delete(stored)
         raise
     return manifest

@@ -2,18 +2,24 @@
 
 The zip holds each approved report's signed PDF (the stored one; signed first when there is
 none yet) and `index.xlsx`: office, status, score and file name, one row per plan, offices
-without an approved report listed as missing. The zip is written under a temporary name in
-the destination's folder and renamed into place only when complete, so a run killed half-way
-never leaves a half-written file where users or the download look for it; running it again
-removes the temporary files of earlier runs and finishes the job (signed PDFs already stored are
-reused, not signed twice). Temporary files that no run comes back for are deleted by the
-periodic purge once they are `STALE_PART_SECONDS` old.
+without an approved report listed as missing. A run killed half-way never leaves a half-written
+zip where users or the download look for it, and running it again finishes the job (signed PDFs
+already stored are reused, not signed twice):
+
+- the job's zip (`store_zip`) is built in a temporary file of the process (in memory up to
+  SPOOL_BYTES, then an unnamed file on the machine's temporary disk, gone with the process however
+  it ends) and only then saved to the media storage; the job names it once it is stored whole. A
+  file in `bulk/` that no job names (a save cut short, a second delivery's copy) is deleted by the
+  periodic purge once it is `STALE_FILE_SECONDS` old;
+- the command's zip (`write_zip`, a file on this machine) is written under a temporary name in
+  the destination's folder and renamed into place when complete; the next run removes the
+  temporary files of runs killed before.
 """
 
 import datetime
 import io
 import os
-import time
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -21,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import translation
@@ -42,11 +50,14 @@ NOT_APPROVED = "অনুমোদিত প্রতিবেদন নেই (
 STATUS_LABELS = {code: label for code, label in QuarterlyReport.STATUS_CHOICES}
 
 Progress = Callable[[int, int], None]
-# A temporary zip not written to for this long belongs to a run that died (a running one writes
-# a PDF every few seconds): the periodic purge deletes it.
-STALE_PART_SECONDS = 3600
-# Sent after each PDF is written into the temporary zip (keyword arguments: path, done, total);
-# the worker tests stop a worker there to kill it in the middle of the assembly.
+# A file in the storage's bulk/ that no job names, this old, belongs to a run that died or lost a
+# race with another delivery of its task (a run stores its zip in one go): the periodic purge
+# deletes it.
+STALE_FILE_SECONDS = 3600
+# A job's zip is built in memory up to this size, beyond it in a temporary file.
+SPOOL_BYTES = 16 * 1024 * 1024
+# Sent after each PDF is written into the zip being built (keyword arguments: done, total); the
+# worker tests stop a worker there to kill it in the middle of the assembly.
 zip_entry_written = Signal()
 
 
@@ -137,56 +148,51 @@ def index_sheet(items: list[Entry]) -> bytes:
     return out.getvalue()
 
 
-def _parts(destination: Path) -> list[Path]:
-    """The temporary files of runs writing `destination` (see write_zip)."""
-    return list(destination.parent.glob(f".{destination.name}.*.part"))
-
-
-def write_zip(items: list[Entry], destination: Path, *, progress: Progress | None = None) -> Path:
-    """Write the zip of `items` to `destination` atomically; returns `destination`.
-
-    The temporary files of earlier runs of the same destination, killed before they finished,
-    are removed first. (Should an earlier run still be alive, as when the broker delivers a task
-    again while it runs, that run fails at its rename and its retry finds the zip written.)"""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in _parts(destination):
-        leftover.unlink(missing_ok=True)
-    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
+def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> None:
+    """Write the zip of `items` into the open binary file `handle`."""
     approved = [entry for entry in items if entry.approved]
     stored = {document.report_id: document for document in SignedDocument.objects.filter(
         report__in=[entry.report for entry in approved], revision=F("report__revision"))}
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+        if progress:
+            progress(0, len(approved))
+        for done, entry in enumerate(approved, start=1):
+            document = stored.get(entry.report.pk) or pdf.signed_document(report=entry.report)
+            with document.file.open("rb") as source:
+                archive.writestr(entry.file_name, source.read())
+            zip_entry_written.send(sender=_write_archive, done=done, total=len(approved))
             if progress:
-                progress(0, len(approved))
-            for done, entry in enumerate(approved, start=1):
-                document = stored.get(entry.report.pk) or pdf.signed_document(report=entry.report)
-                with document.file.open("rb") as handle:
-                    archive.writestr(entry.file_name, handle.read())
-                zip_entry_written.send(sender=write_zip, path=temporary, done=done, total=len(approved))
-                if progress:
-                    progress(done, len(approved))
-            archive.writestr(INDEX_NAME, index_sheet(items))
-        with open(temporary, "rb+") as handle:
+                progress(done, len(approved))
+        archive.writestr(INDEX_NAME, index_sheet(items))
+
+
+def store_zip(items: list[Entry], name: str, *, progress: Progress | None = None) -> str:
+    """Build the zip of `items` and save it whole to the media storage as `name`; returns the name
+    it was stored under (another when a file of a run that died holds `name`: see the module)."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
+        _write_archive(spool, items, progress=progress)
+        spool.seek(0)
+        return default_storage.save(name, File(spool, name=name))
+
+
+def write_zip(items: list[Entry], destination: Path, *, progress: Progress | None = None) -> Path:
+    """Write the zip of `items` to `destination`, a file on this machine, atomically; returns it.
+
+    The temporary files of earlier runs of the same destination, killed before they finished,
+    are removed first."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in destination.parent.glob(f".{destination.name}.*.part"):
+        leftover.unlink(missing_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
+    try:
+        with open(temporary, "wb") as handle:
+            _write_archive(handle, items, progress=progress)
+            handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, destination)  # atomic on one file system: all or nothing is visible
     finally:
         temporary.unlink(missing_ok=True)
     return destination
-
-
-def purge_stale_parts(folder: Path, *, older_than: float = STALE_PART_SECONDS) -> int:
-    """Delete the temporary zips in `folder` not written to for `older_than` seconds; how many."""
-    limit = time.time() - older_than
-    count = 0
-    for part in folder.glob(".*.part"):
-        try:
-            if part.stat().st_mtime < limit:
-                part.unlink()
-                count += 1
-        except FileNotFoundError:  # finished or removed meanwhile
-            pass
-    return count
 
 
 def seconds_left(done: int, total: int, elapsed: float) -> float | None:

@@ -7,10 +7,10 @@ group that starts a page prints the area and activity text again. That is decide
 the one layout pass (reports.pdf_page_starts), not by laying out a second time.
 
 Renderer state: the font configuration, counter styles and parsed stylesheets are made once
-per thread and shared by all its renders. Drafts are cached (Django's file-based cache under
-MEDIA_ROOT): the key holds the report's version and a digest of the HTML the draft prints
-and of the renderer (stylesheets, text layer, WeasyPrint version), so an unchanged draft is
-served without rendering, and any edit (values, plan, template) makes a new one.
+per thread and shared by all its renders. Drafts are kept in the media storage (`draft-pdfs/`,
+shared by every app server, see `draft_pdf`): the name holds the report's version and a digest of
+the HTML the draft prints and of the renderer (stylesheets, text layer, WeasyPrint version), so an
+unchanged draft is served without rendering, and any edit (values, plan, template) makes a new one.
 
 Imports: WeasyPrint, the text layer, segno and pyHanko (`reports.signing`) are imported
 when a PDF is rendered or signed, not with this module: serving an already signed PDF (the
@@ -31,17 +31,16 @@ import functools
 import hashlib
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from egov_plan import bangla
+from egov_plan import bangla, media
 from reports.models import QuarterlyReport, SignedDocument, new_verification_token
 from reports.selectors import QuarterTable, quarter_table
 
@@ -51,8 +50,8 @@ MAX_LAYOUT_PASSES = 3
 # Every official PDF (signed and draft) and its translation is PDF/A-3b, the archival form: sRGB
 # output intent, XMP metadata (title, language), every font embedded (README, "PDF/A").
 PDF_VARIANT = "pdf/a-3b"
-DRAFT_CACHE_SECONDS = 30 * 24 * 3600
-DRAFT_CACHE_ENTRIES = 2000
+DRAFT_FOLDER = "draft-pdfs"  # in the media storage
+DRAFT_KEEP_SECONDS = 30 * 24 * 3600  # then purge_drafts deletes a draft (it is rendered again if asked for)
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -278,24 +277,49 @@ def renderer_revision() -> str:
     return digest.hexdigest()
 
 
-def draft_cache() -> FileBasedCache:
-    return FileBasedCache(str(Path(settings.MEDIA_ROOT) / "draft-pdfs"),
-                          {"TIMEOUT": DRAFT_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": DRAFT_CACHE_ENTRIES}})
-
-
-def draft_key(table: QuarterTable) -> str:
-    """The report's version and a digest of everything the draft prints and how it is printed."""
+def draft_name(table: QuarterTable) -> str:
+    """Where the draft is kept: the report's version and a digest of everything the draft prints and
+    how it is printed, in a folder per report (plan and quarter)."""
     table.layout(split=True)
     digest = hashlib.sha256((renderer_revision() + render_html(table, draft=True)).encode()).hexdigest()
     version = table.report.version if table.report is not None else 0
-    return f"draft-pdf:{table.plan.pk}:{table.quarter}:v{version}:{digest}"
+    return f"{DRAFT_FOLDER}/{table.plan.pk}/q{table.quarter}/v{version}-{digest}.draft"
+
+
+def _kept_draft(name: str) -> bytes | None:
+    """The draft kept under `name`, if it is there whole: the file is the PDF's SHA-256 (hex) and
+    the PDF, so a write cut short (a process killed while saving) reads as no draft."""
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        kept = handle.read()
+    digest, data = kept[:64], kept[64:]
+    return data if hashlib.sha256(data).hexdigest().encode() == digest else None
+
+
+def _keep_draft(name: str, data: bytes) -> None:
+    # The report's earlier drafts go: one draft per report, whatever the number of edits.
+    for earlier in media.files_under(name.rpartition("/")[0]):
+        default_storage.delete(earlier)
+    default_storage.save(name, ContentFile(hashlib.sha256(data).hexdigest().encode() + data))
 
 
 def draft_pdf(table: QuarterTable) -> bytes:
-    """The draft, rendered only if this very draft was not rendered before."""
-    cache, key = draft_cache(), draft_key(table)
-    data = cache.get(key)
+    """The draft, rendered only if this very draft was not rendered before.
+
+    Drafts are kept in the media storage, not in a cache backend: the storage is shared by every
+    app server and worker already (evidence and signed PDFs must be), and a draft (70-125 KB) in
+    the cluster's Redis would share memory with Celery's queue and the rate-limit counters, where
+    thousands of drafts at a deadline either exhaust it or, under an eviction policy, push those
+    out. Without Redis the cache is one per process, so each process would render its own."""
+    name = draft_name(table)
+    data = _kept_draft(name)
     if data is None:
         data = render_pdf(table, draft=True)
-        cache.set(key, data)
+        _keep_draft(name, data)
     return data
+
+
+def purge_old_drafts() -> int:
+    """Delete the drafts rendered more than DRAFT_KEEP_SECONDS ago; returns how many."""
+    return media.delete_older_than(DRAFT_FOLDER, DRAFT_KEEP_SECONDS)

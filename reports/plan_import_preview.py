@@ -4,22 +4,19 @@ database included, then rolled back) and shown, and only the admin's "import" wr
 The preview shows every fault grouped by kind, what the admin should know (a single target's
 blank tiers), each Bijoy cell converted (before and after), the file's own rows with each fault
 and conversion beside the row it is on, and, for a file without faults, the plan as the official
-table (the table page's partial). Between the two steps the upload waits in a file of its own
-under MEDIA_ROOT (never served), named by a random token that only the session that uploaded it
-holds; it is deleted on import and after PREVIEW_KEEP_SECONDS.
+table (the table page's partial). Between the two steps the upload waits in the media storage
+under `plan-imports/` (never served), named by a random token that only the session that uploaded
+it holds; it is deleted on import and after PREVIEW_KEEP_SECONDS.
 """
 
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from egov_plan.media import PendingUploads
 from egov_plan.plan_rules import FAULT_KINDS, TIER_NAMES, Fault, fault_kind
 from reports import selectors
 from reports.plan_exchange import ImportResult, decode_plan_file, import_plan
@@ -29,27 +26,11 @@ PREVIEW_KEEP_SECONDS = 24 * 3600
 MAX_SHOWN_ROWS = 2000  # a real plan has a few hundred; the rest of a longer file is counted, not shown
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "plan-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _purge_old(folder: Path) -> None:
-    limit = time.time() - PREVIEW_KEEP_SECONDS
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            pass  # another process removed it first
+PENDING = PendingUploads("plan-imports", PREVIEW_KEEP_SECONDS)
 
 
 def store_upload(session, *, data: bytes, filename: str, office: str) -> str:
-    folder = _folder()
-    _purge_old(folder)
-    token = secrets.token_urlsafe(18)
-    (folder / token).write_bytes(data)
+    token = PENDING.keep(data)
     uploads = dict(session.get(SESSION_KEY, {}))
     uploads[token] = {"filename": filename[:200], "office": office[:200]}
     session[SESSION_KEY] = uploads
@@ -60,18 +41,15 @@ def load_upload(session, token: str) -> tuple[bytes, str, str] | None:
     """The upload of this session under `token`: (data, filename, office); None if it is not this
     session's, or has expired."""
     upload = session.get(SESSION_KEY, {}).get(token) if isinstance(token, str) else None
-    if upload is None:
+    if upload is None or (data := PENDING.read(token)) is None:
         return None
-    try:
-        return (_folder() / token).read_bytes(), upload["filename"], upload["office"]
-    except OSError:
-        return None
+    return data, upload["filename"], upload["office"]
 
 
 def discard_upload(session, token: str) -> None:
     uploads = dict(session.get(SESSION_KEY, {}))
     if uploads.pop(token, None) is not None:
-        (_folder() / token).unlink(missing_ok=True)
+        PENDING.drop(token)
         session[SESSION_KEY] = uploads
 
 

@@ -10,7 +10,6 @@ import datetime
 import gc
 import logging
 import time
-from pathlib import Path
 
 from celery import Task, chord, shared_task
 from celery.signals import worker_process_init
@@ -20,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from egov_plan import media
 from reports import bulk_print as printing
 from reports import pdf
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
@@ -28,7 +28,7 @@ from reports.reminders import send_reminders
 from reports.signing import SigningNotConfigured
 
 log = logging.getLogger(__name__)
-BULK_FOLDER = "bulk"  # in MEDIA_ROOT
+BULK_FOLDER = "bulk"  # in the media storage
 PROGRESS_SECONDS = 2  # a bulk print's progress is written at most this often (the page refreshes every 3 s)
 # A missing signing key is not cured by waiting: such a failure is not retried.
 RETRY = {"autoretry_for": (Exception,), "dont_autoretry_for": (SigningNotConfigured,),
@@ -134,9 +134,8 @@ def assemble_bulk_print(job_id: str) -> str:
     job = BulkPrintJob.objects.filter(pk=job_id).first()
     if job is None:
         return ""
-    name = f"{BULK_FOLDER}/{job.pk}.zip"
-    if job.status == BulkPrintJob.DONE and default_storage.exists(name):
-        return name
+    if job.status == BulkPrintJob.DONE and job.file and default_storage.exists(job.file.name):
+        return job.file.name
     items = printing.entries(**_scope(job))
 
     last = [0.0]
@@ -149,7 +148,7 @@ def assemble_bulk_print(job_id: str) -> str:
             last[0] = now
             BulkPrintJob.objects.filter(pk=job_id, done__lt=done).update(done=done, total=total)
 
-    printing.write_zip(items, Path(default_storage.path(name)), progress=progress)
+    name = printing.store_zip(items, f"{BULK_FOLDER}/{job.pk}.zip", progress=progress)
     finished = timezone.now()
     _update(job_id, status=BulkPrintJob.DONE, file=name, finished_at=finished, error="",
             expires_at=finished + datetime.timedelta(hours=settings.BULK_PRINT_KEEP_HOURS))
@@ -182,15 +181,23 @@ def roll_out_template(job_id: int) -> str:
 
 @shared_task(**RETRY)
 def purge_expired_bulk_prints() -> int:
-    """Delete the zips whose download time is over, and the temporary files of assemblies that
-    died and were never retried; returns how many files."""
+    """Delete the zips whose download time is over, and the files in bulk/ that no job names (an
+    assembly that died while storing its zip, or a second delivery's copy) once they are an hour
+    old; returns how many files."""
     expired = BulkPrintJob.objects.filter(expires_at__lt=timezone.now()).exclude(file="")
     count = 0
     for job in expired:
         default_storage.delete(job.file.name)
         _update(job.pk, file="")
         count += 1
-    return count + printing.purge_stale_parts(Path(default_storage.path(BULK_FOLDER)))
+    named = set(BulkPrintJob.objects.exclude(file="").values_list("file", flat=True))
+    return count + media.delete_older_than(BULK_FOLDER, printing.STALE_FILE_SECONDS, keep=named)
+
+
+@shared_task(**RETRY)
+def purge_old_drafts() -> int:
+    """Delete the draft PDFs rendered more than 30 days ago (`manage.py purge_drafts`)."""
+    return pdf.purge_old_drafts()
 
 
 @shared_task(**RETRY)

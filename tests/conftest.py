@@ -18,6 +18,17 @@ PASSWORD = "a-long-test-secret"
 
 
 SIGNING_PASSPHRASE = "test-signing-passphrase"
+IN_MEMORY_STORAGE = "django.core.files.storage.InMemoryStorage"
+# `MEDIA_STORAGE=inmemory pytest …` runs the tests with every media file in Django's InMemoryStorage
+# (a fresh one per test), and checks after each test that nothing was written under MEDIA_ROOT.
+MEDIA_IN_MEMORY = settings.STORAGES["default"]["BACKEND"] == IN_MEMORY_STORAGE
+# For a test whose other processes (a Celery worker, a command) must see this process's media.
+needs_shared_media = pytest.mark.skipif(
+    MEDIA_IN_MEMORY, reason="MEDIA_STORAGE=inmemory: another process cannot see this process's InMemoryStorage")
+
+
+def files_on_disk(folder) -> list:
+    return [path for path in folder.rglob("*") if path.is_file()]
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +46,8 @@ def _test_settings(settings, tmp_path, signing_key):
     # Password hashing is not under test; the default hasher costs ~0.3 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    if MEDIA_IN_MEMORY:
+        settings.STORAGES = {**settings.STORAGES}  # a new, empty InMemoryStorage
     settings.SIGNING_PKCS12_PATH = signing_key
     settings.SIGNING_PKCS12_PASSPHRASE = SIGNING_PASSPHRASE
     cache.clear()  # rate-limit counters start afresh
@@ -42,6 +55,9 @@ def _test_settings(settings, tmp_path, signing_key):
     plan_structure.cache_clear()
     # A test that served an English page leaves English active in this thread: start in Bengali.
     translation.activate(settings.LANGUAGE_CODE)
+    yield
+    if MEDIA_IN_MEMORY:
+        assert not files_on_disk(settings.MEDIA_ROOT), "written to MEDIA_ROOT's disk, not through the storage"
 
 
 @pytest.fixture

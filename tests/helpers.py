@@ -51,3 +51,11 @@ def add_evidence(report: QuarterlyReport, indicator, name="proof.pdf", content=P
     evidence.file.save("upload.pdf", ContentFile(content), save=False)
     evidence.save()
     return evidence
+
+
+def stored_bytes(name: str) -> bytes:
+    """The media file `name`, read through the storage (whichever MEDIA_STORAGE is)."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()

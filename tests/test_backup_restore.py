@@ -8,13 +8,15 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from egov_plan import media
 from reports.models import QuarterlyReport, SigningCertificate
 from reports.signing import create_development_certificate
 from reports.verification import verify_document
 from tests.conftest import SIGNING_PASSPHRASE
-from tests.helpers import add_evidence, image_bytes, indicator_by_code
+from tests.helpers import add_evidence, image_bytes, indicator_by_code, stored_bytes
 from tests.test_pdf import download
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +42,9 @@ def every_row() -> dict:
     return rows
 
 
-def every_file(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def every_file() -> dict[str, bytes]:
+    """Every file of the media storage, by its name there."""
+    return {name: stored_bytes(name) for name in media.files_under()}
 
 
 @pytest.fixture
@@ -56,15 +59,15 @@ def installation(officer_client, people, settings):
     return pdf
 
 
-def empty_the_installation(settings):
+def empty_the_installation():
     call_command("flush", interactive=False, verbosity=0)
-    for path in sorted(Path(settings.MEDIA_ROOT).rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
+    for name in media.files_under():
+        default_storage.delete(name)
 
 
 @pytest.mark.django_db(transaction=True)  # flush, as in a real empty installation: no test transaction
 def test_a_backup_restores_every_row_every_file_and_every_signature(installation, settings, tmp_path):
-    rows, files = every_row(), every_file(Path(settings.MEDIA_ROOT))
+    rows, files = every_row(), every_file()
     assert len(files) == 3 and rows["reports.Evidence"] and rows["reports.HistoricalAchievement"]
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
@@ -73,15 +76,15 @@ def test_a_backup_restores_every_row_every_file_and_every_signature(installation
     [record] = SigningCertificate.objects.all()
     assert f"certificates/{record.fingerprint}.pem" in names and "database.json" in names
 
-    empty_the_installation(settings)
-    assert not every_file(Path(settings.MEDIA_ROOT)) and not QuarterlyReport.objects.exists()
+    empty_the_installation()
+    assert not every_file() and not QuarterlyReport.objects.exists()
     # The new installation has a signing key of its own: earlier PDFs verify by the kept certificate.
     settings.SIGNING_PKCS12_PATH = tmp_path / "new-key.p12"
     create_development_certificate(settings.SIGNING_PKCS12_PATH, SIGNING_PASSPHRASE)
 
     call_command("restore", str(archive), stdout=io.StringIO())
     assert every_row() == rows
-    assert every_file(Path(settings.MEDIA_ROOT)) == files
+    assert every_file() == files
     assert verify_document(installation).verdict == "valid"
 
 
@@ -96,7 +99,7 @@ def test_restore_refuses_an_installation_that_is_not_empty(installation, tmp_pat
 def test_restore_refuses_a_damaged_or_hostile_archive(people, settings, tmp_path):
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    empty_the_installation(settings)
+    empty_the_installation()
     damaged = tmp_path / "damaged.tar.gz"
     with tarfile.open(archive) as source, tarfile.open(damaged, "w:gz") as target:
         for member in source.getmembers():
@@ -114,4 +117,4 @@ def test_restore_refuses_a_damaged_or_hostile_archive(people, settings, tmp_path
         target.addfile(info, io.BytesIO(b"x"))
     with pytest.raises(CommandError, match="unsafe path"):
         call_command("restore", str(hostile))
-    assert not (Path(settings.MEDIA_ROOT).parent / "outside.txt").exists()
+    assert not (Path(settings.MEDIA_ROOT).parent / "outside.txt").exists() and media.files_under() == []

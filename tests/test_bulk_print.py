@@ -5,23 +5,25 @@ Without REDIS_URL the task runs in the same process, so the request finishes the
 """
 
 import datetime
-import os
-import time
 import uuid
-from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from egov_plan import media
 from egov_plan.models import FiscalYear
 from reports import pdf, tasks
-from reports.bulk_print import STALE_PART_SECONDS
+from reports.bulk_print import STALE_FILE_SECONDS
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.selectors import quarter_table
 from tests.bulk_tree import build_tree, pdf_name, read_zip
 from tests.signatures import assert_signed_by_us
 from tests.conftest import client_for
+from tests.helpers import stored_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +142,7 @@ def test_the_zip_expires_after_the_configured_time_and_the_purge_deletes_it(
     ask(reviewer_client, people.supervising)
     job = BulkPrintJob.objects.get()
     assert datetime.timedelta(hours=2) - (job.expires_at - job.finished_at) < datetime.timedelta(seconds=1)
-    path = job.file.path
+    name = job.file.name
     call_command("purge_bulk_prints")  # not expired yet: kept
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 200
 
@@ -148,7 +150,7 @@ def test_the_zip_expires_after_the_configured_time_and_the_purge_deletes_it(
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
     assert "রাখার সময় শেষ" in reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
     call_command("purge_bulk_prints")
-    assert not os.path.exists(path)
+    assert not default_storage.exists(name)
     assert BulkPrintJob.objects.get().file == ""
 
 
@@ -180,34 +182,33 @@ def test_tasks_run_again_count_nothing_twice_sign_nothing_twice_and_clear_the_de
     tasks.bulk_print(str(job.pk))  # in-process: signs the other report and writes the zip
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (BulkPrintJob.DONE, 2, 2)
-    first = Path(job.file.path).read_bytes()
+    first_name = job.file.name
+    first = stored_bytes(first_name)
 
-    # As if the worker had died after the rename, before recording it, and left a temporary file
-    # of an earlier attempt: the assembly runs again.
-    bulk = Path(job.file.path).parent
-    leftover = bulk / f".{job.pk}.zip.{uuid.uuid4().hex}.part"
-    leftover.write_bytes(b"PK half a zip")
+    # As if the worker had died after storing the zip, before recording it: the assembly runs again,
+    # and stores a zip of its own beside the unrecorded one (never overwriting a file in place).
     BulkPrintJob.objects.filter(pk=job.pk).update(status=BulkPrintJob.RUNNING, file="")
     tasks.assemble_bulk_print(str(job.pk))
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (BulkPrintJob.DONE, 2, 2)
     assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
-    assert read_zip(Path(job.file.path).read_bytes())[0] == read_zip(first)[0]  # the same signed PDFs
-    assert sorted(path.name for path in bulk.iterdir()) == [f"{job.pk}.zip"]
+    assert read_zip(stored_bytes(job.file.name))[0] == read_zip(first)[0]  # the same signed PDFs
+    assert media.files_under("bulk") == sorted([first_name, job.file.name])
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=STALE_FILE_SECONDS + 60)):
+        call_command("purge_bulk_prints")  # the dead run's zip, which no job names, goes
+    assert media.files_under("bulk") == [job.file.name]
 
     assert tasks.bulk_print(str(job.pk)) == "nothing to do"  # a finished job delivered again
     assert tasks.sign_approved_report(fulpur.pk, fulpur.revision)
     assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
 
 
-def test_the_purge_deletes_temporary_zips_no_run_came_back_for(settings):
-    bulk = Path(settings.MEDIA_ROOT) / "bulk"
-    bulk.mkdir(parents=True, exist_ok=True)
-    stale, fresh = bulk / f".{uuid.uuid4()}.zip.1.part", bulk / f".{uuid.uuid4()}.zip.2.part"
-    stale.write_bytes(b"PK")
-    fresh.write_bytes(b"PK")
-    old = time.time() - STALE_PART_SECONDS - 60
-    os.utime(stale, (old, old))
-    call_command("purge_bulk_prints")
-    assert not stale.exists()
-    assert fresh.exists()  # a run may still be writing it
+def test_the_purge_deletes_files_no_job_names_once_no_run_can_be_writing_them():
+    leftover = default_storage.save("bulk/a-save-cut-short.zip", ContentFile(b"PK"))
+    saved = timezone.now()
+    with time_machine.travel(saved + datetime.timedelta(seconds=STALE_FILE_SECONDS - 60)):
+        call_command("purge_bulk_prints")
+    assert default_storage.exists(leftover)  # a run may still be writing it
+    with time_machine.travel(saved + datetime.timedelta(seconds=STALE_FILE_SECONDS + 60)):
+        call_command("purge_bulk_prints")
+    assert not default_storage.exists(leftover)

@@ -23,13 +23,15 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
+from egov_plan import media
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from tests.bulk_tree import build_tree, pdf_name, read_zip
 from tests.signatures import assert_signed_by_us
-from tests.conftest import SIGNING_PASSPHRASE
+from tests.conftest import SIGNING_PASSPHRASE, needs_shared_media
+from tests.helpers import stored_bytes
 from tests.factories import make_plan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), needs_shared_media]
 
 REDIS_TEST_URL = os.getenv("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
 TIMEOUT = 180  # seconds; a real run takes a few
@@ -149,14 +151,17 @@ def finished(state) -> bool:
     return state[0] in (BulkPrintJob.DONE, BulkPrintJob.FAILED)
 
 
+def zip_name(job) -> str:
+    return f"bulk/{job.pk}.zip"
+
+
 def assert_complete_zip(job, tree, signing_key) -> None:
-    target = Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip"
-    files, rows = read_zip(target.read_bytes())
+    files, rows = read_zip(stored_bytes(zip_name(job)))
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():
         assert_signed_by_us(data, signing_key)
     assert len(rows) == len(tree.approved) + 2  # and Tarakanda, Haluaghat: missing
-    assert [p.name for p in target.parent.iterdir() if not p.name.startswith(".")] == [target.name]
+    assert media.files_under("bulk") == [zip_name(job)]  # and nothing else stored beside it
 
 
 def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(queue, people, signing_key):
@@ -227,7 +232,7 @@ def assert_only_in_progress_is_visible(reviewer_client, job, database_url) -> No
     assert '<meta http-equiv="refresh"' in page and "/ ২</div>" in page, page  # running, of two reports
     assert "/download" not in page
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
-    assert not (Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip").exists()
+    assert media.files_under("bulk") == []  # not the zip, nor any part of it
 
 
 def test_a_worker_killed_while_writing_the_zip_leaves_no_partial_zip_and_a_new_worker_completes_it(
@@ -241,23 +246,20 @@ def test_a_worker_killed_while_writing_the_zip_leaves_no_partial_zip_and_a_new_w
     env, log, worker = queue(1, app="tests.worker_hooks", BULK_PRINT_PARK_FILE=str(parked),
                              CELERY_VISIBILITY_TIMEOUT="3")
     send(job)
-    where = json.loads(wait_for_file(parked, log).read_text())  # first PDF written into the .part
-    part = Path(where["part"])
-    assert part.parent == Path(settings.MEDIA_ROOT) / "bulk" and part.name.endswith(".part")
-    assert part.stat().st_size > 0
+    where = json.loads(wait_for_file(parked, log).read_text())  # first PDF written into the zip being built
+    assert where["total"] == 2
     assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
 
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     assert dead(where["pid"])  # the pool process too
-    assert part.exists()  # the dead run's leftover; users still see only the progress
+    # The zip was being built in the dead process's temporary file: nothing of it is left anywhere
+    # a user, the download or another server looks, and nothing waits for a purge.
     assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
 
     _, new_log, _ = queue(1, database_url=env["DATABASE_URL"], CELERY_VISIBILITY_TIMEOUT="3")
-    assert wait_for_file(Path(settings.MEDIA_ROOT) / "bulk" / f"{job.pk}.zip", new_log)
     assert wait_for(env, job, new_log, finished) == (BulkPrintJob.DONE, 2, 2), new_log.read_text()[-3000:]
     assert_complete_zip(job, tree, signing_key)
-    assert not list(part.parent.glob(".*.part"))  # the retry removed the dead run's temporary zip
     see_what_the_workers_wrote(env["DATABASE_URL"])
     assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2  # none signed twice
     download = reviewer_client.get(f"/bulk-print/{job.pk}/download")

@@ -10,6 +10,7 @@ import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.generic import NameObject, TextStringObject
 
+from egov_plan import media
 from reports.models import Evidence, QuarterlyReport
 from tests.helpers import PDF_BYTES, indicator_by_code
 from tests.test_evidence import upload
@@ -108,7 +109,7 @@ def test_an_active_pdf_is_refused_with_its_reason_and_the_typed_values_are_kept(
     assert "প্রমাণক হিসেবে শুধু সাধারণ PDF দিন" in html
     row = html[html.index(f'data-indicator="১.৩.১"'):]
     assert reason in row[:row.index("</tr>")]  # beside the file's own field
-    assert not Evidence.objects.exists() and not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert not Evidence.objects.exists() and media.files_under() == []
     assert QuarterlyReport.objects.get(plan=people.plan, quarter=2).achievements.get().value == 3
 
 

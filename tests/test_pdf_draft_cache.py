@@ -1,11 +1,23 @@
-"""A draft PDF is rendered once per version of what it prints; any edit makes a new one."""
+"""A draft PDF is rendered once per version of what it prints; any edit makes a new one. Drafts are
+kept in the media storage (shared by every app server), one per report, for thirty days."""
+
+import datetime
+import io
 
 import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
 
+from egov_plan import media
+from egov_plan.celery import app as celery_app
 from egov_plan.models import Indicator
 from reports import pdf as report_pdf_module
 from reports.services import Entry, report_for_quarter, report_save
-from tests.helpers import indicator_by_code
+from reports.tasks import purge_old_drafts
+from tests.helpers import indicator_by_code, stored_bytes
 from tests.pdf_text import pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +81,31 @@ def test_a_new_renderer_makes_a_new_draft(officer_client, people, renders, monke
     monkeypatch.setattr(report_pdf_module, "renderer_revision", lambda: "another stylesheet")
     draft(officer_client, people.plan)
     assert len(renders) == 2
+
+
+def test_a_report_keeps_one_draft_and_a_draft_cut_short_is_rendered_again(officer_client, people, renders):
+    draft(officer_client, people.plan)
+    [first] = media.files_under(report_pdf_module.DRAFT_FOLDER)
+    report_save(report=report_for_quarter(plan=people.plan, quarter=2), user=people.officer,
+                entries={indicator_by_code(people.plan, "2.1.1").pk: Entry(3)})
+    whole = draft(officer_client, people.plan)
+    [kept] = media.files_under(report_pdf_module.DRAFT_FOLDER)  # the earlier draft is gone
+    assert kept != first
+    # A process killed while saving it left part of the file: that is no draft, it is made again.
+    cut = stored_bytes(kept)[:-1000]
+    default_storage.delete(kept)
+    default_storage.save(kept, ContentFile(cut))
+    assert draft(officer_client, people.plan) == whole and len(renders) == 3
+    assert draft(officer_client, people.plan) == whole and len(renders) == 3
+
+
+def test_drafts_older_than_thirty_days_are_purged_by_the_periodic_task_and_its_command(officer_client, people):
+    draft(officer_client, people.plan)
+    later = timezone.now() + datetime.timedelta(seconds=report_pdf_module.DRAFT_KEEP_SECONDS)
+    with time_machine.travel(later - datetime.timedelta(hours=1)):
+        assert purge_old_drafts.run() == 0
+    with time_machine.travel(later + datetime.timedelta(hours=1)):
+        call_command("purge_drafts", stdout=io.StringIO())
+    assert media.files_under(report_pdf_module.DRAFT_FOLDER) == []
+    schedule = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert "reports.tasks.purge_old_drafts" in schedule

@@ -2,9 +2,10 @@
 
     celery -A tests.worker_hooks worker …
 
-With BULK_PRINT_PARK_FILE set, a worker process that has written the first PDF into a bulk
-print's temporary zip writes {"pid": its pid, "part": the temporary zip} to that file and waits
-there (for ever), so that the test can kill the worker at exactly that moment, without racing it.
+With BULK_PRINT_PARK_FILE set, a worker process that has written the first PDF into the zip it is
+building for a bulk print writes {"pid": its pid, "total": the PDFs the zip will hold} to that
+file and waits there (for ever), so that the test can kill the worker at exactly that moment,
+without racing it.
 It parks once: when the file exists already, the worker goes on.
 
 With SIGN_PARK_FILE set, a worker process that starts signing a report for a bulk print writes
@@ -32,9 +33,9 @@ def connect_the_hook(**kwargs) -> None:
     zip_entry_written.connect(park, dispatch_uid="tests.worker_hooks.park")
 
 
-def park(sender, path, done, total, **kwargs) -> None:
+def park(sender, done, total, **kwargs) -> None:
     if PARK_FILE and done == 1:
-        wait_here(PARK_FILE, part=str(path), total=total)
+        wait_here(PARK_FILE, total=total)
 
 
 @signals.task_prerun.connect
