@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # Outside the others, so that every 405 they or the views answer gets the Bengali page.
     "egov_plan.error_pages.NotAllowedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come compressed ahead of time, and never pass through it),
+    # above everything that writes a page: pages and JSON gzip-compressed (egov_plan/compression.py).
+    "egov_plan.compression.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

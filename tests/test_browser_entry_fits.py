@@ -77,8 +77,8 @@ def test_on_a_phone_the_navigation_folds_and_the_bar_keeps_save_and_submit(brows
     assert page.get_by_role("button", name="লগ আউট").is_hidden()
     assert nav_height <= 70
 
-    menu.click()  # Bootstrap's collapse (static/vendor/bootstrap), no inline script
-    page.locator("#main-navigation.collapse.show").wait_for()  # unfolded, the transition over
+    menu.click()  # static/js/navigation.js (Bootstrap's CSS, not its JavaScript), no inline script
+    page.locator("#main-navigation.collapse.show").wait_for()  # unfolded
     assert menu.get_attribute("aria-expanded") == "true"
     assert page.get_by_role("link", name="কর্মপরিকল্পনাসমূহ").is_visible()
     page.screenshot(path=str(screenshots / "entry-phone-menu-open.png"))

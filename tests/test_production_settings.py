@@ -101,3 +101,46 @@ def test_healthz_says_whether_the_database_and_storage_answer(settings, tmp_path
     assert response.status_code == 503
     assert json.loads(response.content)["storage"] == "failing"
 
+
+
+STATIC_HEADERS = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+call_command("collectstatic", "--noinput", verbosity=0)
+client = Client(HTTP_HOST="apa.example.gov.bd", HTTP_X_FORWARDED_PROTO="https")
+answers = {}
+for name in ("css/app.css", "vendor/bootstrap/bootstrap.min.css", "fonts/NotoSansBengali-Regular.subset.woff2"):
+    for encoding in ("br, gzip", "gzip", ""):
+        response = client.get(static(name), HTTP_ACCEPT_ENCODING=encoding)
+        answers[f"{name} {encoding}"] = {"url": static(name), "status": response.status_code,
+                                         "length": len(b"".join(response.streaming_content)),
+                                         **{key: response.get(key) for key in ("Cache-Control", "Content-Encoding", "Vary")}}
+print(json.dumps(answers))
+"""
+
+
+def test_static_files_are_served_hashed_cached_forever_and_compressed(tmp_path, production_key):
+    """Production (DEBUG off): collectstatic's content-hashed names, which WhiteNoise lets browsers
+    keep for ten years without asking again, Brotli or gzip to whoever accepts it."""
+    result = run(production_env(tmp_path, production_key), "-c", STATIC_HEADERS)
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.splitlines()[-1])
+    for key, answer in answers.items():
+        name = key.split()[0]
+        stem, suffix = name.rsplit(".", 1)
+        assert answer["status"] == 200, key
+        assert answer["url"].startswith(f"/static/{stem}.") and answer["url"].endswith(f".{suffix}")
+        assert len(answer["url"]) == len(f"/static/{name}") + 13, answer["url"]  # .<12 hex digits>
+        assert answer["Cache-Control"] == "max-age=315360000, public, immutable", key
+    for name in ("css/app.css", "vendor/bootstrap/bootstrap.min.css"):
+        plain = answers[f"{name} "]
+        assert plain["Content-Encoding"] is None and "Accept-Encoding" in plain["Vary"]
+        assert answers[f"{name} br, gzip"]["Content-Encoding"] == "br"
+        assert answers[f"{name} gzip"]["Content-Encoding"] == "gzip"
+        assert answers[f"{name} br, gzip"]["length"] < answers[f"{name} gzip"]["length"] < plain["length"] / 2
+    # WOFF2 is compressed already: served as it is.
+    assert {answers[f"fonts/NotoSansBengali-Regular.subset.woff2 {e}"]["Content-Encoding"]
+            for e in ("br, gzip", "gzip", "")} == {None}
