@@ -447,8 +447,8 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
 
 
 def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime.date], Office]:
-    """The office each person acted for, for (user id, day) pairs: of the memberships that were
-    current that day, the one of `office` or of an office above it (a reviewer's), else the first.
+    """The office each person acted for, for (user id, day) pairs: of the memberships they held that
+    day, the one of `office` or of an office above it (a reviewer's), else the first.
     A transfer ends memberships without deleting them, so what someone did before it is still told
     with the office they did it for. One query, whatever the number of acts."""
     acts = {(user_id, day) for user_id, day in acts if user_id is not None}
@@ -458,7 +458,9 @@ def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime
         held[member.user_id].append(member)
     found = {}
     for user_id, day in acts:
-        current = [m for m in held[user_id] if m.is_current(day)]
+        # held at any time that day: a transfer's day belongs to both offices (what was done before it
+        # was done for the office left)
+        current = [m for m in held[user_id] if m.start_date <= day and (m.end_date is None or m.end_date >= day)]
         mine = [m for m in current if office is not None
                 and (m.office_id == office.pk or office.is_under(m.office))]
         if mine or current:
