@@ -393,11 +393,14 @@ class Membership(models.Model):
         ordering = ["start_date", "pk"]
         constraints = [
             models.CheckConstraint(name="membership_ends_after_it_starts",
-                                   condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date"))),
+                                   condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                                   violation_error_message=_("সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।")),
             models.CheckConstraint(name="membership_manager_is_reviewer",
-                                   condition=Q(is_manager=False) | Q(role="reviewer")),
+                                   condition=Q(is_manager=False) | Q(role="reviewer"),
+                                   violation_error_message=_("শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।")),
             models.UniqueConstraint(fields=["user", "office"], condition=Q(end_date__isnull=True),
-                                    name="membership_one_open_per_user_and_office"),
+                                    name="membership_one_open_per_user_and_office",
+                                    violation_error_message=_("এই ব্যবহারকারীর এই দপ্তরে আগেই একটি চলমান সদস্যপদ আছে।")),
         ]
         indexes = [models.Index(fields=["office", "end_date"], name="membership_office_end")]
 

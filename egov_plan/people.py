@@ -16,12 +16,14 @@ it, at /people/ (reports/people_views.py); admins do the same anywhere.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -228,6 +230,13 @@ def end_sessions(user) -> int:
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     return UserSession.objects.filter(user=user).delete()[0]
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="egov_plan.people.deactivated_elsewhere")
+def _deactivated_elsewhere(sender, instance, raw=False, **kwargs):
+    """A user made inactive anywhere else (the admin's user page) loses their sessions too."""
+    if not raw and not instance.is_active:
+        end_sessions(instance)
 
 
 @receiver(user_logged_in, dispatch_uid="egov_plan.people.session_owned")

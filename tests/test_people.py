@@ -305,3 +305,26 @@ def test_a_person_of_two_offices_chooses_the_office_on_the_index_and_the_entry_p
     other = member_of(staff.other_officer)
     assert client.post("/office/", {"membership": other.pk, "next": "https://evil.example/"})["Location"] == "/"
     assert f"কর্মপরিকল্পনাসমূহ — {staff.sibling.display_name}" in client.get("/").content.decode()
+
+
+def test_the_admin_sets_the_manager_flag_and_a_wrong_membership_is_a_bengali_message(staff):
+    admin = client_for(staff.admin)
+    officer = member_of(staff.officer)
+    url = f"/admin/egov_plan/membership/{officer.pk}/change/"
+    form = {"user": staff.officer.pk, "office": staff.office.pk, "role": Membership.OFFICER, "is_manager": "on",
+            "start_date": "2000-01-01", "end_date": ""}
+    response = admin.post(url, form)
+    assert response.status_code == 200 and "শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।" in response.content.decode()
+    response = admin.post(url, {**form, "end_date": "1999-01-01", "is_manager": ""})
+    assert "সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।" in response.content.decode()
+    assert admin.post(url, {**form, "role": Membership.REVIEWER}).status_code == 302
+    assert member_of(staff.officer).is_manager
+
+
+def test_deactivating_in_the_admin_ends_the_sessions_too(staff):
+    officer = Client()
+    officer.post("/accounts/login/", {"username": "officer", "password": PASSWORD})
+    key = officer.session.session_key
+    staff.officer.is_active = False
+    staff.officer.save()
+    assert not Session.objects.filter(session_key=key).exists()

@@ -75,15 +75,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='membership_ends_after_it_starts'),
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='membership_ends_after_it_starts', violation_error_message='সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।'),
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('is_manager', False), ('role', 'reviewer'), _connector='OR'), name='membership_manager_is_reviewer'),
+            constraint=models.CheckConstraint(condition=models.Q(('is_manager', False), ('role', 'reviewer'), _connector='OR'), name='membership_manager_is_reviewer', violation_error_message='শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।'),
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('user', 'office'), name='membership_one_open_per_user_and_office'),
+            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('user', 'office'), name='membership_one_open_per_user_and_office', violation_error_message='এই ব্যবহারকারীর এই দপ্তরে আগেই একটি চলমান সদস্যপদ আছে।'),
         ),
         migrations.AddField(
             model_name='peoplechange',
