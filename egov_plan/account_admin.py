@@ -14,7 +14,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov_plan import second_factor
-from egov_plan.accounts import send_invitations
 from egov_plan.media import PendingUploads
 from egov_plan.models import Membership, UserProfile
 from egov_plan.user_import import import_users, plan_users, too_large
@@ -107,13 +106,15 @@ class UserWithProfileAdmin(UserAdmin):
             created=i18n.number(len(result.created)), changed=i18n.number(len(result.changed)),
             unchanged=i18n.number(len(result.unchanged))), messages.SUCCESS)
         if result.new_user_ids:
+            from reports.tasks import queue_invitations
+
             try:
-                sent = send_invitations(user_ids=result.new_user_ids)
-            except OSError:
+                queued = queue_invitations(result.new_user_ids)
+            except Exception:  # the broker cannot be reached
                 self.message_user(request, gettext("আমন্ত্রণের ই-মেইল পাঠানো যায়নি; ব্যবহারকারীরা লগ ইন পাতার “পাসওয়ার্ড ভুলে গেছেন?” থেকে লিংক নিতে পারবেন।"),
                                   messages.WARNING)
             else:
-                self.message_user(request, gettext("{sent}টি আমন্ত্রণের ই-মেইল পাঠানো হয়েছে।").format(sent=i18n.number(sent)),
+                self.message_user(request, gettext("{sent}টি আমন্ত্রণের ই-মেইল পাঠানোর জন্য সারিতে রাখা হয়েছে।").format(sent=i18n.number(queued)),
                                   messages.SUCCESS)
         return redirect("admin:auth_user_changelist")
 

@@ -2,8 +2,11 @@
 the user import (egov_plan/user_import.py) brings. One row per user, created by the import (and
 absent for users made by hand), so nothing else has to know about it."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,3 +54,66 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PeopleChange(models.Model):
+    """One change a manager or an admin made to someone's account or membership at /people/ (or an
+    import's transfer): who, when, to whom, in which office, what. Never edited, never deleted."""
+
+    ADDED, DEACTIVATED, ROLE, MANAGER, TRANSFERRED = "added", "deactivated", "role", "manager", "transferred"
+    ACTION_CHOICES = [(ADDED, _("যোগ করা হয়েছে")), (DEACTIVATED, _("নিষ্ক্রিয় করা হয়েছে")),
+                      (ROLE, _("ভূমিকা বদল")), (MANAGER, _("ব্যবস্থাপক বদল")), (TRANSFERRED, _("বদলি"))]
+
+    at = models.DateTimeField(_("সময়"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("যিনি করেছেন"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people_changes",
+                             verbose_name=_("ব্যবহারকারী"))
+    # The office the change concerns (a transfer's: the office left): a manager sees the changes of their subtree.
+    office = models.ForeignKey("egov_plan.Office", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("দপ্তর"))
+    action = models.CharField(_("পরিবর্তন"), max_length=12, choices=ACTION_CHOICES)
+    # What it was and what it became, as codes (role codes, office codes, ISO dates); shown by `description`.
+    before = models.CharField(max_length=200, blank=True)
+    after = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ব্যবহারকারী পরিবর্তন")
+        verbose_name_plural = _("ব্যবহারকারী পরিবর্তনসমূহ")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["office", "at"], name="people_change_office_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_action_display()}"
+
+    @property
+    def description(self) -> str:
+        """What changed, in the interface's language."""
+        from egov_plan import bangla
+        from egov_plan.models import Membership
+
+        roles = dict(Membership.ROLE_CHOICES)
+        if self.action == self.ADDED:
+            role, _space, manager = self.after.partition(" ")
+            text = gettext("ভূমিকা: {role}").format(role=roles.get(role, role))
+            return text + (gettext(", ব্যবহারকারী ব্যবস্থাপক") if manager else "")
+        if self.action == self.ROLE:
+            return f"{roles.get(self.before, self.before)} → {roles.get(self.after, self.after)}"
+        if self.action == self.MANAGER:
+            return gettext("ব্যবহারকারী ব্যবস্থাপক করা হয়েছে") if self.after == "1" else gettext("ব্যবহারকারী ব্যবস্থাপকের দায়িত্ব থেকে সরানো হয়েছে")
+        if self.action == self.TRANSFERRED:
+            code, _space, day = self.after.partition(" ")
+            try:
+                day = bangla.format_date(datetime.date.fromisoformat(day))
+            except ValueError:
+                pass
+            return gettext("{before} থেকে {after}, {date} থেকে").format(before=self.before, after=code, date=day)
+        return ""
+
+
+class UserSession(models.Model):
+    """Which session belongs to which user (written at login), so that deactivating a user deletes
+    their sessions at once: Django's session rows do not say whose they are."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)

@@ -14,6 +14,7 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, _unico
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -22,6 +23,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from egov_plan.models import Membership
 from reports import i18n
 
 
@@ -61,10 +63,11 @@ def send_invitations(*, user_ids: list[int], batch: int = 200) -> int:
     with get_connection() as connection:
         for start in range(0, len(user_ids), batch):
             messages = []
-            for user in user_model.objects.filter(pk__in=user_ids[start:start + batch]).select_related("membership__office"):
+            current = Prefetch("memberships", Membership.objects.current().select_related("office"), to_attr="current")
+            for user in user_model.objects.filter(pk__in=user_ids[start:start + batch]).prefetch_related(current):
                 if not user.email:
                     continue
-                office = getattr(getattr(user, "membership", None), "office", None)
+                office = user.current[0].office if user.current else None
                 context = {**context_base, "name": user.get_full_name() or user.username, "username": user.username,
                            "office": office.display_name if office else "", "link": invitation_link(user)}
                 message = EmailMultiAlternatives(

@@ -99,8 +99,8 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "office", "role"]
-    list_filter = ["role", "office"]
+    list_display = ["user", "office", "role", "is_manager", "start_date", "end_date"]
+    list_filter = ["role", "is_manager"]
     search_fields = ["user__username", "user__first_name", "office__name"]
     autocomplete_fields = ["office"]
     list_select_related = ["user", "office"]

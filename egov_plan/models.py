@@ -348,25 +348,68 @@ class Signatory(models.Model):
         return [line for line in (self.line_1, self.line_2, self.line_3) if line]
 
 
+def today() -> datetime.date:
+    """Today in the installation's time zone (Asia/Dhaka): the day memberships are current on."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """The memberships that hold on `on` (default: today): begun, and not yet ended."""
+        on = on or today()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on)
+
+
 class Membership(models.Model):
-    """Which office a user works for, and in which role."""
+    """Which office a user works for, in which role, from when until when.
+
+    A membership grants access only while it is current: from `start_date` (that day included) until
+    `end_date` (that day excluded; none: open). A transfer ends one and starts another on the same
+    day (egov_plan/people.py); ended memberships are kept, so that what a person did is still told
+    with the office they acted for at the time. A person may hold several at once (during a handover)."""
 
     OFFICER = "officer"
     REVIEWER = "reviewer"
     ROLE_CHOICES = [(OFFICER, _("কর্মকর্তা (তথ্য প্রদানকারী)")), (REVIEWER, _("পর্যালোচক"))]
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="membership")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT,
                                related_name="members")
     role = models.CharField(_("ভূমিকা"), max_length=10, choices=ROLE_CHOICES)
+    # The office's user manager: manages, at /people/, the users of this office and of those below it.
+    is_manager = models.BooleanField(_("ব্যবহারকারী ব্যবস্থাপক"), default=False,
+                                     help_text=_("এই দপ্তর ও এর অধীন দপ্তরগুলোর ব্যবহারকারী ব্যবস্থাপনা করতে পারেন (শুধু পর্যালোচক)।"))
+    start_date = models.DateField(_("শুরুর তারিখ"), default=today)
+    end_date = models.DateField(_("শেষের তারিখ"), null=True, blank=True,
+                                help_text=_("এই দিন থেকে সদস্যপদটি আর প্রযোজ্য নয়; খালি রাখলে চলমান।"))
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("সদস্যপদ")
         verbose_name_plural = _("সদস্যপদসমূহ")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(name="membership_ends_after_it_starts",
+                                   condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                                   violation_error_message=_("সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।")),
+            models.CheckConstraint(name="membership_manager_is_reviewer",
+                                   condition=Q(is_manager=False) | Q(role="reviewer"),
+                                   violation_error_message=_("শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।")),
+            models.UniqueConstraint(fields=["user", "office"], condition=Q(end_date__isnull=True),
+                                    name="membership_one_open_per_user_and_office",
+                                    violation_error_message=_("এই ব্যবহারকারীর এই দপ্তরে আগেই একটি চলমান সদস্যপদ আছে।")),
+        ]
+        indexes = [models.Index(fields=["office", "end_date"], name="membership_office_end")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office} ({self.get_role_display()})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or today()
+        return self.start_date <= on and (self.end_date is None or self.end_date > on)
 
 
 class PlanAmendment(models.Model):
@@ -463,4 +506,4 @@ class RateLimitHit(models.Model):
         indexes = [models.Index(fields=["bucket"], name="rate_limit_bucket")]
 
 
-from egov_plan.account_models import ApiToken, UserProfile  # noqa: E402,F401  (registered here)
+from egov_plan.account_models import ApiToken, PeopleChange, UserProfile, UserSession  # noqa: E402,F401  (registered here)

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed the second factor (one query, only then).
     "django_otp.middleware.OTPMiddleware",
     "egov_plan.sessions.IdleExpiryMiddleware",
+    # The office a user with several memberships chose to act in (read from the session, no query).
+    "reports.permissions.ChosenOfficeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Admin pages ask staff for the second factor first.
     "egov_plan.second_factor.AdminSecondFactorMiddleware",

@@ -1,5 +1,5 @@
 """Importing user accounts from a file: CSV or .xlsx with the header
-`username,full_name,email,mobile,office_code,role[,designation]`.
+`username,full_name,email,mobile,office_code,role[,designation[,transfer_date]]`.
 
 Users are created and updated by username, never deleted (as offices by code, egov_plan/office_import.py).
 The whole file is checked first and every fault is named with its line; a file with any fault writes
@@ -7,7 +7,13 @@ nothing. `plan_users` says what an import would create, change and leave alone (
 `import_users` writes it in one transaction, a batch at a time: each batch costs the same handful of
 queries whatever it holds, so a file of 5,000 users is a few dozen queries. New users get no password
 (an unusable one): the invitation e-mail (egov_plan/accounts.py) lets them set their own.
+
+A user whose office in the file is not one they hold is transferred (egov_plan/people.py): the
+memberships they hold on `transfer_date` (blank: today) end that day and the file's one starts it;
+the ended ones are kept, so that what they did is still told with the office they did it for.
 """
+
+import datetime
 
 import re
 from dataclasses import dataclass, field
@@ -19,16 +25,17 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
 from egov_plan import bangla
-from egov_plan.models import Membership, Office, UserProfile
+from egov_plan.models import Membership, Office, PeopleChange, UserProfile, today
 from egov_plan import office_import
 from egov_plan.office_import import _line
 from reports import i18n
 
 HEADER = ["username", "full_name", "email", "mobile", "office_code", "role"]
-OPTIONAL = ["designation"]
+OPTIONAL = ["designation", "transfer_date"]  # either may be left out, from the end
 MAX_FILE_BYTES = 5 * 1024 * 1024  # about 40,000 lines of CSV
 MAX_ROWS = 20_000
 BATCH = 500
@@ -53,6 +60,12 @@ class UserRow:
     office_code: str
     role: str
     designation: str
+    transfer_date: datetime.date | None = None
+
+    @property
+    def on(self) -> datetime.date:
+        """The day the row's office and role hold from (for a transfer: the day it takes effect)."""
+        return self.transfer_date or today()
 
 
 @dataclass(frozen=True)
@@ -116,9 +129,9 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
     header = [c.lower() for c in header]
     while header and not header[-1]:
         header.pop()
-    if header not in (HEADER, HEADER + OPTIONAL):
+    if header not in [HEADER + OPTIONAL[:k] for k in range(len(OPTIONAL) + 1)]:
         return [], [_line(header_line, gettext("প্রথম লাইনে শিরোনাম থাকতে হবে: {join}").format(
-            join=",".join(HEADER) + "[," + ",".join(OPTIONAL) + "]"))], {}
+            join=",".join(HEADER) + "".join(f"[,{name}" for name in OPTIONAL) + "]" * len(OPTIONAL)))], {}
     width = len(header)
     username_format = UnicodeUsernameValidator()
     users: list[UserRow] = []
@@ -136,7 +149,14 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
             continue
         username, full_name, email, mobile, office_code, role = cells[:6]
         designation = cells[6] if len(cells) > 6 else ""
+        moved = cells[7] if len(cells) > 7 else ""
         problems = []
+        transfer_date = None
+        if moved:
+            try:
+                transfer_date = bangla.parse_date(moved)
+            except ValueError:
+                problems.append(gettext("বদলির তারিখ “{date}” সঠিক নয় (যেমন ০১/০৭/২০২৬)").format(date=moved[:40]))
         if not username:
             problems.append(gettext("ব্যবহারকারীর নাম নেই"))
         elif len(username) > MAX_NAME:
@@ -172,7 +192,8 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
             problems.append(gettext("ভূমিকা “{role}” অজানা (হতে পারে: {join})").format(role=role[:40], join=", ".join(ROLES)))
         if len(designation) > MAX_DESIGNATION:
             problems.append(gettext("পদবি {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_DESIGNATION)))
-        row = UserRow(number, username, full_name, email, normalised or "", office_code, role.lower(), designation)
+        row = UserRow(number, username, full_name, email, normalised or "", office_code, role.lower(), designation,
+                      transfer_date)
         earlier = seen.get(username) if username else None
         if earlier is not None:
             if earlier.office_code == office_code and earlier.role != row.role:
@@ -198,19 +219,47 @@ class _Plan:
 
 
 def _load(batch: list[UserRow]) -> _Plan:
-    """Two queries, whatever the batch holds: its users (with membership and profile) and its offices."""
+    """Three queries, whatever the batch holds: its users (with profile), their memberships not ended by
+    the batch's earliest date, and its offices."""
     user_model = get_user_model()
+    earliest = min([today(), *(r.transfer_date for r in batch if r.transfer_date)])
+    held = Prefetch("memberships", Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=earliest))
+                    .select_related("office").order_by("start_date", "pk"), to_attr="held")
     users = {u.username: u for u in user_model.objects.filter(username__in=[r.username for r in batch])
-             .select_related("membership", "profile")}
+             .select_related("profile").prefetch_related(held)}
     offices = {o.code: o for o in Office.objects.filter(code__in={r.office_code for r in batch})}
     return _Plan(batch, users, offices)
 
 
-def _membership(user):
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+@dataclass(frozen=True)
+class _Placement:
+    """Where a row puts an existing user: the membership they keep (its role maybe changed), or the
+    memberships a transfer ends, and the one it corrects (begun that same day: it never held a whole
+    day, so its office and role are put right in place instead)."""
+    kept: Membership | None
+    ended: tuple[Membership, ...] = ()
+    corrected: Membership | None = None
+
+
+def _placement(row: UserRow, user, office: Office) -> _Placement:
+    on = row.on
+    current = [m for m in user.held if m.is_current(on)]
+    kept = next((m for m in current if m.office_id == office.pk), None)
+    if kept is not None:
+        return _Placement(kept)
+    corrected = next((m for m in user.held if m.start_date == on), None)
+    return _Placement(None, tuple(m for m in user.held if m is not corrected and (m.end_date is None or m.end_date > on)),
+                      corrected)
+
+
+def _too_early(row: UserRow, user) -> str | None:
+    """A transfer cannot end a membership before the day it began (nor two begun that day)."""
+    later = [m for m in user.held if m.start_date > row.on]
+    if later or sum(1 for m in user.held if m.start_date == row.on) > 1:
+        first = (later or [m for m in user.held if m.start_date == row.on])[0]
+        return gettext("“{username}” এর সদস্যপদ {date} থেকে শুরু; বদলির তারিখ তার পরে হতে হবে").format(
+            username=row.username, date=bangla.format_date(first.start_date))
+    return None
 
 
 def _profile(user):
@@ -231,10 +280,10 @@ def _differences(row: UserRow, user, office: Office) -> tuple[str, ...]:
         changes.append(gettext("মোবাইল"))
     if (profile.designation if profile else "") != row.designation:
         changes.append(gettext("পদবি"))
-    membership = _membership(user)
-    if membership is None or membership.office_id != office.pk:
+    placement = _placement(row, user, office)
+    if placement.kept is None:
         changes.append(gettext("দপ্তর"))
-    if membership is None or membership.role != row.role:
+    if placement.kept is None or placement.kept.role != row.role:
         changes.append(gettext("ভূমিকা"))
     return tuple(changes)
 
@@ -257,6 +306,9 @@ def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResu
             if row.line in faults:
                 continue
             user = plan.users.get(row.username)
+            if user is not None and _placement(row, user, office).kept is None and (fault := _too_early(row, user)):
+                faults.setdefault(row.line, []).append(fault)
+                continue
             if user is None:
                 result.created.append(Change(row))
             elif changes := _differences(row, user, office):
@@ -272,12 +324,13 @@ def plan_users(*, data: bytes, filename: str) -> ImportResult:
     return _import(data=data, filename=filename, write=False)
 
 
-def import_users(*, data: bytes, filename: str, progress: Progress | None = None) -> ImportResult:
-    """Check the file, then write it in one transaction (nothing when it has a fault)."""
-    return _import(data=data, filename=filename, write=True, progress=progress)
+def import_users(*, data: bytes, filename: str, progress: Progress | None = None, actor=None) -> ImportResult:
+    """Check the file, then write it in one transaction (nothing when it has a fault); transfers and
+    changes of role are recorded as `actor`'s (None: the command line)."""
+    return _import(data=data, filename=filename, write=True, progress=progress, actor=actor)
 
 
-def _import(*, data: bytes, filename: str, write: bool, progress: Progress | None = None) -> ImportResult:
+def _import(*, data: bytes, filename: str, write: bool, progress: Progress | None = None, actor=None) -> ImportResult:
     rows, faults = read_rows(data, filename)
     if faults:
         return ImportResult(faults=faults)
@@ -295,7 +348,7 @@ def _import(*, data: bytes, filename: str, write: bool, progress: Progress | Non
                 return result
             done = 0
             for plan in plans:
-                result.new_user_ids += _write(plan)
+                result.new_user_ids += _write(plan, actor)
                 done += len(plan.rows)
                 if progress is not None:
                     progress(done, len(users))
@@ -306,10 +359,11 @@ def _import(*, data: bytes, filename: str, write: bool, progress: Progress | Non
     return result
 
 
-def _write(plan: _Plan) -> list[int]:
+def _write(plan: _Plan, actor) -> list[int]:
     """One batch: a fixed number of queries (bulk inserts and updates), not one per user."""
     user_model = get_user_model()
     new_users, changed_users, profiles_new, profiles_changed, members_new, members_changed = [], [], [], [], [], []
+    members_ended, records = [], []
     for row in plan.rows:
         office = plan.offices[row.office_code]
         user = plan.users.get(row.username)
@@ -329,24 +383,43 @@ def _write(plan: _Plan) -> list[int]:
         elif (profile.mobile, profile.designation) != (row.mobile, row.designation):
             profile.mobile, profile.designation = row.mobile, row.designation
             profiles_changed.append(profile)
-        membership = _membership(user)
-        if membership is None:
-            members_new.append(Membership(user=user, office=office, role=row.role))
-        elif (membership.office_id, membership.role) != (office.pk, row.role):
-            membership.office, membership.role = office, row.role
-            members_changed.append(membership)
+        placement = _placement(row, user, office)
+        if placement.kept is not None:
+            kept = placement.kept
+            if kept.role != row.role:
+                records.append(PeopleChange(actor=actor, user=user, office=office, action=PeopleChange.ROLE,
+                                            before=kept.role, after=row.role))
+                kept.role = row.role
+                kept.is_manager = kept.is_manager and row.role == Membership.REVIEWER
+                members_changed.append(kept)
+            continue
+        for ended in placement.ended:
+            ended.end_date = row.on
+            members_ended.append(ended)
+        for left in (*placement.ended, *filter(None, [placement.corrected])):
+            records.append(PeopleChange(actor=actor, user=user, office=left.office, action=PeopleChange.TRANSFERRED,
+                                        before=left.office.code, after=f"{office.code} {row.on.isoformat()}"))
+        if placement.corrected is not None:
+            corrected = placement.corrected
+            corrected.office, corrected.role, corrected.is_manager = office, row.role, False
+            members_changed.append(corrected)
+        else:
+            members_new.append(Membership(user=user, office=office, role=row.role, start_date=row.on))
     user_model.objects.bulk_create([user for _, user in new_users], batch_size=BATCH)
     if any(user.pk is None for _, user in new_users):  # a database that returns no ids from a bulk insert
         ids = dict(user_model.objects.filter(username__in=[u.username for _, u in new_users]).values_list("username", "pk"))
         for _, user in new_users:
             user.pk = ids[user.username]
     for row, user in new_users:
-        members_new.append(Membership(user=user, office=plan.offices[row.office_code], role=row.role))
+        members_new.append(Membership(user=user, office=plan.offices[row.office_code], role=row.role,
+                                      start_date=row.on))
         if row.mobile or row.designation:
             profiles_new.append(UserProfile(user=user, mobile=row.mobile, designation=row.designation))
     user_model.objects.bulk_update(changed_users, ["first_name", "last_name", "email"], batch_size=BATCH)
     UserProfile.objects.bulk_create(profiles_new, batch_size=BATCH)
     UserProfile.objects.bulk_update(profiles_changed, ["mobile", "designation"], batch_size=BATCH)
+    Membership.objects.bulk_update(members_ended, ["end_date"], batch_size=BATCH)  # before the new ones
     Membership.objects.bulk_create(members_new, batch_size=BATCH)
-    Membership.objects.bulk_update(members_changed, ["office", "role"], batch_size=BATCH)
+    Membership.objects.bulk_update(members_changed, ["office", "role", "is_manager"], batch_size=BATCH)
+    PeopleChange.objects.bulk_create(records, batch_size=BATCH)
     return [user.pk for _, user in new_users]

@@ -20,11 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov_plan import bangla, fiscal, scoring
-from egov_plan.models import ActionPlan, Indicator, Membership, PerformanceArea
+from egov_plan.models import ActionPlan, Indicator, PerformanceArea
 from reports import deadlines, selectors
 from reports.calendar_models import ANNUAL as ANNUAL_PERIOD
 from reports.models import Assessment, Evaluation, QuarterlyReport
@@ -323,13 +324,17 @@ def _evaluator(assessment: Assessment, evaluations: dict) -> dict | None:
     approval = (assessment.transitions.filter(to_status=Assessment.APPROVED).select_related("actor")
                 .order_by("-at", "-pk").first())
     user = approval.actor if approval is not None else None
+    at = approval.at if approval is not None else None
     if user is None and evaluations:
-        user = max(evaluations.values(), key=lambda e: e.updated_at).updated_by
+        latest = max(evaluations.values(), key=lambda e: e.updated_at)
+        user, at = latest.updated_by, latest.updated_at
     if user is None:
         return None
-    member = Membership.objects.select_related("office").filter(user=user).first()
+    # The office the reviewer evaluated for then, even if they have been transferred since.
+    day = timezone.localdate(at)
+    office = selectors.offices_at_the_time([(user.pk, day)], assessment.plan.office).get((user.pk, day))
     return {"name": user.get_full_name() or user.get_username(),
-            "office": member.office.display_name if member is not None else ""}
+            "office": office.display_name if office is not None else ""}
 
 
 def document_deadline(*, plan: ActionPlan, kind: str, assessment: Assessment | None) -> deadlines.ReportDeadline:

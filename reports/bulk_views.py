@@ -43,8 +43,8 @@ class BulkPrintForm(forms.Form):
 
 
 def _reviewer(user):
-    member = permissions.membership(user)
-    if not permissions.is_reviewer(user):
+    member = permissions.reviewer_membership(user)
+    if member is None:
         raise PermissionDenied(gettext("শুধু পর্যালোচকদের জন্য"))
     return member
 

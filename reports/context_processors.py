@@ -6,5 +6,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from egov_plan.people import is_people_manager
+
     reviewer = permissions.is_reviewer(user)
-    return {"nav_is_reviewer": user.is_staff or reviewer, "nav_bulk_print": reviewer}
+    return {"nav_is_reviewer": user.is_staff or reviewer, "nav_bulk_print": reviewer,
+            "nav_people": is_people_manager(user)}

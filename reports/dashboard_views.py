@@ -56,8 +56,8 @@ def _reviewer_root(user) -> Office | None:
     """The office whose subtree the user looks after (None for admins: every office)."""
     if user.is_staff:
         return None
-    member = permissions.membership(user)
-    if member is None or member.role != permissions.Membership.REVIEWER:
+    member = permissions.reviewer_membership(user)
+    if member is None:
         raise Http404(gettext("পাতাটি পাওয়া যায়নি"))
     return member.office
 

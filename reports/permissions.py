@@ -6,6 +6,9 @@
 A user who may not see a report gets 404, so that its existence is not revealed;
 one who may see it but not do what was asked gets 403.
 
+Only memberships current today count (a membership has a start and an end date; a transfer ends
+one and starts another), and a user may hold several: each grants what its role grants.
+
 "Below" is a prefix match on the office tree's materialised path: checking one office costs no
 query (the user's office comes with the membership), and filtering a list is one indexed
 condition, never a read of the whole office table.
@@ -17,67 +20,112 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.http import Http404
 from django.utils.translation import gettext
 
 from egov_plan import rowsql
-from egov_plan.models import ActionPlan, Membership, Office, OfficeTier
+from egov_plan.models import ActionPlan, Membership, Office, OfficeTier, today
+
+
+CHOSEN_KEY = "chosen_membership"  # in the session: the membership the user chose to act in
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships current today (dated: egov_plan.models.Membership), oldest first;
+    the request's user comes with them (`MembershipBackend`), others are read once."""
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is not None:
+        return cached
+    found = []
+    if user.is_authenticated:
+        found = list(Membership.objects.current().select_related("office", "office__tier")
+                     .filter(user=user).order_by("start_date", "pk"))
+    user._memberships_cache = found
+    return found
 
 
 def membership(user) -> Membership | None:
-    cached = getattr(user, "_membership_cache", False)
-    if cached is not False:
-        return cached
-    member = None
-    if user.is_authenticated:
-        member = Membership.objects.select_related("office", "office__tier").filter(user=user).first()
-    user._membership_cache = member
-    return member
+    """The membership the user acts in on pages that show one office (the index, the dashboard):
+    the one they chose (`choose_membership`), else their first current one."""
+    found = memberships(user)
+    chosen = getattr(user, "_chosen_membership", None)
+    for member in found:
+        if member.pk == chosen:
+            return member
+    return found[0] if found else None
+
+
+def reviewer_membership(user) -> Membership | None:
+    """The reviewer's membership whose subtree reviewer pages (dashboard, inbox, bulk print) show:
+    the chosen one if it is a reviewer's, else the first reviewer's."""
+    chosen = membership(user)
+    if chosen is not None and chosen.role == Membership.REVIEWER:
+        return chosen
+    return next((m for m in memberships(user) if m.role == Membership.REVIEWER), None)
+
+
+class ChosenOfficeMiddleware:
+    """Gives the request's user the membership chosen in their session (no query: the session is read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            request.user._chosen_membership = request.session.get(CHOSEN_KEY)
+        return self.get_response(request)
 
 
 class MembershipBackend(ModelBackend):
-    """Django's user-and-password backend, whose user of each request comes with its membership,
-    office and tier in the same query: every page asks who the user is and where they work."""
+    """Django's user-and-password backend, whose user of each request comes with its current
+    memberships, their offices and tiers in the same query: every page asks who the user is and
+    where they work."""
 
     def get_user(self, user_id):
         query, tail = _user_query()
-        found = query.rows(tail, [user_id])
+        on = connections["default"].ops.adapt_datefield_value(today())
+        found = query.rows(tail, [on, on, user_id])
         if not found:
             return None
-        user, member, office, tier = found[0]
+        user = found[0][0]
         if not self.user_can_authenticate(user):
             return None
-        if member is not None:
-            rowsql.cache_relation(member, "user", user)
-            rowsql.cache_relation(member, "office", office)
-            rowsql.cache_relation(office, "tier", tier)
-        rowsql.cache_relation(user, "membership", member)  # None: `user.membership` raises, as the ORM's would
-        user._membership_cache = member
+        members = []
+        for _user, member, office, tier in found:
+            if member is not None:
+                rowsql.cache_relation(member, "user", user)
+                rowsql.cache_relation(member, "office", office)
+                rowsql.cache_relation(office, "tier", tier)
+                members.append(member)
+        user._memberships_cache = members
         return user
 
 
 @functools.cache
 def _user_query() -> tuple[rowsql.Select, str]:
-    """A user with their membership, its office and the office's tier: one row, in plain SQL (every
-    request reads it; through `select_related` it cost seven times the round trip)."""
+    """A user with their current memberships, their offices and the offices' tiers: a row each (one
+    with no membership), in plain SQL (every request reads it; through the ORM it cost seven times
+    the round trip)."""
     user = get_user_model()
     col = rowsql.column
     return (rowsql.Select((user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
             f"FROM {rowsql.table(user)} u "
             f"LEFT JOIN {rowsql.table(Membership)} m ON {col(Membership, 'm', 'user')} = {col(user, 'u', 'id')} "
+            f"AND {col(Membership, 'm', 'start_date')} <= %s "
+            f"AND ({col(Membership, 'm', 'end_date')} IS NULL OR {col(Membership, 'm', 'end_date')} > %s) "
             f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
             f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')} "
-            f"WHERE {col(user, 'u', 'id')} = %s")
+            f"WHERE {col(user, 'u', 'id')} = %s "
+            f"ORDER BY {col(Membership, 'm', 'start_date')}, {col(Membership, 'm', 'id')}")
 
 
 def is_officer_of(user, office_id: int) -> bool:
-    member = membership(user)
-    return member is not None and member.role == Membership.OFFICER and member.office_id == office_id
+    return any(m.role == Membership.OFFICER and m.office_id == office_id for m in memberships(user))
 
 
 def is_reviewer_above(user, office: Office) -> bool:
-    member = membership(user)
-    return member is not None and member.role == Membership.REVIEWER and office.is_under(member.office)
+    return any(m.role == Membership.REVIEWER and office.is_under(m.office) for m in memberships(user))
 
 
 def is_plan_admin(user) -> bool:
@@ -86,8 +134,7 @@ def is_plan_admin(user) -> bool:
 
 
 def is_reviewer(user) -> bool:
-    member = membership(user)
-    return member is not None and member.role == Membership.REVIEWER
+    return any(m.role == Membership.REVIEWER for m in memberships(user))
 
 
 def may_use_second_factor(user) -> bool:
@@ -106,12 +153,8 @@ def can_see_office(user, office: Office | None) -> bool:
         return True
     if office is None:  # templates: admins only
         return False
-    member = membership(user)
-    if member is None:
-        return False
-    if member.role == Membership.REVIEWER:
-        return office.is_under(member.office)
-    return member.office_id == office.pk
+    return any(office.is_under(m.office) if m.role == Membership.REVIEWER else m.office_id == office.pk
+               for m in memberships(user))
 
 
 def get_plan_for_user(user, plan_id: int) -> ActionPlan:

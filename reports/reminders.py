@@ -111,7 +111,9 @@ def _late_plans(calendar: ReportingCalendar, period: int, kind: str, due: dateti
         ActionPlan.objects.filter(fiscal_year=calendar.fiscal_year, office__isnull=False)
         .annotate(due=due_subquery(year=calendar.fiscal_year_id, period=period, tier=OuterRef("office__tier_id")))
         .filter(due=due).filter(~Exists(done)).select_related("office", "fiscal_year").order_by("pk"))}
-    officers = (Membership.objects.filter(role=Membership.OFFICER, office_id__in=list(plans))
+    # Whoever holds the office now (a transferred officer's successor), whatever day the run is for.
+    officers = (Membership.objects.current().filter(role=Membership.OFFICER, office_id__in=list(plans),
+                                                    user__is_active=True)
                 .select_related("user").order_by("pk"))
     reminders = []
     for member in officers:
@@ -144,7 +146,7 @@ def _digests(day: datetime.date, skipped: list[Skipped]) -> list[Reminder]:
     is the nearest one above with reviewers (two queries, matched by materialised path). Reviewers
     without an address still count as the office's reviewers; their digest goes to `skipped`."""
     reviewers: dict[str, list[Membership]] = {}
-    for member in (Membership.objects.filter(role=Membership.REVIEWER)
+    for member in (Membership.objects.current().filter(role=Membership.REVIEWER, user__is_active=True)
                    .select_related("user", "office").order_by("pk")):
         reviewers.setdefault(member.office.path, []).append(member)
     digests: dict[int, Digest] = {}
@@ -190,7 +192,7 @@ def without_address(*, fiscal_year_id: int, limit: int = 50) -> tuple[int, list[
     below them. Their number and the first `limit` of them, by office (two queries)."""
     plans = ActionPlan.objects.filter(fiscal_year_id=fiscal_year_id, office__isnull=False)
     below = plans.filter(office__path__startswith=OuterRef("office__path"), office__depth__gt=OuterRef("office__depth"))
-    people = (Membership.objects.filter(user__email="")
+    people = (Membership.objects.current().filter(user__email="", user__is_active=True)
               .filter(Q(role=Membership.OFFICER, office__in=plans.values("office"))
                       | Q(Exists(below), role=Membership.REVIEWER))
               .select_related("user", "office").order_by("office__path", "role", "user__username"))

@@ -15,12 +15,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, IntegerField
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from egov_plan import bangla, fiscal, rowsql, scoring
 from egov_plan import plan_rules
 from egov_plan.plan_rules import shown_value
-from egov_plan.models import ActionPlan, Activity, FiscalYear, Indicator, Office, PerformanceArea, Signatory
+from egov_plan.models import ActionPlan, Activity, FiscalYear, Indicator, Membership, Office, PerformanceArea, Signatory
 from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 from reports import deadlines
 
@@ -416,6 +417,8 @@ class AchievementChange:
     old: str
     new: str
     remarks: str
+    user_id: int | None = None
+    acting_office: Office | None = None  # set by `with_offices_at_the_time`
 
 
 def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
@@ -437,9 +440,43 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
         changes.append(AchievementChange(
             at=record.history_date, user=record.history_user, indicator=indicator,
             old=previous.get(record.id, bangla.NOT_REPORTED), new=shown, remarks=record.remarks,
+            user_id=record.history_user_id,
         ))
         previous[record.id] = shown
     return changes
+
+
+def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime.date], Office]:
+    """The office each person acted for, for (user id, day) pairs: of the memberships they held that
+    day, the one of `office` or of an office above it (a reviewer's), else the first.
+    A transfer ends memberships without deleting them, so what someone did before it is still told
+    with the office they did it for. One query, whatever the number of acts."""
+    acts = {(user_id, day) for user_id, day in acts if user_id is not None}
+    held = defaultdict(list)
+    for member in (Membership.objects.filter(user_id__in={user_id for user_id, _day in acts})
+                   .select_related("office").order_by("start_date", "pk")):
+        held[member.user_id].append(member)
+    found = {}
+    for user_id, day in acts:
+        # held at any time that day: a transfer's day belongs to both offices (what was done before it
+        # was done for the office left)
+        current = [m for m in held[user_id] if m.start_date <= day and (m.end_date is None or m.end_date >= day)]
+        mine = [m for m in current if office is not None
+                and (m.office_id == office.pk or office.is_under(m.office))]
+        if mine or current:
+            found[(user_id, day)] = (mine or current)[0].office
+    return found
+
+
+def with_offices_at_the_time(items, user_attr: str, at_attr: str, office: Office | None) -> list:
+    """`items` (transitions, achievement changes), each given `acting_office`: see `offices_at_the_time`."""
+    items = list(items)
+    def key(item):
+        return getattr(item, user_attr), timezone.localdate(getattr(item, at_attr))
+    offices = offices_at_the_time([key(item) for item in items], office)
+    for item in items:
+        item.acting_office = offices.get(key(item))
+    return items
 
 
 class Waiting:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import assessment_views, bulk_views, dashboard_views, translation_views, views
+from reports import assessment_views, bulk_views, dashboard_views, people_views, translation_views, views
 
 MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
 
@@ -51,6 +51,13 @@ urlpatterns = [
     path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
     path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),
     path("bulk-print/<uuid:job_id>/download", bulk_views.bulk_print_download, name="bulk-print-download"),
+    path("people/", people_views.people_list, name="people"),
+    path("people/add/", people_views.person_add, name="person-add"),
+    path("people/<id:membership_id>/", people_views.person, name="person"),
+    path("people/<id:membership_id>/role/", people_views.person_role, name="person-role"),
+    path("people/<id:membership_id>/transfer/", people_views.person_transfer, name="person-transfer"),
+    path("people/<id:membership_id>/deactivate/", people_views.person_deactivate, name="person-deactivate"),
+    path("office/", people_views.choose_office, name="choose-office"),
     path("evidence/<id:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("evidence/<id:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),
 ]

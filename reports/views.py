@@ -58,6 +58,7 @@ def index(request):
     member = permissions.membership(request.user)
     return render(request, "reports/index.html", {
         "member": member,
+        "choices": permissions.memberships(request.user),  # several: the office chooser
         "years": selectors.plans_by_year_and_office(member.office_id if member else None),
         "quarters": list(bangla.QUARTER_ORDINALS.items()),
         "show_dashboard": request.user.is_staff or permissions.is_reviewer(request.user),
@@ -190,6 +191,9 @@ def quarter_edit(request, plan_id: int, quarter: int):
         # Each page its own idempotency key: a repeat of the save it sends is answered, not applied.
         "save_key": secrets.token_urlsafe(24),
         "offline_texts": _offline_texts(),
+        # A person of several offices (a handover) sees which one they act for here, and may choose another.
+        "choices": permissions.memberships(request.user),
+        "chosen": next((m for m in permissions.memberships(request.user) if m.office_id == table.plan.office_id), None),
     }, status=status)
 
 
@@ -324,12 +328,13 @@ def _store_uploads(request, form, report) -> int:
 @require_GET
 def quarter_history(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
-    transitions = selectors.transitions(table.report)
+    office = table.plan.office
+    transitions = selectors.with_offices_at_the_time(selectors.transitions(table.report), "actor_id", "at", office)
     deadline = _deadline(table)
     return render(request, "reports/quarter_history.html", {
         "table": table,
         "transitions": transitions,
-        "changes": selectors.achievement_changes(table),
+        "changes": selectors.with_offices_at_the_time(selectors.achievement_changes(table), "user_id", "at", office),
         "deadline": deadline,
         "late_ids": deadline.late_submissions(transitions),
     })
@@ -370,7 +375,7 @@ def evidence_delete(request, evidence_id: int):
 def inbox(request):
     if not (permissions.is_reviewer(request.user) or request.user.is_staff):
         raise PermissionDenied(gettext("শুধু পর্যালোচকদের জন্য"))
-    under = None if request.user.is_staff else permissions.membership(request.user).office  # a reviewer's
+    under = None if request.user.is_staff else permissions.reviewer_membership(request.user).office  # a reviewer's
     page = Paginator(selectors.inbox(under), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # The half-yearly and annual documents, paged on their own (?documents_page=).
     documents = Paginator(selectors.waiting_documents(under), INBOX_PAGE_SIZE).get_page(

@@ -1,3 +1,4 @@
+import datetime
 import json
 from types import SimpleNamespace
 
@@ -70,12 +71,21 @@ def seed_plan(db, seed_document):
     return load_plan_document(document=seed_document)
 
 
-def make_user(username, office=None, role=None, **extra):
+# The tests' memberships have held since long before any day a test travels to.
+LONG_AGO = datetime.date(2000, 1, 1)
+
+
+def make_user(username, office=None, role=None, *, since=LONG_AGO, **extra):
     extra.setdefault("first_name", username)
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if office is not None:
-        Membership.objects.create(user=user, office=office, role=role)
+        Membership.objects.create(user=user, office=office, role=role, start_date=since)
     return user
+
+
+def current_membership(user) -> Membership:
+    """The user's one membership current today (the tests' users hold one)."""
+    return Membership.objects.current().select_related("office__tier").get(user=user)
 
 
 @pytest.fixture

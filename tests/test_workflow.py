@@ -131,10 +131,13 @@ def test_the_history_page_lists_transitions_and_every_achievement_change(people)
     assert transitions.count("<tr><td>") == 2
     assert "খসড়া</td><td>দাখিলকৃত" in transitions
     assert "দাখিলকৃত</td><td>ফেরতপ্রাপ্ত</td><td>প্রমাণক নেই" in transitions
-    assert "<td>reviewer</td>" in transitions and "<td>officer</td>" in transitions
+    # Each named with the office they acted for (the reviewer's is the office above).
+    officer_cell = f'<td>officer<br><small class="acting-office">{plan.office.display_name}</small></td>'
+    assert '<td>reviewer<br><small class="acting-office">স্থানীয় সরকার বিভাগ, ঢাকা</small></td>' in transitions
+    assert officer_cell in transitions
     changes = html[html.index("achievement-changes"):]
-    assert "<td>officer</td><td>[১.৩.১]</td><td>-----</td><td>৩৫%</td>" in changes
-    assert "<td>officer</td><td>[১.৩.১]</td><td>৩৫%</td><td>৪০%</td>" in changes
+    assert officer_cell + "<td>[১.৩.১]</td><td>-----</td><td>৩৫%</td>" in changes
+    assert officer_cell + "<td>[১.৩.১]</td><td>৩৫%</td><td>৪০%</td>" in changes
 
 
 def test_the_table_and_entry_pages_show_the_last_moves_comment_with_who_made_it(people, report):

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.accounts import send_invitations
 from egov_plan.user_import import import_users, plan_users
+from reports.tasks import queue_invitations
 
 
 class Command(BaseCommand):
     help = ("Import user accounts from FILE (CSV or .xlsx with the header "
             "username,full_name,email,mobile,office_code,role[,designation]): created or updated by username, "
             "never deleted, in one transaction; a faulty file writes nothing and every fault is printed with its "
-            "line. New users get an e-mail with a link to set their own password.")
+            "line. New users get an e-mail with a link to set their own password (sent by a Celery task).")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -44,10 +44,10 @@ class Command(BaseCommand):
         if dry_run or no_invitations or not result.new_user_ids:
             return
         try:
-            sent = send_invitations(user_ids=result.new_user_ids)
-        except OSError as exc:  # SMTP down: the users are in; they can ask for a reset link
-            raise CommandError(f"the users were imported, but the invitations could not be sent: {exc}") from None
-        self.stdout.write(f"{sent} invitation e-mail(s) sent")
+            queued = queue_invitations(result.new_user_ids)
+        except Exception as exc:  # the broker is down: the users are in; they can ask for a reset link
+            raise CommandError(f"the users were imported, but the invitations could not be queued: {exc}") from None
+        self.stdout.write(f"{queued} invitation e-mail(s) queued (sent by the Celery workers)")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30

@@ -23,6 +23,8 @@ from reports.calendar_models import ReportingCalendar
 from reports.deadlines import calendar_create
 from reports.plan_documents import load_plan_document
 
+DEMO_MEMBERSHIP_START = datetime.date(2022, 7, 1)
+
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
 SUPERVISING_OFFICE = {"name": "স্থানীয় সরকার বিভাগ", "location": "ঢাকা", "code": "LGD", "tier": "ministry"}
 # Other offices under the demo reviewer, with the seed plan and their first quarter in mixed states
@@ -142,4 +144,6 @@ class Command(BaseCommand):
             user.email = demo_email(username)
             user.save(update_fields=["email"])
         if office is not None:
-            Membership.objects.get_or_create(user=user, defaults={"office": office, "role": role})
+            if not Membership.objects.filter(user=user).exists():
+                # Since the seed year's start: its reports' history names the office they acted for.
+                Membership.objects.create(user=user, office=office, role=role, start_date=DEMO_MEMBERSHIP_START)
