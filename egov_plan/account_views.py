@@ -8,9 +8,28 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from egov_plan import rate_limit
+from egov_plan import oidc, rate_limit
 from egov_plan.accounts import ForgotPasswordForm, NewPasswordForm, invitation_token_generator
 from reports import i18n
+from reports.forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    """The Bengali login; with single sign-on configured, its button too (egov_plan/oidc.py)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "single_sign_on": oidc.enabled()}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["single_sign_on"]:
+            # The button's form goes to /accounts/sso/start/, which redirects to the provider: the
+            # page's form-action must allow where that redirect leads.
+            response._csp_update = {"form-action": [oidc.provider_origin()]}
+        return response
 
 
 def _reset_allowed(request) -> bool:

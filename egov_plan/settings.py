@@ -135,6 +135,53 @@ SECOND_FACTOR_RATE_WINDOW = envint("SECOND_FACTOR_RATE_WINDOW", int(AXES_COOLOFF
 OTP_TOTP_ISSUER = os.getenv("SECOND_FACTOR_ISSUER", "APA e-governance")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # were django-otp's admin pages shown: never a device's secret
 
+# Single sign-on through the government's OpenID Connect provider (egov_plan/oidc.py, with
+# mozilla-django-oidc), beside passwords. Unset, it is off; half set, the app does not start; in
+# production (DEBUG off, DEVELOPMENT unset) every address of the provider must be https.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.getenv("OIDC_ISSUER", "")  # the ID token's "iss", exactly
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.getenv("OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.getenv("OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.getenv("OIDC_USERINFO_URL", "")  # optional: claims the ID token lacks
+OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_JWKS_URL", "")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = os.getenv("OIDC_SCOPES", "openid profile email")
+# The claims that name the user (matched with the username), and for a first login their office
+# (its code) and role (officer or reviewer).
+OIDC_USERNAME_CLAIM = os.getenv("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_OFFICE_CLAIM = os.getenv("OIDC_OFFICE_CLAIM", "office_code")
+OIDC_ROLE_CLAIM = os.getenv("OIDC_ROLE_CLAIM", "role")
+# Whether someone the app does not know yet is created at their first sign-in (else refused).
+OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", "false")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds for each call to the provider
+OIDC_VERIFY_SSL = os.getenv("OIDC_CA_BUNDLE", "") or True  # a PEM bundle if the provider's CA is not a public one
+OIDC_PROXY = None
+OIDC_USE_PKCE = True
+OIDC_SIGN_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+
+
+def _single_sign_on_faults() -> list[str]:
+    named = {"OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID, "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+             "OIDC_ISSUER": OIDC_OP_ISSUER, "OIDC_AUTHORIZATION_URL": OIDC_OP_AUTHORIZATION_ENDPOINT,
+             "OIDC_TOKEN_URL": OIDC_OP_TOKEN_ENDPOINT, "OIDC_JWKS_URL": OIDC_OP_JWKS_ENDPOINT}
+    if not any(named.values()):
+        return []
+    faults = [f"set {name}" for name, value in named.items() if not value]
+    if OIDC_RP_SIGN_ALGO not in OIDC_SIGN_ALGORITHMS:
+        faults.append(f"OIDC_SIGN_ALGORITHM must be one of {', '.join(OIDC_SIGN_ALGORITHMS)}")
+    if not (DEBUG or DEVELOPMENT):
+        addresses = {**named, "OIDC_USERINFO_URL": OIDC_OP_USER_ENDPOINT}
+        faults += [f"{name} must be an https address" for name, value in addresses.items()
+                   if name not in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") and value and not value.startswith("https://")]
+    return faults
+
+
+if _single_sign_on_faults():
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("single sign-on (OpenID Connect): " + "; ".join(_single_sign_on_faults()))
+
 ROOT_URLCONF = "egov_plan.urls"
 
 TEMPLATES = [

@@ -5,9 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from egov_plan import account_views, second_factor_views
+from egov_plan import account_views, oidc, second_factor_views
 from egov_plan.health import healthz
-from reports.forms import LoginForm
 
 admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন")
 admin.site.site_title = _("কর্মপরিকল্পনা প্রশাসন")
@@ -18,8 +17,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Django's language switch (POST language=bn|en, next=…): the login page has it too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(
-        authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    # Single sign-on (OpenID Connect, egov_plan/oidc.py): 404 unless configured.
+    path("accounts/sso/start/", login_not_required(oidc.StartView.as_view()), name="oidc_authentication_init"),
+    path("accounts/sso/callback/", login_not_required(oidc.CallbackView.as_view()),
+         name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgot password and invitations: Django's reset machinery (egov_plan/accounts.py).
     path("accounts/password/reset/", account_views.ForgotPasswordView.as_view(), name="password_reset"),

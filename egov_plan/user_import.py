@@ -359,6 +359,14 @@ def _import(*, data: bytes, filename: str, write: bool, progress: Progress | Non
     return result
 
 
+def create_user(row: UserRow, office: Office):
+    """One new user with their membership (and profile), written as an import writes a batch: the
+    single sign-on's first login of someone the provider vouches for (egov_plan/oidc.py). Raises
+    IntegrityError if the username was taken meanwhile."""
+    [user_id] = _write(_Plan([row], {}, {row.office_code: office}), actor=None)
+    return get_user_model().objects.get(pk=user_id)
+
+
 def _write(plan: _Plan, actor) -> list[int]:
     """One batch: a fixed number of queries (bulk inserts and updates), not one per user."""
     user_model = get_user_model()
