@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "egov_plan.axes_app.AxesConfig",  # django-axes, named in Bengali in the admin
     "treebeard",
     "csp",
+    "ninja",  # the JSON API (/api/v1/): its Swagger UI files, served locally (no CDN under the CSP)
     "egov_plan",
     "reports",
 ]
@@ -263,6 +264,10 @@ VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
 # Checks per address on /verify/: at most VERIFY_RATE_LIMIT in VERIFY_RATE_WINDOW seconds.
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_WINDOW = envint("VERIFY_RATE_WINDOW", 60)
+# Requests per personal access token on the JSON API: at most API_RATE_LIMIT in API_RATE_WINDOW
+# seconds (counted in the database, for every worker), then 429 with Retry-After.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
+API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
 
 # Production serves `collectstatic`'s compressed, content-hashed files (cacheable forever);
 # a development run and the tests serve them straight from the app folders.

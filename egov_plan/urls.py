@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from egov_plan import account_views
 from egov_plan.health import healthz
+from reports import api
 from reports.forms import LoginForm
 
 admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন")
@@ -28,5 +29,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
     path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
+    # The JSON API (reports/api/): token-authenticated, problem+json errors, its docs at /api/v1/docs.
+    path("api/v1/", include((api.urlpatterns(), "api-v1"), namespace="api-v1")),
     path("", include("reports.urls")),
 ]

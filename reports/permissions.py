@@ -16,11 +16,13 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 
 from egov_plan import rowsql
 from egov_plan.models import ActionPlan, Membership, Office, OfficeTier
+from egov_plan.offices import under_q
 
 
 def membership(user) -> Membership | None:
@@ -100,6 +102,19 @@ def can_see_office(user, office: Office | None) -> bool:
     if member.role == Membership.REVIEWER:
         return office.is_under(member.office)
     return member.office_id == office.pk
+
+
+def visible_offices_q(user, *, prefix: str = "") -> Q:
+    """The offices whose reports `user` may see, as a filter (through `prefix`, e.g. "office__"), for
+    lists: the rule of `can_see_office` as one indexed condition (a prefix of the office's path)."""
+    if user.is_staff:
+        return Q()
+    member = membership(user)
+    if member is None:
+        return Q(pk__in=[])
+    if member.role == Membership.REVIEWER:
+        return under_q(member.office, prefix=prefix)
+    return Q(**{f"{prefix}pk": member.office_id})
 
 
 def get_plan_for_user(user, plan_id: int) -> ActionPlan:
