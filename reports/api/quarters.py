@@ -7,6 +7,7 @@ locks, per-field concurrency and audit history. The value a client last saw come
 (`seen_value` / `seen_remarks`) or, for the whole request, as `If-Match` with the GET's ETag.
 An `Idempotency-Key` header makes a retried write apply once (reports/save_keys.py)."""
 
+import datetime
 import re
 
 from django.db import transaction
@@ -48,8 +49,16 @@ def _table(user, plan_id: int, quarter: int, *, template_ok: bool = True) -> sel
     return selectors.quarter_table(plan_id=plan_id, quarter=quarter)
 
 
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
 def etag(report: QuarterlyReport | None) -> str:
-    return f'"v{report.version if report is not None else 0}"'
+    """The report's version and the time of its last change (in microseconds): `If-Match` with it
+    stands for every value as stored then (the history has them by time)."""
+    if report is None:
+        return '"v0-0"'
+    return f'"v{report.version}-{(report.updated_at - EPOCH) // MICROSECOND}"'
 
 
 def report_out(table: selectors.QuarterTable) -> dict:
@@ -58,7 +67,7 @@ def report_out(table: selectors.QuarterTable) -> dict:
     evidence = (list(Evidence.objects.filter(report=report).order_by("pk")) if report is not None else [])
     editable = (report is None or report.is_editable) and not deadline.closed and not plan.year_is_final
     return {
-        "plan": plan.pk, "quarter": table.quarter, "status": report.status if report else NOT_STARTED,
+        "plan": plan.pk, "quarter": table.quarter, "etag": etag(report), "status": report.status if report else NOT_STARTED,
         "version": report.version if report else 0, "revision": report.revision if report else 0,
         "due": deadline.due, "closes_on": deadline.closes_on, "late": deadline.late, "closed": deadline.closed,
         "editable": editable, "submitted_at": report.submitted_at if report else None,
@@ -84,8 +93,9 @@ def quarter_report(request, response: HttpResponse, plan_id: int = PlanId, quart
     """The quarter's report as the table page shows it. Its `ETag` may be sent back as `If-Match`
     with a write."""
     table = _table(request.user, plan_id, quarter)
-    response["ETag"] = etag(table.report)
-    return report_out(table)
+    body = report_out(table)
+    response["ETag"] = body["etag"]
+    return body
 
 
 @router.get("/plans/{plan_id}/quarters/{quarter}/pdf", response=READ_PROBLEMS,
@@ -163,13 +173,13 @@ def _idempotent(request, response: HttpResponse, key_text: str | None, write):
             if first is not None:
                 response["Idempotent-Replayed"] = "true"
                 body = first.messages if isinstance(first.messages, dict) else {}
-                response["ETag"] = f'"v{body.get("version", 0)}"'
+                response["ETag"] = body.get("etag", "")
                 return first.status, body
         status, body = write()
         if key is not None:
             # An API answer keeps its JSON body where a page's keeps its messages.
             save_keys.record(user=request.user, key=key, answer=save_keys.Answer(status, "", body))
-    response["ETag"] = f'"v{body["version"]}"'
+    response["ETag"] = body["etag"]
     return status, body
 
 
@@ -178,7 +188,7 @@ def _answer(plan_id: int, quarter: int) -> tuple[int, dict]:
     return 200, ReportOut.model_validate(report_out(table)).model_dump(mode="json")
 
 
-ETAG_RE = re.compile(r'^(?:W/)?"v(\d{1,18})"$')
+ETAG_RE = re.compile(r'^(?:W/)?"v(\d{1,18})-(\d{1,20})"$')
 
 
 def _seen_at(report: QuarterlyReport | None, if_match: str | None, current: dict) -> dict | None:
@@ -187,14 +197,18 @@ def _seen_at(report: QuarterlyReport | None, if_match: str | None, current: dict
         return None
     found = ETAG_RE.match(if_match.strip())
     version = report.version if report is not None else 0
-    if found is None or int(found.group(1)) > version:
+    if found is None or int(found.group(1)) > version or (int(found.group(1)) == version
+                                                          and found.group(0) != etag(report).strip()):
         raise Problem(412, gettext("If-Match এর ETag এই প্রতিবেদনের কোনো সংস্করণের নয়; প্রতিবেদনটি আবার পড়ুন।"),
                       errors=[field_error("If-Match", gettext("ETag মেলেনি।"))])
-    seen_version = int(found.group(1))
-    if seen_version == version:
+    if int(found.group(1)) == version:
         return {pk: (field_token(v.value), field_token(v.remarks)) for pk, v in current.items()}
+    try:
+        then = EPOCH + int(found.group(2)) * MICROSECOND
+    except OverflowError:
+        raise Problem(412, gettext("ETag মেলেনি।"), errors=[field_error("If-Match", gettext("ETag মেলেনি।"))]) from None
     at_version = {}
-    history = (Achievement.history.filter(report_id=report.pk, updated_in_version__lte=seen_version)
+    history = (Achievement.history.filter(report_id=report.pk, history_date__lte=then)
                .order_by("history_date", "history_id").values_list("indicator_id", "value_date", "value_number", "remarks"))
     for indicator_id, value_date, value_number, remarks in history:
         at_version[indicator_id] = (field_token(value_date if value_date is not None else value_number),

@@ -174,7 +174,8 @@ class ReportOut(Schema):
     plan: int
     quarter: int
     status: str = Field(description="not_started, draft, submitted, returned or approved")
-    version: int = Field(description="moves on with every change; the ETag is built from it")
+    version: int = Field(description="moves on with every change")
+    etag: str = Field(description="the ETag header: send it as If-Match with a write")
     revision: int
     due: datetime.date | None
     closes_on: datetime.date | None
