@@ -30,6 +30,8 @@ class ApiClient:
         self.client = Client(headers=headers)
 
     def get(self, path: str, params=None, **headers):
+        """`path` under /api/v1, or a `next` link as the API gave it."""
+        path = path.removeprefix("http://testserver" + BASE)
         return self.client.get(BASE + path, params, headers=headers)
 
     def send(self, method: str, path: str, body=None, **headers):

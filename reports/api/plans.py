@@ -1,6 +1,5 @@
 """Plans: the list a user may see, and one plan's areas, activities, indicators and targets."""
 
-from django.db.models import Q
 from ninja import Query, Router
 
 from egov_plan import scoring
@@ -26,10 +25,9 @@ def plans(request, year: int | None = Query(None, ge=1900, le=3000, description=
           cursor: str | None = Cursor, limit: int = Limit):
     """Every office's plans for admins (templates too, with a null office), the plans of the offices
     below a reviewer's, an officer's own office's; by id."""
-    visible = permissions.visible_offices_q(request.user, prefix="office__")
-    if request.user.is_staff:
-        visible |= Q(office__isnull=True)
-    rows = ActionPlan.objects.select_related("office", "fiscal_year").filter(visible)
+    rows = ActionPlan.objects.select_related("office", "fiscal_year")
+    if not request.user.is_staff:  # admins: every plan, templates too
+        rows = rows.filter(permissions.visible_offices_q(request.user, prefix="office__"))
     if year is not None:
         rows = rows.filter(fiscal_year__start_year=year)
     if office is not None:
