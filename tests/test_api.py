@@ -115,3 +115,12 @@ def test_a_wrong_method_is_a_problem_with_allow(people):
     response = ApiClient(people.officer).send("delete", f"/plans/{people.plan.pk}/quarters/3/achievements")
     _problem(response, 405)
     assert response["Allow"] == "PATCH"
+
+
+def test_a_read_only_token_may_have_a_pdf_checked(people, settings):
+    settings.VERIFY_MAX_BYTES = 1000
+    api = ApiClient(people.officer, ApiToken.READ)
+    checked = api.client.post(f"{BASE}/verify", b"not a pdf", content_type="application/pdf")
+    assert checked.status_code == 200 and checked.json() == {"verdict": "unreadable", "ok": False,
+                                                            "superseded": False, "document": None}
+    assert _problem(api.client.post(f"{BASE}/verify", b"x" * 1001, content_type="application/pdf"), 413)

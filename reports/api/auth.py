@@ -2,7 +2,7 @@
 
 A session cookie is not read at all, so a page in a browser cannot be made to write through the
 API (no CSRF hole). The token's user becomes `request.user`, so the services and the audit
-history name them as the pages do. A read-only token may only read (any other method: 403).
+history name them as the pages do. A read-only token may only read (`require_write_scope`: 403).
 Each token is rate limited (`API_RATE_LIMIT` per `API_RATE_WINDOW` seconds, counted in the
 database: egov_plan/rate_limit.py), answered 429 with `Retry-After`."""
 
@@ -16,7 +16,6 @@ from egov_plan.api_tokens import api_token_check
 from reports import i18n
 from reports.api.problems import Problem
 
-READS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
@@ -28,8 +27,12 @@ class TokenAuth(HttpBearer):
             raise Problem(429, gettext("এই টোকেন দিয়ে অল্প সময়ে অনেক অনুরোধ করা হয়েছে; {seconds} সেকেন্ড পরে আবার "
                                        "চেষ্টা করুন।").format(seconds=i18n.number(settings.API_RATE_WINDOW)),
                           headers={"Retry-After": str(settings.API_RATE_WINDOW)})
-        if request.method not in READS and found.scope != ApiToken.WRITE:
-            raise Problem(403, gettext("এই টোকেনটি শুধু পড়ার; লেখার জন্য “পড়া ও লেখা” অনুমতির টোকেন তৈরি করুন।"))
         request.user = found.user
         request.api_token = found
         return found
+
+
+def require_write_scope(request) -> None:
+    """Every write calls this (reports/api/quarters.py): a read-only token may not write."""
+    if request.api_token.scope != ApiToken.WRITE:
+        raise Problem(403, gettext("এই টোকেনটি শুধু পড়ার; লেখার জন্য “পড়া ও লেখা” অনুমতির টোকেন তৈরি করুন।"))

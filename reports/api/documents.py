@@ -1,13 +1,17 @@
 """The year's documents of a plan (half-yearly self-assessment, annual evaluation), the annual
 ranking among sibling offices, and the verification state of a signed PDF."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Path, Router
 
 from reports import assessments, ranking as rankings, selectors
 from reports.api.common import READ_PROBLEMS, PlanId, office_ref, plan_for
-from reports.api.schemas import DocumentOut, RankingOut, VerificationOut
+from reports.api.problems import Problem
+from reports.api.schemas import DocumentOut, ProblemOut, RankingOut, VerificationOut, VerifyResultOut
+from reports.forms import VerifyForm
+from reports.verification import verify_document
 from reports.models import Assessment
 from reports.services import field_token
 
@@ -65,6 +69,24 @@ def verify(request, token: str = Path(..., max_length=64)):
     document = selectors.signed_document_by_token(token)
     if document is None:
         raise Http404(gettext("এই যাচাই টোকেনের কোনো নথি নেই।"))
+    return _registered(document)
+
+
+@router.post("/verify", response={200: VerifyResultOut, **READ_PROBLEMS, 413: ProblemOut},
+             summary="Check a PDF (the request's body, application/pdf) as /verify/ does",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+def verify_upload(request):
+    """Whether the signature is intact, valid and trusted, and which registered document it is."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > settings.VERIFY_MAX_BYTES:
+        raise Problem(413, VerifyForm.too_large_message())
+    result = verify_document(request.body)
+    return {"verdict": result.verdict, "ok": result.ok, "superseded": result.superseded,
+            "document": _registered(result.document) if result.document is not None else None}
+
+
+def _registered(document) -> dict:
     report, assessment = document.report, document.assessment
     return {"registered": True, "document": document.label, "plan": document.plan.pk,
             "quarter": report.quarter if report is not None else None,

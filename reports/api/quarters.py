@@ -20,6 +20,7 @@ from egov_plan.models import FiscalYear, Office
 from egov_plan.offices import under_q
 from reports import dashboard, deadlines, pdf, permissions, save_keys, selectors
 from reports.api import cursors
+from reports.api.auth import require_write_scope
 from reports.api.common import (
     READ_PROBLEMS, WRITE_PROBLEMS, Cursor, Limit, PlanId, QuarterNumber, check_quarter, office_ref, plan_for,
 )
@@ -161,6 +162,7 @@ def _root(user) -> Office | None:
 def _idempotent(request, response: HttpResponse, key_text: str | None, write):
     """Run `write()` (→ (status, JSON body)) once per Idempotency-Key, in one transaction with the
     key: a repeat gets the first answer. A write that fails rolls back and leaves the key unspent."""
+    require_write_scope(request)
     key = None
     if key_text is not None:
         key = save_keys.parse(key_text)

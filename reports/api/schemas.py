@@ -282,3 +282,11 @@ class VerificationOut(Schema):
     approved_by: str
     approved_at: datetime.datetime | None
     signed_at: datetime.datetime
+
+
+class VerifyResultOut(Schema):
+    verdict: str = Field(description="valid, unknown (a good signature on no document of ours), untrusted, invalid, "
+                                     "modified, unsigned or unreadable")
+    ok: bool = Field(description="intact, valid, trusted, and exactly a document this system issued")
+    superseded: bool = Field(description="a later revision of the same report has been signed since")
+    document: VerificationOut | None
