@@ -33,10 +33,11 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def api_token_check(raw: str) -> ApiToken | None:
-    """The live token (not expired, not revoked, of an active user) that `raw` is, with its user; else None."""
+    """The live token (not expired, not revoked, of an active user) that `raw` is, with its user and
+    the user's membership, office and tier (every API request asks where its user works); else None."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
     now = timezone.now()
-    return (ApiToken.objects.select_related("user")
+    return (ApiToken.objects.select_related("user__membership__office__tier")
             .filter(Q(revoked_at__isnull=True), token_hash=token_digest(raw), expires_at__gt=now,
                     user__is_active=True).first())

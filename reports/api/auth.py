@@ -27,7 +27,10 @@ class TokenAuth(HttpBearer):
             raise Problem(429, gettext("এই টোকেন দিয়ে অল্প সময়ে অনেক অনুরোধ করা হয়েছে; {seconds} সেকেন্ড পরে আবার "
                                        "চেষ্টা করুন।").format(seconds=i18n.number(settings.API_RATE_WINDOW)),
                           headers={"Retry-After": str(settings.API_RATE_WINDOW)})
-        request.user = found.user
+        user = found.user
+        # The user's office came with the token (api_token_check): permissions read it without a query.
+        user._membership_cache = getattr(user, "membership", None)
+        request.user = user
         request.api_token = found
         return found
 

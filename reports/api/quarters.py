@@ -22,7 +22,7 @@ from reports import dashboard, deadlines, pdf, permissions, save_keys, selectors
 from reports.api import cursors
 from reports.api.auth import require_write_scope
 from reports.api.common import (
-    READ_PROBLEMS, WRITE_PROBLEMS, Cursor, Limit, PlanId, QuarterNumber, check_quarter, office_ref, plan_for,
+    READ_PROBLEMS, WRITE_PROBLEMS, Cursor, Limit, PlanId, QuarterNumber, check_quarter, office_ref,
 )
 from reports.api.offices import _under
 from reports.api.problems import Problem, field_error
@@ -45,9 +45,12 @@ IF_MATCH = Header(None, alias="If-Match", max_length=200,
 # Reads -----------------------------------------------------------------------------------------
 
 def _table(user, plan_id: int, quarter: int, *, template_ok: bool = True) -> selectors.QuarterTable:
+    """The quarter's table if the user may see its plan (as the table page: one read of the plan)."""
     check_quarter(quarter)
-    plan_for(user, plan_id, template_ok=template_ok)
-    return selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+    table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
+    if not permissions.can_see_office(user, table.plan.office) or (table.plan.is_template and not template_ok):
+        raise Http404(gettext("কর্মপরিকল্পনাটি পাওয়া যায়নি"))
+    return table
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
