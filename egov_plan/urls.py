@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from egov_plan import account_views
+from egov_plan import account_views, token_views
 from egov_plan.health import healthz
 from reports import api
 from reports.forms import LoginForm
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/password/reset/<uidb64>/<token>/", account_views.NewPasswordView.as_view(),
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
+    path("accounts/tokens/", token_views.tokens, name="api-tokens"),
     path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
     # The JSON API (reports/api/): token-authenticated, problem+json errors, its docs at /api/v1/docs.
     path("api/v1/", include((api.urlpatterns(), "api-v1"), namespace="api-v1")),

@@ -114,7 +114,7 @@ class PlanPage(Page):
 class TargetOut(Schema):
     tier: int = Field(description="the tier's percent: 100, 90, 80, 70, 60")
     value: str | None
-    unknown: bool = Field(description="the target was lost in an imported plan (shown as অজানা)")
+    unknown: bool = Field(description="the target was lost in an imported plan (the table prints it as unknown)")
 
 
 class IndicatorOut(Schema):
