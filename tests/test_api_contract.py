@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from reports.models import QuarterlyReport, SignedDocument
 from tests.api_world import BASE, ApiClient
-from tests.helpers import indicator_by_code
+from tests.helpers import add_evidence, indicator_by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def test_every_answer_of_a_walk_over_all_operations_keeps_to_the_schema(people, 
     QuarterlyReport.objects.create(plan=plan, quarter=2, status=QuarterlyReport.SUBMITTED)
     assert officer.get(f"/plans/{plan.pk}/quarters/1/pdf").status_code == 200  # signs the approved quarter
     token = SignedDocument.objects.get().token
+    evidence = add_evidence(QuarterlyReport.objects.create(plan=plan, quarter=3), indicator_by_code(plan, "1.1.1"))
     walked = set()
     clients = {"officer": officer, "reviewer": reviewer, "other": ApiClient(people.other_officer),
                "none": ApiClient(None)}
@@ -65,9 +66,11 @@ def test_every_answer_of_a_walk_over_all_operations_keeps_to_the_schema(people, 
     for template, operations in schema["paths"].items():
         template = template.removeprefix(BASE)
         for method in operations:
-            for values in ({"plan_id": plan.pk, "quarter": 3, "office_id": people.office.pk, "token": token},
-                           {"plan_id": plan.pk, "quarter": 2, "office_id": people.other_office.pk, "token": "x" * 32},
-                           {"plan_id": 10**6, "quarter": 9, "office_id": 10**6, "token": "nothing"})[:2 if method == "get" else 3]:
+            for values in ({"plan_id": plan.pk, "quarter": 3, "office_id": people.office.pk, "token": token,
+                            "evidence_id": evidence.pk},
+                           {"plan_id": plan.pk, "quarter": 2, "office_id": people.other_office.pk, "token": "x" * 32,
+                            "evidence_id": 10**6},
+                           {"plan_id": 10**6, "quarter": 9, "office_id": 10**6, "token": "nothing", "evidence_id": 0})[:2 if method == "get" else 3]:
                 path = _fill(template, values)
                 for client, body in ((c, b) for c in clients.values() for b in bodies[method]):
                     response = client.get(path) if method == "get" else client.send(method, path, body)
@@ -106,7 +109,8 @@ def test_fuzzed_inputs_never_give_a_500_and_keep_to_the_schema(people, schema, d
                   for method in ops if not template.endswith("/pdf")]
     template, method = data.draw(st.sampled_from(operations))
     names = re.findall(r"\{(\w+)\}", template)
-    real = {"plan_id": str(plan.pk), "quarter": "3", "office_id": str(people.office.pk), "token": "t" * 32}
+    real = {"plan_id": str(plan.pk), "quarter": "3", "office_id": str(people.office.pk), "token": "t" * 32,
+            "evidence_id": "1"}
     values = {name: data.draw(st.sampled_from([real[name]]) | PARAM) for name in names}
     path = _fill(template, {k: v.replace("/", "%2F").replace("?", "%3F").replace("#", "%23") for k, v in values.items()})
     query = data.draw(st.dictionaries(st.sampled_from(["cursor", "limit", "code", "under", "tier", "year", "quarter",

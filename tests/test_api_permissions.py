@@ -12,6 +12,7 @@ from reports import permissions
 from reports.models import QuarterlyReport
 from tests.api_world import ApiClient
 from tests.conftest import make_user
+from tests.helpers import PDF_BYTES, add_evidence
 from tests.factories import make_offices, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,20 @@ def test_reads_show_what_the_pages_show(matrix, template):
             plan = matrix.plans[place]
             response = matrix.clients[role].get(template.format(plan=plan.pk, office=plan.office_id))
             assert response.status_code == _expected_read(role, place), (role, place, response.content[:300])
+
+
+def test_evidence_files_are_served_where_their_report_is_seen(matrix):
+    for place, plan in matrix.plans.items():
+        report = QuarterlyReport.objects.create(plan=plan, quarter=3)
+        indicator = plan.areas.first().activities.first().indicators.first()
+        evidence = add_evidence(report, indicator)
+        for role in ROLES:
+            listed = matrix.clients[role].get(f"/plans/{plan.pk}/quarters/3")
+            response = matrix.clients[role].get(f"/evidence/{evidence.pk}")
+            assert response.status_code == _expected_read(role, place), (role, place)
+            if response.status_code == 200:
+                assert b"".join(response.streaming_content) == PDF_BYTES
+                assert listed.json()["evidence"][0]["url"] == f"/api/v1/evidence/{evidence.pk}"
 
 
 def test_the_pdf_is_shown_where_the_table_is(matrix):

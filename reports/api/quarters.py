@@ -11,10 +11,10 @@ import datetime
 import re
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
-from ninja import Header, Query, Router
+from ninja import Header, Path, Query, Router
 
 from egov_plan.models import FiscalYear, Office
 from egov_plan.offices import under_q
@@ -78,7 +78,7 @@ def report_out(table: selectors.QuarterTable) -> dict:
         "score": table.total_score, "total_marks": plan.total_marks,
         "rows": [_row_out(row, table.achievements.get(row.indicator.pk)) for row in table.rows],
         "evidence": [{"id": e.pk, "indicator": e.indicator_id, "name": e.original_name, "kind": e.kind,
-                      "size": e.size, "uploaded_at": e.uploaded_at, "url": reverse("evidence-download", args=[e.pk])}
+                      "size": e.size, "uploaded_at": e.uploaded_at, "url": reverse("api-v1:evidence", args=[e.pk])}
                      for e in evidence],
     }
 
@@ -112,6 +112,22 @@ def quarter_pdf(request, plan_id: int = PlanId, quarter: int = QuarterNumber):
     answer = HttpResponse(data, content_type="application/pdf")
     answer["Content-Disposition"] = f'attachment; filename="{filename}"'
     return answer
+
+
+@router.get("/evidence/{evidence_id}", response=READ_PROBLEMS, url_name="evidence",
+            summary="An evidence file, as uploaded (for whoever may see its report)",
+            openapi_extra={"responses": {"200": {"description": "the file (its kind read from its content)", "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}}
+                for content_type, _ in Evidence.KINDS.values()}}}})
+def evidence(request, evidence_id: int = Path(..., ge=1, le=MAX_ID)):
+    found = Evidence.objects.select_related("report__plan__office").filter(pk=evidence_id).first()
+    if found is None or not permissions.can_see_office(request.user, found.report.plan.office):
+        raise Http404(gettext("প্রমাণকটি পাওয়া যায়নি"))
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(gettext("প্রমাণকের ফাইলটি পাওয়া যায়নি")) from None
+    return FileResponse(handle, as_attachment=True, filename=found.download_name, content_type=found.content_type)
 
 
 @router.get("/reports", response={200: ReportListPage, **READ_PROBLEMS},
