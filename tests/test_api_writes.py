@@ -61,6 +61,13 @@ def test_a_faulty_value_is_422_with_the_entry_pages_message_and_nothing_is_saved
     assert english.json()["errors"][0]["detail"].isascii()
 
 
+def test_a_number_is_a_value_but_true_is_not(world):
+    number = _save(world.officer_api, world, [{"indicator": world.count.pk, "value": 4, "seen_value": ""}])
+    assert number.status_code == 200 and _row(number.json(), world.count)["value"] == "4"
+    boolean = _save(world.officer_api, world, [{"indicator": world.count.pk, "value": True, "seen_value": "4"}])
+    assert boolean.status_code == 422 and boolean.json()["errors"][0]["field"].startswith("achievements.0.value")
+
+
 def test_a_write_without_the_value_it_saw_is_428(world):
     response = _save(world.officer_api, world, [{"indicator": world.count.pk, "value": "3"}])
     assert response.status_code == 428

@@ -7,7 +7,7 @@ a write accepts Bengali or Latin digits as the entry page does."""
 import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
 
 # Plain pydantic models, not ninja's Schema: the answers are built as dicts, and Schema's validator
 # (which reads Django model attributes) cost a fifth of a 60-indicator report's time.
@@ -211,7 +211,7 @@ class ReportListPage(Page):
 
 class AchievementIn(Schema):
     indicator: int = Field(ge=1, le=MAX_ID)
-    value: str | int | float | None = Field(None, description="Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or \"\" clears it; leave out to keep it")
+    value: StrictStr | StrictInt | StrictFloat | None = Field(None, description="Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or \"\" clears it; leave out to keep it")
     remarks: str | None = Field(None, max_length=MAX_TEXT, description="leave out to keep them")
     seen_value: str | None = Field(None, max_length=100, description="the value as last read (the GET's `value`, \"\" for none); or send If-Match")
     seen_remarks: str | None = Field(None, max_length=MAX_TEXT)
