@@ -142,7 +142,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Personal access tokens: admins see who holds which and revoke them; nobody makes one here
     (a user makes their own at /accounts/tokens/, where it is shown once) and nothing is edited."""
 
-    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "revoked_at"]
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username", "prefix"]
     readonly_fields = ["user", "name", "scope", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]

@@ -27,6 +27,8 @@ def test_a_new_token_is_shown_once_and_works_until_revoked(people):
     assert raw not in page.get("/accounts/tokens/").content.decode()  # never shown again
     api = client_for(None)
     assert api.get(f"{BASE}/offices", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None  # shown to its holder and in the admin
     revoked = page.post("/accounts/tokens/", {"action": "revoke", "token": str(token.pk)})
     assert revoked.status_code == 302
     assert api.get(f"{BASE}/offices", headers={"Authorization": f"Bearer {raw}"}).status_code == 401

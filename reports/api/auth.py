@@ -6,7 +6,10 @@ history name them as the pages do. A read-only token may only read (`require_wri
 Each token is rate limited (`API_RATE_LIMIT` per `API_RATE_WINDOW` seconds, counted in the
 database: egov_plan/rate_limit.py), answered 429 with `Retry-After`."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
@@ -16,6 +19,8 @@ from egov_plan.api_tokens import api_token_check
 from reports import i18n
 from reports.api.problems import Problem
 
+
+LAST_USED_EVERY = datetime.timedelta(hours=1)
 
 
 class TokenAuth(HttpBearer):
@@ -27,6 +32,10 @@ class TokenAuth(HttpBearer):
             raise Problem(429, gettext("এই টোকেন দিয়ে অল্প সময়ে অনেক অনুরোধ করা হয়েছে; {seconds} সেকেন্ড পরে আবার "
                                        "চেষ্টা করুন।").format(seconds=i18n.number(settings.API_RATE_WINDOW)),
                           headers={"Retry-After": str(settings.API_RATE_WINDOW)})
+        if found.last_used_at is None or timezone.now() - found.last_used_at > LAST_USED_EVERY:
+            # When it was last used, for its holder's page and the admin: one write an hour at most.
+            found.last_used_at = timezone.now()
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=found.last_used_at)
         user = found.user
         # The user's office came with the token (api_token_check): permissions read it without a query.
         user._membership_cache = getattr(user, "membership", None)
