@@ -124,3 +124,13 @@ def test_a_read_only_token_may_have_a_pdf_checked(people, settings):
     assert checked.status_code == 200 and checked.json() == {"verdict": "unreadable", "ok": False,
                                                             "superseded": False, "document": None}
     assert _problem(api.client.post(f"{BASE}/verify", b"x" * 1001, content_type="application/pdf"), 413)
+
+
+def test_the_quarters_list_answers_before_any_fiscal_year_exists(db):
+    from tests.conftest import make_user
+
+    admin = make_user("admin", is_staff=True, is_superuser=True)
+    body = ApiClient(admin).get("/reports").json()
+    assert body == {"items": [], "next": None, "fiscal_year": None, "quarter": 1}
+    assert _problem(ApiClient(admin).get("/reports", {"year": 2030}), 404)
+    assert _problem(ApiClient(admin).get("/reports", {"status": "nonsense"}), 422)["errors"][0]["field"] == "status"
