@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan import second_factor
 from egov_plan.media import PendingUploads
+from egov_plan.account_models import ApiToken
+from egov_plan.api_tokens import api_token_revoke
 from egov_plan.models import Membership, UserProfile
 from egov_plan.user_import import import_users, plan_users, too_large
 from reports import i18n
@@ -137,3 +139,29 @@ def register() -> None:
     for model in (TOTPDevice, StaticDevice):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Personal access tokens: admins see who holds which and revoke them; nobody makes one here
+    (a user makes their own at /accounts/tokens/, where it is shown once) and nothing is edited."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "name", "scope", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method == "GET" and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("নির্বাচিত টোকেন বাতিল করুন"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for token in live:
+            api_token_revoke(token=token)
+        self.message_user(request, gettext("{count}টি টোকেন বাতিল করা হয়েছে।").format(count=i18n.number(len(live))),
+                          messages.SUCCESS)

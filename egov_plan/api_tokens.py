@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from egov_plan.account_models import ApiToken
+from egov_plan.models import Membership
 
 PREFIX = "apa_"
 
@@ -33,10 +34,17 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def api_token_check(raw: str) -> ApiToken | None:
-    """The live token (not expired, not revoked, of an active user) that `raw` is, with its user; else None."""
+    """The live token (not expired, not revoked, of an active user) that `raw` is, with its user and
+    the user's current memberships, their offices and tiers (every API request asks where its user works); else None."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
     now = timezone.now()
-    return (ApiToken.objects.select_related("user")
-            .filter(Q(revoked_at__isnull=True), token_hash=token_digest(raw), expires_at__gt=now,
-                    user__is_active=True).first())
+    token = (ApiToken.objects.select_related("user")
+             .filter(Q(revoked_at__isnull=True), token_hash=token_digest(raw), expires_at__gt=now,
+                     user__is_active=True).first())
+    if token is not None:
+        # The memberships current today, as reports.permissions.memberships keeps them.
+        token.user._memberships_cache = list(
+            Membership.objects.current().select_related("office__tier").filter(user=token.user)
+            .order_by("start_date", "pk"))
+    return token

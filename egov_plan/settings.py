@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # the JSON API (/api/v1/): its Swagger UI files, served locally (no CDN under the CSP)
     "egov_plan",
     "reports",
 ]
@@ -344,6 +345,10 @@ VERIFY_MAX_BYTES = envint("VERIFY_MAX_MB", 2) * 1024 * 1024
 # Checks per address on /verify/: at most VERIFY_RATE_LIMIT in VERIFY_RATE_WINDOW seconds.
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_WINDOW = envint("VERIFY_RATE_WINDOW", 60)
+# Requests per personal access token on the JSON API: at most API_RATE_LIMIT in API_RATE_WINDOW
+# seconds (counted in the database, for every worker), then 429 with Retry-After.
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
+API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
 
 # Media: MEDIA_STORAGE above. Static files: production serves `collectstatic`'s compressed,
 # content-hashed files (cacheable forever); a development run and the tests serve them straight

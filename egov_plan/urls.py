@@ -5,8 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from egov_plan import account_views, oidc, second_factor_views
+from egov_plan import account_views, oidc, second_factor_views, token_views
 from egov_plan.health import healthz
+from reports import api
 
 admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন")
 admin.site.site_title = _("কর্মপরিকল্পনা প্রশাসন")
@@ -29,9 +30,12 @@ urlpatterns = [
     path("accounts/password/reset/<uidb64>/<token>/", account_views.NewPasswordView.as_view(),
          name="password_reset_confirm"),
     path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
+    path("accounts/tokens/", token_views.tokens, name="api-tokens"),
     path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
     # The second factor of reviewers and admins (egov_plan/second_factor.py).
     path("accounts/second-factor/", second_factor_views.verify, name="second-factor"),
     path("accounts/second-factor/setup/", second_factor_views.setup, name="second-factor-setup"),
+    # The JSON API (reports/api/): token-authenticated, problem+json errors, its docs at /api/v1/docs.
+    path("api/v1/", include((api.urlpatterns(), "api-v1"), namespace="api-v1")),
     path("", include("reports.urls")),
 ]
