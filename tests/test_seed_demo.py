@@ -56,6 +56,8 @@ def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(cap
     reviewer = Membership.objects.get(user__username="reviewer")
     assert (officer.office, officer.role) == (plan.office, Membership.OFFICER)
     assert (reviewer.office, reviewer.role) == (Office.objects.get_parent(plan.office), Membership.REVIEWER)
+    assert reviewer.is_manager and not officer.is_manager  # the reviewer can try /people/
+    assert "reviewer, user manager" in output
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     for username in ("officer", "reviewer", "admin"):

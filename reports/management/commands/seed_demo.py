@@ -93,7 +93,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (username / password — role, office, e-mail):")
         for username, _, office_key, role in DEMO_ACCOUNTS:
             where = offices[office_key].display_name if office_key else "সকল দপ্তর"
-            self.stdout.write(f"  {username:<9} / {chosen} — {role or 'admin'}, {where}, {demo_email(username)}")
+            manages = ", user manager" if role == Membership.REVIEWER else ""
+            self.stdout.write(f"  {username:<9} / {chosen} — {role or 'admin'}{manages}, {where}, {demo_email(username)}")
 
     def _demo_office(self, seed, supervising, code, name, location, status, values):
         office = find_office(name=name, location=location, code=code) or office_create(
@@ -146,4 +147,6 @@ class Command(BaseCommand):
         if office is not None:
             if not Membership.objects.filter(user=user).exists():
                 # Since the seed year's start: its reports' history names the office they acted for.
-                Membership.objects.create(user=user, office=office, role=role, start_date=DEMO_MEMBERSHIP_START)
+                # The demo reviewer also manages the people of the supervising office's tree (/people/).
+                Membership.objects.create(user=user, office=office, role=role, start_date=DEMO_MEMBERSHIP_START,
+                                          is_manager=role == Membership.REVIEWER)
