@@ -386,6 +386,22 @@ backend apps
                 states[row["svname"]] = row["status"].split()[0]
         return states
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system, with waited-for children) of what now runs in each host."""
+        tick = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for host in net.HOSTS:
+            total = 0
+            for pid in net.pids(net.namespace(host)):
+                try:
+                    with open(f"/proc/{pid}/stat") as handle:
+                        fields = handle.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+            used[host] = total / tick
+        return used
+
     def requests_log(self) -> list[dict]:
         """HAProxy's log of requests: accept time, client, server, status, total ms, method, path,
         termination state (e.g. `--` fine, `SC` the server refused the connection), retries."""

@@ -24,6 +24,7 @@ Exits non-zero if the check finds a fault or a target is missed.
 """
 
 import contextlib
+import csv
 import json
 import os
 import secrets
@@ -145,7 +146,8 @@ def kill_app(deployment, started: float, seconds: int) -> list[str]:
         kind = f"{e['status']} {e['method']} {e['state']}"
         kinds[kind] = kinds.get(kind, 0) + 1
     kinds = [f"{count} × {kind}" for kind, count in sorted(kinds.items())]
-    print(f"  requests through HAProxy: {len(entries)}; failed: {len(failures)}, of them in flight at the kill: "
+    print(f"  requests through HAProxy until 15 s after the kill: {len(entries)}; failed: {len(failures)}, of them "
+          f"in flight at the kill: "
           f"{len(in_flight)} ({', '.join(kinds) or '-'})")
     print(f"  app1 started again {restarted - killed:.0f} s after the kill, answering {answering - restarted:.1f} s "
           f"later; UP in HAProxy {back - answering:.1f} s after that")
@@ -223,7 +225,9 @@ def redis_down(deployment, started: float, seconds: int) -> list[str]:
     outage = [e for e in entries if stopping <= e["at"] < back]
     outage_failures = [e for e in outage if failed(e)]
     saves = [e for e in outage if e["method"] == "POST"]
-    print(f"  requests during the outage: {len(outage)} ({len(saves)} POSTs), failed: {len(outage_failures)}")
+    approvals = sorted(e["ms"] for e in outage if e["path"].endswith("/review/"))
+    print(f"  requests during the outage: {len(outage)} ({len(saves)} POSTs), failed: {len(outage_failures)}; "
+          f"approvals {len(approvals)}, the slowest {approvals[-1] if approvals else 0} ms")
     missed = []
     if outage_failures:
         missed.append(f"{len(outage_failures)} requests failed while Redis was down")
@@ -232,11 +236,27 @@ def redis_down(deployment, started: float, seconds: int) -> list[str]:
     return missed
 
 
+def print_failures(deployment, prefix: Path, started: float) -> None:
+    """What failed in the whole run, as Locust saw it and as HAProxy logged it (seconds from the
+    last login, status, method, HAProxy's termination state: `SH` the server closed the connection
+    before answering, `SC` it refused it, `--` answered)."""
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists():
+        for row in list(csv.DictReader(failures.open(encoding="utf-8")))[:10]:
+            print(f"  Locust: {row['Occurrences']} × {row['Method']} {row['Name']}: {row['Error'][:120]}")
+    entries = deployment.requests_log()
+    bad = [e for e in entries if failed(e)]
+    print(f"  HAProxy's log of the run: {len(entries)} requests, {len(bad)} failed"
+          + "".join(f"\n    at {e['at'] - started:+.1f} s: {e['status']} {e['method']} {e['path'].split('?')[0]} "
+                    f"on {e['server']} ({e['state']}, {e['ms']} ms)" for e in bad[:15]))
+
+
 FAULTS = {"kill-app": kill_app, "restart-db": restart_db, "redis-down": redis_down}
 
 
 def run(kind: str, *, users: int, seconds: int, workers: int) -> int:
     with running(users=[users], workers=workers, lifetime=seconds + users + 900) as (deployment, manifest):
+        cpu_before = deployment.cpu_seconds()
         locust, prefix, sent = start_locust(deployment, manifest, users=users, seconds=seconds)
         try:
             started = wait_for_logins(locust, prefix)
@@ -248,12 +268,16 @@ def run(kind: str, *, users: int, seconds: int, workers: int) -> int:
             if locust.poll() is None:
                 locust.terminate()
                 locust.wait(timeout=30)
+        used = {host: seconds_ - cpu_before.get(host, 0) for host, seconds_ in deployment.cpu_seconds().items()}
+        print("CPU seconds used in the run, by host (processes still running; a killed one's are lost): "
+              + ", ".join(f"{host} {seconds_:.0f}" for host, seconds_ in used.items()))
         stats = read_stats(prefix)
         print_stats(f"the deadline scenario through HAProxy, {seconds} s", stats, 0)
+        print_failures(deployment, prefix, started)
         code = check(deployment, sent)
         for problem in missed:
             print(f"MISSED: {problem}")
-        # With the database down each 503 is logged with its traceback: expected there, not elsewhere.
-        if kind != "restart-db" and "Traceback" in deployment.log("app1") + deployment.log("app2"):
+        # With the database or Redis down, each 503 or task not queued is logged with its traceback.
+        if kind == "kill-app" and "Traceback" in deployment.log("app1") + deployment.log("app2"):
             print("tracebacks in the application hosts' logs:\n" + (deployment.log("app1") + deployment.log("app2"))[-4000:])
         return 1 if code or missed else 0
