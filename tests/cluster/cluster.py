@@ -76,7 +76,7 @@ class Cluster:
         problem = available()
         if problem:
             raise RuntimeError(f"the cluster cannot run here: {problem}")
-        net.destroy()  # an earlier run's leftovers
+        net.destroy()  # an earlier run's leftovers (one cluster at a time: the names are fixed)
         os.chmod(self.folder, 0o755)
         STATE.write_text(json.dumps({"run": self.run_id, "folder": str(self.folder)}))
         atexit.register(self.down)
@@ -103,6 +103,10 @@ class Cluster:
         return self
 
     def down(self) -> None:
+        """Once (finally, then atexit): a later run's cluster, up by then, is not this one's to end."""
+        if self.__dict__.get("torn_down"):
+            return
+        self.torn_down = True
         for process in self.processes.values():
             if process.poll() is None:
                 process.terminate()
