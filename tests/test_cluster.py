@@ -6,10 +6,11 @@ both hosts serve; app1's gunicorn master is SIGKILLed; HAProxy marks it DOWN wit
 it nothing more; the next saves succeed on app2; the load test's database check finds every
 acknowledged save stored once. Behind HAProxy the app sees the client's address (TRUSTED_PROXIES:
 a refused login is counted against 10.77.0.100, not HAProxy's 10.77.0.2) and HTTPS
-(X-Forwarded-Proto: a POST without Origin or Referer is refused, as Django does on HTTPS only).
+(X-Forwarded-Proto: with production settings the pages carry HSTS and Secure cookies, and a POST
+without Origin or Referer is refused, as Django does on HTTPS only).
 
 Skipped, saying why, unless run as root with `ip`, HAProxy, PgBouncer, Redis and PostgreSQL's
-server programs installed. About 40 s.
+server programs installed. About 25 s.
 """
 
 import json
@@ -54,4 +55,6 @@ def test_a_cluster_of_two_app_hosts_loses_one_and_the_next_saves_succeed():
         assert client(deployment, "wrong-password", str(manifest)) == 200  # the form again, with its error
         assert deployment.query("SELECT DISTINCT ip_address FROM axes_accessattempt") == [[net.address("client")]]
         assert client(deployment, "no-origin", str(manifest)) == 403
+        https = client(deployment, "https", str(manifest))  # production settings, TLS at HAProxy only
+        assert https["hsts"].startswith("max-age=") and https["secure_cookie"]
     assert not net.leftovers()

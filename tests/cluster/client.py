@@ -8,6 +8,8 @@ client namespace: `ip netns exec eclt-client python -m tests.cluster.client …`
                                               was acknowledged in SENT, the load check's format
     wrong-password MANIFEST                   one refused login of the first reviewer; prints its status
     no-origin MANIFEST                        a login POST without Origin or Referer; prints its status
+    https MANIFEST                            the login page's HSTS header and whether its CSRF cookie
+                                              is Secure (both only when the app sees HTTPS)
 """
 
 import argparse
@@ -90,7 +92,7 @@ def save(manifest: dict, sent_path: str, rounds: int, first: int) -> list[int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["save", "wrong-password", "no-origin"])
+    parser.add_argument("command", choices=["save", "wrong-password", "no-origin", "https"])
     parser.add_argument("manifest")
     parser.add_argument("sent", nargs="?")
     parser.add_argument("--rounds", type=int, default=1)
@@ -102,8 +104,13 @@ def main() -> int:
         print(json.dumps(save(manifest, args.sent, args.rounds, args.first)))
     elif args.command == "wrong-password":
         print(json.dumps(Browser().login(reviewer, manifest["password"] + "-wrong")))
-    else:
+    elif args.command == "no-origin":
         print(json.dumps(Browser().login(reviewer, manifest["password"], origin=False)))
+    else:
+        with Browser().opener.open(BASE + "/accounts/login/", timeout=30) as answer:
+            cookies = [value for name, value in answer.headers.items() if name.lower() == "set-cookie"]
+            print(json.dumps({"hsts": answer.headers.get("Strict-Transport-Security"),
+                              "secure_cookie": any("csrftoken" in c and "secure" in c.lower() for c in cookies)}))
     return 0
 
 

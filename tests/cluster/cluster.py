@@ -90,7 +90,12 @@ class Cluster:
         self.start_pgbouncer()
         self.start_redis()
         self.manage("migrate", "--noinput", "-v", "0")
-        self.manage("create_signing_certificate")  # for the worker's signing of approved reports
+        # A signing key the production check accepts (its subject does not say DEVELOPMENT).
+        self.manage("shell", "-c", "from pathlib import Path; from django.conf import settings; "
+                    "from reports.signing import create_development_certificate as make; "
+                    "make(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE, "
+                    "common_name='APA cluster test signer')")
+        self.manage("collectstatic", "--noinput", "-v", "0")  # one VAR_DIR for every host here
         return self
 
     def serve(self) -> "Cluster":
@@ -153,9 +158,10 @@ class Cluster:
         env.update({
             "DJANGO_SETTINGS_MODULE": "egov_plan.settings", "DATABASE_URL": self.database_url,
             "REDIS_URL": f"redis://{net.address('redis')}:{REDIS_PORT}/0", "DEBUG": "false",
-            # Plain http inside (HAProxy terminates TLS and says so in X-Forwarded-Proto); static
-            # files from the app folders rather than collectstatic's manifest.
-            "DEVELOPMENT": "1", "TRUSTED_PROXIES": "1", "ALLOWED_HOSTS": net.address("lb"),
+            # Production settings (DEVELOPMENT unset): HTTPS redirect, HSTS and secure cookies, with
+            # plain http inside (HAProxy terminates TLS and says so in X-Forwarded-Proto; /healthz
+            # is exempt from the redirect), collectstatic's files, production secrets.
+            "TRUSTED_PROXIES": "1", "ALLOWED_HOSTS": net.address("lb"),
             "SITE_URL": self.url, "SECRET_KEY": getattr(self, "secret_key", ""),
             "SIGNING_PKCS12_PATH": str(self.folder / "signer.p12"), "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE,
             "MEDIA_ROOT": str(self.folder / "media"),  # one folder, standing for the hosts' shared storage
