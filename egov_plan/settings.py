@@ -378,6 +378,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": min(10, max(1, visibility_timeout // 10)),
     "unacked_restore_throttle": 1,
 }
+# Redis out of reach: Celery's result store retries its connection 20 times a second apart, and a
+# web process queuing a task (the signing on approval) waited that long, a whole worker held per
+# request. Two quick retries instead (under a second): the approval answers at once and its signing
+# is logged as not queued (the download signs on demand, a bulk print signs what is unsigned).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.3},
+}
 # In-process runs keep a failure in the task's result, as a worker does, so retries still happen.
 CELERY_TASK_EAGER_PROPAGATES = False
 # The cache (progress of long jobs such as a template roll-out) is shared by web and worker

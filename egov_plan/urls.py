@@ -13,6 +13,9 @@ admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্�
 admin.site.site_title = _("কর্মপরিকল্পনা প্রশাসন")
 admin.site.index_title = _("কর্মপরিকল্পনা ব্যবস্থাপনা")
 
+# The database out of reach is a Bengali 503 with Retry-After; anything else Django's 500 page.
+handler500 = "egov_plan.error_pages.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

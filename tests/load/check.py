@@ -2,7 +2,7 @@
 
 Every quarter an officer saved holds exactly the values of its last accepted save; its history
 has one row per indicator per accepted save (every save changed every value), so no save was lost
-or written twice; a submitted quarter is submitted or approved, an approved one approved once.
+or written twice (a save whose answer never came may or may not be stored, once at most); a submitted quarter is submitted or approved, an approved one approved once.
 """
 
 import argparse
@@ -41,39 +41,37 @@ def main() -> int:
         with open(path, encoding="utf-8") as handle:
             sent = json.load(handle)
         for key, report_sent in sent["reports"].items():
-            # A save still in flight when the run stopped may have been stored, its answer lost:
-            # then everything must match that save instead (and count it).
-            accepted = [(report_sent["saves"], report_sent["values"])]
+            # A save whose answer never came (in flight when the run stopped, its connection lost, a
+            # 502/503/504) may have been stored as well, at most once; the stored values are then the
+            # last acknowledged save's or those of such a save sent after it.
+            accepted = report_sent["saves"]
+            unanswered = [(before, values) for before, values in report_sent.get("unanswered", [])]
             if report_sent.get("in_flight"):
-                accepted.append((report_sent["saves"] + 1, report_sent["in_flight"]))
-            if not any(saves for saves, _ in accepted):
+                unanswered.append((accepted, report_sent["in_flight"]))
+            if not accepted and not unanswered:
                 continue
+            finals = ([report_sent["values"]] if accepted else []) + [v for before, v in unanswered if before == accepted]
+            indicators = len((finals or [unanswered[0][1]])[0])
             plan_id, quarter = map(int, key.split("/"))
             report = QuarterlyReport.objects.filter(plan_id=plan_id, quarter=quarter).first()
             if report is None:
-                if report_sent["saves"]:
-                    faults.append(f"{key}: {report_sent['saves']} saves accepted, no report stored")
+                if accepted:
+                    faults.append(f"{key}: {accepted} saves accepted, no report stored")
                 continue
             stored = {a.indicator_id: a for a in Achievement.objects.filter(report=report).select_related("indicator")}
             history = Achievement.history.filter(report_id=report.pk).count()
-            found = None
-            for count, sent_values in accepted:
-                if count == 0 and history == 0:  # the only save never reached the database
-                    found = count, sent_values
-                    break
-                if count and not _mismatches(stored, sent_values, parse) and history == count * len(sent_values):
-                    found = count, sent_values
-                    break
-            if found is None:
-                count, sent_values = accepted[-1] if accepted[-1][0] else accepted[0]
-                faults.append(f"{key}: {history} history rows for {count} saves of {len(sent_values)} values "
-                              f"(expected {count * len(sent_values)})")
-                faults.extend(f"{key} {m}" for m in _mismatches(stored, sent_values, parse))
+            stored_saves, odd = divmod(history, indicators)
+            if odd or not accepted <= stored_saves <= accepted + len(unanswered) or (
+                    stored_saves and all(_mismatches(stored, values, parse) for values in finals)):
+                faults.append(f"{key}: {history} history rows for {accepted} acknowledged saves of {indicators} values "
+                              f"and {len(unanswered)} unanswered (expected {accepted * indicators}"
+                              + (f" to {(accepted + len(unanswered)) * indicators})" if unanswered else ")"))
+                faults.extend(f"{key} {m}" for m in _mismatches(stored, finals[-1], parse) if finals)
                 continue
             reports += 1
-            saves += found[0]
-            values += len(found[1])
-            in_flight_stored += found[0] > report_sent["saves"]
+            saves += accepted
+            values += indicators * bool(stored_saves)
+            in_flight_stored += stored_saves - accepted
             if report_sent["submitted"] and report.status not in (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED):
                 faults.append(f"{key}: submitted, but stored as {report.status}")
         for key in sent["approved"]:
@@ -82,7 +80,8 @@ def main() -> int:
                                                         to_status=QuarterlyReport.APPROVED).count()
             if approvals != 1:
                 faults.append(f"{key}: approved once, {approvals} approvals stored")
-    print(f"checked {reports} reports, {saves} saves ({in_flight_stored} of them in flight at the stop), {values} values: "
+    print(f"checked {reports} reports, {saves} acknowledged saves stored once each (and {in_flight_stored} unanswered "
+          f"ones, in flight at the stop or their answer lost, stored as well), {values} values: "
           f"{'no fault' if not faults else f'{len(faults)} FAULTS'}")
     for fault in faults[:50]:
         print("  " + fault)

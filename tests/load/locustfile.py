@@ -41,8 +41,12 @@ _everyone_in = gevent.event.Event()
 
 _offices = itertools.count()
 _reviewers = itertools.count()
-SENT: dict[str, dict] = {}  # "plan/quarter" → {"saves": n, "values": {indicator id: text}, "submitted": bool}
+SENT: dict[str, dict] = {}  # "plan/quarter" → {"saves": n, "values": {indicator id: text}, "submitted": bool,
+#                              "unanswered": [[saves accepted before it, values], …]}
 APPROVED: list[str] = []
+# A save answered so (the connection lost, or a proxy's or the app's "try again") may still have
+# been stored: the check allows it, it does not require it (tests/cluster's fault runs cause them).
+UNANSWERED = (0, 502, 503, 504)
 OUT_OF_WORK: list[str] = []  # officers who reported every quarter they had before the run ended
 
 
@@ -127,6 +131,8 @@ class Officer(LoggedIn):
                     sent["values"] = values
                 else:
                     response.failure(f"save: {response.status_code}")
+                    if response.status_code in UNANSWERED:  # it may have been stored before its answer was lost
+                        sent.setdefault("unanswered", []).append([sent["saves"], values])
             sent["in_flight"] = None
             data = self.entry_page(url)
         if not data:
