@@ -48,20 +48,29 @@ def managed(user) -> list[Membership]:
     return [m for m in memberships(user) if m.is_manager]
 
 
+# What an admin needs to manage people anywhere, as for the users' import (egov_plan/account_admin.py).
+ADMIN_PERMISSIONS = ("auth.add_user", "auth.change_user", "egov_plan.add_membership", "egov_plan.change_membership")
+
+
+def is_admin(user) -> bool:
+    """An admin who may manage the people of every office: staff with the users' permissions."""
+    return user.is_staff and user.is_active and user.has_perms(ADMIN_PERMISSIONS)
+
+
 def is_people_manager(user) -> bool:
-    return user.is_staff or bool(managed(user))
+    return is_admin(user) or bool(managed(user))
 
 
 def in_reach(user, office: Office) -> bool:
     """Whether the user manages the people of `office`: an admin everywhere, a manager in their subtrees."""
-    if user.is_staff:
+    if is_admin(user):
         return True
     return any(m.office_id == office.pk or office.is_under(m.office) for m in managed(user))
 
 
 def strictly_below_reach(user, office: Office) -> bool:
     """Whether `office` lies strictly below an office the user manages (where they may name managers)."""
-    return user.is_staff or any(office.is_under(m.office) for m in managed(user))
+    return is_admin(user) or any(office.is_under(m.office) for m in managed(user))
 
 
 def reach_filter(user, prefix: str = "office__") -> Q:
@@ -79,7 +88,7 @@ def people(user, *, under: Office | None = None, search: str = "") -> QuerySet:
     members = (Membership.objects.current().filter(user__is_active=True)
                .select_related("user", "user__profile", "office", "office__tier")
                .order_by("office__path", "user__username", "pk"))
-    if not user.is_staff:
+    if not is_admin(user):
         members = members.filter(reach_filter(user))
     if under is not None:
         members = members.filter(office__path__startswith=under.path)
@@ -92,7 +101,7 @@ def people(user, *, under: Office | None = None, search: str = "") -> QuerySet:
 def changes(user, *, under: Office | None = None) -> QuerySet:
     """The recorded changes of the offices in the user's reach, newest first."""
     found = PeopleChange.objects.select_related("actor", "user", "office").order_by("-at", "-pk")
-    if not user.is_staff:
+    if not is_admin(user):
         found = found.filter(reach_filter(user))
     if under is not None:
         found = found.filter(office__path__startswith=under.path)
@@ -103,7 +112,9 @@ def may_change(actor, member: Membership) -> bool:
     """Whether the actor may change this membership (role, transfer) or its user (deactivate)."""
     if not in_reach(actor, member.office):
         return False
-    if actor.is_staff:
+    if (member.user.is_staff or member.user.is_superuser) and not actor.is_superuser:
+        return False  # an admin's account is changed by a superuser only
+    if is_admin(actor):
         return True
     if member.user_id == actor.pk:
         return False
@@ -209,6 +220,12 @@ def transfer(actor, member: Membership, *, office: Office, role: str, on: dateti
     # office's, out of the actor's reach, goes on).
     ending = [held for held in Membership.objects.current(on).filter(user=member.user).select_related("office")
               if held.pk == member.pk or may_change(actor, held)]
+    if any(held.start_date >= on for held in ending) or Membership.objects.filter(
+            user=member.user, start_date__gt=on).exists():
+        # A membership that starts that day or later (an earlier transfer dated ahead): it is not
+        # ended by this one; correct or end it first (or by the users' file, which corrects in place).
+        raise PeopleError(gettext("এই ব্যক্তির একটি সদস্যপদ বদলির তারিখে বা তার পরে শুরু হচ্ছে; আগে সেটি ঠিক করুন।"),
+                          "on")
     for held in ending:
         held.end_date = on
         held.save(update_fields=["end_date"])

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from egov_plan import bangla, people
+from egov_plan import bangla, people, second_factor
 from egov_plan.models import Membership, Office, today
 from egov_plan.user_import import normalise_mobile
 from reports import i18n, permissions
@@ -127,9 +128,17 @@ def _member_in_reach(request, membership_id: int) -> Membership:
     return member
 
 
+def _second_factor(request, back: str | None = None):
+    """The redirect to the second factor when it is pending: managing people is an admin's act
+    (a new reviewer could approve), so it is asked before any /people/ page, as for the admin."""
+    return second_factor.ask(request, back or request.get_full_path())
+
+
 @require_GET
 def people_list(request):
     _manager(request)
+    if (asked := _second_factor(request)) is not None:
+        return asked
     form = SearchForm(request.GET)
     valid = form.is_valid()  # a term too long: its message beside the field, nothing searched
     search = form.cleaned_data["q"].strip() if valid else ""
@@ -140,7 +149,7 @@ def people_list(request):
         if under is None:
             raise Http404(gettext("দপ্তরটি পাওয়া যায়নি"))
     # An admin's reach is the country: they name an office or search, never list everyone at once.
-    listed = not request.user.is_staff or under is not None or bool(search)
+    listed = not people.is_admin(request.user) or under is not None or bool(search)
     page = (Paginator(people.people(request.user, under=under, search=search), PAGE_SIZE)
             .get_page(request.GET.get("page")) if listed else None)
     log = Paginator(people.changes(request.user, under=under), CHANGES_PAGE_SIZE).get_page(request.GET.get("changes_page"))
@@ -154,6 +163,8 @@ def people_list(request):
 @require_http_methods(["GET", "POST"])
 def person_add(request):
     _manager(request)
+    if (asked := _second_factor(request, reverse("person-add"))) is not None:
+        return asked
     form = PersonForm(request.POST or None, user=request.user,
                       initial={"office_code": request.GET.get("office", "")[:40], "role": Membership.OFFICER})
     if request.method == "POST" and form.is_valid():
@@ -189,12 +200,15 @@ def _person_page(request, member: Membership, *, role_form=None, transfer_form=N
 
 @require_GET
 def person(request, membership_id: int):
-    return _person_page(request, _member_in_reach(request, membership_id))
+    member = _member_in_reach(request, membership_id)
+    return _second_factor(request) or _person_page(request, member)
 
 
 @require_POST
 def person_role(request, membership_id: int):
     member = _member_in_reach(request, membership_id)
+    if (asked := _second_factor(request, reverse("person", args=[member.pk]))) is not None:
+        return asked
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
@@ -211,6 +225,8 @@ def person_role(request, membership_id: int):
 @require_POST
 def person_transfer(request, membership_id: int):
     member = _member_in_reach(request, membership_id)
+    if (asked := _second_factor(request, reverse("person", args=[member.pk]))) is not None:
+        return asked
     form = TransferForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -228,6 +244,8 @@ def person_transfer(request, membership_id: int):
 @require_POST
 def person_deactivate(request, membership_id: int):
     member = _member_in_reach(request, membership_id)
+    if (asked := _second_factor(request, reverse("person", args=[member.pk]))) is not None:
+        return asked
     try:
         people.deactivate(request.user, member)
     except people.PeopleError as exc:

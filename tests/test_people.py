@@ -328,3 +328,63 @@ def test_deactivating_in_the_admin_ends_the_sessions_too(staff):
     staff.officer.is_active = False
     staff.officer.save()
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_manager_cannot_change_or_deactivate_an_admins_account(staff):
+    """An admin who also holds a membership in the manager's subtree is changed by a superuser only."""
+    chief = make_user("chief", staff.office, Membership.OFFICER, is_staff=True, is_superuser=True)
+    held = member_of(chief)
+    client = client_for(staff.manager)
+    assert client.post(f"/people/{held.pk}/deactivate/").status_code == 302
+    assert client.post(f"/people/{held.pk}/role/", {"role": Membership.REVIEWER}).status_code == 400
+    chief.refresh_from_db()
+    held.refresh_from_db()
+    assert chief.is_active and held.role == Membership.OFFICER and not PeopleChange.objects.exists()
+
+
+def test_staff_without_the_users_permissions_manage_nobody(staff):
+    clerk = make_user("clerk", is_staff=True)  # staff, but may not add or change users
+    client = client_for(clerk)
+    assert client.get("/people/").status_code == 403
+    assert client.post("/people/add/", {"username": "intruder", "full_name": "x", "email": "x@example.gov.bd",
+                                        "office_code": "LGD", "role": Membership.REVIEWER,
+                                        "is_manager": "on"}).status_code == 403
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def test_a_transfer_meeting_a_membership_that_starts_that_day_or_later_is_refused_beside_the_date(staff):
+    old = member_of(staff.officer)
+    client = client_for(staff.manager)
+    ahead = timezone.localdate() + datetime.timedelta(days=30)
+    assert client.post(f"/people/{old.pk}/transfer/", {
+        "office_code": "UNO-TRI", "role": "officer", "on": ahead.strftime("%d/%m/%Y")}).status_code == 302
+    sooner = client.post(f"/people/{old.pk}/transfer/", {
+        "office_code": "UNO-TRI", "role": "officer",
+        "on": (ahead - datetime.timedelta(days=20)).strftime("%d/%m/%Y")})
+    assert sooner.status_code == 400 and "বদলির তারিখে বা তার পরে শুরু হচ্ছে" in sooner.content.decode()
+    # Another membership that began today: ending it today would end it before it began.
+    today = timezone.localdate()
+    also = Membership.objects.create(user=staff.reviewer, office=staff.sibling, role=Membership.REVIEWER,
+                                     start_date=today)
+    first = Membership.objects.current().get(user=staff.reviewer, office=staff.supervising)
+    admin = client_for(staff.admin)
+    refused = admin.post(f"/people/{first.pk}/transfer/", {
+        "office_code": staff.office.code, "role": "reviewer", "on": today.strftime("%d/%m/%Y")})
+    assert refused.status_code == 400 and "বদলির তারিখে বা তার পরে শুরু হচ্ছে" in refused.content.decode()
+    also.refresh_from_db()
+    assert also.end_date is None
+
+
+def test_with_the_second_factor_required_people_pages_ask_for_it_before_anything_is_typed(staff, settings):
+    settings.REQUIRE_SECOND_FACTOR = True
+    client = client_for(staff.manager)
+    for path in ("/people/", "/people/add/", f"/people/{member_of(staff.officer).pk}/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/second-factor/"), path
+    response = client.post("/people/add/", {"username": "newcomer", "full_name": "x", "email": "x@example.gov.bd",
+                                            "office_code": staff.office.code, "role": Membership.REVIEWER})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/second-factor/")
+    deactivated = client.post(f"/people/{member_of(staff.officer).pk}/deactivate/")
+    assert deactivated["Location"].startswith("/accounts/second-factor/")
+    staff.officer.refresh_from_db()
+    assert staff.officer.is_active and not User.objects.filter(username="newcomer").exists()
