@@ -46,6 +46,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("মেয়াদ শেষ"))
     revoked_at = models.DateTimeField(_("বাতিলের সময়"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("সর্বশেষ ব্যবহার"), null=True, blank=True, editable=False)
+    # When the token was made in a session that had passed the second factor: a reviewer's or an
+    # admin's token approves or returns only then (with REQUIRE_SECOND_FACTOR), as the pages ask.
+    second_factor_at = models.DateTimeField(_("দ্বিতীয় ধাপ যাচাইয়ের সময়"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("এপিআই টোকেন")

@@ -20,11 +20,14 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user, name: str, scope: str, expires_at: datetime.datetime) -> tuple[ApiToken, str]:
-    """The new token and its plain text, which is never stored: the caller shows it once."""
+def api_token_create(*, user, name: str, scope: str, expires_at: datetime.datetime,
+                     second_factor: bool = False) -> tuple[ApiToken, str]:
+    """The new token and its plain text, which is never stored: the caller shows it once.
+    `second_factor`: made in a session that passed the second factor (recorded with the time)."""
     raw = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, scope=scope, expires_at=expires_at,
-                                    token_hash=token_digest(raw), prefix=raw[:12])
+                                    token_hash=token_digest(raw), prefix=raw[:12],
+                                    second_factor_at=timezone.now() if second_factor else None)
     return token, raw
 
 
@@ -48,3 +51,9 @@ def api_token_check(raw: str) -> ApiToken | None:
             Membership.objects.current().select_related("office__tier").filter(user=token.user)
             .order_by("start_date", "pk"))
     return token
+
+
+def api_tokens_revoke_all(*, user) -> int:
+    """Revoke every live token of `user` (their second factor was reset: tokens made with the old
+    device must not outlive it). How many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

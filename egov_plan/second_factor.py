@@ -117,8 +117,12 @@ def new_recovery_codes(user) -> list[str]:
 
 def reset(user) -> int:
     """Remove the user's authenticator and recovery codes (a lost phone): they enrol again on next need,
-    and a session verified with the removed device is no longer verified. How many devices went."""
+    a session verified with the removed device is no longer verified, and their API tokens are
+    revoked. How many devices went."""
+    from egov_plan.api_tokens import api_tokens_revoke_all
+
     with transaction.atomic():
+        api_tokens_revoke_all(user=user)  # made with the removed device: they go with it
         return sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
                    for model in (TOTPDevice, StaticDevice))
 

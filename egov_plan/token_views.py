@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from egov_plan import second_factor
 from egov_plan.account_models import ApiToken
 from egov_plan.api_tokens import api_token_create, api_token_revoke
 
@@ -34,6 +35,10 @@ class ApiTokenForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def tokens(request):
+    # A reviewer's or an admin's write token approves and returns: made only after the second
+    # factor, as approving on the pages is (asked before the form, so nothing typed is lost).
+    if (asked := second_factor.ask(request, request.get_full_path())) is not None:
+        return asked
     form, created, status = ApiTokenForm(), None, 200
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -47,7 +52,8 @@ def tokens(request):
         if form.is_valid():
             _, created = api_token_create(
                 user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
-                expires_at=timezone.now() + datetime.timedelta(days=form.cleaned_data["days"]))
+                expires_at=timezone.now() + datetime.timedelta(days=form.cleaned_data["days"]),
+                second_factor=second_factor.is_verified(request.user))
             form = ApiTokenForm()
         else:
             status = 400

@@ -313,3 +313,32 @@ def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(browser, live
     report.refresh_from_db()
     assert report.status == QuarterlyReport.APPROVED
     assert violations == []
+
+
+def test_an_api_token_approves_only_if_it_was_made_after_the_second_factor(required, people, submitted):
+    from egov_plan.account_models import ApiToken
+    from egov_plan.api_tokens import api_token_check
+    from tests.api_world import ApiClient
+
+    approve = f"/plans/{people.plan.pk}/quarters/2/approve"
+    # A token made without the second factor (before it was required, or by an officer since promoted).
+    old = ApiClient(people.reviewer).post(approve, {"comment": ""})
+    assert old.status_code == 403 and "দ্বিতীয় ধাপ" in old.json()["detail"]
+    submitted.refresh_from_db()
+    assert submitted.status == QuarterlyReport.SUBMITTED
+
+    reviewer = client_for(people.reviewer)
+    asked = reviewer.get("/accounts/tokens/")  # the token page asks first: nothing typed in vain
+    assert asked.status_code == 302 and asked["Location"].startswith(VERIFY)
+    enrol(reviewer, "/accounts/tokens/")
+    page = reviewer.post("/accounts/tokens/", {"name": "ড্যাশবোর্ড", "days": "90", "scope": ApiToken.WRITE})
+    raw = re.search(r"apa_[A-Za-z0-9_-]{20,}", page.content.decode()).group(0)
+    assert api_token_check(raw).second_factor_at is not None
+    client = ApiClient()
+    client.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    assert client.post(approve, {"comment": ""}).status_code == 200
+    submitted.refresh_from_db()
+    assert submitted.status == QuarterlyReport.APPROVED
+
+    call_command("reset_second_factor", people.reviewer.username)  # a lost phone: its tokens go too
+    assert api_token_check(raw) is None

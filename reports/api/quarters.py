@@ -330,6 +330,11 @@ def submit(request, response: HttpResponse, payload: SubmitIn, plan_id: int = Pl
 def _review(request, response, plan_id: int, quarter: int, action: str, comment: str, key: str | None):
     table = _table(request.user, plan_id, quarter, template_ok=False)
     permissions.require_reviewer(request.user, table.plan)
+    if permissions.must_use_second_factor(request.user) and request.api_token.second_factor_at is None:
+        # The pages ask for the second factor before approving or returning; a token stands for it
+        # only if it was made after it (egov_plan/token_views.py).
+        raise Problem(403, gettext("এই টোকেনটি দ্বিতীয় ধাপ যাচাই ছাড়া তৈরি; অনুমোদন বা ফেরত পাঠাতে দ্বিতীয় ধাপ যাচাই "
+                                   "করে নতুন টোকেন তৈরি করুন।"))
     form = ReviewForm({"action": action, "comment": comment})
     if not form.is_valid():
         raise Problem(422, " ".join(m for messages in form.errors.values() for m in messages),
