@@ -1,6 +1,7 @@
 """Evidence files chosen while offline (Debian's Chromium): kept in the browser's IndexedDB with the
 queued save, they survive a reload and reach the server with it, once, byte for byte; where the
-browser keeps no IndexedDB the page says, in Bengali, that the files must be chosen again."""
+browser keeps no IndexedDB the page says, in Bengali, that the files must be chosen again, and once
+the save has gone out without them, that they were not sent."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EVIDENCE_131 = "[১.৩.১] প্রমাণক"
 FILES_KEPT = "প্রমাণক ফাইলগুলো এই ব্রাউজারে রাখা আছে"
 FILES_AGAIN = "প্রমাণক ফাইলগুলো এই ব্রাউজারে রাখা যায়নি; সংযোগ ফিরলে ফাইলগুলো আবার বেছে নিন"
+NOT_SENT = "প্রমাণক ফাইলগুলো এই ব্রাউজারে রাখা যায়নি বলে পাঠানো যায়নি: ফাইলগুলো আবার বেছে নিয়ে সংরক্ষণ করুন"
 SAVED_WITH_FILE = "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ১টি প্রমাণক যুক্ত)"
 
 
@@ -74,10 +76,13 @@ def test_without_indexeddb_the_page_says_the_files_must_be_chosen_again(browser,
     page.reload()  # still says so on the kept page
     expect(page.locator(".entry-not-saved")).to_contain_text(FILES_AGAIN)
 
-    # Back online the typed value is saved; the file is not there to send.
+    # Back online the typed value is saved; the file was not there to send, and the page says so.
     page.context.set_offline(False)
     expect(page.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)",
                                                            timeout=20000)
+    expect(page.locator(".entry-files-again")).to_contain_text(NOT_SENT)
     assert Achievement.objects.get(report__plan=plan, report__quarter=2,
                                    indicator=indicator_by_code(plan, "1.3.1")).value == 40
     assert not Evidence.objects.exists()
+    page.reload()  # said once
+    expect(page.locator(".entry-files-again")).to_have_count(0)
