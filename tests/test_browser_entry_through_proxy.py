@@ -14,17 +14,21 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from reports.models import Achievement, SaveKey
 from tests.helpers import indicator_by_code
+from tests.test_bulk_print_worker import shared_database_url
 from tests.processes import free_port, stop, wait_until
-from tests.test_browser_offline_entry import NOT_SAVED, REMARKS_131, VALUE_131, VALUE_211, history_rows
+from tests.test_browser_offline_entry import NOT_SAVED, REMARKS_131, VALUE_131, VALUE_211, Server, history_rows
 from tests.test_browser_workflow import browser, log_in  # noqa: F401  (fixtures)
 
 HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
@@ -64,12 +68,12 @@ class Silent:
 
 class Proxy:
     """HAProxy in front of the live server. Its backends: `be` (the app), `stall` (a silent server,
-    `timeout server` 1 s: HAProxy answers 504) and `hang` (the same silent server, no answer for longer
-    than the page waits). A stall or hang server made ready takes every request; the app put in
-    maintenance leaves HAProxy with no server (503)."""
+    `timeout server` 1 s: HAProxy answers 504), `slow` (the app itself, `timeout server` 1 s) and `hang`
+    (the silent server, no answer for longer than the page waits). A stall, slow or hang server made
+    ready takes every request; the app put in maintenance leaves HAProxy with no server (503)."""
 
-    def __init__(self, live_server, folder: Path):
-        app = urlsplit(live_server.url)
+    def __init__(self, app_url: str, folder: Path):
+        app = urlsplit(app_url)
         self.silent = Silent()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -88,6 +92,7 @@ defaults
 frontend web
     bind 127.0.0.1:{self.port}
     use_backend stall if {{ nbsrv(stall) gt 0 }}
+    use_backend slow if {{ nbsrv(slow) gt 0 }}
     use_backend hang if {{ nbsrv(hang) gt 0 }}
     default_backend be
 
@@ -97,6 +102,10 @@ backend be
 backend stall
     timeout server 1s
     server silent 127.0.0.1:{self.silent.port} disabled
+
+backend slow
+    timeout server 1s
+    server app {app.hostname}:{app.port} disabled
 
 backend hang
     server silent 127.0.0.1:{self.silent.port} disabled
@@ -129,7 +138,7 @@ backend hang
 @pytest.fixture
 def proxy(live_server):
     folder = Path(tempfile.mkdtemp(prefix="haproxy-"))
-    proxy = Proxy(live_server, folder)
+    proxy = Proxy(live_server.url, folder)
     try:
         yield proxy
     finally:
@@ -221,3 +230,46 @@ def test_a_save_that_hears_nothing_is_given_up_by_the_page_kept_and_sent_again(
     page.clock.fast_forward(3_000)  # the first retry
     applied_once(page, proxy, plan)
     assert answers == [200]
+
+
+def test_a_save_the_app_applied_after_the_proxy_answered_504_is_sent_again_and_applied_once(
+        browser, people, tmp_path):  # noqa: F811
+    """The worst case for a retry: the proxy gave up (504) while the app went on and committed the
+    save. Sent again with its key, it is answered as the first time and not applied twice."""
+    plan = people.plan
+    session = Client()
+    session.force_login(people.officer)
+    cookie = session.cookies[settings.SESSION_COOKIE_NAME].value
+    server = Server(tmp_path, shared_database_url(tmp_path))  # after the login: a SQLite copy holds it
+    server.start(lossy=True)  # saves are committed, then their answer is held back
+    folder = Path(tempfile.mkdtemp(prefix="haproxy-"))
+    proxy = Proxy(server.base, folder)
+    try:
+        context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="bn-BD")
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": proxy.url}])
+        page = context.new_page()
+        typed_and_saved(page, proxy, plan)
+
+        proxy.state("slow/app", "ready")  # HAProxy waits 1 s for the app's answer
+        assert saved_and_answered(page) == 504
+        deadline = time.monotonic() + 30
+        while not server.mark.exists():  # the app commits it all the same
+            assert time.monotonic() < deadline, "the save never reached the app"
+            time.sleep(0.1)
+        expect(page.locator(".entry-not-saved")).to_contain_text(NOT_SAVED)
+        expect(page.locator(".entry-not-saved")).not_to_contain_text(SENDING)
+        assert page.get_by_label(VALUE_211).input_value() == "৩"
+
+        proxy.state("slow/app", "maint")
+        server.kill()  # its one worker still holds the first answer back
+        server.start(lossy=False)
+        expect(page.locator(".alert-success")).to_contain_text(SAVED_TWO, timeout=30000)
+        expect(page.locator(".entry-not-saved")).to_have_count(0)
+        assert history_rows(page, proxy.url, plan, "2.1.1") == 1
+        assert history_rows(page, proxy.url, plan, "1.3.1") == 1
+        context.close()
+    finally:
+        proxy.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        if server.process and server.process.poll() is None:
+            server.kill()
