@@ -33,11 +33,18 @@ REMARKS_131 = "[১.৩.১] মন্তব্য"
 NOT_SAVED = "এখনও সংরক্ষিত হয়নি"
 
 
-def kept_for_offline(page) -> None:
-    """Waits until the service worker keeps this page for opening offline."""
-    page.wait_for_function(
-        "() => navigator.serviceWorker.ready.then(() => caches.open('entry-pages-v1'))"
-        ".then(cache => cache.match(location.pathname)).then(kept => !!kept)", timeout=15000)
+def kept_for_offline(page, timeout: float = 15) -> None:
+    """Waits until the service worker keeps this page, and the style sheets and scripts it loads, for
+    opening offline. (Polled with evaluate, which awaits the promise: wait_for_function would take the
+    promise itself as a truthy answer and not wait at all.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("""() => navigator.serviceWorker.ready.then(() => Promise.all(
+            [caches.match(location.pathname, {cacheName: 'entry-pages-v1'})].concat(
+                Array.from(document.querySelectorAll('link[rel="stylesheet"][href], script[src]'),
+                           node => caches.match(node.href || node.src, {cacheName: 'entry-static-v1'})))))
+            .then(kept => kept.every(Boolean))"""):
+        assert time.monotonic() < deadline, f"the service worker did not keep the page within {timeout} s"
+        page.wait_for_timeout(100)
 
 
 def history_rows(page, base: str, plan, code: str) -> int:

@@ -7,7 +7,8 @@
      One the network lost (offline, a timeout, a proxy's 502/503/504) is queued in localStorage, its
      files in IndexedDB where the browser allows, and sent again with the same key when the link is
      back (the `online` event, and retries backing off): the server applies it once. Until then the
-     page says "not yet saved".
+     page says "not yet saved". Files the browser could not keep: the page says they must be chosen
+     again, and once the save has gone out without them, that they were not sent.
    - The service worker (entry-sw.js, at the site's root) keeps the page to open offline.
 
    A save with no file chosen goes URL-encoded: a multipart body costs the server several times what
@@ -256,12 +257,20 @@
     return files("readwrite", function (store) { return store.delete(scope); }).catch(function () {});
   }
 
-  function answered(response) {
+  function filesAgainName() {
+    return scope + ":files-again";
+  }
+
+  function answered(response, queued) {
     var type = response.headers.get("Content-Type") || "";
     if (type.indexOf("application/json") === 0) {
-      // Saved (or submitted): the server has it; its message waits for the page it names.
+      // Saved (or submitted): the server has it; its message waits for the page it names, and so does
+      // the reminder that the files this browser could not keep were not sent with it.
       return response.json().then(function (answer) {
         clearDrafts();
+        if (queued.filesLost) {
+          write(filesAgainName(), true);
+        }
         return forget().then(function () { location.assign(answer.location); });
       });
     }
@@ -322,7 +331,7 @@
           return null;
         }
         attempt = 0;
-        return answered(response);
+        return answered(response, queued);
       }, lost);
   }
 
@@ -369,7 +378,7 @@
           lost();
           return null;
         }
-        return answered(response);
+        return answered(response, queued);
       }, lost);
     });
   }
@@ -402,6 +411,12 @@
     // The service worker's copy: its messages were those of an earlier visit.
     document.querySelectorAll("main > .alert").forEach(function (alert) { alert.remove(); });
     notice("offline", "alert-secondary entry-offline-copy", texts.offline_copy);
+  }
+  if (read(filesAgainName())) {
+    localStorage.removeItem(filesAgainName());
+    if (form.dataset.editable === "1") {
+      notice("files", "alert-warning entry-files-again", texts.files_not_sent);
+    }
   }
   if (form.dataset.editable === "1") {
     var stale = restoreDraft();
