@@ -12,6 +12,7 @@ it rolled back (a save that wrote nothing is not remembered), the second claims 
 """
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -35,9 +36,21 @@ class Answer:
     messages: list
 
 
+API_PREFIX = "api-"
+
+
 def parse(text: str | None) -> str | None:
-    """The posted key, or None (a page from before keys, or anything that is not one of ours)."""
-    return text if text and KEY_PATTERN.fullmatch(text) else None
+    """The posted key, or None (a page from before keys, or anything that is not one of ours).
+    The API's keys (`api_key`) are never a page's: a page key that looks like one is no key."""
+    return text if text and KEY_PATTERN.fullmatch(text) and not text.startswith(API_PREFIX) else None
+
+
+def api_key(*, method: str, path: str, key: str) -> str:
+    """The stored key of an API write's Idempotency-Key: bound to its method and address, so that
+    the same header sent to another operation is a new write there (not the first one's answer),
+    and never taken for a page's key (whose stored answer has another shape)."""
+    digest = hashlib.sha256(f"{method} {path} {key}".encode()).hexdigest()
+    return API_PREFIX + digest[:44]
 
 
 def claim(*, user, key: str) -> Answer | None:

@@ -134,3 +134,9 @@ def test_the_quarters_list_answers_before_any_fiscal_year_exists(db):
     assert body == {"items": [], "next": None, "fiscal_year": None, "quarter": 1}
     assert _problem(ApiClient(admin).get("/reports", {"year": 2030}), 404)
     assert _problem(ApiClient(admin).get("/reports", {"status": "nonsense"}), 422)["errors"][0]["field"] == "status"
+
+
+@pytest.mark.parametrize("path, params", [("/offices", {"code": "a\x00b"}), ("/offices", {"tier": "\x00"}),
+                                          ("/reports", {"q": "x\x00"}), ("/reports", {"tier": "\x00"})])
+def test_a_nul_in_a_query_is_a_422_problem_not_a_500(people, path, params):
+    _problem(ApiClient(people.admin).get(path, params), 422)

@@ -171,3 +171,27 @@ def test_each_token_is_rate_limited_with_retry_after(world, settings):
     limited = world.officer_api.get("/offices")
     assert limited["Retry-After"] == "60" and limited["Content-Type"] == "application/problem+json"
     assert ApiClient(world.officer).get("/offices").status_code == 200  # another token counts on its own
+
+
+def test_an_idempotency_key_is_bound_to_its_operation_and_never_a_pages(world):
+    from reports import save_keys
+    from tests.conftest import client_for
+
+    edit = f"/plans/{world.plan.pk}/quarters/{QUARTER}/edit/"
+    page_key = "page-key-" + "y" * 12
+    page = client_for(world.officer).post(edit, {"version": "0", f"value_{world.count.pk}": "5", "save_key": page_key})
+    assert page.status_code == 302
+    # The page's key sent to the API is a new write there (here a conflict: 5 was saved meanwhile).
+    items = [{"indicator": world.count.pk, "value": "2", "seen_value": ""}]
+    assert _save(world.officer_api, world, items, headers={"Idempotency-Key": page_key}).status_code == 409
+    # A stored API key sent by a page is no key at all: the save is applied, not answered from the API's.
+    api_kept = save_keys.api_key(method="PATCH", path=f"/api/v1{world.path}/achievements", key="k" * 20)
+    page = client_for(world.officer).post(edit, {"version": "1", f"value_{world.count.pk}": "6", "save_key": api_kept})
+    assert page.status_code == 302
+    # The same key on another operation is a write of its own there, not the save's answer replayed.
+    key = "shared-key-" + "x" * 12
+    items = [{"indicator": world.count.pk, "value": "2", "seen_value": "6"}]
+    assert _save(world.officer_api, world, items, headers={"Idempotency-Key": key}).status_code == 200
+    submitted = world.officer_api.post(f"{world.path}/submit", {"achievements": []}, **{"Idempotency-Key": key})
+    assert submitted.status_code == 200 and "Idempotent-Replayed" not in submitted
+    assert submitted.json()["status"] == QuarterlyReport.SUBMITTED

@@ -149,6 +149,9 @@ def _api_view(view):
 
     def wrapped(request, *args, **kwargs):
         with translation.override(_language(request)):
+            if "\x00" in request.path or any("\x00" in value for value in request.GET.values()):
+                # No text the API reads may hold a NUL (PostgreSQL refuses it in a query: a 500).
+                return problems.response(422, gettext("ঠিকানায় অচল অক্ষর (NUL) আছে।"))
             answer = view(request, *args, **kwargs)
             if answer.status_code == 405:
                 allowed = answer.get("Allow", "")

@@ -184,7 +184,8 @@ def _idempotent(request, response: HttpResponse, key_text: str | None, write):
     require_write_scope(request)
     key = None
     if key_text is not None:
-        key = save_keys.parse(key_text)
+        if save_keys.KEY_PATTERN.fullmatch(key_text):
+            key = save_keys.api_key(method=request.method, path=request.path, key=key_text)
         if key is None:
             raise Problem(400, gettext("Idempotency-Key সঠিক নয়: ১৬ থেকে ৬৪টি ইংরেজি অক্ষর, অঙ্ক, - বা _ দিন।"),
                           errors=[field_error("Idempotency-Key", gettext("Idempotency-Key সঠিক নয়।"))])
