@@ -61,6 +61,7 @@ NO_USERNAME = _("সাইন-ইন সেবা ব্যবহারকার
 BAD_USERNAME = _("সাইন-ইন সেবার পাঠানো ব্যবহারকারীর নাম “{username}” এই ব্যবস্থায় চলে না; প্রশাসকের সঙ্গে যোগাযোগ করুন।")
 UNKNOWN_USER = _("“{username}” নামে এই ব্যবস্থায় কোনো অ্যাকাউন্ট নেই; আপনার দপ্তরের প্রশাসকের সঙ্গে যোগাযোগ করুন।")
 INACTIVE = _("এই অ্যাকাউন্টটি নিষ্ক্রিয়।")
+ADMIN_REFUSED = _("প্রশাসকের অ্যাকাউন্টে একক সাইন-ইন চলে না; ব্যবহারকারীর নাম ও পাসওয়ার্ড দিয়ে প্রবেশ করুন।")
 NO_OFFICE = _("সাইন-ইন সেবা আপনার দপ্তরের কোড পাঠায়নি; অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
 UNKNOWN_OFFICE = _("সাইন-ইন সেবার পাঠানো দপ্তরের কোড “{code}” এই ব্যবস্থার দপ্তরের তালিকায় নেই; অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
 UNKNOWN_ROLE = _("সাইন-ইন সেবার পাঠানো ভূমিকা “{role}” অজানা (হতে পারে: {join}); অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
@@ -178,6 +179,10 @@ class Backend(OIDCAuthenticationBackend):
             user = self.create_user_from(claims, username)
         if not user.is_active:
             raise Refused(INACTIVE, f"{username!r} is inactive")
+        if (user.is_staff or user.is_superuser) and not settings.OIDC_ADMINS:
+            # Matched by a username claim, which a provider does not promise to keep unique: an
+            # admin's account is not handed to whoever the provider names so (OIDC_ADMINS opens it).
+            raise Refused(ADMIN_REFUSED, f"{username!r} is an admin")
         return user
 
     def create_user_from(self, claims: dict, username: str):

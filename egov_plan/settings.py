@@ -155,6 +155,8 @@ OIDC_OFFICE_CLAIM = os.getenv("OIDC_OFFICE_CLAIM", "office_code")
 OIDC_ROLE_CLAIM = os.getenv("OIDC_ROLE_CLAIM", "role")
 # Whether someone the app does not know yet is created at their first sign-in (else refused).
 OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", "false")
+# Whether admins (staff) may sign in through the provider too (off: their accounts use passwords).
+OIDC_ADMINS = envbool("OIDC_ADMINS", "false")
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds for each call to the provider
 OIDC_VERIFY_SSL = os.getenv("OIDC_CA_BUNDLE", "") or True  # a PEM bundle if the provider's CA is not a public one
 OIDC_PROXY = None

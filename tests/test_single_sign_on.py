@@ -221,6 +221,17 @@ def test_without_oidc_create_users_an_unknown_user_is_refused(browser, live_serv
     assert not get_user_model().objects.exists()
 
 
+def test_an_admins_account_is_not_signed_in_through_the_provider_unless_allowed(browser, live_server, sso,  # noqa: F811
+                                                                                upazila, settings):
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    sso.accounts(chief={"office_code": "UNO-KENDUA", "role": "officer"})
+    page = sign_in_through_the_provider(browser, live_server, "chief")
+    assert_refused(page, live_server, "প্রশাসকের অ্যাকাউন্টে একক সাইন-ইন চলে না")
+    settings.OIDC_ADMINS = True
+    page = sign_in_through_the_provider(browser, live_server, "chief")
+    assert page.url == f"{live_server.url}/" and signed_in_sessions() == [str(chief.pk)]
+
+
 def test_a_password_lockout_does_not_stop_the_single_sign_on(browser, live_server, sso, upazila):  # noqa: F811
     make_user("rahim", upazila, Membership.OFFICER)
     sso.accounts(rahim={})
