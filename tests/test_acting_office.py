@@ -13,7 +13,7 @@ from django.utils import timezone
 from egov_plan import people as people_service
 from egov_plan.models import Membership
 from reports import pdf
-from reports.models import Evidence, ReportTransition
+from reports.models import Achievement, Evidence, ReportTransition
 from reports.services import report_approve, report_for_quarter, report_return, report_submit
 from tests.conftest import client_for, make_user
 from tests.helpers import add_evidence, indicator_by_code
@@ -88,6 +88,9 @@ def test_the_history_names_the_transferred_submitter_with_the_old_office(transfe
 
 def test_the_history_reads_every_acting_office_in_one_query(transferred):
     people, report, successor = transferred
+    achievement = Achievement(report=report, indicator=indicator_by_code(people.plan, "1.3.1"), value_number=5)
+    achievement._history_user = successor  # a change of value by the successor, beside the moves
+    achievement.save()
     client = client_for(people.reviewer)
     path = f"/plans/{people.plan.pk}/quarters/2/history/"
     client.get(path)
