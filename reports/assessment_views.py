@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from egov_plan import second_factor
-from reports import assessment_pdf, permissions, ranking
+from reports import assessment_pdf, permissions, ranking, selectors
 from reports.views import pdf_response
 from reports.assessment_forms import EvaluationForm, NarrativeForm
 from reports.assessments import (
@@ -48,6 +48,7 @@ def _render(request, plan, kind, *, narrative_form=None, evaluation_form=None, r
     if evaluating and evaluation_form is None:
         evaluation_form = EvaluationForm(rows=table.rows, start_year=plan.fiscal_year.start_year)
     last = assessment.transitions.select_related("actor").order_by("-at", "-pk").first() if assessment else None
+    selectors.with_offices_at_the_time(plan.office, ([last] if last else [], "actor_id", "at"))
     return render(request, "reports/assessment.html", {
         "table": table, "plan": plan, "assessment": assessment, "kind": kind, "url_name": URL_NAMES[kind],
         "is_officer": is_officer, "is_reviewer": is_reviewer, "year_locked": locked, "editable": editable,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from egov_plan import bangla, scoring
 from reports.i18n import digits
-from reports.selectors import shown_target
+from reports.selectors import acted_by, shown_target
 
 
 def esc(value) -> str:
@@ -91,7 +91,9 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             f'<div class="entry-evidence"><ul class="list-unstyled small mb-1">')
         for item in entry["files"]:
             out.append(f'<li><a href="{esc(reverse("evidence-download", args=[item.pk]))}">'
-                       f'{esc(item.original_name)}</a>')
+                       f'{esc(item.original_name)}</a>'
+                       # who uploaded it, with the office they acted for then (`acting_office`, set by the view)
+                       f' <small class="text-muted evidence-uploader">{esc(acted_by(item.uploaded_by, getattr(item, "acting_office", None)))}</small>')
             if editable:
                 out.append(f' <button type="submit" form="delete-evidence-{item.pk}"'
                            f' class="btn btn-link btn-sm text-danger p-0 ms-1">{remove}</button>')

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from egov_plan import bangla, media
 from reports.models import QuarterlyReport, SignedDocument, new_verification_token
-from reports.selectors import QuarterTable, quarter_table
+from reports.selectors import QuarterTable, acted_by, quarter_table, with_offices_at_the_time
 
 STATIC = settings.BASE_DIR / "static"
 STYLESHEETS = (STATIC / "css" / "report-table.css", STATIC / "css" / "report-pdf.css")
@@ -198,11 +198,14 @@ def translation_pdf(table: QuarterTable) -> bytes:
 
 
 def _approval(report) -> tuple[str, datetime.datetime | None]:
-    """Who approved the report (or self-assessment) last, and when."""
+    """Who approved the report (or self-assessment) last, with the office they approved it for
+    then (`acted_by`: the office of that day, even if they have been transferred since),
+    and when."""
     last = report.transitions.filter(to_status=QuarterlyReport.APPROVED).select_related("actor").last()
     if last is None or last.actor is None:
         return "", None
-    return last.actor.get_full_name() or last.actor.get_username(), last.at
+    with_offices_at_the_time(report.plan.office, ([last], "actor_id", "at"))
+    return acted_by(last.actor, last.acting_office)[:200], last.at  # SignedDocument.approved_by
 
 
 def approval_stamp(table: QuarterTable, *, revision: int, token: str | None = None) -> Stamp:

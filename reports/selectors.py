@@ -394,14 +394,24 @@ def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
     return list(report.transitions.select_related("actor"))
 
 
+@functools.cache
+def _evidence_query() -> tuple[rowsql.Select, str]:
+    """A report's evidence files with who uploaded each, in the model's order (uploaded_at, id)."""
+    col, t, user = rowsql.column, rowsql.table, get_user_model()
+    return (rowsql.Select((Evidence, "x"), (user, "u")),
+            f"FROM {t(Evidence)} x LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(Evidence, 'x', 'uploaded_by')} "
+            f"WHERE {col(Evidence, 'x', 'report')} = %s ORDER BY {col(Evidence, 'x', 'uploaded_at')}, {col(Evidence, 'x', 'id')}")
+
+
 def entry_rows(table: QuarterTable, form) -> list[dict]:
     """One plain dict per indicator for the entry page: the table row, the inputs (`form.inputs`)
     and the evidence files. Dicts, because the template engine reads a dict's keys directly but
     tries (and fails) a key lookup on an object before each attribute: dozens of lookups a row."""
     files = defaultdict(list)
     if table.report is not None:
-        query, tail = rowsql.by_field(Evidence, "report", ("uploaded_at", "id"))  # the model's order
-        for (item,) in query.rows(tail, [table.report.pk]):
+        query, tail = _evidence_query()
+        for item, uploader in query.rows(tail, [table.report.pk]):
+            rowsql.cache_relation(item, "uploaded_by", uploader)
             files[item.indicator_id].append(item)
     return [{"row": row, "code": row.indicator.code, "title": row.indicator.title,
              "targets": " / ".join(map(shown_target, row.targets)), **form.inputs(row.indicator),
@@ -452,6 +462,8 @@ def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime
     A transfer ends memberships without deleting them, so what someone did before it is still told
     with the office they did it for. One query, whatever the number of acts."""
     acts = {(user_id, day) for user_id, day in acts if user_id is not None}
+    if not acts:
+        return {}
     held = defaultdict(list)
     for member in (Membership.objects.filter(user_id__in={user_id for user_id, _day in acts})
                    .select_related("office").order_by("start_date", "pk")):
@@ -468,15 +480,24 @@ def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime
     return found
 
 
-def with_offices_at_the_time(items, user_attr: str, at_attr: str, office: Office | None) -> list:
-    """`items` (transitions, achievement changes), each given `acting_office`: see `offices_at_the_time`."""
-    items = list(items)
-    def key(item):
-        return getattr(item, user_attr), timezone.localdate(getattr(item, at_attr))
-    offices = offices_at_the_time([key(item) for item in items], office)
-    for item in items:
-        item.acting_office = offices.get(key(item))
-    return items
+def with_offices_at_the_time(office: Office | None, *groups) -> list[list]:
+    """Each item of each group `(items, user attribute, time attribute)` (transitions, achievement
+    changes, evidence files) given `acting_office`: see `offices_at_the_time`. One query for every
+    act of every group (none if there is no act); the groups' items are returned, group by group."""
+    groups = [(list(items), user_attr, at_attr) for items, user_attr, at_attr in groups]
+    keys = [[(getattr(item, user_attr), timezone.localdate(getattr(item, at_attr))) for item in items]
+            for items, user_attr, at_attr in groups]
+    offices = offices_at_the_time([key for group in keys for key in group], office)
+    for (items, _user_attr, _at_attr), group in zip(groups, keys):
+        for item, key in zip(items, group):
+            item.acting_office = offices.get(key)
+    return [items for items, _user_attr, _at_attr in groups]
+
+
+def acted_by(user, acting_office: Office | None) -> str:
+    """A person as reports name them: their name, and the office they acted for then (if known)."""
+    name = "—" if user is None else (user.get_full_name() or user.get_username())
+    return f"{name} ({acting_office.display_name})" if user is not None and acting_office is not None else name
 
 
 class Waiting:

@@ -23,7 +23,7 @@ from reports import deadlines, inbox_html, pdf, permissions, plan_editor, plan_e
 from reports.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.entry_html import entry_rows_html
 from reports.plan_templates import TemplateError, adjust_targets, approve_targets
-from reports.models import Evidence
+from reports.models import Evidence, ReportTransition
 from reports.verification import verify_document
 from reports.services import (
     EditConflict, LOCKED_MESSAGES, WorkflowError, evidence_add, evidence_remove, report_approve,
@@ -81,9 +81,17 @@ def _render_report(request, table, review_form=None, status=200):
         "is_plan_admin": permissions.is_plan_admin(request.user),
         "review_form": review_form or ReviewForm(),
         "second_factor_first": second_factor.pending(request),
-        "last_transition": selectors.last_transition(table.report),
+        "last_transition": _last_move_with_office(table),
         "deadline": _deadline(table),
     }, status=status)
+
+
+def _last_move_with_office(table, *more) -> ReportTransition | None:
+    """The report's last move, its actor given the office they acted for then (`acting_office`), and
+    so are the acts of `more` (groups as `selectors.with_offices_at_the_time` takes): one query."""
+    last = selectors.last_transition(table.report)
+    selectors.with_offices_at_the_time(table.plan.office, ([last] if last else [], "actor_id", "at"), *more)
+    return last
 
 
 def _deadline(table) -> deadlines.ReportDeadline:
@@ -178,6 +186,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
     year_is_final = table.plan.year_is_final
     editable = (table.report is None or table.report.is_editable) and not deadline.closed and not year_is_final
     rows = selectors.entry_rows(table, form)
+    last_transition = _last_move_with_office(table, ([item for row in rows for item in row["files"]], "uploaded_by_id", "uploaded_at"))
     return render(request, "reports/quarter_edit.html", {
         "table": table,
         "form": form,
@@ -186,7 +195,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
         "editable": editable,
         "year_is_final": year_is_final,
         "conflicts": conflicts,
-        "last_transition": selectors.last_transition(table.report),
+        "last_transition": last_transition,
         "deadline": deadline,
         # Each page its own idempotency key: a repeat of the save it sends is answered, not applied.
         "save_key": secrets.token_urlsafe(24),
@@ -331,12 +340,15 @@ def _store_uploads(request, form, report) -> int:
 def quarter_history(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
     office = table.plan.office
-    transitions = selectors.with_offices_at_the_time(selectors.transitions(table.report), "actor_id", "at", office)
+    # the offices everyone acted for, in one query for the page's every act
+    transitions, changes = selectors.with_offices_at_the_time(
+        office, (selectors.transitions(table.report), "actor_id", "at"),
+        (selectors.achievement_changes(table), "user_id", "at"))
     deadline = _deadline(table)
     return render(request, "reports/quarter_history.html", {
         "table": table,
         "transitions": transitions,
-        "changes": selectors.with_offices_at_the_time(selectors.achievement_changes(table), "user_id", "at", office),
+        "changes": changes,
         "deadline": deadline,
         "late_ids": deadline.late_submissions(transitions),
     })

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 # session, user with membership, the plan (+office, fiscal year, and whether the year is final: an
 # approved annual assessment, the quarter's due date for the office's tier with its calendar's grace)
 # with the quarter's report if it has begun, achievements of quarters 1..n (to date, and this
-# quarter's for the inputs), evidence (a draft has no transition to read; a returned report's
-# comment costs one more)
+# quarter's for the inputs), evidence with its uploaders (a draft has no transition to read; a report
+# with evidence or a last move costs one more: the offices its people acted for)
 ENTRY_PAGE_QUERIES = 5
 # session, user with membership, report with its plan (no achievements to date: a save needs only the
 # plan's indicators, kept with its structure); in a transaction (savepoint … release): lock the
@@ -71,3 +71,29 @@ def test_a_save_changing_every_value_runs_the_same_queries_for_12_and_60_indicat
         counts.append(queries)
     expected = SAVE_QUERIES if connection.features.has_select_for_update else SAVE_QUERIES - 1
     assert counts == [expected, expected]
+
+
+def test_evidence_of_several_uploaders_and_a_return_comment_add_one_query_for_their_offices(people):
+    # Each file names its uploader (read with the file) and the office they acted for that day, and so
+    # does the reviewer's comment: one query of their memberships for all of them
+    # (selectors.offices_at_the_time), whatever the number of files (the comment itself comes with
+    # the plan's query).
+    from reports.services import report_for_quarter, report_return, report_submit
+    from tests.conftest import make_user
+    from tests.helpers import add_evidence
+    from egov_plan.models import Indicator
+
+    client = client_for(people.officer)
+    plan = plan_of(people, 12)
+    path = f"/plans/{plan.pk}/quarters/1/edit/"
+    client.get(path)
+    report = report_for_quarter(plan=plan, quarter=1)
+    colleague = make_user("colleague", people.office, "officer")
+    for number, indicator in enumerate(Indicator.objects.filter(activity__area__plan=plan).order_by("pk")[:6]):
+        evidence = add_evidence(report, indicator, name=f"proof-{number}.pdf")
+        type(evidence).objects.filter(pk=evidence.pk).update(uploaded_by=(people.officer, colleague)[number % 2])
+    report_submit(report=report, user=people.officer, entries={})
+    report_return(report=report, user=people.reviewer, comment="প্রমাণক দেখুন")
+    response, queries = count(client, "get", path)
+    assert response.content.decode().count('class="text-muted evidence-uploader"') == 6
+    assert queries == ENTRY_PAGE_QUERIES + 1

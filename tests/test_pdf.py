@@ -171,7 +171,8 @@ def test_reopening_and_reapproving_makes_a_new_revision_and_pdf(officer_client, 
     second = download(officer_client, people.plan, 1)
     assert second != first
     assert [d.revision for d in SignedDocument.objects.order_by("revision")] == [1, 2]
-    assert SignedDocument.objects.get(revision=2).approved_by == "reviewer"
+    # the approver, with the office they approved for
+    assert SignedDocument.objects.get(revision=2).approved_by == f"reviewer ({people.supervising.display_name})"
     response = client_for(None).post("/verify/", {"file": io.BytesIO(first)})
     html = response.content.decode()
     assert "বৈধ: স্বাক্ষর অক্ষত ও বৈধ" in html and "নতুন সংশোধন (২) আছে" in html
