@@ -4,14 +4,17 @@ A token is 32 random bytes (URL-safe base64, prefixed `apa_` so that a leaked on
 in logs); only its SHA-256 is stored, so checking a presented token is one indexed lookup by hash."""
 
 import datetime
+import functools
 import hashlib
 import secrets
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db import connections
 from django.utils import timezone
 
+from egov_plan import rowsql
 from egov_plan.account_models import ApiToken
-from egov_plan.models import Membership
+from egov_plan.models import Membership, Office, OfficeTier, today
 
 PREFIX = "apa_"
 
@@ -38,18 +41,22 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 def api_token_check(raw: str) -> ApiToken | None:
     """The live token (not expired, not revoked, of an active user) that `raw` is, with its user and
-    the user's current memberships, their offices and tiers (every API request asks where its user works); else None."""
+    the user's current memberships, their offices and tiers (every API request asks where its user
+    works): one query, in plain SQL (egov_plan/rowsql.py; through the ORM, the token and the
+    memberships took two, and most of the request's time); else None."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
-    now = timezone.now()
-    token = (ApiToken.objects.select_related("user")
-             .filter(Q(revoked_at__isnull=True), token_hash=token_digest(raw), expires_at__gt=now,
-                     user__is_active=True).first())
-    if token is not None:
-        # The memberships current today, as reports.permissions.memberships keeps them.
-        token.user._memberships_cache = list(
-            Membership.objects.current().select_related("office__tier").filter(user=token.user)
-            .order_by("start_date", "pk"))
+    from reports.permissions import with_memberships
+
+    connection = connections["default"]
+    on = connection.ops.adapt_datefield_value(today())
+    query, tail = _token_query()
+    found = query.rows(tail, [on, on, token_digest(raw), rowsql.prepared(ApiToken, "expires_at", timezone.now(), connection),
+                              rowsql.prepared(get_user_model(), "is_active", True, connection)])
+    if not found:
+        return None
+    token = found[0][0]
+    rowsql.cache_relation(token, "user", with_memberships(found))
     return token
 
 
@@ -57,3 +64,18 @@ def api_tokens_revoke_all(*, user) -> int:
     """Revoke every live token of `user` (their second factor was reset: tokens made with the old
     device must not outlive it). How many."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@functools.cache
+def _token_query() -> tuple[rowsql.Select, str]:
+    """A token by its hash, live, with its active user and their current memberships (as
+    reports.permissions.MembershipBackend reads the user of a page's request): a row each."""
+    from reports.permissions import memberships_join, memberships_order
+
+    user = get_user_model()
+    col = rowsql.column
+    return (rowsql.Select((ApiToken, "k"), (user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
+            f"FROM {rowsql.table(ApiToken)} k JOIN {rowsql.table(user)} u ON {col(user, 'u', 'id')} = {col(ApiToken, 'k', 'user')} "
+            f"{memberships_join('u')} "
+            f"WHERE {col(ApiToken, 'k', 'token_hash')} = %s AND {col(ApiToken, 'k', 'revoked_at')} IS NULL "
+            f"AND {col(ApiToken, 'k', 'expires_at')} > %s AND {col(user, 'u', 'is_active')} = %s {memberships_order()}")

@@ -90,18 +90,41 @@ class MembershipBackend(ModelBackend):
         found = query.rows(tail, [on, on, user_id])
         if not found:
             return None
-        user = found[0][0]
+        user = with_memberships(found)
         if not self.user_can_authenticate(user):
             return None
-        members = []
-        for _user, member, office, tier in found:
-            if member is not None:
-                rowsql.cache_relation(member, "user", user)
-                rowsql.cache_relation(member, "office", office)
-                rowsql.cache_relation(office, "tier", tier)
-                members.append(member)
-        user._memberships_cache = members
         return user
+
+
+def with_memberships(found: list[tuple]):
+    """The user of rows (…, user, membership, office, tier) read with `memberships_join`, with their
+    current memberships cached as `memberships` keeps them (a row each; one with no membership)."""
+    user = found[0][-4]
+    members = []
+    for *_, _user, member, office, tier in found:
+        if member is not None:
+            rowsql.cache_relation(member, "user", user)
+            rowsql.cache_relation(member, "office", office)
+            rowsql.cache_relation(office, "tier", tier)
+            members.append(member)
+    user._memberships_cache = members
+    return user
+
+
+def memberships_join(user_alias: str) -> str:
+    """SQL joining the user `user_alias` to their memberships current on a day (two parameters, the
+    day twice) as `m`, their offices `o` and tiers `t`: for `with_memberships` (order by `memberships_order`)."""
+    col = rowsql.column
+    user = get_user_model()
+    return (f"LEFT JOIN {rowsql.table(Membership)} m ON {col(Membership, 'm', 'user')} = {col(user, user_alias, 'id')} "
+            f"AND {col(Membership, 'm', 'start_date')} <= %s "
+            f"AND ({col(Membership, 'm', 'end_date')} IS NULL OR {col(Membership, 'm', 'end_date')} > %s) "
+            f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
+            f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')}")
+
+
+def memberships_order() -> str:
+    return f"ORDER BY {rowsql.column(Membership, 'm', 'start_date')}, {rowsql.column(Membership, 'm', 'id')}"
 
 
 @functools.cache
@@ -110,16 +133,9 @@ def _user_query() -> tuple[rowsql.Select, str]:
     with no membership), in plain SQL (every request reads it; through the ORM it cost seven times
     the round trip)."""
     user = get_user_model()
-    col = rowsql.column
     return (rowsql.Select((user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
-            f"FROM {rowsql.table(user)} u "
-            f"LEFT JOIN {rowsql.table(Membership)} m ON {col(Membership, 'm', 'user')} = {col(user, 'u', 'id')} "
-            f"AND {col(Membership, 'm', 'start_date')} <= %s "
-            f"AND ({col(Membership, 'm', 'end_date')} IS NULL OR {col(Membership, 'm', 'end_date')} > %s) "
-            f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
-            f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')} "
-            f"WHERE {col(user, 'u', 'id')} = %s "
-            f"ORDER BY {col(Membership, 'm', 'start_date')}, {col(Membership, 'm', 'id')}")
+            f"FROM {rowsql.table(user)} u {memberships_join('u')} "
+            f"WHERE {rowsql.column(user, 'u', 'id')} = %s {memberships_order()}")
 
 
 def is_officer_of(user, office_id: int) -> bool:

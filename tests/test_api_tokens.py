@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from egov_plan.account_models import ApiToken
 from egov_plan.api_tokens import api_token_check, api_token_create, api_token_revoke
+from egov_plan.models import Membership
+from reports import permissions
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,22 @@ def test_it_refuses_expired_revoked_malformed_and_inactive_users_tokens():
     user.is_active = False
     user.save()
     assert api_token_check(live) is None
+
+
+def test_a_token_comes_with_its_users_current_memberships_in_one_query(people, django_assert_num_queries):
+    """Ended and future memberships do not count; the offices and tiers need no further query."""
+    today = timezone.localdate()
+    Membership.objects.create(user=people.officer, office=people.other_office, role=Membership.REVIEWER,
+                              start_date=today - datetime.timedelta(days=90), end_date=today)
+    Membership.objects.create(user=people.officer, office=people.supervising, role=Membership.REVIEWER,
+                              start_date=today + datetime.timedelta(days=1))
+    _token_, raw = _token(people.officer)
+    expected = [(people.office.code, people.office.tier.code, Membership.OFFICER)]
+    with django_assert_num_queries(1):
+        found = api_token_check(raw)
+        assert [(m.office.code, m.office.tier.code, m.role) for m in permissions.memberships(found.user)] == expected
+    _none, alone = _token(make_user("nobody"))
+    assert permissions.memberships(api_token_check(alone).user) == []
 
 
 def test_two_tokens_never_share_a_text():
