@@ -15,7 +15,6 @@ Skipped, saying why, without PostgreSQL or without PgBouncer installed (`.ci/run
 
 import http.cookiejar
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -37,7 +36,7 @@ from tests.entry_values import save_data
 from tests.conftest import PASSWORD
 from tests.html_forms import form_data
 from tests.test_bulk_print_worker import process_env, shared_database_url
-from tests.processes import free_port, stop, wait_until
+from tests.processes import free_port, stop, wait_until, write_pgbouncer_config
 
 PGBOUNCER = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
 
@@ -58,31 +57,11 @@ def bouncer():
     db = connection.settings_dict
     folder = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
     port = free_port()
-    (folder / "userlist.txt").write_text(f'"{db["USER"]}" ""\n')
-    (folder / "pgbouncer.ini").write_text(f"""[databases]
-* = host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432}
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = {port}
-unix_socket_dir =
-auth_type = trust
-auth_file = {folder}/userlist.txt
-pool_mode = transaction
-default_pool_size = 4
-max_client_conn = 100
-server_round_robin = 1
-ignore_startup_parameters = extra_float_digits,options
-logfile = {folder}/pgbouncer.log
-pidfile = {folder}/pgbouncer.pid
-""")
-    command = [PGBOUNCER, "-q"]
-    if os.geteuid() == 0:  # PgBouncer refuses to run as root
-        account = pwd.getpwnam("postgres")
-        for path in [folder, *folder.iterdir()]:
-            os.chown(path, account.pw_uid, account.pw_gid)
-        command += ["-u", "postgres"]
-    process = subprocess.Popen([*command, str(folder / "pgbouncer.ini")], stdout=subprocess.DEVNULL,
+    config = write_pgbouncer_config(folder, server=(db["HOST"] or "127.0.0.1", db["PORT"] or 5432),
+                                    listen=("127.0.0.1", port), user=db["USER"], default_pool_size=4,
+                                    max_client_conn=100, server_round_robin=1, logfile=f"{folder}/pgbouncer.log")
+    command = [PGBOUNCER, "-q"] + (["-u", "postgres"] if os.geteuid() == 0 else [])  # it refuses to run as root
+    process = subprocess.Popen([*command, str(config)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     try:
         import psycopg2

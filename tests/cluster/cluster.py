@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.cluster import net
+from tests.processes import write_pgbouncer_config
 
 BASE = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
@@ -251,32 +252,14 @@ class Cluster:
         process.wait(timeout=60)
 
     def start_pgbouncer(self) -> None:
-        account = pwd.getpwnam("postgres")
         folder = self.folder / "pgbouncer"
         folder.mkdir()
-        (folder / "userlist.txt").write_text('"postgres" ""\n')
-        (folder / "pgbouncer.ini").write_text(f"""[databases]
-* = host=127.0.0.1 port={PG_PORT}
-
-[pgbouncer]
-listen_addr = {net.address('db')}
-listen_port = {PGBOUNCER_PORT}
-unix_socket_dir =
-auth_type = trust
-auth_file = {folder}/userlist.txt
-pool_mode = transaction
-default_pool_size = 20
-max_client_conn = 500
-server_login_retry = 1
-server_connect_timeout = 2
-query_wait_timeout = 10
-ignore_startup_parameters = extra_float_digits,options
-pidfile = {folder}/pgbouncer.pid
-""")
-        for path in (folder, *folder.iterdir()):
-            os.chown(path, account.pw_uid, account.pw_gid)
+        config = write_pgbouncer_config(
+            folder, server=("127.0.0.1", PG_PORT), listen=(net.address("db"), PGBOUNCER_PORT), user="postgres",
+            default_pool_size=20, max_client_conn=500, server_login_retry=1, server_connect_timeout=2,
+            query_wait_timeout=10)
         process = self.run_in("db", "pgbouncer", [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer",
-                                                  str(folder / "pgbouncer.ini")], user="postgres", cwd=folder)
+                                                  str(config)], user="postgres", cwd=folder)
         self.wait(lambda: self._psql("SELECT 1", host=net.address("db"), port=PGBOUNCER_PORT).stdout.strip() == "1",
                   20, "PgBouncer", process, "pgbouncer")
 
