@@ -28,7 +28,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from egov_plan.models import Membership, Office, PeopleChange, UserProfile, UserSession, today
+from egov_plan.models import Membership, Office, PeopleChange, UserProfile, UserSession
+from egov_plan.offices import under_q
 
 
 class PeopleError(Exception):
@@ -77,7 +78,7 @@ def reach_filter(user, prefix: str = "office__") -> Q:
     """The condition on an office (through `prefix`) that it lies in the user's reach."""
     condition = Q(pk__in=[])
     for m in managed(user):
-        condition |= Q(**{f"{prefix}path__startswith": m.office.path})
+        condition |= under_q(m.office, prefix=prefix, include_self=True)
     return condition
 
 
@@ -91,7 +92,7 @@ def people(user, *, under: Office | None = None, search: str = "") -> QuerySet:
     if not is_admin(user):
         members = members.filter(reach_filter(user))
     if under is not None:
-        members = members.filter(office__path__startswith=under.path)
+        members = members.filter(under_q(under, prefix="office__", include_self=True))
     if search:
         members = members.filter(Q(user__username__icontains=search) | Q(user__first_name__icontains=search)
                                  | Q(user__email__icontains=search) | Q(office__code__iexact=search))
@@ -104,7 +105,7 @@ def changes(user, *, under: Office | None = None) -> QuerySet:
     if not is_admin(user):
         found = found.filter(reach_filter(user))
     if under is not None:
-        found = found.filter(office__path__startswith=under.path)
+        found = found.filter(under_q(under, prefix="office__", include_self=True))
     return found
 
 
