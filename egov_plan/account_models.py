@@ -11,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UserProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile",
-                                verbose_name=_("ব্যবহারকারী"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("ব্যবহারকারী"),
+    )
     # Stored as +8801XXXXXXXXX whatever the file wrote (01…, +8801…, Bengali digits).
     mobile = models.CharField(_("মোবাইল নম্বর"), max_length=14, blank=True)
     designation = models.CharField(_("পদবি"), max_length=200, blank=True)
@@ -36,19 +40,29 @@ class ApiToken(models.Model):
     WRITE = "write"
     SCOPE_CHOICES = [(READ, _("শুধু পড়া")), (WRITE, _("পড়া ও লেখা"))]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
-                             verbose_name=_("ব্যবহারকারী"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("ব্যবহারকারী"),
+    )
     name = models.CharField(_("নাম"), max_length=100)
     scope = models.CharField(_("অনুমতি"), max_length=5, choices=SCOPE_CHOICES, default=READ)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)  # hex SHA-256 of the token
-    prefix = models.CharField(_("শুরুর অক্ষর"), max_length=12, editable=False)  # to tell one's tokens apart
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False
+    )  # hex SHA-256 of the token
+    prefix = models.CharField(
+        _("শুরুর অক্ষর"), max_length=12, editable=False
+    )  # to tell one's tokens apart
     created_at = models.DateTimeField(_("তৈরির সময়"), auto_now_add=True)
     expires_at = models.DateTimeField(_("মেয়াদ শেষ"))
     revoked_at = models.DateTimeField(_("বাতিলের সময়"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("সর্বশেষ ব্যবহার"), null=True, blank=True, editable=False)
     # When the token was made in a session that had passed the second factor: a reviewer's or an
     # admin's token approves or returns only then (with REQUIRE_SECOND_FACTOR), as the pages ask.
-    second_factor_at = models.DateTimeField(_("দ্বিতীয় ধাপ যাচাইয়ের সময়"), null=True, blank=True, editable=False)
+    second_factor_at = models.DateTimeField(
+        _("দ্বিতীয় ধাপ যাচাইয়ের সময়"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("এপিআই টোকেন")
@@ -63,18 +77,39 @@ class PeopleChange(models.Model):
     """One change a manager or an admin made to someone's account or membership at /people/ (or an
     import's transfer): who, when, to whom, in which office, what. Never edited, never deleted."""
 
-    ADDED, DEACTIVATED, ROLE, MANAGER, TRANSFERRED = "added", "deactivated", "role", "manager", "transferred"
-    ACTION_CHOICES = [(ADDED, _("যোগ করা হয়েছে")), (DEACTIVATED, _("নিষ্ক্রিয় করা হয়েছে")),
-                      (ROLE, _("ভূমিকা বদল")), (MANAGER, _("ব্যবস্থাপক বদল")), (TRANSFERRED, _("বদলি"))]
+    ADDED, DEACTIVATED, ROLE, MANAGER, TRANSFERRED = (
+        "added",
+        "deactivated",
+        "role",
+        "manager",
+        "transferred",
+    )
+    ACTION_CHOICES = [
+        (ADDED, _("যোগ করা হয়েছে")),
+        (DEACTIVATED, _("নিষ্ক্রিয় করা হয়েছে")),
+        (ROLE, _("ভূমিকা বদল")),
+        (MANAGER, _("ব্যবস্থাপক বদল")),
+        (TRANSFERRED, _("বদলি")),
+    ]
 
     at = models.DateTimeField(_("সময়"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("যিনি করেছেন"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people_changes",
-                             verbose_name=_("ব্যবহারকারী"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("যিনি করেছেন"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="people_changes",
+        verbose_name=_("ব্যবহারকারী"),
+    )
     # The office the change concerns (a transfer's: the office left): a manager sees the changes of their subtree.
-    office = models.ForeignKey("egov_plan.Office", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("দপ্তর"))
+    office = models.ForeignKey(
+        "egov_plan.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("দপ্তর")
+    )
     action = models.CharField(_("পরিবর্তন"), max_length=12, choices=ACTION_CHOICES)
     # What it was and what it became, as codes (role codes, office codes, ISO dates); shown by `description`.
     before = models.CharField(max_length=200, blank=True)
@@ -103,14 +138,20 @@ class PeopleChange(models.Model):
         if self.action == self.ROLE:
             return f"{roles.get(self.before, self.before)} → {roles.get(self.after, self.after)}"
         if self.action == self.MANAGER:
-            return gettext("ব্যবহারকারী ব্যবস্থাপক করা হয়েছে") if self.after == "1" else gettext("ব্যবহারকারী ব্যবস্থাপকের দায়িত্ব থেকে সরানো হয়েছে")
+            return (
+                gettext("ব্যবহারকারী ব্যবস্থাপক করা হয়েছে")
+                if self.after == "1"
+                else gettext("ব্যবহারকারী ব্যবস্থাপকের দায়িত্ব থেকে সরানো হয়েছে")
+            )
         if self.action == self.TRANSFERRED:
             code, _space, day = self.after.partition(" ")
             try:
                 day = bangla.format_date(datetime.date.fromisoformat(day))
             except ValueError:
                 pass
-            return gettext("{before} থেকে {after}, {date} থেকে").format(before=self.before, after=code, date=day)
+            return gettext("{before} থেকে {after}, {date} থেকে").format(
+                before=self.before, after=code, date=day
+            )
         return ""
 
 

@@ -34,7 +34,9 @@ class LoginView(auth_views.LoginView):
 
 def _reset_allowed(request) -> bool:
     limit, window = settings.PASSWORD_RESET_RATE_LIMIT, settings.PASSWORD_RESET_RATE_WINDOW
-    by_address = rate_limit.hit(f"reset:{get_client_ip_address(request)}", limit=limit, window=window)
+    by_address = rate_limit.hit(
+        f"reset:{get_client_ip_address(request)}", limit=limit, window=window
+    )
     # NUL cannot be stored in PostgreSQL text (the form refuses such an address anyway).
     email = str(request.POST.get("email", "")).replace("\x00", "")[:254].strip().lower()
     # The mailbox's own count: nobody floods one person's inbox from many addresses.
@@ -53,10 +55,17 @@ class ForgotPasswordView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         if not _reset_allowed(request):
             minutes = max(settings.PASSWORD_RESET_RATE_WINDOW // 60, 1)
-            return render(request, "registration/password_reset_limited.html", {"minutes": minutes}, status=429)
+            return render(
+                request,
+                "registration/password_reset_limited.html",
+                {"minutes": minutes},
+                status=429,
+            )
         # The link in the e-mail is built on SITE_URL, not on the Host the request names.
-        self.extra_email_context = {"site_url": settings.SITE_URL,
-                                    "hours": i18n.number(settings.PASSWORD_RESET_TIMEOUT // 3600)}
+        self.extra_email_context = {
+            "site_url": settings.SITE_URL,
+            "hours": i18n.number(settings.PASSWORD_RESET_TIMEOUT // 3600),
+        }
         return super().post(request, *args, **kwargs)
 
 

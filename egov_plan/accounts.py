@@ -39,8 +39,10 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
             timestamp = base36_to_int(token.split("-")[0])
         except ValueError:
             return False
-        if not any(constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
-                   for secret in [self.secret, *self.secret_fallbacks]):
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
             return False
         return self._num_seconds(self._now()) - timestamp <= settings.INVITATION_DAYS * 24 * 3600
 
@@ -50,8 +52,10 @@ invitation_token_generator = InvitationTokenGenerator()
 
 def invitation_link(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return settings.SITE_URL + reverse("invitation_confirm", kwargs={
-        "uidb64": uid, "token": invitation_token_generator.make_token(user)})
+    return settings.SITE_URL + reverse(
+        "invitation_confirm",
+        kwargs={"uidb64": uid, "token": invitation_token_generator.make_token(user)},
+    )
 
 
 def send_invitations(*, user_ids: list[int], batch: int = 200) -> int:
@@ -59,21 +63,39 @@ def send_invitations(*, user_ids: list[int], batch: int = 200) -> int:
     sent. One SMTP connection; the users read a batch at a time."""
     user_model = get_user_model()
     sent = 0
-    context_base = {"days": i18n.number(settings.INVITATION_DAYS), "login": settings.SITE_URL + reverse("login")}
+    context_base = {
+        "days": i18n.number(settings.INVITATION_DAYS),
+        "login": settings.SITE_URL + reverse("login"),
+    }
     with get_connection() as connection:
         for start in range(0, len(user_ids), batch):
             messages = []
-            current = Prefetch("memberships", Membership.objects.current().select_related("office"), to_attr="current")
-            for user in user_model.objects.filter(pk__in=user_ids[start:start + batch]).prefetch_related(current):
+            current = Prefetch(
+                "memberships",
+                Membership.objects.current().select_related("office"),
+                to_attr="current",
+            )
+            for user in user_model.objects.filter(
+                pk__in=user_ids[start : start + batch]
+            ).prefetch_related(current):
                 if not user.email:
                     continue
                 office = user.current[0].office if user.current else None
-                context = {**context_base, "name": user.get_full_name() or user.username, "username": user.username,
-                           "office": office.display_name if office else "", "link": invitation_link(user)}
+                context = {
+                    **context_base,
+                    "name": user.get_full_name() or user.username,
+                    "username": user.username,
+                    "office": office.display_name if office else "",
+                    "link": invitation_link(user),
+                }
                 message = EmailMultiAlternatives(
                     subject=gettext("ই-গভর্ন্যান্স কর্মপরিকল্পনায় আপনার অ্যাকাউন্ট: পাসওয়ার্ড ঠিক করুন"),
-                    body=render_to_string("emails/invitation.txt", context), to=[user.email])
-                message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+                    body=render_to_string("emails/invitation.txt", context),
+                    to=[user.email],
+                )
+                message.attach_alternative(
+                    render_to_string("emails/invitation.html", context), "text/html"
+                )
                 messages.append(message)
             sent += connection.send_messages(messages) or 0
     return sent
@@ -83,15 +105,22 @@ class ForgotPasswordForm(PasswordResetForm):
     """Django's reset form in Bengali. Users who never set a password (invited, the link lost) may use
     it too; who gets an e-mail is never shown (the page after it reads the same either way)."""
 
-    email = forms.EmailField(label=_("ই-মেইল ঠিকানা"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-                             error_messages={"required": _("এই ঘরটি পূরণ করুন।"),
-                                             "invalid": _("একটি সঠিক ই-মেইল ঠিকানা লিখুন।"),
-                                             "max_length": _("ই-মেইল ঠিকানাটি অনেক বড়।")})
+    email = forms.EmailField(
+        label=_("ই-মেইল ঠিকানা"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("এই ঘরটি পূরণ করুন।"),
+            "invalid": _("একটি সঠিক ই-মেইল ঠিকানা লিখুন।"),
+            "max_length": _("ই-মেইল ঠিকানাটি অনেক বড়।"),
+        },
+    )
 
     def get_users(self, email):
         email_field = get_user_model().get_email_field_name()
-        users = get_user_model()._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        users = get_user_model()._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
         return (u for u in users if _unicode_ci_compare(email, getattr(u, email_field)))
 
 
@@ -114,7 +143,8 @@ class NewPasswordForm(SetPasswordForm):
         minimum = i18n.number(_min_length())
         self.fields["new_password1"].label = gettext("নতুন পাসওয়ার্ড")
         self.fields["new_password1"].help_text = gettext(
-            "অন্তত {min_length} অক্ষর; শুধু অঙ্ক নয়, খুব সাধারণ নয়, আপনার নামের কাছাকাছি নয়।").format(min_length=minimum)
+            "অন্তত {min_length} অক্ষর; শুধু অঙ্ক নয়, খুব সাধারণ নয়, আপনার নামের কাছাকাছি নয়।"
+        ).format(min_length=minimum)
         self.fields["new_password2"].label = gettext("নতুন পাসওয়ার্ড আবার")
         self.fields["new_password2"].help_text = gettext("যাচাইয়ের জন্য একই পাসওয়ার্ড আবার লিখুন।")
         for field in self.fields.values():
@@ -130,8 +160,11 @@ class NewPasswordForm(SetPasswordForm):
             messages = []
             for item in error.error_list:
                 bengali = VALIDATOR_MESSAGES.get(item.code)
-                messages.append(str(bengali).format(min_length=i18n.number(_min_length())) if bengali
-                                else gettext("পাসওয়ার্ডটি গ্রহণযোগ্য নয়।"))
+                messages.append(
+                    str(bengali).format(min_length=i18n.number(_min_length()))
+                    if bengali
+                    else gettext("পাসওয়ার্ডটি গ্রহণযোগ্য নয়।")
+                )
             self.add_error(password_field_name, messages)
 
 

@@ -13,21 +13,42 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov_plan.admin_forms import (
-    ActionPlanForm, AreaFormSet, BengaliDecimalField, BengaliInlineFormSet, BengaliIntegerField,
-    BengaliNumberInput, IndicatorForm, PlanImportConfirmForm, PlanImportForm, RolloutForm,
+    ActionPlanForm,
+    AreaFormSet,
+    BengaliDecimalField,
+    BengaliInlineFormSet,
+    BengaliIntegerField,
+    BengaliNumberInput,
+    IndicatorForm,
+    PlanImportConfirmForm,
+    PlanImportForm,
+    RolloutForm,
 )
 
 # Numbers in the plan pages are typed and shown with Bengali digits (Latin digits are accepted too).
 BENGALI_NUMBERS = {
-    models.DecimalField: {"form_class": BengaliDecimalField,
-                          "widget": BengaliNumberInput(attrs={"class": "number-wide"})},
-    models.PositiveSmallIntegerField: {"form_class": BengaliIntegerField,
-                                       "widget": BengaliNumberInput(attrs={"class": "number-narrow"})},
+    models.DecimalField: {
+        "form_class": BengaliDecimalField,
+        "widget": BengaliNumberInput(attrs={"class": "number-wide"}),
+    },
+    models.PositiveSmallIntegerField: {
+        "form_class": BengaliIntegerField,
+        "widget": BengaliNumberInput(attrs={"class": "number-narrow"}),
+    },
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})},
 }
 from egov_plan.models import (
-    Activity, ActionPlan, FiscalYear, Indicator, Membership, Office, OfficeTier, PerformanceArea, PlanAmendment,
-    RolloutJob, Signatory,
+    ActionPlan,
+    Activity,
+    FiscalYear,
+    Indicator,
+    Membership,
+    Office,
+    OfficeTier,
+    PerformanceArea,
+    PlanAmendment,
+    RolloutJob,
+    Signatory,
 )
 from egov_plan.offices import office_create, office_move
 from egov_plan.plan_amendments import record_amendment
@@ -38,8 +59,12 @@ class OfficeForm(forms.ModelForm):
     """An office with its place in the tree, named by the parent's code (the country has too many
     offices for a drop-down)."""
 
-    parent_code = forms.CharField(label=_("নিয়ন্ত্রণকারী দপ্তরের কোড"), required=False, max_length=40,
-                                  help_text=_("খালি রাখলে দপ্তরটি শীর্ষ স্তরে থাকবে।"))
+    parent_code = forms.CharField(
+        label=_("নিয়ন্ত্রণকারী দপ্তরের কোড"),
+        required=False,
+        max_length=40,
+        help_text=_("খালি রাখলে দপ্তরটি শীর্ষ স্তরে থাকবে।"),
+    )
 
     class Meta:
         model = Office
@@ -79,8 +104,9 @@ class OfficeAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         parent = form.cleaned_data.get("parent_code")
         if not change:
-            created = office_create(name=obj.name, location=obj.location, tier=obj.tier, code=obj.code,
-                                    parent=parent)
+            created = office_create(
+                name=obj.name, location=obj.location, tier=obj.tier, code=obj.code, parent=parent
+            )
             obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
             return
         obj.save()
@@ -112,8 +138,17 @@ class IndicatorInline(nested_admin.NestedTabularInline):
     form = IndicatorForm
     formset = BengaliInlineFormSet
     extra = 0
-    fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method",
-              *Indicator.TIER_FIELDS, "notes"]
+    fields = [
+        "number",
+        "title",
+        "title_en",
+        "unit",
+        "unit_label",
+        "weight",
+        "calculation_method",
+        *Indicator.TIER_FIELDS,
+        "notes",
+    ]
     ordering = ["number"]
 
 
@@ -187,23 +222,33 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
     def plan_editor_link(self, plan):
         if plan.pk is None:
             return gettext("সংরক্ষণের পর কর্মপরিকল্পনাটি সরকারি ছকের মতো এক পাতায় সম্পাদনা করা যাবে।")
-        return format_html(gettext('<a class="button" href="{}">সরকারি ছকের মতো সম্পাদনা করুন</a>'),
-                           reverse("plan-targets", args=[plan.pk]))
+        return format_html(
+            gettext('<a class="button" href="{}">সরকারি ছকের মতো সম্পাদনা করুন</a>'),
+            reverse("plan-targets", args=[plan.pk]),
+        )
 
     @admin.display(description=_("টেমপ্লেট"))
     def template_tools(self, plan):
         if plan.pk is None:
-            return gettext("দপ্তর খালি রাখলে এটি অর্থবছরের টেমপ্লেট হবে, যা অধীনস্থ সব দপ্তরে রোল-আউট করা যায়।")
+            return gettext(
+                "দপ্তর খালি রাখলে এটি অর্থবছরের টেমপ্লেট হবে, যা অধীনস্থ সব দপ্তরে রোল-আউট করা যায়।"
+            )
         if plan.is_template:
             return format_html(
-                gettext('<a class="button" href="{}">রোল-আউট করুন</a> <a class="button" href="{}">পরিবর্তন '
-                'প্রয়োগ করুন</a> — এ থেকে তৈরি কর্মপরিকল্পনা: {}টি'),
+                gettext(
+                    '<a class="button" href="{}">রোল-আউট করুন</a> <a class="button" href="{}">পরিবর্তন '
+                    "প্রয়োগ করুন</a> — এ থেকে তৈরি কর্মপরিকল্পনা: {}টি"
+                ),
                 reverse("admin:egov_plan_actionplan_rollout", args=[plan.pk]),
                 reverse("admin:egov_plan_actionplan_carry", args=[plan.pk]),
-                i18n.number(plan.derived_plans.count()))
+                i18n.number(plan.derived_plans.count()),
+            )
         if plan.template_id:
-            return format_html('<a href="{}">{}</a>', reverse("admin:egov_plan_actionplan_change",
-                                                              args=[plan.template_id]), plan.template)
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:egov_plan_actionplan_change", args=[plan.template_id]),
+                plan.template,
+            )
         return "—"
 
     class Media:
@@ -214,11 +259,19 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
 
         super().save_related(request, form, formsets, change)
         rescore_plan(plan_id=form.instance.pk)
-        summary = [line for formset in formsets if isinstance(formset, AreaFormSet)
-                   for line in formset.change_summary]
+        summary = [
+            line
+            for formset in formsets
+            if isinstance(formset, AreaFormSet)
+            for line in formset.change_summary
+        ]
         if change:
-            record_amendment(plan=form.instance, user=request.user, reason=form.cleaned_data.get("change_reason", ""),
-                             summary=summary)
+            record_amendment(
+                plan=form.instance,
+                user=request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
+                summary=summary,
+            )
 
     @admin.action(description=_("পরবর্তী অর্থবছরের জন্য কপি করুন (লক্ষ্যমাত্রার তারিখ এক বছর পরে)"))
     def copy_to_next_year(self, request, queryset):
@@ -229,27 +282,53 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
                 with transaction.atomic():
                     new_plan = copy_plan_forward(plan=plan, to_year=plan.fiscal_year.start_year + 1)
             except PlanExists:
-                self.message_user(request, gettext("{plan}: পরবর্তী অর্থবছরের কর্মপরিকল্পনা আগে থেকেই আছে।").format(plan=plan),
-                                  messages.WARNING)
+                self.message_user(
+                    request,
+                    gettext("{plan}: পরবর্তী অর্থবছরের কর্মপরিকল্পনা আগে থেকেই আছে।").format(plan=plan),
+                    messages.WARNING,
+                )
             else:
-                self.message_user(request, gettext("তৈরি হয়েছে: {new_plan}").format(new_plan=new_plan), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("তৈরি হয়েছে: {new_plan}").format(new_plan=new_plan),
+                    messages.SUCCESS,
+                )
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        return [path("import/", view(self.import_view), name="egov_plan_actionplan_import"),
-                path("<int:plan_id>/rollout/", view(self.rollout_view), name="egov_plan_actionplan_rollout"),
-                path("<int:plan_id>/carry/", view(self.carry_view), name="egov_plan_actionplan_carry"),
-                path("rollouts/<int:job_id>/", view(self.rollout_job_view), name="egov_plan_rolloutjob_status"),
-                *super().get_urls()]
+        return [
+            path("import/", view(self.import_view), name="egov_plan_actionplan_import"),
+            path(
+                "<int:plan_id>/rollout/",
+                view(self.rollout_view),
+                name="egov_plan_actionplan_rollout",
+            ),
+            path("<int:plan_id>/carry/", view(self.carry_view), name="egov_plan_actionplan_carry"),
+            path(
+                "rollouts/<int:job_id>/",
+                view(self.rollout_job_view),
+                name="egov_plan_rolloutjob_status",
+            ),
+            *super().get_urls(),
+        ]
 
     def _template(self, request, plan_id):
-        template = ActionPlan.objects.filter(pk=plan_id, office__isnull=True).select_related("fiscal_year").first()
+        template = (
+            ActionPlan.objects.filter(pk=plan_id, office__isnull=True)
+            .select_related("fiscal_year")
+            .first()
+        )
         if template is None or not self.has_change_permission(request, template):
             raise Http404(gettext("টেমপ্লেটটি পাওয়া যায়নি"))
         return template
 
     def _context(self, request, title, **extra):
-        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            **extra,
+        }
 
     def rollout_view(self, request, plan_id):
         from reports.plan_templates import start_rollout
@@ -257,26 +336,55 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
         template = self._template(request, plan_id)
         form = RolloutForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            job = RolloutJob.objects.create(template=template, under=form.cleaned_data["under"],
-                                            tier=form.cleaned_data["tier"], requested_by=request.user)
+            job = RolloutJob.objects.create(
+                template=template,
+                under=form.cleaned_data["under"],
+                tier=form.cleaned_data["tier"],
+                requested_by=request.user,
+            )
             start_rollout(job)
             return redirect("admin:egov_plan_rolloutjob_status", job.pk)
-        return render(request, "admin/egov_plan/actionplan/rollout.html",
-                      self._context(request, gettext("রোল-আউট: {template}").format(template=template), form=form, template=template,
-                                    jobs=template.rollout_jobs.select_related("under", "tier")[:10]),
-                      status=400 if form.errors else 200)
+        return render(
+            request,
+            "admin/egov_plan/actionplan/rollout.html",
+            self._context(
+                request,
+                gettext("রোল-আউট: {template}").format(template=template),
+                form=form,
+                template=template,
+                jobs=template.rollout_jobs.select_related("under", "tier")[:10],
+            ),
+            status=400 if form.errors else 200,
+        )
 
     def rollout_job_view(self, request, job_id):
         from reports.plan_templates import rollout_progress
 
-        job = RolloutJob.objects.select_related("template__fiscal_year", "under", "tier").filter(pk=job_id).first()
+        job = (
+            RolloutJob.objects.select_related("template__fiscal_year", "under", "tier")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None:
             raise Http404(gettext("রোল-আউটটি পাওয়া যায়নি"))
-        progress = rollout_progress(job.pk) if job.status in (RolloutJob.QUEUED, RolloutJob.RUNNING) else None
+        progress = (
+            rollout_progress(job.pk)
+            if job.status in (RolloutJob.QUEUED, RolloutJob.RUNNING)
+            else None
+        )
         percent = (100 * progress[0] // progress[1]) if progress and progress[1] else 0
-        return render(request, "admin/egov_plan/actionplan/rollout_job.html",
-                      self._context(request, gettext("রোল-আউটের অবস্থা"), job=job, progress=progress, percent=percent,
-                                    finished=job.status in (RolloutJob.DONE, RolloutJob.FAILED)))
+        return render(
+            request,
+            "admin/egov_plan/actionplan/rollout_job.html",
+            self._context(
+                request,
+                gettext("রোল-আউটের অবস্থা"),
+                job=job,
+                progress=progress,
+                percent=percent,
+                finished=job.status in (RolloutJob.DONE, RolloutJob.FAILED),
+            ),
+        )
 
     def carry_view(self, request, plan_id):
         from reports.plan_templates import TemplateError, carry_template_changes
@@ -289,10 +397,27 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:egov_plan_actionplan_change", template.pk)
         if apply:
-            self.message_user(request, gettext("{format_number}টি কর্মপরিকল্পনায় টেমপ্লেটের পরিবর্তন প্রয়োগ হয়েছে; {format_number2}টি দাখিলকৃত বা অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।").format(format_number=i18n.number(len(result.updated)), format_number2=i18n.number(len(result.held))), messages.SUCCESS)
-        return render(request, "admin/egov_plan/actionplan/carry.html",
-                      self._context(request, gettext("টেমপ্লেটের পরিবর্তন প্রয়োগ: {template}").format(template=template), template=template,
-                                    result=result, applied=apply))
+            self.message_user(
+                request,
+                gettext(
+                    "{format_number}টি কর্মপরিকল্পনায় টেমপ্লেটের পরিবর্তন প্রয়োগ হয়েছে; {format_number2}টি দাখিলকৃত বা অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।"
+                ).format(
+                    format_number=i18n.number(len(result.updated)),
+                    format_number2=i18n.number(len(result.held)),
+                ),
+                messages.SUCCESS,
+            )
+        return render(
+            request,
+            "admin/egov_plan/actionplan/carry.html",
+            self._context(
+                request,
+                gettext("টেমপ্লেটের পরিবর্তন প্রয়োগ: {template}").format(template=template),
+                template=template,
+                result=result,
+                applied=apply,
+            ),
+        )
 
     def import_view(self, request):
         """Two steps: the uploaded file is checked and shown (reports/plan_import_preview.py), and
@@ -302,41 +427,91 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
 
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        context = {**self.admin_site.each_context(request), "title": gettext("ফাইল থেকে কর্মপরিকল্পনা আমদানি"),
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("ফাইল থেকে কর্মপরিকল্পনা আমদানি"),
+            "opts": self.model._meta,
+        }
         token = request.POST.get("token", "")
         if request.method == "POST" and token:
             upload = previews.load_upload(request.session, token)
             if upload is None:
-                self.message_user(request, gettext("আমদানির ফাইলটি আর নেই (সময় পেরিয়েছে বা আগেই আমদানি হয়েছে); "
-                                                   "ফাইলটি আবার দিন।"), messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext(
+                        "আমদানির ফাইলটি আর নেই (সময় পেরিয়েছে বা আগেই আমদানি হয়েছে); ফাইলটি আবার দিন।"
+                    ),
+                    messages.ERROR,
+                )
                 return redirect(reverse("admin:egov_plan_actionplan_import"))
             data, filename, office = upload
             tier = PlanImportConfirmForm(request.POST)
             single_tier = tier.cleaned_data["single_tier"] if tier.is_valid() else 0
             repairs = previews.repair_decisions(request.POST)
             if request.POST.get("action") == "import":
-                result = import_plan(data=data, filename=filename, office_name=office or None, single_tier=single_tier,
-                                     repairs=repairs)
+                result = import_plan(
+                    data=data,
+                    filename=filename,
+                    office_name=office or None,
+                    single_tier=single_tier,
+                    repairs=repairs,
+                )
                 if not result.faults:
                     previews.discard_upload(request.session, token)
-                    self.message_user(request, gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan), messages.SUCCESS)
-                    return redirect(reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk]))
-            preview = previews.make_preview(data=data, filename=filename, office=office, single_tier=single_tier,
-                                            repairs=repairs)
-            return render(request, "admin/egov_plan/actionplan/import_preview.html",
-                          {**context, "preview": preview, "token": token, "filename": filename,
-                           "tier_form": PlanImportConfirmForm(initial={"single_tier": single_tier})},
-                          status=400 if preview.faults else 200)
-        form = PlanImportForm(request.POST, request.FILES) if request.method == "POST" else PlanImportForm()
+                    self.message_user(
+                        request,
+                        gettext("আমদানি হয়েছে: {plan}").format(plan=result.plan),
+                        messages.SUCCESS,
+                    )
+                    return redirect(
+                        reverse("admin:egov_plan_actionplan_change", args=[result.plan.pk])
+                    )
+            preview = previews.make_preview(
+                data=data,
+                filename=filename,
+                office=office,
+                single_tier=single_tier,
+                repairs=repairs,
+            )
+            return render(
+                request,
+                "admin/egov_plan/actionplan/import_preview.html",
+                {
+                    **context,
+                    "preview": preview,
+                    "token": token,
+                    "filename": filename,
+                    "tier_form": PlanImportConfirmForm(initial={"single_tier": single_tier}),
+                },
+                status=400 if preview.faults else 200,
+            )
+        form = (
+            PlanImportForm(request.POST, request.FILES)
+            if request.method == "POST"
+            else PlanImportForm()
+        )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             data, office = upload.read(), form.cleaned_data["office"]
             preview = previews.make_preview(data=data, filename=upload.name, office=office)
-            token = previews.store_upload(request.session, data=data, filename=upload.name, office=office)
-            return render(request, "admin/egov_plan/actionplan/import_preview.html",
-                          {**context, "preview": preview, "token": token, "filename": upload.name,
-                           "tier_form": PlanImportConfirmForm()},
-                          status=400 if preview.faults else 200)
-        return render(request, "admin/egov_plan/actionplan/import.html", {**context, "form": form},
-                      status=400 if form.errors else 200)
+            token = previews.store_upload(
+                request.session, data=data, filename=upload.name, office=office
+            )
+            return render(
+                request,
+                "admin/egov_plan/actionplan/import_preview.html",
+                {
+                    **context,
+                    "preview": preview,
+                    "token": token,
+                    "filename": upload.name,
+                    "tier_form": PlanImportConfirmForm(),
+                },
+                status=400 if preview.faults else 200,
+            )
+        return render(
+            request,
+            "admin/egov_plan/actionplan/import.html",
+            {**context, "form": form},
+            status=400 if form.errors else 200,
+        )

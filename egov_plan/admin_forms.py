@@ -14,8 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from egov_plan import bangla, scoring
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
-from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
-                                  is_unknown_mark, shown_value, tier_bits)
+from egov_plan.plan_rules import (
+    TIER_NAMES,
+    UNKNOWN_TARGET,
+    check_plan,
+    counts_whole,
+    document_value,
+    is_unknown_mark,
+    shown_value,
+    tier_bits,
+)
 from egov_plan.seed_layout import UNIT_WORDS, too_large, valid_unit_label
 
 TARGET_FIELDS = Indicator.TIER_FIELDS
@@ -34,7 +42,9 @@ class _BengaliDigits:
     widget = BengaliNumberInput
 
     def to_python(self, value):
-        return super().to_python(bangla.to_latin_digits(value).strip() if isinstance(value, str) else value)
+        return super().to_python(
+            bangla.to_latin_digits(value).strip() if isinstance(value, str) else value
+        )
 
 
 class BengaliDecimalField(_BengaliDigits, forms.DecimalField):
@@ -45,15 +55,23 @@ class BengaliIntegerField(_BengaliDigits, forms.IntegerField):
     pass
 
 
-TARGET_HINTS = {scoring.DATE: _("তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।"),
-                scoring.PERCENT: _("শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।"),
-                scoring.COUNT: _("০ বা তার বেশি পূর্ণসংখ্যা লিখুন।")}
+TARGET_HINTS = {
+    scoring.DATE: _("তারিখ দদ/মম/বব আকারে লিখুন (যেমন ৩১/১০/২২)।"),
+    scoring.PERCENT: _("শতাংশ সংখ্যায় লিখুন (যেমন ৮৫)।"),
+    scoring.COUNT: _("০ বা তার বেশি পূর্ণসংখ্যা লিখুন।"),
+}
 MEASURE_HINT = _("০ বা তার বেশি সংখ্যা লিখুন, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক (যেমন ২৯.৯৭)।")
 
 
 def target_hint(unit: str, unit_label: str = ""):
     """What to write in a tier of this unit (a count in a unit of measure may have decimals)."""
-    return TARGET_HINTS[unit] if unit != scoring.COUNT or counts_whole(unit, unit_label) else MEASURE_HINT
+    return (
+        TARGET_HINTS[unit]
+        if unit != scoring.COUNT or counts_whole(unit, unit_label)
+        else MEASURE_HINT
+    )
+
+
 BLANKS = ("", "-", "--", "-----")
 
 
@@ -72,8 +90,12 @@ def parse_target(unit: str, text, *, whole: bool = True) -> "datetime.date | Dec
 
 
 def _target_field(tier: int) -> forms.CharField:
-    return forms.CharField(label=TIER_NAMES[tier], required=False, max_length=20,
-                           widget=forms.TextInput(attrs={"size": 9, "placeholder": gettext("দদ/মম/বব বা সংখ্যা")}))
+    return forms.CharField(
+        label=TIER_NAMES[tier],
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"size": 9, "placeholder": gettext("দদ/মম/বব বা সংখ্যা")}),
+    )
 
 
 class IndicatorForm(forms.ModelForm):
@@ -88,20 +110,38 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["number", "title", "title_en", "unit", "unit_label", "weight", "calculation_method", "notes"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
-                   "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"}),
-                   "notes": forms.Textarea(attrs={"rows": 2, "cols": 24})}
+        fields = [
+            "number",
+            "title",
+            "title_en",
+            "unit",
+            "unit_label",
+            "weight",
+            "calculation_method",
+            "notes",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+            "title_en": forms.Textarea(attrs={"rows": 2, "cols": 30, "lang": "en"}),
+            "notes": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["calculation_method"].required = False
-        self.fields["calculation_method"].help_text = gettext("খালি রাখলে: তারিখ → তারিখ, সংখ্যা → সমষ্টি, % → গড়")
+        self.fields["calculation_method"].help_text = gettext(
+            "খালি রাখলে: তারিখ → তারিখ, সংখ্যা → সমষ্টি, % → গড়"
+        )
         for field in TARGET_FIELDS:
             if self.instance.pk:
-                value = getattr(self.instance, f"{field}_date" if self.instance.is_date else f"{field}_number")
-                self.initial[field] = (UNKNOWN_TARGET if TARGET_FIELDS.index(field) in self.instance.unknown_tier_indexes
-                                       else shown_value(self.instance.unit, value))
+                value = getattr(
+                    self.instance, f"{field}_date" if self.instance.is_date else f"{field}_number"
+                )
+                self.initial[field] = (
+                    UNKNOWN_TARGET
+                    if TARGET_FIELDS.index(field) in self.instance.unknown_tier_indexes
+                    else shown_value(self.instance.unit, value)
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -114,8 +154,10 @@ class IndicatorForm(forms.ModelForm):
         if unit != scoring.COUNT or label == UNIT_WORDS[scoring.COUNT]:
             label = ""
         elif label and not valid_unit_label(label):
-            self.add_error("unit_label", gettext("এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি "
-                                                 "রাখলে “সংখ্যা”।"))
+            self.add_error(
+                "unit_label",
+                gettext("এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।"),
+            )
         cleaned["unit_label"] = label
         typed, unknown = [], []
         for tier, field in enumerate(TARGET_FIELDS):
@@ -124,8 +166,13 @@ class IndicatorForm(forms.ModelForm):
                 typed.append(None)
                 continue
             try:
-                typed.append(parse_target(unit, cleaned.get(field),
-                                          whole=counts_whole(unit, cleaned.get("unit_label") or "")))
+                typed.append(
+                    parse_target(
+                        unit,
+                        cleaned.get(field),
+                        whole=counts_whole(unit, cleaned.get("unit_label") or ""),
+                    )
+                )
             except ValueError:
                 self.add_error(field, target_hint(unit, label))
                 typed.append(None)
@@ -141,21 +188,39 @@ class IndicatorForm(forms.ModelForm):
 
     def document(self) -> dict:
         data = self.cleaned_data
-        return {"number": data["number"], "title": data["title"], "unit": data["unit"],
-                "unit_label": data.get("unit_label") or "", "unknown_tiers": data.get("unknown_tiers", []),
-                "weight": document_value(data["weight"]), "calculation_method": data["calculation_method"],
-                "targets": [document_value(t) for t in data.get("targets", [None] * 5)]}
+        return {
+            "number": data["number"],
+            "title": data["title"],
+            "unit": data["unit"],
+            "unit_label": data.get("unit_label") or "",
+            "unknown_tiers": data.get("unknown_tiers", []),
+            "weight": document_value(data["weight"]),
+            "calculation_method": data["calculation_method"],
+            "targets": [document_value(t) for t in data.get("targets", [None] * 5)],
+        }
 
 
 class ActionPlanForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label=_("পরিবর্তনের কারণ"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=_("দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে এমন কর্মপরিকল্পনার কাঠামো, মান বা লক্ষ্যমাত্রা বদলালে "
-                  "কারণ লিখতে হবে; পরিবর্তনটি কে, কখন, কেন করেছেন তা সংরক্ষিত থাকে।"))
+        label=_("পরিবর্তনের কারণ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_(
+            "দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে এমন কর্মপরিকল্পনার কাঠামো, মান বা লক্ষ্যমাত্রা বদলালে "
+            "কারণ লিখতে হবে; পরিবর্তনটি কে, কখন, কেন করেছেন তা সংরক্ষিত থাকে।"
+        ),
+    )
 
     class Meta:
         model = ActionPlan
-        fields = ["office", "fiscal_year", "title", "total_marks", "scoring_method", "targets_adjustable"]
+        fields = [
+            "office",
+            "fiscal_year",
+            "title",
+            "total_marks",
+            "scoring_method",
+            "targets_adjustable",
+        ]
 
 
 def _live_forms(formset):
@@ -184,7 +249,9 @@ def _changes(formset, parent_code: str = "") -> list[str]:
     lines = []
     for form in formset.forms:
         data = getattr(form, "cleaned_data", None) or {}
-        number = data.get("number") or form.initial.get("number") or getattr(form.instance, "number", "")
+        number = (
+            data.get("number") or form.initial.get("number") or getattr(form.instance, "number", "")
+        )
         code = f"{parent_code}.{number}" if parent_code else str(number)
         label = f"{KINDS[type(form.instance).__name__]} [{bangla.to_bengali_digits(code)}]"
         if formset.can_delete and formset._should_delete_form(form):
@@ -199,10 +266,16 @@ def _changes(formset, parent_code: str = "") -> list[str]:
                     continue
                 field = form.fields[name]
                 if name == "title":
-                    lines.append(gettext("{label}: {label2} পরিবর্তিত").format(label=label, label2=field.label))
+                    lines.append(
+                        gettext("{label}: {label2} পরিবর্তিত").format(
+                            label=label, label2=field.label
+                        )
+                    )
                 else:
-                    lines.append(f"{label}: {field.label} {_shown_change(form.initial.get(name))} → "
-                                 f"{_shown_change(data.get(name))}")
+                    lines.append(
+                        f"{label}: {field.label} {_shown_change(form.initial.get(name))} → "
+                        f"{_shown_change(data.get(name))}"
+                    )
         for nested in getattr(form, "nested_formsets", []):
             lines += _changes(nested, code)
     return lines
@@ -212,8 +285,11 @@ class BengaliInlineFormSet(nested_admin.NestedInlineFormSet):
     """Django's duplicate-value messages have no Bengali translation; these do."""
 
     def get_unique_error_message(self, unique_check):
-        labels = ", ".join(str(self.form.base_fields[name].label) for name in unique_check
-                           if name in self.form.base_fields and name != self.fk.name)
+        labels = ", ".join(
+            str(self.form.base_fields[name].label)
+            for name in unique_check
+            if name in self.form.base_fields and name != self.fk.name
+        )
         return gettext("একই {labels} একাধিকবার দেওয়া হয়েছে; প্রতিটি আলাদা হতে হবে।").format(labels=labels)
 
     def get_form_error(self):
@@ -235,7 +311,9 @@ class AreaFormSet(BengaliInlineFormSet):
             raise ValidationError([str(f) for f in faults])
         with translation.override(settings.LANGUAGE_CODE):  # the recorded amendment is in Bengali
             self.change_summary = [str(line) for line in _changes(self)]
-        if reason_missing(plan=self.instance, summary=self.change_summary, reason=self.data.get("change_reason")):
+        if reason_missing(
+            plan=self.instance, summary=self.change_summary, reason=self.data.get("change_reason")
+        ):
             raise ValidationError(gettext(REASON_NEEDED))
 
     def _plan_document(self) -> dict | None:
@@ -256,20 +334,39 @@ class AreaFormSet(BengaliInlineFormSet):
                         if not indicator_formset.is_valid():
                             return None
                         indicators += [form.document() for form in _live_forms(indicator_formset)]
-                    activities.append({"number": activity_form.cleaned_data["number"],
-                                       "title": activity_form.cleaned_data["title"], "indicators": indicators})
-            areas.append({"number": area_form.cleaned_data["number"], "title": area_form.cleaned_data["title"],
-                          "weight": document_value(area_form.cleaned_data["weight"]), "activities": activities})
-        return {"fiscal_year": plan.fiscal_year.start_year,
-                "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks)},
-                "areas": sorted(areas, key=lambda a: a["number"])}
+                    activities.append(
+                        {
+                            "number": activity_form.cleaned_data["number"],
+                            "title": activity_form.cleaned_data["title"],
+                            "indicators": indicators,
+                        }
+                    )
+            areas.append(
+                {
+                    "number": area_form.cleaned_data["number"],
+                    "title": area_form.cleaned_data["title"],
+                    "weight": document_value(area_form.cleaned_data["weight"]),
+                    "activities": activities,
+                }
+            )
+        return {
+            "fiscal_year": plan.fiscal_year.start_year,
+            "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks)},
+            "areas": sorted(areas, key=lambda a: a["number"]),
+        }
 
 
 class PlanImportForm(forms.Form):
-    file = forms.FileField(label=_("ফাইল (.txt, .xlsx বা .docx)"),
-                           error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।")})
-    office = forms.CharField(label=_("দপ্তর (ঐচ্ছিক)"), required=False, max_length=200,
-                             help_text=_("খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।"))
+    file = forms.FileField(
+        label=_("ফাইল (.txt, .xlsx বা .docx)"),
+        error_messages={"required": _("একটি ফাইল নির্বাচন করুন।"), "empty": _("ফাইলটি খালি।")},
+    )
+    office = forms.CharField(
+        label=_("দপ্তর (ঐচ্ছিক)"),
+        required=False,
+        max_length=200,
+        help_text=_("খালি রাখলে ফাইলের দপ্তরের নাম নেওয়া হবে।"),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -280,18 +377,30 @@ class PlanImportForm(forms.Form):
 
 class PlanImportConfirmForm(forms.Form):
     """The preview's choice: the tier a plan's single annual target goes in."""
+
     single_tier = forms.TypedChoiceField(
-        label=_("একটি মাত্র লক্ষ্যমাত্রা যে স্তরে রাখা হবে"), coerce=int, required=False, empty_value=0,
+        label=_("একটি মাত্র লক্ষ্যমাত্রা যে স্তরে রাখা হবে"),
+        coerce=int,
+        required=False,
+        empty_value=0,
         choices=[(k, _(name)) for k, name in enumerate(TIER_NAMES)],
-        error_messages={"invalid_choice": _("এই স্তর নেই।")})
+        error_messages={"invalid_choice": _("এই স্তর নেই।")},
+    )
 
 
 class RolloutForm(forms.Form):
-    under = forms.CharField(label=_("যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)"), max_length=40,
-                            error_messages={"required": _("দপ্তরের কোড লিখুন।")})
-    tier = forms.ModelChoiceField(label=_("শুধু এই স্তরের দপ্তর"), required=False, queryset=OfficeTier.objects.all(),
-                                  empty_label=_("সব স্তর"),
-                                  error_messages={"invalid_choice": _("এই স্তর নেই।")})
+    under = forms.CharField(
+        label=_("যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)"),
+        max_length=40,
+        error_messages={"required": _("দপ্তরের কোড লিখুন।")},
+    )
+    tier = forms.ModelChoiceField(
+        label=_("শুধু এই স্তরের দপ্তর"),
+        required=False,
+        queryset=OfficeTier.objects.all(),
+        empty_label=_("সব স্তর"),
+        error_messages={"invalid_choice": _("এই স্তর নেই।")},
+    )
 
     def clean_under(self):
         code = self.cleaned_data["under"].strip()

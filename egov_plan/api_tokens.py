@@ -23,20 +23,29 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user, name: str, scope: str, expires_at: datetime.datetime,
-                     second_factor: bool = False) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user, name: str, scope: str, expires_at: datetime.datetime, second_factor: bool = False
+) -> tuple[ApiToken, str]:
     """The new token and its plain text, which is never stored: the caller shows it once.
     `second_factor`: made in a session that passed the second factor (recorded with the time)."""
     raw = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, scope=scope, expires_at=expires_at,
-                                    token_hash=token_digest(raw), prefix=raw[:12],
-                                    second_factor_at=timezone.now() if second_factor else None)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        token_hash=token_digest(raw),
+        prefix=raw[:12],
+        second_factor_at=timezone.now() if second_factor else None,
+    )
     return token, raw
 
 
 def api_token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
 
 
 def api_token_check(raw: str) -> ApiToken | None:
@@ -51,8 +60,16 @@ def api_token_check(raw: str) -> ApiToken | None:
     connection = connections["default"]
     on = connection.ops.adapt_datefield_value(today())
     query, tail = _token_query()
-    found = query.rows(tail, [on, on, token_digest(raw), rowsql.prepared(ApiToken, "expires_at", timezone.now(), connection),
-                              rowsql.prepared(get_user_model(), "is_active", True, connection)])
+    found = query.rows(
+        tail,
+        [
+            on,
+            on,
+            token_digest(raw),
+            rowsql.prepared(ApiToken, "expires_at", timezone.now(), connection),
+            rowsql.prepared(get_user_model(), "is_active", True, connection),
+        ],
+    )
     if not found:
         return None
     token = found[0][0]
@@ -63,7 +80,9 @@ def api_token_check(raw: str) -> ApiToken | None:
 def api_tokens_revoke_all(*, user) -> int:
     """Revoke every live token of `user` (their second factor was reset: tokens made with the old
     device must not outlive it). How many."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 @functools.cache
@@ -74,8 +93,12 @@ def _token_query() -> tuple[rowsql.Select, str]:
 
     user = get_user_model()
     col = rowsql.column
-    return (rowsql.Select((ApiToken, "k"), (user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
-            f"FROM {rowsql.table(ApiToken)} k JOIN {rowsql.table(user)} u ON {col(user, 'u', 'id')} = {col(ApiToken, 'k', 'user')} "
-            f"{memberships_join('u')} "
-            f"WHERE {col(ApiToken, 'k', 'token_hash')} = %s AND {col(ApiToken, 'k', 'revoked_at')} IS NULL "
-            f"AND {col(ApiToken, 'k', 'expires_at')} > %s AND {col(user, 'u', 'is_active')} = %s {memberships_order()}")
+    return (
+        rowsql.Select(
+            (ApiToken, "k"), (user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")
+        ),
+        f"FROM {rowsql.table(ApiToken)} k JOIN {rowsql.table(user)} u ON {col(user, 'u', 'id')} = {col(ApiToken, 'k', 'user')} "
+        f"{memberships_join('u')} "
+        f"WHERE {col(ApiToken, 'k', 'token_hash')} = %s AND {col(ApiToken, 'k', 'revoked_at')} IS NULL "
+        f"AND {col(ApiToken, 'k', 'expires_at')} > %s AND {col(user, 'u', 'is_active')} = %s {memberships_order()}",
+    )

@@ -13,7 +13,13 @@ for every response, so its compressed length tells nothing stable.
 
 from django.middleware.gzip import GZipMiddleware
 
-TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml", "image/svg+xml")
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "image/svg+xml",
+)
 
 
 class TextGZipMiddleware(GZipMiddleware):

@@ -30,7 +30,11 @@ class NotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+        if (
+            response.status_code == 405
+            and not getattr(response, "streaming", False)
+            and not response.content
+        ):
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
             return page

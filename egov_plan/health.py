@@ -42,6 +42,10 @@ def _storage() -> bool:
 def healthz(request):
     checks = {"database": _database(), "storage": _storage()}
     healthy = all(checks.values())
-    return JsonResponse({"status": "ok" if healthy else "failing",
-                         **{name: "ok" if ok else "failing" for name, ok in checks.items()}},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "failing",
+            **{name: "ok" if ok else "failing" for name, ok in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )

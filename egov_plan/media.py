@@ -69,8 +69,12 @@ class PendingUploads:
         """The upload under `token`; None if there is none (or it is older than keep_seconds)."""
         name = self._name(token)
         try:
-            if name is None or not default_storage.exists(name) or default_storage.get_modified_time(name) < (
-                    timezone.now() - datetime.timedelta(seconds=self.keep_seconds)):
+            if (
+                name is None
+                or not default_storage.exists(name)
+                or default_storage.get_modified_time(name)
+                < (timezone.now() - datetime.timedelta(seconds=self.keep_seconds))
+            ):
                 return None
             with default_storage.open(name, "rb") as handle:
                 return handle.read()

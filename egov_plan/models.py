@@ -12,14 +12,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from egov_plan import bangla, fiscal, plan_rules, scoring
 from egov_plan.active_language import english
-from django.utils.translation import gettext_noop
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 
 class OfficeTier(models.Model):
@@ -28,8 +26,14 @@ class OfficeTier(models.Model):
 
     code = models.SlugField(_("সংকেত"), max_length=20, unique=True)
     name = models.CharField(_("নাম"), max_length=100)
-    name_en = models.CharField(_("ইংরেজি নাম"), max_length=100, blank=True, default="", db_default="",
-                               help_text=_("ইংরেজি ইন্টারফেসে দেখানো হয়; খালি রাখলে বাংলা নাম।"))
+    name_en = models.CharField(
+        _("ইংরেজি নাম"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("ইংরেজি ইন্টারফেসে দেখানো হয়; খালি রাখলে বাংলা নাম।"),
+    )
     order = models.PositiveSmallIntegerField(_("ক্রম"), default=0)
 
     class Meta:
@@ -53,8 +57,9 @@ class Office(MP_Node):
     code = models.CharField(_("দপ্তর কোড"), max_length=40, unique=True)
     name = models.CharField(_("নাম"), max_length=200)
     location = models.CharField(_("অবস্থান"), max_length=200, blank=True)
-    tier = models.ForeignKey(OfficeTier, verbose_name=_("স্তর"), on_delete=models.PROTECT,
-                             related_name="offices")
+    tier = models.ForeignKey(
+        OfficeTier, verbose_name=_("স্তর"), on_delete=models.PROTECT, related_name="offices"
+    )
 
     node_order_by: list[str] = []  # children keep the order they were added in
 
@@ -111,25 +116,45 @@ class ActionPlan(models.Model):
 
     # A plan without an office is a template: the national plan of a fiscal year, rolled out
     # to every office of a subtree (see egov_plan/templates.py).
-    office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT,
-                               related_name="plans", null=True, blank=True)
-    template = models.ForeignKey("self", verbose_name=_("টেমপ্লেট"), on_delete=models.SET_NULL,
-                                 null=True, blank=True, related_name="derived_plans",
-                                 limit_choices_to={"office__isnull": True})
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("দপ্তর"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        null=True,
+        blank=True,
+    )
+    template = models.ForeignKey(
+        "self",
+        verbose_name=_("টেমপ্লেট"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived_plans",
+        limit_choices_to={"office__isnull": True},
+    )
     # On a template: whether offices may adjust their own targets before the office above
     # approves their plan. On an office's plan: when (and by whom) the targets were approved.
     targets_adjustable = models.BooleanField(_("দপ্তর লক্ষ্যমাত্রা সমন্বয় করতে পারে"), default=False)
     targets_approved_at = models.DateTimeField(_("লক্ষ্যমাত্রা অনুমোদনের সময়"), null=True, blank=True)
-    targets_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+",
-                                            verbose_name=_("লক্ষ্যমাত্রা অনুমোদনকারী"))
-    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT,
-                                    related_name="plans")
+    targets_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("লক্ষ্যমাত্রা অনুমোদনকারী"),
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="plans"
+    )
     title = models.CharField(_("শিরোনাম"), max_length=255, default=DEFAULT_TITLE)
-    total_marks = models.DecimalField(_("মোট নম্বর"), max_digits=6, decimal_places=2,
-                                      default=Decimal(50))
-    scoring_method = models.CharField(_("মূল্যায়ন পদ্ধতি"), max_length=10, choices=SCORING_CHOICES,
-                                      default=scoring.STEP)
+    total_marks = models.DecimalField(
+        _("মোট নম্বর"), max_digits=6, decimal_places=2, default=Decimal(50)
+    )
+    scoring_method = models.CharField(
+        _("মূল্যায়ন পদ্ধতি"), max_length=10, choices=SCORING_CHOICES, default=scoring.STEP
+    )
     # Bumped whenever an area, activity, indicator (weights, targets) or signatory of the plan is
     # saved or deleted (`plan_revised`): pages cache the plan's structure by it.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -139,10 +164,14 @@ class ActionPlan(models.Model):
         verbose_name_plural = _("কর্মপরিকল্পনাসমূহ")
         ordering = ["-fiscal_year__start_year", "office__name", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "fiscal_year", "title"],
-                                    name="plan_unique_per_office_year_title"),
-            models.UniqueConstraint(fields=["fiscal_year", "title"], condition=Q(office__isnull=True),
-                                    name="template_unique_per_year_title"),
+            models.UniqueConstraint(
+                fields=["office", "fiscal_year", "title"], name="plan_unique_per_office_year_title"
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "title"],
+                condition=Q(office__isnull=True),
+                name="template_unique_per_year_title",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,13 +185,17 @@ class ActionPlan(models.Model):
     @property
     def targets_open_to_office(self) -> bool:
         """Whether the office's officer may still adjust this plan's targets."""
-        return (self.template_id is not None and self.template.targets_adjustable
-                and self.targets_approved_at is None)
+        return (
+            self.template_id is not None
+            and self.template.targets_adjustable
+            and self.targets_approved_at is None
+        )
 
 
 class PerformanceArea(models.Model):
-    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
-                             related_name="areas")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE, related_name="areas"
+    )
     number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
     title = models.TextField(_("কর্মসম্পাদন ক্ষেত্র"))
     # Optional English text for the unsigned English rendition (the Bengali title stays official).
@@ -186,8 +219,12 @@ class PerformanceArea(models.Model):
 
 
 class Activity(models.Model):
-    area = models.ForeignKey(PerformanceArea, verbose_name=_("কর্মসম্পাদন ক্ষেত্র"), on_delete=models.CASCADE,
-                             related_name="activities")
+    area = models.ForeignKey(
+        PerformanceArea,
+        verbose_name=_("কর্মসম্পাদন ক্ষেত্র"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
     number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
     title = models.TextField(_("কার্যক্রম"))
     title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
@@ -197,7 +234,9 @@ class Activity(models.Model):
         verbose_name_plural = _("কার্যক্রমসমূহ")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "number"], name="activity_number_unique_in_area"),
+            models.UniqueConstraint(
+                fields=["area", "number"], name="activity_number_unique_in_area"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,58 +259,90 @@ class Indicator(models.Model):
     # only one of which is used according to the unit (a check constraint keeps it so).
     TIER_FIELDS = ("target_100", "target_90", "target_80", "target_70", "target_60")
 
-    activity = models.ForeignKey(Activity, verbose_name=_("কার্যক্রম"), on_delete=models.CASCADE,
-                                 related_name="indicators")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("কার্যক্রম"), on_delete=models.CASCADE, related_name="indicators"
+    )
     number = models.PositiveSmallIntegerField(_("ক্রম"), validators=[MinValueValidator(1)])
     title = models.TextField(_("কর্মসম্পাদন সূচক"))
     title_en = models.TextField(_("ইংরেজি পাঠ"), blank=True, default="", db_default="")
     unit = models.CharField(_("একক"), max_length=10, choices=UNIT_CHOICES)
     # A count's own unit word, as the plan prints it (জন, টি, লক্ষ, হাজার কোটি টাকা); blank: the unit's
     # own name. A count in a unit of measure (not জন, টি or সংখ্যা) may have decimals.
-    unit_label = models.CharField(_("এককের নাম"), max_length=40, blank=True, default="", db_default="",
-                                  help_text=_("সংখ্যার নিজস্ব একক (যেমন জন, টি, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।"))
+    unit_label = models.CharField(
+        _("এককের নাম"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("সংখ্যার নিজস্ব একক (যেমন জন, টি, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।"),
+    )
     weight = models.DecimalField(_("কর্মসম্পাদন সূচকের মান"), max_digits=6, decimal_places=2)
-    calculation_method = models.CharField(_("গণনা পদ্ধতি"), max_length=12, choices=CALCULATION_CHOICES)
+    calculation_method = models.CharField(
+        _("গণনা পদ্ধতি"), max_length=12, choices=CALCULATION_CHOICES
+    )
 
     target_100_date = models.DateField(_("অসাধারণ (তারিখ)"), null=True, blank=True)
     target_90_date = models.DateField(_("অতি উত্তম (তারিখ)"), null=True, blank=True)
     target_80_date = models.DateField(_("উত্তম (তারিখ)"), null=True, blank=True)
     target_70_date = models.DateField(_("চলতি মান (তারিখ)"), null=True, blank=True)
     target_60_date = models.DateField(_("চলতি মানের নিম্নে (তারিখ)"), null=True, blank=True)
-    target_100_number = models.DecimalField(_("অসাধারণ"), max_digits=12, decimal_places=2,
-                                            null=True, blank=True)
-    target_90_number = models.DecimalField(_("অতি উত্তম"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
-    target_80_number = models.DecimalField(_("উত্তম"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
-    target_70_number = models.DecimalField(_("চলতি মান"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
-    target_60_number = models.DecimalField(_("চলতি মানের নিম্নে"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
+    target_100_number = models.DecimalField(
+        _("অসাধারণ"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_90_number = models.DecimalField(
+        _("অতি উত্তম"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_80_number = models.DecimalField(
+        _("উত্তম"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_70_number = models.DecimalField(
+        _("চলতি মান"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_60_number = models.DecimalField(
+        _("চলতি মানের নিম্নে"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     # Tiers whose target a file lost (bit k: tier k, best first): shown as unknown, and the indicator
     # scores nothing until an admin fills them in, rather than a made-up target.
     unknown_tiers = models.PositiveSmallIntegerField(_("অজানা লক্ষ্যমাত্রা"), default=0, db_default=0)
     # What an imported plan said beside the indicator that the form does not keep as data: the actual
     # achievements of earlier years and the projections of later ones (the APA form), one per line.
-    notes = models.TextField(_("টীকা"), blank=True, default="", db_default="",
-                             help_text=_("যেমন আগের বছরগুলোর প্রকৃত অর্জন ও পরের বছরগুলোর প্রক্ষেপণ (আমদানি করা ফাইল থেকে)।"))
+    notes = models.TextField(
+        _("টীকা"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("যেমন আগের বছরগুলোর প্রকৃত অর্জন ও পরের বছরগুলোর প্রক্ষেপণ (আমদানি করা ফাইল থেকে)।"),
+    )
 
     class Meta:
         verbose_name = _("কর্মসম্পাদন সূচক")
         verbose_name_plural = _("কর্মসম্পাদন সূচকসমূহ")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "number"],
-                                    name="indicator_number_unique_in_activity"),
+            models.UniqueConstraint(
+                fields=["activity", "number"], name="indicator_number_unique_in_activity"
+            ),
             models.CheckConstraint(
                 name="indicator_targets_typed_by_unit",
                 condition=(
-                    Q(unit=scoring.DATE, target_100_number__isnull=True,
-                      target_90_number__isnull=True, target_80_number__isnull=True,
-                      target_70_number__isnull=True, target_60_number__isnull=True)
-                    | (Q(unit__in=[scoring.PERCENT, scoring.COUNT], target_100_date__isnull=True,
-                         target_90_date__isnull=True, target_80_date__isnull=True,
-                         target_70_date__isnull=True, target_60_date__isnull=True))
+                    Q(
+                        unit=scoring.DATE,
+                        target_100_number__isnull=True,
+                        target_90_number__isnull=True,
+                        target_80_number__isnull=True,
+                        target_70_number__isnull=True,
+                        target_60_number__isnull=True,
+                    )
+                    | (
+                        Q(
+                            unit__in=[scoring.PERCENT, scoring.COUNT],
+                            target_100_date__isnull=True,
+                            target_90_date__isnull=True,
+                            target_80_date__isnull=True,
+                            target_70_date__isnull=True,
+                            target_60_date__isnull=True,
+                        )
+                    )
                 ),
             ),
         ]
@@ -318,14 +389,20 @@ class Indicator(models.Model):
             setattr(self, f"{field}_date", value if self.is_date else None)
             setattr(self, f"{field}_number", None if self.is_date else value)
         # A tier given a target is known now (filled in by an admin or an office).
-        self.unknown_tiers &= ~plan_rules.tier_bits(k for k, value in enumerate(values) if value is not None)
+        self.unknown_tiers &= ~plan_rules.tier_bits(
+            k for k, value in enumerate(values) if value is not None
+        )
 
 
 class Signatory(models.Model):
     """A signature block at the report's foot: a name and one to three lines."""
 
-    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
-                             related_name="signatories")
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("কর্মপরিকল্পনা"),
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
     order = models.PositiveSmallIntegerField(_("ক্রম"))
     name = models.CharField(_("নাম"), max_length=200)
     line_1 = models.CharField(_("পদবি"), max_length=200)
@@ -337,7 +414,9 @@ class Signatory(models.Model):
         verbose_name_plural = _("স্বাক্ষরকারীগণ")
         ordering = ["order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "order"], name="signatory_order_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "order"], name="signatory_order_unique_in_plan"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,16 +453,26 @@ class Membership(models.Model):
     REVIEWER = "reviewer"
     ROLE_CHOICES = [(OFFICER, _("কর্মকর্তা (তথ্য প্রদানকারী)")), (REVIEWER, _("পর্যালোচক"))]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT,
-                               related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT, related_name="members"
+    )
     role = models.CharField(_("ভূমিকা"), max_length=10, choices=ROLE_CHOICES)
     # The office's user manager: manages, at /people/, the users of this office and of those below it.
-    is_manager = models.BooleanField(_("ব্যবহারকারী ব্যবস্থাপক"), default=False,
-                                     help_text=_("এই দপ্তর ও এর অধীন দপ্তরগুলোর ব্যবহারকারী ব্যবস্থাপনা করতে পারেন (শুধু পর্যালোচক)।"))
+    is_manager = models.BooleanField(
+        _("ব্যবহারকারী ব্যবস্থাপক"),
+        default=False,
+        help_text=_("এই দপ্তর ও এর অধীন দপ্তরগুলোর ব্যবহারকারী ব্যবস্থাপনা করতে পারেন (শুধু পর্যালোচক)।"),
+    )
     start_date = models.DateField(_("শুরুর তারিখ"), default=today)
-    end_date = models.DateField(_("শেষের তারিখ"), null=True, blank=True,
-                                help_text=_("এই দিন থেকে সদস্যপদটি আর প্রযোজ্য নয়; খালি রাখলে চলমান।"))
+    end_date = models.DateField(
+        _("শেষের তারিখ"),
+        null=True,
+        blank=True,
+        help_text=_("এই দিন থেকে সদস্যপদটি আর প্রযোজ্য নয়; খালি রাখলে চলমান।"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -392,15 +481,22 @@ class Membership(models.Model):
         verbose_name_plural = _("সদস্যপদসমূহ")
         ordering = ["start_date", "pk"]
         constraints = [
-            models.CheckConstraint(name="membership_ends_after_it_starts",
-                                   condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
-                                   violation_error_message=_("সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।")),
-            models.CheckConstraint(name="membership_manager_is_reviewer",
-                                   condition=Q(is_manager=False) | Q(role="reviewer"),
-                                   violation_error_message=_("শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।")),
-            models.UniqueConstraint(fields=["user", "office"], condition=Q(end_date__isnull=True),
-                                    name="membership_one_open_per_user_and_office",
-                                    violation_error_message=_("এই ব্যবহারকারীর এই দপ্তরে আগেই একটি চলমান সদস্যপদ আছে।")),
+            models.CheckConstraint(
+                name="membership_ends_after_it_starts",
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                violation_error_message=_("সদস্যপদের শেষের তারিখ শুরুর তারিখের পরে হতে হবে।"),
+            ),
+            models.CheckConstraint(
+                name="membership_manager_is_reviewer",
+                condition=Q(is_manager=False) | Q(role="reviewer"),
+                violation_error_message=_("শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "office"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_open_per_user_and_office",
+                violation_error_message=_("এই ব্যবহারকারীর এই দপ্তরে আগেই একটি চলমান সদস্যপদ আছে।"),
+            ),
         ]
         indexes = [models.Index(fields=["office", "end_date"], name="membership_office_end")]
 
@@ -416,10 +512,19 @@ class PlanAmendment(models.Model):
     """A change to the structure, weights or targets of a plan that already has reports in review
     or approved: who made it, when, why, and what changed."""
 
-    plan = models.ForeignKey(ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE,
-                             related_name="amendments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name=_("পরিবর্তনকারী"))
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("কর্মপরিকল্পনা"),
+        on_delete=models.CASCADE,
+        related_name="amendments",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("পরিবর্তনকারী"),
+    )
     at = models.DateTimeField(_("সময়"), auto_now_add=True)
     reason = models.TextField(_("কারণ"))
     summary = models.TextField(_("যা পরিবর্তিত হয়েছে"))
@@ -437,15 +542,30 @@ class RolloutJob(models.Model):
     """One roll-out of a template asked for in the admin: what, where, and how far it got."""
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUS_CHOICES = [(QUEUED, _("অপেক্ষমাণ")), (RUNNING, _("চলছে")), (DONE, _("সম্পন্ন")), (FAILED, _("ব্যর্থ"))]
+    STATUS_CHOICES = [
+        (QUEUED, _("অপেক্ষমাণ")),
+        (RUNNING, _("চলছে")),
+        (DONE, _("সম্পন্ন")),
+        (FAILED, _("ব্যর্থ")),
+    ]
 
-    template = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rollout_jobs",
-                                 verbose_name=_("টেমপ্লেট"))
-    under = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("যে দপ্তরের অধীনে"))
-    tier = models.ForeignKey(OfficeTier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=_("শুধু এই স্তর"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    template = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="rollout_jobs", verbose_name=_("টেমপ্লেট")
+    )
+    under = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("যে দপ্তরের অধীনে")
+    )
+    tier = models.ForeignKey(
+        OfficeTier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("শুধু এই স্তর"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=QUEUED)
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
@@ -462,7 +582,9 @@ class RolloutJob(models.Model):
         return f"{self.template} → {self.under}"
 
 
-def plan_revised(*, plan_id: int | None = None, area_id: int | None = None, activity_id: int | None = None) -> None:
+def plan_revised(
+    *, plan_id: int | None = None, area_id: int | None = None, activity_id: int | None = None
+) -> None:
     """The plan's structure, weights, targets or signatories changed: a new revision (one UPDATE)."""
     plans = ActionPlan.objects.all()
     if plan_id is not None:
@@ -489,8 +611,12 @@ def _revise_plan_of(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 for _model in (PerformanceArea, Activity, Indicator, Signatory):
-    models.signals.post_save.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-{_model.__name__}")
-    models.signals.post_delete.connect(_revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-del-{_model.__name__}")
+    models.signals.post_save.connect(
+        _revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-{_model.__name__}"
+    )
+    models.signals.post_delete.connect(
+        _revise_plan_of, sender=_model, dispatch_uid=f"revise-plan-del-{_model.__name__}"
+    )
 
 
 class RateLimitHit(models.Model):
@@ -502,7 +628,9 @@ class RateLimitHit(models.Model):
     hits = models.PositiveIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "bucket"], name="rate_limit_one_row_per_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "bucket"], name="rate_limit_one_row_per_window")
+        ]
         indexes = [models.Index(fields=["bucket"], name="rate_limit_bucket")]
 
 

@@ -27,8 +27,9 @@ def tier_for(code: str) -> OfficeTier:
     """The tier of that code; a default one is made again if an admin (or a test flush) removed it."""
     if code in DEFAULT_TIERS:
         name, name_en, order = DEFAULT_TIERS[code]
-        return OfficeTier.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en,
-                                                                     "order": order})[0]
+        return OfficeTier.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "order": order}
+        )[0]
     return OfficeTier.objects.get(code=code)
 
 
@@ -45,11 +46,22 @@ def new_code(name: str, location: str) -> str:
 
 
 @transaction.atomic
-def office_create(*, name: str, tier: OfficeTier | str = "department", location: str = "",
-                  code: str | None = None, parent: Office | None = None) -> Office:
+def office_create(
+    *,
+    name: str,
+    tier: OfficeTier | str = "department",
+    location: str = "",
+    code: str | None = None,
+    parent: Office | None = None,
+) -> Office:
     if isinstance(tier, str):
         tier = tier_for(tier)
-    fields = {"name": name, "location": location, "tier": tier, "code": code or new_code(name, location)}
+    fields = {
+        "name": name,
+        "location": location,
+        "tier": tier,
+        "code": code or new_code(name, location),
+    }
     if parent is None:
         return Office.objects.add_root(fields)
     return Office.objects.add_child(parent, fields)
@@ -60,8 +72,9 @@ def office_move(*, office: Office, parent: Office | None) -> Office:
     """Put `office` (with everything under it) under `parent` (None: make it a root)."""
     office.refresh_from_db()
     current = Office.objects.get_parent(office)
-    if (current is None and parent is None) or (current is not None and parent is not None
-                                                 and current.pk == parent.pk):
+    if (current is None and parent is None) or (
+        current is not None and parent is not None and current.pk == parent.pk
+    ):
         return office
     if parent is not None:
         parent.refresh_from_db()
@@ -109,9 +122,15 @@ class TreeBuilder:
         self._pending: list[Office] = []
 
     def _last_step(self, parent_path: str) -> int:
-        last = (Office.objects.filter(path__startswith=parent_path, depth=len(parent_path) // Office.steplen + 1)
-                .order_by("-path").values_list("path", flat=True).first())
-        return Office._str2int(last[-Office.steplen:]) if last else 0
+        last = (
+            Office.objects.filter(
+                path__startswith=parent_path, depth=len(parent_path) // Office.steplen + 1
+            )
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        return Office._str2int(last[-Office.steplen :]) if last else 0
 
     def add(self, office: Office, parent_path: str = "") -> Office:
         """Place an unsaved `office` as the last child of the office at `parent_path` ("" for a root);
@@ -130,10 +149,13 @@ class TreeBuilder:
 
     def save(self, batch_size: int = 2000) -> int:
         Office.objects.bulk_create(self._pending, batch_size=batch_size)
-        parents = {office.path[:-Office.steplen] for office in self._pending} - {""}
+        parents = {office.path[: -Office.steplen] for office in self._pending} - {""}
         for path in parents:
-            Office.objects.filter(path=path).update(numchild=Office.objects.filter(
-                path__startswith=path, depth=len(path) // Office.steplen + 1).count())
+            Office.objects.filter(path=path).update(
+                numchild=Office.objects.filter(
+                    path__startswith=path, depth=len(path) // Office.steplen + 1
+                ).count()
+            )
         created = len(self._pending)
         self._pending = []
         return created

@@ -27,7 +27,6 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -58,13 +57,19 @@ UNREACHABLE = _("সাইন-ইন সেবার সঙ্গে যোগ�
 CANCELLED = _("সাইন-ইন সম্পন্ন হয়নি: সাইন-ইন সেবা অনুমতি দেয়নি।")
 STALE = _("এই সাইন-ইন আর চলে না (আগেই ব্যবহৃত বা অন্য কোথাও শুরু হয়েছিল); আবার সাইন-ইন করুন।")
 NO_USERNAME = _("সাইন-ইন সেবা ব্যবহারকারীর নাম পাঠায়নি; প্রশাসকের সঙ্গে যোগাযোগ করুন।")
-BAD_USERNAME = _("সাইন-ইন সেবার পাঠানো ব্যবহারকারীর নাম “{username}” এই ব্যবস্থায় চলে না; প্রশাসকের সঙ্গে যোগাযোগ করুন।")
+BAD_USERNAME = _(
+    "সাইন-ইন সেবার পাঠানো ব্যবহারকারীর নাম “{username}” এই ব্যবস্থায় চলে না; প্রশাসকের সঙ্গে যোগাযোগ করুন।"
+)
 UNKNOWN_USER = _("“{username}” নামে এই ব্যবস্থায় কোনো অ্যাকাউন্ট নেই; আপনার দপ্তরের প্রশাসকের সঙ্গে যোগাযোগ করুন।")
 INACTIVE = _("এই অ্যাকাউন্টটি নিষ্ক্রিয়।")
 ADMIN_REFUSED = _("প্রশাসকের অ্যাকাউন্টে একক সাইন-ইন চলে না; ব্যবহারকারীর নাম ও পাসওয়ার্ড দিয়ে প্রবেশ করুন।")
 NO_OFFICE = _("সাইন-ইন সেবা আপনার দপ্তরের কোড পাঠায়নি; অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
-UNKNOWN_OFFICE = _("সাইন-ইন সেবার পাঠানো দপ্তরের কোড “{code}” এই ব্যবস্থার দপ্তরের তালিকায় নেই; অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
-UNKNOWN_ROLE = _("সাইন-ইন সেবার পাঠানো ভূমিকা “{role}” অজানা (হতে পারে: {join}); অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।")
+UNKNOWN_OFFICE = _(
+    "সাইন-ইন সেবার পাঠানো দপ্তরের কোড “{code}” এই ব্যবস্থার দপ্তরের তালিকায় নেই; অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।"
+)
+UNKNOWN_ROLE = _(
+    "সাইন-ইন সেবার পাঠানো ভূমিকা “{role}” অজানা (হতে পারে: {join}); অ্যাকাউন্ট তৈরি হয়নি। প্রশাসকের সঙ্গে যোগাযোগ করুন।"
+)
 
 
 class Refused(Exception):
@@ -94,7 +99,11 @@ def _claim(claims: dict, name: str) -> str:
 
 
 def _requests_options() -> dict:
-    return {"verify": settings.OIDC_VERIFY_SSL, "timeout": settings.OIDC_TIMEOUT, "proxies": settings.OIDC_PROXY}
+    return {
+        "verify": settings.OIDC_VERIFY_SSL,
+        "timeout": settings.OIDC_TIMEOUT,
+        "proxies": settings.OIDC_PROXY,
+    }
 
 
 class Backend(OIDCAuthenticationBackend):
@@ -112,8 +121,13 @@ class Backend(OIDCAuthenticationBackend):
         response.raise_for_status()
         published = response.json()
         keys = published.get("keys", []) if isinstance(published, dict) else []
-        keys = [k for k in keys if isinstance(k, dict) and k.get("use", "sig") == "sig"
-                and k.get("alg", header["alg"]) == header["alg"]]
+        keys = [
+            k
+            for k in keys
+            if isinstance(k, dict)
+            and k.get("use", "sig") == "sig"
+            and k.get("alg", header["alg"]) == header["alg"]
+        ]
         kid = header.get("kid")
         matching = [k for k in keys if k.get("kid") == kid] if kid is not None else keys
         if len(matching) != 1:
@@ -131,12 +145,20 @@ class Backend(OIDCAuthenticationBackend):
         except (jwt.PyJWTError, TypeError, ValueError) as error:
             raise Refused(INVALID, f"no readable ID token: {error}")
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
-            raise Refused(SIGNATURE, f"signed with {header.get('alg')!r}, not {self.OIDC_RP_SIGN_ALGO}")
+            raise Refused(
+                SIGNATURE, f"signed with {header.get('alg')!r}, not {self.OIDC_RP_SIGN_ALGO}"
+            )
         key = self.signing_key(header)
         try:
-            claims = jwt.decode(token, key, algorithms=[self.OIDC_RP_SIGN_ALGO], audience=self.OIDC_RP_CLIENT_ID,
-                                issuer=settings.OIDC_OP_ISSUER, leeway=CLOCK_SKEW_SECONDS,
-                                options={"require": ["iss", "sub", "aud", "exp", "iat"]})
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=settings.OIDC_OP_ISSUER,
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ["iss", "sub", "aud", "exp", "iat"]},
+            )
         except jwt.ExpiredSignatureError as error:
             raise Refused(EXPIRED, str(error))
         except jwt.InvalidAudienceError as error:
@@ -151,7 +173,9 @@ class Backend(OIDCAuthenticationBackend):
         if len(audiences) > 1 and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
             raise Refused(AUDIENCE, f"several audiences and azp {claims.get('azp')!r}")
         token_nonce = claims.get("nonce")
-        if not (nonce and isinstance(token_nonce, str) and constant_time_compare(token_nonce, nonce)):
+        if not (
+            nonce and isinstance(token_nonce, str) and constant_time_compare(token_nonce, nonce)
+        ):
             raise Refused(NONCE, "the ID token's nonce is not this login's")
         return claims
 
@@ -159,8 +183,11 @@ class Backend(OIDCAuthenticationBackend):
         """The ID token's claims, and what the userinfo endpoint (if any) adds for the same subject."""
         if not self.OIDC_OP_USER_ENDPOINT:
             return dict(payload)
-        response = requests.get(self.OIDC_OP_USER_ENDPOINT, headers={"Authorization": f"Bearer {access_token}"},
-                                **_requests_options())
+        response = requests.get(
+            self.OIDC_OP_USER_ENDPOINT,
+            headers={"Authorization": f"Bearer {access_token}"},
+            **_requests_options(),
+        )
         response.raise_for_status()
         info = response.json()
         if not isinstance(info, dict) or info.get("sub") != payload["sub"]:
@@ -175,7 +202,9 @@ class Backend(OIDCAuthenticationBackend):
         user = self.UserModel.objects.filter(username=username).first()
         if user is None:
             if not settings.OIDC_CREATE_USERS:
-                raise Refused(str(UNKNOWN_USER).format(username=username[:MAX_SHOWN]), f"no user {username!r}")
+                raise Refused(
+                    str(UNKNOWN_USER).format(username=username[:MAX_SHOWN]), f"no user {username!r}"
+                )
             user = self.create_user_from(claims, username)
         if not user.is_active:
             raise Refused(INACTIVE, f"{username!r} is inactive")
@@ -192,25 +221,38 @@ class Backend(OIDCAuthenticationBackend):
                 raise ValidationError("too long")
             UnicodeUsernameValidator()(username)
         except ValidationError:
-            raise Refused(str(BAD_USERNAME).format(username=username[:MAX_SHOWN]), f"username {username!r}")
+            raise Refused(
+                str(BAD_USERNAME).format(username=username[:MAX_SHOWN]), f"username {username!r}"
+            )
         code = _claim(claims, settings.OIDC_OFFICE_CLAIM)
         if not code:
             raise Refused(NO_OFFICE, f"no {settings.OIDC_OFFICE_CLAIM} claim")
         office = Office.objects.filter(code=code).first()
         if office is None:
-            raise Refused(str(UNKNOWN_OFFICE).format(code=code[:MAX_SHOWN]), f"unknown office {code!r}")
+            raise Refused(
+                str(UNKNOWN_OFFICE).format(code=code[:MAX_SHOWN]), f"unknown office {code!r}"
+            )
         role = _claim(claims, settings.OIDC_ROLE_CLAIM).lower()
         if role not in user_import.ROLES:
-            raise Refused(str(UNKNOWN_ROLE).format(role=role[:MAX_SHOWN], join=", ".join(user_import.ROLES)),
-                          f"unknown role {role!r}")
+            raise Refused(
+                str(UNKNOWN_ROLE).format(role=role[:MAX_SHOWN], join=", ".join(user_import.ROLES)),
+                f"unknown role {role!r}",
+            )
         email = _claim(claims, "email")
         try:
             validate_email(email)
         except ValidationError:
             email = ""
-        row = user_import.UserRow(line=0, username=username, full_name=_claim(claims, "name")[:user_import.MAX_NAME],
-                                  email=email[:user_import.MAX_EMAIL], mobile="", office_code=code, role=role,
-                                  designation="")
+        row = user_import.UserRow(
+            line=0,
+            username=username,
+            full_name=_claim(claims, "name")[: user_import.MAX_NAME],
+            email=email[: user_import.MAX_EMAIL],
+            mobile="",
+            office_code=code,
+            role=role,
+            designation="",
+        )
         try:
             with transaction.atomic():
                 user = user_import.create_user(row, office)
@@ -257,7 +299,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
         started = states.pop(state)
         request.session["oidc_states"] = states
         request.session.save()
-        user = Backend().authenticate(request, nonce=started.get("nonce"), code_verifier=started.get("code_verifier"))
+        user = Backend().authenticate(
+            request, nonce=started.get("nonce"), code_verifier=started.get("code_verifier")
+        )
         if user is None:
             raise Refused(INVALID, "the provider's answer held no ID token")
         return user

@@ -42,6 +42,7 @@ class PeopleError(Exception):
 
 # --- reach ------------------------------------------------------------------------------------
 
+
 def managed(user) -> list[Membership]:
     """The user's current manager memberships (with their offices; read with the request's user)."""
     from reports.permissions import memberships
@@ -50,7 +51,12 @@ def managed(user) -> list[Membership]:
 
 
 # What an admin needs to manage people anywhere, as for the users' import (egov_plan/account_admin.py).
-ADMIN_PERMISSIONS = ("auth.add_user", "auth.change_user", "egov_plan.add_membership", "egov_plan.change_membership")
+ADMIN_PERMISSIONS = (
+    "auth.add_user",
+    "auth.change_user",
+    "egov_plan.add_membership",
+    "egov_plan.change_membership",
+)
 
 
 def is_admin(user) -> bool:
@@ -86,16 +92,23 @@ def people(user, *, under: Office | None = None, search: str = "") -> QuerySet:
     """The current memberships of the offices in the user's reach (under `under`, if given), with their
     users, profiles and offices, by office and username: for a Paginator (a count and a page, each
     one query, whatever the number of people)."""
-    members = (Membership.objects.current().filter(user__is_active=True)
-               .select_related("user", "user__profile", "office", "office__tier")
-               .order_by("office__path", "user__username", "pk"))
+    members = (
+        Membership.objects.current()
+        .filter(user__is_active=True)
+        .select_related("user", "user__profile", "office", "office__tier")
+        .order_by("office__path", "user__username", "pk")
+    )
     if not is_admin(user):
         members = members.filter(reach_filter(user))
     if under is not None:
         members = members.filter(under_q(under, prefix="office__", include_self=True))
     if search:
-        members = members.filter(Q(user__username__icontains=search) | Q(user__first_name__icontains=search)
-                                 | Q(user__email__icontains=search) | Q(office__code__iexact=search))
+        members = members.filter(
+            Q(user__username__icontains=search)
+            | Q(user__first_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(office__code__iexact=search)
+        )
     return members
 
 
@@ -122,14 +135,19 @@ def may_change(actor, member: Membership) -> bool:
     return not member.is_manager or strictly_below_reach(actor, member.office)
 
 
-def _record(actor, user, office: Office, action: str, before: str = "", after: str = "") -> PeopleChange:
-    return PeopleChange.objects.create(actor=actor, user=user, office=office, action=action,
-                                       before=before, after=after)
+def _record(
+    actor, user, office: Office, action: str, before: str = "", after: str = ""
+) -> PeopleChange:
+    return PeopleChange.objects.create(
+        actor=actor, user=user, office=office, action=action, before=before, after=after
+    )
 
 
 def _refuse_unless_allowed(actor, member: Membership) -> None:
     if not may_change(actor, member):
-        raise PeopleError(gettext("এই ব্যক্তির তথ্য বদলানোর অধিকার আপনার নেই (নিজেকে বা সমান আওতার ব্যবস্থাপককে বদলানো যায় না)।"))
+        raise PeopleError(
+            gettext("এই ব্যক্তির তথ্য বদলানোর অধিকার আপনার নেই (নিজেকে বা সমান আওতার ব্যবস্থাপককে বদলানো যায় না)।")
+        )
 
 
 def _check_role(role: str) -> None:
@@ -143,14 +161,27 @@ def _check_manager(actor, office: Office, role: str, is_manager: bool) -> None:
     if role != Membership.REVIEWER:
         raise PeopleError(gettext("শুধু পর্যালোচক ব্যবহারকারী ব্যবস্থাপক হতে পারেন।"), "is_manager")
     if not strictly_below_reach(actor, office):
-        raise PeopleError(gettext("আপনি শুধু আপনার অধীন দপ্তরগুলোর ব্যবস্থাপক ঠিক করতে পারেন।"), "is_manager")
+        raise PeopleError(
+            gettext("আপনি শুধু আপনার অধীন দপ্তরগুলোর ব্যবস্থাপক ঠিক করতে পারেন।"), "is_manager"
+        )
 
 
 # --- changes ------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def add_person(actor, *, username: str, full_name: str, email: str, office: Office, role: str,
-               is_manager: bool = False, mobile: str = "", designation: str = ""):
+def add_person(
+    actor,
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    office: Office,
+    role: str,
+    is_manager: bool = False,
+    mobile: str = "",
+    designation: str = "",
+):
     """A new user (no password: an invitation, sent once the transaction has committed) with a
     membership from today."""
     from reports.tasks import queue_invitations
@@ -162,12 +193,15 @@ def add_person(actor, *, username: str, full_name: str, email: str, office: Offi
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise PeopleError(gettext("এই ব্যবহারকারীর নাম আগেই আছে; অন্য একটি দিন।"), "username")
-    user = user_model.objects.create(username=username, first_name=full_name, email=email,
-                                     password=make_password(None))
+    user = user_model.objects.create(
+        username=username, first_name=full_name, email=email, password=make_password(None)
+    )
     Membership.objects.create(user=user, office=office, role=role, is_manager=is_manager)
     if mobile or designation:
         UserProfile.objects.create(user=user, mobile=mobile, designation=designation)
-    _record(actor, user, office, PeopleChange.ADDED, after=role + (" manager" if is_manager else ""))
+    _record(
+        actor, user, office, PeopleChange.ADDED, after=role + (" manager" if is_manager else "")
+    )
     transaction.on_commit(lambda: queue_invitations([user.pk]), robust=True)
     return user
 
@@ -177,13 +211,23 @@ def change_role(actor, member: Membership, *, role: str, is_manager: bool) -> No
     _refuse_unless_allowed(actor, member)
     _check_role(role)
     if is_manager != member.is_manager and not strictly_below_reach(actor, member.office):
-        raise PeopleError(gettext("আপনি শুধু আপনার অধীন দপ্তরগুলোর ব্যবস্থাপক ঠিক করতে পারেন।"), "is_manager")
+        raise PeopleError(
+            gettext("আপনি শুধু আপনার অধীন দপ্তরগুলোর ব্যবস্থাপক ঠিক করতে পারেন।"), "is_manager"
+        )
     _check_manager(actor, member.office, role, is_manager)
     if role != member.role:
-        _record(actor, member.user, member.office, PeopleChange.ROLE, before=member.role, after=role)
+        _record(
+            actor, member.user, member.office, PeopleChange.ROLE, before=member.role, after=role
+        )
     if is_manager != member.is_manager:
-        _record(actor, member.user, member.office, PeopleChange.MANAGER,
-                before=str(int(member.is_manager)), after=str(int(is_manager)))
+        _record(
+            actor,
+            member.user,
+            member.office,
+            PeopleChange.MANAGER,
+            before=str(int(member.is_manager)),
+            after=str(int(is_manager)),
+        )
     member.role, member.is_manager = role, is_manager
     member.save(update_fields=["role", "is_manager"])
 
@@ -195,7 +239,11 @@ def deactivate(actor, member: Membership) -> None:
     user = member.user
     for held in Membership.objects.current().filter(user=user).select_related("office"):
         if not may_change(actor, held):
-            raise PeopleError(gettext("এই ব্যক্তির অন্য দপ্তরেও সদস্যপদ আছে যা আপনার আওতার বাইরে; নিষ্ক্রিয় করতে পারেন শুধু প্রশাসক বা উপরের ব্যবস্থাপক।"))
+            raise PeopleError(
+                gettext(
+                    "এই ব্যক্তির অন্য দপ্তরেও সদস্যপদ আছে যা আপনার আওতার বাইরে; নিষ্ক্রিয় করতে পারেন শুধু প্রশাসক বা উপরের ব্যবস্থাপক।"
+                )
+            )
     _refuse_unless_allowed(actor, member)
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     end_sessions(user)
@@ -203,7 +251,9 @@ def deactivate(actor, member: Membership) -> None:
 
 
 @transaction.atomic
-def transfer(actor, member: Membership, *, office: Office, role: str, on: datetime.date) -> Membership:
+def transfer(
+    actor, member: Membership, *, office: Office, role: str, on: datetime.date
+) -> Membership:
     """End the memberships the person holds on `on` (this one among them) that day and start one of
     `office` in `role` the same day."""
     _refuse_unless_allowed(actor, member)
@@ -211,27 +261,45 @@ def transfer(actor, member: Membership, *, office: Office, role: str, on: dateti
     if not in_reach(actor, office):
         raise PeopleError(gettext("এই কোডের কোনো দপ্তর আপনার আওতায় নেই।"), "office_code")
     if office.pk == member.office_id:
-        raise PeopleError(gettext("নতুন দপ্তর বর্তমান দপ্তরই; ভূমিকা বদলাতে ওপরের ফর্মটি ব্যবহার করুন।"), "office_code")
+        raise PeopleError(
+            gettext("নতুন দপ্তর বর্তমান দপ্তরই; ভূমিকা বদলাতে ওপরের ফর্মটি ব্যবহার করুন।"), "office_code"
+        )
     if on <= member.start_date:
-        raise PeopleError(gettext("বদলির তারিখ সদস্যপদ শুরুর তারিখের ({date}) পরে হতে হবে।").format(
-            date=_date(member.start_date)), "on")
+        raise PeopleError(
+            gettext("বদলির তারিখ সদস্যপদ শুরুর তারিখের ({date}) পরে হতে হবে।").format(
+                date=_date(member.start_date)
+            ),
+            "on",
+        )
     if member.end_date is not None and member.end_date <= on:
         raise PeopleError(gettext("এই সদস্যপদ বদলির তারিখের আগেই শেষ হচ্ছে।"), "on")
     # The person's other memberships on that day end too, those the actor may change (another
     # office's, out of the actor's reach, goes on).
-    ending = [held for held in Membership.objects.current(on).filter(user=member.user).select_related("office")
-              if held.pk == member.pk or may_change(actor, held)]
-    if any(held.start_date >= on for held in ending) or Membership.objects.filter(
-            user=member.user, start_date__gt=on).exists():
+    ending = [
+        held
+        for held in Membership.objects.current(on).filter(user=member.user).select_related("office")
+        if held.pk == member.pk or may_change(actor, held)
+    ]
+    if (
+        any(held.start_date >= on for held in ending)
+        or Membership.objects.filter(user=member.user, start_date__gt=on).exists()
+    ):
         # A membership that starts that day or later (an earlier transfer dated ahead): it is not
         # ended by this one; correct or end it first (or by the users' file, which corrects in place).
-        raise PeopleError(gettext("এই ব্যক্তির একটি সদস্যপদ বদলির তারিখে বা তার পরে শুরু হচ্ছে; আগে সেটি ঠিক করুন।"),
-                          "on")
+        raise PeopleError(
+            gettext("এই ব্যক্তির একটি সদস্যপদ বদলির তারিখে বা তার পরে শুরু হচ্ছে; আগে সেটি ঠিক করুন।"), "on"
+        )
     for held in ending:
         held.end_date = on
         held.save(update_fields=["end_date"])
-        _record(actor, member.user, held.office, PeopleChange.TRANSFERRED,
-                before=held.office.code, after=f"{office.code} {on.isoformat()}")
+        _record(
+            actor,
+            member.user,
+            held.office,
+            PeopleChange.TRANSFERRED,
+            before=held.office.code,
+            after=f"{office.code} {on.isoformat()}",
+        )
     return Membership.objects.create(user=member.user, office=office, role=role, start_date=on)
 
 
@@ -243,6 +311,7 @@ def _date(day: datetime.date) -> str:
 
 # --- sessions -----------------------------------------------------------------------------------
 
+
 def end_sessions(user) -> int:
     """Delete every session of the user that the app knows (all made since UserSession was kept)."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
@@ -250,7 +319,11 @@ def end_sessions(user) -> int:
     return UserSession.objects.filter(user=user).delete()[0]
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="egov_plan.people.deactivated_elsewhere")
+@receiver(
+    post_save,
+    sender=settings.AUTH_USER_MODEL,
+    dispatch_uid="egov_plan.people.deactivated_elsewhere",
+)
 def _deactivated_elsewhere(sender, instance, raw=False, **kwargs):
     """A user made inactive anywhere else (the admin's user page) loses their sessions too."""
     if not raw and not instance.is_active:
@@ -264,7 +337,8 @@ def _session_owned(sender, request, user, **kwargs):
         return
     # The user's rows of sessions that have ended since (logged out elsewhere, expired) go first.
     UserSession.objects.filter(user=user).exclude(
-        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")).delete()
+        session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    ).delete()
     UserSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
 
 

@@ -8,8 +8,9 @@ from egov_plan.models import ActionPlan, PlanAmendment
 
 REPORTS_IN_REVIEW = ("submitted", "approved")
 # Marked for the catalogue; translated where shown (gettext(REASON_NEEDED)).
-REASON_NEEDED = gettext_noop("এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে "
-                 "“পরিবর্তনের কারণ” লিখুন।")
+REASON_NEEDED = gettext_noop(
+    "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; কাঠামো, মান বা লক্ষ্যমাত্রা বদলাতে “পরিবর্তনের কারণ” লিখুন।"
+)
 
 
 def has_reports_in_review(plan: ActionPlan) -> bool:
@@ -21,8 +22,12 @@ def reason_missing(*, plan: ActionPlan, summary: list[str], reason: str) -> bool
     return bool(plan.pk and summary and not (reason or "").strip() and has_reports_in_review(plan))
 
 
-def record_amendment(*, plan: ActionPlan, user, reason: str, summary: list[str]) -> PlanAmendment | None:
+def record_amendment(
+    *, plan: ActionPlan, user, reason: str, summary: list[str]
+) -> PlanAmendment | None:
     reason = (reason or "").strip()
     if not summary or not (reason or has_reports_in_review(plan)):
         return None
-    return PlanAmendment.objects.create(plan=plan, user=user, reason=reason or "—", summary="\n".join(summary))
+    return PlanAmendment.objects.create(
+        plan=plan, user=user, reason=reason or "—", summary="\n".join(summary)
+    )

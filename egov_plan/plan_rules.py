@@ -17,8 +17,13 @@ from egov_plan import bangla, fiscal, scoring
 from egov_plan.active_language import digits, english
 from egov_plan.official_form import UNIT_WORDS, UNKNOWN_MARKS, UNKNOWN_TARGET, WHOLE_COUNT_WORDS  # noqa: F401
 
-TIER_NAMES = (gettext_noop("অসাধারণ"), gettext_noop("অতি উত্তম"), gettext_noop("উত্তম"), gettext_noop("চলতি মান"),
-              gettext_noop("চলতি মানের নিম্নে"))
+TIER_NAMES = (
+    gettext_noop("অসাধারণ"),
+    gettext_noop("অতি উত্তম"),
+    gettext_noop("উত্তম"),
+    gettext_noop("চলতি মান"),
+    gettext_noop("চলতি মানের নিম্নে"),
+)
 # How a message names an item; its number goes in %(code)s.
 AREA_PLACE = gettext_noop("ক্ষেত্র [%(code)s]")
 ACTIVITY_PLACE = gettext_noop("কার্যক্রম [%(code)s]")
@@ -58,20 +63,36 @@ class Fault:
     key: str | None = None
     where: str | None = None  # the place in a file that has no lines (a .docx: "সারণি ১, সারি ৫")
     kind: str | None = None  # which of FAULT_KINDS (None: read from `field`, see fault_kind)
-    repair: tuple[str, str] | None = None  # (the cell's key "line:column", the suggested text) to accept or reject
-    column: int | None = None  # the cell's column in its row (0 first), where the fault is about one cell
+    repair: tuple[str, str] | None = (
+        None  # (the cell's key "line:column", the suggested text) to accept or reject
+    )
+    column: int | None = (
+        None  # the cell's column in its row (0 first), where the fault is about one cell
+    )
 
     def __str__(self) -> str:
         if self.where:
             return f"{self.where}: {self.message}"
         if not self.line:
             return self.message
-        return gettext("লাইন %(line)s: %(message)s") % {"line": number(self.line), "message": self.message}
+        return gettext("লাইন %(line)s: %(message)s") % {
+            "line": number(self.line),
+            "message": self.message,
+        }
 
 
 # The kinds of fault an import groups them by, each with its heading (in this order on the page).
 LAYOUT, UNIT_KIND, VALUE, TIERS, WEIGHTS, NUMBERING, QUARTER, TO_DATE, OTHER_KIND = (
-    "layout", "unit", "value", "tiers", "weights", "numbering", "quarter", "to_date", "other")
+    "layout",
+    "unit",
+    "value",
+    "tiers",
+    "weights",
+    "numbering",
+    "quarter",
+    "to_date",
+    "other",
+)
 FAULT_KINDS = {
     LAYOUT: gettext_noop("ফাইলের বিন্যাস (শিরোনাম, কলাম)"),
     UNIT_KIND: gettext_noop("অজানা একক"),
@@ -83,7 +104,12 @@ FAULT_KINDS = {
     TO_DATE: gettext_noop("এ পর্যন্ত অর্জনের অমিল"),
     OTHER_KIND: gettext_noop("অন্যান্য"),
 }
-FIELD_KINDS = {"weight": WEIGHTS, "indicator_sum": WEIGHTS, "area_sum": WEIGHTS, "number": NUMBERING}
+FIELD_KINDS = {
+    "weight": WEIGHTS,
+    "indicator_sum": WEIGHTS,
+    "area_sum": WEIGHTS,
+    "number": NUMBERING,
+}
 
 
 def fault_kind(fault: Fault) -> str:
@@ -96,7 +122,11 @@ def fault_kind(fault: Fault) -> str:
 
 def number(value) -> str:
     """A number (int, Decimal or digit string) for a message, in the active language's digits."""
-    return digits(bangla.format_number(value) if isinstance(value, Decimal) else bangla.to_bengali_digits(value))
+    return digits(
+        bangla.format_number(value)
+        if isinstance(value, Decimal)
+        else bangla.to_bengali_digits(value)
+    )
 
 
 def typed_target(unit: str, text) -> datetime.date | Decimal | None:
@@ -114,8 +144,15 @@ def target_faults(unit: str, targets: list, **kwargs) -> list[str]:
     return [message for _, message in tier_target_faults(unit, targets, **kwargs)]
 
 
-def tier_target_faults(unit: str, targets: list, *, start_year: int, place: str, unit_label: str = "",
-                       unknown: list[int] = ()) -> list[tuple[int, str]]:
+def tier_target_faults(
+    unit: str,
+    targets: list,
+    *,
+    start_year: int,
+    place: str,
+    unit_label: str = "",
+    unknown: list[int] = (),
+) -> list[tuple[int, str]]:
     """(tier index, message) for one indicator's five targets: the tier whose cell is at fault.
     `unknown`: the tiers whose target is known to be lost (they count as given, and are blank)."""
     messages = []
@@ -123,36 +160,96 @@ def tier_target_faults(unit: str, targets: list, *, start_year: int, place: str,
     values = [typed_target(unit, t) for t in targets]
     named = [(i, TIER_NAMES[i], v) for i, v in enumerate(values) if v is not None]
     if not named and not unknown:
-        return [(0, gettext("%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “%(unknown)s” "
-                            "লিখুন)।") % {"place": place, "unknown": UNKNOWN_MARKS[2] if english() else UNKNOWN_TARGET})]
+        return [
+            (
+                0,
+                gettext(
+                    "%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “%(unknown)s” লিখুন)।"
+                )
+                % {"place": place, "unknown": UNKNOWN_MARKS[2] if english() else UNKNOWN_TARGET},
+            )
+        ]
     whole = counts_whole(unit, unit_label)
     for tier, name, value in named:
         about = {"place": place, "name": gettext(name), "shown": digits(shown_value(unit, value))}
         if unit == scoring.PERCENT and not (0 <= value <= 100):
-            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: শতাংশ ০ থেকে ১০০ এর মধ্যে "
-                                           "হতে হবে।") % about))
+            messages.append(
+                (
+                    tier,
+                    gettext(
+                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: শতাংশ ০ থেকে ১০০ এর মধ্যে "
+                        "হতে হবে।"
+                    )
+                    % about,
+                )
+            )
         elif unit == scoring.COUNT and whole and (value < 0 or value != value.to_integral_value()):
-            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: সংখ্যা ০ বা তার বেশি "
-                                           "পূর্ণসংখ্যা হতে হবে।") % about))
+            messages.append(
+                (
+                    tier,
+                    gettext(
+                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: সংখ্যা ০ বা তার বেশি "
+                        "পূর্ণসংখ্যা হতে হবে।"
+                    )
+                    % about,
+                )
+            )
         elif unit == scoring.COUNT and (value < 0 or value != value.quantize(Decimal("0.01"))):
-            messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: ০ বা তার বেশি, দশমিকের পরে "
-                                           "সর্বোচ্চ দুই অঙ্ক হতে হবে।") % about))
+            messages.append(
+                (
+                    tier,
+                    gettext(
+                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: ০ বা তার বেশি, দশমিকের পরে "
+                        "সর্বোচ্চ দুই অঙ্ক হতে হবে।"
+                    )
+                    % about,
+                )
+            )
         elif unit == scoring.DATE:
             earliest = fiscal.fiscal_year_start(start_year) - DATE_MARGIN
             latest = fiscal.fiscal_year_end(start_year) + DATE_MARGIN
             if not (earliest <= value <= latest):
                 about["year"] = f"{number(start_year)}-{number(start_year + 1)}"
-                messages.append((tier, gettext("%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: তারিখটি অর্থবছর %(year)s "
-                                               "এর মধ্যে বা কাছাকাছি হতে হবে।") % about))
+                messages.append(
+                    (
+                        tier,
+                        gettext(
+                            "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: তারিখটি অর্থবছর %(year)s "
+                            "এর মধ্যে বা কাছাকাছি হতে হবে।"
+                        )
+                        % about,
+                    )
+                )
     for (_, better_name, better), (tier, worse_name, worse) in zip(named, named[1:]):
-        pair = {"place": place, "worse_name": gettext(worse_name), "worse": digits(shown_value(unit, worse)),
-                "better_name": gettext(better_name), "better": digits(shown_value(unit, better))}
+        pair = {
+            "place": place,
+            "worse_name": gettext(worse_name),
+            "worse": digits(shown_value(unit, worse)),
+            "better_name": gettext(better_name),
+            "better": digits(shown_value(unit, better)),
+        }
         if unit == scoring.DATE and worse < better:
-            messages.append((tier, gettext("%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
-                                           "“%(better_name)s” (%(better)s) এর আগের তারিখ হতে পারে না।") % pair))
+            messages.append(
+                (
+                    tier,
+                    gettext(
+                        "%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
+                        "“%(better_name)s” (%(better)s) এর আগের তারিখ হতে পারে না।"
+                    )
+                    % pair,
+                )
+            )
         elif unit != scoring.DATE and worse > better:
-            messages.append((tier, gettext("%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
-                                           "“%(better_name)s” (%(better)s) এর চেয়ে বেশি হতে পারে না।") % pair))
+            messages.append(
+                (
+                    tier,
+                    gettext(
+                        "%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
+                        "“%(better_name)s” (%(better)s) এর চেয়ে বেশি হতে পারে না।"
+                    )
+                    % pair,
+                )
+            )
     return messages
 
 
@@ -191,8 +288,16 @@ def check_plan(document: dict) -> list[Fault]:
     seen: dict[str, int | None] = {}
 
     def add(place, message, line, field=None, item=None):
-        faults.append(Fault(place=place, message=message, line=line, field=field,
-                            key=(item or {}).get("key"), where=(item or {}).get("where")))
+        faults.append(
+            Fault(
+                place=place,
+                message=message,
+                line=line,
+                field=field,
+                key=(item or {}).get("key"),
+                where=(item or {}).get("where"),
+            )
+        )
 
     def numbered(item, kind: str, parents: tuple, parent_kind: str) -> tuple[str, str, int | None]:
         """Check an item's number: nested under its parent's, and unique in the plan. `kind` and
@@ -205,17 +310,35 @@ def check_plan(document: dict) -> list[Fault]:
         parent_code = ".".join(str(n) for n in parents)
         if parents and (code != implied or not code.startswith(f"{parent_code}.")):
             parent = gettext(parent_kind) % {"code": number(parent_code)}
-            add(place, gettext("%(place)s: নম্বরটি %(parent)s এর অধীনে মেলে না।") % {"place": place, "parent": parent},
-                line, "number", item)
+            add(
+                place,
+                gettext("%(place)s: নম্বরটি %(parent)s এর অধীনে মেলে না।")
+                % {"place": place, "parent": parent},
+                line,
+                "number",
+                item,
+            )
         if code in seen:
-            add(place, gettext("%(place)s: নম্বরটি একাধিকবার আছে।") % {"place": place}, line, "number", item)
+            add(
+                place,
+                gettext("%(place)s: নম্বরটি একাধিকবার আছে।") % {"place": place},
+                line,
+                "number",
+                item,
+            )
         seen[code] = line
         return code, place, line
 
     def weight_of(item, place: str, line) -> Decimal:
         weight = _decimal(item["weight"]) or Decimal(0)
         if weight <= 0:
-            add(place, gettext("%(place)s: মান ০ এর বেশি হতে হবে।") % {"place": place}, line, "weight", item)
+            add(
+                place,
+                gettext("%(place)s: মান ০ এর বেশি হতে হবে।") % {"place": place},
+                line,
+                "weight",
+                item,
+            )
         return weight
 
     area_sum = Decimal(0)
@@ -228,22 +351,48 @@ def check_plan(document: dict) -> list[Fault]:
             numbered(activity, ACTIVITY_PLACE, (area["number"],), AREA_PLACE)
             for indicator in activity["indicators"]:
                 _, indicator_place, indicator_line = numbered(
-                    indicator, INDICATOR_PLACE, (area["number"], activity["number"]), ACTIVITY_PLACE)
+                    indicator, INDICATOR_PLACE, (area["number"], activity["number"]), ACTIVITY_PLACE
+                )
                 indicator_sum += weight_of(indicator, indicator_place, indicator_line)
                 for tier, message in tier_target_faults(
-                        indicator["unit"], indicator["targets"], start_year=start_year, place=indicator_place,
-                        unit_label=indicator.get("unit_label") or "", unknown=indicator.get("unknown_tiers") or []):
+                    indicator["unit"],
+                    indicator["targets"],
+                    start_year=start_year,
+                    place=indicator_place,
+                    unit_label=indicator.get("unit_label") or "",
+                    unknown=indicator.get("unknown_tiers") or [],
+                ):
                     add(indicator_place, message, indicator_line, f"target_{tier}", indicator)
         if indicator_sum != weight:
-            add(place, gettext("%(place)s: সূচকগুলোর মানের যোগফল %(sum)s, কিন্তু ক্ষেত্রের মান %(weight)s; দুটি সমান "
-                               "হতে হবে।") % {"place": place, "sum": number(indicator_sum), "weight": number(weight)},
-                line, "indicator_sum", area)
+            add(
+                place,
+                gettext(
+                    "%(place)s: সূচকগুলোর মানের যোগফল %(sum)s, কিন্তু ক্ষেত্রের মান %(weight)s; দুটি সমান "
+                    "হতে হবে।"
+                )
+                % {"place": place, "sum": number(indicator_sum), "weight": number(weight)},
+                line,
+                "indicator_sum",
+                area,
+            )
     if total_marks is not None and area_sum != total_marks:
-        add(gettext(PLAN_PLACE), gettext("কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল %(sum)s, কিন্তু মোট নম্বর %(total)s; "
-                                         "দুটি সমান হতে হবে।") % {"sum": number(area_sum), "total": number(total_marks)},
-            None, "area_sum")
+        add(
+            gettext(PLAN_PLACE),
+            gettext(
+                "কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল %(sum)s, কিন্তু মোট নম্বর %(total)s; "
+                "দুটি সমান হতে হবে।"
+            )
+            % {"sum": number(area_sum), "total": number(total_marks)},
+            None,
+            "area_sum",
+        )
     if not document["areas"]:
-        add(gettext(PLAN_PLACE), gettext("কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।"), None, "area_sum")
+        add(
+            gettext(PLAN_PLACE),
+            gettext("কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।"),
+            None,
+            "area_sum",
+        )
     return faults
 
 
@@ -257,10 +406,19 @@ def numbering_gaps(document: dict) -> list[Fault]:
         for item in sorted(items, key=lambda i: i["number"]):
             if item["number"] > expected:
                 missing = ".".join(str(n) for n in (*parents, expected))
-                place = gettext(pattern) % {"code": number(".".join(str(n) for n in (*parents, item["number"])))}
-                faults.append(Fault(place=place, line=item.get("line"), where=item.get("where"), kind=NUMBERING,
-                                    message=gettext("%(place)s এর আগে %(missing)s নেই: নম্বরে ফাঁক।") % {
-                                        "place": place, "missing": gettext(pattern) % {"code": number(missing)}}))
+                place = gettext(pattern) % {
+                    "code": number(".".join(str(n) for n in (*parents, item["number"])))
+                }
+                faults.append(
+                    Fault(
+                        place=place,
+                        line=item.get("line"),
+                        where=item.get("where"),
+                        kind=NUMBERING,
+                        message=gettext("%(place)s এর আগে %(missing)s নেই: নম্বরে ফাঁক।")
+                        % {"place": place, "missing": gettext(pattern) % {"code": number(missing)}},
+                    )
+                )
             expected = max(expected, item["number"] + 1)
 
     check(document["areas"], (), AREA_PLACE)

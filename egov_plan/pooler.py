@@ -63,7 +63,9 @@ def behind_proxy(raw) -> bool:
     if peer is None:
         return False
     with raw.cursor() as cursor:
-        cursor.execute("SELECT host(inet_server_addr()), inet_server_port(), current_setting('port')::int")
+        cursor.execute(
+            "SELECT host(inet_server_addr()), inet_server_port(), current_setting('port')::int"
+        )
         server_address, server_port, configured_port = cursor.fetchone()
     kind, where = peer
     if kind == "unix":
@@ -88,8 +90,10 @@ def transaction_pooled(connection) -> bool:
     if kept is None or kept[0] is not raw:
         kept = connection.__dict__["pooler_probe"] = (raw, behind_proxy(raw))
         if kept[1]:
-            log.info("the database connection goes through a proxy or pooler: no prepared statements, "
-                     "no server-side cursors (DATABASE_POOLER=none if it keeps sessions)")
+            log.info(
+                "the database connection goes through a proxy or pooler: no prepared statements, "
+                "no server-side cursors (DATABASE_POOLER=none if it keeps sessions)"
+            )
     return kept[1]
 
 
@@ -103,7 +107,9 @@ def _on_connect(sender, connection, **kwargs):
         create_cursor = type(connection).create_cursor
 
         def unnamed_when_pooled(name=None):
-            return create_cursor(connection, None if name and transaction_pooled(connection) else name)
+            return create_cursor(
+                connection, None if name and transaction_pooled(connection) else name
+            )
 
         connection.create_cursor = unnamed_when_pooled
     if transaction_pooled(connection):

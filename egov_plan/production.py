@@ -15,7 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
-def development_secrets(*, secret_key: str, site_url: str, signing_subject: str | None) -> list[str]:
+def development_secrets(
+    *, secret_key: str, site_url: str, signing_subject: str | None
+) -> list[str]:
     """What is still a development default, in words for the operator."""
     found = []
     if secret_key == settings.DEFAULT_SECRET_KEY:
@@ -23,8 +25,10 @@ def development_secrets(*, secret_key: str, site_url: str, signing_subject: str 
     if site_url.rstrip("/") == DEFAULT_SITE_URL:
         found.append(f"SITE_URL is the default {DEFAULT_SITE_URL}: set the public https address")
     if signing_subject is not None and "DEVELOPMENT" in signing_subject:
-        found.append("the signing key is the self-signed DEVELOPMENT certificate: set SIGNING_PKCS12_PATH "
-                     "(and SIGNING_PKCS12_PASSPHRASE) to the production key")
+        found.append(
+            "the signing key is the self-signed DEVELOPMENT certificate: set SIGNING_PKCS12_PATH "
+            "(and SIGNING_PKCS12_PASSPHRASE) to the production key"
+        )
     return found
 
 
@@ -42,11 +46,17 @@ def _signing_subject() -> str | None:
 def refuse_development_secrets() -> None:
     if settings.DEBUG or settings.DEVELOPMENT:
         return
-    found = development_secrets(secret_key=settings.SECRET_KEY, site_url=settings.SITE_URL,
-                                signing_subject=_signing_subject())
+    found = development_secrets(
+        secret_key=settings.SECRET_KEY,
+        site_url=settings.SITE_URL,
+        signing_subject=_signing_subject(),
+    )
     if found:
-        raise ImproperlyConfigured("refusing to start in production (DEBUG off, DEVELOPMENT unset): "
-                                   + "; ".join(found) + ". For a local run set DEVELOPMENT=1.")
+        raise ImproperlyConfigured(
+            "refusing to start in production (DEBUG off, DEVELOPMENT unset): "
+            + "; ".join(found)
+            + ". For a local run set DEVELOPMENT=1."
+        )
 
 
 def client_ip(request) -> str:
@@ -57,7 +67,11 @@ def client_ip(request) -> str:
     the client's to forge); with none, or too short a header, the connection's address.
     """
     hops = settings.TRUSTED_PROXIES
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
     if hops and len(forwarded) >= hops:
         return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "")

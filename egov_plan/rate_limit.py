@@ -18,18 +18,24 @@ from egov_plan.models import RateLimitHit
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count one more for `key`; whether it is still within `limit` per `window` seconds."""
     bucket = int(time.time()) // max(window, 1)
-    table, key_, bucket_, hits_ = map(connection.ops.quote_name, (RateLimitHit._meta.db_table, "key", "bucket", "hits"))
+    table, key_, bucket_, hits_ = map(
+        connection.ops.quote_name, (RateLimitHit._meta.db_table, "key", "bucket", "hits")
+    )
     # On PostgreSQL a count lost in a crash costs nothing, so its commit need not wait for the disk
     # (on every API request that wait was most of the answer's time): one query string, which the
     # server runs as one transaction, so SET LOCAL holds for the INSERT alone (never inside a caller's
     # transaction, whose own commit must wait as usual).
-    relaxed = ("SET LOCAL synchronous_commit TO OFF; "
-               if connection.vendor == "postgresql" and not connection.in_atomic_block else "")
+    relaxed = (
+        "SET LOCAL synchronous_commit TO OFF; "
+        if connection.vendor == "postgresql" and not connection.in_atomic_block
+        else ""
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"{relaxed}INSERT INTO {table} ({key_}, {bucket_}, {hits_}) VALUES (%s, %s, 1) "
             f"ON CONFLICT ({key_}, {bucket_}) DO UPDATE SET {hits_} = {table}.{hits_} + 1 RETURNING {hits_}",
-            [key[:RateLimitHit._meta.get_field("key").max_length], bucket])
+            [key[: RateLimitHit._meta.get_field("key").max_length], bucket],
+        )
         hits = cursor.fetchone()[0]
         if hits == 1:
             cursor.execute(f"DELETE FROM {table} WHERE {bucket_} < %s", [bucket - 1])

@@ -61,7 +61,9 @@ class Select:
             pk = model._meta.pk
             # In the model's own order, whatever the order asked: Model.from_db maps a partial
             # row's values onto the concrete fields in that order.
-            wanted = {pk.name, *(model._meta.get_field(n).name for n in names[0])} if names else None
+            wanted = (
+                {pk.name, *(model._meta.get_field(n).name for n in names[0])} if names else None
+            )
             fields = [f for f in model._meta.concrete_fields if wanted is None or f.name in wanted]
             self.parts.append((model, len(fields), [f.attname for f in fields], fields.index(pk)))
             columns += [column(model, alias, f.name) for f in fields]
@@ -78,8 +80,13 @@ class Select:
         compiler applies them: the backend's first, then the field's `from_db_value`."""
         if connection.alias not in self._converters:
             self._converters[connection.alias] = [
-                (position, chain, expression) for position, expression in enumerate(self.expressions)
-                if (chain := connection.ops.get_db_converters(expression) + expression.get_db_converters(connection))]
+                (position, chain, expression)
+                for position, expression in enumerate(self.expressions)
+                if (
+                    chain := connection.ops.get_db_converters(expression)
+                    + expression.get_db_converters(connection)
+                )
+            ]
         return self._converters[connection.alias]
 
     def values(self, tail: str, params=(), *, using: str = "default") -> list[list]:
@@ -107,9 +114,11 @@ class Select:
         for row in self.values(tail, params, using=using):
             instances, start = [], 0
             for model, count, names, pk in self.parts:
-                values = row[start:start + count]
+                values = row[start : start + count]
                 start += count
-                instances.append(None if values[pk] is None else model.from_db(using, names, values))
+                instances.append(
+                    None if values[pk] is None else model.from_db(using, names, values)
+                )
             result.append((*instances, *row[start:]))
         return result
 
@@ -126,8 +135,11 @@ def run(connection, cursor, sql: str, params) -> None:
     connection egov_plan/pooler.py finds going through a proxy, reads without preparing. A
     prepared read keeps its result's column types: after a migration that changes them, restart
     the workers (a deployment does), or their prepared reads fail until their connections close."""
-    if (connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS
-            or pooler.transaction_pooled(connection)):
+    if (
+        connection.vendor != "postgresql"
+        or not settings.DB_PREPARED_STATEMENTS
+        or pooler.transaction_pooled(connection)
+    ):
         cursor.execute(sql, params)
         return
     name, numbered = _numbered(sql)
@@ -157,7 +169,9 @@ def by_field(model: type[Model], field: str, order: tuple[str, ...] = ()) -> tup
     """(query, tail) for every row of `model` whose `field` is the one parameter, in `order`
     (field names): `query.rows(tail, [value])`. Kept per model, field and order."""
     ordering = f" ORDER BY {', '.join(column(model, 'x', name) for name in order)}" if order else ""
-    return Select((model, "x")), f"FROM {table(model)} x WHERE {column(model, 'x', field)} = %s{ordering}"
+    return Select(
+        (model, "x")
+    ), f"FROM {table(model)} x WHERE {column(model, 'x', field)} = %s{ordering}"
 
 
 def prepared(model: type[Model], name: str, value, connection):
@@ -165,8 +179,16 @@ def prepared(model: type[Model], name: str, value, connection):
     return model._meta.get_field(name).get_db_prep_save(value, connection)
 
 
-def insert(model: type[Model], names: list[str], rows: list[list], *, conflict: list[str] = (),
-           update: list[str] = (), returning: list[str] = (), using: str = "default") -> list[tuple] | None:
+def insert(
+    model: type[Model],
+    names: list[str],
+    rows: list[list],
+    *,
+    conflict: list[str] = (),
+    update: list[str] = (),
+    returning: list[str] = (),
+    using: str = "default",
+) -> list[tuple] | None:
     """One multi-row INSERT of `rows` (values in the order of the fields `names`), as the ORM would
     write them. `conflict` and `update`: INSERT … ON CONFLICT (conflict) DO UPDATE SET each of
     `update` to the row's new value (PostgreSQL, and SQLite since 3.24). `returning`: fields read
@@ -180,15 +202,25 @@ def insert(model: type[Model], names: list[str], rows: list[list], *, conflict: 
         return None
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(n) for n in names]
-    sql = [f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
-           ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))]
+    sql = [
+        f"INSERT INTO {table(model)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
+        ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows)),
+    ]
     if conflict:
         columns = [quote(model._meta.get_field(n).column) for n in update]
-        sql.append(f" ON CONFLICT ({', '.join(quote(model._meta.get_field(n).column) for n in conflict)}) "
-                   f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}")
+        sql.append(
+            f" ON CONFLICT ({', '.join(quote(model._meta.get_field(n).column) for n in conflict)}) "
+            f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}"
+        )
     if returning:
-        sql.append(f" RETURNING {', '.join(quote(model._meta.get_field(n).column) for n in returning)}")
-    params = [field.get_db_prep_save(value, connection) for row in rows for field, value in zip(fields, row)]
+        sql.append(
+            f" RETURNING {', '.join(quote(model._meta.get_field(n).column) for n in returning)}"
+        )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for row in rows
+        for field, value in zip(fields, row)
+    ]
     with connection.cursor() as cursor:
         cursor.execute("".join(sql), params)
         return [tuple(row) for row in cursor.fetchall()] if returning else []

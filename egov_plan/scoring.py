@@ -70,8 +70,9 @@ def _as_number(value: Value) -> Decimal:
     return Decimal(value)
 
 
-def score_percent(unit: str, targets: Sequence[Value | None], value: Value | None,
-                  method: str = STEP) -> Decimal:
+def score_percent(
+    unit: str, targets: Sequence[Value | None], value: Value | None, method: str = STEP
+) -> Decimal:
     """The percentage (0–100) of the indicator weight earned by `value`."""
     if method not in SCORING_METHODS:
         raise ValueError(f"unknown scoring method {method!r}")
@@ -92,8 +93,14 @@ def score_percent(unit: str, targets: Sequence[Value | None], value: Value | Non
     return Decimal(tier) + (better_pct - tier) * fraction
 
 
-def indicator_score(*, unit: str, weight: Decimal | int, targets: Sequence[Value | None],
-                    value: Value | None, method: str = STEP) -> Decimal:
+def indicator_score(
+    *,
+    unit: str,
+    weight: Decimal | int,
+    targets: Sequence[Value | None],
+    value: Value | None,
+    method: str = STEP,
+) -> Decimal:
     """weight × percentage, rounded to the two decimals the report prints."""
     percent = score_percent(unit, targets, value, method)
     return (Decimal(weight) * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -124,7 +131,9 @@ def total(scores: Iterable[Decimal]) -> Decimal:
     return sum(scores, Decimal(0)).quantize(CENT)
 
 
-def quarter_value_for(calculation: str, previous: list[Value | None], to_date: Value | None) -> Value | None:
+def quarter_value_for(
+    calculation: str, previous: list[Value | None], to_date: Value | None
+) -> Value | None:
     """The inverse of `roll_up`: the value this quarter must have so that the achievement to date
     (rolled up over `previous` and it) is `to_date`. None where nothing new is needed.
     Raises ValueError where no value can give that achievement to date."""
@@ -137,7 +146,9 @@ def quarter_value_for(calculation: str, previous: list[Value | None], to_date: V
     if calculation == SUM:
         value = to_date - sum(reported, Decimal(0))
     elif calculation == AVERAGE:
-        value = Decimal(to_date) * (len(reported) + 1) - sum((Decimal(v) for v in reported), Decimal(0))
+        value = Decimal(to_date) * (len(reported) + 1) - sum(
+            (Decimal(v) for v in reported), Decimal(0)
+        )
     else:  # cumulative and date: the latest value, or an earlier date, stands as it is
         value = to_date
     if isinstance(value, Decimal) and value < 0:

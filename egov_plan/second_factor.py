@@ -75,14 +75,15 @@ def confirmed_device(user) -> TOTPDevice | None:
 def enrolment_device(user) -> TOTPDevice:
     """The user's unconfirmed TOTP device, made on first need and kept until it is confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False,
-                                               digits=TOTP_DIGITS)
+    return device or TOTPDevice.objects.create(
+        user=user, name=DEVICE_NAME, confirmed=False, digits=TOTP_DIGITS
+    )
 
 
 def secret_text(device: TOTPDevice) -> str:
     """The secret as an authenticator app takes it by hand: base32, in groups of four."""
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
@@ -106,13 +107,17 @@ def recovery_digest(code: str) -> str:
 
 def new_recovery_codes(user) -> list[str]:
     """Ten fresh one-time codes for `user` (any earlier ones stop working); only their digests are kept."""
-    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-             for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_digest(code)) for code in codes)
-    return ["-".join(code[i:i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4)) for code in codes]
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=recovery_digest(code)) for code in codes
+        )
+    return ["-".join(code[i : i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4)) for code in codes]
 
 
 def reset(user) -> int:
@@ -123,8 +128,10 @@ def reset(user) -> int:
 
     with transaction.atomic():
         api_tokens_revoke_all(user=user)  # made with the removed device: they go with it
-        return sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
-                   for model in (TOTPDevice, StaticDevice))
+        return sum(
+            model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
+            for model in (TOTPDevice, StaticDevice)
+        )
 
 
 class CodeRefused(Exception):
@@ -136,22 +143,33 @@ class CodeRefused(Exception):
 
 
 def _attempt_allowed(user) -> None:
-    if not rate_limit.hit(f"second-factor:{user.pk}", limit=settings.SECOND_FACTOR_RATE_LIMIT,
-                          window=settings.SECOND_FACTOR_RATE_WINDOW):
-        raise CodeRefused(gettext("অল্প সময়ে অনেকবার কোড দেওয়া হয়েছে; প্রায় {minutes} মিনিট পরে আবার চেষ্টা করুন।").format(
-            minutes=i18n.number(max(settings.SECOND_FACTOR_RATE_WINDOW // 60, 1))), status=429)
+    if not rate_limit.hit(
+        f"second-factor:{user.pk}",
+        limit=settings.SECOND_FACTOR_RATE_LIMIT,
+        window=settings.SECOND_FACTOR_RATE_WINDOW,
+    ):
+        raise CodeRefused(
+            gettext("অল্প সময়ে অনেকবার কোড দেওয়া হয়েছে; প্রায় {minutes} মিনিট পরে আবার চেষ্টা করুন।").format(
+                minutes=i18n.number(max(settings.SECOND_FACTOR_RATE_WINDOW // 60, 1))
+            ),
+            status=429,
+        )
 
 
 def _check(user, device, token: str) -> bool:
     """django-otp's check under a row lock (a code is used once even by two requests at the same time)."""
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        raise CodeRefused(gettext("কয়েকবার ভুল কোড দেওয়া হয়েছে; কয়েক সেকেন্ড অপেক্ষা করে আবার চেষ্টা করুন।"), status=429)
+        raise CodeRefused(
+            gettext("কয়েকবার ভুল কোড দেওয়া হয়েছে; কয়েক সেকেন্ড অপেক্ষা করে আবার চেষ্টা করুন।"), status=429
+        )
     return django_otp.verify_token(user, device.persistent_id, token) is not None
 
 
 def _wrong_code() -> CodeRefused:
-    return CodeRefused(gettext("কোডটি সঠিক নয়। অ্যাপে এখন যে ৬ অঙ্কের কোড দেখাচ্ছে সেটি লিখুন, অথবা একটি পুনরুদ্ধার কোড।"))
+    return CodeRefused(
+        gettext("কোডটি সঠিক নয়। অ্যাপে এখন যে ৬ অঙ্কের কোড দেখাচ্ছে সেটি লিখুন, অথবা একটি পুনরুদ্ধার কোড।")
+    )
 
 
 def verify(user, typed: str):
@@ -176,7 +194,11 @@ def confirm_enrolment(user, device: TOTPDevice, typed: str) -> list[str]:
     _attempt_allowed(user)
     code = normalise(typed)
     if not re.fullmatch(r"[0-9]{%d}" % TOTP_DIGITS, code) or not _check(user, device, code):
-        raise CodeRefused(gettext("কোডটি সঠিক নয়। কিউআর কোডটি অ্যাপে যোগ করে অ্যাপে এখন যে ৬ অঙ্কের কোড দেখাচ্ছে সেটি লিখুন।"))
+        raise CodeRefused(
+            gettext(
+                "কোডটি সঠিক নয়। কিউআর কোডটি অ্যাপে যোগ করে অ্যাপে এখন যে ৬ অঙ্কের কোড দেখাচ্ছে সেটি লিখুন।"
+            )
+        )
     with transaction.atomic():
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -186,11 +208,20 @@ def confirm_enrolment(user, device: TOTPDevice, typed: str) -> list[str]:
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("কোড"), max_length=40, strip=True,
-                           error_messages={"required": _("কোডটি লিখুন।"),
-                                           "max_length": _("কোডটি সঠিক নয়।")},
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
-                                                         "autocapitalize": "off", "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("কোড"),
+        max_length=40,
+        strip=True,
+        error_messages={"required": _("কোডটি লিখুন।"), "max_length": _("কোডটি সঠিক নয়।")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
 
 
 class AdminSecondFactorMiddleware:
@@ -205,7 +236,11 @@ class AdminSecondFactorMiddleware:
         if self.paths is None:
             self.paths = reverse("admin:index"), reverse("admin:logout")
         admin, logout = self.paths
-        if (request.path.startswith(admin) and request.path != logout
-                and request.user.is_staff and pending(request)):
+        if (
+            request.path.startswith(admin)
+            and request.path != logout
+            and request.user.is_staff
+            and pending(request)
+        ):
             return ask(request, request.get_full_path() if request.method == "GET" else admin)
         return self.get_response(request)

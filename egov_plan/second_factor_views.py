@@ -14,7 +14,9 @@ from reports import permissions
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("index")
 
@@ -39,7 +41,12 @@ def verify(request):
             else:
                 django_otp.login(request, device)
                 return redirect(target)
-    return render(request, "registration/second_factor_verify.html", {"form": form, "next": target}, status=status)
+    return render(
+        request,
+        "registration/second_factor_verify.html",
+        {"form": form, "next": target},
+        status=status,
+    )
 
 
 @never_cache
@@ -48,7 +55,9 @@ def setup(request):
     target, user = _next(request), request.user
     if not permissions.may_use_second_factor(user):
         return redirect(target)
-    if second_factor.confirmed_device(user) is not None:  # a second device only after an admin's reset
+    if (
+        second_factor.confirmed_device(user) is not None
+    ):  # a second device only after an admin's reset
         return redirect(second_factor.page_url("second-factor", target))
     device = second_factor.enrolment_device(user)
     form, status = second_factor.CodeForm(request.POST if request.method == "POST" else None), 200
@@ -63,8 +72,20 @@ def setup(request):
             else:
                 django_otp.login(request, device)
                 # Shown in this answer only (never stored in clear, never cached).
-                return render(request, "registration/second_factor_codes.html", {"codes": codes, "next": target})
-    return render(request, "registration/second_factor_setup.html", {
-        "form": form, "next": target, "qr_code": second_factor.qr_code_data_uri(device),
-        "secret": second_factor.secret_text(device), "username": user.get_username(),
-    }, status=status)
+                return render(
+                    request,
+                    "registration/second_factor_codes.html",
+                    {"codes": codes, "next": target},
+                )
+    return render(
+        request,
+        "registration/second_factor_setup.html",
+        {
+            "form": form,
+            "next": target,
+            "qr_code": second_factor.qr_code_data_uri(device),
+            "secret": second_factor.secret_text(device),
+            "username": user.get_username(),
+        },
+        status=status,
+    )

@@ -39,9 +39,11 @@ class SessionStore(db.SessionStore):
 @functools.cache
 def _session_query(model) -> tuple[rowsql.Select, str]:
     col = rowsql.column
-    return (rowsql.Select((model, "s")),
-            f"FROM {rowsql.table(model)} s WHERE {col(model, 's', 'session_key')} = %s "
-            f"AND {col(model, 's', 'expire_date')} > %s")
+    return (
+        rowsql.Select((model, "s")),
+        f"FROM {rowsql.table(model)} s WHERE {col(model, 's', 'session_key')} = %s "
+        f"AND {col(model, 's', 'expire_date')} > %s",
+    )
 
 
 class IdleExpiryMiddleware:

@@ -121,17 +121,23 @@ AXES_CLIENT_IP_CALLABLE = "egov_plan.production.client_ip"  # also /verify/'s ra
 # "Forgot password": at most this many requests per address, and per e-mail address, in the window
 # (the login's own limit and lockout by default), counted in the database (egov_plan/rate_limit.py).
 PASSWORD_RESET_RATE_LIMIT = envint("PASSWORD_RESET_RATE_LIMIT", AXES_FAILURE_LIMIT)
-PASSWORD_RESET_RATE_WINDOW = envint("PASSWORD_RESET_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds()))
+PASSWORD_RESET_RATE_WINDOW = envint(
+    "PASSWORD_RESET_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds())
+)
 # How long a reset link works, and an invitation's link to set the first password (egov_plan/accounts.py).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 
 # A second factor (TOTP with recovery codes) for reviewers and admins before they approve, return or
 # reopen, and before the admin: on in production, off for `make run` and the tests (DEVELOPMENT) unless set.
-REQUIRE_SECOND_FACTOR = envbool("REQUIRE_SECOND_FACTOR", "false" if DEVELOPMENT or DEBUG else "true")
+REQUIRE_SECOND_FACTOR = envbool(
+    "REQUIRE_SECOND_FACTOR", "false" if DEVELOPMENT or DEBUG else "true"
+)
 # Codes tried per user (enrolment and verification together) per window, counted in the database.
 SECOND_FACTOR_RATE_LIMIT = envint("SECOND_FACTOR_RATE_LIMIT", AXES_FAILURE_LIMIT)
-SECOND_FACTOR_RATE_WINDOW = envint("SECOND_FACTOR_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds()))
+SECOND_FACTOR_RATE_WINDOW = envint(
+    "SECOND_FACTOR_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds())
+)
 # The name authenticator apps show beside the user name.
 OTP_TOTP_ISSUER = os.getenv("SECOND_FACTOR_ISSUER", "APA e-governance")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # were django-otp's admin pages shown: never a device's secret
@@ -158,16 +164,33 @@ OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", "false")
 # Whether admins (staff) may sign in through the provider too (off: their accounts use passwords).
 OIDC_ADMINS = envbool("OIDC_ADMINS", "false")
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds for each call to the provider
-OIDC_VERIFY_SSL = os.getenv("OIDC_CA_BUNDLE", "") or True  # a PEM bundle if the provider's CA is not a public one
+OIDC_VERIFY_SSL = (
+    os.getenv("OIDC_CA_BUNDLE", "") or True
+)  # a PEM bundle if the provider's CA is not a public one
 OIDC_PROXY = None
 OIDC_USE_PKCE = True
-OIDC_SIGN_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+OIDC_SIGN_ALGORITHMS = [
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+]
 
 
 def _single_sign_on_faults() -> list[str]:
-    named = {"OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID, "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
-             "OIDC_ISSUER": OIDC_OP_ISSUER, "OIDC_AUTHORIZATION_URL": OIDC_OP_AUTHORIZATION_ENDPOINT,
-             "OIDC_TOKEN_URL": OIDC_OP_TOKEN_ENDPOINT, "OIDC_JWKS_URL": OIDC_OP_JWKS_ENDPOINT}
+    named = {
+        "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+        "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "OIDC_ISSUER": OIDC_OP_ISSUER,
+        "OIDC_AUTHORIZATION_URL": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_TOKEN_URL": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_JWKS_URL": OIDC_OP_JWKS_ENDPOINT,
+    }
     if not any(named.values()):
         return []
     faults = [f"set {name}" for name, value in named.items() if not value]
@@ -175,15 +198,22 @@ def _single_sign_on_faults() -> list[str]:
         faults.append(f"OIDC_SIGN_ALGORITHM must be one of {', '.join(OIDC_SIGN_ALGORITHMS)}")
     if not (DEBUG or DEVELOPMENT):
         addresses = {**named, "OIDC_USERINFO_URL": OIDC_OP_USER_ENDPOINT}
-        faults += [f"{name} must be an https address" for name, value in addresses.items()
-                   if name not in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") and value and not value.startswith("https://")]
+        faults += [
+            f"{name} must be an https address"
+            for name, value in addresses.items()
+            if name not in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+            and value
+            and not value.startswith("https://")
+        ]
     return faults
 
 
 if _single_sign_on_faults():
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("single sign-on (OpenID Connect): " + "; ".join(_single_sign_on_faults()))
+    raise ImproperlyConfigured(
+        "single sign-on (OpenID Connect): " + "; ".join(_single_sign_on_faults())
+    )
 
 ROOT_URLCONF = "egov_plan.urls"
 
@@ -222,7 +252,9 @@ DATABASES = {
 DATABASE_POOLER = os.getenv("DATABASE_POOLER", "auto").strip().lower()
 if DATABASE_POOLER == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", "false" if DATABASE_POOLER == "transaction" else "true")
+DB_PREPARED_STATEMENTS = envbool(
+    "DB_PREPARED_STATEMENTS", "false" if DATABASE_POOLER == "transaction" else "true"
+)
 
 # Argon2id (argon2-cffi) first: new passwords, and older PBKDF2 hashes at their next login, are
 # stored with it; the others only check hashes made before.
@@ -267,9 +299,11 @@ MEDIA_URL = "media/"  # never served directly: evidence goes through a permissio
 # MEDIA_STORAGE_OPTIONS (JSON) as its OPTIONS. The code reads and writes media only through the
 # storage API (egov_plan/media.py), so app servers and workers share one storage: MEDIA_ROOT on an
 # NFS mount, or an S3-compatible bucket (README, "Media on shared storage").
-MEDIA_STORAGES = {"filesystem": "django.core.files.storage.FileSystemStorage",
-                  "inmemory": "django.core.files.storage.InMemoryStorage",  # tests only: lost at exit
-                  "s3": "storages.backends.s3.S3Storage"}  # needs `pip install django-storages[s3]`
+MEDIA_STORAGES = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+    "inmemory": "django.core.files.storage.InMemoryStorage",  # tests only: lost at exit
+    "s3": "storages.backends.s3.S3Storage",
+}  # needs `pip install django-storages[s3]`
 MEDIA_STORAGE = os.getenv("MEDIA_STORAGE", "filesystem")
 MEDIA_STORAGE_OPTIONS = json.loads(os.getenv("MEDIA_STORAGE_OPTIONS", "{}"))
 
@@ -316,7 +350,9 @@ LOGGING = {
 
 # Signing of approved reports (PAdES): a PKCS#12 file with the key and certificate.
 # `manage.py create_signing_certificate` makes a self-signed development one here.
-SIGNING_PKCS12_PATH = Path(os.getenv("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "development-signer.p12")))
+SIGNING_PKCS12_PATH = Path(
+    os.getenv("SIGNING_PKCS12_PATH", str(VAR_DIR / "signing" / "development-signer.p12"))
+)
 SIGNING_PKCS12_PASSPHRASE = os.getenv("SIGNING_PKCS12_PASSPHRASE", "development-only")
 # Extra trust roots (PEM) for /verify/, e.g. the CA of a production certificate.
 SIGNING_TRUST_ROOTS = os.getenv("SIGNING_TRUST_ROOTS", "")
@@ -333,8 +369,12 @@ ARCHIVE_RENEW_DAYS = envint("ARCHIVE_RENEW_DAYS", 180)
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # E-mail (send_reminders): printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                          else "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
@@ -356,9 +396,15 @@ API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
 # content-hashed files (cacheable forever); a development run and the tests serve them straight
 # from the app folders.
 STORAGES = {
-    "default": {"BACKEND": MEDIA_STORAGES.get(MEDIA_STORAGE, MEDIA_STORAGE), "OPTIONS": MEDIA_STORAGE_OPTIONS},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEVELOPMENT
-                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "default": {
+        "BACKEND": MEDIA_STORAGES.get(MEDIA_STORAGE, MEDIA_STORAGE),
+        "OPTIONS": MEDIA_STORAGE_OPTIONS,
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEVELOPMENT
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -385,14 +431,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # request. Two quick retries instead (under a second): the approval answers at once and its signing
 # is logged as not queued (the download signs on demand, a bulk print signs what is unsigned).
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.3},
+    "retry_policy": {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.3,
+        "interval_max": 0.3,
+    },
 }
 # In-process runs keep a failure in the task's result, as a worker does, so retries still happen.
 CELERY_TASK_EAGER_PROPAGATES = False
 # The cache (progress of long jobs such as a template roll-out) is shared by web and worker
 # processes through Redis when there is one; otherwise it lives in the one process that runs both.
-CACHES = {"default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-                      if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # Sign a report's PDF in the background as soon as it is approved (default: when a queue exists).
 SIGN_ON_APPROVAL = envbool("SIGN_ON_APPROVAL", "true" if REDIS_URL else "false")
 # How long a finished bulk print (zip of a quarter's signed PDFs) stays downloadable.

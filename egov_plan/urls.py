@@ -23,18 +23,44 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     # Single sign-on (OpenID Connect, egov_plan/oidc.py): 404 unless configured.
-    path("accounts/sso/start/", login_not_required(oidc.StartView.as_view()), name="oidc_authentication_init"),
-    path("accounts/sso/callback/", login_not_required(oidc.CallbackView.as_view()),
-         name="oidc_authentication_callback"),
+    path(
+        "accounts/sso/start/",
+        login_not_required(oidc.StartView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "accounts/sso/callback/",
+        login_not_required(oidc.CallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgot password and invitations: Django's reset machinery (egov_plan/accounts.py).
-    path("accounts/password/reset/", account_views.ForgotPasswordView.as_view(), name="password_reset"),
-    path("accounts/password/reset/sent/", account_views.ResetDoneView.as_view(), name="password_reset_done"),
-    path("accounts/password/reset/<uidb64>/<token>/", account_views.NewPasswordView.as_view(),
-         name="password_reset_confirm"),
-    path("accounts/invitation/<uidb64>/<token>/", account_views.InvitationView.as_view(), name="invitation_confirm"),
+    path(
+        "accounts/password/reset/",
+        account_views.ForgotPasswordView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        account_views.ResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.NewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        account_views.InvitationView.as_view(),
+        name="invitation_confirm",
+    ),
     path("accounts/tokens/", token_views.tokens, name="api-tokens"),
-    path("accounts/password/done/", account_views.ResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "accounts/password/done/",
+        account_views.ResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # The second factor of reviewers and admins (egov_plan/second_factor.py).
     path("accounts/second-factor/", second_factor_views.verify, name="second-factor"),
     path("accounts/second-factor/setup/", second_factor_views.setup, name="second-factor-setup"),

@@ -14,10 +14,9 @@ the ended ones are kept, so that what they did is still told with the office the
 """
 
 import datetime
-
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -28,9 +27,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
-from egov_plan import bangla
+from egov_plan import bangla, office_import
 from egov_plan.models import Membership, Office, PeopleChange, UserProfile, today
-from egov_plan import office_import
 from egov_plan.office_import import _line
 from reports import i18n
 
@@ -88,7 +86,8 @@ def too_large(size: int) -> str | None:
     if size <= MAX_FILE_BYTES:
         return None
     return gettext("ফাইলটি অনেক বড়; ব্যবহারকারীর ফাইল সর্বোচ্চ {max} মেগাবাইট হতে পারে।").format(
-        max=i18n.number(MAX_FILE_BYTES // 1024 // 1024))
+        max=i18n.number(MAX_FILE_BYTES // 1024 // 1024)
+    )
 
 
 def _too_many_rows() -> str:
@@ -119,7 +118,9 @@ def normalise_mobile(text: str) -> str | None:
     return f"+880{match.group(1)}" if match else None
 
 
-def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[str], dict[int, list[str]]]:
+def check_rows(
+    rows: list[tuple[int, list[str]]],
+) -> tuple[list[UserRow], list[str], dict[int, list[str]]]:
     """The file's users (faulty lines too, so that their office is checked as well), the faults of
     the file as a whole, and each faulty line's problems."""
     content = [(n, cells) for n, cells in rows if any(cells)]
@@ -130,8 +131,20 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
     while header and not header[-1]:
         header.pop()
     if header not in [HEADER + OPTIONAL[:k] for k in range(len(OPTIONAL) + 1)]:
-        return [], [_line(header_line, gettext("প্রথম লাইনে শিরোনাম থাকতে হবে: {join}").format(
-            join=",".join(HEADER) + "".join(f"[,{name}" for name in OPTIONAL) + "]" * len(OPTIONAL)))], {}
+        return (
+            [],
+            [
+                _line(
+                    header_line,
+                    gettext("প্রথম লাইনে শিরোনাম থাকতে হবে: {join}").format(
+                        join=",".join(HEADER)
+                        + "".join(f"[,{name}" for name in OPTIONAL)
+                        + "]" * len(OPTIONAL)
+                    ),
+                )
+            ],
+            {},
+        )
     width = len(header)
     username_format = UnicodeUsernameValidator()
     users: list[UserRow] = []
@@ -141,8 +154,11 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
         while len(cells) > width and not cells[-1]:
             cells = cells[:-1]
         if len(cells) < len(HEADER) or len(cells) > width:
-            faults[number] = [gettext("{number}টি ঘর থাকতে হবে, আছে {found}টি").format(
-                number=i18n.bengali_digits(width), found=i18n.bengali_digits(len(cells)))]
+            faults[number] = [
+                gettext("{number}টি ঘর থাকতে হবে, আছে {found}টি").format(
+                    number=i18n.bengali_digits(width), found=i18n.bengali_digits(len(cells))
+                )
+            ]
             continue
         if any("\x00" in cell for cell in cells):  # PostgreSQL cannot store it; nobody types it
             faults[number] = [gettext("লাইনে অচল অক্ষর (NUL) আছে")]
@@ -156,21 +172,32 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
             try:
                 transfer_date = bangla.parse_date(moved)
             except ValueError:
-                problems.append(gettext("বদলির তারিখ “{date}” সঠিক নয় (যেমন ০১/০৭/২০২৬)").format(date=moved[:40]))
+                problems.append(
+                    gettext("বদলির তারিখ “{date}” সঠিক নয় (যেমন ০১/০৭/২০২৬)").format(date=moved[:40])
+                )
         if not username:
             problems.append(gettext("ব্যবহারকারীর নাম নেই"))
         elif len(username) > MAX_NAME:
-            problems.append(gettext("ব্যবহারকারীর নাম {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_NAME)))
+            problems.append(
+                gettext("ব্যবহারকারীর নাম {number} অক্ষরের বেশি").format(
+                    number=i18n.bengali_digits(MAX_NAME)
+                )
+            )
         else:
             try:
                 username_format(username)
             except ValidationError:
-                problems.append(gettext("ব্যবহারকারীর নাম “{username}” এ শুধু অক্ষর, অঙ্ক এবং @ . + - _ চলে").format(
-                    username=username))
+                problems.append(
+                    gettext("ব্যবহারকারীর নাম “{username}” এ শুধু অক্ষর, অঙ্ক এবং @ . + - _ চলে").format(
+                        username=username
+                    )
+                )
         if not full_name:
             problems.append(gettext("পূর্ণ নাম নেই"))
         elif len(full_name) > MAX_NAME:
-            problems.append(gettext("পূর্ণ নাম {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_NAME)))
+            problems.append(
+                gettext("পূর্ণ নাম {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_NAME))
+            )
         if not email:
             problems.append(gettext("ই-মেইল ঠিকানা নেই"))
         else:
@@ -184,24 +211,50 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
         if mobile:
             normalised = normalise_mobile(mobile)
             if normalised is None:
-                problems.append(gettext("মোবাইল নম্বর “{mobile}” সঠিক নয় (যেমন ০১৭১২৩৪৫৬৭৮ বা +৮৮০১৭১২৩৪৫৬৭৮)").format(
-                    mobile=mobile[:40]))
+                problems.append(
+                    gettext(
+                        "মোবাইল নম্বর “{mobile}” সঠিক নয় (যেমন ০১৭১২৩৪৫৬৭৮ বা +৮৮০১৭১২৩৪৫৬৭৮)"
+                    ).format(mobile=mobile[:40])
+                )
         if not office_code:
             problems.append(gettext("দপ্তরের কোড নেই"))
         if role.lower() not in ROLES:
-            problems.append(gettext("ভূমিকা “{role}” অজানা (হতে পারে: {join})").format(role=role[:40], join=", ".join(ROLES)))
+            problems.append(
+                gettext("ভূমিকা “{role}” অজানা (হতে পারে: {join})").format(
+                    role=role[:40], join=", ".join(ROLES)
+                )
+            )
         if len(designation) > MAX_DESIGNATION:
-            problems.append(gettext("পদবি {number} অক্ষরের বেশি").format(number=i18n.bengali_digits(MAX_DESIGNATION)))
-        row = UserRow(number, username, full_name, email, normalised or "", office_code, role.lower(), designation,
-                      transfer_date)
+            problems.append(
+                gettext("পদবি {number} অক্ষরের বেশি").format(
+                    number=i18n.bengali_digits(MAX_DESIGNATION)
+                )
+            )
+        row = UserRow(
+            number,
+            username,
+            full_name,
+            email,
+            normalised or "",
+            office_code,
+            role.lower(),
+            designation,
+            transfer_date,
+        )
         earlier = seen.get(username) if username else None
         if earlier is not None:
             if earlier.office_code == office_code and earlier.role != row.role:
-                problems.append(gettext("“{username}” লাইন {number} এ একই দপ্তরে অন্য ভূমিকায় আছে; একজনের এক দপ্তরে একটিই ভূমিকা").format(
-                    username=username, number=i18n.bengali_digits(earlier.line)))
+                problems.append(
+                    gettext(
+                        "“{username}” লাইন {number} এ একই দপ্তরে অন্য ভূমিকায় আছে; একজনের এক দপ্তরে একটিই ভূমিকা"
+                    ).format(username=username, number=i18n.bengali_digits(earlier.line))
+                )
             else:
-                problems.append(gettext("ব্যবহারকারীর নাম “{username}” লাইন {number} এও আছে").format(
-                    username=username, number=i18n.bengali_digits(earlier.line)))
+                problems.append(
+                    gettext("ব্যবহারকারীর নাম “{username}” লাইন {number} এও আছে").format(
+                        username=username, number=i18n.bengali_digits(earlier.line)
+                    )
+                )
         elif username:
             seen[username] = row
         if problems:
@@ -213,6 +266,7 @@ def check_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[UserRow], list[s
 @dataclass
 class _Plan:
     """What one batch of rows does to the database, with the objects loaded to do it."""
+
     rows: list[UserRow]
     users: dict[str, object]
     offices: dict[str, Office]
@@ -223,10 +277,19 @@ def _load(batch: list[UserRow]) -> _Plan:
     the batch's earliest date, and its offices."""
     user_model = get_user_model()
     earliest = min([today(), *(r.transfer_date for r in batch if r.transfer_date)])
-    held = Prefetch("memberships", Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=earliest))
-                    .select_related("office").order_by("start_date", "pk"), to_attr="held")
-    users = {u.username: u for u in user_model.objects.filter(username__in=[r.username for r in batch])
-             .select_related("profile").prefetch_related(held)}
+    held = Prefetch(
+        "memberships",
+        Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=earliest))
+        .select_related("office")
+        .order_by("start_date", "pk"),
+        to_attr="held",
+    )
+    users = {
+        u.username: u
+        for u in user_model.objects.filter(username__in=[r.username for r in batch])
+        .select_related("profile")
+        .prefetch_related(held)
+    }
     offices = {o.code: o for o in Office.objects.filter(code__in={r.office_code for r in batch})}
     return _Plan(batch, users, offices)
 
@@ -236,6 +299,7 @@ class _Placement:
     """Where a row puts an existing user: the membership they keep (its role maybe changed), or the
     memberships a transfer ends, and the one it corrects (begun that same day: it never held a whole
     day, so its office and role are put right in place instead)."""
+
     kept: Membership | None
     ended: tuple[Membership, ...] = ()
     corrected: Membership | None = None
@@ -248,8 +312,13 @@ def _placement(row: UserRow, user, office: Office) -> _Placement:
     if kept is not None:
         return _Placement(kept)
     corrected = next((m for m in user.held if m.start_date == on), None)
-    return _Placement(None, tuple(m for m in user.held if m is not corrected and (m.end_date is None or m.end_date > on)),
-                      corrected)
+    return _Placement(
+        None,
+        tuple(
+            m for m in user.held if m is not corrected and (m.end_date is None or m.end_date > on)
+        ),
+        corrected,
+    )
 
 
 def _too_early(row: UserRow, user) -> str | None:
@@ -258,7 +327,8 @@ def _too_early(row: UserRow, user) -> str | None:
     if later or sum(1 for m in user.held if m.start_date == row.on) > 1:
         first = (later or [m for m in user.held if m.start_date == row.on])[0]
         return gettext("“{username}” এর সদস্যপদ {date} থেকে শুরু; বদলির তারিখ তার পরে হতে হবে").format(
-            username=row.username, date=bangla.format_date(first.start_date))
+            username=row.username, date=bangla.format_date(first.start_date)
+        )
     return None
 
 
@@ -289,7 +359,7 @@ def _differences(row: UserRow, user, office: Office) -> tuple[str, ...]:
 
 
 def _batches(users: list[UserRow]) -> list[list[UserRow]]:
-    return [users[i:i + BATCH] for i in range(0, len(users), BATCH)]
+    return [users[i : i + BATCH] for i in range(0, len(users), BATCH)]
 
 
 def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResult) -> list[_Plan]:
@@ -301,12 +371,17 @@ def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResu
             if office is None:
                 if row.office_code:
                     faults.setdefault(row.line, []).append(
-                        gettext("দপ্তরের কোড “{code}” তালিকায় নেই").format(code=row.office_code[:40]))
+                        gettext("দপ্তরের কোড “{code}” তালিকায় নেই").format(code=row.office_code[:40])
+                    )
                 continue
             if row.line in faults:
                 continue
             user = plan.users.get(row.username)
-            if user is not None and _placement(row, user, office).kept is None and (fault := _too_early(row, user)):
+            if (
+                user is not None
+                and _placement(row, user, office).kept is None
+                and (fault := _too_early(row, user))
+            ):
                 faults.setdefault(row.line, []).append(fault)
                 continue
             if user is None:
@@ -324,13 +399,17 @@ def plan_users(*, data: bytes, filename: str) -> ImportResult:
     return _import(data=data, filename=filename, write=False)
 
 
-def import_users(*, data: bytes, filename: str, progress: Progress | None = None, actor=None) -> ImportResult:
+def import_users(
+    *, data: bytes, filename: str, progress: Progress | None = None, actor=None
+) -> ImportResult:
     """Check the file, then write it in one transaction (nothing when it has a fault); transfers and
     changes of role are recorded as `actor`'s (None: the command line)."""
     return _import(data=data, filename=filename, write=True, progress=progress, actor=actor)
 
 
-def _import(*, data: bytes, filename: str, write: bool, progress: Progress | None = None, actor=None) -> ImportResult:
+def _import(
+    *, data: bytes, filename: str, write: bool, progress: Progress | None = None, actor=None
+) -> ImportResult:
     rows, faults = read_rows(data, filename)
     if faults:
         return ImportResult(faults=faults)
@@ -342,7 +421,10 @@ def _import(*, data: bytes, filename: str, write: bool, progress: Progress | Non
         with transaction.atomic():
             plans = _plan(users, line_faults, result)
             if line_faults:
-                result.faults = [_line(n, "; ".join(problems) + "।") for n, problems in sorted(line_faults.items())]
+                result.faults = [
+                    _line(n, "; ".join(problems) + "।")
+                    for n, problems in sorted(line_faults.items())
+                ]
                 return result
             if not write:
                 return result
@@ -355,7 +437,13 @@ def _import(*, data: bytes, filename: str, write: bool, progress: Progress | Non
             result.written = True
     except IntegrityError:
         # Someone else created one of these usernames between the check and the write.
-        return ImportResult(faults=[gettext("আমদানির সময় অন্য কেউ একই ব্যবহারকারী তৈরি করেছেন; কিছুই সংরক্ষিত হয়নি, আবার চেষ্টা করুন।")])
+        return ImportResult(
+            faults=[
+                gettext(
+                    "আমদানির সময় অন্য কেউ একই ব্যবহারকারী তৈরি করেছেন; কিছুই সংরক্ষিত হয়নি, আবার চেষ্টা করুন।"
+                )
+            ]
+        )
     return result
 
 
@@ -370,15 +458,26 @@ def create_user(row: UserRow, office: Office):
 def _write(plan: _Plan, actor) -> list[int]:
     """One batch: a fixed number of queries (bulk inserts and updates), not one per user."""
     user_model = get_user_model()
-    new_users, changed_users, profiles_new, profiles_changed, members_new, members_changed = [], [], [], [], [], []
+    new_users, changed_users, profiles_new, profiles_changed, members_new, members_changed = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
     members_ended, records = [], []
     for row in plan.rows:
         office = plan.offices[row.office_code]
         user = plan.users.get(row.username)
         if user is None:
             # No password: an unusable one ("!" and random text), replaced when the invitation is used.
-            user = user_model(username=row.username, first_name=row.full_name, email=row.email,
-                              password=make_password(None))
+            user = user_model(
+                username=row.username,
+                first_name=row.full_name,
+                email=row.email,
+                password=make_password(None),
+            )
             new_users.append((row, user))
             continue
         if (user.first_name, user.last_name, user.email) != (row.full_name, "", row.email):
@@ -387,7 +486,9 @@ def _write(plan: _Plan, actor) -> list[int]:
         profile = _profile(user)
         if profile is None:
             if row.mobile or row.designation:
-                profiles_new.append(UserProfile(user=user, mobile=row.mobile, designation=row.designation))
+                profiles_new.append(
+                    UserProfile(user=user, mobile=row.mobile, designation=row.designation)
+                )
         elif (profile.mobile, profile.designation) != (row.mobile, row.designation):
             profile.mobile, profile.designation = row.mobile, row.designation
             profiles_changed.append(profile)
@@ -395,8 +496,16 @@ def _write(plan: _Plan, actor) -> list[int]:
         if placement.kept is not None:
             kept = placement.kept
             if kept.role != row.role:
-                records.append(PeopleChange(actor=actor, user=user, office=office, action=PeopleChange.ROLE,
-                                            before=kept.role, after=row.role))
+                records.append(
+                    PeopleChange(
+                        actor=actor,
+                        user=user,
+                        office=office,
+                        action=PeopleChange.ROLE,
+                        before=kept.role,
+                        after=row.role,
+                    )
+                )
                 kept.role = row.role
                 kept.is_manager = kept.is_manager and row.role == Membership.REVIEWER
                 members_changed.append(kept)
@@ -405,29 +514,56 @@ def _write(plan: _Plan, actor) -> list[int]:
             ended.end_date = row.on
             members_ended.append(ended)
         for left in (*placement.ended, *filter(None, [placement.corrected])):
-            records.append(PeopleChange(actor=actor, user=user, office=left.office, action=PeopleChange.TRANSFERRED,
-                                        before=left.office.code, after=f"{office.code} {row.on.isoformat()}"))
+            records.append(
+                PeopleChange(
+                    actor=actor,
+                    user=user,
+                    office=left.office,
+                    action=PeopleChange.TRANSFERRED,
+                    before=left.office.code,
+                    after=f"{office.code} {row.on.isoformat()}",
+                )
+            )
         if placement.corrected is not None:
             corrected = placement.corrected
             corrected.office, corrected.role, corrected.is_manager = office, row.role, False
             members_changed.append(corrected)
         else:
-            members_new.append(Membership(user=user, office=office, role=row.role, start_date=row.on))
+            members_new.append(
+                Membership(user=user, office=office, role=row.role, start_date=row.on)
+            )
     user_model.objects.bulk_create([user for _, user in new_users], batch_size=BATCH)
-    if any(user.pk is None for _, user in new_users):  # a database that returns no ids from a bulk insert
-        ids = dict(user_model.objects.filter(username__in=[u.username for _, u in new_users]).values_list("username", "pk"))
+    if any(
+        user.pk is None for _, user in new_users
+    ):  # a database that returns no ids from a bulk insert
+        ids = dict(
+            user_model.objects.filter(username__in=[u.username for _, u in new_users]).values_list(
+                "username", "pk"
+            )
+        )
         for _, user in new_users:
             user.pk = ids[user.username]
     for row, user in new_users:
-        members_new.append(Membership(user=user, office=plan.offices[row.office_code], role=row.role,
-                                      start_date=row.on))
+        members_new.append(
+            Membership(
+                user=user, office=plan.offices[row.office_code], role=row.role, start_date=row.on
+            )
+        )
         if row.mobile or row.designation:
-            profiles_new.append(UserProfile(user=user, mobile=row.mobile, designation=row.designation))
-    user_model.objects.bulk_update(changed_users, ["first_name", "last_name", "email"], batch_size=BATCH)
+            profiles_new.append(
+                UserProfile(user=user, mobile=row.mobile, designation=row.designation)
+            )
+    user_model.objects.bulk_update(
+        changed_users, ["first_name", "last_name", "email"], batch_size=BATCH
+    )
     UserProfile.objects.bulk_create(profiles_new, batch_size=BATCH)
     UserProfile.objects.bulk_update(profiles_changed, ["mobile", "designation"], batch_size=BATCH)
-    Membership.objects.bulk_update(members_ended, ["end_date"], batch_size=BATCH)  # before the new ones
+    Membership.objects.bulk_update(
+        members_ended, ["end_date"], batch_size=BATCH
+    )  # before the new ones
     Membership.objects.bulk_create(members_new, batch_size=BATCH)
-    Membership.objects.bulk_update(members_changed, ["office", "role", "is_manager"], batch_size=BATCH)
+    Membership.objects.bulk_update(
+        members_changed, ["office", "role", "is_manager"], batch_size=BATCH
+    )
     PeopleChange.objects.bulk_create(records, batch_size=BATCH)
     return [user.pk for _, user in new_users]

@@ -30,21 +30,40 @@ class ReportingCalendarAdmin(admin.ModelAdmin):
         count, people = reminders.without_address(fiscal_year_id=calendar.fiscal_year_id)
         if not count:
             return gettext("কেউ নন: সবার ই-মেইল ঠিকানা আছে।")
-        listed = format_html_join("", "<li>{} — {}</li>", ((person, person.kind) for person in people))
-        more = (format_html("<li>{}</li>", gettext("আরও %(count)s জন") % {"count": i18n.number(count - len(people))})
-                if count > len(people) else "")
-        return format_html('<p class="without-address-count">{}</p><ul class="without-address">{}{}</ul>',
-                           gettext("মোট %(count)s জন") % {"count": i18n.number(count)}, listed, more)
+        listed = format_html_join(
+            "", "<li>{} — {}</li>", ((person, person.kind) for person in people)
+        )
+        more = (
+            format_html(
+                "<li>{}</li>",
+                gettext("আরও %(count)s জন") % {"count": i18n.number(count - len(people))},
+            )
+            if count > len(people)
+            else ""
+        )
+        return format_html(
+            '<p class="without-address-count">{}</p><ul class="without-address">{}{}</ul>',
+            gettext("মোট %(count)s জন") % {"count": i18n.number(count)},
+            listed,
+            more,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A new calendar starts from the default dates (15 Oct, 15 Jan, 15 Apr, 15 Jul) for all tiers,
         # for every period the admin did not date.
-        dated = set(form.instance.deadlines.filter(tier__isnull=True).values_list("period", flat=True))
+        dated = set(
+            form.instance.deadlines.filter(tier__isnull=True).values_list("period", flat=True)
+        )
         Deadline.objects.bulk_create(
-            Deadline(calendar=form.instance, period=period,
-                     due=deadlines.default_due(form.instance.fiscal_year.start_year, period))
-            for period in deadlines.DEFAULT_DUE if period not in dated)
+            Deadline(
+                calendar=form.instance,
+                period=period,
+                due=deadlines.default_due(form.instance.fiscal_year.start_year, period),
+            )
+            for period in deadlines.DEFAULT_DUE
+            if period not in dated
+        )
 
 
 @admin.register(ReminderSent)

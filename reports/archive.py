@@ -47,12 +47,20 @@ def renew_document(document_id: int, *, now: datetime.datetime | None = None) ->
         renewed = signing.renew_archive_timestamp(data)
         expires = signing.archive_expiry(renewed)
         if expires is None or expires <= document.archive_expires_at:
-            log.error("archive timestamp of document %s would not outlast the current one (%s): the TSA's "
-                      "certificate expires too; configure another TSA_URL", document.pk, expires)
+            log.error(
+                "archive timestamp of document %s would not outlast the current one (%s): the TSA's "
+                "certificate expires too; configure another TSA_URL",
+                document.pk,
+                expires,
+            )
             return False
         old_name, before = document.file.name, document.sha256
-        ArchiveTimestamp.objects.create(document=document, sha256_before=before,
-                                        expires_before=document.archive_expires_at, expires_after=expires)
+        ArchiveTimestamp.objects.create(
+            document=document,
+            sha256_before=before,
+            expires_before=document.archive_expires_at,
+            expires_after=expires,
+        )
         document.file.save("signed.pdf", ContentFile(renewed), save=False)
         document.sha256 = hashlib.sha256(renewed).hexdigest()
         document.archive_expires_at = expires

@@ -21,11 +21,19 @@ class NarrativeForm(forms.Form):
         self.submitting = submitting
         for area in areas:
             self.fields[f"done_{area.pk}"] = forms.CharField(
-                label=_("কী করা হয়েছে"), required=False, max_length=NARRATIVE_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": NARRATIVE_TOO_LONG})
+                label=_("কী করা হয়েছে"),
+                required=False,
+                max_length=NARRATIVE_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"max_length": NARRATIVE_TOO_LONG},
+            )
             self.fields[f"obstacles_{area.pk}"] = forms.CharField(
-                label=_("প্রতিবন্ধকতা"), required=False, max_length=NARRATIVE_MAX,
-                widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": NARRATIVE_TOO_LONG})
+                label=_("প্রতিবন্ধকতা"),
+                required=False,
+                max_length=NARRATIVE_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": NARRATIVE_TOO_LONG},
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -33,17 +41,27 @@ class NarrativeForm(forms.Form):
             for area in self.areas:
                 if f"done_{area.pk}" in cleaned and not cleaned[f"done_{area.pk}"].strip():
                     self.add_error(f"done_{area.pk}", _("দাখিলের আগে এই ক্ষেত্রে কী করা হয়েছে তা লিখুন।"))
-                if f"obstacles_{area.pk}" in cleaned and not cleaned[f"obstacles_{area.pk}"].strip():
+                if (
+                    f"obstacles_{area.pk}" in cleaned
+                    and not cleaned[f"obstacles_{area.pk}"].strip()
+                ):
                     self.add_error(f"obstacles_{area.pk}", _("প্রতিবন্ধকতা না থাকলে “নেই” লিখুন।"))
         return cleaned
 
     def narratives(self) -> dict:
         data = self.cleaned_data
-        return {str(area.pk): {"done": data.get(f"done_{area.pk}", ""), "obstacles": data.get(f"obstacles_{area.pk}", "")}
-                for area in self.areas}
+        return {
+            str(area.pk): {
+                "done": data.get(f"done_{area.pk}", ""),
+                "obstacles": data.get(f"obstacles_{area.pk}", ""),
+            }
+            for area in self.areas
+        }
 
     def area_fields(self):
-        return [(area, self[f"done_{area.pk}"], self[f"obstacles_{area.pk}"]) for area in self.areas]
+        return [
+            (area, self[f"done_{area.pk}"], self[f"obstacles_{area.pk}"]) for area in self.areas
+        ]
 
 
 class EvaluationForm(forms.Form):
@@ -55,11 +73,16 @@ class EvaluationForm(forms.Form):
         self.rows = rows
         for row in rows:
             pk = row.indicator.pk
-            self.fields[f"evaluated_{pk}"] = value_field_for(row.indicator, start_year=start_year, quarter=4)
+            self.fields[f"evaluated_{pk}"] = value_field_for(
+                row.indicator, start_year=start_year, quarter=4
+            )
             self.fields[f"comment_{pk}"] = forms.CharField(
-                label=_("[%(code)s] মূল্যায়নের মন্তব্য") % {"code": row.indicator.code}, required=False,
-                max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 1}),
-                error_messages={"max_length": _("মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।")})
+                label=_("[%(code)s] মূল্যায়নের মন্তব্য") % {"code": row.indicator.code},
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 1}),
+                error_messages={"max_length": _("মন্তব্য ১০০০ অক্ষরের মধ্যে লিখুন।")},
+            )
             if not self.is_bound and row.evaluation is not None:
                 self.initial[f"evaluated_{pk}"] = row.evaluated.shown
                 self.initial[f"comment_{pk}"] = row.evaluation.comment
@@ -69,15 +92,26 @@ class EvaluationForm(forms.Form):
         for row in self.rows:
             pk = row.indicator.pk
             value = cleaned.get(f"evaluated_{pk}")
-            if value is not None and value != row.reported_value and not (cleaned.get(f"comment_{pk}") or "").strip():
+            if (
+                value is not None
+                and value != row.reported_value
+                and not (cleaned.get(f"comment_{pk}") or "").strip()
+            ):
                 self.add_error(f"comment_{pk}", COMMENT_REQUIRED)
         return cleaned
 
     def entries(self) -> dict[int, EvaluatedValue]:
         data = self.cleaned_data
-        return {row.indicator.pk: EvaluatedValue(value=data.get(f"evaluated_{row.indicator.pk}"),
-                                                 comment=data.get(f"comment_{row.indicator.pk}", ""))
-                for row in self.rows}
+        return {
+            row.indicator.pk: EvaluatedValue(
+                value=data.get(f"evaluated_{row.indicator.pk}"),
+                comment=data.get(f"comment_{row.indicator.pk}", ""),
+            )
+            for row in self.rows
+        }
 
     def row_fields(self):
-        return [(row, self[f"evaluated_{row.indicator.pk}"], self[f"comment_{row.indicator.pk}"]) for row in self.rows]
+        return [
+            (row, self[f"evaluated_{row.indicator.pk}"], self[f"comment_{row.indicator.pk}"])
+            for row in self.rows
+        ]

@@ -26,7 +26,12 @@ class Assessment(models.Model):
     SUBMITTED = "submitted"
     RETURNED = "returned"
     APPROVED = "approved"
-    STATUS_CHOICES = [(DRAFT, _("খসড়া")), (SUBMITTED, _("দাখিলকৃত")), (RETURNED, _("ফেরতপ্রাপ্ত")), (APPROVED, _("অনুমোদিত"))]
+    STATUS_CHOICES = [
+        (DRAFT, _("খসড়া")),
+        (SUBMITTED, _("দাখিলকৃত")),
+        (RETURNED, _("ফেরতপ্রাপ্ত")),
+        (APPROVED, _("অনুমোদিত")),
+    ]
     EDITABLE = (DRAFT, RETURNED)
 
     @classmethod
@@ -40,8 +45,10 @@ class Assessment(models.Model):
         """`year_final` as an SQL condition on the plan whose id is `plan_column` (for egov_plan.rowsql)."""
         from egov_plan.rowsql import column, table
 
-        return (f"EXISTS (SELECT 1 FROM {table(cls)} a WHERE {column(cls, 'a', 'plan')} = {plan_column}"
-                f" AND {column(cls, 'a', 'kind')} = '{cls.ANNUAL}' AND {column(cls, 'a', 'status')} = '{cls.APPROVED}')")
+        return (
+            f"EXISTS (SELECT 1 FROM {table(cls)} a WHERE {column(cls, 'a', 'plan')} = {plan_column}"
+            f" AND {column(cls, 'a', 'kind')} = '{cls.ANNUAL}' AND {column(cls, 'a', 'status')} = '{cls.APPROVED}')"
+        )
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("ধরন"), max_length=10, choices=KIND_CHOICES)
@@ -49,24 +56,35 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(_("সংশোধন"), default=0)
     submitted_at = models.DateTimeField(_("দাখিলের সময়"), null=True, blank=True)
-    first_submitted_at = models.DateTimeField(_("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(
+        _("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("সর্বশেষ পরিবর্তন"), auto_now=True)
     # Per performance area (its id as a string): {"done": …, "obstacles": …}.
     narratives = models.JSONField(_("বিবরণ"), default=dict, blank=True)
     # Marks: the self-assessed total (the quarters' marks to date), the evaluated total (annual), and
     # the total the sibling ranking uses, stored so that ranking never recomputes a plan: set from
     # the first submission on (the self-assessed total), the evaluated total once approved.
-    reported_total = models.DecimalField(_("স্ব-মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
-    evaluated_total = models.DecimalField(_("মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
-    ranking_total = models.DecimalField(_("ক্রম নির্ধারণের নম্বর"), max_digits=8, decimal_places=2, null=True,
-                                        blank=True)
+    reported_total = models.DecimalField(
+        _("স্ব-মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    evaluated_total = models.DecimalField(
+        _("মূল্যায়িত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    ranking_total = models.DecimalField(
+        _("ক্রম নির্ধারণের নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("স্ব-মূল্যায়ন")
         verbose_name_plural = _("স্ব-মূল্যায়নসমূহ")
-        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_assessment_per_plan_kind")]
-        indexes = [models.Index(fields=["kind", "ranking_total"], name="assessment_kind_ranking"),
-                   models.Index(fields=["status", "submitted_at"], name="assessment_status_submitted")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="one_assessment_per_plan_kind")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "ranking_total"], name="assessment_kind_ranking"),
+            models.Index(fields=["status", "submitted_at"], name="assessment_status_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} — {self.get_kind_display()}"
@@ -92,18 +110,26 @@ class Evaluation(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evaluations")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     value_date = models.DateField(_("মূল্যায়িত অর্জন (তারিখ)"), null=True, blank=True)
-    value_number = models.DecimalField(_("মূল্যায়িত অর্জন"), max_digits=12, decimal_places=2, null=True, blank=True)
+    value_number = models.DecimalField(
+        _("মূল্যায়িত অর্জন"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     comment = models.TextField(_("মূল্যায়নকারীর মন্তব্য"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("মূল্যায়িত অর্জন")
         verbose_name_plural = _("মূল্যায়িত অর্জনসমূহ")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "indicator"], name="one_evaluation_per_indicator"),
-            models.CheckConstraint(name="evaluation_one_typed_value",
-                                   condition=Q(value_date__isnull=True) | Q(value_number__isnull=True)),
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="one_evaluation_per_indicator"
+            ),
+            models.CheckConstraint(
+                name="evaluation_one_typed_value",
+                condition=Q(value_date__isnull=True) | Q(value_number__isnull=True),
+            ),
         ]
 
     @property
@@ -115,7 +141,9 @@ class AssessmentTransition(models.Model):
     """One step of a self-assessment's workflow (who, when, from, to, why)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     from_status = models.CharField(max_length=10, choices=Assessment.STATUS_CHOICES)
     to_status = models.CharField(max_length=10, choices=Assessment.STATUS_CHOICES)

@@ -9,13 +9,22 @@ from reports import pdf
 from reports.assessments import DocumentTable, document_table
 from reports.models import Assessment, SignedDocument
 
-SIGNATURE_REASONS = {Assessment.HALF_YEAR: "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন অনুমোদন",
-                     Assessment.ANNUAL: "বার্ষিক মূল্যায়ন অনুমোদন"}
+SIGNATURE_REASONS = {
+    Assessment.HALF_YEAR: "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন অনুমোদন",
+    Assessment.ANNUAL: "বার্ষিক মূল্যায়ন অনুমোদন",
+}
 
 
 def render_html(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = None) -> str:
-    return render_to_string("reports/report_pdf.html", {"table": table, "draft": draft, "stamp": stamp,
-                                                        "partial": "reports/_assessment_table.html"})
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            "table": table,
+            "draft": draft,
+            "stamp": stamp,
+            "partial": "reports/_assessment_table.html",
+        },
+    )
 
 
 def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = None) -> bytes:
@@ -23,14 +32,21 @@ def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = N
 
     fonts, counters, stylesheets = pdf.renderer_state()
     html = render_html(table, draft=draft, stamp=stamp)
-    return HTML(string=html, base_url=str(pdf.STATIC) + "/").render(
-        stylesheets=stylesheets, font_config=fonts, counter_style=counters).write_pdf(pdf_variant=pdf.PDF_VARIANT)
+    return (
+        HTML(string=html, base_url=str(pdf.STATIC) + "/")
+        .render(stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+        .write_pdf(pdf_variant=pdf.PDF_VARIANT)
+    )
 
 
 def signed_document(*, assessment: Assessment) -> SignedDocument:
     """The signed PDF of the document's current approved revision, made on first request."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update(of=("self",)).select_related("plan__fiscal_year").get(pk=assessment.pk)
+        locked = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("plan__fiscal_year")
+            .get(pk=assessment.pk)
+        )
         revision = max(locked.revision, 1)
         existing = SignedDocument.objects.filter(assessment=locked, revision=revision).first()
         if existing is not None:
@@ -39,12 +55,24 @@ def signed_document(*, assessment: Assessment) -> SignedDocument:
         approved_by, approved_at = pdf._approval(locked)
 
         def render(token: str) -> bytes:
-            stamp = pdf.Stamp(reference=locked.reference, revision=revision, url=pdf.verification_url(token),
-                              approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
+            stamp = pdf.Stamp(
+                reference=locked.reference,
+                revision=revision,
+                url=pdf.verification_url(token),
+                approved_by=approved_by or table.plan.office.name,
+                approved_at=approved_at,
+            )
             return render_pdf(table, draft=False, stamp=stamp)
 
-        return pdf.store_signed(render, office=table.plan.office, approved_by=approved_by, approved_at=approved_at,
-                                revision=revision, reason=SIGNATURE_REASONS[locked.kind], assessment=locked)
+        return pdf.store_signed(
+            render,
+            office=table.plan.office,
+            approved_by=approved_by,
+            approved_at=approved_at,
+            revision=revision,
+            reason=SIGNATURE_REASONS[locked.kind],
+            assessment=locked,
+        )
 
 
 def document_pdf(*, table: DocumentTable) -> tuple[bytes, str]:

@@ -31,21 +31,31 @@ from reports.calendar_models import ANNUAL as ANNUAL_PERIOD
 from reports.models import Assessment, Evaluation, QuarterlyReport
 from reports.services import WorkflowError, _move, require_year_open
 
-NARRATIVE_MAX = 2000  # characters per field: a short narrative, as the official form leaves room for
+NARRATIVE_MAX = (
+    2000  # characters per field: a short narrative, as the official form leaves room for
+)
 DUE_PERIOD = {Assessment.HALF_YEAR: 2, Assessment.ANNUAL: ANNUAL_PERIOD}
-TITLES = {Assessment.HALF_YEAR: gettext_lazy("অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন"),
-          Assessment.ANNUAL: gettext_lazy("বার্ষিক মূল্যায়ন প্রতিবেদন")}
+TITLES = {
+    Assessment.HALF_YEAR: gettext_lazy("অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন"),
+    Assessment.ANNUAL: gettext_lazy("বার্ষিক মূল্যায়ন প্রতিবেদন"),
+}
 NOT_YET = {
-    Assessment.HALF_YEAR: gettext_lazy("দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর অর্ধবার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"),
-    Assessment.ANNUAL: gettext_lazy("চতুর্থ ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর বার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"),
+    Assessment.HALF_YEAR: gettext_lazy(
+        "দ্বিতীয় ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর অর্ধবার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"
+    ),
+    Assessment.ANNUAL: gettext_lazy(
+        "চতুর্থ ত্রৈমাসিক প্রতিবেদন দাখিল হওয়ার পর বার্ষিক স্ব-মূল্যায়ন দাখিল করা যাবে।"
+    ),
 }
 
 
 def available(plan: ActionPlan, kind: str) -> bool:
     """Whether the document's last quarter has been submitted (under review or approved)."""
     return QuarterlyReport.objects.filter(
-        plan=plan, quarter=Assessment.LAST_QUARTER[kind],
-        status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED]).exists()
+        plan=plan,
+        quarter=Assessment.LAST_QUARTER[kind],
+        status__in=[QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED],
+    ).exists()
 
 
 def assessment_of(plan: ActionPlan, kind: str) -> Assessment | None:
@@ -53,8 +63,11 @@ def assessment_of(plan: ActionPlan, kind: str) -> Assessment | None:
 
 
 def _lock(assessment_id: int) -> Assessment:
-    return Assessment.objects.select_for_update(of=("self",)).select_related(
-        "plan__fiscal_year", "plan__office").get(pk=assessment_id)
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("plan__fiscal_year", "plan__office")
+        .get(pk=assessment_id)
+    )
 
 
 def _require_editable(assessment: Assessment) -> None:
@@ -64,10 +77,18 @@ def _require_editable(assessment: Assessment) -> None:
 
 
 def _clean_narratives(plan_id: int, narratives: dict) -> dict:
-    areas = {str(pk) for pk in PerformanceArea.objects.filter(plan_id=plan_id).values_list("pk", flat=True)}
-    return {key: {"done": (value.get("done") or "").strip()[:NARRATIVE_MAX],
-                  "obstacles": (value.get("obstacles") or "").strip()[:NARRATIVE_MAX]}
-            for key, value in narratives.items() if key in areas}
+    areas = {
+        str(pk)
+        for pk in PerformanceArea.objects.filter(plan_id=plan_id).values_list("pk", flat=True)
+    }
+    return {
+        key: {
+            "done": (value.get("done") or "").strip()[:NARRATIVE_MAX],
+            "obstacles": (value.get("obstacles") or "").strip()[:NARRATIVE_MAX],
+        }
+        for key, value in narratives.items()
+        if key in areas
+    }
 
 
 def assessment_save(*, plan: ActionPlan, kind: str, user, narratives: dict) -> Assessment:
@@ -99,7 +120,9 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
         return locked
 
 
-def _review(assessment: Assessment, *, user, from_statuses, to_status, comment, refusal) -> Assessment:
+def _review(
+    assessment: Assessment, *, user, from_statuses, to_status, comment, refusal
+) -> Assessment:
     locked = _lock(assessment.pk)
     require_year_open(locked.plan_id)
     if locked.status not in from_statuses:
@@ -112,8 +135,14 @@ def assessment_return(*, assessment: Assessment, user, comment: str) -> Assessme
     if not comment.strip():
         raise WorkflowError(_("ফেরত পাঠানোর কারণ লিখুন।"))
     with transaction.atomic():
-        return _review(assessment, user=user, from_statuses=[Assessment.SUBMITTED], to_status=Assessment.RETURNED,
-                       comment=comment.strip(), refusal=_("শুধু দাখিলকৃত দলিল ফেরত পাঠানো যায়।"))
+        return _review(
+            assessment,
+            user=user,
+            from_statuses=[Assessment.SUBMITTED],
+            to_status=Assessment.RETURNED,
+            comment=comment.strip(),
+            refusal=_("শুধু দাখিলকৃত দলিল ফেরত পাঠানো যায়।"),
+        )
 
 
 def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
@@ -124,8 +153,14 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
     if assessment.is_annual:
         raise WorkflowError(_("অনুমোদিত বার্ষিক মূল্যায়ন চূড়ান্ত; এটি পুনরায় খোলা যায় না।"))
     with transaction.atomic():
-        return _review(assessment, user=user, from_statuses=[Assessment.APPROVED], to_status=Assessment.RETURNED,
-                       comment=reason.strip(), refusal=_("শুধু অনুমোদিত দলিল পুনরায় খোলা যায়।"))
+        return _review(
+            assessment,
+            user=user,
+            from_statuses=[Assessment.APPROVED],
+            to_status=Assessment.RETURNED,
+            comment=reason.strip(),
+            refusal=_("শুধু অনুমোদিত দলিল পুনরায় খোলা যায়।"),
+        )
 
 
 @dataclass(frozen=True)
@@ -139,7 +174,9 @@ class EvaluatedValue:
 COMMENT_REQUIRED = gettext_lazy("মূল্যায়িত অর্জন প্রতিবেদিত অর্জন থেকে ভিন্ন হলে মন্তব্য লিখতে হবে।")
 
 
-def assessment_evaluate(*, assessment: Assessment, user, entries: dict[int, EvaluatedValue]) -> Assessment:
+def assessment_evaluate(
+    *, assessment: Assessment, user, entries: dict[int, EvaluatedValue]
+) -> Assessment:
     """Record the evaluated achievements of a submitted annual self-assessment: an entry whose
     value equals the reported one (or is empty) removes an earlier evaluation of it; any other
     needs a comment."""
@@ -162,15 +199,18 @@ def assessment_evaluate(*, assessment: Assessment, user, entries: dict[int, Eval
                 continue
             if not entry.comment.strip():
                 raise WorkflowError(str(COMMENT_REQUIRED))
-            evaluation = stored.get(indicator_id) or Evaluation(assessment=locked, indicator_id=indicator_id)
+            evaluation = stored.get(indicator_id) or Evaluation(
+                assessment=locked, indicator_id=indicator_id
+            )
             is_date = isinstance(entry.value, datetime.date)
             evaluation.value_date = entry.value if is_date else None
             evaluation.value_number = None if is_date else entry.value
             evaluation.comment = entry.comment.strip()
             evaluation.updated_by = user
             evaluation.save()
-        locked.evaluated_total = document_table(plan_id=locked.plan_id, kind=locked.kind,
-                                                assessment=locked).evaluated_total
+        locked.evaluated_total = document_table(
+            plan_id=locked.plan_id, kind=locked.kind, assessment=locked
+        ).evaluated_total
         locked.version += 1
         locked.save(update_fields=["evaluated_total", "version", "updated_at"])
         return locked
@@ -182,11 +222,18 @@ def assessment_approve(*, assessment: Assessment, user, comment: str = "") -> As
     from reports.tasks import sign_approved_assessment
 
     with transaction.atomic():
-        approved = _review(assessment, user=user, from_statuses=[Assessment.SUBMITTED],
-                           to_status=Assessment.APPROVED, comment=comment.strip(),
-                           refusal=_("শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।"))
+        approved = _review(
+            assessment,
+            user=user,
+            from_statuses=[Assessment.SUBMITTED],
+            to_status=Assessment.APPROVED,
+            comment=comment.strip(),
+            refusal=_("শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।"),
+        )
         if approved.is_annual:
-            table = document_table(plan_id=approved.plan_id, kind=approved.kind, assessment=approved)
+            table = document_table(
+                plan_id=approved.plan_id, kind=approved.kind, assessment=approved
+            )
             approved.evaluated_total = approved.ranking_total = table.evaluated_total
             approved.save(update_fields=["evaluated_total", "ranking_total"])
         if settings.SIGN_ON_APPROVAL:
@@ -200,7 +247,7 @@ def assessment_approve(*, assessment: Assessment, user, comment: str = "") -> As
 
 @dataclass
 class DocumentRow:
-    row: selectors.TableRow                 # the quarterly table's row to date (reported)
+    row: selectors.TableRow  # the quarterly table's row to date (reported)
     evaluation: Evaluation | None
     evaluated: selectors.ScoredValue
     area_rowspan: int = 0
@@ -246,7 +293,9 @@ class DocumentTable:
     assessment: Assessment | None
     signatories: list
     areas: list[AreaBlock] = field(default_factory=list)
-    evaluator: dict | None = None  # annual: who evaluated (name, office), printed beside the signatories
+    evaluator: dict | None = (
+        None  # annual: who evaluated (name, office), printed beside the signatories
+    )
 
     @property
     def rows(self) -> list[DocumentRow]:
@@ -263,13 +312,19 @@ class DocumentTable:
     @property
     def period(self) -> str:
         start_year = self.plan.fiscal_year.start_year
-        return bangla.period_text(fiscal.fiscal_year_start(start_year),
-                                  fiscal.quarter_end(start_year, Assessment.LAST_QUARTER[self.kind]))
+        return bangla.period_text(
+            fiscal.fiscal_year_start(start_year),
+            fiscal.quarter_end(start_year, Assessment.LAST_QUARTER[self.kind]),
+        )
 
     @property
     def title_line(self) -> str:
         return _("{plan} {year} এর {kind} ({period})").format(
-            plan=self.plan.title, year=self.plan.fiscal_year.label, kind=self.kind_label, period=self.period)
+            plan=self.plan.title,
+            year=self.plan.fiscal_year.label,
+            kind=self.kind_label,
+            period=self.period,
+        )
 
     @property
     def total_weight(self) -> Decimal:
@@ -284,28 +339,43 @@ class DocumentTable:
         return scoring.total(block.evaluated_subtotal for block in self.areas)
 
 
-def document_table(*, plan_id: int, kind: str, assessment: Assessment | None = None) -> DocumentTable:
+def document_table(
+    *, plan_id: int, kind: str, assessment: Assessment | None = None
+) -> DocumentTable:
     """The document's table: the quarterly table to date at its last quarter (a fixed number of
     queries), grouped by area, with the evaluated achievements and the narratives."""
     quarterly = selectors.quarter_table(plan_id=plan_id, quarter=Assessment.LAST_QUARTER[kind])
     plan = quarterly.plan
     if assessment is None:
         assessment = Assessment.objects.filter(plan=plan, kind=kind).first()
-    evaluations = ({e.indicator_id: e for e in assessment.evaluations.all()}
-                   if assessment is not None and assessment.is_annual else {})
+    evaluations = (
+        {e.indicator_id: e for e in assessment.evaluations.all()}
+        if assessment is not None and assessment.is_annual
+        else {}
+    )
     narratives = assessment.narratives if assessment is not None else {}
-    table = DocumentTable(plan=plan, kind=kind, assessment=assessment, signatories=quarterly.signatories)
+    table = DocumentTable(
+        plan=plan, kind=kind, assessment=assessment, signatories=quarterly.signatories
+    )
     for row in quarterly.rows:
         if not table.areas or table.areas[-1].area.pk != row.area.pk:
             text = narratives.get(str(row.area.pk), {})
-            table.areas.append(AreaBlock(area=row.area, rows=[], done=text.get("done", ""),
-                                         obstacles=text.get("obstacles", "")))
+            table.areas.append(
+                AreaBlock(
+                    area=row.area,
+                    rows=[],
+                    done=text.get("done", ""),
+                    obstacles=text.get("obstacles", ""),
+                )
+            )
         evaluation = evaluations.get(row.indicator.pk)
         if evaluation is None:
             evaluated = selectors.ScoredValue(shown=row.achievement, tier=row.tier, score=row.score)
         else:
             evaluated = selectors.scored_value(row.indicator, evaluation.value, plan.scoring_method)
-        table.areas[-1].rows.append(DocumentRow(row=row, evaluation=evaluation, evaluated=evaluated))
+        table.areas[-1].rows.append(
+            DocumentRow(row=row, evaluation=evaluation, evaluated=evaluated)
+        )
     if assessment is not None and assessment.is_annual:
         table.evaluator = _evaluator(assessment, evaluations)
     for block in table.areas:
@@ -313,16 +383,21 @@ def document_table(*, plan_id: int, kind: str, assessment: Assessment | None = N
         previous = None
         for document_row in block.rows:
             if previous is None or previous.row.activity.pk != document_row.row.activity.pk:
-                document_row.activity_rowspan = sum(1 for r in block.rows
-                                                    if r.row.activity.pk == document_row.row.activity.pk)
+                document_row.activity_rowspan = sum(
+                    1 for r in block.rows if r.row.activity.pk == document_row.row.activity.pk
+                )
             previous = document_row
     return table
 
 
 def _evaluator(assessment: Assessment, evaluations: dict) -> dict | None:
     """The reviewer who approved the evaluation (or, before that, last evaluated) and their office."""
-    approval = (assessment.transitions.filter(to_status=Assessment.APPROVED).select_related("actor")
-                .order_by("-at", "-pk").first())
+    approval = (
+        assessment.transitions.filter(to_status=Assessment.APPROVED)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
     user = approval.actor if approval is not None else None
     at = approval.at if approval is not None else None
     if user is None and evaluations:
@@ -332,11 +407,17 @@ def _evaluator(assessment: Assessment, evaluations: dict) -> dict | None:
         return None
     # The office the reviewer evaluated for then, even if they have been transferred since.
     day = timezone.localdate(at)
-    office = selectors.offices_at_the_time([(user.pk, day)], assessment.plan.office).get((user.pk, day))
-    return {"name": user.get_full_name() or user.get_username(),
-            "office": office.display_name if office is not None else ""}
+    office = selectors.offices_at_the_time([(user.pk, day)], assessment.plan.office).get(
+        (user.pk, day)
+    )
+    return {
+        "name": user.get_full_name() or user.get_username(),
+        "office": office.display_name if office is not None else "",
+    }
 
 
-def document_deadline(*, plan: ActionPlan, kind: str, assessment: Assessment | None) -> deadlines.ReportDeadline:
+def document_deadline(
+    *, plan: ActionPlan, kind: str, assessment: Assessment | None
+) -> deadlines.ReportDeadline:
     """Due with quarter 2 (half-year) or on the annual date (year); late as a quarterly report is."""
     return deadlines.report_deadline(plan=plan, period=DUE_PERIOD[kind], report=assessment)

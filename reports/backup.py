@@ -34,7 +34,12 @@ FORMAT = "egov-plan-backup/1"
 # not worth keeping.
 NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "egov_plan.ratelimithit"]
 # Any of these holding a row means the installation is not empty.
-CONTENT_MODELS = ["auth.User", "egov_plan.Office", "egov_plan.ActionPlan", "reports.QuarterlyReport"]
+CONTENT_MODELS = [
+    "auth.User",
+    "egov_plan.Office",
+    "egov_plan.ActionPlan",
+    "reports.QuarterlyReport",
+]
 
 
 class _ExactEncoder(DjangoJSONEncoder):
@@ -76,13 +81,17 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def _database_json() -> bytes:
     out = io.StringIO()
-    call_command("dumpdata", exclude=NOT_BACKED_UP, natural_foreign=True, format="backup-json", stdout=out)
+    call_command(
+        "dumpdata", exclude=NOT_BACKED_UP, natural_foreign=True, format="backup-json", stdout=out
+    )
     return out.getvalue().encode()
 
 
 def _certificates() -> dict[str, bytes]:
-    return {f"certificates/{record.fingerprint}.pem": pem.armor("CERTIFICATE", bytes(record.der))
-            for record in SigningCertificate.objects.all()}
+    return {
+        f"certificates/{record.fingerprint}.pem": pem.armor("CERTIFICATE", bytes(record.der))
+        for record in SigningCertificate.objects.all()
+    }
 
 
 def write_backup(path: Path) -> dict:
@@ -90,8 +99,11 @@ def write_backup(path: Path) -> dict:
     with transaction.atomic():  # one consistent view of the rows (a snapshot on PostgreSQL)
         database = _database_json()
         certificates = _certificates()
-    manifest = {"format": FORMAT, "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                "files": {}}
+    manifest = {
+        "format": FORMAT,
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "files": {},
+    }
     with tarfile.open(path, "w:gz") as archive:
         for name, data in [("database.json", database), *certificates.items()]:
             manifest["files"][name] = _sha256(data)
@@ -141,8 +153,10 @@ def _read_archive(path: Path) -> tuple[dict, dict[str, bytes]]:
 def _require_empty_installation() -> None:
     filled = [label for label in CONTENT_MODELS if apps.get_model(label).objects.exists()]
     if filled:
-        raise BackupError("restore needs an empty installation (after `migrate`), but it already holds "
-                          + ", ".join(filled))
+        raise BackupError(
+            "restore needs an empty installation (after `migrate`), but it already holds "
+            + ", ".join(filled)
+        )
     if media.files_under():
         raise BackupError("restore needs an empty media storage, but it holds files")
 

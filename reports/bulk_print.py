@@ -104,29 +104,43 @@ def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[Entry
     """Every office under the root (not the root itself), in tree order, with its plans of the
     year and their reports."""
     root = Office.objects.get(pk=root_office_id)
-    plans = (ActionPlan.objects.filter(under_q(root, prefix="office__"), fiscal_year__start_year=start_year)
-             .select_related("office", "fiscal_year").order_by("title", "pk"))
-    reports = {r.plan_id: r for r in QuarterlyReport.objects.filter(plan__in=plans, quarter=quarter)}
+    plans = (
+        ActionPlan.objects.filter(
+            under_q(root, prefix="office__"), fiscal_year__start_year=start_year
+        )
+        .select_related("office", "fiscal_year")
+        .order_by("title", "pk")
+    )
+    reports = {
+        r.plan_id: r for r in QuarterlyReport.objects.filter(plan__in=plans, quarter=quarter)
+    }
     plans_of: dict[int, list[ActionPlan]] = {}
     for plan in plans:
         plans_of.setdefault(plan.office_id, []).append(plan)
     found: list[Entry] = []
     for office in offices_under(root).order_by("path"):
         for plan in plans_of.get(office.pk, [None]):
-            found.append(Entry(office=office, plan=plan, report=reports.get(plan.pk) if plan else None))
+            found.append(
+                Entry(office=office, plan=plan, report=reports.get(plan.pk) if plan else None)
+            )
     return found
 
 
 def approved_reports(*, root_office_id: int, start_year: int, quarter: int):
     root = Office.objects.get(pk=root_office_id)
     return QuarterlyReport.objects.filter(
-        under_q(root, prefix="plan__office__"), plan__fiscal_year__start_year=start_year,
-        quarter=quarter, status=QuarterlyReport.APPROVED)
+        under_q(root, prefix="plan__office__"),
+        plan__fiscal_year__start_year=start_year,
+        quarter=quarter,
+        status=QuarterlyReport.APPROVED,
+    )
 
 
 def signed_count(*, root_office_id: int, start_year: int, quarter: int) -> int:
     """How many of those approved reports already have the signed PDF of their current revision."""
-    reports = approved_reports(root_office_id=root_office_id, start_year=start_year, quarter=quarter)
+    reports = approved_reports(
+        root_office_id=root_office_id, start_year=start_year, quarter=quarter
+    )
     return SignedDocument.objects.filter(report__in=reports, revision=F("report__revision")).count()
 
 
@@ -139,8 +153,16 @@ def index_sheet(items: list[Entry]) -> bytes:
         cell.font = Font(bold=True)
     for entry in items:
         score = entry.report.score if entry.approved else None
-        text_row(sheet, (entry.office.display_name, entry.office.code, entry.status_label,
-                      None if score is None else float(score), entry.file_name))
+        text_row(
+            sheet,
+            (
+                entry.office.display_name,
+                entry.office.code,
+                entry.status_label,
+                None if score is None else float(score),
+                entry.file_name,
+            ),
+        )
     for column, width in zip("ABCDE", (50, 16, 30, 14, 34)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -151,8 +173,12 @@ def index_sheet(items: list[Entry]) -> bytes:
 def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> None:
     """Write the zip of `items` into the open binary file `handle`."""
     approved = [entry for entry in items if entry.approved]
-    stored = {document.report_id: document for document in SignedDocument.objects.filter(
-        report__in=[entry.report for entry in approved], revision=F("report__revision"))}
+    stored = {
+        document.report_id: document
+        for document in SignedDocument.objects.filter(
+            report__in=[entry.report for entry in approved], revision=F("report__revision")
+        )
+    }
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
         if progress:
             progress(0, len(approved))
@@ -169,7 +195,9 @@ def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> 
 def store_zip(items: list[Entry], name: str, *, progress: Progress | None = None) -> str:
     """Build the zip of `items` and save it whole to the media storage as `name`; returns the name
     it was stored under (another when a file of a run that died holds `name`: see the module)."""
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
+    with tempfile.SpooledTemporaryFile(
+        max_size=SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR
+    ) as spool:
         _write_archive(spool, items, progress=progress)
         spool.seek(0)
         return default_storage.save(name, File(spool, name=name))
@@ -211,5 +239,7 @@ def format_duration(seconds: float | None) -> str:
 def progress_bar(done: int, total: int, elapsed: float, width: int = 30) -> str:
     """`[#####.........] 5/15 left 0:00:20` for a terminal."""
     filled = width if total == 0 else width * done // total
-    return (f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-            f"left {format_duration(seconds_left(done, total, elapsed))}")
+    return (
+        f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+        f"left {format_duration(seconds_left(done, total, elapsed))}"
+    )

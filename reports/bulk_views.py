@@ -7,20 +7,22 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.views.decorators.http import require_GET, require_http_methods
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from egov_plan import bangla
 from egov_plan.models import FiscalYear, Office
 from egov_plan.offices import offices_under
-from reports import i18n, permissions
-from reports import tasks
+from reports import i18n, permissions, tasks
 from reports.bulk_print import format_duration, seconds_left
 from reports.models import BulkPrintJob
 
 REFRESH_SECONDS = 3
-CHOICE_ERRORS = {"required": _("একটি নির্বাচন করুন।"), "invalid_choice": _("তালিকা থেকে একটি নির্বাচন করুন।")}
+CHOICE_ERRORS = {
+    "required": _("একটি নির্বাচন করুন।"),
+    "invalid_choice": _("তালিকা থেকে একটি নির্বাচন করুন।"),
+}
 
 
 def printable_offices(member) -> list[Office]:
@@ -29,7 +31,9 @@ def printable_offices(member) -> list[Office]:
 
 
 class BulkPrintForm(forms.Form):
-    office = forms.TypedChoiceField(label=_("যে দপ্তরের অধীন সব দপ্তর"), coerce=int, error_messages=CHOICE_ERRORS)
+    office = forms.TypedChoiceField(
+        label=_("যে দপ্তরের অধীন সব দপ্তর"), coerce=int, error_messages=CHOICE_ERRORS
+    )
     year = forms.TypedChoiceField(label=_("অর্থবছর"), coerce=int, error_messages=CHOICE_ERRORS)
     quarter = forms.TypedChoiceField(label=_("ত্রৈমাসিক"), coerce=int, error_messages=CHOICE_ERRORS)
 
@@ -37,9 +41,13 @@ class BulkPrintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = [(office.pk, office.display_name) for office in offices]
         # In the request's language: the year in its digits, the quarters' ordinals translated.
-        self.fields["year"].choices = [(year.start_year, i18n.digits(year.label)) for year in FiscalYear.objects.all()]
-        self.fields["quarter"].choices = [(q, capfirst(gettext("{label} ত্রৈমাসিক").format(label=i18n.quarter_ordinal(q))))
-                                          for q in bangla.QUARTER_ORDINALS]
+        self.fields["year"].choices = [
+            (year.start_year, i18n.digits(year.label)) for year in FiscalYear.objects.all()
+        ]
+        self.fields["quarter"].choices = [
+            (q, capfirst(gettext("{label} ত্রৈমাসিক").format(label=i18n.quarter_ordinal(q))))
+            for q in bangla.QUARTER_ORDINALS
+        ]
 
 
 def _reviewer(user):
@@ -59,17 +67,28 @@ def bulk_print_request(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             job = BulkPrintJob.objects.create(
-                requested_by=request.user, root_office_id=form.cleaned_data["office"],
-                start_year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"])
+                requested_by=request.user,
+                root_office_id=form.cleaned_data["office"],
+                start_year=form.cleaned_data["year"],
+                quarter=form.cleaned_data["quarter"],
+            )
             tasks.start_bulk_print(job)
         return redirect("bulk-print-status", job_id=job.pk)
     jobs = BulkPrintJob.objects.filter(requested_by=request.user).select_related("root_office")[:20]
-    return render(request, "reports/bulk_print.html", {"form": form, "jobs": jobs},
-                  status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "reports/bulk_print.html",
+        {"form": form, "jobs": jobs},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _own_job(request, job_id) -> BulkPrintJob:
-    job = BulkPrintJob.objects.select_related("root_office").filter(pk=job_id, requested_by=request.user).first()
+    job = (
+        BulkPrintJob.objects.select_related("root_office")
+        .filter(pk=job_id, requested_by=request.user)
+        .first()
+    )
     if job is None:
         raise Http404(gettext("এই মুদ্রণের অনুরোধটি পাওয়া যায়নি"))
     return job
@@ -85,14 +104,18 @@ def bulk_print_status(request, job_id):
     running = job.status in (BulkPrintJob.PENDING, BulkPrintJob.RUNNING)
     elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0
     left = seconds_left(job.done, job.total, elapsed)
-    return render(request, "reports/bulk_print_status.html", {
-        "job": job,
-        "running": running,
-        "refresh": REFRESH_SECONDS if running else None,
-        "percent": 100 * job.done // job.total if job.total else (0 if running else 100),
-        "time_left": None if left is None else i18n.bengali_digits(format_duration(left)),
-        "downloadable": _downloadable(job),
-    })
+    return render(
+        request,
+        "reports/bulk_print_status.html",
+        {
+            "job": job,
+            "running": running,
+            "refresh": REFRESH_SECONDS if running else None,
+            "percent": 100 * job.done // job.total if job.total else (0 if running else 100),
+            "time_left": None if left is None else i18n.bengali_digits(format_duration(left)),
+            "downloadable": _downloadable(job),
+        },
+    )
 
 
 @require_GET

@@ -10,20 +10,35 @@ from django.utils.translation import gettext_lazy as _
 from egov_plan.models import FiscalYear, Office, OfficeTier
 
 ANNUAL = 5  # the period number of the annual evaluation, after quarters 1–4
-PERIOD_CHOICES = [(1, _("প্রথম ত্রৈমাসিক")), (2, _("দ্বিতীয় ত্রৈমাসিক")), (3, _("তৃতীয় ত্রৈমাসিক")),
-                  (4, _("চতুর্থ ত্রৈমাসিক")), (ANNUAL, _("বার্ষিক মূল্যায়ন"))]
+PERIOD_CHOICES = [
+    (1, _("প্রথম ত্রৈমাসিক")),
+    (2, _("দ্বিতীয় ত্রৈমাসিক")),
+    (3, _("তৃতীয় ত্রৈমাসিক")),
+    (4, _("চতুর্থ ত্রৈমাসিক")),
+    (ANNUAL, _("বার্ষিক মূল্যায়ন")),
+]
 
 
 class ReportingCalendar(models.Model):
     """A fiscal year's reporting rules; its due dates are `Deadline` rows."""
 
-    fiscal_year = models.OneToOneField(FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.CASCADE,
-                                       related_name="reporting_calendar")
-    closes_after_grace = models.BooleanField(_("নির্ধারিত তারিখের পর অতিরিক্ত সময় শেষে এন্ট্রি বন্ধ"), default=False)
-    grace_days = models.PositiveSmallIntegerField(_("অতিরিক্ত সময় (দিন)"), default=0,
-                                                  validators=[MaxValueValidator(365)])
-    remind_days_before = models.PositiveSmallIntegerField(_("কত দিন আগে স্মরণ করানো হবে"), default=3,
-                                                          validators=[MinValueValidator(1), MaxValueValidator(60)])
+    fiscal_year = models.OneToOneField(
+        FiscalYear,
+        verbose_name=_("অর্থবছর"),
+        on_delete=models.CASCADE,
+        related_name="reporting_calendar",
+    )
+    closes_after_grace = models.BooleanField(
+        _("নির্ধারিত তারিখের পর অতিরিক্ত সময় শেষে এন্ট্রি বন্ধ"), default=False
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("অতিরিক্ত সময় (দিন)"), default=0, validators=[MaxValueValidator(365)]
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("কত দিন আগে স্মরণ করানো হবে"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
 
     class Meta:
         verbose_name = _("প্রতিবেদন দাখিলের সময়সূচি")
@@ -38,10 +53,18 @@ class Deadline(models.Model):
     """The due date of one period of the calendar's year: for every tier (tier empty), or for one
     tier of offices (a staggered window that overrides the general date)."""
 
-    calendar = models.ForeignKey(ReportingCalendar, on_delete=models.CASCADE, related_name="deadlines")
-    tier = models.ForeignKey(OfficeTier, verbose_name=_("দপ্তরের স্তর"), on_delete=models.CASCADE,
-                             null=True, blank=True, related_name="+",
-                             help_text=_("খালি রাখলে সব স্তরের জন্য প্রযোজ্য"))
+    calendar = models.ForeignKey(
+        ReportingCalendar, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    tier = models.ForeignKey(
+        OfficeTier,
+        verbose_name=_("দপ্তরের স্তর"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("খালি রাখলে সব স্তরের জন্য প্রযোজ্য"),
+    )
     period = models.PositiveSmallIntegerField(_("সময়কাল"), choices=PERIOD_CHOICES)
     due = models.DateField(_("দাখিলের শেষ তারিখ"))
 
@@ -50,10 +73,17 @@ class Deadline(models.Model):
         verbose_name_plural = _("দাখিলের শেষ তারিখসমূহ")
         ordering = ["period", "tier__order"]
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "tier", "period"], name="deadline_unique_per_tier"),
-            models.UniqueConstraint(fields=["calendar", "period"], condition=Q(tier__isnull=True),
-                                    name="deadline_unique_for_all_tiers"),
-            models.CheckConstraint(name="deadline_period_1_to_5", condition=Q(period__gte=1, period__lte=ANNUAL)),
+            models.UniqueConstraint(
+                fields=["calendar", "tier", "period"], name="deadline_unique_per_tier"
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "period"],
+                condition=Q(tier__isnull=True),
+                name="deadline_unique_for_all_tiers",
+            ),
+            models.CheckConstraint(
+                name="deadline_period_1_to_5", condition=Q(period__gte=1, period__lte=ANNUAL)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,14 +97,22 @@ class ReminderSent(models.Model):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     DIGEST = "digest"
-    KIND_CHOICES = [(DUE_SOON, _("শেষ তারিখের আগে")), (OVERDUE, _("শেষ তারিখের পরদিন")), (DIGEST, _("পর্যালোচকের দৈনিক সারসংক্ষেপ"))]
+    KIND_CHOICES = [
+        (DUE_SOON, _("শেষ তারিখের আগে")),
+        (OVERDUE, _("শেষ তারিখের পরদিন")),
+        (DIGEST, _("পর্যালোচকের দৈনিক সারসংক্ষেপ")),
+    ]
 
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
     day = models.DateField()
     recipient = models.EmailField()
     # Officer reminders: which office's which period; a digest has neither.
-    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    fiscal_year = models.ForeignKey(FiscalYear, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     period = models.PositiveSmallIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,6 +122,8 @@ class ReminderSent(models.Model):
         verbose_name = _("পাঠানো স্মরণবার্তা")
         verbose_name_plural = _("পাঠানো স্মরণবার্তাসমূহ")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "day", "recipient", "office", "fiscal_year", "period"],
-                                    name="reminder_sent_once"),
+            models.UniqueConstraint(
+                fields=["kind", "day", "recipient", "office", "fiscal_year", "period"],
+                name="reminder_sent_once",
+            ),
         ]

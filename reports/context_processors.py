@@ -9,5 +9,8 @@ def navigation(request):
     from egov_plan.people import is_people_manager
 
     reviewer = permissions.is_reviewer(user)
-    return {"nav_is_reviewer": user.is_staff or reviewer, "nav_bulk_print": reviewer,
-            "nav_people": is_people_manager(user)}
+    return {
+        "nav_is_reviewer": user.is_staff or reviewer,
+        "nav_bulk_print": reviewer,
+        "nav_people": is_people_manager(user),
+    }

@@ -30,8 +30,10 @@ def esc(value) -> str:
 
 def _errors(field: dict, *, with_id: bool = False) -> str:
     id_attr = f' id="{esc(field["id"])}-error"' if with_id else ""
-    return "".join(f'<div class="invalid-feedback d-block"{id_attr}>{esc(error)}</div>'
-                   for error in field["errors"])
+    return "".join(
+        f'<div class="invalid-feedback d-block"{id_attr}>{esc(error)}</div>'
+        for error in field["errors"]
+    )
 
 
 def _invalid(field: dict) -> str:
@@ -51,25 +53,41 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
     tier_percents = [esc(digits(bangla.format_percent(p))) for p in scoring.TIER_PERCENTS]
     out = []
     for entry in rows:
-        row, value, remarks, evidence = entry["row"], entry["value"], entry["remarks"], entry["evidence"]
+        row, value, remarks, evidence = (
+            entry["row"],
+            entry["value"],
+            entry["remarks"],
+            entry["evidence"],
+        )
         seen_value, seen_remarks = entry["seen_value"], entry["seen_remarks"]
         out.append(f'<tr data-indicator="{esc(entry["code"])}" class="entry-row">')
         if row.area_rowspan:
-            out.append(f'<td rowspan="{row.area_rowspan}" class="cell-area">'
-                       f'[{esc(digits(row.area.code))}] {esc(row.area.title)}</td>')
+            out.append(
+                f'<td rowspan="{row.area_rowspan}" class="cell-area">'
+                f"[{esc(digits(row.area.code))}] {esc(row.area.title)}</td>"
+            )
         if row.activity_rowspan:
-            out.append(f'<td rowspan="{row.activity_rowspan}" class="cell-activity">'
-                       f'[{esc(digits(row.activity.code))}] {esc(row.activity.title)}</td>')
+            out.append(
+                f'<td rowspan="{row.activity_rowspan}" class="cell-activity">'
+                f"[{esc(digits(row.activity.code))}] {esc(row.activity.title)}</td>"
+            )
         out.append(
             f'<td class="cell-indicator">[{esc(digits(entry["code"]))}] {esc(entry["title"])}</td>'
             f'<td class="text-center cell-card-field" data-label="{unit_heading}">{esc(gettext(str(row.unit_label)))}</td>'
             f'<td class="text-center cell-card-field" data-label="{weight_heading}">{esc(digits(row.weight))}</td>'
             f'<td class="cell-card-field cell-targets" data-label="{targets_heading}"><ul class="target-list">'
-            + "".join(f'<li><span class="target-tier">{percent}</span> {esc(digits(shown_target(target)))}</li>'
-                      for percent, target in zip(tier_percents, row.targets))
-            + '</ul></td>'
-            f'<td class="text-center cell-card-field" data-label="{to_date_heading}">{esc(digits(row.achievement))}</td>')
-        aria = (f' aria-invalid="true" aria-describedby="{esc(value["id"])}-error"' if value["errors"] else "")
+            + "".join(
+                f'<li><span class="target-tier">{percent}</span> {esc(digits(shown_target(target)))}</li>'
+                for percent, target in zip(tier_percents, row.targets)
+            )
+            + "</ul></td>"
+            f'<td class="text-center cell-card-field" data-label="{to_date_heading}">{esc(digits(row.achievement))}</td>'
+        )
+        aria = (
+            f' aria-invalid="true" aria-describedby="{esc(value["id"])}-error"'
+            if value["errors"]
+            else ""
+        )
         out.append(
             f'<td class="entry-value">'
             f'<label class="form-label small" for="{esc(value["id"])}">{esc(value["label"])}</label>'
@@ -79,7 +97,7 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             f' maxlength="40"{disabled}{aria}>'
             f'<input type="hidden" name="{esc(seen_value["name"])}" value="{esc(seen_value["text"])}"'
             f' id="{esc(seen_value["id"])}">'
-            f'{_errors(value, with_id=True)}</td>'
+            f"{_errors(value, with_id=True)}</td>"
             # Remarks and evidence share the last column, so that a row's inputs fit the screen.
             f'<td class="entry-notes"><div class="entry-remarks">'
             f'<label class="form-label small" for="{esc(remarks["id"])}">{esc(remarks["label"])}</label>'
@@ -87,16 +105,21 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             f' class="form-control form-control-sm{_invalid(remarks)}"{disabled}>{esc(remarks["text"])}</textarea>'
             f'<input type="hidden" name="{esc(seen_remarks["name"])}" value="{esc(seen_remarks["text"])}"'
             f' id="{esc(seen_remarks["id"])}">'
-            f'{_errors(remarks)}</div>'
-            f'<div class="entry-evidence"><ul class="list-unstyled small mb-1">')
+            f"{_errors(remarks)}</div>"
+            f'<div class="entry-evidence"><ul class="list-unstyled small mb-1">'
+        )
         for item in entry["files"]:
-            out.append(f'<li><a href="{esc(reverse("evidence-download", args=[item.pk]))}">'
-                       f'{esc(item.original_name)}</a>'
-                       # who uploaded it, with the office they acted for then (`acting_office`, set by the view)
-                       f' <small class="text-muted evidence-uploader">{esc(acted_by(item.uploaded_by, getattr(item, "acting_office", None)))}</small>')
+            out.append(
+                f'<li><a href="{esc(reverse("evidence-download", args=[item.pk]))}">'
+                f"{esc(item.original_name)}</a>"
+                # who uploaded it, with the office they acted for then (`acting_office`, set by the view)
+                f' <small class="text-muted evidence-uploader">{esc(acted_by(item.uploaded_by, getattr(item, "acting_office", None)))}</small>'
+            )
             if editable:
-                out.append(f' <button type="submit" form="delete-evidence-{item.pk}"'
-                           f' class="btn btn-link btn-sm text-danger p-0 ms-1">{remove}</button>')
+                out.append(
+                    f' <button type="submit" form="delete-evidence-{item.pk}"'
+                    f' class="btn btn-link btn-sm text-danger p-0 ms-1">{remove}</button>'
+                )
             out.append("</li>")
         out.append("</ul>")
         if editable:
@@ -105,6 +128,7 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
                 f'<input type="file" multiple name="{esc(evidence["name"])}" id="{esc(evidence["id"])}"'
                 f' accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx"'
                 f' class="form-control form-control-sm{_invalid(evidence)}">'
-                f'{_errors(evidence)}')
+                f"{_errors(evidence)}"
+            )
         out.append("</div></td></tr>\n")
     return mark_safe("".join(out))  # noqa: S308 -- every interpolated text is escaped above

@@ -12,14 +12,13 @@ XFA forms), launch actions, embedded or attached files; and it must end at its l
 """
 
 import io
-
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from typing import BinaryIO
 
-from django.conf import settings
 import pikepdf
+from django.conf import settings
 from PIL import Image
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -43,7 +42,13 @@ class TooLargeUnpacked(Exception):
 class UnsafePdf(Exception):
     """A well-formed PDF that carries something active; `reason` is one of the REASONS."""
 
-    JAVASCRIPT, LAUNCH, EMBEDDED_FILE, AFTER_END, ENCRYPTED = "javascript", "launch", "embedded_file", "after_end", "encrypted"
+    JAVASCRIPT, LAUNCH, EMBEDDED_FILE, AFTER_END, ENCRYPTED = (
+        "javascript",
+        "launch",
+        "embedded_file",
+        "after_end",
+        "encrypted",
+    )
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -51,8 +56,16 @@ class UnsafePdf(Exception):
 
 
 PDF_END_PADDING = b" \t\r\n\x00\x0c"  # what may follow the last %%EOF
-JAVASCRIPT_KEYS = ("/JS", "/JavaScript", "/XFA")  # an action's script, the document's script tree, an XFA form
-EMBEDDED_KEYS = ("/EmbeddedFiles", "/EF", "/RichMedia")  # the attachments tree, a file specification's file
+JAVASCRIPT_KEYS = (
+    "/JS",
+    "/JavaScript",
+    "/XFA",
+)  # an action's script, the document's script tree, an XFA form
+EMBEDDED_KEYS = (
+    "/EmbeddedFiles",
+    "/EF",
+    "/RichMedia",
+)  # the attachments tree, a file specification's file
 
 
 def is_well_formed_pdf(stream: BinaryIO) -> bool:
@@ -75,8 +88,11 @@ def _hazard(item: pikepdf.Object) -> str | None:
             return UnsafePdf.JAVASCRIPT
         if action == pikepdf.Name.Launch:
             return UnsafePdf.LAUNCH
-        if (keys.intersection(EMBEDDED_KEYS) or item.get("/Type") == pikepdf.Name.EmbeddedFile
-                or item.get("/Subtype") in (pikepdf.Name.FileAttachment, pikepdf.Name.RichMedia)):
+        if (
+            keys.intersection(EMBEDDED_KEYS)
+            or item.get("/Type") == pikepdf.Name.EmbeddedFile
+            or item.get("/Subtype") in (pikepdf.Name.FileAttachment, pikepdf.Name.RichMedia)
+        ):
             return UnsafePdf.EMBEDDED_FILE
         children = (item.get(key) for key in keys)
     elif isinstance(item, pikepdf.Array):
@@ -98,7 +114,7 @@ def check_pdf_content(stream: BinaryIO) -> bool:
     data = stream.read()
     stream.seek(0)
     end = data.rfind(b"%%EOF")
-    if end < 0 or data[end + len(b"%%EOF"):].strip(PDF_END_PADDING):
+    if end < 0 or data[end + len(b"%%EOF") :].strip(PDF_END_PADDING):
         raise UnsafePdf(UnsafePdf.AFTER_END)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -118,11 +134,20 @@ def _decodes_as(stream: BinaryIO, kind: str) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(stream) as image:
-                if image.format != IMAGE_FORMATS[kind] or image.width * image.height > MAX_IMAGE_PIXELS:
+                if (
+                    image.format != IMAGE_FORMATS[kind]
+                    or image.width * image.height > MAX_IMAGE_PIXELS
+                ):
                     return False
                 image.load()
         return True
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ):
         return False
     finally:
         stream.seek(0)
@@ -141,8 +166,15 @@ def _office_kind(stream: BinaryIO) -> str | None:
             ElementTree.fromstring(archive.read("[Content_Types].xml"))
             if archive.testzip() is not None:  # every member inflates to its declared size and CRC
                 return None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError, ElementTree.ParseError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        ElementTree.ParseError,
+    ):
         return None
     finally:
         stream.seek(0)

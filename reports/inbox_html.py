@@ -20,13 +20,17 @@ from reports.templatetags.bangla import bn_date, bn_datetime
 
 def _common_cells(row, shown) -> list[str]:
     plan = row.plan
-    return [f"<td>{esc(plan.office.display_name)}</td>",
-            f"<td>{esc(plan.title)} {esc(shown(plan.fiscal_year.label))}</td>"]
+    return [
+        f"<td>{esc(plan.office.display_name)}</td>",
+        f"<td>{esc(plan.title)} {esc(shown(plan.fiscal_year.label))}</td>",
+    ]
 
 
 def _timing_cells(row, late: str) -> list[str]:
-    return [f"<td>{esc(bn_datetime(row.submitted_at))}</td>",
-            f"<td>{esc(bn_date(row.due) or '—')}{late if row.late else ''}</td>"]
+    return [
+        f"<td>{esc(bn_datetime(row.submitted_at))}</td>",
+        f"<td>{esc(bn_date(row.due) or '—')}{late if row.late else ''}</td>",
+    ]
 
 
 def _late_badge() -> str:
@@ -40,11 +44,17 @@ def report_rows_html(reports) -> SafeString:
     rows = []
     for report in reports:
         url = reverse("quarter-report", args=[report.plan_id, report.quarter])
-        rows.append("".join([
-            "<tr>", *_common_cells(report, shown),
-            f"<td>{esc(shown(bangla.to_bengali_digits(report.quarter)))}</td>",
-            *_timing_cells(report, late),
-            f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{review}</a></td></tr>']))
+        rows.append(
+            "".join(
+                [
+                    "<tr>",
+                    *_common_cells(report, shown),
+                    f"<td>{esc(shown(bangla.to_bengali_digits(report.quarter)))}</td>",
+                    *_timing_cells(report, late),
+                    f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{review}</a></td></tr>',
+                ]
+            )
+        )
     return mark_safe("\n".join(rows))
 
 
@@ -57,9 +67,15 @@ def document_rows_html(documents) -> SafeString:
     for document in documents:
         annual = document.kind == Assessment.ANNUAL
         url = reverse("annual" if annual else "half-year", args=[document.plan_id])
-        rows.append("".join([
-            "<tr>", *_common_cells(document, shown),
-            f"<td>{esc(document.get_kind_display())}</td>",
-            *_timing_cells(document, late),
-            f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{evaluate if annual else review}</a></td></tr>']))
+        rows.append(
+            "".join(
+                [
+                    "<tr>",
+                    *_common_cells(document, shown),
+                    f"<td>{esc(document.get_kind_display())}</td>",
+                    *_timing_cells(document, late),
+                    f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{evaluate if annual else review}</a></td></tr>',
+                ]
+            )
+        )
     return mark_safe("\n".join(rows))

@@ -12,11 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from egov_plan import bangla, fiscal
 from egov_plan.models import ActionPlan, Indicator
 from reports import i18n
-from simple_history.models import HistoricalRecords
 
 
 class QuarterlyReport(models.Model):
@@ -44,14 +44,18 @@ class QuarterlyReport(models.Model):
     submitted_at = models.DateTimeField(_("দাখিলের সময়"), null=True, blank=True)
     # The first submission ever: whether the report was late (reports/deadlines.py), kept in a column
     # so that the dashboard tells late from on time for thousands of offices without a subquery.
-    first_submitted_at = models.DateTimeField(_("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False)
+    first_submitted_at = models.DateTimeField(
+        _("প্রথম দাখিলের সময়"), null=True, blank=True, editable=False
+    )
     # How many times it has been approved: each approval is a new revision with its own PDF.
     revision = models.PositiveIntegerField(_("সংশোধন"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     # The last change of values or status, and the marks to date (quarters 1..n rolled up),
     # kept here so that dashboards sort, filter and chart thousands of offices in the database.
     updated_at = models.DateTimeField(_("সর্বশেষ পরিবর্তন"), auto_now=True)
-    score = models.DecimalField(_("এ পর্যন্ত প্রাপ্ত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(
+        _("এ পর্যন্ত প্রাপ্ত নম্বর"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("ত্রৈমাসিক প্রতিবেদন")
@@ -59,13 +63,16 @@ class QuarterlyReport(models.Model):
         ordering = ["plan", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "quarter"], name="one_report_per_plan_quarter"),
-            models.CheckConstraint(name="report_quarter_1_to_4",
-                                   condition=Q(quarter__gte=1, quarter__lte=4)),
+            models.CheckConstraint(
+                name="report_quarter_1_to_4", condition=Q(quarter__gte=1, quarter__lte=4)
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted")]
 
     def __str__(self) -> str:
-        return gettext("{plan} — {ordinal} ত্রৈমাসিক").format(plan=self.plan, ordinal=gettext(bangla.QUARTER_ORDINALS[self.quarter]))
+        return gettext("{plan} — {ordinal} ত্রৈমাসিক").format(
+            plan=self.plan, ordinal=gettext(bangla.QUARTER_ORDINALS[self.quarter])
+        )
 
     @property
     def is_editable(self) -> bool:
@@ -88,16 +95,18 @@ class QuarterlyReport(models.Model):
 class Achievement(models.Model):
     """What an office achieved on one indicator in one quarter (the quarter's own value)."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE,
-                               related_name="achievements")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
-                                  related_name="achievements")
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="achievements"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="achievements")
     value_date = models.DateField(_("অর্জন (তারিখ)"), null=True, blank=True)
-    value_number = models.DecimalField(_("অর্জন"), max_digits=12, decimal_places=2,
-                                       null=True, blank=True)
+    value_number = models.DecimalField(
+        _("অর্জন"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     remarks = models.TextField(_("মন্তব্য"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # The report version this value was last written in (to tell a stale page what changed).
     updated_in_version = models.PositiveIntegerField(default=0)
@@ -108,10 +117,13 @@ class Achievement(models.Model):
         verbose_name = _("অর্জন")
         verbose_name_plural = _("অর্জনসমূহ")
         constraints = [
-            models.UniqueConstraint(fields=["report", "indicator"],
-                                    name="one_achievement_per_report_indicator"),
-            models.CheckConstraint(name="achievement_one_typed_value",
-                                   condition=Q(value_date__isnull=True) | Q(value_number__isnull=True)),
+            models.UniqueConstraint(
+                fields=["report", "indicator"], name="one_achievement_per_report_indicator"
+            ),
+            models.CheckConstraint(
+                name="achievement_one_typed_value",
+                condition=Q(value_date__isnull=True) | Q(value_number__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,9 +142,12 @@ class Achievement(models.Model):
 class ReportTransition(models.Model):
     """One step of the workflow: who moved the report from which status to which, and why."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     from_status = models.CharField(max_length=10, choices=QuarterlyReport.STATUS_CHOICES)
     to_status = models.CharField(max_length=10, choices=QuarterlyReport.STATUS_CHOICES)
@@ -147,7 +162,9 @@ class ReportTransition(models.Model):
 def evidence_path(instance: "Evidence", filename: str) -> str:
     # Generated names: the uploader's file name never reaches the file system.
     suffix = PurePosixPath(filename).suffix
-    return f"evidence/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}{suffix}"
+    return (
+        f"evidence/{instance.report.plan_id}/{instance.report.quarter}/{uuid.uuid4().hex}{suffix}"
+    )
 
 
 class Evidence(models.Model):
@@ -157,7 +174,10 @@ class Evidence(models.Model):
         "pdf": ("application/pdf", ".pdf"),
         "jpeg": ("image/jpeg", ".jpg"),
         "png": ("image/png", ".png"),
-        "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+        "docx": (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".docx",
+        ),
         "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     }
 
@@ -167,8 +187,9 @@ class Evidence(models.Model):
     original_name = models.CharField(max_length=255)
     kind = models.CharField(max_length=10, choices=[(k, k) for k in KINDS])
     size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -205,15 +226,27 @@ class SignedDocument(models.Model):
     """The signed PDF of one approved revision: produced once, then served from storage. Of a
     quarterly report, or (report empty) of a half-yearly or annual self-assessment."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="signed_documents",
-                               null=True, blank=True)
-    assessment = models.ForeignKey("reports.Assessment", on_delete=models.PROTECT, related_name="signed_documents",
-                                   null=True, blank=True)
+    report = models.ForeignKey(
+        QuarterlyReport,
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+        null=True,
+        blank=True,
+    )
+    assessment = models.ForeignKey(
+        "reports.Assessment",
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+        null=True,
+        blank=True,
+    )
     revision = models.PositiveIntegerField()
     file = models.FileField(upload_to=signed_document_path, max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
     # Printed in the PDF's verification link (QR code): only a holder of the PDF knows it.
-    token = models.CharField(max_length=32, unique=True, default=new_verification_token, editable=False)
+    token = models.CharField(
+        max_length=32, unique=True, default=new_verification_token, editable=False
+    )
     approved_by = models.CharField(max_length=200, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
@@ -227,15 +260,23 @@ class SignedDocument(models.Model):
         verbose_name = _("স্বাক্ষরিত প্রতিবেদন")
         verbose_name_plural = _("স্বাক্ষরিত প্রতিবেদনসমূহ")
         constraints = [
-            models.UniqueConstraint(fields=["report", "revision"], name="one_signed_pdf_per_revision"),
-            models.UniqueConstraint(fields=["assessment", "revision"], name="one_signed_assessment_per_revision"),
-            models.CheckConstraint(name="signed_document_of_one_thing",
-                                   condition=Q(report__isnull=True, assessment__isnull=False)
-                                   | Q(report__isnull=False, assessment__isnull=True)),
+            models.UniqueConstraint(
+                fields=["report", "revision"], name="one_signed_pdf_per_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "revision"], name="one_signed_assessment_per_revision"
+            ),
+            models.CheckConstraint(
+                name="signed_document_of_one_thing",
+                condition=Q(report__isnull=True, assessment__isnull=False)
+                | Q(report__isnull=False, assessment__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
-        return gettext("{subject} — সংশোধন {revision}").format(subject=self.subject, revision=self.revision)
+        return gettext("{subject} — সংশোধন {revision}").format(
+            subject=self.subject, revision=self.revision
+        )
 
     @property
     def subject(self):
@@ -250,7 +291,9 @@ class SignedDocument(models.Model):
     def label(self) -> str:
         """What the document is, for /verify/: '… নং ত্রৈমাসিক' or the self-assessment's name."""
         if self.report_id is not None:
-            return gettext("{number} নং ত্রৈমাসিক").format(number=i18n.bengali_digits(self.report.quarter))
+            return gettext("{number} নং ত্রৈমাসিক").format(
+                number=i18n.bengali_digits(self.report.quarter)
+            )
         return self.assessment.get_kind_display()
 
 
@@ -269,16 +312,25 @@ class BulkPrintJob(models.Model):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    STATUS_CHOICES = [(PENDING, _("অপেক্ষমাণ")), (RUNNING, _("চলছে")), (DONE, _("সম্পন্ন")), (FAILED, _("ব্যর্থ"))]
+    STATUS_CHOICES = [
+        (PENDING, _("অপেক্ষমাণ")),
+        (RUNNING, _("চলছে")),
+        (DONE, _("সম্পন্ন")),
+        (FAILED, _("ব্যর্থ")),
+    ]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     root_office = models.ForeignKey("egov_plan.Office", on_delete=models.PROTECT, related_name="+")
     start_year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
     total = models.PositiveIntegerField(default=0)  # reports to put in the zip
-    done = models.PositiveIntegerField(default=0)   # of which signed and ready
+    done = models.PositiveIntegerField(default=0)  # of which signed and ready
     file = models.FileField(upload_to=bulk_print_path, max_length=255, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,7 +377,9 @@ class ArchiveTimestamp(models.Model):
     """A document timestamp added to a stored signed PDF (renew_archive_timestamps): the file's
     hash before it, so that a copy handed out earlier is still recognised by /verify/."""
 
-    document = models.ForeignKey(SignedDocument, on_delete=models.CASCADE, related_name="archive_timestamps")
+    document = models.ForeignKey(
+        SignedDocument, on_delete=models.CASCADE, related_name="archive_timestamps"
+    )
     sha256_before = models.CharField(max_length=64, db_index=True)
     expires_before = models.DateTimeField(null=True, blank=True)
     expires_after = models.DateTimeField()
@@ -345,17 +399,23 @@ class SaveKey(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField(default=0)  # the first answer's HTTP status; 0 while in progress
-    location = models.CharField(max_length=500, blank=True)  # where the first answer sent the browser
+    status = models.PositiveSmallIntegerField(
+        default=0
+    )  # the first answer's HTTP status; 0 while in progress
+    location = models.CharField(
+        max_length=500, blank=True
+    )  # where the first answer sent the browser
     messages = models.JSONField(default=list, blank=True)  # its messages: [[level, text], …]
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="save_key_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="save_key_once_per_user")
+        ]
         verbose_name = _("সংরক্ষণের চাবি")
         verbose_name_plural = _("সংরক্ষণের চাবিসমূহ")
 
 
-from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)
 from reports.assessment_models import Assessment, AssessmentTransition, Evaluation  # noqa: E402,F401
+from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar  # noqa: E402,F401  (registered here)

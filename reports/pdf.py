@@ -51,7 +51,9 @@ MAX_LAYOUT_PASSES = 3
 # output intent, XMP metadata (title, language), every font embedded (README, "PDF/A").
 PDF_VARIANT = "pdf/a-3b"
 DRAFT_FOLDER = "draft-pdfs"  # in the media storage
-DRAFT_KEEP_SECONDS = 30 * 24 * 3600  # then purge_drafts deletes a draft (it is rendered again if asked for)
+DRAFT_KEEP_SECONDS = (
+    30 * 24 * 3600
+)  # then purge_drafts deletes a draft (it is rendered again if asked for)
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -115,12 +117,17 @@ def renderer_state() -> tuple[FontConfiguration, CounterStyle, list[CSS]]:
         fonts = FontConfiguration()
         # One registry for our @counter-style (Bengali page numbers) and the rendering.
         counters = CounterStyle()
-        stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in STYLESHEETS]
+        stylesheets = [
+            CSS(filename=str(path), font_config=fonts, counter_style=counters)
+            for path in STYLESHEETS
+        ]
         state = _thread_state.renderer = (fonts, counters, stylesheets)
     return state
 
 
-def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False):
+def render_document(
+    table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False
+):
     """The laid-out WeasyPrint document, its row groups placed so no page cuts one.
 
     One layout pass (reports.pdf_page_starts); the table is left laid out as the PDF prints
@@ -131,11 +138,14 @@ def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = N
 
     fonts, counters, stylesheets = renderer_state()
     table.layout(split=True)
-    table.layout(split=True, repeat=frozenset(range(len(table.row_groups))))  # every continued cell shown
+    table.layout(
+        split=True, repeat=frozenset(range(len(table.row_groups)))
+    )  # every continued cell shown
     html = render_html(table, draft=draft, stamp=stamp, translation=translation)
     with pdf_page_starts.laying_out(pdf_page_starts.continued_columns(table.row_groups)):
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
-            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters
+        )
     starts = pdf_page_starts.finish(document)
     if starts is None:  # a page-start group changes the page before it: lay out as before
         return render_document_in_passes(table, draft=draft, stamp=stamp, translation=translation)
@@ -143,8 +153,9 @@ def render_document(table: QuarterTable, *, draft: bool, stamp: Stamp | None = N
     return document
 
 
-def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None,
-                              translation: bool = False):
+def render_document_in_passes(
+    table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False
+):
     """Lay out, repeat the area and activity on the groups that start a page, lay out again
     (until the page starts stay put): for the rare table `render_document` cannot finish."""
     from weasyprint import HTML
@@ -155,7 +166,8 @@ def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp 
         table.layout(split=True, repeat=repeat)
         html = render_html(table, draft=draft, stamp=stamp, translation=translation)
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
-            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters
+        )
         first = {group: min(pages) for group, pages in group_pages(document).items()}
         starts_page = frozenset(i for i in first if i > 0 and first[i] != first.get(i - 1))
         if starts_page == repeat:
@@ -164,14 +176,23 @@ def render_document_in_passes(table: QuarterTable, *, draft: bool, stamp: Stamp 
     return document
 
 
-def render_html(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False) -> str:
+def render_html(
+    table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False
+) -> str:
     """The PDF's HTML: the official Bengali report whatever the interface language, or (translation)
     the unofficial English translation, which is never signed and carries no stamp."""
     if translation and stamp is not None:
         raise ValueError("a translation is never stamped as signed")
-    return render_to_string("reports/report_pdf.html", {
-        "table": table, "draft": draft, "stamp": stamp, "translation": translation,
-        "language": "en" if translation else "bn"})
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            "table": table,
+            "draft": draft,
+            "stamp": stamp,
+            "translation": translation,
+            "language": "en" if translation else "bn",
+        },
+    )
 
 
 def group_pages(document) -> dict[int, set[int]]:
@@ -201,7 +222,9 @@ def _approval(report) -> tuple[str, datetime.datetime | None]:
     """Who approved the report (or self-assessment) last, with the office they approved it for
     then (`acted_by`: the office of that day, even if they have been transferred since),
     and when."""
-    last = report.transitions.filter(to_status=QuarterlyReport.APPROVED).select_related("actor").last()
+    last = (
+        report.transitions.filter(to_status=QuarterlyReport.APPROVED).select_related("actor").last()
+    )
     if last is None or last.actor is None:
         return "", None
     with_offices_at_the_time(report.plan.office, ([last], "actor_id", "at"))
@@ -211,9 +234,13 @@ def _approval(report) -> tuple[str, datetime.datetime | None]:
 def approval_stamp(table: QuarterTable, *, revision: int, token: str | None = None) -> Stamp:
     """The stamp of a signed revision; `token` is the one its SignedDocument keeps (a fresh one if None)."""
     approved_by, approved_at = _approval(table.report)
-    return Stamp(reference=table.report.reference, revision=revision,
-                 url=verification_url(token or new_verification_token()),
-                 approved_by=approved_by or table.plan.office.name, approved_at=approved_at)
+    return Stamp(
+        reference=table.report.reference,
+        revision=revision,
+        url=verification_url(token or new_verification_token()),
+        approved_by=approved_by or table.plan.office.name,
+        approved_at=approved_at,
+    )
 
 
 def signed_document(*, report: QuarterlyReport) -> SignedDocument:
@@ -229,25 +256,52 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
         approved_by, approved_at = _approval(locked)
 
         def render(token: str) -> bytes:
-            return render_pdf(table, draft=False, stamp=approval_stamp(table, revision=revision, token=token))
+            return render_pdf(
+                table, draft=False, stamp=approval_stamp(table, revision=revision, token=token)
+            )
 
-        return store_signed(render, office=table.plan.office, approved_by=approved_by, approved_at=approved_at,
-                            revision=revision, report=locked)
+        return store_signed(
+            render,
+            office=table.plan.office,
+            approved_by=approved_by,
+            approved_at=approved_at,
+            revision=revision,
+            report=locked,
+        )
 
 
-def store_signed(render, *, office, approved_by: str, approved_at, revision: int, reason: str | None = None,
-                 **owner) -> SignedDocument:
+def store_signed(
+    render,
+    *,
+    office,
+    approved_by: str,
+    approved_at,
+    revision: int,
+    reason: str | None = None,
+    **owner,
+) -> SignedDocument:
     """Render (given the new verification token), sign and store one approved revision of `owner`
     (report=… or assessment=…); the caller holds the owner's row lock."""
     from reports import signing
 
     token = new_verification_token()
-    signed = signing.sign_pdf(render(token), signer_name=approved_by or office.name, location=office.name,
-                              reason=reason or signing.SIGNATURE_REASON)
+    signed = signing.sign_pdf(
+        render(token),
+        signer_name=approved_by or office.name,
+        location=office.name,
+        reason=reason or signing.SIGNATURE_REASON,
+    )
     expires = signing.archive_expiry(signed) if signing.timestamper() is not None else None
-    document = SignedDocument(revision=revision, approved_by=approved_by, token=token, approved_at=approved_at,
-                              sha256=hashlib.sha256(signed).hexdigest(), archive_expires_at=expires,
-                              level=signing.B_LTA if expires is not None else signing.B_B, **owner)
+    document = SignedDocument(
+        revision=revision,
+        approved_by=approved_by,
+        token=token,
+        approved_at=approved_at,
+        sha256=hashlib.sha256(signed).hexdigest(),
+        archive_expires_at=expires,
+        level=signing.B_LTA if expires is not None else signing.B_B,
+        **owner,
+    )
     document.file.save("signed.pdf", ContentFile(signed), save=False)
     document.save()
     return document
@@ -284,7 +338,9 @@ def draft_name(table: QuarterTable) -> str:
     """Where the draft is kept: the report's version and a digest of everything the draft prints and
     how it is printed, in a folder per report (plan and quarter)."""
     table.layout(split=True)
-    digest = hashlib.sha256((renderer_revision() + render_html(table, draft=True)).encode()).hexdigest()
+    digest = hashlib.sha256(
+        (renderer_revision() + render_html(table, draft=True)).encode()
+    ).hexdigest()
     version = table.report.version if table.report is not None else 0
     return f"{DRAFT_FOLDER}/{table.plan.pk}/q{table.quarter}/v{version}-{digest}.draft"
 

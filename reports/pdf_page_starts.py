@@ -40,7 +40,8 @@ HIDDEN_BORDER = ((1, 0, 0), ("hidden", 0, None))
 
 # row group index → the grid columns whose cells continue from the group above
 _continued: contextvars.ContextVar[dict[int, tuple[int, ...]] | None] = contextvars.ContextVar(
-    "continued_columns", default=None)
+    "continued_columns", default=None
+)
 _originals: dict = {}  # WeasyPrint's functions that install() wraps
 
 # sha256 of the source of the WeasyPrint 70.0 code this module depends on: the table layout it
@@ -48,9 +49,13 @@ _originals: dict = {}  # WeasyPrint's functions that install() wraps
 # grid it edits and the drawing that reads that grid. See layout_fingerprint(); the test
 # (tests/test_pdf_layout_once.py) fails when an upgrade changes any of it.
 # The leading parameters the wrappers below read, by position.
-WRAPPED_PARAMETERS = {"table_layout": ("context", "table", "bottom_space", "skip_stack"),
-                      "table_wrapper_width": ("context", "wrapper")}
-WEASYPRINT_TABLE_LAYOUT_FINGERPRINT = "eae05c00d054a217751ee49f2ed11145752044fa1dadd8bc5b159b47455ef6f0"
+WRAPPED_PARAMETERS = {
+    "table_layout": ("context", "table", "bottom_space", "skip_stack"),
+    "table_wrapper_width": ("context", "wrapper"),
+}
+WEASYPRINT_TABLE_LAYOUT_FINGERPRINT = (
+    "eae05c00d054a217751ee49f2ed11145752044fa1dadd8bc5b159b47455ef6f0"
+)
 
 
 @dataclass
@@ -74,7 +79,7 @@ class TableRepeat:
         """Set the shown form on the group this page's part of the table starts with, hidden on the rest."""
         start = None
         if skip_stack:
-            (skip, group_skip_stack), = skip_stack.items()
+            ((skip, group_skip_stack),) = skip_stack.items()
             if group_skip_stack is None:
                 start = skip - self.header_groups
         for group in self.groups.values():
@@ -104,9 +109,15 @@ def _prepare(table, continued: dict[int, tuple[int, ...]]) -> TableRepeat:
             above = [body[index - 1].children[0].children[x] for x in columns]
             assert all(cell.grid_x == x for cell, x in zip(cells, columns))
             repeat.groups[index] = ContinuedGroup(
-                index=index, columns=columns, cells=cells, text=[list(cell.children) for cell in cells],
-                top_widths=[cell.border_top_width for cell in cells], above=above,
-                bottom_widths=[cell.border_bottom_width for cell in above], grid_row=row)
+                index=index,
+                columns=columns,
+                cells=cells,
+                text=[list(cell.children) for cell in cells],
+                top_widths=[cell.border_top_width for cell in cells],
+                above=above,
+                bottom_widths=[cell.border_bottom_width for cell in above],
+                grid_row=row,
+            )
         row += len(group.children)
     return repeat
 
@@ -142,8 +153,12 @@ def layout_fingerprint() -> str:
     import weasyprint.draw
     import weasyprint.layout.table as table
 
-    functions = (table.table_layout, table.table_wrapper_width, table.collapse_table_borders,
-                 weasyprint.draw.draw_collapsed_borders)
+    functions = (
+        table.table_layout,
+        table.table_wrapper_width,
+        table.collapse_table_borders,
+        weasyprint.draw.draw_collapsed_borders,
+    )
     return hashlib.sha256("\n".join(inspect.getsource(f) for f in functions).encode()).hexdigest()
 
 
@@ -154,10 +169,15 @@ def install() -> None:
 
     for name, parameters in WRAPPED_PARAMETERS.items():
         found = tuple(inspect.signature(_originals.get(name, getattr(block, name))).parameters)
-        if found[:len(parameters)] != parameters:
-            raise RuntimeError(f"WeasyPrint {weasyprint.__version__}: {name}{found} does not start with "
-                               f"{parameters}; reports/pdf_page_starts.py must be adapted")
-    for name, wrapper in (("table_layout", _table_layout), ("table_wrapper_width", _table_wrapper_width)):
+        if found[: len(parameters)] != parameters:
+            raise RuntimeError(
+                f"WeasyPrint {weasyprint.__version__}: {name}{found} does not start with "
+                f"{parameters}; reports/pdf_page_starts.py must be adapted"
+            )
+    for name, wrapper in (
+        ("table_layout", _table_layout),
+        ("table_wrapper_width", _table_wrapper_width),
+    ):
         if getattr(block, name) is not wrapper:
             _originals[name] = getattr(block, name)
             setattr(block, name, wrapper)
@@ -178,8 +198,9 @@ def continued_columns(row_groups) -> dict[int, tuple[int, ...]]:
     columns = {}
     for group in row_groups:
         first = group.rows[0]
-        columns[group.index] = ((AREA_COLUMNS if first.area_continued else ())
-                                + (ACTIVITY_COLUMNS if first.activity_continued else ()))
+        columns[group.index] = (AREA_COLUMNS if first.area_continued else ()) + (
+            ACTIVITY_COLUMNS if first.activity_continued else ()
+        )
     return {index: cols for index, cols in columns.items() if cols}
 
 
@@ -207,8 +228,10 @@ def finish(document) -> frozenset[int] | None:
     repeat = getattr(tables[0], "page_start_repeat", None) if tables else None
     if repeat is None:
         return frozenset()
-    parts = [[group for group in table.children if not group.is_header and not group.is_footer]
-             for table in tables]
+    parts = [
+        [group for group in table.children if not group.is_header and not group.is_footer]
+        for table in tables
+    ]
     starts = set()
     for body, following in zip(parts, parts[1:]):
         if not body or not following or following[0].children[0].index != 0:
@@ -222,7 +245,9 @@ def finish(document) -> frozenset[int] | None:
         if last.index - repeat.header_groups != start - 1 or last.children[0].index != 0:
             return None
         for x, width in zip(group.columns, group.bottom_widths):
-            if not _widen_bottom_border(next(c for c in last.children[0].children if c.grid_x == x), width):
+            if not _widen_bottom_border(
+                next(c for c in last.children[0].children if c.grid_x == x), width
+            ):
                 return None
     # The collapsed-border grid (one for every page's part): hidden borders above the
     # continued cells of the groups that do not start a page.

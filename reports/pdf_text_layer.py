@@ -42,16 +42,23 @@ HOOK_PARAMETERS = ("stream", "textbox", "offset_x", "text_overflow", "block_elli
 
 # sha256 of the source of weasyprint.draw.text.draw_text + draw_first_line and of
 # weasyprint.draw.draw_inline_level (WeasyPrint 70.0). See drawing_fingerprint().
-WEASYPRINT_DRAW_TEXT_FINGERPRINT = "1f1dc375fa3fca9e2b230b8729b2b6d91663107d5985aef0e9386b4ee6e17044"
+WEASYPRINT_DRAW_TEXT_FINGERPRINT = (
+    "1f1dc375fa3fca9e2b230b8729b2b6d91663107d5985aef0e9386b4ee6e17044"
+)
 
 _original_draw_text = None
 
 
 def drawing_fingerprint() -> str:
     """A digest of the WeasyPrint code this module depends on: where and how a line is drawn."""
-    sources = [inspect.getsource(function) for function in (
-        weasyprint.draw.text.draw_text, weasyprint.draw.text.draw_first_line,
-        weasyprint.draw.draw_inline_level)]
+    sources = [
+        inspect.getsource(function)
+        for function in (
+            weasyprint.draw.text.draw_text,
+            weasyprint.draw.text.draw_first_line,
+            weasyprint.draw.draw_inline_level,
+        )
+    ]
     return hashlib.sha256("\n".join(sources).encode()).hexdigest()
 
 
@@ -95,12 +102,14 @@ def install() -> None:
     if current is not weasyprint.draw.text.draw_text:
         raise RuntimeError(
             f"WeasyPrint {weasyprint.__version__}: weasyprint.draw no longer draws text boxes through "
-            "weasyprint.draw.text.draw_text; reports/pdf_text_layer.py must be adapted")
+            "weasyprint.draw.text.draw_text; reports/pdf_text_layer.py must be adapted"
+        )
     parameters = tuple(inspect.signature(current).parameters)
     if parameters != HOOK_PARAMETERS:
         raise RuntimeError(
             f"WeasyPrint {weasyprint.__version__}: draw_text{parameters} is not draw_text{HOOK_PARAMETERS}; "
-            "reports/pdf_text_layer.py must be adapted")
+            "reports/pdf_text_layer.py must be adapted"
+        )
     _original_draw_text = current
     weasyprint.draw.draw_text = draw_text_with_actual_text
 

@@ -29,7 +29,6 @@ from egov_plan import rowsql
 from egov_plan.models import ActionPlan, Membership, Office, OfficeTier, today
 from egov_plan.offices import under_q
 
-
 CHOSEN_KEY = "chosen_membership"  # in the session: the membership the user chose to act in
 
 
@@ -41,8 +40,12 @@ def memberships(user) -> list[Membership]:
         return cached
     found = []
     if user.is_authenticated:
-        found = list(Membership.objects.current().select_related("office", "office__tier")
-                     .filter(user=user).order_by("start_date", "pk"))
+        found = list(
+            Membership.objects.current()
+            .select_related("office", "office__tier")
+            .filter(user=user)
+            .order_by("start_date", "pk")
+        )
     user._memberships_cache = found
     return found
 
@@ -116,11 +119,13 @@ def memberships_join(user_alias: str) -> str:
     day twice) as `m`, their offices `o` and tiers `t`: for `with_memberships` (order by `memberships_order`)."""
     col = rowsql.column
     user = get_user_model()
-    return (f"LEFT JOIN {rowsql.table(Membership)} m ON {col(Membership, 'm', 'user')} = {col(user, user_alias, 'id')} "
-            f"AND {col(Membership, 'm', 'start_date')} <= %s "
-            f"AND ({col(Membership, 'm', 'end_date')} IS NULL OR {col(Membership, 'm', 'end_date')} > %s) "
-            f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
-            f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')}")
+    return (
+        f"LEFT JOIN {rowsql.table(Membership)} m ON {col(Membership, 'm', 'user')} = {col(user, user_alias, 'id')} "
+        f"AND {col(Membership, 'm', 'start_date')} <= %s "
+        f"AND ({col(Membership, 'm', 'end_date')} IS NULL OR {col(Membership, 'm', 'end_date')} > %s) "
+        f"LEFT JOIN {rowsql.table(Office)} o ON {col(Office, 'o', 'id')} = {col(Membership, 'm', 'office')} "
+        f"LEFT JOIN {rowsql.table(OfficeTier)} t ON {col(OfficeTier, 't', 'id')} = {col(Office, 'o', 'tier')}"
+    )
 
 
 def memberships_order() -> str:
@@ -133,9 +138,11 @@ def _user_query() -> tuple[rowsql.Select, str]:
     with no membership), in plain SQL (every request reads it; through the ORM it cost seven times
     the round trip)."""
     user = get_user_model()
-    return (rowsql.Select((user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
-            f"FROM {rowsql.table(user)} u {memberships_join('u')} "
-            f"WHERE {rowsql.column(user, 'u', 'id')} = %s {memberships_order()}")
+    return (
+        rowsql.Select((user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")),
+        f"FROM {rowsql.table(user)} u {memberships_join('u')} "
+        f"WHERE {rowsql.column(user, 'u', 'id')} = %s {memberships_order()}",
+    )
 
 
 def is_officer_of(user, office_id: int) -> bool:
@@ -143,7 +150,9 @@ def is_officer_of(user, office_id: int) -> bool:
 
 
 def is_reviewer_above(user, office: Office) -> bool:
-    return any(m.role == Membership.REVIEWER and office.is_under(m.office) for m in memberships(user))
+    return any(
+        m.role == Membership.REVIEWER and office.is_under(m.office) for m in memberships(user)
+    )
 
 
 def is_plan_admin(user) -> bool:
@@ -171,8 +180,10 @@ def can_see_office(user, office: Office | None) -> bool:
         return True
     if office is None:  # templates: admins only
         return False
-    return any(office.is_under(m.office) if m.role == Membership.REVIEWER else m.office_id == office.pk
-               for m in memberships(user))
+    return any(
+        office.is_under(m.office) if m.role == Membership.REVIEWER else m.office_id == office.pk
+        for m in memberships(user)
+    )
 
 
 def visible_offices_q(user, *, prefix: str = "") -> Q:
@@ -182,8 +193,11 @@ def visible_offices_q(user, *, prefix: str = "") -> Q:
         return Q()
     visible = Q(**{f"{prefix}pk__in": []})
     for member in memberships(user):
-        visible |= (under_q(member.office, prefix=prefix) if member.role == Membership.REVIEWER
-                    else Q(**{f"{prefix}pk": member.office_id}))
+        visible |= (
+            under_q(member.office, prefix=prefix)
+            if member.role == Membership.REVIEWER
+            else Q(**{f"{prefix}pk": member.office_id})
+        )
     return visible
 
 
@@ -202,4 +216,3 @@ def require_officer(user, plan: ActionPlan) -> None:
 def require_reviewer(user, plan: ActionPlan) -> None:
     if plan.office is None or not is_reviewer_above(user, plan.office):
         raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক এটি করতে পারেন"))
-

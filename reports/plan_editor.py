@@ -24,29 +24,60 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from egov_plan import bangla, scoring
 from egov_plan.admin_forms import BengaliDecimalField, parse_target, target_hint
-from egov_plan.models import Activity, ActionPlan, Indicator, PerformanceArea, plan_revised
+from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, plan_revised
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing, record_amendment
-from egov_plan.plan_rules import (TIER_NAMES, UNKNOWN_TARGET, check_plan, counts_whole, document_value,
-                                  is_unknown_mark, shown_value, tier_bits, typed_target)
+from egov_plan.plan_rules import (
+    TIER_NAMES,
+    UNKNOWN_TARGET,
+    check_plan,
+    counts_whole,
+    document_value,
+    is_unknown_mark,
+    shown_value,
+    tier_bits,
+    typed_target,
+)
 from egov_plan.seed_layout import UNIT_WORDS, valid_unit_label
 from reports.scores import rescore_plan
 
 AREA, ACTIVITY, INDICATOR = "a", "b", "i"
-KINDS = {AREA: gettext_noop("ক্ষেত্র"), ACTIVITY: gettext_noop("কার্যক্রম"), INDICATOR: gettext_noop("সূচক")}
-TEXT_FIELDS = {AREA: ("title", "title_en", "weight"), ACTIVITY: ("title", "title_en"),
-               INDICATOR: ("title", "title_en", "unit", "unit_label", "calculation_method", "weight",
-                           *(f"target_{tier}" for tier in range(5)))}
-MAX_ROWS = 600            # rows a posted draft may hold (the seed has 12 indicators)
-MAX_TEXT = 2000           # characters of one text
+KINDS = {
+    AREA: gettext_noop("ক্ষেত্র"),
+    ACTIVITY: gettext_noop("কার্যক্রম"),
+    INDICATOR: gettext_noop("সূচক"),
+}
+TEXT_FIELDS = {
+    AREA: ("title", "title_en", "weight"),
+    ACTIVITY: ("title", "title_en"),
+    INDICATOR: (
+        "title",
+        "title_en",
+        "unit",
+        "unit_label",
+        "calculation_method",
+        "weight",
+        *(f"target_{tier}" for tier in range(5)),
+    ),
+}
+MAX_ROWS = 600  # rows a posted draft may hold (the seed has 12 indicators)
+MAX_TEXT = 2000  # characters of one text
 KEY_RE = re.compile(r"^([abi])-([A-Za-z0-9_]{1,24})-id$")
 UNITS = dict(Indicator.UNIT_CHOICES)
 METHODS = dict(Indicator.CALCULATION_CHOICES)
 REQUIRED = gettext_lazy("এই ঘরটি পূরণ করুন।")
-UNIT_LABEL_HINT = gettext_lazy("এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।")
-STALE = gettext_lazy("আপনি পাতাটি খোলার পর অন্য কেউ এই কর্মপরিকল্পনা বদলেছেন। আপনার লেখা নিচে রাখা আছে; পাতাটি "
-                     "নতুন করে খুলে সর্বশেষ অবস্থা দেখুন এবং আবার পরিবর্তন করুন।")
-_weight_field = BengaliDecimalField(max_digits=6, decimal_places=2, required=False,
-                                    error_messages={"invalid": gettext_lazy("মান সংখ্যায় লিখুন (যেমন ৪ বা ২.৫)।")})
+UNIT_LABEL_HINT = gettext_lazy(
+    "এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া (যেমন জন, লক্ষ টাকা); খালি রাখলে “সংখ্যা”।"
+)
+STALE = gettext_lazy(
+    "আপনি পাতাটি খোলার পর অন্য কেউ এই কর্মপরিকল্পনা বদলেছেন। আপনার লেখা নিচে রাখা আছে; পাতাটি "
+    "নতুন করে খুলে সর্বশেষ অবস্থা দেখুন এবং আবার পরিবর্তন করুন।"
+)
+_weight_field = BengaliDecimalField(
+    max_digits=6,
+    decimal_places=2,
+    required=False,
+    error_messages={"invalid": gettext_lazy("মান সংখ্যায় লিখুন (যেমন ৪ বা ২.৫)।")},
+)
 
 
 @dataclass
@@ -71,14 +102,21 @@ class Row:
     @property
     def target_cells(self) -> list[tuple[str, str, str, list[str]]]:
         """(field, tier name, text, errors) of the five tier targets, best first."""
-        return [(f"target_{tier}", TIER_NAMES[tier], self.values.get(f"target_{tier}", ""),
-                 self.errors.get(f"target_{tier}", [])) for tier in range(5)]
+        return [
+            (
+                f"target_{tier}",
+                TIER_NAMES[tier],
+                self.values.get(f"target_{tier}", ""),
+                self.errors.get(f"target_{tier}", []),
+            )
+            for tier in range(5)
+        ]
 
 
 @dataclass
 class Draft:
     areas: list[Row]
-    faults: list[str] = field(default_factory=list)    # the plan's own (area sum), and unplaced ones
+    faults: list[str] = field(default_factory=list)  # the plan's own (area sum), and unplaced ones
 
     def walk(self):
         for area in self.areas:
@@ -114,9 +152,19 @@ class Draft:
     def unknown_targets(self) -> list[tuple[Row, list[str]]]:
         """The indicators with a target kept unknown (a lost cell), with those tiers' names: listed on
         the page until someone fills them in, since they score nothing until then."""
-        return [(row, [gettext(TIER_NAMES[k]) for k in range(5) if is_unknown_mark(row.values.get(f"target_{k}"))])
-                for row in self.walk() if row.kind == INDICATOR
-                and any(is_unknown_mark(row.values.get(f"target_{k}")) for k in range(5))]
+        return [
+            (
+                row,
+                [
+                    gettext(TIER_NAMES[k])
+                    for k in range(5)
+                    if is_unknown_mark(row.values.get(f"target_{k}"))
+                ],
+            )
+            for row in self.walk()
+            if row.kind == INDICATOR
+            and any(is_unknown_mark(row.values.get(f"target_{k}")) for k in range(5))
+        ]
 
     @property
     def has_errors(self) -> bool:
@@ -124,6 +172,7 @@ class Draft:
 
 
 # Reading a draft -------------------------------------------------------------------------------
+
 
 def plan_structure(plan: ActionPlan) -> list[PerformanceArea]:
     """The plan's areas with their activities and indicators: three queries, whatever the size."""
@@ -133,19 +182,40 @@ def plan_structure(plan: ActionPlan) -> list[PerformanceArea]:
 def draft_from_plan(areas: list[PerformanceArea]) -> Draft:
     rows = []
     for area in areas:
-        area_row = Row(AREA, f"a{area.pk}", area.pk, {"title": area.title, "title_en": area.title_en,
-                                                      "weight": bangla.format_number(area.weight)})
+        area_row = Row(
+            AREA,
+            f"a{area.pk}",
+            area.pk,
+            {
+                "title": area.title,
+                "title_en": area.title_en,
+                "weight": bangla.format_number(area.weight),
+            },
+        )
         for activity in area.activities.all():
-            activity_row = Row(ACTIVITY, f"b{activity.pk}", activity.pk,
-                               {"title": activity.title, "title_en": activity.title_en})
+            activity_row = Row(
+                ACTIVITY,
+                f"b{activity.pk}",
+                activity.pk,
+                {"title": activity.title, "title_en": activity.title_en},
+            )
             for indicator in activity.indicators.all():
-                values = {"title": indicator.title, "title_en": indicator.title_en, "unit": indicator.unit,
-                          "unit_label": indicator.unit_label, "calculation_method": indicator.calculation_method,
-                          "weight": bangla.format_number(indicator.weight)}
+                values = {
+                    "title": indicator.title,
+                    "title_en": indicator.title_en,
+                    "unit": indicator.unit,
+                    "unit_label": indicator.unit_label,
+                    "calculation_method": indicator.calculation_method,
+                    "weight": bangla.format_number(indicator.weight),
+                }
                 unknown = indicator.unknown_tier_indexes
                 for tier, target in enumerate(indicator.targets):
-                    values[f"target_{tier}"] = UNKNOWN_TARGET if tier in unknown else shown_value(indicator.unit, target)
-                activity_row.children.append(Row(INDICATOR, f"i{indicator.pk}", indicator.pk, values))
+                    values[f"target_{tier}"] = (
+                        UNKNOWN_TARGET if tier in unknown else shown_value(indicator.unit, target)
+                    )
+                activity_row.children.append(
+                    Row(INDICATOR, f"i{indicator.pk}", indicator.pk, values)
+                )
             area_row.children.append(activity_row)
         rows.append(area_row)
     draft = Draft(rows)
@@ -170,7 +240,10 @@ def draft_from_post(data) -> Draft:
         seen.add(key)
         prefix = f"{kind}-{key}-"
         # NUL characters cannot be stored (PostgreSQL refuses them) and nobody types them.
-        values = {f: str(data.get(prefix + f, ""))[:MAX_TEXT].replace("\x00", "") for f in TEXT_FIELDS[kind]}
+        values = {
+            f: str(data.get(prefix + f, ""))[:MAX_TEXT].replace("\x00", "")
+            for f in TEXT_FIELDS[kind]
+        }
         row = Row(kind, key, _id(data.get(name)), values)
         if row.id is not None:
             if (kind, row.id) in ids:  # one plan row posted twice: the second is a new row
@@ -240,6 +313,7 @@ def apply_operation(draft: Draft, operation: str) -> bool:
 
 # Sums ------------------------------------------------------------------------------------------
 
+
 def _number(text: str) -> Decimal | None:
     try:
         return _weight_field.clean(text)
@@ -257,19 +331,32 @@ def weight_sums(draft: Draft) -> Sums:
     """Each area's indicator weights added up, and the areas' weights (what the form shows live)."""
     by_area = {}
     for area in draft.areas:
-        area.sum = by_area[area.key] = sum((_number(i.values.get("weight", "")) or Decimal(0)
-                                            for b in area.children for i in b.children), Decimal(0))
-    return Sums(by_area, sum((_number(a.values.get("weight", "")) or Decimal(0) for a in draft.areas), Decimal(0)))
+        area.sum = by_area[area.key] = sum(
+            (
+                _number(i.values.get("weight", "")) or Decimal(0)
+                for b in area.children
+                for i in b.children
+            ),
+            Decimal(0),
+        )
+    return Sums(
+        by_area,
+        sum((_number(a.values.get("weight", "")) or Decimal(0) for a in draft.areas), Decimal(0)),
+    )
 
 
 # Validation ------------------------------------------------------------------------------------
+
 
 def _typed(draft: Draft) -> dict[str, dict]:
     """Each row's values read by type (into document values), errors noted beside their cells."""
     typed = {}
     for row in draft.walk():
         values = row.values
-        out = {"title": values.get("title", "").strip(), "title_en": values.get("title_en", "").strip()}
+        out = {
+            "title": values.get("title", "").strip(),
+            "title_en": values.get("title_en", "").strip(),
+        }
         if not out["title"]:
             row.error("title", str(REQUIRED))
         if row.kind in (AREA, INDICATOR):
@@ -297,7 +384,9 @@ def _typed(draft: Draft) -> dict[str, dict]:
                 row.error("unit_label", str(UNIT_LABEL_HINT))
                 label = ""
             out["unit"], out["unit_label"] = unit, label
-            out["calculation_method"] = method if method in METHODS else scoring.DEFAULT_CALCULATION[unit]
+            out["calculation_method"] = (
+                method if method in METHODS else scoring.DEFAULT_CALCULATION[unit]
+            )
             targets, unknown = [], []
             for tier in range(5):
                 text = values.get(f"target_{tier}", "")
@@ -318,25 +407,45 @@ def _typed(draft: Draft) -> dict[str, dict]:
 
 def plan_document(plan: ActionPlan, draft: Draft, typed: dict[str, dict]) -> dict:
     """The draft as a plan document (reports/plan_documents.py's shape), each item with its row key."""
+
     def item(row: Row, **extra) -> dict:
         data = typed[row.key]
-        return {"key": row.key, "id": row.id, "number": row.number, "title": data["title"],
-                "title_en": data["title_en"], **extra}
+        return {
+            "key": row.key,
+            "id": row.id,
+            "number": row.number,
+            "title": data["title"],
+            "title_en": data["title_en"],
+            **extra,
+        }
 
     areas = []
     for area in draft.areas:
         activities = []
         for activity in area.children:
-            indicators = [item(i, unit=typed[i.key]["unit"], unit_label=typed[i.key]["unit_label"],
-                               weight=typed[i.key]["weight"], calculation_method=typed[i.key]["calculation_method"],
-                               targets=typed[i.key]["targets"], unknown_tiers=typed[i.key]["unknown_tiers"])
-                          for i in activity.children]
+            indicators = [
+                item(
+                    i,
+                    unit=typed[i.key]["unit"],
+                    unit_label=typed[i.key]["unit_label"],
+                    weight=typed[i.key]["weight"],
+                    calculation_method=typed[i.key]["calculation_method"],
+                    targets=typed[i.key]["targets"],
+                    unknown_tiers=typed[i.key]["unknown_tiers"],
+                )
+                for i in activity.children
+            ]
             activities.append(item(activity, indicators=indicators))
         areas.append(item(area, weight=typed[area.key]["weight"], activities=activities))
-    return {"fiscal_year": plan.fiscal_year.start_year,
-            "plan": {"title": plan.title, "total_marks": document_value(plan.total_marks),
-                     "scoring_method": plan.scoring_method},
-            "areas": areas}
+    return {
+        "fiscal_year": plan.fiscal_year.start_year,
+        "plan": {
+            "title": plan.title,
+            "total_marks": document_value(plan.total_marks),
+            "scoring_method": plan.scoring_method,
+        },
+        "areas": areas,
+    }
 
 
 def validate(plan: ActionPlan, draft: Draft) -> dict | None:
@@ -361,6 +470,7 @@ def validate(plan: ActionPlan, draft: Draft) -> dict | None:
 
 # Revision (stale forms) and saving -------------------------------------------------------------
 
+
 def revision(plan: ActionPlan, areas: list[PerformanceArea]) -> str:
     """A fingerprint of the plan's structure, weights, targets and texts as loaded: a form made from
     one fingerprint may not overwrite a plan that has since changed."""
@@ -370,8 +480,10 @@ def revision(plan: ActionPlan, areas: list[PerformanceArea]) -> str:
         for activity in area.activities.all():
             parts.append(f"b{activity.pk}|{activity.number}|{activity.title}|{activity.title_en}")
             for i in activity.indicators.all():
-                parts.append(f"i{i.pk}|{i.number}|{i.title}|{i.title_en}|{i.unit}|{i.unit_label}|"
-                             f"{i.calculation_method}|{i.weight}|{i.targets}|{i.unknown_tiers}")
+                parts.append(
+                    f"i{i.pk}|{i.number}|{i.title}|{i.title_en}|{i.unit}|{i.unit_label}|"
+                    f"{i.calculation_method}|{i.weight}|{i.targets}|{i.unknown_tiers}"
+                )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -385,6 +497,7 @@ class ReasonNeeded(Exception):
 
 def _summary(old: dict, new: dict) -> list[str]:
     """What the save changes, one line each (as the admin records it)."""
+
     def flat(document):
         out = {}
         for area in document["areas"]:
@@ -405,26 +518,49 @@ def _summary(old: dict, new: dict) -> list[str]:
                 lines.append(gettext("{label} যুক্ত হয়েছে").format(label=label))
                 continue
             was = before[(kind, pk)]
-            changed = [name for name in ("code", "title", "title_en", "weight", "unit", "unit_label",
-                                         "calculation_method", "targets", "unknown_tiers")
-                       if name in item and item[name] != was.get(name)]
+            changed = [
+                name
+                for name in (
+                    "code",
+                    "title",
+                    "title_en",
+                    "weight",
+                    "unit",
+                    "unit_label",
+                    "calculation_method",
+                    "targets",
+                    "unknown_tiers",
+                )
+                if name in item and item[name] != was.get(name)
+            ]
             if changed:
                 line = gettext("{label}: {fields} পরিবর্তিত").format(
-                    label=label, fields=", ".join(gettext(FIELD_NAMES[n]) for n in changed))
+                    label=label, fields=", ".join(gettext(FIELD_NAMES[n]) for n in changed)
+                )
                 if "code" in changed:
                     line += gettext(" (আগে [{code}])").format(code=was["code"])
                 lines.append(line)
         for (kind, pk), item in before.items():
             if (kind, pk) not in after:
-                lines.append(gettext("{label} বাদ দেওয়া হয়েছে").format(
-                    label=f"{gettext(KINDS[kind])} [{item['code']}]"))
+                lines.append(
+                    gettext("{label} বাদ দেওয়া হয়েছে").format(
+                        label=f"{gettext(KINDS[kind])} [{item['code']}]"
+                    )
+                )
     return lines
 
 
-FIELD_NAMES = {"code": gettext_noop("ক্রম"), "title": gettext_noop("শিরোনাম"), "title_en": gettext_noop("ইংরেজি পাঠ"),
-               "weight": gettext_noop("মান"), "unit": gettext_noop("একক"),
-               "calculation_method": gettext_noop("গণনা পদ্ধতি"), "targets": gettext_noop("লক্ষ্যমাত্রা"),
-               "unit_label": gettext_noop("এককের নাম"), "unknown_tiers": gettext_noop("অজানা লক্ষ্যমাত্রা")}
+FIELD_NAMES = {
+    "code": gettext_noop("ক্রম"),
+    "title": gettext_noop("শিরোনাম"),
+    "title_en": gettext_noop("ইংরেজি পাঠ"),
+    "weight": gettext_noop("মান"),
+    "unit": gettext_noop("একক"),
+    "calculation_method": gettext_noop("গণনা পদ্ধতি"),
+    "targets": gettext_noop("লক্ষ্যমাত্রা"),
+    "unit_label": gettext_noop("এককের নাম"),
+    "unknown_tiers": gettext_noop("অজানা লক্ষ্যমাত্রা"),
+}
 
 
 def _with_codes(document: dict) -> dict:
@@ -434,7 +570,8 @@ def _with_codes(document: dict) -> dict:
             activity["code"] = bangla.to_bengali_digits(f"{area['number']}.{activity['number']}")
             for indicator in activity["indicators"]:
                 indicator["code"] = bangla.to_bengali_digits(
-                    f"{area['number']}.{activity['number']}.{indicator['number']}")
+                    f"{area['number']}.{activity['number']}.{indicator['number']}"
+                )
     return document
 
 
@@ -448,14 +585,18 @@ class Saved:
     summary: list[str]
 
 
-def save_plan(*, plan: ActionPlan, draft: Draft, document: dict, user, reason: str, seen_revision: str) -> Saved:
+def save_plan(
+    *, plan: ActionPlan, draft: Draft, document: dict, user, reason: str, seen_revision: str
+) -> Saved:
     """Write the validated draft over the plan: rows keep their identity (and their reports' values)
     by id, removed rows go, new ones are made; then the plan is rescored and, where the rule asks,
     the change is recorded with its reason."""
     with transaction.atomic():
         # Locks the plan: two admins saving at once are served one after the other, and the second
         # finds the revision moved on.
-        locked = ActionPlan.objects.select_for_update().select_related("fiscal_year").get(pk=plan.pk)
+        locked = (
+            ActionPlan.objects.select_for_update().select_related("fiscal_year").get(pk=plan.pk)
+        )
         areas = plan_structure(locked)
         if revision(locked, areas) != seen_revision:
             raise StaleDraft(str(STALE))
@@ -478,7 +619,9 @@ def _write(plan: ActionPlan, areas: list[PerformanceArea], document: dict) -> No
                 existing[("i", indicator.pk)] = indicator
     kept = {("a", a["id"]) for a in document["areas"]}
     kept |= {("b", b["id"]) for a in document["areas"] for b in a["activities"]}
-    kept |= {("i", i["id"]) for a in document["areas"] for b in a["activities"] for i in b["indicators"]}
+    kept |= {
+        ("i", i["id"]) for a in document["areas"] for b in a["activities"] for i in b["indicators"]
+    }
     gone = [key for key in existing if key not in kept]
     Indicator.objects.filter(pk__in=[pk for kind, pk in gone if kind == "i"]).delete()
     Activity.objects.filter(pk__in=[pk for kind, pk in gone if kind == "b"]).delete()
@@ -494,19 +637,39 @@ def _write(plan: ActionPlan, areas: list[PerformanceArea], document: dict) -> No
 
     for a in document["areas"]:
         area = own("a", a["id"]) or PerformanceArea(plan=plan)
-        area.number, area.title, area.title_en, area.weight = a["number"], a["title"], a["title_en"], Decimal(a["weight"])
+        area.number, area.title, area.title_en, area.weight = (
+            a["number"],
+            a["title"],
+            a["title_en"],
+            Decimal(a["weight"]),
+        )
         area.save()
         for b in a["activities"]:
             activity = own("b", b["id"]) or Activity()
-            activity.area, activity.number, activity.title, activity.title_en = area, b["number"], b["title"], b["title_en"]
+            activity.area, activity.number, activity.title, activity.title_en = (
+                area,
+                b["number"],
+                b["title"],
+                b["title_en"],
+            )
             activity.save()
             for i in b["indicators"]:
                 indicator = own("i", i["id"]) or Indicator()
                 indicator.activity, indicator.number = activity, i["number"]
-                indicator.title, indicator.title_en, indicator.unit = i["title"], i["title_en"], i["unit"]
-                indicator.calculation_method, indicator.weight = i["calculation_method"], Decimal(i["weight"])
+                indicator.title, indicator.title_en, indicator.unit = (
+                    i["title"],
+                    i["title_en"],
+                    i["unit"],
+                )
+                indicator.calculation_method, indicator.weight = (
+                    i["calculation_method"],
+                    Decimal(i["weight"]),
+                )
                 indicator.set_targets([typed_target(i["unit"], t) for t in i["targets"]])
-                indicator.unit_label, indicator.unknown_tiers = i["unit_label"], tier_bits(i["unknown_tiers"])
+                indicator.unit_label, indicator.unknown_tiers = (
+                    i["unit_label"],
+                    tier_bits(i["unknown_tiers"]),
+                )
                 indicator.save()
     plan_revised(plan_id=plan.pk)  # the renumbering above is a bulk write, which sends no signal
 
@@ -533,7 +696,15 @@ def table_rows(draft: Draft) -> list[TableRow]:
         for activity in area.children:
             span = max(1, len(activity.children))
             for k, indicator in enumerate(activity.children or [None]):
-                rows.append(TableRow(None if opened else area, area_span, activity if k == 0 else None, span,
-                                     indicator, area.key))
+                rows.append(
+                    TableRow(
+                        None if opened else area,
+                        area_span,
+                        activity if k == 0 else None,
+                        span,
+                        indicator,
+                        area.key,
+                    )
+                )
                 opened = True
     return rows

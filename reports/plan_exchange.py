@@ -6,11 +6,11 @@ Export writes a quarter's table in the same layouts; importing an export gives t
 """
 
 import dataclasses
-from collections.abc import Callable
 import datetime
 import io
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,16 +20,35 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from egov_plan import bangla, scoring
-from egov_plan.official_form import FORM_WORDS, XLSX_SHEET, achievement_header, target_header
+from egov_plan import bangla, bijoy, scoring
 from egov_plan.models import ActionPlan, Indicator, Office
 from egov_plan.offices import find_office
+from egov_plan.official_form import FORM_WORDS, XLSX_SHEET, achievement_header, target_header
 from egov_plan.plan_amendments import has_reports_in_review
-from egov_plan.plan_rules import (PLAN_PLACE, Fault, check_plan, document_value, number, numbering_gaps,
-                                  typed_target)
-from egov_plan import bijoy
-from egov_plan.seed_layout import (FILE_PLACE, MAX_COLUMNS, MAX_PART_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES, Sheet,
-                                   SheetRow, decode_text, heading, read_rows, too_large, too_many_rows, write_text)
+from egov_plan.plan_rules import (
+    PLAN_PLACE,
+    Fault,
+    check_plan,
+    document_value,
+    number,
+    numbering_gaps,
+    typed_target,
+)
+from egov_plan.seed_layout import (
+    FILE_PLACE,
+    MAX_COLUMNS,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    Sheet,
+    SheetRow,
+    decode_text,
+    heading,
+    read_rows,
+    too_large,
+    too_many_rows,
+    write_text,
+)
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
@@ -47,19 +66,28 @@ TEXT_CONTENT_TYPE = "text/tab-separated-values; charset=utf-8"
 
 # --- export -------------------------------------------------------------------------------------
 
+
 def sheet_for(table: QuarterTable) -> Sheet:
     table.layout()  # one row group: the spans of the official form
     rows = []
     for row in table.rows:
-        rows.append(SheetRow(
-            serial=row.area.code, area=f"[{row.area.code}] {row.area.title}",
-            area_weight=bangla.format_number(row.area.weight),
-            activity=f"[{row.activity.code}] {row.activity.title}",
-            indicator=f"[{row.indicator.code}] {row.indicator.title}", unit=row.unit_label,
-            weight=row.weight, targets=list(row.targets), achievement=row.achievement,
-            first_in_area=bool(row.area_rowspan), first_in_activity=bool(row.activity_rowspan),
-            area_rows=row.area_rowspan or 1, activity_rows=row.activity_rowspan or 1,
-        ))
+        rows.append(
+            SheetRow(
+                serial=row.area.code,
+                area=f"[{row.area.code}] {row.area.title}",
+                area_weight=bangla.format_number(row.area.weight),
+                activity=f"[{row.activity.code}] {row.activity.title}",
+                indicator=f"[{row.indicator.code}] {row.indicator.title}",
+                unit=row.unit_label,
+                weight=row.weight,
+                targets=list(row.targets),
+                achievement=row.achievement,
+                first_in_area=bool(row.area_rowspan),
+                first_in_activity=bool(row.activity_rowspan),
+                area_rows=row.area_rowspan or 1,
+                activity_rows=row.activity_rowspan or 1,
+            )
+        )
     office = table.plan.office  # None for a template plan: its sheet has no office lines
     return Sheet(
         office_lines=[line for line in (office.name, office.location) if line] if office else [],
@@ -101,7 +129,9 @@ def export_xlsx(table: QuarterTable) -> bytes:
             cell.font, cell.alignment, cell.border = bold, centre, border
         row_number += 1
     for column in list(range(1, 8)) + [13]:  # the titles span the three header rows
-        ws.merge_cells(start_row=header_top, start_column=column, end_row=header_top + 2, end_column=column)
+        ws.merge_cells(
+            start_row=header_top, start_column=column, end_row=header_top + 2, end_column=column
+        )
     ws.merge_cells(start_row=header_top, start_column=8, end_row=header_top, end_column=12)
 
     for row in sheet.rows:
@@ -111,11 +141,19 @@ def export_xlsx(table: QuarterTable) -> bytes:
             cell.alignment = wrap if column in (2, 4, 5) else centre
         if row.first_in_area and row.area_rows > 1:
             for column in (1, 2, 3):
-                ws.merge_cells(start_row=row_number, start_column=column,
-                               end_row=row_number + row.area_rows - 1, end_column=column)
+                ws.merge_cells(
+                    start_row=row_number,
+                    start_column=column,
+                    end_row=row_number + row.area_rows - 1,
+                    end_column=column,
+                )
         if row.first_in_activity and row.activity_rows > 1:
-            ws.merge_cells(start_row=row_number, start_column=4,
-                           end_row=row_number + row.activity_rows - 1, end_column=4)
+            ws.merge_cells(
+                start_row=row_number,
+                start_column=4,
+                end_row=row_number + row.activity_rows - 1,
+                end_column=4,
+            )
         row_number += 1
     for signatory in sheet.signatories:
         row_number += 1
@@ -141,9 +179,11 @@ def english_texts(table: QuarterTable) -> list[tuple[str, str]]:
     """(code, English text) of every area, activity and indicator that has one, in table order."""
     texts, seen = [], set()
     for row in table.rows:
-        for item, code in ((row.area, f"{row.area.number}"),
-                           (row.activity, f"{row.area.number}.{row.activity.number}"),
-                           (row.indicator, f"{row.area.number}.{row.activity.number}.{row.indicator.number}")):
+        for item, code in (
+            (row.area, f"{row.area.number}"),
+            (row.activity, f"{row.area.number}.{row.activity.number}"),
+            (row.indicator, f"{row.area.number}.{row.activity.number}.{row.indicator.number}"),
+        ):
             if item.title_en and code not in seen:
                 seen.add(code)
                 texts.append((code, item.title_en))
@@ -151,6 +191,7 @@ def english_texts(table: QuarterTable) -> list[tuple[str, str]]:
 
 
 # --- import -------------------------------------------------------------------------------------
+
 
 class _TooManyRows(Exception):
     pass
@@ -190,8 +231,13 @@ def _sheet_rows(ws) -> list:
 
 
 def _unreadable(exc: Exception, kind: str = "xlsx") -> list[Fault]:
-    return [Fault(place=gettext(FILE_PLACE), message=gettext("%(kind)s ফাইলটি পড়া যায়নি (%(error)s)।")
-                  % {"kind": kind, "error": type(exc).__name__})]
+    return [
+        Fault(
+            place=gettext(FILE_PLACE),
+            message=gettext("%(kind)s ফাইলটি পড়া যায়নি (%(error)s)।")
+            % {"kind": kind, "error": type(exc).__name__},
+        )
+    ]
 
 
 def _unpacked_too_large(data: bytes, kind: str = "xlsx") -> list[Fault]:
@@ -209,12 +255,20 @@ def _unpacked_too_large(data: bytes, kind: str = "xlsx") -> list[Fault]:
         if largest is None or largest.file_size <= MAX_PART_BYTES:
             return []
         megabytes = MAX_PART_BYTES // 1024 // 1024
-    return [Fault(place=gettext(FILE_PLACE), message=gettext(
-        "%(kind)s ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
-        % {"kind": kind, "max": number(megabytes)})]
+    return [
+        Fault(
+            place=gettext(FILE_PLACE),
+            message=gettext(
+                "%(kind)s ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।"
+            )
+            % {"kind": kind, "max": number(megabytes)},
+        )
+    ]
 
 
-def xlsx_rows(data: bytes, english: dict | None = None, sheet: list | None = None) -> tuple[list, list[Fault]]:
+def xlsx_rows(
+    data: bytes, english: dict | None = None, sheet: list | None = None
+) -> tuple[list, list[Fault]]:
     """The official sheet's rows; `english` (if given) receives the English sheet's code → text,
     `sheet` (if given) the name of the sheet read."""
     if (fault := too_large(len(data))) is not None:
@@ -249,15 +303,19 @@ def _apply_english(document: dict, english: dict[str, str]) -> None:
         codes = [(area, f"{area['number']}")]
         for activity in area["activities"]:
             codes.append((activity, f"{area['number']}.{activity['number']}"))
-            codes += [(indicator, f"{area['number']}.{activity['number']}.{indicator['number']}")
-                      for indicator in activity["indicators"]]
+            codes += [
+                (indicator, f"{area['number']}.{activity['number']}.{indicator['number']}")
+                for indicator in activity["indicators"]
+            ]
         for item, code in codes:
             if code in english:
                 item["title_en"] = english[code]
 
 
 def _is_sheet(data: bytes, filename: str) -> bool:
-    return not _is_docx(data, filename) and (filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04"))
+    return not _is_docx(data, filename) and (
+        filename.lower().endswith(".xlsx") or data.startswith(b"PK\x03\x04")
+    )
 
 
 def _is_docx(data: bytes, filename: str) -> bool:
@@ -299,8 +357,10 @@ def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
                     if len(rows) >= MAX_ROWS:
                         return [], [too_many_rows()], {}
                     rows.append((len(rows) + 1, _docx_cells(tr, block, Paragraph)))
-                    places[len(rows)] = gettext("সারণি %(table)s, সারি %(row)s") % {"table": number(tables),
-                                                                                    "row": number(r)}
+                    places[len(rows)] = gettext("সারণি %(table)s, সারি %(row)s") % {
+                        "table": number(tables),
+                        "row": number(r),
+                    }
             if len(rows) > MAX_ROWS:
                 return [], [too_many_rows()], {}
     except Exception as exc:  # noqa: BLE001 - a broken or hostile file, whatever the parser raised
@@ -317,7 +377,11 @@ def _docx_cells(tr, table, paragraph) -> list[str]:
     for tc in tr.tc_lst:
         if len(cells) >= MAX_COLUMNS:
             break
-        text = "" if tc.vMerge == "continue" else "\n".join(paragraph(p, table).text for p in tc.p_lst).strip()
+        text = (
+            ""
+            if tc.vMerge == "continue"
+            else "\n".join(paragraph(p, table).text for p in tc.p_lst).strip()
+        )
         cells += [text] + [""] * (max(tc.grid_span, 1) - 1)
     return cells[:MAX_COLUMNS]
 
@@ -338,12 +402,18 @@ def _in_file(faults: list[Fault], decoded: "DecodedFile") -> list[Fault]:
     placed = []
     for fault in faults:
         if decoded.sheet is not None and fault.line and fault.column is not None:
-            fault = dataclasses.replace(fault, where=gettext("পাতা “%(sheet)s”, ঘর %(cell)s") % {
-                "sheet": decoded.sheet, "cell": f"{_column_letters(fault.column)}{fault.line}"})
+            fault = dataclasses.replace(
+                fault,
+                where=gettext("পাতা “%(sheet)s”, ঘর %(cell)s")
+                % {"sheet": decoded.sheet, "cell": f"{_column_letters(fault.column)}{fault.line}"},
+            )
         elif fault.line in decoded.places:
             where = decoded.places[fault.line]
             if fault.column is not None and decoded.sheet is None:
-                where = gettext("%(row)s, কলাম %(column)s") % {"row": where, "column": number(fault.column + 1)}
+                where = gettext("%(row)s, কলাম %(column)s") % {
+                    "row": where,
+                    "column": number(fault.column + 1),
+                }
             fault = dataclasses.replace(fault, where=where)
         placed.append(fault)
     return placed
@@ -352,12 +422,15 @@ def _in_file(faults: list[Fault], decoded: "DecodedFile") -> list[Fault]:
 @dataclass
 class DecodedFile:
     """A plan file's rows of cells as the reader sees them: Bijoy cells already in Unicode."""
+
     rows: list
     faults: list[Fault]
     places: dict[int, str] = field(default_factory=dict)  # a .docx's line → "সারণি ১, সারি ৫"
     english: dict[str, str] = field(default_factory=dict)  # an .xlsx's English texts by code
     sheet: str | None = None  # the .xlsx sheet read
-    conversions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, column, before, after)
+    conversions: list[tuple[int, int, str, str]] = field(
+        default_factory=list
+    )  # (line, column, before, after)
 
 
 def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
@@ -370,23 +443,37 @@ def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
         rows, faults = xlsx_rows(data, english, sheet)
     else:
         rows, faults = decode_text(data)
-    decoded = DecodedFile(rows=rows, faults=faults, places=places, english=english,
-                          sheet=sheet[0] if _is_sheet(data, filename) and sheet else None)
+    decoded = DecodedFile(
+        rows=rows,
+        faults=faults,
+        places=places,
+        english=english,
+        sheet=sheet[0] if _is_sheet(data, filename) and sheet else None,
+    )
     if decoded.sheet is not None:  # a sheet's rows are named by it: "পাতা “প্রতিবেদন”, সারি ১০"
-        decoded.places = {line: gettext("পাতা “%(sheet)s”, সারি %(row)s") % {"sheet": decoded.sheet, "row": number(line)}
-                          for line, _ in rows}
+        decoded.places = {
+            line: gettext("পাতা “%(sheet)s”, সারি %(row)s")
+            % {"sheet": decoded.sheet, "row": number(line)}
+            for line, _ in rows
+        }
     unsure = []  # short cells no detector can tell from Latin (GKK, Mo): Bijoy where they spell the form's words
     for at, (line, cells) in enumerate(rows if not faults else []):
         converted, indexes = bijoy.convert_cells(cells)
         if indexes:
-            decoded.conversions += [(line, index + 1, cells[index], converted[index]) for index in indexes]
+            decoded.conversions += [
+                (line, index + 1, cells[index], converted[index]) for index in indexes
+            ]
             rows[at] = (line, converted)
-        unsure += [(at, index) for index, cell in enumerate(cells) if index not in indexes and _spells_form_word(cell)]
+        unsure += [
+            (at, index)
+            for index, cell in enumerate(cells)
+            if index not in indexes and _spells_form_word(cell)
+        ]
     if decoded.conversions:  # a file typed in Bijoy: its headings and unit words are, too
         for at, index in unsure:
             line, cells = rows[at]
             before, after = cells[index], bijoy.to_unicode(cells[index])
-            rows[at] = (line, cells[:index] + [after] + cells[index + 1:])
+            rows[at] = (line, cells[:index] + [after] + cells[index + 1 :])
             decoded.conversions.append((line, index + 1, before, after))
         decoded.conversions.sort()
     return decoded
@@ -399,8 +486,14 @@ def _spells_form_word(cell: str) -> bool:
     return unicodedata.normalize("NFC", heading(bijoy.to_unicode(cell))) in FORM_WORDS
 
 
-def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0, repairs: dict[str, bool] | None = None,
-                   decoded: DecodedFile | None = None) -> tuple[dict | None, list[Fault]]:
+def read_plan_file(
+    data: bytes,
+    filename: str,
+    *,
+    single_tier: int = 0,
+    repairs: dict[str, bool] | None = None,
+    decoded: DecodedFile | None = None,
+) -> tuple[dict | None, list[Fault]]:
     """A text (.txt/.tsv), spreadsheet (.xlsx) or Word (.docx) file → (plan document, faults);
     `single_tier`: where a plan with one annual target puts it (seed_layout.read_rows); `decoded`:
     the file as decode_plan_file gave it already (the preview shows its rows too)."""
@@ -416,7 +509,9 @@ def read_plan_file(data: bytes, filename: str, *, single_tier: int = 0, repairs:
     if document is not None and decoded.english:
         _apply_english(document, decoded.english)
     if document is not None and places:
-        for area in document["areas"]:  # a .docx or .xlsx names its rows so: the plan rules' faults say it too
+        for area in document[
+            "areas"
+        ]:  # a .docx or .xlsx names its rows so: the plan rules' faults say it too
             area["where"] = places.get(area.get("line"))
             for activity in area["activities"]:
                 for indicator in activity["indicators"]:
@@ -429,32 +524,61 @@ class ImportResult:
     plan: ActionPlan | None
     faults: list[Fault] = field(default_factory=list)
     quarter: int | None = None  # the latest quarter whose achievements the file held
-    notices: list[Fault] = field(default_factory=list)  # what the admin should know (tiers left blank)
+    notices: list[Fault] = field(
+        default_factory=list
+    )  # what the admin should know (tiers left blank)
     preview: str = ""  # what `render` made of the loaded plan
     single_target: bool = False  # the file gave one annual target per indicator, not five tiers
 
 
 def _existing_plan(document: dict) -> ActionPlan | None:
     data = document["office"]
-    office = find_office(name=data["name"], location=data.get("location", ""), code=data.get("code"))
+    office = find_office(
+        name=data["name"], location=data.get("location", ""), code=data.get("code")
+    )
     if office is None:
         return None
-    return (ActionPlan.objects.filter(office=office, fiscal_year__start_year=document["fiscal_year"],
-                                      title=document["plan"]["title"])
-            .select_related("office", "fiscal_year").first())
+    return (
+        ActionPlan.objects.filter(
+            office=office,
+            fiscal_year__start_year=document["fiscal_year"],
+            title=document["plan"]["title"],
+        )
+        .select_related("office", "fiscal_year")
+        .first()
+    )
 
 
 def _structure(document: dict) -> list:
     """What may not change silently once reports are in: numbers, units, weights, targets."""
+
     def number(text):
         return None if text is None else Decimal(str(text))
 
-    return [(a["number"], number(a["weight"]),
-             [(b["number"], [(i["number"], i["unit"], i.get("unit_label") or "", number(i["weight"]),
-                              [typed_target(i["unit"], t) for t in i["targets"]], i.get("unknown_tiers") or [])
-                             for i in b["indicators"]])
-              for b in a["activities"]])
-            for a in document["areas"]]
+    return [
+        (
+            a["number"],
+            number(a["weight"]),
+            [
+                (
+                    b["number"],
+                    [
+                        (
+                            i["number"],
+                            i["unit"],
+                            i.get("unit_label") or "",
+                            number(i["weight"]),
+                            [typed_target(i["unit"], t) for t in i["targets"]],
+                            i.get("unknown_tiers") or [],
+                        )
+                        for i in b["indicators"]
+                    ],
+                )
+                for b in a["activities"]
+            ],
+        )
+        for a in document["areas"]
+    ]
 
 
 def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[dict, list[Fault]]:
@@ -463,12 +587,17 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
     earlier: dict[str, list] = {}
     methods: dict[str, str] = {}
     if plan is not None:
-        for indicator in Indicator.objects.filter(activity__area__plan=plan).select_related("activity__area"):
-            code = f"{indicator.activity.area.number}.{indicator.activity.number}.{indicator.number}"
+        for indicator in Indicator.objects.filter(activity__area__plan=plan).select_related(
+            "activity__area"
+        ):
+            code = (
+                f"{indicator.activity.area.number}.{indicator.activity.number}.{indicator.number}"
+            )
             methods[code] = indicator.calculation_method
             earlier[code] = [None] * (quarter - 1)
-        for achievement in Achievement.objects.filter(report__plan=plan, report__quarter__lt=quarter).select_related(
-                "indicator__activity__area", "report"):
+        for achievement in Achievement.objects.filter(
+            report__plan=plan, report__quarter__lt=quarter
+        ).select_related("indicator__activity__area", "report"):
             i = achievement.indicator
             code = f"{i.activity.area.number}.{i.activity.number}.{i.number}"
             earlier[code][achievement.report.quarter - 1] = achievement.value
@@ -477,18 +606,29 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
         for activity in area["activities"]:
             for indicator in activity["indicators"]:
                 code = indicator["code"]
-                method = (methods.get(code) or indicator.get("calculation_method")
-                          or scoring.DEFAULT_CALCULATION[indicator["unit"]])
+                method = (
+                    methods.get(code)
+                    or indicator.get("calculation_method")
+                    or scoring.DEFAULT_CALCULATION[indicator["unit"]]
+                )
                 indicator["calculation_method"] = method  # an update keeps the plan's own method
                 value = typed_target(indicator["unit"], to_date.get(code))
                 try:
-                    quarter_value = scoring.quarter_value_for(method, earlier.get(code, [None] * (quarter - 1)),
-                                                              value)
+                    quarter_value = scoring.quarter_value_for(
+                        method, earlier.get(code, [None] * (quarter - 1)), value
+                    )
                 except ValueError:
-                    faults.append(Fault(place=code, line=indicator.get("line"), where=indicator.get("where"),
-                                        message=gettext(
-                        "সূচক [%(code)s]: এ পর্যন্ত অর্জন “%(value)s” আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।")
-                        % {"code": number(code), "value": to_date.get(code) or "-----"}))
+                    faults.append(
+                        Fault(
+                            place=code,
+                            line=indicator.get("line"),
+                            where=indicator.get("where"),
+                            message=gettext(
+                                "সূচক [%(code)s]: এ পর্যন্ত অর্জন “%(value)s” আগের ত্রৈমাসিকগুলোর সংরক্ষিত অর্জনের সাথে মেলে না।"
+                            )
+                            % {"code": number(code), "value": to_date.get(code) or "-----"},
+                        )
+                    )
                     continue
                 if quarter_value is not None:
                     own[code] = {"value": document_value(quarter_value), "remarks": ""}
@@ -502,7 +642,11 @@ def _plan_faults_beside(document: dict, faults: list[Fault]) -> list[Fault]:
     unread_areas = set()
     for area in document["areas"]:
         items = [i for a in area["activities"] for i in a["indicators"]]
-        if area["weight"] is None or area.get("incomplete") or any(i["weight"] is None for i in items):
+        if (
+            area["weight"] is None
+            or area.get("incomplete")
+            or any(i["weight"] is None for i in items)
+        ):
             unread_areas.add(area.get("line"))
     plan_unread = any(a["weight"] is None for a in document["areas"])
 
@@ -527,39 +671,66 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
     if office_name:
         named = Office.objects.filter(code=office_name).first() or find_office(name=office_name)
         if named is None:
-            return None, [Fault(place=gettext(OFFICE_PLACE), message=gettext(
-                "“%(office)s” কোড বা নামের কোনো দপ্তর নেই (একই নামের একাধিক দপ্তর থাকলে কোড দিন)।")
-                % {"office": office_name})]
+            return None, [
+                Fault(
+                    place=gettext(OFFICE_PLACE),
+                    message=gettext(
+                        "“%(office)s” কোড বা নামের কোনো দপ্তর নেই (একই নামের একাধিক দপ্তর থাকলে কোড দিন)।"
+                    )
+                    % {"office": office_name},
+                )
+            ]
         return named, []
     data = document["office"]
     named = find_office(name=data["name"], location=data.get("location", ""), code=data.get("code"))
     if named is None:
-        return None, [Fault(place=gettext(OFFICE_PLACE), message=gettext(
-            "ফাইলের দপ্তর “%(office)s” পাওয়া যায়নি: দপ্তরটি আগে যোগ করুন (দপ্তরের তালিকা আমদানি), অথবা কোন "
-            "দপ্তরের কর্মপরিকল্পনা তা দপ্তরের কোড দিয়ে বলুন (--office কোড, বা আমদানি পাতার “দপ্তর” ঘরে)।")
-            % {"office": ", ".join(part for part in (data["name"], data.get("location")) if part)})]
+        return None, [
+            Fault(
+                place=gettext(OFFICE_PLACE),
+                message=gettext(
+                    "ফাইলের দপ্তর “%(office)s” পাওয়া যায়নি: দপ্তরটি আগে যোগ করুন (দপ্তরের তালিকা আমদানি), অথবা কোন "
+                    "দপ্তরের কর্মপরিকল্পনা তা দপ্তরের কোড দিয়ে বলুন (--office কোড, বা আমদানি পাতার “দপ্তর” ঘরে)।"
+                )
+                % {
+                    "office": ", ".join(
+                        part for part in (data["name"], data.get("location")) if part
+                    )
+                },
+            )
+        ]
     return named, []
 
 
-def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
-                dry_run: bool = False, single_tier: int = 0, repairs: dict[str, bool] | None = None,
-                render: Callable[[ActionPlan, int | None], str] | None = None,
-                decoded: DecodedFile | None = None) -> ImportResult:
+def import_plan(
+    *,
+    data: bytes,
+    filename: str,
+    office_name: str | None = None,
+    dry_run: bool = False,
+    single_tier: int = 0,
+    repairs: dict[str, bool] | None = None,
+    render: Callable[[ActionPlan, int | None], str] | None = None,
+    decoded: DecodedFile | None = None,
+) -> ImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
     would (the database included), then roll it all back. `render(plan, quarter)`, called on the
     loaded plan before anything is committed or rolled back, makes the result's `preview`."""
-    document, faults = read_plan_file(data, filename, single_tier=single_tier, repairs=repairs, decoded=decoded)
+    document, faults = read_plan_file(
+        data, filename, single_tier=single_tier, repairs=repairs, decoded=decoded
+    )
     if faults:
         # The file's own faults, and the plan's rules over what could be read (weights that do not sum,
         # tiers out of order, numbering), except where a fault already said the cell: every one at once.
         if document is not None:
             faults = faults + _plan_faults_beside(document, faults)
-        return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)))
+        return ImportResult(plan=None, faults=sorted(faults, key=lambda f: f.line or 0))
     named, office_faults = _office_of(document, office_name)
     if named is not None:
         document["office"] = {"name": named.name, "location": named.location, "code": named.code}
     quarter = document["quarter"]
-    by_quarter = document.pop("quarter_values", {})  # a file of the plan's quarters: each one's own values
+    by_quarter = document.pop(
+        "quarter_values", {}
+    )  # a file of the plan's quarters: each one's own values
     notices = document.pop("notices", [])
     single_target = document.pop("single_target", False)
     with transaction.atomic():
@@ -572,35 +743,68 @@ def import_plan(*, data: bytes, filename: str, office_name: str | None = None,
         written = sorted(by_quarter) if by_quarter else ([quarter] if quarter else [])
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
-                faults.append(Fault(place=gettext(PLAN_PLACE), message=gettext(
-                    "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
-                    "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।")))
+                faults.append(
+                    Fault(
+                        place=gettext(PLAN_PLACE),
+                        message=gettext(
+                            "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
+                            "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।"
+                        ),
+                    )
+                )
             for q in written:
                 if q in reports and not reports[q].is_editable:
-                    faults.append(Fault(place=gettext(REPORT_PLACE), message=gettext(
-                        "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।")
-                        % {"ordinal": gettext(bangla.QUARTER_ORDINALS[q]), "status": reports[q].get_status_display()}))
+                    faults.append(
+                        Fault(
+                            place=gettext(REPORT_PLACE),
+                            message=gettext(
+                                "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।"
+                            )
+                            % {
+                                "ordinal": gettext(bangla.QUARTER_ORDINALS[q]),
+                                "status": reports[q].get_status_display(),
+                            },
+                        )
+                    )
         if by_quarter:  # each quarter's own value, as the file gives it
-            own_by_quarter = {q: {code: {"value": value, "remarks": ""} for code, value in values.items()}
-                              for q, values in by_quarter.items()}
-        elif quarter:  # one report's achievements to date: this quarter's own values, given the earlier ones
+            own_by_quarter = {
+                q: {code: {"value": value, "remarks": ""} for code, value in values.items()}
+                for q, values in by_quarter.items()
+            }
+        elif (
+            quarter
+        ):  # one report's achievements to date: this quarter's own values, given the earlier ones
             own, value_faults = _own_values(document, plan, quarter)
             faults += value_faults
             own_by_quarter = {quarter: own}
         else:
             own_by_quarter = {}
         if faults:
-            return ImportResult(plan=None, faults=sorted(faults, key=lambda f: (f.line or 0)), quarter=quarter)
+            return ImportResult(
+                plan=None, faults=sorted(faults, key=lambda f: f.line or 0), quarter=quarter
+            )
         # Imported achievements are drafts (an import never submits or approves); a report already in
         # draft or returned keeps its state.
-        document["reports"] = [{"quarter": q, "status": reports[q].status if q in reports else QuarterlyReport.DRAFT,
-                                "achievements": own} for q, own in sorted(own_by_quarter.items())]
+        document["reports"] = [
+            {
+                "quarter": q,
+                "status": reports[q].status if q in reports else QuarterlyReport.DRAFT,
+                "achievements": own,
+            }
+            for q, own in sorted(own_by_quarter.items())
+        ]
         if current is not None:
             # Keep the other quarters' reports as they are.
-            document["reports"] = [r for r in current["reports"] if r["quarter"] not in own_by_quarter] + document["reports"]
+            document["reports"] = [
+                r for r in current["reports"] if r["quarter"] not in own_by_quarter
+            ] + document["reports"]
         plan = load_plan_document(document=document)
-        result = ImportResult(plan=plan, quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
-                              notices=notices, single_target=single_target)
+        result = ImportResult(
+            plan=plan,
+            quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
+            notices=notices,
+            single_target=single_target,
+        )
         if render is not None:
             result.preview = render(plan, result.quarter)
         if dry_run:

@@ -23,7 +23,9 @@ from reports.plan_exchange import ImportResult, decode_plan_file, import_plan
 
 SESSION_KEY = "plan_import_uploads"
 PREVIEW_KEEP_SECONDS = 24 * 3600
-MAX_SHOWN_ROWS = 2000  # a real plan has a few hundred; the rest of a longer file is counted, not shown
+MAX_SHOWN_ROWS = (
+    2000  # a real plan has a few hundred; the rest of a longer file is counted, not shown
+)
 
 
 PENDING = PendingUploads("plan-imports", PREVIEW_KEEP_SECONDS)
@@ -56,6 +58,7 @@ def discard_upload(session, token: str) -> None:
 @dataclass
 class SourceRow:
     """One row of the file as the reader saw it, with what the preview says beside it."""
+
     line: int
     where: str
     cells: list[str]
@@ -84,7 +87,9 @@ class Preview:
 def _official_table(plan, quarter) -> str:
     table = selectors.quarter_table(plan_id=plan.pk, quarter=quarter or 1)
     with translation.override("bn"):  # the official form is Bengali whatever the interface language
-        return render_to_string("reports/_quarter_table.html", {"table": table, "show_scores": False})
+        return render_to_string(
+            "reports/_quarter_table.html", {"table": table, "show_scores": False}
+        )
 
 
 REPAIR_KEY = re.compile(r"^[0-9]{1,6}:[0-9]{1,3}$")
@@ -101,17 +106,35 @@ def repair_decisions(post) -> dict[str, bool]:
     return decisions
 
 
-def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 0,
-                 repairs: dict[str, bool] | None = None) -> Preview:
-    decoded = decode_plan_file(data, filename)  # read once: for the import's check and the rows shown
-    result = import_plan(data=data, filename=filename, office_name=office or None, dry_run=True,
-                         single_tier=single_tier, repairs=repairs, render=_official_table, decoded=decoded)
+def make_preview(
+    *,
+    data: bytes,
+    filename: str,
+    office: str,
+    single_tier: int = 0,
+    repairs: dict[str, bool] | None = None,
+) -> Preview:
+    decoded = decode_plan_file(
+        data, filename
+    )  # read once: for the import's check and the rows shown
+    result = import_plan(
+        data=data,
+        filename=filename,
+        office_name=office or None,
+        dry_run=True,
+        single_tier=single_tier,
+        repairs=repairs,
+        render=_official_table,
+        decoded=decoded,
+    )
     # The rolled-back plan's structure must not stay in this process's cache (its id may come again).
     selectors.plan_structure.cache_clear()
     by_kind: dict[str, list[Fault]] = {}
     for fault in result.faults:
         by_kind.setdefault(fault_kind(fault), []).append(fault)
-    groups = [(gettext(title), by_kind[kind]) for kind, title in FAULT_KINDS.items() if kind in by_kind]
+    groups = [
+        (gettext(title), by_kind[kind]) for kind, title in FAULT_KINDS.items() if kind in by_kind
+    ]
     rows: dict[int, SourceRow] = {}
     shown = [(line, cells) for line, cells in decoded.rows if any(cells)]
     for line, cells in shown[:MAX_SHOWN_ROWS]:
@@ -128,7 +151,14 @@ def make_preview(*, data: bytes, filename: str, office: str, single_tier: int = 
     for notice in result.notices:
         if notice.line in rows:
             rows[notice.line].notices.append(notice.message)
-    return Preview(result=result, groups=groups, rows=list(rows.values()), hidden_rows=max(len(shown) - MAX_SHOWN_ROWS, 0),
-                   conversions=conversions, single_target=result.single_target, decisions=dict(repairs or {}),
-                   to_decide=[fault for fault in result.faults if fault.repair],
-                   tier_choices=[(k, gettext(name)) for k, name in enumerate(TIER_NAMES)])
+    return Preview(
+        result=result,
+        groups=groups,
+        rows=list(rows.values()),
+        hidden_rows=max(len(shown) - MAX_SHOWN_ROWS, 0),
+        conversions=conversions,
+        single_target=result.single_target,
+        decisions=dict(repairs or {}),
+        to_decide=[fault for fault in result.faults if fault.repair],
+        tier_choices=[(k, gettext(name)) for k, name in enumerate(TIER_NAMES)],
+    )

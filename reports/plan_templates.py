@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, transaction
-
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from egov_plan.models import (
-    Activity, ActionPlan, Indicator, Office, OfficeTier, PerformanceArea, RolloutJob, Signatory, plan_revised,
+    ActionPlan,
+    Activity,
+    Indicator,
+    Office,
+    OfficeTier,
+    PerformanceArea,
+    RolloutJob,
+    Signatory,
+    plan_revised,
 )
 from egov_plan.offices import under_q
 from egov_plan.plan_rules import check_plan
@@ -40,9 +47,14 @@ class TemplateError(Exception):
 def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
     """A template of the plan's fiscal year with its structure, weights, targets and signatories."""
     document = dump_plan_document(plan=plan, reports=False)
-    if ActionPlan.objects.filter(office__isnull=True, fiscal_year=plan.fiscal_year,
-                                 title=plan.title).exists():
-        raise TemplateError(gettext("“{title}” নামে {label} অর্থবছরের টেমপ্লেট আগে থেকেই আছে।").format(title=plan.title, label=plan.fiscal_year.label))
+    if ActionPlan.objects.filter(
+        office__isnull=True, fiscal_year=plan.fiscal_year, title=plan.title
+    ).exists():
+        raise TemplateError(
+            gettext("“{title}” নামে {label} অর্থবছরের টেমপ্লেট আগে থেকেই আছে।").format(
+                title=plan.title, label=plan.fiscal_year.label
+            )
+        )
     document["office"] = None
     return load_plan_document(document=document)
 
@@ -65,8 +77,13 @@ def rollout_offices(*, under: Office, tier: OfficeTier | None = None):
 
 
 @transaction.atomic
-def rollout_template(*, template: ActionPlan, under: Office, tier: OfficeTier | None = None,
-                     progress: Progress | None = None) -> RolloutResult:
+def rollout_template(
+    *,
+    template: ActionPlan,
+    under: Office,
+    tier: OfficeTier | None = None,
+    progress: Progress | None = None,
+) -> RolloutResult:
     """Create the template's plan for every office under `under` (of `tier`) that lacks it."""
     if not template.is_template:
         raise TemplateError(gettext("শুধু টেমপ্লেট (দপ্তরবিহীন কর্মপরিকল্পনা) রোল-আউট করা যায়।"))
@@ -74,14 +91,15 @@ def rollout_template(*, template: ActionPlan, under: Office, tier: OfficeTier | 
     if faults:
         raise TemplateError(gettext("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: ") + " ".join(faults))
     offices = rollout_offices(under=under, tier=tier)
-    having = ActionPlan.objects.filter(fiscal_year=template.fiscal_year, title=template.title,
-                                       office__in=offices).values("office_id")
+    having = ActionPlan.objects.filter(
+        fiscal_year=template.fiscal_year, title=template.title, office__in=offices
+    ).values("office_id")
     missing = list(offices.exclude(pk__in=having).order_by("path").values_list("pk", flat=True))
     total = offices.count()
     result = RolloutResult(skipped=total - len(missing))
     for start in range(0, len(missing), CHUNK):
-        _create_plans(template, missing[start:start + CHUNK])
-        result.created += len(missing[start:start + CHUNK])
+        _create_plans(template, missing[start : start + CHUNK])
+        result.created += len(missing[start : start + CHUNK])
         if progress is not None:
             progress(result.created, len(missing))
     return result
@@ -96,15 +114,25 @@ def _create_plans(template: ActionPlan, office_ids: list[int]) -> None:
     """Plans for these offices, and their areas, activities, indicators and signatories copied
     from the template's by number: one INSERT … SELECT per table, run inside the database,
     whatever the number of offices."""
-    plans = ActionPlan.objects.bulk_create([
-        ActionPlan(office_id=office_id, fiscal_year_id=template.fiscal_year_id, title=template.title,
-                   total_marks=template.total_marks, scoring_method=template.scoring_method, template=template)
-        for office_id in office_ids])
+    plans = ActionPlan.objects.bulk_create(
+        [
+            ActionPlan(
+                office_id=office_id,
+                fiscal_year_id=template.fiscal_year_id,
+                title=template.title,
+                total_marks=template.total_marks,
+                scoring_method=template.scoring_method,
+                template=template,
+            )
+            for office_id in office_ids
+        ]
+    )
     new = [plan.pk for plan in plans]
     marks = ", ".join(["%s"] * len(new))
     q = connection.ops.quote_name
     plan, area, activity, indicator, signatory = (
-        q(m._meta.db_table) for m in (ActionPlan, PerformanceArea, Activity, Indicator, Signatory))
+        q(m._meta.db_table) for m in (ActionPlan, PerformanceArea, Activity, Indicator, Signatory)
+    )
 
     def copy_rows(model, parent: str, parent_id: str, joins: str) -> None:
         columns = _columns(model, parent)
@@ -112,27 +140,49 @@ def _create_plans(template: ActionPlan, office_ids: list[int]) -> None:
             cursor.execute(
                 f"INSERT INTO {q(model._meta.db_table)} ({q(model._meta.get_field(parent).column)}, "
                 f"{', '.join(q(c) for c in columns)}) "
-                f"SELECT {parent_id}, {', '.join(f't.{q(c)}' for c in columns)} {joins}", [template.pk, *new])
+                f"SELECT {parent_id}, {', '.join(f't.{q(c)}' for c in columns)} {joins}",
+                [template.pk, *new],
+            )
 
-    copy_rows(PerformanceArea, "plan", "p.id", f"FROM {plan} p JOIN {area} t ON t.plan_id = %s WHERE p.id IN ({marks})")
-    copy_rows(Signatory, "plan", "p.id", f"FROM {plan} p JOIN {signatory} t ON t.plan_id = %s WHERE p.id IN ({marks})")
-    copy_rows(Activity, "area", "na.id",
-              f"FROM {area} oa JOIN {activity} t ON t.area_id = oa.id JOIN {area} na ON na.number = oa.number "
-              f"WHERE oa.plan_id = %s AND na.plan_id IN ({marks})")
-    copy_rows(Indicator, "activity", "nb.id",
-              f"FROM {area} oa JOIN {activity} ob ON ob.area_id = oa.id JOIN {indicator} t ON t.activity_id = ob.id "
-              f"JOIN {area} na ON na.number = oa.number JOIN {activity} nb ON nb.area_id = na.id AND nb.number = ob.number "
-              f"WHERE oa.plan_id = %s AND na.plan_id IN ({marks})")
+    copy_rows(
+        PerformanceArea,
+        "plan",
+        "p.id",
+        f"FROM {plan} p JOIN {area} t ON t.plan_id = %s WHERE p.id IN ({marks})",
+    )
+    copy_rows(
+        Signatory,
+        "plan",
+        "p.id",
+        f"FROM {plan} p JOIN {signatory} t ON t.plan_id = %s WHERE p.id IN ({marks})",
+    )
+    copy_rows(
+        Activity,
+        "area",
+        "na.id",
+        f"FROM {area} oa JOIN {activity} t ON t.area_id = oa.id JOIN {area} na ON na.number = oa.number "
+        f"WHERE oa.plan_id = %s AND na.plan_id IN ({marks})",
+    )
+    copy_rows(
+        Indicator,
+        "activity",
+        "nb.id",
+        f"FROM {area} oa JOIN {activity} ob ON ob.area_id = oa.id JOIN {indicator} t ON t.activity_id = ob.id "
+        f"JOIN {area} na ON na.number = oa.number JOIN {activity} nb ON nb.area_id = na.id AND nb.number = ob.number "
+        f"WHERE oa.plan_id = %s AND na.plan_id IN ({marks})",
+    )
 
 
 @dataclass
 class CarryResult:
     updated: list[ActionPlan] = field(default_factory=list)
-    unchanged: list[ActionPlan] = field(default_factory=list)   # identical already
-    held: list[ActionPlan] = field(default_factory=list)        # a report in review or approved
+    unchanged: list[ActionPlan] = field(default_factory=list)  # identical already
+    held: list[ActionPlan] = field(default_factory=list)  # a report in review or approved
 
 
-def carry_template_changes(*, template: ActionPlan, apply: bool, progress: Progress | None = None) -> CarryResult:
+def carry_template_changes(
+    *, template: ActionPlan, apply: bool, progress: Progress | None = None
+) -> CarryResult:
     """Bring the plans made from `template` up to its structure, weights and targets, except those
     with a report in review or approved (listed in `held`). `apply=False` only tells what would happen."""
     faults = _faults(template)
@@ -140,16 +190,25 @@ def carry_template_changes(*, template: ActionPlan, apply: bool, progress: Progr
         raise TemplateError(gettext("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: ") + " ".join(faults))
     source = dump_plan_document(plan=template, reports=False)
     result = CarryResult()
-    plans = list(template.derived_plans.select_related("office", "fiscal_year").order_by("office__path"))
-    held = set(QuarterlyReport.objects.filter(plan__template=template, status__in=IN_REVIEW)
-               .values_list("plan_id", flat=True))
+    plans = list(
+        template.derived_plans.select_related("office", "fiscal_year").order_by("office__path")
+    )
+    held = set(
+        QuarterlyReport.objects.filter(plan__template=template, status__in=IN_REVIEW).values_list(
+            "plan_id", flat=True
+        )
+    )
     with transaction.atomic():
         for done, plan in enumerate(plans, start=1):
             if plan.pk in held:
                 result.held.append(plan)
                 continue
             current = dump_plan_document(plan=plan)
-            wanted = {**copy.deepcopy(source), "office": current["office"], "reports": current["reports"]}
+            wanted = {
+                **copy.deepcopy(source),
+                "office": current["office"],
+                "reports": current["reports"],
+            }
             wanted["plan"] = {**source["plan"], "title": plan.title}
             if _comparable(wanted) == _comparable(current):
                 result.unchanged.append(plan)
@@ -171,19 +230,31 @@ def _comparable(document: dict) -> dict:
 
 def _drop_values_of_removed_indicators(wanted: dict) -> None:
     """Draft values of an indicator the template no longer has go with the indicator."""
-    codes = {f"{a['number']}.{b['number']}.{i['number']}" for a in wanted["areas"] for b in a["activities"]
-             for i in b["indicators"]}
+    codes = {
+        f"{a['number']}.{b['number']}.{i['number']}"
+        for a in wanted["areas"]
+        for b in a["activities"]
+        for i in b["indicators"]
+    }
     for report in wanted["reports"]:
-        report["achievements"] = {code: value for code, value in report["achievements"].items() if code in codes}
+        report["achievements"] = {
+            code: value for code, value in report["achievements"].items() if code in codes
+        }
 
 
 def adjust_targets(*, plan: ActionPlan, targets: dict[int, list], user) -> int:
     """The office's own targets for its indicators (structure and weights stay the template's),
     while the plan is open to it. Returns how many indicators changed."""
     with transaction.atomic():
-        locked = ActionPlan.objects.select_for_update(of=("self",)).select_related("template").get(pk=plan.pk)
+        locked = (
+            ActionPlan.objects.select_for_update(of=("self",))
+            .select_related("template")
+            .get(pk=plan.pk)
+        )
         if not locked.targets_open_to_office:
-            raise TemplateError(gettext("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না (অনুমোদিত বা টেমপ্লেট অনুমতি দেয় না)।"))
+            raise TemplateError(
+                gettext("এই কর্মপরিকল্পনার লক্ষ্যমাত্রা আর সমন্বয় করা যায় না (অনুমোদিত বা টেমপ্লেট অনুমতি দেয় না)।")
+            )
         indicators = {i.pk: i for i in Indicator.objects.filter(activity__area__plan=locked)}
         changed = []
         for indicator_id, values in targets.items():
@@ -192,8 +263,11 @@ def adjust_targets(*, plan: ActionPlan, targets: dict[int, list], user) -> int:
                 continue
             indicator.set_targets(values)
             changed.append(indicator)
-        Indicator.objects.bulk_update(changed, [f"{t}_{k}" for t in Indicator.TIER_FIELDS for k in ("date", "number")]
-                                      + ["unknown_tiers"])  # a lost target filled in is known now
+        Indicator.objects.bulk_update(
+            changed,
+            [f"{t}_{k}" for t in Indicator.TIER_FIELDS for k in ("date", "number")]
+            + ["unknown_tiers"],
+        )  # a lost target filled in is known now
         if changed:
             plan_revised(plan_id=locked.pk)  # a bulk write sends no signal
             rescore_plan(plan_id=locked.pk)
@@ -235,13 +309,20 @@ def run_rollout_job(job_id: int) -> RolloutJob:
         cache.set(progress_key(job_id), (done, total), timeout=24 * 3600)
 
     try:
-        result = rollout_template(template=job.template, under=job.under, tier=job.tier, progress=progress)
+        result = rollout_template(
+            template=job.template, under=job.under, tier=job.tier, progress=progress
+        )
     except TemplateError as exc:
-        RolloutJob.objects.filter(pk=job_id).update(status=RolloutJob.FAILED, error=str(exc),
-                                                    finished_at=timezone.now())
+        RolloutJob.objects.filter(pk=job_id).update(
+            status=RolloutJob.FAILED, error=str(exc), finished_at=timezone.now()
+        )
     else:
-        RolloutJob.objects.filter(pk=job_id).update(status=RolloutJob.DONE, created=result.created,
-                                                    skipped=result.skipped, finished_at=timezone.now())
+        RolloutJob.objects.filter(pk=job_id).update(
+            status=RolloutJob.DONE,
+            created=result.created,
+            skipped=result.skipped,
+            finished_at=timezone.now(),
+        )
     cache.delete(progress_key(job_id))
     job.refresh_from_db()
     return job

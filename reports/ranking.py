@@ -37,8 +37,8 @@ class RankedRow:
 
 @dataclass
 class Ranking:
-    count: int                 # siblings ranked (this office included when ranked)
-    rank: int | None           # this office's rank, None when it is not ranked
+    count: int  # siblings ranked (this office included when ranked)
+    rank: int | None  # this office's rank, None when it is not ranked
     total: Decimal | None
     final: bool
     rows: list[RankedRow]
@@ -48,15 +48,22 @@ def siblings(plan: ActionPlan) -> QuerySet:
     """The ranked annual documents of the plan's office's siblings (itself included)."""
     office = plan.office
     rows = Assessment.objects.filter(
-        kind=Assessment.ANNUAL, ranking_total__isnull=False, plan__fiscal_year_id=plan.fiscal_year_id,
-        plan__title=plan.title, plan__office__tier_id=office.tier_id, plan__office__depth=office.depth)
-    parent_path = office.path[:-Office.steplen]
+        kind=Assessment.ANNUAL,
+        ranking_total__isnull=False,
+        plan__fiscal_year_id=plan.fiscal_year_id,
+        plan__title=plan.title,
+        plan__office__tier_id=office.tier_id,
+        plan__office__depth=office.depth,
+    )
+    parent_path = office.path[: -Office.steplen]
     if parent_path:
         rows = rows.filter(plan__office__path__startswith=parent_path)
     return rows
 
 
-def ranking(plan: ActionPlan, own: Assessment | None, *, top: int = TOP, around: int = AROUND) -> Ranking:
+def ranking(
+    plan: ActionPlan, own: Assessment | None, *, top: int = TOP, around: int = AROUND
+) -> Ranking:
     rows = siblings(plan)
     shown = rows.select_related("plan__office")
     order = ("-ranking_total", "plan__office__path")
@@ -64,25 +71,50 @@ def ranking(plan: ActionPlan, own: Assessment | None, *, top: int = TOP, around:
     ranked = own is not None and own.ranking_total is not None
     neighbours: list[Assessment] = []
     if ranked:
-        above = list(shown.filter(ranking_total__gt=own.ranking_total)
-                     .order_by("ranking_total", "-plan__office__path")[:around])
-        below = list(shown.filter(ranking_total__lte=own.ranking_total).exclude(pk=own.pk)
-                     .order_by(*order)[:around])
+        above = list(
+            shown.filter(ranking_total__gt=own.ranking_total).order_by(
+                "ranking_total", "-plan__office__path"
+            )[:around]
+        )
+        below = list(
+            shown.filter(ranking_total__lte=own.ranking_total)
+            .exclude(pk=own.pk)
+            .order_by(*order)[:around]
+        )
         neighbours = above[::-1] + [own] + below
     scores = sorted({a.ranking_total for a in top_rows + neighbours})
-    counts = rows.aggregate(count=Count("pk"), **{f"above_{i}": Count("pk", filter=Q(ranking_total__gt=score))
-                                                   for i, score in enumerate(scores)})
+    counts = rows.aggregate(
+        count=Count("pk"),
+        **{
+            f"above_{i}": Count("pk", filter=Q(ranking_total__gt=score))
+            for i, score in enumerate(scores)
+        },
+    )
     rank_of = {score: counts[f"above_{i}"] + 1 for i, score in enumerate(scores)}
     listed: list[RankedRow] = []
     seen = set()
     for assessment in top_rows:
         seen.add(assessment.pk)
-        listed.append(RankedRow(assessment, rank_of[assessment.ranking_total], is_self=ranked and assessment.pk == own.pk))
+        listed.append(
+            RankedRow(
+                assessment,
+                rank_of[assessment.ranking_total],
+                is_self=ranked and assessment.pk == own.pk,
+            )
+        )
     fresh = [a for a in neighbours if a.pk not in seen]
     if fresh and top_rows and len(fresh) == len(neighbours):
         listed.append(RankedRow(None))  # the neighbourhood lies further down: "…" between
     for assessment in fresh:
-        listed.append(RankedRow(assessment, rank_of[assessment.ranking_total], is_self=assessment.pk == own.pk))
-    return Ranking(count=counts["count"], rank=rank_of[own.ranking_total] if ranked else None,
-                   total=own.ranking_total if ranked else None,
-                   final=ranked and own.status == Assessment.APPROVED, rows=listed)
+        listed.append(
+            RankedRow(
+                assessment, rank_of[assessment.ranking_total], is_self=assessment.pk == own.pk
+            )
+        )
+    return Ranking(
+        count=counts["count"],
+        rank=rank_of[own.ranking_total] if ranked else None,
+        total=own.ranking_total if ranked else None,
+        final=ranked and own.status == Assessment.APPROVED,
+        rows=listed,
+    )

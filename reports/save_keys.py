@@ -42,7 +42,9 @@ API_PREFIX = "api-"
 def parse(text: str | None) -> str | None:
     """The posted key, or None (a page from before keys, or anything that is not one of ours).
     The API's keys (`api_key`) are never a page's: a page key that looks like one is no key."""
-    return text if text and KEY_PATTERN.fullmatch(text) and not text.startswith(API_PREFIX) else None
+    return (
+        text if text and KEY_PATTERN.fullmatch(text) and not text.startswith(API_PREFIX) else None
+    )
 
 
 def api_key(*, method: str, path: str, key: str) -> str:
@@ -62,10 +64,12 @@ def claim(*, user, key: str) -> Answer | None:
     quote = connection.ops.quote_name
     values = [user.pk, key, 0, "", [], now, now + KEEP]
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values)]
-    sql = (f"INSERT INTO {rowsql.table(SaveKey)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"ON CONFLICT ({quote(SaveKey._meta.get_field('user').column)}, {quote('key')}) DO NOTHING "
-           f"RETURNING {quote('id')}")
+    sql = (
+        f"INSERT INTO {rowsql.table(SaveKey)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(SaveKey._meta.get_field('user').column)}, {quote('key')}) DO NOTHING "
+        f"RETURNING {quote('id')}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if cursor.fetchone() is not None:
@@ -77,7 +81,8 @@ def claim(*, user, key: str) -> Answer | None:
 def record(*, user, key: str, answer: Answer) -> None:
     """Keep the answer of the save that claimed `key` (in the same transaction)."""
     SaveKey.objects.filter(user=user, key=key).update(
-        status=answer.status, location=answer.location, messages=answer.messages)
+        status=answer.status, location=answer.location, messages=answer.messages
+    )
 
 
 def purge_expired() -> int:

@@ -20,15 +20,22 @@ from reports.models import Assessment, QuarterlyReport
 from reports.selectors import achievement_values
 
 
-def plan_scores(plan: ActionPlan, indicators: list[Indicator], values: dict[int, list]) -> dict[int, Decimal]:
+def plan_scores(
+    plan: ActionPlan, indicators: list[Indicator], values: dict[int, list]
+) -> dict[int, Decimal]:
     """quarter → total marks to date, from the indicators and their quarterly values."""
     totals = {}
     for quarter in QUARTERS:
         totals[quarter] = scoring.total(
-            scoring.indicator_score(unit=i.unit, weight=i.weight, targets=i.scored_targets,
-                                    value=scoring.roll_up(i.calculation_method, values.get(i.pk, [])[:quarter]),
-                                    method=plan.scoring_method)
-            for i in indicators)
+            scoring.indicator_score(
+                unit=i.unit,
+                weight=i.weight,
+                targets=i.scored_targets,
+                value=scoring.roll_up(i.calculation_method, values.get(i.pk, [])[:quarter]),
+                method=plan.scoring_method,
+            )
+            for i in indicators
+        )
     return totals
 
 
@@ -40,12 +47,19 @@ def lock_plan_reports(*, plan_id: int) -> None:
     if not connections["default"].features.has_select_for_update:
         return
     col, t = functools.partial(rowsql.column, QuarterlyReport, "r"), rowsql.table(QuarterlyReport)
-    rowsql.execute(f"SELECT {col('id')} FROM {t} r WHERE {col('plan')} = %s ORDER BY {col('id')} FOR UPDATE",
-                   [plan_id])
+    rowsql.execute(
+        f"SELECT {col('id')} FROM {t} r WHERE {col('plan')} = %s ORDER BY {col('id')} FOR UPDATE",
+        [plan_id],
+    )
 
 
-def rescore_plan(*, plan_id: int, plan: ActionPlan | None = None,
-                 indicators: list[Indicator] | None = None, locked: bool = False) -> dict[int, Decimal]:
+def rescore_plan(
+    *,
+    plan_id: int,
+    plan: ActionPlan | None = None,
+    indicators: list[Indicator] | None = None,
+    locked: bool = False,
+) -> dict[int, Decimal]:
     """Store every quarter's marks to date: the indicators (unless given, with their `plan`), the
     plan's quarterly values, and one UPDATE of the plan's reports, a CASE by quarter (a quarter with
     no report updates nothing). Plain SQL (egov_plan.rowsql): every save runs it. `locked`: the
@@ -66,8 +80,13 @@ def rescore_plan(*, plan_id: int, plan: ActionPlan | None = None,
     updated = rowsql.execute(
         f"UPDATE {rowsql.table(QuarterlyReport)} AS r SET {bare('score')} = CASE {col('quarter')} {cases} END "
         f"WHERE {col('plan')} = %s",
-        [p for quarter, total in totals.items()
-         for p in (quarter, rowsql.prepared(QuarterlyReport, "score", total, connection))] + [plan_id])
+        [
+            p
+            for quarter, total in totals.items()
+            for p in (quarter, rowsql.prepared(QuarterlyReport, "score", total, connection))
+        ]
+        + [plan_id],
+    )
     if updated:  # a plan with no report yet has no marks to date
         _update_assessment_totals(plan_id, totals)
     return totals
@@ -79,11 +98,14 @@ def _update_assessment_totals(plan_id: int, totals: dict[int, Decimal]) -> None:
     connection = connections["default"]
     col = functools.partial(rowsql.column, Assessment, "a")
     bare = functools.partial(rowsql.column, Assessment, None)
-    half, year = (rowsql.prepared(Assessment, "reported_total", totals[q], connection) for q in (2, 4))
+    half, year = (
+        rowsql.prepared(Assessment, "reported_total", totals[q], connection) for q in (2, 4)
+    )
     rowsql.execute(
         f"UPDATE {rowsql.table(Assessment)} AS a SET "
         f"{bare('reported_total')} = CASE WHEN {col('kind')} = %s THEN %s ELSE %s END, "
         f"{bare('ranking_total')} = CASE WHEN {col('kind')} = %s AND {col('first_submitted_at')} IS NOT NULL "
         f"AND {col('status')} <> %s THEN %s ELSE {col('ranking_total')} END "
         f"WHERE {col('plan')} = %s",
-        [Assessment.HALF_YEAR, half, year, Assessment.ANNUAL, Assessment.APPROVED, year, plan_id])
+        [Assessment.HALF_YEAR, half, year, Assessment.ANNUAL, Assessment.APPROVED, year, plan_id],
+    )

@@ -18,12 +18,27 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from egov_plan import bangla, fiscal, rowsql, scoring
-from egov_plan import plan_rules
+from egov_plan import bangla, fiscal, plan_rules, rowsql, scoring
+from egov_plan.models import (
+    ActionPlan,
+    Activity,
+    FiscalYear,
+    Indicator,
+    Membership,
+    Office,
+    PerformanceArea,
+    Signatory,
+)
 from egov_plan.plan_rules import shown_value
-from egov_plan.models import ActionPlan, Activity, FiscalYear, Indicator, Membership, Office, PerformanceArea, Signatory
-from reports.models import Achievement, Assessment, Evidence, QuarterlyReport, ReportTransition, SignedDocument
 from reports import deadlines
+from reports.models import (
+    Achievement,
+    Assessment,
+    Evidence,
+    QuarterlyReport,
+    ReportTransition,
+    SignedDocument,
+)
 
 TIER_NAMES = dict(zip(scoring.TIER_PERCENTS, plan_rules.TIER_NAMES))
 VERIFICATION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -37,8 +52,12 @@ def format_value(unit: str, value: datetime.date | Decimal | int | None, blank: 
 def printed_targets(indicator: Indicator) -> list[str]:
     """The five targets as the form prints them: `--` for a blank tier, `অজানা` for a lost one."""
     unknown = indicator.unknown_tier_indexes
-    return [plan_rules.UNKNOWN_TARGET if k in unknown else format_value(indicator.unit, t, bangla.BLANK_TARGET)
-            for k, t in enumerate(indicator.targets)]
+    return [
+        plan_rules.UNKNOWN_TARGET
+        if k in unknown
+        else format_value(indicator.unit, t, bangla.BLANK_TARGET)
+        for k, t in enumerate(indicator.targets)
+    ]
 
 
 def shown_target(text: str) -> str:
@@ -59,17 +78,28 @@ class ScoredValue:
     shown: str
     tier: str
     score: Decimal
-    tier_percent: int | None = None  # the tier reached (100 … 60), for pages that name it in their language
+    tier_percent: int | None = (
+        None  # the tier reached (100 … 60), for pages that name it in their language
+    )
 
 
 def scored_value(indicator: Indicator, value, method: str) -> ScoredValue:
-    targets = indicator.scored_targets  # none while a target is unknown: the indicator scores nothing
+    targets = (
+        indicator.scored_targets
+    )  # none while a target is unknown: the indicator scores nothing
     tier = scoring.tier_reached(indicator.unit, targets, value)
     return ScoredValue(
         shown=format_value(indicator.unit, value, bangla.NOT_REPORTED),
-        tier=format_tier(tier), tier_percent=tier,
-        score=scoring.indicator_score(unit=indicator.unit, weight=indicator.weight, targets=targets,
-                                      value=value, method=method))
+        tier=format_tier(tier),
+        tier_percent=tier,
+        score=scoring.indicator_score(
+            unit=indicator.unit,
+            weight=indicator.weight,
+            targets=targets,
+            value=value,
+            method=method,
+        ),
+    )
 
 
 @dataclass
@@ -170,19 +200,24 @@ class QuarterTable:
     @property
     def period(self) -> str:
         start_year = self.plan.fiscal_year.start_year
-        return bangla.period_text(fiscal.quarter_start(start_year, self.quarter),
-                                  fiscal.quarter_end(start_year, self.quarter))
+        return bangla.period_text(
+            fiscal.quarter_start(start_year, self.quarter),
+            fiscal.quarter_end(start_year, self.quarter),
+        )
 
     @property
     def period_to_date(self) -> str:
         start_year = self.plan.fiscal_year.start_year
-        return bangla.period_text(fiscal.fiscal_year_start(start_year),
-                                  fiscal.quarter_end(start_year, self.quarter))
+        return bangla.period_text(
+            fiscal.fiscal_year_start(start_year), fiscal.quarter_end(start_year, self.quarter)
+        )
 
     @property
     def title_line(self) -> str:
-        return (f"{self.plan.title} {self.fiscal_year_label} এর {self.quarter_ordinal} "
-                f"ত্রৈমাসিক প্রতিবেদন ({self.period})")
+        return (
+            f"{self.plan.title} {self.fiscal_year_label} এর {self.quarter_ordinal} "
+            f"ত্রৈমাসিক প্রতিবেদন ({self.period})"
+        )
 
     @property
     def total_weight(self) -> Decimal:
@@ -203,23 +238,40 @@ def achievements_to_date(plan_id: int, quarter: int) -> list[list]:
 @functools.cache
 def _achievements_to_date_query() -> tuple[rowsql.Select, str]:
     col, t = rowsql.column, rowsql.table
-    return (rowsql.Select((Achievement, "a", ["indicator", "value_date", "value_number", "remarks"]),
-                          (QuarterlyReport, "r", ["quarter"])),
-            f"FROM {t(Achievement)} a JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'id')} = "
-            f"{col(Achievement, 'a', 'report')} WHERE {col(QuarterlyReport, 'r', 'plan')} = %s "
-            f"AND {col(QuarterlyReport, 'r', 'quarter')} <= %s")
+    return (
+        rowsql.Select(
+            (Achievement, "a", ["indicator", "value_date", "value_number", "remarks"]),
+            (QuarterlyReport, "r", ["quarter"]),
+        ),
+        f"FROM {t(Achievement)} a JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'id')} = "
+        f"{col(Achievement, 'a', 'report')} WHERE {col(QuarterlyReport, 'r', 'plan')} = %s "
+        f"AND {col(QuarterlyReport, 'r', 'quarter')} <= %s",
+    )
 
 
-def achievement_values(plan: ActionPlan, quarter: int) -> tuple[dict[int, list], dict[int, "StoredValue"]]:
+def achievement_values(
+    plan: ActionPlan, quarter: int
+) -> tuple[dict[int, list], dict[int, "StoredValue"]]:
     """indicator id → [value of quarter 1, …, value of quarter n] (None where unreported), and this
     quarter's achievements by indicator id (value and remarks, for the entry form): one query."""
     values: dict[int, list] = defaultdict(lambda: [None] * quarter)
     this_quarter = {}
-    for _, indicator_id, value_date, value_number, remarks, _, report_quarter in achievements_to_date(plan.pk, quarter):
-        values[indicator_id][report_quarter - 1] = value_date if value_date is not None else value_number
+    for (
+        _,
+        indicator_id,
+        value_date,
+        value_number,
+        remarks,
+        _,
+        report_quarter,
+    ) in achievements_to_date(plan.pk, quarter):
+        values[indicator_id][report_quarter - 1] = (
+            value_date if value_date is not None else value_number
+        )
         if report_quarter == quarter:
             this_quarter[indicator_id] = StoredValue(
-                value=value_date if value_date is not None else value_number, remarks=remarks)
+                value=value_date if value_date is not None else value_number, remarks=remarks
+            )
     return values, this_quarter
 
 
@@ -268,9 +320,16 @@ def plan_structure(plan_id: int, revision: int) -> PlanStructure:
         activity = activities.setdefault(activity.pk, activity)
         activity.area = area
         indicator.activity = activity
-        rows.append(StructureRow(
-            area=area, activity=activity, indicator=indicator, unit_label=indicator.unit_word,
-            weight=bangla.format_number(indicator.weight), targets=printed_targets(indicator)))
+        rows.append(
+            StructureRow(
+                area=area,
+                activity=activity,
+                indicator=indicator,
+                unit_label=indicator.unit_word,
+                weight=bangla.format_number(indicator.weight),
+                targets=printed_targets(indicator),
+            )
+        )
     signatories, tail = rowsql.by_field(Signatory, "plan", ("order",))
     return PlanStructure(rows=rows, signatories=[s for (s,) in signatories.rows(tail, [plan_id])])
 
@@ -280,39 +339,58 @@ def _structure_query() -> tuple[rowsql.Select, str]:
     """Every indicator of a plan with its activity and area, in the plan's order (plain SQL: on
     national deadline days each worker meets thousands of plans it has not kept yet)."""
     col, t = rowsql.column, rowsql.table
-    return (rowsql.Select((PerformanceArea, "ar"), (Activity, "ac"), (Indicator, "i")),
-            f"FROM {t(PerformanceArea)} ar JOIN {t(Activity)} ac ON {col(Activity, 'ac', 'area')} = "
-            f"{col(PerformanceArea, 'ar', 'id')} JOIN {t(Indicator)} i ON {col(Indicator, 'i', 'activity')} = "
-            f"{col(Activity, 'ac', 'id')} WHERE {col(PerformanceArea, 'ar', 'plan')} = %s ORDER BY "
-            f"{col(PerformanceArea, 'ar', 'number')}, {col(Activity, 'ac', 'number')}, {col(Indicator, 'i', 'number')}")
+    return (
+        rowsql.Select((PerformanceArea, "ar"), (Activity, "ac"), (Indicator, "i")),
+        f"FROM {t(PerformanceArea)} ar JOIN {t(Activity)} ac ON {col(Activity, 'ac', 'area')} = "
+        f"{col(PerformanceArea, 'ar', 'id')} JOIN {t(Indicator)} i ON {col(Indicator, 'i', 'activity')} = "
+        f"{col(Activity, 'ac', 'id')} WHERE {col(PerformanceArea, 'ar', 'plan')} = %s ORDER BY "
+        f"{col(PerformanceArea, 'ar', 'number')}, {col(Activity, 'ac', 'number')}, {col(Indicator, 'i', 'number')}",
+    )
 
 
 @functools.cache
 def _plan_with_report_query(last_move: bool) -> tuple[rowsql.Select, str]:
     col, t = rowsql.column, rowsql.table
     year_final = Assessment.year_final_sql(col(ActionPlan, "p", "id"))
-    due_parts, due_joins = deadlines.due_rule_joins(year=col(ActionPlan, "p", "fiscal_year"),
-                                                    tier=col(Office, "o", "tier"))
-    parts = [(ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"), (QuarterlyReport, "r"), *due_parts]
-    tail = (f"FROM {t(ActionPlan)} p "
-            f"JOIN {t(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = {col(ActionPlan, 'p', 'fiscal_year')} "
-            f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')} "
-            f"LEFT JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'plan')} = {col(ActionPlan, 'p', 'id')} "
-            f"AND {col(QuarterlyReport, 'r', 'quarter')} = %s "
-            f"{due_joins}")
+    due_parts, due_joins = deadlines.due_rule_joins(
+        year=col(ActionPlan, "p", "fiscal_year"), tier=col(Office, "o", "tier")
+    )
+    parts = [
+        (ActionPlan, "p"),
+        (Office, "o"),
+        (FiscalYear, "f"),
+        (QuarterlyReport, "r"),
+        *due_parts,
+    ]
+    tail = (
+        f"FROM {t(ActionPlan)} p "
+        f"JOIN {t(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = {col(ActionPlan, 'p', 'fiscal_year')} "
+        f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')} "
+        f"LEFT JOIN {t(QuarterlyReport)} r ON {col(QuarterlyReport, 'r', 'plan')} = {col(ActionPlan, 'p', 'id')} "
+        f"AND {col(QuarterlyReport, 'r', 'quarter')} = %s "
+        f"{due_joins}"
+    )
     if last_move:
         user = get_user_model()
         parts += [(ReportTransition, "rt"), (user, "u")]
-        last = (f"SELECT {col(ReportTransition, 'm', 'id')} FROM {t(ReportTransition)} m "
-                f"WHERE {col(ReportTransition, 'm', 'report')} = {col(QuarterlyReport, 'r', 'id')} "
-                f"ORDER BY {col(ReportTransition, 'm', 'at')} DESC, {col(ReportTransition, 'm', 'id')} DESC LIMIT 1")
-        tail += (f"LEFT JOIN {t(ReportTransition)} rt ON {col(ReportTransition, 'rt', 'id')} = ({last}) "
-                 f"LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(ReportTransition, 'rt', 'actor')} ")
-    return (rowsql.Select(*parts, extra=[(year_final, BooleanField())]),
-            f"{tail}WHERE {col(ActionPlan, 'p', 'id')} = %s")
+        last = (
+            f"SELECT {col(ReportTransition, 'm', 'id')} FROM {t(ReportTransition)} m "
+            f"WHERE {col(ReportTransition, 'm', 'report')} = {col(QuarterlyReport, 'r', 'id')} "
+            f"ORDER BY {col(ReportTransition, 'm', 'at')} DESC, {col(ReportTransition, 'm', 'id')} DESC LIMIT 1"
+        )
+        tail += (
+            f"LEFT JOIN {t(ReportTransition)} rt ON {col(ReportTransition, 'rt', 'id')} = ({last}) "
+            f"LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(ReportTransition, 'rt', 'actor')} "
+        )
+    return (
+        rowsql.Select(*parts, extra=[(year_final, BooleanField())]),
+        f"{tail}WHERE {col(ActionPlan, 'p', 'id')} = %s",
+    )
 
 
-def plan_with_report(plan_id: int, quarter: int, *, last_move: bool = False) -> tuple[ActionPlan, QuarterlyReport | None]:
+def plan_with_report(
+    plan_id: int, quarter: int, *, last_move: bool = False
+) -> tuple[ActionPlan, QuarterlyReport | None]:
     """The plan with its office and fiscal year, `year_is_final` (its annual evaluation approved),
     the quarter's due date for its office's tier (`known_due`, read by `deadlines.report_deadline`),
     and its report of the quarter if it has begun; with `last_move`, the report's last transition
@@ -344,25 +422,32 @@ def quarter_table(*, plan_id: int, quarter: int, with_values: bool = True) -> Qu
     plan, report = plan_with_report(plan_id, quarter, last_move=with_values)
     structure = plan_structure(plan.pk, plan.revision)
     values, this_quarter = achievement_values(plan, quarter) if with_values else ({}, {})
-    table = QuarterTable(plan=plan, quarter=quarter, report=report,
-                         signatories=structure.signatories, achievements=this_quarter)
+    table = QuarterTable(
+        plan=plan,
+        quarter=quarter,
+        report=report,
+        signatories=structure.signatories,
+        achievements=this_quarter,
+    )
     for shared in structure.rows:
         indicator = shared.indicator
         to_date = scoring.roll_up(indicator.calculation_method, values.get(indicator.pk, []))
         cells = scored_value(indicator, to_date, plan.scoring_method)
-        table.rows.append(TableRow(
-            indicator=indicator,
-            area=shared.area,
-            activity=shared.activity,
-            unit_label=shared.unit_label,
-            weight=shared.weight,
-            targets=shared.targets,
-            achievement=cells.shown,
-            achievement_value=to_date,
-            tier=cells.tier,
-            tier_percent=cells.tier_percent,
-            score=cells.score,
-        ))
+        table.rows.append(
+            TableRow(
+                indicator=indicator,
+                area=shared.area,
+                activity=shared.activity,
+                unit_label=shared.unit_label,
+                weight=shared.weight,
+                targets=shared.targets,
+                achievement=cells.shown,
+                achievement_value=to_date,
+                tier=cells.tier,
+                tier_percent=cells.tier_percent,
+                score=cells.score,
+            )
+        )
     table.layout()
     return table
 
@@ -372,8 +457,11 @@ def plans_by_year_and_office(office_id: int | None):
     a user's own plans, never everyone's)."""
     if office_id is None:
         return []
-    plans = ActionPlan.objects.select_related("office", "fiscal_year", "template").filter(office_id=office_id).order_by(
-        "-fiscal_year__start_year", "title")
+    plans = (
+        ActionPlan.objects.select_related("office", "fiscal_year", "template")
+        .filter(office_id=office_id)
+        .order_by("-fiscal_year__start_year", "title")
+    )
     grouped: dict = {}
     for plan in plans:
         grouped.setdefault(plan.fiscal_year, {}).setdefault(plan.office, []).append(plan)
@@ -398,9 +486,11 @@ def transitions(report: QuarterlyReport | None) -> list[ReportTransition]:
 def _evidence_query() -> tuple[rowsql.Select, str]:
     """A report's evidence files with who uploaded each, in the model's order (uploaded_at, id)."""
     col, t, user = rowsql.column, rowsql.table, get_user_model()
-    return (rowsql.Select((Evidence, "x"), (user, "u")),
-            f"FROM {t(Evidence)} x LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(Evidence, 'x', 'uploaded_by')} "
-            f"WHERE {col(Evidence, 'x', 'report')} = %s ORDER BY {col(Evidence, 'x', 'uploaded_at')}, {col(Evidence, 'x', 'id')}")
+    return (
+        rowsql.Select((Evidence, "x"), (user, "u")),
+        f"FROM {t(Evidence)} x LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(Evidence, 'x', 'uploaded_by')} "
+        f"WHERE {col(Evidence, 'x', 'report')} = %s ORDER BY {col(Evidence, 'x', 'uploaded_at')}, {col(Evidence, 'x', 'id')}",
+    )
 
 
 def entry_rows(table: QuarterTable, form) -> list[dict]:
@@ -413,10 +503,17 @@ def entry_rows(table: QuarterTable, form) -> list[dict]:
         for item, uploader in query.rows(tail, [table.report.pk]):
             rowsql.cache_relation(item, "uploaded_by", uploader)
             files[item.indicator_id].append(item)
-    return [{"row": row, "code": row.indicator.code, "title": row.indicator.title,
-             "targets": " / ".join(map(shown_target, row.targets)), **form.inputs(row.indicator),
-             "files": files[row.indicator.pk]}
-            for row in table.rows]
+    return [
+        {
+            "row": row,
+            "code": row.indicator.code,
+            "title": row.indicator.title,
+            "targets": " / ".join(map(shown_target, row.targets)),
+            **form.inputs(row.indicator),
+            "files": files[row.indicator.pk],
+        }
+        for row in table.rows
+    ]
 
 
 @dataclass
@@ -436,8 +533,11 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
     if table.report is None:
         return []
     indicators = {row.indicator.pk: row.indicator for row in table.rows}
-    records = (Achievement.history.filter(report_id=table.report.pk)
-               .select_related("history_user").order_by("history_date", "history_id"))
+    records = (
+        Achievement.history.filter(report_id=table.report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
     previous: dict[int, str] = {}
     changes = []
     for record in records:
@@ -445,13 +545,22 @@ def achievement_changes(table: QuarterTable) -> list[AchievementChange]:
         if indicator is None:
             continue
         value = record.value_date if record.value_date is not None else record.value_number
-        shown = (bangla.NOT_REPORTED if record.history_type == "-"
-                 else format_value(indicator.unit, value, bangla.NOT_REPORTED))
-        changes.append(AchievementChange(
-            at=record.history_date, user=record.history_user, indicator=indicator,
-            old=previous.get(record.id, bangla.NOT_REPORTED), new=shown, remarks=record.remarks,
-            user_id=record.history_user_id,
-        ))
+        shown = (
+            bangla.NOT_REPORTED
+            if record.history_type == "-"
+            else format_value(indicator.unit, value, bangla.NOT_REPORTED)
+        )
+        changes.append(
+            AchievementChange(
+                at=record.history_date,
+                user=record.history_user,
+                indicator=indicator,
+                old=previous.get(record.id, bangla.NOT_REPORTED),
+                new=shown,
+                remarks=record.remarks,
+                user_id=record.history_user_id,
+            )
+        )
         previous[record.id] = shown
     return changes
 
@@ -465,16 +574,26 @@ def offices_at_the_time(acts, office: Office | None) -> dict[tuple[int, datetime
     if not acts:
         return {}
     held = defaultdict(list)
-    for member in (Membership.objects.filter(user_id__in={user_id for user_id, _day in acts})
-                   .select_related("office").order_by("start_date", "pk")):
+    for member in (
+        Membership.objects.filter(user_id__in={user_id for user_id, _day in acts})
+        .select_related("office")
+        .order_by("start_date", "pk")
+    ):
         held[member.user_id].append(member)
     found = {}
     for user_id, day in acts:
         # held at any time that day: a transfer's day belongs to both offices (what was done before it
         # was done for the office left)
-        current = [m for m in held[user_id] if m.start_date <= day and (m.end_date is None or m.end_date >= day)]
-        mine = [m for m in current if office is not None
-                and (m.office_id == office.pk or office.is_under(m.office))]
+        current = [
+            m
+            for m in held[user_id]
+            if m.start_date <= day and (m.end_date is None or m.end_date >= day)
+        ]
+        mine = [
+            m
+            for m in current
+            if office is not None and (m.office_id == office.pk or office.is_under(m.office))
+        ]
         if mine or current:
             found[(user_id, day)] = (mine or current)[0].office
     return found
@@ -485,8 +604,10 @@ def with_offices_at_the_time(office: Office | None, *groups) -> list[list]:
     changes, evidence files) given `acting_office`: see `offices_at_the_time`. One query for every
     act of every group (none if there is no act); the groups' items are returned, group by group."""
     groups = [(list(items), user_attr, at_attr) for items, user_attr, at_attr in groups]
-    keys = [[(getattr(item, user_attr), timezone.localdate(getattr(item, at_attr))) for item in items]
-            for items, user_attr, at_attr in groups]
+    keys = [
+        [(getattr(item, user_attr), timezone.localdate(getattr(item, at_attr))) for item in items]
+        for items, user_attr, at_attr in groups
+    ]
     offices = offices_at_the_time([key for group in keys for key in group], office)
     for (items, _user_attr, _at_attr), group in zip(groups, keys):
         for item, key in zip(items, group):
@@ -497,7 +618,11 @@ def with_offices_at_the_time(office: Office | None, *groups) -> list[list]:
 def acted_by(user, acting_office: Office | None) -> str:
     """A person as reports name them: their name, and the office they acted for then (if known)."""
     name = "—" if user is None else (user.get_full_name() or user.get_username())
-    return f"{name} ({acting_office.display_name})" if user is not None and acting_office is not None else name
+    return (
+        f"{name} ({acting_office.display_name})"
+        if user is not None and acting_office is not None
+        else name
+    )
 
 
 class Waiting:
@@ -515,15 +640,19 @@ class Waiting:
     def _where(self) -> tuple[str, list]:
         col = rowsql.column
         where, params = f"WHERE {col(self.model, 'x', 'status')} = %s", [QuarterlyReport.SUBMITTED]
-        if self.under is not None:  # as offices.under_q: a prefix of the indexed path, below the office
+        if (
+            self.under is not None
+        ):  # as offices.under_q: a prefix of the indexed path, below the office
             where += f" AND {col(Office, 'o', 'path')} LIKE %s AND {col(Office, 'o', 'depth')} > %s"
             params += [f"{self.under.path}%", self.under.depth]
         return where, params
 
     def _from(self) -> str:
         col, t = rowsql.column, rowsql.table
-        return (f"FROM {t(self.model)} x JOIN {t(ActionPlan)} p ON {col(ActionPlan, 'p', 'id')} = {col(self.model, 'x', 'plan')} "
-                f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')}")
+        return (
+            f"FROM {t(self.model)} x JOIN {t(ActionPlan)} p ON {col(ActionPlan, 'p', 'id')} = {col(self.model, 'x', 'plan')} "
+            f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')}"
+        )
 
     def count(self) -> int:
         where, params = self._where()
@@ -535,11 +664,15 @@ class Waiting:
         where, params = self._where()
         col = rowsql.column
         query = _waiting_select(self.model)
-        year = (f"JOIN {rowsql.table(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = "
-                f"{col(ActionPlan, 'p', 'fiscal_year')}")
-        found = query.rows(f"{self._from()} {year} {where} ORDER BY {col(self.model, 'x', 'submitted_at')} DESC, "
-                           f"{col(self.model, 'x', 'id')} DESC LIMIT %s OFFSET %s",
-                           [*params, window.stop - window.start, window.start])
+        year = (
+            f"JOIN {rowsql.table(FiscalYear)} f ON {col(FiscalYear, 'f', 'id')} = "
+            f"{col(ActionPlan, 'p', 'fiscal_year')}"
+        )
+        found = query.rows(
+            f"{self._from()} {year} {where} ORDER BY {col(self.model, 'x', 'submitted_at')} DESC, "
+            f"{col(self.model, 'x', 'id')} DESC LIMIT %s OFFSET %s",
+            [*params, window.stop - window.start, window.start],
+        )
         rows = []
         for row, plan, office, year in found:
             rowsql.cache_relation(plan, "office", office)
@@ -574,14 +707,27 @@ def set_inbox_lateness(reports: list, documents: list) -> None:
 
     deadlines.set_due_and_lateness(
         [*reports, *documents],
-        period=lambda row: (row.quarter if isinstance(row, QuarterlyReport)
-                            else 2 if row.kind == Assessment.HALF_YEAR else ANNUAL))
+        period=lambda row: (
+            row.quarter
+            if isinstance(row, QuarterlyReport)
+            else 2
+            if row.kind == Assessment.HALF_YEAR
+            else ANNUAL
+        ),
+    )
 
 
 def signed_document_by_token(token: str) -> SignedDocument | None:
     """The registry entry a verification link (the PDF's QR code) points at, by its secret token."""
     if not VERIFICATION_TOKEN_RE.fullmatch(token):
         return None  # never a query for what cannot be a token
-    return (SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year",
-                                                   "assessment__plan__office", "assessment__plan__fiscal_year")
-            .filter(token=token).first())
+    return (
+        SignedDocument.objects.select_related(
+            "report__plan__office",
+            "report__plan__fiscal_year",
+            "assessment__plan__office",
+            "assessment__plan__fiscal_year",
+        )
+        .filter(token=token)
+        .first()
+    )

@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan import rowsql
 from egov_plan.models import ActionPlan, Indicator
-from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
 from reports import deadlines
-from reports.selectors import plan_structure, plan_with_report
+from reports.models import Achievement, Assessment, Evidence, QuarterlyReport
 from reports.scores import lock_plan_reports, rescore_plan
+from reports.selectors import plan_structure, plan_with_report
 from reports.tasks import sign_approved_report
 
 
@@ -82,14 +82,22 @@ class EditConflict(WorkflowError):
     """Someone else changed a field this user changed too; nothing was saved."""
 
     def __init__(self, conflicts: list[FieldConflict]):
-        super().__init__(gettext("আপনি পাতাটি খোলার পর অন্য কেউ একই ঘরে ভিন্ন মান সংরক্ষণ করেছেন। আপনার কোনো "
-                         "মান সংরক্ষিত হয়নি; নিচে দুটি মান দেখে ঠিক করুন এবং আবার সংরক্ষণ করুন।"))
+        super().__init__(
+            gettext(
+                "আপনি পাতাটি খোলার পর অন্য কেউ একই ঘরে ভিন্ন মান সংরক্ষণ করেছেন। আপনার কোনো "
+                "মান সংরক্ষিত হয়নি; নিচে দুটি মান দেখে ঠিক করুন এবং আবার সংরক্ষণ করুন।"
+            )
+        )
         self.conflicts = conflicts
 
 
 LOCKED_MESSAGES = {
-    QuarterlyReport.SUBMITTED: _("প্রতিবেদনটি দাখিল করা হয়েছে; পর্যালোচনা শেষ না হওয়া পর্যন্ত পরিবর্তন করা যাবে না।"),
-    QuarterlyReport.APPROVED: _("প্রতিবেদনটি অনুমোদিত; পর্যালোচক পুনরায় না খোলা পর্যন্ত কোনো পরিবর্তন করা যাবে না।"),
+    QuarterlyReport.SUBMITTED: _(
+        "প্রতিবেদনটি দাখিল করা হয়েছে; পর্যালোচনা শেষ না হওয়া পর্যন্ত পরিবর্তন করা যাবে না।"
+    ),
+    QuarterlyReport.APPROVED: _(
+        "প্রতিবেদনটি অনুমোদিত; পর্যালোচক পুনরায় না খোলা পর্যন্ত কোনো পরিবর্তন করা যাবে না।"
+    ),
 }
 
 
@@ -110,16 +118,19 @@ def _lock(report: QuarterlyReport) -> QuarterlyReport:
     return locked
 
 
-CLOSED_MESSAGE = (_("এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে "
-                  "তবেই পরিবর্তন করা যাবে।"))
+CLOSED_MESSAGE = _(
+    "এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে তবেই পরিবর্তন করা যাবে।"
+)
 
 
 def _entry_closed(report: QuarterlyReport) -> bool:
     return deadlines.report_deadline(plan=report.plan, period=report.quarter, report=report).closed
 
 
-YEAR_LOCKED_MESSAGE = gettext_noop("এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
-                       "অর্ধবার্ষিক বা বার্ষিক প্রতিবেদন আর পরিবর্তন বা পুনরায় খোলা যাবে না।")
+YEAR_LOCKED_MESSAGE = gettext_noop(
+    "এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
+    "অর্ধবার্ষিক বা বার্ষিক প্রতিবেদন আর পরিবর্তন বা পুনরায় খোলা যাবে না।"
+)
 
 
 def year_locked(plan_id: int) -> bool:
@@ -149,14 +160,18 @@ def _require_editable(report: QuarterlyReport) -> None:
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
     report, created = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
     if created:  # earlier quarters' values already count to date
-        report.score = rescore_plan(plan_id=plan.pk, plan=plan, indicators=_plan_indicators(report))[quarter]
+        report.score = rescore_plan(
+            plan_id=plan.pk, plan=plan, indicators=_plan_indicators(report)
+        )[quarter]
     return report
 
 
 def _move(report: QuarterlyReport | Assessment, *, user, to_status: str, comment: str = "") -> None:
     """One workflow step of a quarterly report or a half-yearly/annual document (the same statuses),
     recorded in its transitions."""
-    report.transitions.create(actor=user, from_status=report.status, to_status=to_status, comment=comment)
+    report.transitions.create(
+        actor=user, from_status=report.status, to_status=to_status, comment=comment
+    )
     report.status = to_status
     report.version += 1
     fields = ["status", "version", "updated_at"]
@@ -178,7 +193,9 @@ def _field_changes(entry: Entry, stored: Achievement | None):
     yield "remarks", entry.remarks, stored.remarks if stored else "", entry.seen_remarks
 
 
-def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], indicators: list[Indicator]) -> int:
+def _write_entries(
+    report: QuarterlyReport, *, user, entries: dict[int, Entry], indicators: list[Indicator]
+) -> int:
     """Write the fields this user changed; returns how many indicators changed.
 
     A fixed number of queries however many indicators change: new and changed rows in one INSERT …
@@ -197,14 +214,20 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
         writes = {}
         for field, typed, current, seen in _field_changes(entry, achievement):
             if field_token(typed) == field_token(current):
-                continue                    # already so
+                continue  # already so
             if seen is not None and field_token(typed) == seen:
-                continue                    # not changed by this user (maybe by someone else)
+                continue  # not changed by this user (maybe by someone else)
             if seen is not None and field_token(current) != seen:
-                conflicts.append(FieldConflict(
-                    indicator=indicator_id, field=field, yours=typed, theirs=current,
-                    by=achievement.updated_by_id if achievement else None,
-                    at=achievement.updated_at if achievement else None))
+                conflicts.append(
+                    FieldConflict(
+                        indicator=indicator_id,
+                        field=field,
+                        yours=typed,
+                        theirs=current,
+                        by=achievement.updated_by_id if achievement else None,
+                        at=achievement.updated_at if achievement else None,
+                    )
+                )
                 continue
             writes[field] = typed
         if not writes:
@@ -217,28 +240,52 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
             achievement.remarks = writes["remarks"]
         changed.append(achievement)
     if conflicts:
-        indicators = Indicator.objects.select_related("activity__area").in_bulk([c.indicator for c in conflicts])
+        indicators = Indicator.objects.select_related("activity__area").in_bulk(
+            [c.indicator for c in conflicts]
+        )
         users = get_user_model().objects.in_bulk([c.by for c in conflicts if c.by is not None])
-        raise EditConflict([dataclasses.replace(c, indicator=indicators[c.indicator], by=users.get(c.by))
-                            for c in conflicts])
+        raise EditConflict(
+            [
+                dataclasses.replace(c, indicator=indicators[c.indicator], by=users.get(c.by))
+                for c in conflicts
+            ]
+        )
     if changed:
         now = timezone.now()
         report.version += 1
         report.updated_at = now
         connection = connections["default"]
-        rowsql.execute(f"UPDATE {rowsql.table(QuarterlyReport)} SET {rowsql.column(QuarterlyReport, None, 'version')} = %s, "
-                       f"{rowsql.column(QuarterlyReport, None, 'updated_at')} = %s "
-                       f"WHERE {rowsql.column(QuarterlyReport, None, 'id')} = %s",
-                       [report.version, rowsql.prepared(QuarterlyReport, "updated_at", now, connection), report.pk])
+        rowsql.execute(
+            f"UPDATE {rowsql.table(QuarterlyReport)} SET {rowsql.column(QuarterlyReport, None, 'version')} = %s, "
+            f"{rowsql.column(QuarterlyReport, None, 'updated_at')} = %s "
+            f"WHERE {rowsql.column(QuarterlyReport, None, 'id')} = %s",
+            [
+                report.version,
+                rowsql.prepared(QuarterlyReport, "updated_at", now, connection),
+                report.pk,
+            ],
+        )
         for achievement in changed:
             achievement.updated_by = user
             achievement.updated_at = now
             achievement.updated_in_version = report.version
         # New and changed rows alike in one INSERT … ON CONFLICT UPDATE; the new rows' ids come back.
         returned = rowsql.insert(
-            Achievement, WRITTEN, [[getattr(a, Achievement._meta.get_field(n).attname) for n in WRITTEN] for a in changed],
-            conflict=["report", "indicator"], update=WRITTEN[2:], returning=["indicator", "id"])
-        ids = dict(returned if returned is not None else report.achievements.values_list("indicator_id", "pk"))
+            Achievement,
+            WRITTEN,
+            [
+                [getattr(a, Achievement._meta.get_field(n).attname) for n in WRITTEN]
+                for a in changed
+            ],
+            conflict=["report", "indicator"],
+            update=WRITTEN[2:],
+            returning=["indicator", "id"],
+        )
+        ids = dict(
+            returned
+            if returned is not None
+            else report.achievements.values_list("indicator_id", "pk")
+        )
         created = [a for a in changed if a.pk is None]
         updated = [a for a in changed if a.pk is not None]
         for achievement in created:
@@ -248,16 +295,30 @@ def _write_entries(report: QuarterlyReport, *, user, entries: dict[int, Entry], 
 
 
 # What a save writes of an achievement (the first two: the row's identity).
-WRITTEN = ["report", "indicator", "value_date", "value_number", "remarks", "updated_by", "updated_at",
-           "updated_in_version"]
+WRITTEN = [
+    "report",
+    "indicator",
+    "value_date",
+    "value_number",
+    "remarks",
+    "updated_by",
+    "updated_at",
+    "updated_in_version",
+]
 
 
 def _record_history(*, created: list[Achievement], updated: list[Achievement], user, at) -> None:
     """The audit rows simple_history writes on save(), for a bulk write: one INSERT."""
     history, names, attnames = _history_columns()
-    rowsql.insert(history, names, [[getattr(achievement, attname) for attname in attnames] + [at, user.pk, kind]
-                                   for kind, achievements in (("+", created), ("~", updated))
-                                   for achievement in achievements])
+    rowsql.insert(
+        history,
+        names,
+        [
+            [getattr(achievement, attname) for attname in attnames] + [at, user.pk, kind]
+            for kind, achievements in (("+", created), ("~", updated))
+            for achievement in achievements
+        ],
+    )
 
 
 @functools.cache
@@ -266,8 +327,11 @@ def _history_columns() -> tuple[type, list[str], list[str]]:
     they copy (kept: `Achievement.history` builds a new manager class on every access)."""
     history = Achievement.history.model
     tracked = history.tracked_fields
-    return (history, [f.name for f in tracked] + ["history_date", "history_user", "history_type"],
-            [f.attname for f in tracked])
+    return (
+        history,
+        [f.name for f in tracked] + ["history_date", "history_user", "history_type"],
+        [f.attname for f in tracked],
+    )
 
 
 def _plan_indicators(report: QuarterlyReport) -> list[Indicator]:
@@ -285,7 +349,9 @@ def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> 
         indicators = _plan_indicators(locked)
         changed = _write_entries(locked, user=user, entries=entries, indicators=indicators)
         if changed:
-            rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators, locked=True)
+            rescore_plan(
+                plan_id=locked.plan_id, plan=locked.plan, indicators=indicators, locked=True
+            )
         return changed
 
 
@@ -301,8 +367,15 @@ def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -
         return locked
 
 
-def _review(report: QuarterlyReport, *, user, from_status: str, to_status: str,
-            comment: str = "", refusal: str) -> QuarterlyReport:
+def _review(
+    report: QuarterlyReport,
+    *,
+    user,
+    from_status: str,
+    to_status: str,
+    comment: str = "",
+    refusal: str,
+) -> QuarterlyReport:
     with transaction.atomic():
         locked = _lock(report)
         if locked.status != from_status:
@@ -313,9 +386,14 @@ def _review(report: QuarterlyReport, *, user, from_status: str, to_status: str,
 
 def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> QuarterlyReport:
     with transaction.atomic():
-        approved = _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
-                           to_status=QuarterlyReport.APPROVED, comment=comment,
-                           refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।"))
+        approved = _review(
+            report,
+            user=user,
+            from_status=QuarterlyReport.SUBMITTED,
+            to_status=QuarterlyReport.APPROVED,
+            comment=comment,
+            refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।"),
+        )
         if settings.SIGN_ON_APPROVAL:
             # Approving stays instant: a worker signs the PDF once the approval is committed
             # (a failure is logged; the download still signs on demand).
@@ -328,9 +406,14 @@ def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyRe
     if not comment.strip():
         raise WorkflowError(gettext("ফেরত পাঠানোর কারণ লিখুন।"))
     require_year_open(report.plan_id)
-    return _review(report, user=user, from_status=QuarterlyReport.SUBMITTED,
-                   to_status=QuarterlyReport.RETURNED, comment=comment.strip(),
-                   refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।"))
+    return _review(
+        report,
+        user=user,
+        from_status=QuarterlyReport.SUBMITTED,
+        to_status=QuarterlyReport.RETURNED,
+        comment=comment.strip(),
+        refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।"),
+    )
 
 
 def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
@@ -341,21 +424,34 @@ def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyRep
     with transaction.atomic():
         locked = _lock(report)
         _require_open_year(locked)
-        if not (locked.status == QuarterlyReport.APPROVED or locked.is_editable and _entry_closed(locked)):
+        if not (
+            locked.status == QuarterlyReport.APPROVED
+            or locked.is_editable
+            and _entry_closed(locked)
+        ):
             raise WorkflowError(gettext("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।"))
         _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())
         return locked
 
 
-def evidence_add(*, report: QuarterlyReport, indicator: Indicator, user, upload: UploadedFile,
-                 kind: str) -> Evidence:
+def evidence_add(
+    *, report: QuarterlyReport, indicator: Indicator, user, upload: UploadedFile, kind: str
+) -> Evidence:
     """Store a file already checked by the form (`kind` read from its content)."""
     with transaction.atomic():
         locked = _lock(report)
         _require_editable(locked)
-        evidence = Evidence(report=locked, indicator=indicator, original_name=upload.name[:255],
-                            kind=kind, size=upload.size, uploaded_by=user)
-        upload.name = "upload" + Evidence.KINDS[kind][1]  # the stored name's suffix follows the content
+        evidence = Evidence(
+            report=locked,
+            indicator=indicator,
+            original_name=upload.name[:255],
+            kind=kind,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        upload.name = (
+            "upload" + Evidence.KINDS[kind][1]
+        )  # the stored name's suffix follows the content
         evidence.file.save(upload.name, upload, save=False)
         evidence.save()
         return evidence

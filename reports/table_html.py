@@ -37,22 +37,35 @@ def table_body_html(table, *, show_scores: bool) -> SafeString:
                 cells += [
                     f'<td rowspan="{span}" class="cell-serial{cont}">{code}</td>',
                     f'<td rowspan="{span}" class="cell-area{cont}">'
-                    f'{f"[{code}] {esc(title(area))}" if row.area_shown else ""}</td>',
+                    f"{f'[{code}] {esc(title(area))}' if row.area_shown else ''}</td>",
                     f'<td rowspan="{span}" class="cell-number{cont}">'
-                    f'{esc(shown(bangla.format_number(area.weight))) if row.area_shown else ""}</td>']
+                    f"{esc(shown(bangla.format_number(area.weight))) if row.area_shown else ''}</td>",
+                ]
             if row.activity_rowspan:
                 cont = "" if row.activity_shown else " continued"
-                text = f"[{esc(shown(row.activity.code))}] {esc(title(row.activity))}" if row.activity_shown else ""
-                cells.append(f'<td rowspan="{row.activity_rowspan}" class="cell-activity{cont}">{text}</td>')
+                text = (
+                    f"[{esc(shown(row.activity.code))}] {esc(title(row.activity))}"
+                    if row.activity_shown
+                    else ""
+                )
+                cells.append(
+                    f'<td rowspan="{row.activity_rowspan}" class="cell-activity{cont}">{text}</td>'
+                )
             cells += [
                 f'<td class="cell-indicator">[{esc(shown(row.indicator.code))}] {esc(title(row.indicator))}</td>',
                 f'<td class="cell-unit">{esc(gettext(row.unit_label))}</td>',
                 f'<td class="cell-number">{esc(shown(row.weight))}</td>',
-                *(f'<td class="cell-target">{esc(shown(shown_target(target)))}</td>' for target in row.targets),
-                f'<td class="cell-achievement">{esc(shown(row.achievement))}</td>']
+                *(
+                    f'<td class="cell-target">{esc(shown(shown_target(target)))}</td>'
+                    for target in row.targets
+                ),
+                f'<td class="cell-achievement">{esc(shown(row.achievement))}</td>',
+            ]
             if show_scores:
-                cells += [f'<td class="cell-tier">{esc(i18n.tier_label(row.tier_percent))}</td>',
-                          f'<td class="cell-score">{esc(shown(bangla.format_score(row.score)))}</td>']
+                cells += [
+                    f'<td class="cell-tier">{esc(i18n.tier_label(row.tier_percent))}</td>',
+                    f'<td class="cell-score">{esc(shown(bangla.format_score(row.score)))}</td>',
+                ]
             cells.append("</tr>")
             parts.append("".join(cells))
         parts.append("</tbody>")

@@ -29,10 +29,17 @@ from reports.signing import SigningNotConfigured
 
 log = logging.getLogger(__name__)
 BULK_FOLDER = "bulk"  # in the media storage
-PROGRESS_SECONDS = 2  # a bulk print's progress is written at most this often (the page refreshes every 3 s)
+PROGRESS_SECONDS = (
+    2  # a bulk print's progress is written at most this often (the page refreshes every 3 s)
+)
 # A missing signing key is not cured by waiting: such a failure is not retried.
-RETRY = {"autoretry_for": (Exception,), "dont_autoretry_for": (SigningNotConfigured,),
-         "retry_backoff": 2, "retry_backoff_max": 60, "max_retries": 3}
+RETRY = {
+    "autoretry_for": (Exception,),
+    "dont_autoretry_for": (SigningNotConfigured,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
+}
 
 
 @worker_process_init.connect
@@ -45,8 +52,9 @@ def warm_up(**kwargs) -> None:
         from reports import signing
 
         fonts, counters, stylesheets = pdf.renderer_state()
-        HTML(string="<p>০১২৩ বাংলা abc</p>").write_pdf(stylesheets=stylesheets, font_config=fonts,
-                                                      counter_style=counters)
+        HTML(string="<p>০১২৩ বাংলা abc</p>").write_pdf(
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters
+        )
         signing.signer()
     except Exception:  # a missing key is reported by the tasks that need it
         log.warning("worker warm-up incomplete", exc_info=True)
@@ -73,7 +81,11 @@ def sign_approved_assessment(assessment_id: int, revision: int) -> bool:
     from reports.models import Assessment
 
     assessment = Assessment.objects.filter(pk=assessment_id).first()
-    if assessment is None or assessment.status != Assessment.APPROVED or assessment.revision != revision:
+    if (
+        assessment is None
+        or assessment.status != Assessment.APPROVED
+        or assessment.revision != revision
+    ):
         return False
     assessment_pdf.signed_document(assessment=assessment)
     return True
@@ -88,7 +100,11 @@ class BulkPrintTask(Task):
 
 
 def _scope(job: BulkPrintJob) -> dict:
-    return {"root_office_id": job.root_office_id, "start_year": job.start_year, "quarter": job.quarter}
+    return {
+        "root_office_id": job.root_office_id,
+        "start_year": job.start_year,
+        "quarter": job.quarter,
+    }
 
 
 def _update(job_id, **fields) -> None:
@@ -103,10 +119,19 @@ def bulk_print(job_id: str) -> str:
         return "nothing to do"
     scope = _scope(job)
     reports = list(printing.approved_reports(**scope).values_list("pk", "revision"))
-    _update(job_id, status=BulkPrintJob.RUNNING, started_at=job.started_at or timezone.now(),
-            total=len(reports), done=printing.signed_count(**scope), error="")
-    signed = set(SignedDocument.objects.filter(report_id__in=[pk for pk, _ in reports])
-                 .values_list("report_id", "revision"))
+    _update(
+        job_id,
+        status=BulkPrintJob.RUNNING,
+        started_at=job.started_at or timezone.now(),
+        total=len(reports),
+        done=printing.signed_count(**scope),
+        error="",
+    )
+    signed = set(
+        SignedDocument.objects.filter(report_id__in=[pk for pk, _ in reports]).values_list(
+            "report_id", "revision"
+        )
+    )
     missing = [(pk, revision) for pk, revision in reports if (pk, revision) not in signed]
     if missing and not settings.CELERY_TASK_ALWAYS_EAGER:
         header = [sign_for_bulk_print.si(job_id, pk, revision) for pk, revision in missing]
@@ -150,8 +175,14 @@ def assemble_bulk_print(job_id: str) -> str:
 
     name = printing.store_zip(items, f"{BULK_FOLDER}/{job.pk}.zip", progress=progress)
     finished = timezone.now()
-    _update(job_id, status=BulkPrintJob.DONE, file=name, finished_at=finished, error="",
-            expires_at=finished + datetime.timedelta(hours=settings.BULK_PRINT_KEEP_HOURS))
+    _update(
+        job_id,
+        status=BulkPrintJob.DONE,
+        file=name,
+        finished_at=finished,
+        error="",
+        expires_at=finished + datetime.timedelta(hours=settings.BULK_PRINT_KEEP_HOURS),
+    )
     return name
 
 
@@ -217,8 +248,11 @@ def send_daily_reminders() -> int:
     skipped = []
     sent = send_reminders(day=timezone.localdate(), skipped=skipped)
     if skipped:
-        log.warning("reminders: skipped %d recipient(s) without an e-mail address: %s",
-                    len(skipped), "; ".join(map(str, skipped)))
+        log.warning(
+            "reminders: skipped %d recipient(s) without an e-mail address: %s",
+            len(skipped),
+            "; ".join(map(str, skipped)),
+        )
     return len(sent)
 
 
@@ -247,5 +281,5 @@ def queue_invitations(user_ids: list[int]) -> int:
     import or a page never waits on SMTP; how many users were queued. Without a broker (the embedded
     default) the tasks run at once, in this process. Raises if the broker cannot be reached."""
     for start in range(0, len(user_ids), INVITATION_BATCH):
-        send_invitation_emails.delay(list(user_ids[start:start + INVITATION_BATCH]))
+        send_invitation_emails.delay(list(user_ids[start : start + INVITATION_BATCH]))
     return len(user_ids)

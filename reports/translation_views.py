@@ -16,8 +16,11 @@ from reports.views import _table_for_user
 @require_GET
 def quarter_report_en(request, plan_id: int, quarter: int):
     table = _table_for_user(request.user, plan_id, quarter)
-    return render(request, "reports/quarter_report_en.html", {
-        "table": table, "show_scores": request.GET.get("scores") == "1"})
+    return render(
+        request,
+        "reports/quarter_report_en.html",
+        {"table": table, "show_scores": request.GET.get("scores") == "1"},
+    )
 
 
 @require_GET

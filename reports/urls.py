@@ -1,6 +1,13 @@
 from django.urls import path, register_converter
 
-from reports import assessment_views, bulk_views, dashboard_views, people_views, translation_views, views
+from reports import (
+    assessment_views,
+    bulk_views,
+    dashboard_views,
+    people_views,
+    translation_views,
+    views,
+)
 
 MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
 
@@ -32,17 +39,32 @@ urlpatterns = [
     path("plans/<id:plan_id>/targets/", views.plan_targets, name="plan-targets"),
     path("plans/<id:plan_id>/quarters/<id:quarter>/", views.quarter_report, name="quarter-report"),
     path("plans/<id:plan_id>/quarters/<id:quarter>/edit/", views.quarter_edit, name="quarter-edit"),
-    path("plans/<id:plan_id>/quarters/<id:quarter>/review/", views.quarter_review,
-         name="quarter-review"),
-    path("plans/<id:plan_id>/quarters/<id:quarter>/history/", views.quarter_history,
-         name="quarter-history"),
+    path(
+        "plans/<id:plan_id>/quarters/<id:quarter>/review/",
+        views.quarter_review,
+        name="quarter-review",
+    ),
+    path(
+        "plans/<id:plan_id>/quarters/<id:quarter>/history/",
+        views.quarter_history,
+        name="quarter-history",
+    ),
     path("plans/<id:plan_id>/quarters/<id:quarter>/pdf", views.quarter_pdf, name="quarter-pdf"),
-    path("plans/<id:plan_id>/quarters/<id:quarter>/en/", translation_views.quarter_report_en,
-         name="quarter-report-en"),
-    path("plans/<id:plan_id>/quarters/<id:quarter>/en/pdf", translation_views.quarter_pdf_en,
-         name="quarter-pdf-en"),
-    path("plans/<id:plan_id>/quarters/<id:quarter>/export.<str:extension>", views.quarter_export,
-         name="quarter-export"),
+    path(
+        "plans/<id:plan_id>/quarters/<id:quarter>/en/",
+        translation_views.quarter_report_en,
+        name="quarter-report-en",
+    ),
+    path(
+        "plans/<id:plan_id>/quarters/<id:quarter>/en/pdf",
+        translation_views.quarter_pdf_en,
+        name="quarter-pdf-en",
+    ),
+    path(
+        "plans/<id:plan_id>/quarters/<id:quarter>/export.<str:extension>",
+        views.quarter_export,
+        name="quarter-export",
+    ),
     path("plans/<id:plan_id>/half-year/", assessment_views.half_year, name="half-year"),
     path("plans/<id:plan_id>/half-year/pdf", assessment_views.half_year_pdf, name="half-year-pdf"),
     path("plans/<id:plan_id>/annual/", assessment_views.annual, name="annual"),
@@ -50,13 +72,23 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
     path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),
-    path("bulk-print/<uuid:job_id>/download", bulk_views.bulk_print_download, name="bulk-print-download"),
+    path(
+        "bulk-print/<uuid:job_id>/download",
+        bulk_views.bulk_print_download,
+        name="bulk-print-download",
+    ),
     path("people/", people_views.people_list, name="people"),
     path("people/add/", people_views.person_add, name="person-add"),
     path("people/<id:membership_id>/", people_views.person, name="person"),
     path("people/<id:membership_id>/role/", people_views.person_role, name="person-role"),
-    path("people/<id:membership_id>/transfer/", people_views.person_transfer, name="person-transfer"),
-    path("people/<id:membership_id>/deactivate/", people_views.person_deactivate, name="person-deactivate"),
+    path(
+        "people/<id:membership_id>/transfer/", people_views.person_transfer, name="person-transfer"
+    ),
+    path(
+        "people/<id:membership_id>/deactivate/",
+        people_views.person_deactivate,
+        name="person-deactivate",
+    ),
     path("office/", people_views.choose_office, name="choose-office"),
     path("evidence/<id:evidence_id>/", views.evidence_download, name="evidence-download"),
     path("evidence/<id:evidence_id>/delete/", views.evidence_delete, name="evidence-delete"),

@@ -51,8 +51,11 @@ class Verification:
 
     @property
     def superseded(self) -> bool:
-        return (self.document is not None and self.latest_revision is not None
-                and self.latest_revision > self.document.revision)
+        return (
+            self.document is not None
+            and self.latest_revision is not None
+            and self.latest_revision > self.document.revision
+        )
 
 
 def verify_document(data: bytes) -> Verification:
@@ -61,10 +64,16 @@ def verify_document(data: bytes) -> Verification:
     if not is_well_formed_pdf(io.BytesIO(data)):
         return Verification(check=SignatureCheck(readable=False), document=None)
     digest = hashlib.sha256(data).hexdigest()
-    documents = SignedDocument.objects.select_related("report__plan__office", "report__plan__fiscal_year",
-                                                      "assessment__plan__office", "assessment__plan__fiscal_year")
+    documents = SignedDocument.objects.select_related(
+        "report__plan__office",
+        "report__plan__fiscal_year",
+        "assessment__plan__office",
+        "assessment__plan__fiscal_year",
+    )
     document = documents.filter(sha256=digest).first()
-    if document is None:  # a copy handed out before an archive timestamp was added to the stored file
+    if (
+        document is None
+    ):  # a copy handed out before an archive timestamp was added to the stored file
         document = documents.filter(archive_timestamps__sha256_before=digest).first()
     latest = None
     if document is not None:

@@ -13,8 +13,12 @@ BASE = "/api/v1"
 
 
 def token_for(user, scope=ApiToken.WRITE) -> str:
-    _, raw = api_token_create(user=user, name="পরীক্ষা", scope=scope,
-                              expires_at=timezone.now() + datetime.timedelta(days=30))
+    _, raw = api_token_create(
+        user=user,
+        name="পরীক্ষা",
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
     return raw
 
 
@@ -35,8 +39,12 @@ class ApiClient:
         return self.client.get(BASE + path, params, headers=headers)
 
     def send(self, method: str, path: str, body=None, **headers):
-        data = body if isinstance(body, (str, bytes)) else json.dumps(body if body is not None else {})
-        return getattr(self.client, method)(BASE + path, data, content_type="application/json", headers=headers)
+        data = (
+            body if isinstance(body, (str, bytes)) else json.dumps(body if body is not None else {})
+        )
+        return getattr(self.client, method)(
+            BASE + path, data, content_type="application/json", headers=headers
+        )
 
     def patch(self, path, body=None, **headers):
         return self.send("patch", path, body, **headers)

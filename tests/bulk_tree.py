@@ -17,17 +17,32 @@ def build_tree(people, *, indicators: int = 3) -> SimpleNamespace:
     """Under the supervising office: the seed office (approved), Fulpur (approved), Tarakanda under
     Fulpur (submitted only) and Haluaghat (no plan). Kendua, in the other tree, is approved too."""
     fulpur = make_plan(indicators=indicators, office_name="ফুলপুর পৌরসভা", parent=people.supervising)
-    tarakanda = make_plan(indicators=indicators, office_name="তারাকান্দা উপজেলা",
-                          parent=Office.objects.get(pk=fulpur.office_id))
-    haluaghat = office_create(name="হালুয়াঘাট উপজেলা", tier="upazila", code="UNO-HALUAGHAT",
-                              parent=Office.objects.get(pk=people.supervising.pk))
+    tarakanda = make_plan(
+        indicators=indicators,
+        office_name="তারাকান্দা উপজেলা",
+        parent=Office.objects.get(pk=fulpur.office_id),
+    )
+    haluaghat = office_create(
+        name="হালুয়াঘাট উপজেলা",
+        tier="upazila",
+        code="UNO-HALUAGHAT",
+        parent=Office.objects.get(pk=people.supervising.pk),
+    )
     kendua = make_plan(indicators=indicators, office_name="কেন্দুয়া উপজেলা", parent=people.other_office)
-    QuarterlyReport.objects.filter(plan__in=[fulpur, kendua], quarter=1).update(status="approved", revision=1)
+    QuarterlyReport.objects.filter(plan__in=[fulpur, kendua], quarter=1).update(
+        status="approved", revision=1
+    )
     for plan in (people.plan, fulpur, tarakanda, kendua):
         rescore_plan(plan_id=plan.pk)
     QuarterlyReport.objects.filter(plan=tarakanda, quarter=1).update(status="submitted")
-    return SimpleNamespace(seed=people.plan, fulpur=fulpur, tarakanda=tarakanda, haluaghat=haluaghat,
-                           kendua=kendua, approved=[people.plan, fulpur])
+    return SimpleNamespace(
+        seed=people.plan,
+        fulpur=fulpur,
+        tarakanda=tarakanda,
+        haluaghat=haluaghat,
+        kendua=kendua,
+        approved=[people.plan, fulpur],
+    )
 
 
 def read_zip(data: bytes) -> tuple[dict[str, bytes], list[tuple]]:

@@ -38,7 +38,9 @@ def read_po(path: Path) -> list[Entry]:
             current.references += line[2:].split()
         elif line.startswith("#"):
             continue
-        elif match := re.match(r"(msgid|msgstr|msgid_plural|msgctxt)(?:\[\d+\])?\s+(\".*\")$", line):
+        elif match := re.match(
+            r"(msgid|msgstr|msgid_plural|msgctxt)(?:\[\d+\])?\s+(\".*\")$", line
+        ):
             key = match.group(1)
             current.plural |= key == "msgid_plural"
             if key in ("msgid", "msgstr"):

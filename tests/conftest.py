@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -25,7 +25,9 @@ IN_MEMORY_STORAGE = "django.core.files.storage.InMemoryStorage"
 MEDIA_IN_MEMORY = settings.STORAGES["default"]["BACKEND"] == IN_MEMORY_STORAGE
 # For a test whose other processes (a Celery worker, a command) must see this process's media.
 needs_shared_media = pytest.mark.skipif(
-    MEDIA_IN_MEMORY, reason="MEDIA_STORAGE=inmemory: another process cannot see this process's InMemoryStorage")
+    MEDIA_IN_MEMORY,
+    reason="MEDIA_STORAGE=inmemory: another process cannot see this process's InMemoryStorage",
+)
 
 
 def files_on_disk(folder) -> list:
@@ -58,7 +60,9 @@ def _test_settings(settings, tmp_path, signing_key):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     if MEDIA_IN_MEMORY:
-        assert not files_on_disk(settings.MEDIA_ROOT), "written to MEDIA_ROOT's disk, not through the storage"
+        assert not files_on_disk(settings.MEDIA_ROOT), (
+            "written to MEDIA_ROOT's disk, not through the storage"
+        )
 
 
 @pytest.fixture
@@ -96,16 +100,26 @@ def people(seed_plan):
     top_reviewer: the ministry's, two levels up; other_officer / other_reviewer: another tree;
     admin: staff.
     """
-    ministry = office_create(name="স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়", tier="ministry",
-                             location="ঢাকা", code="LGRD")
-    supervising = office_create(name="স্থানীয় সরকার বিভাগ", tier="ministry", location="ঢাকা", code="LGD",
-                                parent=ministry)
+    ministry = office_create(
+        name="স্থানীয় সরকার, পল্লী উন্নয়ন ও সমবায় মন্ত্রণালয়", tier="ministry", location="ঢাকা", code="LGRD"
+    )
+    supervising = office_create(
+        name="স্থানীয় সরকার বিভাগ", tier="ministry", location="ঢাকা", code="LGD", parent=ministry
+    )
     office = office_move(office=seed_plan.office, parent=supervising)
     elsewhere = office_create(name="জনপ্রশাসন মন্ত্রণালয়", tier="ministry", location="ঢাকা", code="MOPA")
-    other_office = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="নেত্রকোনা",
-                                 code="DC-NETRAKONA", parent=elsewhere)
+    other_office = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        tier="district",
+        location="নেত্রকোনা",
+        code="DC-NETRAKONA",
+        parent=elsewhere,
+    )
     return SimpleNamespace(
-        plan=seed_plan, office=office, supervising=supervising, other_office=other_office,
+        plan=seed_plan,
+        office=office,
+        supervising=supervising,
+        other_office=other_office,
         officer=make_user("officer", office, Membership.OFFICER),
         reviewer=make_user("reviewer", supervising, Membership.REVIEWER),
         top_reviewer=make_user("top_reviewer", ministry, Membership.REVIEWER),

@@ -9,7 +9,9 @@ from egov_plan.models import Indicator
 def typed_value(unit: str, start_year: int, round_: int) -> str:
     """A valid value for `unit` in any quarter that differs from the previous round's (Bengali digits)."""
     if unit == scoring.DATE:
-        return bangla.format_date(datetime.date(start_year, 7, 1) + datetime.timedelta(days=round_ % 90))
+        return bangla.format_date(
+            datetime.date(start_year, 7, 1) + datetime.timedelta(days=round_ % 90)
+        )
     if unit == scoring.PERCENT:
         return bangla.to_bengali_digits(f"{round_ % 100}%")
     return bangla.to_bengali_digits(round_ % 1000)

@@ -40,14 +40,21 @@ def indicator_by_code(plan, code: str):
 
     area, activity, number = (int(x) for x in code.split("."))
     return Indicator.objects.select_related("activity__area").get(
-        activity__area__plan=plan, activity__area__number=area, activity__number=activity, number=number)
+        activity__area__plan=plan,
+        activity__area__number=area,
+        activity__number=activity,
+        number=number,
+    )
 
 
-def add_evidence(report: QuarterlyReport, indicator, name="proof.pdf", content=PDF_BYTES) -> Evidence:
+def add_evidence(
+    report: QuarterlyReport, indicator, name="proof.pdf", content=PDF_BYTES
+) -> Evidence:
     from django.core.files.base import ContentFile
 
-    evidence = Evidence(report=report, indicator=indicator, original_name=name, kind="pdf",
-                        size=len(content))
+    evidence = Evidence(
+        report=report, indicator=indicator, original_name=name, kind="pdf", size=len(content)
+    )
     evidence.file.save("upload.pdf", ContentFile(content), save=False)
     evidence.save()
     return evidence

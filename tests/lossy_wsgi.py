@@ -12,7 +12,9 @@ MARK = os.environ.get("LOSSY_SAVE_MARK")
 
 
 def application(environ, start_response):
-    if not (MARK and environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].endswith("/edit/")):
+    if not (
+        MARK and environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].endswith("/edit/")
+    ):
         return app(environ, start_response)
     body = b"".join(app(environ, lambda *args, **kwargs: None))
     with open(MARK, "w") as mark:

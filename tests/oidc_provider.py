@@ -24,8 +24,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Error, OAuth2Request
-from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin
@@ -37,7 +37,11 @@ MODES = {"good", "wrong-key", "replay", "expired", "wrong-audience"}
 
 class Client(ClientMixin):
     def __init__(self, client_id, client_secret, redirect_uri):
-        self.client_id, self.client_secret, self.redirect_uri = client_id, client_secret, redirect_uri
+        self.client_id, self.client_secret, self.redirect_uri = (
+            client_id,
+            client_secret,
+            redirect_uri,
+        )
 
     def get_client_id(self):
         return self.client_id
@@ -88,7 +92,9 @@ class Code(AuthorizationCodeMixin):
 class Provider:
     def __init__(self, issuer, client):
         self.issuer, self.client = issuer, client
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "signing-1", "use": "sig", "alg": "RS256"})
+        self.key = RSAKey.generate_key(
+            2048, parameters={"kid": "signing-1", "use": "sig", "alg": "RS256"}
+        )
         self.rogue_key = RSAKey.generate_key(2048, parameters={"kid": "signing-1"})
         self.users: dict[str, dict] = {}
         self.mode = "good"
@@ -125,10 +131,15 @@ class Provider:
             def save_authorization_code(self, code, request):
                 data = request.payload.data
                 provider.codes[code] = Code(
-                    code=code, client_id=request.client.client_id, redirect_uri=data.get("redirect_uri"),
-                    scope=request.client.get_allowed_scope(data.get("scope", "")), user=request.user,
-                    nonce=data.get("nonce"), code_challenge=data.get("code_challenge"),
-                    code_challenge_method=data.get("code_challenge_method"))
+                    code=code,
+                    client_id=request.client.client_id,
+                    redirect_uri=data.get("redirect_uri"),
+                    scope=request.client.get_allowed_scope(data.get("scope", "")),
+                    user=request.user,
+                    nonce=data.get("nonce"),
+                    code_challenge=data.get("code_challenge"),
+                    code_challenge_method=data.get("code_challenge_method"),
+                )
                 if data.get("nonce"):
                     provider.nonces.add(data["nonce"])
 
@@ -160,9 +171,17 @@ class Provider:
             def get_client_claims(self, client):
                 now = int(time.time())
                 expires = now - 600 if provider.mode == "expired" else now + 300
-                audience = "another-application" if provider.mode == "wrong-audience" else client.get_client_id()
-                return {"iss": provider.issuer, "aud": [audience], "iat": now - (900 if provider.mode == "expired" else 0),
-                        "exp": expires}
+                audience = (
+                    "another-application"
+                    if provider.mode == "wrong-audience"
+                    else client.get_client_id()
+                )
+                return {
+                    "iss": provider.issuer,
+                    "aud": [audience],
+                    "iat": now - (900 if provider.mode == "expired" else 0),
+                    "exp": expires,
+                }
 
             def generate_user_info(self, user, scope):
                 return {"sub": f"sub-{user}", **provider.users[user]["claims"]}
@@ -175,8 +194,9 @@ class Provider:
                 return id_token
 
         server = Server()
-        server.register_token_generator("default", BearerTokenGenerator(
-            lambda *args, **kwargs: secrets.token_urlsafe(32)))
+        server.register_token_generator(
+            "default", BearerTokenGenerator(lambda *args, **kwargs: secrets.token_urlsafe(32))
+        )
         server.register_grant(Grant, [IdToken(require_nonce=True), CodeChallenge(required=False)])
         return server
 
@@ -210,7 +230,11 @@ class Provider:
         uri = f"{self.issuer}{environ.get('PATH_INFO', '')}"
         if environ.get("QUERY_STRING"):
             uri += "?" + environ["QUERY_STRING"]
-        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").title(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
 
@@ -232,14 +256,24 @@ class Provider:
         return status, json.dumps(data), [("Content-Type", "application/json")]
 
     def discovery(self, method, environ, query, body):
-        return self._json({
-            "issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token", "userinfo_endpoint": f"{self.issuer}/userinfo",
-            "jwks_uri": f"{self.issuer}/jwks", "response_types_supported": ["code"],
-            "subject_types_supported": ["public"], "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-            "code_challenge_methods_supported": ["S256"]})
+        return self._json(
+            {
+                "issuer": self.issuer,
+                "authorization_endpoint": f"{self.issuer}/authorize",
+                "token_endpoint": f"{self.issuer}/token",
+                "userinfo_endpoint": f"{self.issuer}/userinfo",
+                "jwks_uri": f"{self.issuer}/jwks",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": ["openid", "profile", "email"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "client_secret_basic",
+                ],
+                "code_challenge_methods_supported": ["S256"],
+            }
+        )
 
     def jwks(self, method, environ, query, body):
         return self._json(KeySet([self.key]).as_dict(private=False))
@@ -249,18 +283,26 @@ class Provider:
         try:
             grant = self.server.get_consent_grant(request)
         except OAuth2Error as error:
-            return 400, f"refused: {error.error}: {error.description}", [("Content-Type", "text/plain")]
+            return (
+                400,
+                f"refused: {error.error}: {error.description}",
+                [("Content-Type", "text/plain")],
+            )
         fault = ""
         if method == "POST":
             username, password = request.form.get("username", ""), request.form.get("password", "")
             account = self.users.get(username)
             if account and secrets.compare_digest(account["password"], password):
-                return self.server.create_authorization_response(request, grant_user=username, grant=grant)
+                return self.server.create_authorization_response(
+                    request, grant_user=username, grant=grant
+                )
             fault = "<p role='alert'>Wrong username or password.</p>"
-        page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Government sign-in</title></head>"
-                f"<body><h1>Government sign-in</h1>{fault}<form method='post' action='/authorize?{urlencode(query)}'>"
-                "<label>Username <input name='username'></label> <label>Password <input name='password' type='password'>"
-                "</label> <button type='submit'>Sign in</button></form></body></html>")
+        page = (
+            f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Government sign-in</title></head>"
+            f"<body><h1>Government sign-in</h1>{fault}<form method='post' action='/authorize?{urlencode(query)}'>"
+            "<label>Username <input name='username'></label> <label>Password <input name='password' type='password'>"
+            "</label> <button type='submit'>Sign in</button></form></body></html>"
+        )
         return 200, page, [("Content-Type", "text/html; charset=utf-8")]
 
     def token(self, method, environ, query, body):
@@ -268,7 +310,11 @@ class Provider:
 
     def userinfo(self, method, environ, query, body):
         authorization = environ.get("HTTP_AUTHORIZATION", "")
-        user = self.tokens.get(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else None
+        user = (
+            self.tokens.get(authorization.removeprefix("Bearer "))
+            if authorization.startswith("Bearer ")
+            else None
+        )
         if user is None:
             return self._json({"error": "invalid_token"}, 401)
         return self._json({"sub": f"sub-{user}", **self.users[user]["claims"]})

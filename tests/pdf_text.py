@@ -22,8 +22,18 @@ def table_texts(table, html: str) -> list[str]:
     texts = [plan.office.name, plan.office.location, table.title_line]
     texts += [cell for cell in HEADER_CELL.findall(html)]
     for row in table.rows:
-        texts += [row.area.title, row.activity.title, row.indicator.title, row.unit_label, row.weight,
-                  *row.targets, row.achievement, row.area.code, row.activity.code, row.indicator.code]
+        texts += [
+            row.area.title,
+            row.activity.title,
+            row.indicator.title,
+            row.unit_label,
+            row.weight,
+            *row.targets,
+            row.achievement,
+            row.area.code,
+            row.activity.code,
+            row.indicator.code,
+        ]
     for signatory in table.signatories:
         texts += [signatory.name, *signatory.lines]
     return texts
@@ -37,8 +47,9 @@ def expected_words(table) -> set[str]:
 def pdftotext(data: bytes, tmp_path) -> str:
     path = tmp_path / "extract.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, timeout=60,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
 
 
 def pdfium_text(data: bytes) -> str:

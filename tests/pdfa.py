@@ -8,8 +8,18 @@ import pikepdf
 
 # Colour operators of a content stream; k/K (DeviceCMYK) have no place under an sRGB output intent.
 CMYK_OPERATORS = re.compile(rb"(?:^|\s)[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[kK](?=\s)")
-EXTERNAL_ACTIONS = {"/Launch", "/GoToR", "/GoToE", "/ImportData", "/JavaScript", "/SubmitForm", "/ResetForm",
-                    "/Sound", "/Movie", "/Rendition"}
+EXTERNAL_ACTIONS = {
+    "/Launch",
+    "/GoToR",
+    "/GoToE",
+    "/ImportData",
+    "/JavaScript",
+    "/SubmitForm",
+    "/ResetForm",
+    "/Sound",
+    "/Movie",
+    "/Rendition",
+}
 DEVICE_INDEPENDENT = {"/ICCBased", "/CalRGB", "/CalGray", "/Lab"}
 
 
@@ -36,15 +46,23 @@ def assert_pdfa_3b(data: bytes, *, title_contains: str, language: str = "bn") ->
     # An sRGB output intent with its ICC profile (three components).
     intents = [intent for intent in root.OutputIntents if intent.S == "/GTS_PDFA1"]
     assert len(intents) == 1
-    assert int(intents[0].DestOutputProfile.N) == 3 and "sRGB" in str(intents[0].OutputConditionIdentifier)
+    assert int(intents[0].DestOutputProfile.N) == 3 and "sRGB" in str(
+        intents[0].OutputConditionIdentifier
+    )
     # No encryption, no JavaScript, no actions reaching outside the file, no external streams.
     assert not pdf.is_encrypted and "/Encrypt" not in pdf.trailer
-    assert "/JavaScript" not in root.get("/Names", {}) and "/AA" not in root and "/OpenAction" not in root
+    assert (
+        "/JavaScript" not in root.get("/Names", {})
+        and "/AA" not in root
+        and "/OpenAction" not in root
+    )
     for obj in _objects(pdf):
         assert obj.get("/S") not in EXTERNAL_ACTIONS, obj.get("/S")
         assert "/JS" not in obj and "/AA" not in obj
         if isinstance(obj, pikepdf.Stream):
-            assert "/F" not in obj.stream_dict and "/FFilter" not in obj.stream_dict  # external file data
+            assert (
+                "/F" not in obj.stream_dict and "/FFilter" not in obj.stream_dict
+            )  # external file data
         if obj.get("/Subtype") == "/Form" and "/Ref" in obj:
             raise AssertionError("a reference XObject (external page)")
     # Every font embedded (a Type0 font through its descendant's descriptor).
@@ -55,8 +73,9 @@ def assert_pdfa_3b(data: bytes, *, title_contains: str, language: str = "bn") ->
             continue  # glyphs drawn by the file itself
         described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
         descriptor = described.get("/FontDescriptor")
-        assert descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), \
-            font.get("/BaseFont")
+        assert descriptor is not None and any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        ), font.get("/BaseFont")
     # Colour: images in a device-independent space (or gray/RGB covered by the sRGB intent), no CMYK.
     for obj in _objects(pdf):
         if obj.get("/Subtype") == "/Image":
@@ -65,7 +84,11 @@ def assert_pdfa_3b(data: bytes, *, title_contains: str, language: str = "bn") ->
     for page in pdf.pages:
         for space in page.Resources.get("/ColorSpace", {}).values():
             assert _colour_space_family(space) in DEVICE_INDEPENDENT
-        content = b"".join(stream.read_bytes() for stream in (
-            [page.Contents] if isinstance(page.Contents, pikepdf.Stream) else page.Contents))
+        content = b"".join(
+            stream.read_bytes()
+            for stream in (
+                [page.Contents] if isinstance(page.Contents, pikepdf.Stream) else page.Contents
+            )
+        )
         assert not CMYK_OPERATORS.search(content) and b"/DeviceCMYK" not in content
     return pdf

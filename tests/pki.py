@@ -42,10 +42,18 @@ def _write_keys(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in KEYS:
         # The signer's key as in production (RSA 2048); the PKI's own keys are quicker to make on P-256.
-        key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) if name.startswith(("signer", "revoked"))
-               else ec.generate_private_key(ec.SECP256R1()))
-        (folder / f"{name}.key.pem").write_bytes(key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if name.startswith(("signer", "revoked"))
+            else ec.generate_private_key(ec.SECP256R1())
+        )
+        (folder / f"{name}.key.pem").write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
 
 
 def configuration(prefix: str, now: datetime.datetime) -> dict:
@@ -56,61 +64,125 @@ def configuration(prefix: str, now: datetime.datetime) -> dict:
         return {"valid-from": _iso(start), "valid-to": _iso(end)}
 
     def signer(label, revoked_since=None):
-        spec = {"subject": label, "issuer": "interm", "validity": validity(now - day, now + 60 * day),
-                "profiles": ["digsig-commitment"],
-                "extensions": [
-                    {"id": "crl_distribution_points",
-                     "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["interm"]}}},
-                    {"id": "authority_information_access",
-                     "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}}}]}
+        spec = {
+            "subject": label,
+            "issuer": "interm",
+            "validity": validity(now - day, now + 60 * day),
+            "profiles": ["digsig-commitment"],
+            "extensions": [
+                {
+                    "id": "crl_distribution_points",
+                    "smart-value": {
+                        "schema": "crl-dist-url",
+                        "params": {"crl-repo-names": ["interm"]},
+                    },
+                },
+                {
+                    "id": "authority_information_access",
+                    "smart-value": {
+                        "schema": "aia-urls",
+                        "params": {"ocsp-responder-names": ["interm"]},
+                    },
+                },
+            ],
+        }
         if revoked_since is not None:
             spec["revocation"] = {"revoked-since": _iso(revoked_since), "reason": "key_compromise"}
         return spec
 
     def tsa(label, end):
-        return {"subject": label, "issuer": "root", "validity": validity(now - day, end),
-                "extensions": [
-                    {"id": "key_usage", "critical": True,
-                     "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
-                    {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
-                    {"id": "crl_distribution_points",
-                     "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]}
+        return {
+            "subject": label,
+            "issuer": "root",
+            "validity": validity(now - day, end),
+            "extensions": [
+                {
+                    "id": "key_usage",
+                    "critical": True,
+                    "smart-value": {"schema": "key-usage", "params": ["digital_signature"]},
+                },
+                {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
+                {
+                    "id": "crl_distribution_points",
+                    "smart-value": {
+                        "schema": "crl-dist-url",
+                        "params": {"crl-repo-names": ["root"]},
+                    },
+                },
+            ],
+        }
 
     return {
         "external-url-prefix": prefix,
         "keysets": {ARCH: {"keys": {name: {"path": f"{name}.key.pem"} for name in KEYS}}},
-        "pki-architectures": {ARCH: {
-            "keyset": ARCH,
-            "entity-defaults": {"country-name": "BD", "organization-name": "APA test PKI"},
-            "entities": {name: {"common-name": f"APA test {name}"} for name in KEYS},
-            "certs": {
-                "root": {"subject": "root", "issuer": "root", "validity": validity(now - year, now + 30 * year),
-                         "profiles": ["simple-ca"]},
-                "interm": {"subject": "interm", "issuer": "root", "validity": validity(now - year, now + 25 * year),
-                           "profiles": [{"id": "simple-ca", "params": {"max-path-len": 0}}],
-                           "extensions": [
-                               {"id": "crl_distribution_points",
-                                "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
-                "ocsp": {"subject": "ocsp", "issuer": "interm", "validity": validity(now - day, now + 25 * year),
-                         "profiles": ["ocsp-responder"]},
-                "signer": signer("signer"),
-                "revoked-later": signer("revoked-later", revoked_since=now + 5 * day),
-                "revoked-before": signer("revoked-before", revoked_since=now - datetime.timedelta(hours=1)),
-                "tsa": tsa("tsa", now + 20 * year),
-                "tsa-short": tsa("tsa-short", now + 30 * day),
-            },
-            "services": {
-                "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "ocsp", "signing-key": "ocsp"}},
-                "crl-repo": {
-                    "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
-                    "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P7D"},
+        "pki-architectures": {
+            ARCH: {
+                "keyset": ARCH,
+                "entity-defaults": {"country-name": "BD", "organization-name": "APA test PKI"},
+                "entities": {name: {"common-name": f"APA test {name}"} for name in KEYS},
+                "certs": {
+                    "root": {
+                        "subject": "root",
+                        "issuer": "root",
+                        "validity": validity(now - year, now + 30 * year),
+                        "profiles": ["simple-ca"],
+                    },
+                    "interm": {
+                        "subject": "interm",
+                        "issuer": "root",
+                        "validity": validity(now - year, now + 25 * year),
+                        "profiles": [{"id": "simple-ca", "params": {"max-path-len": 0}}],
+                        "extensions": [
+                            {
+                                "id": "crl_distribution_points",
+                                "smart-value": {
+                                    "schema": "crl-dist-url",
+                                    "params": {"crl-repo-names": ["root"]},
+                                },
+                            }
+                        ],
+                    },
+                    "ocsp": {
+                        "subject": "ocsp",
+                        "issuer": "interm",
+                        "validity": validity(now - day, now + 25 * year),
+                        "profiles": ["ocsp-responder"],
+                    },
+                    "signer": signer("signer"),
+                    "revoked-later": signer("revoked-later", revoked_since=now + 5 * day),
+                    "revoked-before": signer(
+                        "revoked-before", revoked_since=now - datetime.timedelta(hours=1)
+                    ),
+                    "tsa": tsa("tsa", now + 20 * year),
+                    "tsa-short": tsa("tsa-short", now + 30 * day),
                 },
-                "time-stamping": {
-                    "tsa": {"signing-key": "tsa", "signing-cert": "tsa"},
-                    "tsa-short": {"signing-key": "tsa-short", "signing-cert": "tsa-short"},
+                "services": {
+                    "ocsp": {
+                        "interm": {
+                            "for-issuer": "interm",
+                            "responder-cert": "ocsp",
+                            "signing-key": "ocsp",
+                        }
+                    },
+                    "crl-repo": {
+                        "root": {
+                            "for-issuer": "root",
+                            "signing-key": "root",
+                            "simulated-update-schedule": "P90D",
+                        },
+                        "interm": {
+                            "for-issuer": "interm",
+                            "signing-key": "interm",
+                            "simulated-update-schedule": "P7D",
+                        },
+                    },
+                    "time-stamping": {
+                        "tsa": {"signing-key": "tsa", "signing-cert": "tsa"},
+                        "tsa-short": {"signing-key": "tsa-short", "signing-cert": "tsa-short"},
+                    },
                 },
-            },
-        }},
+            }
+        },
     }
 
 
@@ -171,12 +243,20 @@ def start_test_pki(folder: Path) -> TestPKI:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request in the test output
     server = make_server("127.0.0.1", 0, app, threaded=True)
     prefix = f"http://127.0.0.1:{server.server_port}"
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     config = CertomancerConfig(configuration(prefix, now), key_search_dir=str(folder / "keys"))
     architecture = config.get_pki_arch(ARCH)
     # The animator answers with the real clock (the time-override header is not honoured).
-    holder["animator"] = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False, allow_time_override=False)
+    holder["animator"] = Animator(
+        AnimatorArchStore(config.pki_archs), with_web_ui=False, allow_time_override=False
+    )
     thread = threading.Thread(target=server.serve_forever, name="test-pki", daemon=True)
     thread.start()
-    return TestPKI(prefix=prefix, architecture=architecture, server=server, thread=thread, made_at=now,
-                   requests=requests)
+    return TestPKI(
+        prefix=prefix,
+        architecture=architecture,
+        server=server,
+        thread=thread,
+        made_at=now,
+        requests=requests,
+    )

@@ -16,8 +16,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(process: subprocess.Popen, ready: Callable[[], bool], *, timeout: float, what: str,
-               exited: Callable[[], str] = lambda: "", interval: float = 0.2) -> None:
+def wait_until(
+    process: subprocess.Popen,
+    ready: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    exited: Callable[[], str] = lambda: "",
+    interval: float = 0.2,
+) -> None:
     """Poll `ready()` (an OSError counts as not yet) until it is true; fail if the process exits
     first (saying `exited()`) or `timeout` seconds pass."""
     deadline = time.monotonic() + timeout
@@ -42,19 +49,31 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
         process.wait()
 
 
-def write_pgbouncer_config(folder: Path, *, server: tuple[str, int], listen: tuple[str, int], user: str,
-                           **settings) -> Path:
+def write_pgbouncer_config(
+    folder: Path, *, server: tuple[str, int], listen: tuple[str, int], user: str, **settings
+) -> Path:
     """A PgBouncer in transaction mode (trust auth, no Unix socket) in `folder`, for `server`
     (host, port) on `listen` (address, port), with `settings` added to its [pgbouncer] section:
     the config file's path. As root, the folder is handed to `postgres` (PgBouncer refuses to
     run as root)."""
     (folder / "userlist.txt").write_text(f'"{user}" ""\n')
-    lines = [f"listen_addr = {listen[0]}", f"listen_port = {listen[1]}", "unix_socket_dir =", "auth_type = trust",
-             f"auth_file = {folder}/userlist.txt", "pool_mode = transaction",
-             *(f"{name} = {value}" for name, value in settings.items()),
-             "ignore_startup_parameters = extra_float_digits,options", f"pidfile = {folder}/pgbouncer.pid"]
+    lines = [
+        f"listen_addr = {listen[0]}",
+        f"listen_port = {listen[1]}",
+        "unix_socket_dir =",
+        "auth_type = trust",
+        f"auth_file = {folder}/userlist.txt",
+        "pool_mode = transaction",
+        *(f"{name} = {value}" for name, value in settings.items()),
+        "ignore_startup_parameters = extra_float_digits,options",
+        f"pidfile = {folder}/pgbouncer.pid",
+    ]
     config = folder / "pgbouncer.ini"
-    config.write_text(f"[databases]\n* = host={server[0]} port={server[1]}\n\n[pgbouncer]\n" + "\n".join(lines) + "\n")
+    config.write_text(
+        f"[databases]\n* = host={server[0]} port={server[1]}\n\n[pgbouncer]\n"
+        + "\n".join(lines)
+        + "\n"
+    )
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")
         for path in (folder, *folder.iterdir()):

@@ -47,7 +47,9 @@ def read_seed(path: Path = SEED_FILE) -> SeedReport:
     non_blank = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
     title_index = next(i for i, text in non_blank if "ত্রৈমাসিক প্রতিবেদন" in text)
     header_index = next(i for i, line in enumerate(lines) if line.startswith("ক্রঃ\t"))
-    office_lines = [text for i, text in non_blank if i < title_index and not re.match(r"^[০-৯.]+$", text)]
+    office_lines = [
+        text for i, text in non_blank if i < title_index and not re.match(r"^[০-৯.]+$", text)
+    ]
     report = SeedReport(
         office_lines=office_lines,
         title=lines[title_index].strip(),
@@ -63,20 +65,22 @@ def read_seed(path: Path = SEED_FILE) -> SeedReport:
         area_at = next((k for k, c in enumerate(cells) if AREA_RE.match(c)), None)
         activity = next((c for c in cells if ACTIVITY_RE.match(c)), None)
         assert cells[at + 1] in UNITS, cells
-        report.rows.append(SeedRow(
-            serial=cells[area_at - 1] if area_at is not None else None,
-            area=cells[area_at] if area_at is not None else None,
-            area_weight=cells[area_at + 1] if area_at is not None else None,
-            activity=activity,
-            indicator=cells[at],
-            unit=cells[at + 1],
-            weight=cells[at + 2],
-            targets=cells[at + 3:at + 8],
-            achievement=cells[at + 8],
-        ))
+        report.rows.append(
+            SeedRow(
+                serial=cells[area_at - 1] if area_at is not None else None,
+                area=cells[area_at] if area_at is not None else None,
+                area_weight=cells[area_at + 1] if area_at is not None else None,
+                activity=activity,
+                indicator=cells[at],
+                unit=cells[at + 1],
+                weight=cells[at + 2],
+                targets=cells[at + 3 : at + 8],
+                achievement=cells[at + 8],
+            )
+        )
     _count_spans(report.rows)
     block: list[str] = []
-    for line in lines[last_table_line + 1:] + [""]:
+    for line in lines[last_table_line + 1 :] + [""]:
         if line.strip():
             block.append(line.strip())
         elif block:

@@ -14,7 +14,9 @@ from tests.conftest import SIGNING_PASSPHRASE
 
 def trusted_certificate(signing_key):
     """The test certificate, as pyHanko's validator wants it, to use as the trust root."""
-    _, certificate, _ = pkcs12.load_key_and_certificates(signing_key.read_bytes(), SIGNING_PASSPHRASE.encode())
+    _, certificate, _ = pkcs12.load_key_and_certificates(
+        signing_key.read_bytes(), SIGNING_PASSPHRASE.encode()
+    )
     return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
 
 
@@ -24,7 +26,9 @@ def assert_signed_by_us(data: bytes, signing_key):
     reader = PdfFileReader(io.BytesIO(data))
     assert len(reader.embedded_signatures) == 1
     signature = reader.embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted_certificate(signing_key)]))
+    status = validate_pdf_signature(
+        signature, ValidationContext(trust_roots=[trusted_certificate(signing_key)])
+    )
     assert status.intact and status.valid and status.trusted and status.bottom_line
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     return signature

@@ -15,9 +15,28 @@ from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F4
 # Latin text that may stand in the admin: data (user names, office codes), the scoring method's
 # own label, the file types, and two hard-coded texts of libraries that no catalogue reaches:
 # nested_admin's "Remove" (in its inline template) and django-axes' "Access Log for USER" (a log's str).
-ALLOWED_LATIN = {"admin", "officer", "other_officer", "reviewer", "other_reviewer", "top_reviewer",
-                 "LGD", "LGRD", "MOPA", "MYMCC", "NETRAKONA", "step", "linear", "txt", "xlsx", "docx", "Remove",
-                 "Access", "Log", "for"}
+ALLOWED_LATIN = {
+    "admin",
+    "officer",
+    "other_officer",
+    "reviewer",
+    "other_reviewer",
+    "top_reviewer",
+    "LGD",
+    "LGRD",
+    "MOPA",
+    "MYMCC",
+    "NETRAKONA",
+    "step",
+    "linear",
+    "txt",
+    "xlsx",
+    "docx",
+    "Remove",
+    "Access",
+    "Log",
+    "for",
+}
 
 
 def visible_latin(html: str) -> set[str]:
@@ -25,18 +44,29 @@ def visible_latin(html: str) -> set[str]:
     html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
     attributes = re.findall(r'(?:title|aria-label|placeholder)="([^"]*)"', html)
     texts = [t.strip() for t in re.sub(r"<[^>]+>", "\n", html).splitlines()] + attributes
-    return {word for t in texts if not t.startswith("&") for word in re.findall(r"[A-Za-z_]{3,}", t)}
+    return {
+        word for t in texts if not t.startswith("&") for word in re.findall(r"[A-Za-z_]{3,}", t)
+    }
 
 
 @pytest.mark.django_db
 def test_the_admin_index_and_common_pages_read_in_bengali(people):
     client = client_for(people.admin)
     plan = people.plan
-    pages = ["/admin/", "/admin/egov_plan/actionplan/", f"/admin/egov_plan/actionplan/{plan.pk}/change/",
-             f"/admin/egov_plan/actionplan/{plan.pk}/history/", f"/admin/egov_plan/actionplan/{plan.pk}/delete/",
-             "/admin/egov_plan/office/", "/admin/egov_plan/office/add/", "/admin/axes/accessattempt/",
-             "/admin/axes/accesslog/", "/admin/auth/user/",
-             "/admin/reports/reportingcalendar/", f"/admin/egov_plan/actionplan/?q={plan.title}"]
+    pages = [
+        "/admin/",
+        "/admin/egov_plan/actionplan/",
+        f"/admin/egov_plan/actionplan/{plan.pk}/change/",
+        f"/admin/egov_plan/actionplan/{plan.pk}/history/",
+        f"/admin/egov_plan/actionplan/{plan.pk}/delete/",
+        "/admin/egov_plan/office/",
+        "/admin/egov_plan/office/add/",
+        "/admin/axes/accessattempt/",
+        "/admin/axes/accesslog/",
+        "/admin/auth/user/",
+        "/admin/reports/reportingcalendar/",
+        f"/admin/egov_plan/actionplan/?q={plan.title}",
+    ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
@@ -50,7 +80,8 @@ def test_the_admin_index_and_common_pages_read_in_bengali(people):
 
 def _bengali_sample(page, text: str) -> bytes:
     """A screenshot of `text` in the admin's own body font, large enough to compare glyphs."""
-    page.evaluate("""text => {
+    page.evaluate(
+        """text => {
         const sample = document.createElement('div');
         sample.id = 'bengali-sample';
         sample.textContent = text;
@@ -58,7 +89,9 @@ def _bengali_sample(page, text: str) -> bytes:
         sample.style.display = 'inline-block';
         sample.style.padding = '4px';
         document.body.prepend(sample);
-    }""", text)
+    }""",
+        text,
+    )
     page.evaluate("document.fonts.ready.then(() => true)")
     return page.locator("#bengali-sample").screenshot()
 
@@ -66,7 +99,9 @@ def _bengali_sample(page, text: str) -> bytes:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_admin_draws_bengali_with_the_shipped_font(browser, live_server, people, screenshots):
-    system_bengali = subprocess.run(["fc-list", ":lang=bn"], capture_output=True, text=True).stdout.strip()
+    system_bengali = subprocess.run(
+        ["fc-list", ":lang=bn"], capture_output=True, text=True
+    ).stdout.strip()
     page = log_in(browser, live_server, "admin")
     page.goto(f"{live_server.url}/admin/")
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -94,10 +129,17 @@ def test_the_admin_draws_bengali_with_the_shipped_font(browser, live_server, peo
         f => f.family.replace(/"/g, '') === 'Noto Sans Bengali' && f.status === 'loaded')""")
     (screenshots / "admin-bengali-with-font.png").write_bytes(with_font)
     (screenshots / "admin-bengali-font-blocked.png").write_bytes(without_font)
-    first, second = Image.open(io.BytesIO(with_font)).convert("L"), Image.open(io.BytesIO(without_font)).convert("L")
+    first, second = (
+        Image.open(io.BytesIO(with_font)).convert("L"),
+        Image.open(io.BytesIO(without_font)).convert("L"),
+    )
     size = (max(first.width, second.width), max(first.height, second.height))
     canvas = [Image.new("L", size, 255), Image.new("L", size, 255)]
     canvas[0].paste(first), canvas[1].paste(second)
-    differing = ImageChops.difference(*canvas).point(lambda value: 255 if value > 64 else 0).histogram()[255]
+    differing = (
+        ImageChops.difference(*canvas)
+        .point(lambda value: 255 if value > 64 else 0)
+        .histogram()[255]
+    )
     assert differing > 500, (differing, system_bengali)
     blocked.close()

@@ -18,8 +18,8 @@ from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_table import read_table
 from tests.pdf_text import pdftotext
-from tests.test_half_year import narrative, row_cells
 from tests.signatures import assert_signed_by_us
+from tests.test_half_year import narrative, row_cells
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,9 @@ def url(people, suffix=""):
 
 
 def submit(people):
-    response = client_for(people.officer).post(url(people), {"action": "submit", **narrative(people.plan)})
+    response = client_for(people.officer).post(
+        url(people), {"action": "submit", **narrative(people.plan)}
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     return Assessment.objects.get(plan=people.plan, kind=Assessment.ANNUAL)
 
@@ -56,7 +58,9 @@ def evaluation_data(people, changes: dict) -> dict:
 
 def test_the_year_is_the_quarters_rolled_up_to_the_fourth(year):
     assessment = submit(year)
-    assert assessment.reported_total == Decimal("13.40") and assessment.ranking_total == Decimal("13.40")
+    assert assessment.reported_total == Decimal("13.40") and assessment.ranking_total == Decimal(
+        "13.40"
+    )
     html = client_for(year.reviewer).get(url(year)).content.decode()
     assert "বার্ষিক মূল্যায়ন প্রতিবেদন" in html
     assert row_cells(html, "1.3.1")[-7:-4] == ["৭৫%", "উত্তম (৮০%)", "৩.২০"]
@@ -89,30 +93,45 @@ def test_evaluated_values_recompute_the_marks_and_need_a_comment(year):
     assessment.refresh_from_db()
     assert assessment.evaluated_total == Decimal("9.60")  # 13.40 − 0.60 − 3.20
     html = reviewer.get(url(year)).content.decode()
-    assert row_cells(html, "2.1.1")[-7:] == ["৪", "অসাধারণ (১০০%)", "৬.০০", "৩", "অতি উত্তম (৯০%)", "৫.৪০",
-                                             "প্রমাণক তিনটির"]
+    assert row_cells(html, "2.1.1")[-7:] == [
+        "৪",
+        "অসাধারণ (১০০%)",
+        "৬.০০",
+        "৩",
+        "অতি উত্তম (৯০%)",
+        "৫.৪০",
+        "প্রমাণক তিনটির",
+    ]
     assert row_cells(html, "1.3.1")[-4:] == ["৫৫%", "--", "০.০০", "নমুনা যাচাইয়ে ৫৫%"]
     total = read_table(html, "assessment-table")["tfoot"][0]
     assert [total[3].text, total[-2].text] == ["১৩.৪০", "৯.৬০"]
     # The service refuses an evaluation without a comment too, whoever calls it.
     with pytest.raises(WorkflowError):
-        assessment_evaluate(assessment=assessment, user=year.reviewer, entries={
-            indicator_by_code(year.plan, "2.2.1").pk: EvaluatedValue(Decimal(1), "")})
+        assessment_evaluate(
+            assessment=assessment,
+            user=year.reviewer,
+            entries={indicator_by_code(year.plan, "2.2.1").pk: EvaluatedValue(Decimal(1), "")},
+        )
 
 
 def test_the_plans_scoring_method_recomputes_the_evaluated_marks(year):
     year.plan.scoring_method = scoring.LINEAR
     year.plan.save()
     assessment = submit(year)
-    assessment_evaluate(assessment=assessment, user=year.reviewer, entries={
-        indicator_by_code(year.plan, "1.3.1").pk: EvaluatedValue(Decimal(78), "যাচাইকৃত")})
+    assessment_evaluate(
+        assessment=assessment,
+        user=year.reviewer,
+        entries={indicator_by_code(year.plan, "1.3.1").pk: EvaluatedValue(Decimal(78), "যাচাইকৃত")},
+    )
     html = client_for(year.reviewer).get(url(year)).content.decode()
     # README's worked example: 78 % against 85/80/75/70/60 is 86 % of the weight 4 → 3.44.
     assert row_cells(html, "1.3.1")[-4:-1] == ["৭৮%", "উত্তম (৮০%)", "৩.৪৪"]
 
 
 def test_approving_the_evaluation_locks_the_year(year, tmp_path, signing_key):
-    client_for(year.officer).post(f"/plans/{year.plan.pk}/half-year/", {"action": "submit", **narrative(year.plan)})
+    client_for(year.officer).post(
+        f"/plans/{year.plan.pk}/half-year/", {"action": "submit", **narrative(year.plan)}
+    )
     client_for(year.reviewer).post(f"/plans/{year.plan.pk}/half-year/", {"action": "approve"})
     submit(year)
     reviewer = client_for(year.reviewer)
@@ -125,22 +144,36 @@ def test_approving_the_evaluation_locks_the_year(year, tmp_path, signing_key):
     locked = "বছরটি চূড়ান্ত"
     q3 = QuarterlyReport.objects.get(plan=year.plan, quarter=3)
     with pytest.raises(WorkflowError, match=locked):
-        report_save(report=q3, user=year.officer, entries={indicator_by_code(year.plan, "1.3.1").pk: Entry(1)})
+        report_save(
+            report=q3,
+            user=year.officer,
+            entries={indicator_by_code(year.plan, "1.3.1").pk: Entry(1)},
+        )
     for quarter in (1, 3):  # reopening an approved quarter is refused, with the reason on the page
-        response = reviewer.post(f"/plans/{year.plan.pk}/quarters/{quarter}/review/",
-                                 {"action": "reopen", "comment": "ভুল"})
+        response = reviewer.post(
+            f"/plans/{year.plan.pk}/quarters/{quarter}/review/",
+            {"action": "reopen", "comment": "ভুল"},
+        )
         assert response.status_code == 409 and locked in response.content.decode()
     # The fourth quarter is still submitted: it cannot be returned any more.
-    response = reviewer.post(f"/plans/{year.plan.pk}/quarters/4/review/", {"action": "return", "comment": "ভুল"})
+    response = reviewer.post(
+        f"/plans/{year.plan.pk}/quarters/4/review/", {"action": "return", "comment": "ভুল"}
+    )
     assert response.status_code == 409 and locked in response.content.decode()
-    response = reviewer.post(f"/plans/{year.plan.pk}/half-year/", {"action": "reopen", "comment": "ভুল"})
+    response = reviewer.post(
+        f"/plans/{year.plan.pk}/half-year/", {"action": "reopen", "comment": "ভুল"}
+    )
     assert response.status_code == 409 and locked in response.content.decode()
     response = reviewer.post(url(year), {"action": "reopen", "comment": "ভুল"})
     assert response.status_code == 409
     response = client_for(year.officer).post(url(year), {"action": "save", **narrative(year.plan)})
     assert response.status_code == 409 and locked in response.content.decode()
-    assert client_for(year.officer).post(f"/plans/{year.plan.pk}/quarters/3/edit/", {
-        "action": "save"}).status_code == 409
+    assert (
+        client_for(year.officer)
+        .post(f"/plans/{year.plan.pk}/quarters/3/edit/", {"action": "save"})
+        .status_code
+        == 409
+    )
     edit = client_for(year.officer).get(f"/plans/{year.plan.pk}/quarters/3/edit/").content.decode()
     assert "বছরটি চূড়ান্ত" in edit and "দাখিল করুন</button>" not in edit
 
@@ -151,32 +184,59 @@ def test_approving_the_evaluation_locks_the_year(year, tmp_path, signing_key):
     signature = assert_signed_by_us(data, signing_key)
     assert signature.sig_object["/Reason"] == "বার্ষিক মূল্যায়ন অনুমোদন"
     text = pdftotext(data, tmp_path)
-    for expected in ("বার্ষিক মূল্যায়ন প্রতিবেদন", "মূল্যায়িত", "১৩.৪০", "১২.৮০", "মূল্যায়নকারী", "reviewer",
-                     "স্থানীয় সরকার বিভাগ", "প্রমাণক"):
+    for expected in (
+        "বার্ষিক মূল্যায়ন প্রতিবেদন",
+        "মূল্যায়িত",
+        "১৩.৪০",
+        "১২.৮০",
+        "মূল্যায়নকারী",
+        "reviewer",
+        "স্থানীয় সরকার বিভাগ",
+        "প্রমাণক",
+    ):
         assert expected in text, expected
     verify = client_for(None).post("/verify/", {"file": io.BytesIO(data)}).content.decode()
     assert "বৈধ: স্বাক্ষর অক্ষত ও বৈধ" in verify and "বার্ষিক মূল্যায়ন" in verify
     assert to_bengali_digits(assessment.reference) in verify
     document = SignedDocument.objects.get(assessment=assessment)
-    assert "বার্ষিক মূল্যায়ন" in client_for(None).get(f"/verify/?token={document.token}").content.decode()
+    assert (
+        "বার্ষিক মূল্যায়ন" in client_for(None).get(f"/verify/?token={document.token}").content.decode()
+    )
 
 
 def test_returned_with_a_comment_and_submitted_again(year):
     submit(year)
     reviewer = client_for(year.reviewer)
-    assert reviewer.post(url(year), {"action": "return", "comment": "চতুর্থ ত্রৈমাসিক আগে অনুমোদন হোক"}).status_code == 302
-    assert Assessment.objects.get(plan=year.plan, kind=Assessment.ANNUAL).status == Assessment.RETURNED
+    assert (
+        reviewer.post(
+            url(year), {"action": "return", "comment": "চতুর্থ ত্রৈমাসিক আগে অনুমোদন হোক"}
+        ).status_code
+        == 302
+    )
+    assert (
+        Assessment.objects.get(plan=year.plan, kind=Assessment.ANNUAL).status == Assessment.RETURNED
+    )
     submit(year)
 
 
-@pytest.mark.parametrize("who, action, expected", [
-    ("officer", "evaluate", 403), ("officer", "approve", 403), ("reviewer", "submit", 403),
-    ("admin", "evaluate", 403), ("admin", "submit", 403), ("top_reviewer", "evaluate", 302),
-    ("other_reviewer", "evaluate", 404), ("other_officer", "submit", 404),
-])
+@pytest.mark.parametrize(
+    "who, action, expected",
+    [
+        ("officer", "evaluate", 403),
+        ("officer", "approve", 403),
+        ("reviewer", "submit", 403),
+        ("admin", "evaluate", 403),
+        ("admin", "submit", 403),
+        ("top_reviewer", "evaluate", 302),
+        ("other_reviewer", "evaluate", 404),
+        ("other_officer", "submit", 404),
+    ],
+)
 def test_who_may_do_what(year, who, action, expected):
     submit(year)
-    response = client_for(getattr(year, who)).post(url(year), {"action": action, **narrative(year.plan)})
+    response = client_for(getattr(year, who)).post(
+        url(year), {"action": action, **narrative(year.plan)}
+    )
     assert response.status_code == expected
 
 
@@ -184,6 +244,6 @@ def test_the_late_badge_follows_the_annual_due_date(year, time_machine):
     from reports.deadlines import calendar_create
 
     calendar_create(fiscal_year=year.plan.fiscal_year)
-    time_machine.move_to(datetime.datetime(2023, 7, 16, 10, tzinfo=datetime.timezone.utc))
+    time_machine.move_to(datetime.datetime(2023, 7, 16, 10, tzinfo=datetime.UTC))
     html = client_for(year.officer).get(url(year)).content.decode()
     assert "১৫/০৭/২৩" in html and "বিলম্বিত" in html

@@ -29,9 +29,18 @@ def test_the_schema_is_openapi_3_and_names_every_feature(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/offices", "/fiscal-years", "/plans/{plan_id}", "/plans/{plan_id}/quarters/{quarter}",
-                 "/reports", "/plans/{plan_id}/quarters/{quarter}/achievements", "/plans/{plan_id}/half-year",
-                 "/plans/{plan_id}/annual", "/plans/{plan_id}/ranking", "/verify/{token}"):
+    for path in (
+        "/offices",
+        "/fiscal-years",
+        "/plans/{plan_id}",
+        "/plans/{plan_id}/quarters/{quarter}",
+        "/reports",
+        "/plans/{plan_id}/quarters/{quarter}/achievements",
+        "/plans/{plan_id}/half-year",
+        "/plans/{plan_id}/annual",
+        "/plans/{plan_id}/ranking",
+        "/verify/{token}",
+    ):
         assert f"/api/v1{path}" in schema["paths"]
     errors = schema["paths"]["/api/v1/offices"]["get"]["responses"]["404"]["content"]
     assert list(errors) == ["application/problem+json"]
@@ -44,8 +53,14 @@ def test_the_docs_page_serves_swagger_from_the_site_itself_under_the_csp(client)
     page = response.content.decode()
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "unsafe-inline" not in csp
-    assert "cdn" not in page.lower() and "<script>" not in page  # no inline script, nothing from elsewhere
-    for asset in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js", "/static/ninja/swagger-ui.css"):
+    assert (
+        "cdn" not in page.lower() and "<script>" not in page
+    )  # no inline script, nothing from elsewhere
+    for asset in (
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+        "/static/ninja/swagger-ui.css",
+    ):
         assert asset in page
         served = client.get(asset)
         assert served.status_code == 200, asset
@@ -54,13 +69,23 @@ def test_the_docs_page_serves_swagger_from_the_site_itself_under_the_csp(client)
 def test_without_a_valid_token_the_answer_is_401(people):
     assert _problem(ApiClient(None).get("/offices"), 401)
     user = people.officer
-    expired = api_token_create(user=user, name="x", scope=ApiToken.READ,
-                               expires_at=timezone.now() - datetime.timedelta(days=1))[1]
-    revoked, raw = api_token_create(user=user, name="y", scope=ApiToken.READ,
-                                    expires_at=timezone.now() + datetime.timedelta(days=1))
+    expired = api_token_create(
+        user=user,
+        name="x",
+        scope=ApiToken.READ,
+        expires_at=timezone.now() - datetime.timedelta(days=1),
+    )[1]
+    revoked, raw = api_token_create(
+        user=user,
+        name="y",
+        scope=ApiToken.READ,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
     api_token_revoke(token=revoked)
     for token in (expired, raw, "apa_nonsense", "", "x" * 5000):
-        response = client_for(None).get(f"{BASE}/offices", headers={"Authorization": f"Bearer {token}"})
+        response = client_for(None).get(
+            f"{BASE}/offices", headers={"Authorization": f"Bearer {token}"}
+        )
         assert _problem(response, 401)
         assert response["WWW-Authenticate"] == "Bearer"
 
@@ -68,15 +93,20 @@ def test_without_a_valid_token_the_answer_is_401(people):
 def test_a_session_is_not_accepted_even_for_a_read_and_never_for_a_write(people):
     browser = client_for(people.officer)  # logged in on the pages
     assert _problem(browser.get(f"{BASE}/offices"), 401)
-    response = browser.patch(f"{BASE}/plans/{people.plan.pk}/quarters/3/achievements",
-                             json.dumps({"achievements": []}), content_type="application/json")
+    response = browser.patch(
+        f"{BASE}/plans/{people.plan.pk}/quarters/3/achievements",
+        json.dumps({"achievements": []}),
+        content_type="application/json",
+    )
     assert _problem(response, 401)
 
 
 def test_a_read_only_token_cannot_write(people):
     api = ApiClient(people.officer, ApiToken.READ)
     assert api.get(f"/plans/{people.plan.pk}/quarters/3").status_code == 200
-    body = _problem(api.patch(f"/plans/{people.plan.pk}/quarters/3/achievements", {"achievements": []}), 403)
+    body = _problem(
+        api.patch(f"/plans/{people.plan.pk}/quarters/3/achievements", {"achievements": []}), 403
+    )
     assert "শুধু পড়ার" in body["detail"]
 
 
@@ -88,9 +118,19 @@ def test_problems_speak_english_by_accept_language(people):
     assert bengali["detail"] == "কর্মপরিকল্পনাটি পাওয়া যায়নি"
 
 
-@pytest.mark.parametrize("path", ["/plans/1/quarters/5", "/plans/1/quarters/0", "/plans/99999999999999999999/quarters/1",
-                                  "/nothing/here", "/offices/0", "/offices/-3", f"/offices/{2**70}",
-                                  "/verify/not-a-token"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plans/1/quarters/5",
+        "/plans/1/quarters/0",
+        "/plans/99999999999999999999/quarters/1",
+        "/nothing/here",
+        "/offices/0",
+        "/offices/-3",
+        f"/offices/{2**70}",
+        "/verify/not-a-token",
+    ],
+)
 def test_out_of_range_and_unknown_addresses_are_problems_not_500s(people, path):
     response = ApiClient(people.admin).get(path)
     assert response.status_code in (404, 422)
@@ -112,7 +152,9 @@ def test_bad_cursors_limits_and_bodies_are_400_or_422_naming_the_field(people):
 
 
 def test_a_wrong_method_is_a_problem_with_allow(people):
-    response = ApiClient(people.officer).send("delete", f"/plans/{people.plan.pk}/quarters/3/achievements")
+    response = ApiClient(people.officer).send(
+        "delete", f"/plans/{people.plan.pk}/quarters/3/achievements"
+    )
     _problem(response, 405)
     assert response["Allow"] == "PATCH"
 
@@ -121,9 +163,15 @@ def test_a_read_only_token_may_have_a_pdf_checked(people, settings):
     settings.VERIFY_MAX_BYTES = 1000
     api = ApiClient(people.officer, ApiToken.READ)
     checked = api.client.post(f"{BASE}/verify", b"not a pdf", content_type="application/pdf")
-    assert checked.status_code == 200 and checked.json() == {"verdict": "unreadable", "ok": False,
-                                                            "superseded": False, "document": None}
-    assert _problem(api.client.post(f"{BASE}/verify", b"x" * 1001, content_type="application/pdf"), 413)
+    assert checked.status_code == 200 and checked.json() == {
+        "verdict": "unreadable",
+        "ok": False,
+        "superseded": False,
+        "document": None,
+    }
+    assert _problem(
+        api.client.post(f"{BASE}/verify", b"x" * 1001, content_type="application/pdf"), 413
+    )
 
 
 def test_the_quarters_list_answers_before_any_fiscal_year_exists(db):
@@ -133,10 +181,22 @@ def test_the_quarters_list_answers_before_any_fiscal_year_exists(db):
     body = ApiClient(admin).get("/reports").json()
     assert body == {"items": [], "next": None, "fiscal_year": None, "quarter": 1}
     assert _problem(ApiClient(admin).get("/reports", {"year": 2030}), 404)
-    assert _problem(ApiClient(admin).get("/reports", {"status": "nonsense"}), 422)["errors"][0]["field"] == "status"
+    assert (
+        _problem(ApiClient(admin).get("/reports", {"status": "nonsense"}), 422)["errors"][0][
+            "field"
+        ]
+        == "status"
+    )
 
 
-@pytest.mark.parametrize("path, params", [("/offices", {"code": "a\x00b"}), ("/offices", {"tier": "\x00"}),
-                                          ("/reports", {"q": "x\x00"}), ("/reports", {"tier": "\x00"})])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/offices", {"code": "a\x00b"}),
+        ("/offices", {"tier": "\x00"}),
+        ("/reports", {"q": "x\x00"}),
+        ("/reports", {"tier": "\x00"}),
+    ],
+)
 def test_a_nul_in_a_query_is_a_422_problem_not_a_500(people, path, params):
     _problem(ApiClient(people.admin).get(path, params), 422)

@@ -4,28 +4,46 @@ The API shows and changes exactly what the pages would (reports/permissions.py):
 user may not see is a 404, one they may see but not act on a 403."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from egov_plan.models import Office
 from reports import permissions
 from reports.models import QuarterlyReport
 from tests.api_world import ApiClient
 from tests.conftest import make_user
-from tests.helpers import PDF_BYTES, add_evidence
 from tests.factories import make_offices, make_plan
+from tests.helpers import PDF_BYTES, add_evidence
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["officer", "reviewer", "top_reviewer", "other_officer", "other_reviewer", "admin", "nobody"]
+ROLES = [
+    "officer",
+    "reviewer",
+    "top_reviewer",
+    "other_officer",
+    "other_reviewer",
+    "admin",
+    "nobody",
+]
 PLACES = ["own", "below", "sibling", "outside"]
 # Whose reports each role sees (reports/permissions.py: an officer their own office's, a reviewer
 # every office below theirs, an admin all).
-SEES = {"officer": {"own"}, "reviewer": {"own", "below", "sibling"}, "top_reviewer": {"own", "below", "sibling"},
-        "other_officer": {"outside"}, "other_reviewer": {"outside"}, "admin": set(PLACES), "nobody": set()}
+SEES = {
+    "officer": {"own"},
+    "reviewer": {"own", "below", "sibling"},
+    "top_reviewer": {"own", "below", "sibling"},
+    "other_officer": {"outside"},
+    "other_reviewer": {"outside"},
+    "admin": set(PLACES),
+    "nobody": set(),
+}
 ENTERS = {"officer": {"own"}, "other_officer": {"outside"}}  # the office's officer only
-REVIEWS = {"reviewer": {"own", "below", "sibling"}, "top_reviewer": {"own", "below", "sibling"},
-           "other_reviewer": {"outside"}}  # a reviewer of an office above
+REVIEWS = {
+    "reviewer": {"own", "below", "sibling"},
+    "top_reviewer": {"own", "below", "sibling"},
+    "other_reviewer": {"outside"},
+}  # a reviewer of an office above
 
 
 @pytest.fixture
@@ -49,8 +67,15 @@ def _expected_act(role, place, allowed, done):
     return done if place in allowed.get(role, set()) else 403
 
 
-READS = ["/plans/{plan}", "/plans/{plan}/quarters/1", "/plans/{plan}/quarters/2", "/plans/{plan}/half-year",
-         "/plans/{plan}/annual", "/plans/{plan}/ranking", "/offices/{office}"]
+READS = [
+    "/plans/{plan}",
+    "/plans/{plan}/quarters/1",
+    "/plans/{plan}/quarters/2",
+    "/plans/{plan}/half-year",
+    "/plans/{plan}/annual",
+    "/plans/{plan}/ranking",
+    "/offices/{office}",
+]
 
 
 @pytest.mark.parametrize("template", READS)
@@ -58,8 +83,14 @@ def test_reads_show_what_the_pages_show(matrix, template):
     for role in ROLES:
         for place in PLACES:
             plan = matrix.plans[place]
-            response = matrix.clients[role].get(template.format(plan=plan.pk, office=plan.office_id))
-            assert response.status_code == _expected_read(role, place), (role, place, response.content[:300])
+            response = matrix.clients[role].get(
+                template.format(plan=plan.pk, office=plan.office_id)
+            )
+            assert response.status_code == _expected_read(role, place), (
+                role,
+                place,
+                response.content[:300],
+            )
 
 
 def test_evidence_files_are_served_where_their_report_is_seen(matrix):
@@ -85,9 +116,14 @@ def test_the_pdf_is_shown_where_the_table_is(matrix):
                 assert response.content.startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("listing, key", [("/offices", lambda row: row["id"]),
-                                          ("/plans", lambda row: row["office"]["id"] if row["office"] else None),
-                                          ("/reports?year=2022&quarter=1", lambda row: row["office"]["id"])])
+@pytest.mark.parametrize(
+    "listing, key",
+    [
+        ("/offices", lambda row: row["id"]),
+        ("/plans", lambda row: row["office"]["id"] if row["office"] else None),
+        ("/reports?year=2022&quarter=1", lambda row: row["office"]["id"]),
+    ],
+)
 def test_lists_hold_only_what_the_user_may_see(matrix, listing, key):
     offices = {place: plan.office_id for place, plan in matrix.plans.items()}
     for role in ROLES:
@@ -99,39 +135,54 @@ def test_lists_hold_only_what_the_user_may_see(matrix, listing, key):
             path = body["next"]
         shown = {place for place, office in offices.items() if office in found}
         assert shown == SEES[role], (role, listing)
-        visible = {o.pk for o in Office.objects.all() if permissions.can_see_office(getattr(matrix, role), o)}
+        visible = {
+            o.pk
+            for o in Office.objects.all()
+            if permissions.can_see_office(getattr(matrix, role), o)
+        }
         assert found - {None} <= visible, role
 
 
 def test_writing_values_is_for_the_offices_officer(matrix):
     for role in ROLES:
         for place in PLACES:
-            response = matrix.clients[role].patch(f"/plans/{matrix.plans[place].pk}/quarters/3/achievements",
-                                                  {"achievements": []})
+            response = matrix.clients[role].patch(
+                f"/plans/{matrix.plans[place].pk}/quarters/3/achievements", {"achievements": []}
+            )
             assert response.status_code == _expected_act(role, place, ENTERS, 200), (role, place)
 
 
 def test_submitting_is_for_the_offices_officer(matrix):
     for role in ROLES:
         for place in PLACES:
-            response = matrix.clients[role].post(f"/plans/{matrix.plans[place].pk}/quarters/4/submit", {})
+            response = matrix.clients[role].post(
+                f"/plans/{matrix.plans[place].pk}/quarters/4/submit", {}
+            )
             expected = _expected_act(role, place, ENTERS, 200)
             assert response.status_code == expected, (role, place)
             if expected == 200:  # open it again for the next role
-                QuarterlyReport.objects.filter(plan=matrix.plans[place], quarter=4).update(status=QuarterlyReport.DRAFT)
+                QuarterlyReport.objects.filter(plan=matrix.plans[place], quarter=4).update(
+                    status=QuarterlyReport.DRAFT
+                )
 
 
 @pytest.mark.parametrize("action", ["approve", "return"])
 def test_reviewing_is_for_a_reviewer_above(matrix, action):
     for plan in matrix.plans.values():
-        QuarterlyReport.objects.update_or_create(plan=plan, quarter=2, defaults={"status": QuarterlyReport.SUBMITTED})
+        QuarterlyReport.objects.update_or_create(
+            plan=plan, quarter=2, defaults={"status": QuarterlyReport.SUBMITTED}
+        )
     for role in ROLES:
         for place in PLACES:
             plan = matrix.plans[place]
-            response = matrix.clients[role].post(f"/plans/{plan.pk}/quarters/2/{action}", {"comment": "কারণ"})
+            response = matrix.clients[role].post(
+                f"/plans/{plan.pk}/quarters/2/{action}", {"comment": "কারণ"}
+            )
             expected = _expected_act(role, place, REVIEWS, 200)
             assert response.status_code == expected, (role, place, response.content[:300])
-            QuarterlyReport.objects.filter(plan=plan, quarter=2).update(status=QuarterlyReport.SUBMITTED)
+            QuarterlyReport.objects.filter(plan=plan, quarter=2).update(
+                status=QuarterlyReport.SUBMITTED
+            )
 
 
 def test_the_office_list_costs_the_same_queries_however_many_offices(people):
@@ -147,7 +198,9 @@ def test_the_office_list_costs_the_same_queries_however_many_offices(people):
             assert response.status_code == 200 and len(response.json()["items"]) == 10
             counts.append(len(queries))
             path = response.json()["next"]
-    assert len(set(counts)) == 1 and counts[0] == 4, counts  # the token with its user and their current memberships (one query), its rate count, the offices, their parents
+    assert len(set(counts)) == 1 and counts[0] == 4, (
+        counts
+    )  # the token with its user and their current memberships (one query), its rate count, the offices, their parents
 
 
 def test_the_office_list_pages_follow_the_tree_without_repeats(people):
@@ -162,8 +215,10 @@ def test_the_office_list_pages_follow_the_tree_without_repeats(people):
     assert seen == list(Office.objects.order_by("path").values_list("code", flat=True))
     codes = api.get("/offices", {"under": people.office.pk}).json()["items"]
     assert {row["parent"] for row in codes} == {people.office.code}
-    assert [row["code"] for row in api.get("/offices", {"code": people.other_office.code}).json()["items"]] == [
-        people.other_office.code]
+    assert [
+        row["code"]
+        for row in api.get("/offices", {"code": people.other_office.code}).json()["items"]
+    ] == [people.other_office.code]
 
 
 def test_the_quarters_list_costs_the_same_queries_however_many_offices(people):

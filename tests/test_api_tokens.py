@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(user, days=30, scope=ApiToken.READ):
-    return api_token_create(user=user, name="বিআই", scope=scope,
-                            expires_at=timezone.now() + datetime.timedelta(days=days))
+    return api_token_create(
+        user=user,
+        name="বিআই",
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
 
 
 def test_it_stores_only_the_hash_of_the_token():
@@ -49,18 +53,31 @@ def test_it_refuses_expired_revoked_malformed_and_inactive_users_tokens():
     assert api_token_check(live) is None
 
 
-def test_a_token_comes_with_its_users_current_memberships_in_one_query(people, django_assert_num_queries):
+def test_a_token_comes_with_its_users_current_memberships_in_one_query(
+    people, django_assert_num_queries
+):
     """Ended and future memberships do not count; the offices and tiers need no further query."""
     today = timezone.localdate()
-    Membership.objects.create(user=people.officer, office=people.other_office, role=Membership.REVIEWER,
-                              start_date=today - datetime.timedelta(days=90), end_date=today)
-    Membership.objects.create(user=people.officer, office=people.supervising, role=Membership.REVIEWER,
-                              start_date=today + datetime.timedelta(days=1))
+    Membership.objects.create(
+        user=people.officer,
+        office=people.other_office,
+        role=Membership.REVIEWER,
+        start_date=today - datetime.timedelta(days=90),
+        end_date=today,
+    )
+    Membership.objects.create(
+        user=people.officer,
+        office=people.supervising,
+        role=Membership.REVIEWER,
+        start_date=today + datetime.timedelta(days=1),
+    )
     _token_, raw = _token(people.officer)
     expected = [(people.office.code, people.office.tier.code, Membership.OFFICER)]
     with django_assert_num_queries(1):
         found = api_token_check(raw)
-        assert [(m.office.code, m.office.tier.code, m.role) for m in permissions.memberships(found.user)] == expected
+        assert [
+            (m.office.code, m.office.tier.code, m.role) for m in permissions.memberships(found.user)
+        ] == expected
     _none, alone = _token(make_user("nobody"))
     assert permissions.memberships(api_token_check(alone).user) == []
 

@@ -28,10 +28,16 @@ def every_row() -> dict:
     """Every row of every table the backup covers; content types and permissions by natural key."""
     rows = {}
     for model in apps.get_models(include_auto_created=True):
-        if model in REBUILT_BY_MIGRATE or model._meta.label in ("sessions.Session", "egov_plan.RateLimitHit"):
+        if model in REBUILT_BY_MIGRATE or model._meta.label in (
+            "sessions.Session",
+            "egov_plan.RateLimitHit",
+        ):
             continue
-        keyed = {f.attname: f.related_model for f in model._meta.concrete_fields
-                 if f.is_relation and f.related_model in REBUILT_BY_MIGRATE}
+        keyed = {
+            f.attname: f.related_model
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model in REBUILT_BY_MIGRATE
+        }
         values = []
         for row in model.objects.order_by("pk").values():
             for attname, related in keyed.items():
@@ -53,9 +59,13 @@ def installation(officer_client, people, settings):
     pdf = download(officer_client, people.plan, 1)
     report = QuarterlyReport.objects.create(plan=people.plan, quarter=2)
     add_evidence(report, indicator_by_code(people.plan, "1.3.1"), name="প্রমাণ.pdf")
-    add_evidence(report, indicator_by_code(people.plan, "2.1.1"), name="ছবি.png", content=image_bytes("PNG"))
-    officer_client.post(f"/plans/{people.plan.pk}/quarters/2/edit/",
-                        {f"value_{indicator_by_code(people.plan, '2.1.1').pk}": "২", "action": "save"})
+    add_evidence(
+        report, indicator_by_code(people.plan, "2.1.1"), name="ছবি.png", content=image_bytes("PNG")
+    )
+    officer_client.post(
+        f"/plans/{people.plan.pk}/quarters/2/edit/",
+        {f"value_{indicator_by_code(people.plan, '2.1.1').pk}": "২", "action": "save"},
+    )
     return pdf
 
 
@@ -65,8 +75,12 @@ def empty_the_installation():
         default_storage.delete(name)
 
 
-@pytest.mark.django_db(transaction=True)  # flush, as in a real empty installation: no test transaction
-def test_a_backup_restores_every_row_every_file_and_every_signature(installation, settings, tmp_path):
+@pytest.mark.django_db(
+    transaction=True
+)  # flush, as in a real empty installation: no test transaction
+def test_a_backup_restores_every_row_every_file_and_every_signature(
+    installation, settings, tmp_path
+):
     rows, files = every_row(), every_file()
     assert len(files) == 3 and rows["reports.Evidence"] and rows["reports.HistoricalAchievement"]
     archive = tmp_path / "backup.tar.gz"
@@ -117,4 +131,7 @@ def test_restore_refuses_a_damaged_or_hostile_archive(people, settings, tmp_path
         target.addfile(info, io.BytesIO(b"x"))
     with pytest.raises(CommandError, match="unsafe path"):
         call_command("restore", str(hostile))
-    assert not (Path(settings.MEDIA_ROOT).parent / "outside.txt").exists() and media.files_under() == []
+    assert (
+        not (Path(settings.MEDIA_ROOT).parent / "outside.txt").exists()
+        and media.files_under() == []
+    )

@@ -4,8 +4,13 @@ import pytest
 
 from egov_plan.bijoy import convert_cells, looks_like_bijoy, to_unicode
 
-PAIRS = [line.split("\t") for line in (Path(__file__).parent / "data" / "bijoy_pairs.tsv").read_text(
-    encoding="utf-8").splitlines() if line.strip()]
+PAIRS = [
+    line.split("\t")
+    for line in (Path(__file__).parent / "data" / "bijoy_pairs.tsv")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
 
 
 def test_the_table_holds_at_least_two_hundred_pairs():
@@ -17,39 +22,81 @@ def test_every_known_pair_converts_exactly(bijoy, unicode):
     assert to_unicode(bijoy) == unicode
 
 
-@pytest.mark.parametrize("text", ["Kg©cwiKíbv", "Kg©m¤úv`b m~PK", "ZvwiL", "msL¨v", "PjwZ gvb", "AwZ DËg",
-                                  "gvb", "‡mev mnwRKiY", "B-Mfb©¨vÝ", "[1.1] Kg©kvjv Av‡qvRb"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kg©cwiKíbv",
+        "Kg©m¤úv`b m~PK",
+        "ZvwiL",
+        "msL¨v",
+        "PjwZ gvb",
+        "AwZ DËg",
+        "gvb",
+        "‡mev mnwRKiY",
+        "B-Mfb©¨vÝ",
+        "[1.1] Kg©kvjv Av‡qvRb",
+    ],
+)
 def test_bijoy_cells_are_detected(text):
     assert looks_like_bijoy(text)
 
 
-@pytest.mark.parametrize("text", ["Date", "Performance Indicators", "%", "100", "2022-2023", "e-Nothi", "eNothi",
-                                  "https://www.example.gov.bd/apa", "info@example.gov.bd", "Weight (%)", "Q1",
-                                  "“Digital Bangladesh”", "Officer’s report", "Café", "Mr. Rahman", "PowerPoint",
-                                  "কর্মপরিকল্পনা", "তারিখ", "", "   "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date",
+        "Performance Indicators",
+        "%",
+        "100",
+        "2022-2023",
+        "e-Nothi",
+        "eNothi",
+        "https://www.example.gov.bd/apa",
+        "info@example.gov.bd",
+        "Weight (%)",
+        "Q1",
+        "“Digital Bangladesh”",
+        "Officer’s report",
+        "Café",
+        "Mr. Rahman",
+        "PowerPoint",
+        "কর্মপরিকল্পনা",
+        "তারিখ",
+        "",
+        "   ",
+    ],
+)
 def test_english_numbers_urls_and_unicode_are_not_taken_for_bijoy(text):
     assert not looks_like_bijoy(text)
 
 
 def test_a_mixed_row_converts_only_its_bijoy_cells():
-    cells, converted = convert_cells(["[১.১] সেবা", "Kg©kvjv Av‡qvRb", "msL¨v", "80", "e-Nothi", "‡gvU"])
+    cells, converted = convert_cells(
+        ["[১.১] সেবা", "Kg©kvjv Av‡qvRb", "msL¨v", "80", "e-Nothi", "‡gvU"]
+    )
     assert cells == ["[১.১] সেবা", "কর্মশালা আয়োজন", "সংখ্যা", "80", "e-Nothi", "মোট"]
     assert converted == [1, 2, 5]
 
 
 def test_a_mixed_plan_file_with_bijoy_cells_imports_the_same_plan_as_the_unicode_one(db):
-    from reports.plan_documents import dump_plan_document
-    from reports.plan_exchange import import_plan, read_plan_file
+    from reports.plan_exchange import read_plan_file
     from tests import test_plan_import_real_layouts as layouts
 
     layouts.office.__wrapped__(db) if hasattr(layouts.office, "__wrapped__") else None
-    bijoy_rows = [[{"তারিখ": "ZvwiL", "সংখ্যা": "msL¨v", "১.২ প্রশিক্ষণ": "1.2 cÖwk¶Y"}.get(c, c) for c in row]
-                  for row in layouts.APA_ROWS]
-    unicode_doc, faults = read_plan_file(layouts.text_file(layouts.APA_HEADER, layouts.APA_ROWS), "p.txt")
+    bijoy_rows = [
+        [{"তারিখ": "ZvwiL", "সংখ্যা": "msL¨v", "১.২ প্রশিক্ষণ": "1.2 cÖwk¶Y"}.get(c, c) for c in row]
+        for row in layouts.APA_ROWS
+    ]
+    unicode_doc, faults = read_plan_file(
+        layouts.text_file(layouts.APA_HEADER, layouts.APA_ROWS), "p.txt"
+    )
     assert faults == []
     mixed_doc, faults = read_plan_file(layouts.text_file(layouts.APA_HEADER, bijoy_rows), "p.txt")
     assert faults == []
     conversions = mixed_doc.pop("conversions")
     assert mixed_doc == unicode_doc
     assert {(before, after) for _, _, before, after in conversions} == {
-        ("ZvwiL", "তারিখ"), ("msL¨v", "সংখ্যা"), ("1.2 cÖwk¶Y", "১.২ প্রশিক্ষণ")}
+        ("ZvwiL", "তারিখ"),
+        ("msL¨v", "সংখ্যা"),
+        ("1.2 cÖwk¶Y", "১.২ প্রশিক্ষণ"),
+    }

@@ -13,10 +13,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_docs_work_under_the_csp(browser, live_server, people, screenshots):  # noqa: F811
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     violations, elsewhere = [], []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text or "Refused" in message.text else None)
-    page.on("request", lambda request: elsewhere.append(request.url)
-            if not request.url.startswith((live_server.url, "data:")) else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Refused" in message.text
+            else None
+        ),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((live_server.url, "data:"))
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/api/v1/docs")
     page.locator(".opblock").first.wait_for(timeout=20000)
     assert page.locator(".opblock").count() >= 15
@@ -31,8 +43,16 @@ def test_the_docs_work_under_the_csp(browser, live_server, people, screenshots):
     offices.locator(".opblock-summary").click()
     offices.get_by_role("button", name="Try it out").click()
     offices.get_by_role("button", name="Execute").click()
-    offices.locator(".live-responses-table tbody .response-col_status").first.wait_for(timeout=20000)
-    assert "200" in offices.locator(".live-responses-table tbody .response-col_status").first.inner_text()
-    assert people.office.code in offices.locator(".live-responses-table .microlight").first.inner_text()
+    offices.locator(".live-responses-table tbody .response-col_status").first.wait_for(
+        timeout=20000
+    )
+    assert (
+        "200"
+        in offices.locator(".live-responses-table tbody .response-col_status").first.inner_text()
+    )
+    assert (
+        people.office.code
+        in offices.locator(".live-responses-table .microlight").first.inner_text()
+    )
     assert violations == [] and elsewhere == []
     page.close()

@@ -17,8 +17,13 @@ def codes(page) -> list[str]:
 
 
 def test_a_reviewer_filters_sorts_pages_and_drills_down(browser, live_server, people, screenshots):
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="ময়মনসিংহ", tier="district", code="DC-MYM",
-                             parent=people.supervising)
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="ময়মনসিংহ",
+        tier="district",
+        code="DC-MYM",
+        parent=people.supervising,
+    )
     make_offices(district, 55)
     page = log_in(browser, live_server, "reviewer")
     page.get_by_role("link", name="ড্যাশবোর্ড").first.click()
@@ -65,8 +70,13 @@ def test_a_reviewer_filters_sorts_pages_and_drills_down(browser, live_server, pe
 def test_an_admin_rolls_a_template_out(browser, live_server, people, screenshots):
     template = template_from_plan(plan=people.plan)
     for place in ("ত্রিশাল", "ফুলপুর", "ভালুকা"):
-        office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", location=place, tier="upazila",
-                      code=f"UNO-{place}", parent=people.supervising)
+        office_create(
+            name="উপজেলা নির্বাহী অফিসারের কার্যালয়",
+            location=place,
+            tier="upazila",
+            code=f"UNO-{place}",
+            parent=people.supervising,
+        )
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="bn-BD")
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "admin")
@@ -77,7 +87,10 @@ def test_an_admin_rolls_a_template_out(browser, live_server, people, screenshots
     page.get_by_label("যে দপ্তরের অধীনস্থ সব দপ্তরে (কোড)").fill("LGD")
     page.get_by_label("শুধু এই স্তরের দপ্তর").select_option(label="উপজেলা কার্যালয়")
     page.get_by_role("button", name="রোল-আউট শুরু করুন").click()
-    assert "৩টি কর্মপরিকল্পনা তৈরি হয়েছে; ০টি দপ্তরের আগে থেকেই ছিল।" in page.locator(".rollout-result").inner_text()
+    assert (
+        "৩টি কর্মপরিকল্পনা তৈরি হয়েছে; ০টি দপ্তরের আগে থেকেই ছিল।"
+        in page.locator(".rollout-result").inner_text()
+    )
     page.screenshot(path=str(screenshots / "admin-rollout-done.png"), full_page=True)
     assert RolloutJob.objects.get().status == RolloutJob.DONE
     assert ActionPlan.objects.filter(template=template).count() == 3

@@ -29,19 +29,26 @@ def saved_with(page, button: str, answer: str) -> str:
 
 
 def stored(plan, code: str) -> Achievement:
-    return Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, code))
+    return Achievement.objects.get(
+        report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, code)
+    )
 
 
 def test_a_save_without_files_goes_url_encoded_and_a_save_with_one_goes_multipart(
-        browser, live_server, people, tmp_path):  # noqa: F811
+    browser, live_server, people, tmp_path
+):  # noqa: F811
     plan = people.plan
     page = log_in(browser, live_server, "officer")
     page.goto(f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/")
-    assert page.locator("#entry-form").get_attribute("enctype") == MULTIPART  # as written, for no-script browsers
+    assert (
+        page.locator("#entry-form").get_attribute("enctype") == MULTIPART
+    )  # as written, for no-script browsers
 
     page.get_by_label("[১.৩.১] এর অর্জন (%)").fill("৬০%")
     page.get_by_label("[১.৩.১] মন্তব্য").fill("প্রমাণক ছাড়া")
-    assert saved_with(page, "সংরক্ষণ করুন", "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)").startswith(URLENCODED)
+    assert saved_with(
+        page, "সংরক্ষণ করুন", "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)"
+    ).startswith(URLENCODED)
     assert stored(plan, "1.3.1").value == Decimal("60")
     assert stored(plan, "1.3.1").remarks == "প্রমাণক ছাড়া"
 
@@ -49,10 +56,16 @@ def test_a_save_without_files_goes_url_encoded_and_a_save_with_one_goes_multipar
     evidence.write_bytes(PDF_BYTES)
     page.get_by_label("[১.১.১] এর অর্জন (তারিখ)").fill("১০/১০/২২")
     page.get_by_label("[১.১.১] প্রমাণক").set_input_files(str(evidence))
-    assert saved_with(page, "সংরক্ষণ করুন", "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ১টি প্রমাণক যুক্ত)").startswith(MULTIPART)
+    assert saved_with(
+        page, "সংরক্ষণ করুন", "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ১টি প্রমাণক যুক্ত)"
+    ).startswith(MULTIPART)
     assert stored(plan, "1.1.1").value == datetime.date(2022, 10, 10)
-    assert Evidence.objects.get(report__plan=plan, indicator=indicator_by_code(plan, "1.1.1")).original_name \
+    assert (
+        Evidence.objects.get(
+            report__plan=plan, indicator=indicator_by_code(plan, "1.1.1")
+        ).original_name
         == "সভার-কার্যবিবরণী.pdf"
+    )
 
     # Submitting without a file goes URL-encoded too, and the report is submitted.
     assert saved_with(page, "দাখিল করুন", "প্রতিবেদনটি দাখিল করা হয়েছে").startswith(URLENCODED)

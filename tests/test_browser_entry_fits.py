@@ -12,8 +12,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS = [(1366, 768), (1280, 800), (1024, 768)]
 PHONE = {"width": 360, "height": 740}
 # The printed form's order of the columns the entry table keeps (ক্ষেত্র … অর্জন, then the entry's own).
-HEADINGS = ["কর্মসম্পাদন ক্ষেত্র", "কার্যক্রম", "কর্মসম্পাদন সূচক", "একক", "মান", "লক্ষ্যমাত্রা", "এ পর্যন্ত অর্জন",
-            "এই ত্রৈমাসিকের অর্জন", "মন্তব্য"]
+HEADINGS = [
+    "কর্মসম্পাদন ক্ষেত্র",
+    "কার্যক্রম",
+    "কর্মসম্পাদন সূচক",
+    "একক",
+    "মান",
+    "লক্ষ্যমাত্রা",
+    "এ পর্যন্ত অর্জন",
+    "এই ত্রৈমাসিকের অর্জন",
+    "মন্তব্য",
+]
 
 INPUTS_OUTSIDE = """width => Array.from(document.querySelectorAll(
     '#entry-form input:not([type=hidden]), #entry-form textarea, #entry-form button'))
@@ -45,8 +54,11 @@ def test_every_input_of_a_row_is_on_the_screen(browser, live_server, people, scr
     rows = page.locator("tr.entry-row")
     assert rows.count() == 12
     for i in range(rows.count()):
-        for box in rows.nth(i).locator("input:not([type=hidden]), textarea").evaluate_all(
-                "els => els.map(el => el.getBoundingClientRect().toJSON())"):
+        for box in (
+            rows.nth(i)
+            .locator("input:not([type=hidden]), textarea")
+            .evaluate_all("els => els.map(el => el.getBoundingClientRect().toJSON())")
+        ):
             assert 0 <= box["left"] and box["right"] <= width
     # The official column order, and the table's headings still there.
     headings = page.locator(".entry-table thead th").all_inner_texts()
@@ -62,8 +74,12 @@ def test_every_input_of_a_row_is_on_the_screen(browser, live_server, people, scr
     page.close()
 
 
-def test_on_a_phone_the_navigation_folds_and_the_bar_keeps_save_and_submit(browser, live_server, people,  # noqa: F811
-                                                                          screenshots):
+def test_on_a_phone_the_navigation_folds_and_the_bar_keeps_save_and_submit(
+    browser,
+    live_server,
+    people,  # noqa: F811
+    screenshots,
+):
     page = entry_page(browser, live_server, people, (PHONE["width"], PHONE["height"]))
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     assert page.evaluate(INPUTS_OUTSIDE, PHONE["width"]) == []

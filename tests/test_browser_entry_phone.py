@@ -33,7 +33,9 @@ def test_an_officer_fills_and_saves_a_quarter_on_a_phone(browser, live_server, p
     assert page.locator(".entry-table thead").is_hidden()
     first = cards.first.bounding_box()
     second = cards.nth(1).bounding_box()
-    assert first["width"] <= PHONE["width"] and second["y"] >= first["y"] + first["height"]  # stacked
+    assert (
+        first["width"] <= PHONE["width"] and second["y"] >= first["y"] + first["height"]
+    )  # stacked
     card = cards.filter(has_text="[১.৩.১]")
     for label in ("একক", "লক্ষ্যমাত্রা", "এ পর্যন্ত অর্জন"):
         assert card.locator(f'[data-label^="{label}"]').is_visible()
@@ -56,7 +58,9 @@ def test_an_officer_fills_and_saves_a_quarter_on_a_phone(browser, live_server, p
     assert "সংরক্ষিত হয়েছে" in page.locator(".alert-success").inner_text()
     assert no_sideways_scroll(page)
 
-    stored = {a.indicator_id: a for a in Achievement.objects.filter(report__plan=plan, report__quarter=2)}
+    stored = {
+        a.indicator_id: a for a in Achievement.objects.filter(report__plan=plan, report__quarter=2)
+    }
     assert stored[indicator_by_code(plan, "1.1.1").pk].value == datetime.date(2022, 11, 14)
     assert stored[indicator_by_code(plan, "1.3.1").pk].value == Decimal("78")
     assert stored[indicator_by_code(plan, "2.1.1").pk].value == Decimal("3")

@@ -26,17 +26,28 @@ from playwright.sync_api import expect
 
 from reports.models import Achievement, SaveKey
 from tests.helpers import indicator_by_code
-from tests.test_bulk_print_worker import shared_database_url
 from tests.processes import free_port, stop, wait_until
-from tests.test_browser_offline_entry import NOT_SAVED, REMARKS_131, VALUE_131, VALUE_211, Server, history_rows
+from tests.test_browser_offline_entry import (
+    NOT_SAVED,
+    REMARKS_131,
+    VALUE_131,
+    VALUE_211,
+    Server,
+    history_rows,
+)
 from tests.test_browser_workflow import browser, log_in  # noqa: F401  (fixtures)
+from tests.test_bulk_print_worker import shared_database_url
 
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+HAPROXY = shutil.which("haproxy") or (
+    "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(HAPROXY is None, reason="haproxy is not installed (apt-get install haproxy)"),
+    pytest.mark.skipif(
+        HAPROXY is None, reason="haproxy is not installed (apt-get install haproxy)"
+    ),
 ]
 
 SAVED_TWO = "সংরক্ষিত হয়েছে (২টি মান পরিবর্তিত"
@@ -110,12 +121,21 @@ backend slow
 backend hang
     server silent 127.0.0.1:{self.silent.port} disabled
 """)
-        check = subprocess.run([HAPROXY, "-c", "-q", "-f", str(config)], capture_output=True, text=True)
+        check = subprocess.run(
+            [HAPROXY, "-c", "-q", "-f", str(config)], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stderr
-        self.process = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
-        wait_until(self.process, lambda: "app" in self.command("show servers state be"), timeout=15,
-                   what="haproxy", interval=0.1, exited=lambda: self.process.stderr.read().decode())
+        self.process = subprocess.Popen(
+            [HAPROXY, "-db", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        wait_until(
+            self.process,
+            lambda: "app" in self.command("show servers state be"),
+            timeout=15,
+            what="haproxy",
+            interval=0.1,
+            exited=lambda: self.process.stderr.read().decode(),
+        )
 
     def command(self, line: str) -> str:
         """One command on HAProxy's runtime API; its answer."""
@@ -156,7 +176,9 @@ def typed_and_saved(page, proxy, plan):
 
 def saved_and_answered(page) -> int:
     """Presses save; the status of the answer the browser got."""
-    with page.expect_response(lambda response: response.request.method == "POST", timeout=15000) as answer:
+    with page.expect_response(
+        lambda response: response.request.method == "POST", timeout=15000
+    ) as answer:
         page.get_by_role("button", name="সংরক্ষণ করুন").click()
     return answer.value.status
 
@@ -174,8 +196,12 @@ def still_kept(page, plan) -> None:
 def applied_once(page, proxy, plan) -> None:
     expect(page.locator(".alert-success")).to_contain_text(SAVED_TWO, timeout=20000)
     expect(page.locator(".entry-not-saved")).to_have_count(0)
-    assert Achievement.objects.get(report__plan=plan, report__quarter=2,
-                                   indicator=indicator_by_code(plan, "2.1.1")).value == 3
+    assert (
+        Achievement.objects.get(
+            report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, "2.1.1")
+        ).value
+        == 3
+    )
     assert SaveKey.objects.count() == 1
     assert history_rows(page, proxy.url, plan, "2.1.1") == 1
     assert history_rows(page, proxy.url, plan, "1.3.1") == 1
@@ -184,17 +210,28 @@ def applied_once(page, proxy, plan) -> None:
 def save_answers(page) -> list[int]:
     """The statuses of the entry page's saves (POSTs) as the browser received them."""
     answers = []
-    page.on("response", lambda response: answers.append(response.status)
-            if response.request.method == "POST" and response.url.endswith("/edit/") else None)
+    page.on(
+        "response",
+        lambda response: (
+            answers.append(response.status)
+            if response.request.method == "POST" and response.url.endswith("/edit/")
+            else None
+        ),
+    )
     return answers
 
 
-@pytest.mark.parametrize("server, away, back, status", [
-    ("be/app", "maint", "ready", 503),  # HAProxy has no server left to send to
-    ("stall/silent", "ready", "maint", 504),  # the request goes to a server that never answers
-], ids=["503-no-server", "504-server-timeout"])
+@pytest.mark.parametrize(
+    "server, away, back, status",
+    [
+        ("be/app", "maint", "ready", 503),  # HAProxy has no server left to send to
+        ("stall/silent", "ready", "maint", 504),  # the request goes to a server that never answers
+    ],
+    ids=["503-no-server", "504-server-timeout"],
+)
 def test_a_save_the_proxy_could_not_deliver_is_kept_and_sent_again_once_the_app_is_back(
-        browser, live_server, people, proxy, server, away, back, status):  # noqa: F811
+    browser, live_server, people, proxy, server, away, back, status
+):  # noqa: F811
     plan = people.plan
     page = log_in(browser, SimpleNamespace(url=proxy.url), "officer")
     answers = save_answers(page)
@@ -210,7 +247,8 @@ def test_a_save_the_proxy_could_not_deliver_is_kept_and_sent_again_once_the_app_
 
 
 def test_a_save_that_hears_nothing_is_given_up_by_the_page_kept_and_sent_again(
-        browser, live_server, people, proxy):  # noqa: F811
+    browser, live_server, people, proxy
+):  # noqa: F811
     plan = people.plan
     page = log_in(browser, SimpleNamespace(url=proxy.url), "officer")
     page.clock.install()  # the page's 30 s wait is fast-forwarded; time flows as ever otherwise
@@ -233,20 +271,25 @@ def test_a_save_that_hears_nothing_is_given_up_by_the_page_kept_and_sent_again(
 
 
 def test_a_save_the_app_applied_after_the_proxy_answered_504_is_sent_again_and_applied_once(
-        browser, people, tmp_path):  # noqa: F811
+    browser, people, tmp_path
+):  # noqa: F811
     """The worst case for a retry: the proxy gave up (504) while the app went on and committed the
     save. Sent again with its key, it is answered as the first time and not applied twice."""
     plan = people.plan
     session = Client()
     session.force_login(people.officer)
     cookie = session.cookies[settings.SESSION_COOKIE_NAME].value
-    server = Server(tmp_path, shared_database_url(tmp_path))  # after the login: a SQLite copy holds it
+    server = Server(
+        tmp_path, shared_database_url(tmp_path)
+    )  # after the login: a SQLite copy holds it
     server.start(lossy=True)  # saves are committed, then their answer is held back
     folder = Path(tempfile.mkdtemp(prefix="haproxy-"))
     proxy = Proxy(server.base, folder)
     try:
         context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="bn-BD")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": proxy.url}])
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": proxy.url}]
+        )
         page = context.new_page()
         typed_and_saved(page, proxy, plan)
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -43,7 +42,9 @@ def kept_for_offline(page, timeout: float = 15) -> None:
                 Array.from(document.querySelectorAll('link[rel="stylesheet"][href], script[src]'),
                            node => caches.match(node.href || node.src, {cacheName: 'entry-static-v1'})))))
             .then(kept => kept.every(Boolean))"""):
-        assert time.monotonic() < deadline, f"the service worker did not keep the page within {timeout} s"
+        assert time.monotonic() < deadline, (
+            f"the service worker did not keep the page within {timeout} s"
+        )
         page.wait_for_timeout(100)
 
 
@@ -55,7 +56,9 @@ def history_rows(page, base: str, plan, code: str) -> int:
     return sum(1 for row in rows if f"[{shown}]" in row.split("\t"))
 
 
-def test_a_save_made_offline_survives_a_reload_and_is_saved_once_when_back_online(browser, live_server, people):
+def test_a_save_made_offline_survives_a_reload_and_is_saved_once_when_back_online(
+    browser, live_server, people
+):
     plan = people.plan
     edit_url = f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/"
     page = log_in(browser, live_server, "officer")
@@ -80,20 +83,32 @@ def test_a_save_made_offline_survives_a_reload_and_is_saved_once_when_back_onlin
     assert page.get_by_label(REMARKS_131).input_value() == "ই-নথি ড্যাশবোর্ড অনুযায়ী"
 
     page.context.set_offline(False)
-    expect(page.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে (২টি মান পরিবর্তিত", timeout=20000)
+    expect(page.locator(".alert-success")).to_contain_text(
+        "সংরক্ষিত হয়েছে (২টি মান পরিবর্তিত", timeout=20000
+    )
     expect(page.locator(".entry-not-saved")).to_have_count(0)
     assert page.get_by_label(VALUE_211).input_value() == "৩"
-    assert Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, "2.1.1")).value == 3
+    assert (
+        Achievement.objects.get(
+            report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, "2.1.1")
+        ).value
+        == 3
+    )
     assert SaveKey.objects.count() == 1
     # Saved once: one change per field in the history, and nothing left to restore.
     assert history_rows(page, live_server.url, plan, "2.1.1") == 1
     assert history_rows(page, live_server.url, plan, "1.3.1") == 1
     page.goto(edit_url)
     expect(page.locator(".entry-restored")).to_have_count(0)
-    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('entry:')).length") == 0
+    assert (
+        page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('entry:')).length")
+        == 0
+    )
 
 
-def test_typed_values_come_back_after_leaving_the_page_and_can_be_discarded(browser, live_server, people):
+def test_typed_values_come_back_after_leaving_the_page_and_can_be_discarded(
+    browser, live_server, people
+):
     plan = people.plan
     edit_url = f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/"
     page = log_in(browser, live_server, "officer")
@@ -110,7 +125,9 @@ def test_typed_values_come_back_after_leaving_the_page_and_can_be_discarded(brow
     assert page.get_by_label(VALUE_211).input_value() == ""
 
 
-def test_a_conflict_found_when_the_queued_save_goes_out_shows_both_values(browser, live_server, people):
+def test_a_conflict_found_when_the_queued_save_goes_out_shows_both_values(
+    browser, live_server, people
+):
     plan = people.plan
     colleague = make_user("colleague", people.office, Membership.OFFICER, first_name="সহকর্মী")
     edit_url = f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/"
@@ -125,6 +142,7 @@ def test_a_conflict_found_when_the_queued_save_goes_out_shows_both_values(browse
     other = client_for(colleague)
     indicator = indicator_by_code(plan, "2.1.1")
     from tests.html_forms import form_data
+
     data = form_data(other.get(f"/plans/{plan.pk}/quarters/2/edit/").content.decode(), "entry-form")
     data.update({f"value_{indicator.pk}": "৫", "action": "save"})
     assert other.post(f"/plans/{plan.pk}/quarters/2/edit/", data).status_code == 302
@@ -134,14 +152,21 @@ def test_a_conflict_found_when_the_queued_save_goes_out_shows_both_values(browse
     expect(conflicts).to_contain_text("আপনার লেখা “৩”, সংরক্ষিত “৫”", timeout=20000)
     expect(page.locator(".entry-not-saved")).to_have_count(0)
     assert page.get_by_label(VALUE_211).input_value() == "৩"
-    assert Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator).value == 5
+    assert (
+        Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator).value
+        == 5
+    )
     # Pressing save again keeps the officer's value, as on the page without the queue.
     page.get_by_role("button", name="সংরক্ষণ করুন").click()
     expect(page.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত")
-    assert Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator).value == 3
+    assert (
+        Achievement.objects.get(report__plan=plan, report__quarter=2, indicator=indicator).value
+        == 3
+    )
 
 
 # ---- the server killed mid-save -------------------------------------------------------------
+
 
 class Server:
     """gunicorn on one port over the test's database (tests/lossy_wsgi.py), started and killed at will."""
@@ -151,8 +176,13 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.tmp_path = tmp_path
         self.mark = tmp_path / "saved-but-not-answered"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "DEVELOPMENT": "1",
-                    "DJANGO_SETTINGS_MODULE": "egov_plan.settings", "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEVELOPMENT": "1",
+            "DJANGO_SETTINGS_MODULE": "egov_plan.settings",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
         self.env.pop("REDIS_URL", None)
         self.process = None
 
@@ -160,9 +190,26 @@ class Server:
         env = dict(self.env, **({"LOSSY_SAVE_MARK": str(self.mark)} if lossy else {}))
         log = open(self.tmp_path / f"gunicorn-{time.monotonic_ns()}.log", "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "tests.lossy_wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--timeout", "300", "--log-level", "warning"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tests.lossy_wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "300",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while True:
             assert self.process.poll() is None, "gunicorn exited"
@@ -179,16 +226,22 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def test_a_save_whose_answer_died_with_the_server_is_sent_again_and_applied_once(browser, people, tmp_path):
+def test_a_save_whose_answer_died_with_the_server_is_sent_again_and_applied_once(
+    browser, people, tmp_path
+):
     plan = people.plan
     session = Client()
     session.force_login(people.officer)
     cookie = session.cookies[settings.SESSION_COOKIE_NAME].value
-    server = Server(tmp_path, shared_database_url(tmp_path))  # after the login: a SQLite copy holds it
+    server = Server(
+        tmp_path, shared_database_url(tmp_path)
+    )  # after the login: a SQLite copy holds it
     server.start(lossy=True)
     try:
         context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="bn-BD")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server.base}])
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server.base}]
+        )
         page = context.new_page()
         page.goto(f"{server.base}/plans/{plan.pk}/quarters/2/edit/")
         page.get_by_label(VALUE_211).fill("৩")
@@ -205,7 +258,9 @@ def test_a_save_whose_answer_died_with_the_server_is_sent_again_and_applied_once
 
         server.start(lossy=False)  # the same address, as a restarted server
         # The retry (backing off) sends it again with its key: answered as the first time, applied once.
-        expect(page.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে (২টি মান পরিবর্তিত", timeout=40000)
+        expect(page.locator(".alert-success")).to_contain_text(
+            "সংরক্ষিত হয়েছে (২টি মান পরিবর্তিত", timeout=40000
+        )
         expect(page.locator(".entry-not-saved")).to_have_count(0)
         assert history_rows(page, server.base, plan, "2.1.1") == 1
         assert history_rows(page, server.base, plan, "1.3.1") == 1

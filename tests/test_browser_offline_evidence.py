@@ -32,7 +32,9 @@ def chosen_offline_and_saved(page, live_server, plan, tmp_path):
     page.get_by_role("button", name="সংরক্ষণ করুন").click()
 
 
-def test_a_file_chosen_offline_survives_a_reload_and_reaches_the_server_once(browser, live_server, people, tmp_path):
+def test_a_file_chosen_offline_survives_a_reload_and_reaches_the_server_once(
+    browser, live_server, people, tmp_path
+):
     plan = people.plan
     page = log_in(browser, live_server, "officer")
     chosen_offline_and_saved(page, live_server, plan, tmp_path)
@@ -56,16 +58,21 @@ def test_a_file_chosen_offline_survives_a_reload_and_reaches_the_server_once(bro
     page.reload()
     expect(page.locator(".alert-success")).to_have_count(0)
     assert Evidence.objects.count() == 1
-    assert page.evaluate("""() => new Promise(resolve => {
+    assert (
+        page.evaluate("""() => new Promise(resolve => {
         const opening = indexedDB.open("egov-entry", 1);
         opening.onsuccess = () => {
             const count = opening.result.transaction("files").objectStore("files").count();
             count.onsuccess = () => resolve(count.result);
         };
-    })""") == 0
+    })""")
+        == 0
+    )
 
 
-def test_without_indexeddb_the_page_says_the_files_must_be_chosen_again(browser, live_server, people, tmp_path):
+def test_without_indexeddb_the_page_says_the_files_must_be_chosen_again(
+    browser, live_server, people, tmp_path
+):
     plan = people.plan
     page = log_in(browser, live_server, "officer")
     page.add_init_script("Object.defineProperty(window, 'indexedDB', {value: undefined})")
@@ -78,11 +85,16 @@ def test_without_indexeddb_the_page_says_the_files_must_be_chosen_again(browser,
 
     # Back online the typed value is saved; the file was not there to send, and the page says so.
     page.context.set_offline(False)
-    expect(page.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)",
-                                                           timeout=20000)
+    expect(page.locator(".alert-success")).to_contain_text(
+        "সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)", timeout=20000
+    )
     expect(page.locator(".entry-files-again")).to_contain_text(NOT_SENT)
-    assert Achievement.objects.get(report__plan=plan, report__quarter=2,
-                                   indicator=indicator_by_code(plan, "1.3.1")).value == 40
+    assert (
+        Achievement.objects.get(
+            report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, "1.3.1")
+        ).value
+        == 40
+    )
     assert not Evidence.objects.exists()
     page.reload()  # said once
     expect(page.locator(".entry-files-again")).to_have_count(0)

@@ -12,7 +12,9 @@ from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F4
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_admin_adds_an_indicator_watches_the_sums_and_saves(browser, live_server, people, screenshots):
+def test_an_admin_adds_an_indicator_watches_the_sums_and_saves(
+    browser, live_server, people, screenshots
+):
     plan = people.plan
     QuarterlyReport.objects.filter(plan=plan).delete()
     activity = indicator_by_code(plan, "2.1.1").activity
@@ -35,14 +37,14 @@ def test_an_admin_adds_an_indicator_watches_the_sums_and_saves(browser, live_ser
     page.locator(f'[name="i-{key}-title"]').fill("নতুন সূচক")
     page.locator(f'[name="i-{key}-unit"]').select_option("count")
     page.locator(f'[name="i-{key}-weight"]').fill("১")
-    assert area_sum.inner_text() == "২১"   # live, before any post
+    assert area_sum.inner_text() == "২১"  # live, before any post
     assert "text-danger" in area_sum.locator("xpath=..").get_attribute("class")
     area_weight = page.locator(f'[name="a-a{area.pk}-weight"]')
     area_weight.fill("২১")
     assert plan_sum.inner_text() == "৫১" and "text-danger" in plan_sum.get_attribute("class")
     assert "text-danger" not in area_sum.locator("xpath=..").get_attribute("class")
     old = indicator_by_code(plan, "2.1.1")
-    page.locator(f'[name="i-i{old.pk}-weight"]').fill("5")                  # Latin digits too
+    page.locator(f'[name="i-i{old.pk}-weight"]').fill("5")  # Latin digits too
     area_weight.fill("২০")
     assert area_sum.inner_text() == "২০" and plan_sum.inner_text() == "৫০"
     assert "text-danger" not in area_sum.locator("xpath=..").get_attribute("class")
@@ -57,7 +59,12 @@ def test_an_admin_adds_an_indicator_watches_the_sums_and_saves(browser, live_ser
     assert Indicator.objects.filter(activity__area__plan=plan).count() == 13
     added = indicator_by_code(plan, "2.1.2")
     assert (added.title, added.unit, added.weight, added.targets[0], added.targets[4]) == (
-        "নতুন সূচক", "count", 1, 5, 1)
+        "নতুন সূচক",
+        "count",
+        1,
+        5,
+        1,
+    )
     assert indicator_by_code(plan, "2.1.1").weight == 5
 
 
@@ -71,9 +78,14 @@ def test_moving_and_removing_rows_in_place_keeps_what_was_typed(browser, live_se
     page.locator(f'button[value="up:i{second.pk}"]').click()
     expect(page.locator(f'label[for="i-i{second.pk}-title"]')).to_have_text("[১.২.১]")
     assert page.locator(f'label[for="i-i{first.pk}-title"]').inner_text() == "[১.২.২]"
-    assert page.locator(f'[name="i-i{first.pk}-title_en"]').input_value() == "Innovation ideas put into practice"
+    assert (
+        page.locator(f'[name="i-i{first.pk}-title_en"]').input_value()
+        == "Innovation ideas put into practice"
+    )
     page.locator(f'button[value="remove:i{first.pk}"]').click()
     expect(page.locator("[data-row]")).to_have_count(11)
-    assert page.locator(f'[data-sum-area="a{first.activity.area_id}"]').inner_text() == "২৮"  # ৩০ − ২
+    assert (
+        page.locator(f'[data-sum-area="a{first.activity.area_id}"]').inner_text() == "২৮"
+    )  # ৩০ − ২
     assert page.evaluate("window.notReloaded === true")
     assert Indicator.objects.filter(activity__area__plan=plan).count() == 12  # nothing saved

@@ -7,7 +7,6 @@ the new achievements and the entry page refuses changes.
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,15 @@ from tests.conftest import PASSWORD
 from tests.helpers import PDF_BYTES
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,8 +66,9 @@ def log_in(browser, live_server, username, **options):
     return page
 
 
-def test_an_officer_and_a_reviewer_take_a_quarter_through_review(browser, live_server, people, tmp_path,
-                                                                 screenshots):
+def test_an_officer_and_a_reviewer_take_a_quarter_through_review(
+    browser, live_server, people, tmp_path, screenshots
+):
     plan = people.plan
     edit_url = f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/"
     table_url = f"{live_server.url}/plans/{plan.pk}/quarters/2/"
@@ -87,7 +94,9 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(browser, live_s
     assert officer.get_by_label("[১.৩.১] এর অর্জন (%)").input_value() == "৩৫%"
     assert officer.get_by_label("[২.১.১] এর অর্জন (সংখ্যা)").input_value() == "২"
     assert officer.get_by_label("[১.৩.১] মন্তব্য").input_value() == "ই-নথি ড্যাশবোর্ড অনুযায়ী"
-    assert officer.get_by_role("link", name="ই-নথি-প্রতিবেদন.pdf").is_visible()  # the valid file was kept
+    assert officer.get_by_role(
+        "link", name="ই-নথি-প্রতিবেদন.pdf"
+    ).is_visible()  # the valid file was kept
     officer.screenshot(path=str(screenshots / "1-wrong-date.png"), full_page=True)
 
     date_input.fill("১২/১০/২২")
@@ -122,13 +131,19 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(browser, live_s
     report = QuarterlyReport.objects.get(plan=plan, quarter=2)
     assert report.status == QuarterlyReport.APPROVED
     assert [(t.from_status, t.to_status) for t in report.transitions.all()] == [
-        ("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"), ("submitted", "approved")]
+        ("draft", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "approved"),
+    ]
     assert Evidence.objects.filter(report=report).count() == 1
 
     # The table shows the achievements to date: ১ + ৩ = ৪, (৩০ + ৩৫) / ২ = ৩২.৫%, ১২/১০/২২.
     reviewer.goto(table_url + "?scores=1")
-    cells = {code: reviewer.locator(f'tr[data-indicator="{code}"] td.cell-achievement').inner_text()
-             for code in ("২.১.১", "১.৩.১", "১.২.১")}
+    cells = {
+        code: reviewer.locator(f'tr[data-indicator="{code}"] td.cell-achievement').inner_text()
+        for code in ("২.১.১", "১.৩.১", "১.২.১")
+    }
     assert cells == {"২.১.১": "৪", "১.৩.১": "৩২.৫%", "১.২.১": "১২/১০/২২"}
     reviewer.screenshot(path=str(screenshots / "2-approved-table.png"), full_page=True)
 

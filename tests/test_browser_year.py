@@ -15,8 +15,12 @@ from tests.year_helpers import SECOND_QUARTER, enter_quarter
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_half_year_and_the_annual_evaluation_in_the_browser(browser, live_server, people,  # noqa: F811
-                                                                 screenshots):  # noqa: F811
+def test_the_half_year_and_the_annual_evaluation_in_the_browser(
+    browser,
+    live_server,
+    people,  # noqa: F811
+    screenshots,
+):  # noqa: F811
     plan = people.plan
     enter_quarter(people, 2, SECOND_QUARTER)
     half_url = f"{live_server.url}/plans/{plan.pk}/half-year/"
@@ -32,7 +36,9 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(browser, live_se
     officer.get_by_role("button", name="দাখিল করুন").click()
     assert "দাখিলের আগে এই ক্ষেত্রে কী করা হয়েছে তা লিখুন।" in officer.content()
     assert done.nth(0).input_value() == "ই-নথিতে ৬০% নোট নিষ্পত্তি; তথ্য বাতায়ন হালনাগাদ"
-    officer.screenshot(path=str(screenshots / "year-1-half-year-officer-errors.png"), full_page=True)
+    officer.screenshot(
+        path=str(screenshots / "year-1-half-year-officer-errors.png"), full_page=True
+    )
     done.nth(1).fill("উদ্ভাবনী ধারণা বাস্তবায়নের কাজ চলছে")
     obstacles.nth(0).fill("নেই")
     obstacles.nth(1).fill("দক্ষ জনবলের অভাব")
@@ -58,7 +64,9 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(browser, live_se
     officer.get_by_role("button", name="দাখিল করুন").click()
     officer.wait_for_url(annual_url)
     assert "ক্রম: ১ (১টি দপ্তরের মধ্যে)" in officer.locator(".ranking").inner_text()
-    officer.screenshot(path=str(screenshots / "year-3-annual-officer-submitted.png"), full_page=True)
+    officer.screenshot(
+        path=str(screenshots / "year-3-annual-officer-submitted.png"), full_page=True
+    )
 
     reviewer.goto(annual_url)
     reviewer.get_by_label("[২.১.১] এর অর্জন (সংখ্যা)").fill("৩")
@@ -67,12 +75,18 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(browser, live_se
     assert comment.get_attribute("aria-invalid") == "true"
     assert "মন্তব্য লিখতে হবে" in reviewer.locator(".evaluation-form").inner_text()
     assert reviewer.get_by_label("[২.১.১] এর অর্জন (সংখ্যা)").input_value() == "৩"
-    reviewer.screenshot(path=str(screenshots / "year-4-annual-reviewer-comment-missing.png"), full_page=True)
+    reviewer.screenshot(
+        path=str(screenshots / "year-4-annual-reviewer-comment-missing.png"), full_page=True
+    )
     comment.fill("চতুর্থ ত্রৈমাসিকের প্রমাণক পাওয়া যায়নি")
     reviewer.get_by_role("button", name="মূল্যায়ন অনুমোদন করুন (বছর চূড়ান্ত)").click()
     reviewer.wait_for_url(annual_url)
     assert "বছর চূড়ান্ত" in reviewer.content()
     assessment = Assessment.objects.get(plan=plan, kind=Assessment.ANNUAL)
-    assert assessment.status == Assessment.APPROVED and assessment.evaluated_total == Decimal("12.80")
-    reviewer.screenshot(path=str(screenshots / "year-5-annual-reviewer-approved.png"), full_page=True)
+    assert assessment.status == Assessment.APPROVED and assessment.evaluated_total == Decimal(
+        "12.80"
+    )
+    reviewer.screenshot(
+        path=str(screenshots / "year-5-annual-reviewer-approved.png"), full_page=True
+    )
     (screenshots / "year-annual.pdf").write_bytes(reviewer.request.get(annual_url + "pdf").body())

@@ -21,9 +21,9 @@ from reports.bulk_print import STALE_FILE_SECONDS
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from reports.selectors import quarter_table
 from tests.bulk_tree import build_tree, pdf_name, read_zip
-from tests.signatures import assert_signed_by_us
 from tests.conftest import client_for
 from tests.helpers import stored_bytes
+from tests.signatures import assert_signed_by_us
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,19 @@ def tree(people):
 @pytest.fixture
 def ask(django_capture_on_commit_callbacks):
     """POST the request form; the job starts once the request's transaction commits."""
+
     def post(client, office, year=2022, quarter=1):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post("/bulk-print/", {"office": office.pk, "year": year, "quarter": quarter})
+            return client.post(
+                "/bulk-print/", {"office": office.pk, "year": year, "quarter": quarter}
+            )
+
     return post
 
 
 def test_the_zip_holds_every_approved_reports_signed_pdf_and_an_index_of_every_office(
-        people, tree, reviewer_client, signing_key, ask):
+    people, tree, reviewer_client, signing_key, ask
+):
     response = ask(reviewer_client, people.supervising)
     job = BulkPrintJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/bulk-print/{job.pk}/"
@@ -59,8 +64,11 @@ def test_the_zip_holds_every_approved_reports_signed_pdf_and_an_index_of_every_o
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():
         assert_signed_by_us(data, signing_key)
+
     def approved(plan):
-        score = float(quarter_table(plan_id=plan.pk, quarter=1).total_score)  # as the table prints it
+        score = float(
+            quarter_table(plan_id=plan.pk, quarter=1).total_score
+        )  # as the table prints it
         return (plan.office.display_name, plan.office.code, "অনুমোদিত", score, pdf_name(plan))
 
     tarakanda = tree.tarakanda.office
@@ -73,19 +81,24 @@ def test_the_zip_holds_every_approved_reports_signed_pdf_and_an_index_of_every_o
     assert SignedDocument.objects.filter(report__plan=tree.kendua).count() == 0  # another tree's
 
 
-def test_a_pdf_signed_before_is_taken_from_storage_not_signed_again(people, tree, reviewer_client, ask):
+def test_a_pdf_signed_before_is_taken_from_storage_not_signed_again(
+    people, tree, reviewer_client, ask
+):
     stored = pdf.signed_document(report=QuarterlyReport.objects.get(plan=tree.seed, quarter=1))
     ask(reviewer_client, people.supervising)
     job = BulkPrintJob.objects.get()
-    files, _ = read_zip(b"".join(reviewer_client.get(f"/bulk-print/{job.pk}/download").streaming_content))
+    files, _ = read_zip(
+        b"".join(reviewer_client.get(f"/bulk-print/{job.pk}/download").streaming_content)
+    )
     assert files[pdf_name(tree.seed)] == stored.file.open("rb").read()
     assert SignedDocument.objects.filter(report__plan=tree.seed).count() == 1
 
 
 def test_the_page_offers_the_reviewers_office_and_the_offices_below_with_offices_under_them(
-        people, tree, reviewer_client):
+    people, tree, reviewer_client
+):
     page = reviewer_client.get("/bulk-print/").content.decode()
-    options = page[page.index('name="office"'):page.index("</select>")]
+    options = page[page.index('name="office"') : page.index("</select>")]
     assert people.supervising.name in options and tree.fulpur.office.name in options
     assert tree.haluaghat.name not in options  # nothing under it
     assert people.other_office.name not in options
@@ -93,25 +106,42 @@ def test_the_page_offers_the_reviewers_office_and_the_offices_below_with_offices
 
 
 def test_links_may_preselect_the_office_year_and_quarter(people, tree, reviewer_client):
-    page = reviewer_client.get(f"/bulk-print/?office={tree.fulpur.office_id}&year=2022&quarter=3").content.decode()
+    page = reviewer_client.get(
+        f"/bulk-print/?office={tree.fulpur.office_id}&year=2022&quarter=3"
+    ).content.decode()
     assert f'<option value="{tree.fulpur.office_id}" selected>' in page
     assert '<option value="2022" selected>' in page and '<option value="3" selected>' in page
 
 
-def test_bad_input_gets_a_bengali_message_next_to_the_field_and_no_job(people, tree, reviewer_client):
+def test_bad_input_gets_a_bengali_message_next_to_the_field_and_no_job(
+    people, tree, reviewer_client
+):
     for data, message in [
-        ({"office": people.other_office.pk, "year": 2022, "quarter": 1}, "তালিকা থেকে একটি নির্বাচন করুন।"),
-        ({"office": people.supervising.pk, "year": 1999, "quarter": 1}, "তালিকা থেকে একটি নির্বাচন করুন।"),
-        ({"office": people.supervising.pk, "year": 2022, "quarter": 5}, "তালিকা থেকে একটি নির্বাচন করুন।"),
+        (
+            {"office": people.other_office.pk, "year": 2022, "quarter": 1},
+            "তালিকা থেকে একটি নির্বাচন করুন।",
+        ),
+        (
+            {"office": people.supervising.pk, "year": 1999, "quarter": 1},
+            "তালিকা থেকে একটি নির্বাচন করুন।",
+        ),
+        (
+            {"office": people.supervising.pk, "year": 2022, "quarter": 5},
+            "তালিকা থেকে একটি নির্বাচন করুন।",
+        ),
         ({"office": "x", "year": "", "quarter": 1}, "একটি নির্বাচন করুন।"),
     ]:
         response = reviewer_client.post("/bulk-print/", data)
         assert response.status_code == 400
-        assert message in response.content.decode() and "invalid-feedback" in response.content.decode()
+        assert (
+            message in response.content.decode() and "invalid-feedback" in response.content.decode()
+        )
     assert not BulkPrintJob.objects.exists()
 
 
-def test_only_reviewers_may_ask_and_only_the_one_who_asked_sees_the_job(people, tree, reviewer_client, ask):
+def test_only_reviewers_may_ask_and_only_the_one_who_asked_sees_the_job(
+    people, tree, reviewer_client, ask
+):
     assert client_for(people.officer).get("/bulk-print/").status_code == 403
     assert ask(client_for(people.officer), people.supervising).status_code == 403
     ask(reviewer_client, people.supervising)
@@ -123,30 +153,46 @@ def test_only_reviewers_may_ask_and_only_the_one_who_asked_sees_the_job(people, 
     assert reviewer_client.get(f"/bulk-print/{uuid.uuid4()}/").status_code == 404
 
 
-def test_a_running_job_shows_done_of_total_a_bar_and_the_time_left_and_refreshes_itself(people, reviewer_client):
+def test_a_running_job_shows_done_of_total_a_bar_and_the_time_left_and_refreshes_itself(
+    people, reviewer_client
+):
     job = BulkPrintJob.objects.create(
-        requested_by=people.reviewer, root_office=people.supervising, start_year=2022, quarter=1,
-        status=BulkPrintJob.RUNNING, total=4, done=1,
-        started_at=timezone.now() - datetime.timedelta(seconds=20))
+        requested_by=people.reviewer,
+        root_office=people.supervising,
+        start_year=2022,
+        quarter=1,
+        status=BulkPrintJob.RUNNING,
+        total=4,
+        done=1,
+        started_at=timezone.now() - datetime.timedelta(seconds=20),
+    )
     page = reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
-    assert "সম্পন্ন: ১ / ৪" in page and '<progress class="bulk-progress flex-grow-1" max="100" value="25"' in page
+    assert (
+        "সম্পন্ন: ১ / ৪" in page
+        and '<progress class="bulk-progress flex-grow-1" max="100" value="25"' in page
+    )
     assert "আনুমানিক বাকি সময়: ০:০১:০০" in page  # 20 s for one, three to go
     assert "/download" not in page
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
 
 
 def test_the_zip_expires_after_the_configured_time_and_the_purge_deletes_it(
-        people, tree, reviewer_client, settings, ask):
+    people, tree, reviewer_client, settings, ask
+):
     settings.BULK_PRINT_KEEP_HOURS = 2
     ask(reviewer_client, people.supervising)
     job = BulkPrintJob.objects.get()
-    assert datetime.timedelta(hours=2) - (job.expires_at - job.finished_at) < datetime.timedelta(seconds=1)
+    assert datetime.timedelta(hours=2) - (job.expires_at - job.finished_at) < datetime.timedelta(
+        seconds=1
+    )
     name = job.file.name
     call_command("purge_bulk_prints")  # not expired yet: kept
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 200
 
-    BulkPrintJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    BulkPrintJob.objects.filter(pk=job.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
     assert "রাখার সময় শেষ" in reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
     call_command("purge_bulk_prints")
@@ -154,7 +200,9 @@ def test_the_zip_expires_after_the_configured_time_and_the_purge_deletes_it(
     assert BulkPrintJob.objects.get().file == ""
 
 
-def test_a_failure_shows_a_bengali_message_not_a_500(people, tree, reviewer_client, settings, tmp_path, ask):
+def test_a_failure_shows_a_bengali_message_not_a_500(
+    people, tree, reviewer_client, settings, tmp_path, ask
+):
     settings.SIGNING_PKCS12_PATH = tmp_path / "missing.p12"
     response = ask(reviewer_client, people.supervising)
     assert response.status_code == 302
@@ -170,9 +218,11 @@ def test_the_year_list_is_the_fiscal_years_in_bengali(people, reviewer_client):
 
 
 def test_tasks_run_again_count_nothing_twice_sign_nothing_twice_and_clear_the_dead_runs_leftovers(
-        people, tree, signing_key, settings):
-    job = BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
-                                      start_year=2022, quarter=1)
+    people, tree, signing_key, settings
+):
+    job = BulkPrintJob.objects.create(
+        requested_by=people.reviewer, root_office=people.supervising, start_year=2022, quarter=1
+    )
     fulpur = QuarterlyReport.objects.get(plan=tree.fulpur, quarter=1)
     for _ in range(2):  # the broker may deliver a signing task twice
         tasks.sign_for_bulk_print(str(job.pk), fulpur.pk, fulpur.revision)

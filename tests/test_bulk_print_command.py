@@ -19,8 +19,19 @@ def tree(people):
 def test_it_writes_the_zip_and_reports_progress_step_by_step(people, tree, tmp_path, signing_key):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "out" / "q1.zip"
-    call_command("bulk_print", "--under", people.supervising.code, "--year", "2022", "--quarter", "1",
-                 "-o", str(target), stdout=out, stderr=err)
+    call_command(
+        "bulk_print",
+        "--under",
+        people.supervising.code,
+        "--year",
+        "2022",
+        "--quarter",
+        "1",
+        "-o",
+        str(target),
+        stdout=out,
+        stderr=err,
+    )
     files, rows = read_zip(target.read_bytes())
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
     for data in files.values():
@@ -35,18 +46,32 @@ def test_it_writes_the_zip_and_reports_progress_step_by_step(people, tree, tmp_p
 
 def test_a_subtree_prints_only_its_part(people, tree, tmp_path):
     target = tmp_path / "fulpur.zip"
-    call_command("bulk_print", "--under", tree.fulpur.office.code, "--year", "2022", "--quarter", "1",
-                 "-o", str(target), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "bulk_print",
+        "--under",
+        tree.fulpur.office.code,
+        "--year",
+        "2022",
+        "--quarter",
+        "1",
+        "-o",
+        str(target),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     files, rows = read_zip(target.read_bytes())
     assert files == {}
     office = tree.tarakanda.office
     assert rows == [(office.display_name, office.code, "অনুমোদিত প্রতিবেদন নেই (দাখিলকৃত)", None, None)]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--under", "NO-SUCH-CODE", "--year", "2022", "--quarter", "1"], "no office"),
-    (["--under", "LGD", "--year", "2022", "--quarter", "5"], "quarter must be 1 to 4"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--under", "NO-SUCH-CODE", "--year", "2022", "--quarter", "1"], "no office"),
+        (["--under", "LGD", "--year", "2022", "--quarter", "5"], "quarter must be 1 to 4"),
+    ],
+)
 def test_bad_arguments_are_refused_with_a_message(people, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("bulk_print", *args, "-o", str(tmp_path / "x.zip"))

@@ -26,10 +26,10 @@ from django.db import connection
 from egov_plan import media
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
 from tests.bulk_tree import build_tree, pdf_name, read_zip
-from tests.signatures import assert_signed_by_us
 from tests.conftest import SIGNING_PASSPHRASE, needs_shared_media
-from tests.helpers import stored_bytes
 from tests.factories import make_plan
+from tests.helpers import stored_bytes
+from tests.signatures import assert_signed_by_us
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_shared_media]
 
@@ -41,7 +41,9 @@ def redis_problem() -> str | None:
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2).ping()
     except redis.exceptions.RedisError as exc:
-        return f"no Redis answers at {REDIS_TEST_URL} ({exc}); start one (see README) to run this test"
+        return (
+            f"no Redis answers at {REDIS_TEST_URL} ({exc}); start one (see README) to run this test"
+        )
     return None
 
 
@@ -61,16 +63,22 @@ def shared_database_url(tmp_path: Path) -> str:
 def job_state(database_url: str, job: BulkPrintJob) -> tuple[str, int, int]:
     if database_url.startswith("sqlite:///"):
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            return db.execute("SELECT status, done, total FROM reports_bulkprintjob WHERE id = ?",
-                              (job.pk.hex,)).fetchone()
+            return db.execute(
+                "SELECT status, done, total FROM reports_bulkprintjob WHERE id = ?", (job.pk.hex,)
+            ).fetchone()
     job.refresh_from_db()
     return job.status, job.done, job.total
 
 
 def process_env(database_url: str, signing_key: Path, **extra) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-           "SIGNING_PKCS12_PATH": str(signing_key), "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE,
-           "DJANGO_SETTINGS_MODULE": "egov_plan.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SIGNING_PKCS12_PATH": str(signing_key),
+        "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE,
+        "DJANGO_SETTINGS_MODULE": "egov_plan.settings",
+    }
     env.pop("REDIS_URL", None)  # in-process unless the caller names the broker
     env.update(extra)
     return env
@@ -79,8 +87,10 @@ def process_env(database_url: str, signing_key: Path, **extra) -> dict:
 def bigger_tree(people, extra: int):
     """The small tree, with `extra` more approved reports under the supervising office."""
     tree = build_tree(people)
-    plans = [make_plan(indicators=3, office_name=f"পরীক্ষা দপ্তর {n}", parent=people.supervising)
-             for n in range(extra)]
+    plans = [
+        make_plan(indicators=3, office_name=f"পরীক্ষা দপ্তর {n}", parent=people.supervising)
+        for n in range(extra)
+    ]
     QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
     tree.approved = [*tree.approved, *plans]
     return tree
@@ -96,17 +106,41 @@ def queue(people, tmp_path, signing_key):
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()  # no message left over from an earlier run
     started = []
 
-    def start(concurrency: int, *, app: str = "egov_plan", database_url: str | None = None, **extra_env):
-        env = process_env(database_url or shared_database_url(tmp_path), signing_key,
-                          REDIS_URL=REDIS_TEST_URL, **extra_env)
+    def start(
+        concurrency: int, *, app: str = "egov_plan", database_url: str | None = None, **extra_env
+    ):
+        env = process_env(
+            database_url or shared_database_url(tmp_path),
+            signing_key,
+            REDIS_URL=REDIS_TEST_URL,
+            **extra_env,
+        )
         log = tmp_path / f"worker-{len(started)}.log"
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", app, "worker", "--concurrency", str(concurrency),
-                 "--loglevel", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 "--hostname", f"test-{uuid.uuid4().hex[:8]}@localhost"],
-                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)  # its own process group: the worker and its pool die together
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    app,
+                    "worker",
+                    "--concurrency",
+                    str(concurrency),
+                    "--loglevel",
+                    "info",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    f"test-{uuid.uuid4().hex[:8]}@localhost",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # its own process group: the worker and its pool die together
         started.append(process)
         return env, log, process
 
@@ -129,12 +163,15 @@ def stop(process, how) -> None:
 
 
 def new_job(people) -> BulkPrintJob:
-    return BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
-                                       start_year=2022, quarter=1)
+    return BulkPrintJob.objects.create(
+        requested_by=people.reviewer, root_office=people.supervising, start_year=2022, quarter=1
+    )
 
 
 def send(job) -> None:
-    Celery(broker=REDIS_TEST_URL, backend=REDIS_TEST_URL).send_task("reports.tasks.bulk_print", args=[str(job.pk)])
+    Celery(broker=REDIS_TEST_URL, backend=REDIS_TEST_URL).send_task(
+        "reports.tasks.bulk_print", args=[str(job.pk)]
+    )
 
 
 def wait_for(env, job, log, until) -> tuple[str, int, int]:
@@ -164,7 +201,9 @@ def assert_complete_zip(job, tree, signing_key) -> None:
     assert media.files_under("bulk") == [zip_name(job)]  # and nothing else stored beside it
 
 
-def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(queue, people, signing_key):
+def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(
+    queue, people, signing_key
+):
     tree = build_tree(people)
     job = new_job(people)
     env, log, _ = queue(2)
@@ -176,14 +215,18 @@ def test_a_real_worker_prints_a_small_tree_and_every_pdf_in_the_zip_validates(qu
     assert "reports.tasks.assemble_bulk_print" in worker_log
 
 
-def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(queue, people, signing_key, tmp_path):
+def test_a_worker_process_killed_mid_print_loses_nothing_its_task_runs_again(
+    queue, people, signing_key, tmp_path
+):
     tree = bigger_tree(people, extra=4)
     job = new_job(people)
     parked = tmp_path / "signing.json"
     env, log, worker = queue(1, app="tests.worker_hooks", SIGN_PARK_FILE=str(parked))
     send(job)
     where = json.loads(wait_for_file(parked, log).read_text())  # the pool process, signing a report
-    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
+    ).stdout.split()
     assert children == [str(where["pid"])]
     os.kill(where["pid"], signal.SIGKILL)  # in the middle of its task
 
@@ -207,7 +250,9 @@ def wait_for_file(path: Path, log: Path) -> Path:
     deadline = time.monotonic() + TIMEOUT
     while not path.exists():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{path.name} never appeared; worker log:\n{log.read_text()[-3000:]}")
+            raise AssertionError(
+                f"{path.name} never appeared; worker log:\n{log.read_text()[-3000:]}"
+            )
         time.sleep(0.1)
     return path
 
@@ -229,24 +274,30 @@ def dead(pid: int, within: float = 10) -> bool:
 def assert_only_in_progress_is_visible(reviewer_client, job, database_url) -> None:
     see_what_the_workers_wrote(database_url)
     page = reviewer_client.get(f"/bulk-print/{job.pk}/").content.decode()
-    assert '<meta http-equiv="refresh"' in page and "/ ২</div>" in page, page  # running, of two reports
+    assert '<meta http-equiv="refresh"' in page and "/ ২</div>" in page, (
+        page
+    )  # running, of two reports
     assert "/download" not in page
     assert reviewer_client.get(f"/bulk-print/{job.pk}/download").status_code == 404
     assert media.files_under("bulk") == []  # not the zip, nor any part of it
 
 
 def test_a_worker_killed_while_writing_the_zip_leaves_no_partial_zip_and_a_new_worker_completes_it(
-        queue, people, signing_key, reviewer_client, tmp_path):
+    queue, people, signing_key, reviewer_client, tmp_path
+):
     """The whole worker (main process and pool) dies at once, as with a machine lost, in the middle
     of the zip: nothing gives its task back, so Redis delivers it again after the visibility
     timeout (3 s here), to the worker started next."""
     tree = build_tree(people)
     job = new_job(people)
     parked = tmp_path / "parked.json"
-    env, log, worker = queue(1, app="tests.worker_hooks", BULK_PRINT_PARK_FILE=str(parked),
-                             CELERY_VISIBILITY_TIMEOUT="3")
+    env, log, worker = queue(
+        1, app="tests.worker_hooks", BULK_PRINT_PARK_FILE=str(parked), CELERY_VISIBILITY_TIMEOUT="3"
+    )
     send(job)
-    where = json.loads(wait_for_file(parked, log).read_text())  # first PDF written into the zip being built
+    where = json.loads(
+        wait_for_file(parked, log).read_text()
+    )  # first PDF written into the zip being built
     assert where["total"] == 2
     assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
 
@@ -258,25 +309,49 @@ def test_a_worker_killed_while_writing_the_zip_leaves_no_partial_zip_and_a_new_w
     assert_only_in_progress_is_visible(reviewer_client, job, env["DATABASE_URL"])
 
     _, new_log, _ = queue(1, database_url=env["DATABASE_URL"], CELERY_VISIBILITY_TIMEOUT="3")
-    assert wait_for(env, job, new_log, finished) == (BulkPrintJob.DONE, 2, 2), new_log.read_text()[-3000:]
+    assert wait_for(env, job, new_log, finished) == (BulkPrintJob.DONE, 2, 2), new_log.read_text()[
+        -3000:
+    ]
     assert_complete_zip(job, tree, signing_key)
     see_what_the_workers_wrote(env["DATABASE_URL"])
-    assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2  # none signed twice
+    assert (
+        SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
+    )  # none signed twice
     download = reviewer_client.get(f"/bulk-print/{job.pk}/download")
     files, _ = read_zip(b"".join(download.streaming_content))
     assert sorted(files) == sorted(pdf_name(plan) for plan in tree.approved)
-    assert "reports.tasks.assemble_bulk_print" in new_log.read_text()  # delivered again, to the new worker
+    assert (
+        "reports.tasks.assemble_bulk_print" in new_log.read_text()
+    )  # delivered again, to the new worker
 
 
 def run_command(env, office, target, **popen):
     return subprocess.Popen(
-        [sys.executable, "manage.py", "bulk_print", "--under", office.code, "--year", "2022",
-         "--quarter", "1", "-o", str(target)],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+        [
+            sys.executable,
+            "manage.py",
+            "bulk_print",
+            "--under",
+            office.code,
+            "--year",
+            "2022",
+            "--quarter",
+            "1",
+            "-o",
+            str(target),
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def test_a_print_killed_half_way_leaves_no_zip_and_running_it_again_completes_it(
-        people, tmp_path, signing_key):
+    people, tmp_path, signing_key
+):
     tree = bigger_tree(people, extra=4)
     env = process_env(shared_database_url(tmp_path), signing_key)
     target = tmp_path / "out" / "q1.zip"
@@ -291,7 +366,9 @@ def test_a_print_killed_half_way_leaves_no_zip_and_running_it_again_completes_it
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, seen
     assert not target.exists()
-    assert all(path.name.startswith(".") for path in target.parent.iterdir())  # only a hidden leftover
+    assert all(
+        path.name.startswith(".") for path in target.parent.iterdir()
+    )  # only a hidden leftover
 
     finished = run_command(env, people.supervising, target)
     out, err = finished.communicate(timeout=TIMEOUT)

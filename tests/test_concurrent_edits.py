@@ -32,8 +32,9 @@ def save(client, plan, page, **fields):
 
 
 def stored(plan, code):
-    achievement = Achievement.objects.filter(report__plan=plan, report__quarter=2,
-                                             indicator=indicator_by_code(plan, code)).first()
+    achievement = Achievement.objects.filter(
+        report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, code)
+    ).first()
     return (achievement.value, achievement.remarks) if achievement else (None, "")
 
 
@@ -48,7 +49,10 @@ def test_a_stale_page_saving_another_indicator_keeps_the_colleagues_remark(peopl
     plan = people.plan
     first, second = two_officers
     stale = open_page(second, plan)
-    assert save(first, plan, open_page(first, plan), **{"remarks_1.3.1": "প্রথমজনের মন্তব্য"}).status_code == 302
+    assert (
+        save(first, plan, open_page(first, plan), **{"remarks_1.3.1": "প্রথমজনের মন্তব্য"}).status_code
+        == 302
+    )
     # The older page saves a different indicator: no conflict, and the remark stays.
     assert save(second, plan, stale, **{"value_2.1.1": "৩"}).status_code == 302
     assert stored(plan, "1.3.1") == (None, "প্রথমজনের মন্তব্য")
@@ -66,25 +70,39 @@ def test_two_officers_editing_different_fields_of_one_indicator_both_succeed(peo
 
 
 @pytest.mark.django_db
-def test_a_same_field_conflict_shows_both_values_keeps_the_rest_and_a_re_save_loses_nothing(people, two_officers):
+def test_a_same_field_conflict_shows_both_values_keeps_the_rest_and_a_re_save_loses_nothing(
+    people, two_officers
+):
     plan = people.plan
     first, second = two_officers
     stale = open_page(first, plan)
-    assert save(second, plan, open_page(second, plan),
-                **{"value_2.1.1": "৩", "remarks_1.4.1": "সহকর্মীর মন্তব্য"}).status_code == 302
+    assert (
+        save(
+            second,
+            plan,
+            open_page(second, plan),
+            **{"value_2.1.1": "৩", "remarks_1.4.1": "সহকর্মীর মন্তব্য"},
+        ).status_code
+        == 302
+    )
 
     response = save(first, plan, stale, **{"value_2.1.1": "২", "value_1.3.1": "৪০"})
     assert response.status_code == 409
     html = response.content.decode()
-    conflicts = html[html.index("edit-conflicts"):]
-    conflicts = conflicts[:conflicts.index("</div>")]
+    conflicts = html[html.index("edit-conflicts") :]
+    conflicts = conflicts[: conflicts.index("</div>")]
     assert "[২.১.১] অর্জন: আপনার লেখা “২”, সংরক্ষিত “৩” — সহকর্মী" in conflicts
-    assert "১.৩.১" not in conflicts and "১.৪.১" not in conflicts   # only the field both changed
-    assert stored(plan, "2.1.1")[0] == 3 and stored(plan, "1.3.1") == (None, "")  # nothing was written
+    assert "১.৩.১" not in conflicts and "১.৪.১" not in conflicts  # only the field both changed
+    assert stored(plan, "2.1.1")[0] == 3 and stored(plan, "1.3.1") == (
+        None,
+        "",
+    )  # nothing was written
     page = form_data(html, "entry-form")
-    assert page[f"value_{indicator_by_code(plan, '2.1.1').pk}"] == "২"    # what this officer typed…
+    assert page[f"value_{indicator_by_code(plan, '2.1.1').pk}"] == "২"  # what this officer typed…
     assert page[f"value_{indicator_by_code(plan, '1.3.1').pk}"] == "৪০"
-    assert page[f"remarks_{indicator_by_code(plan, '1.4.1').pk}"] == "সহকর্মীর মন্তব্য"  # …and the news
+    assert (
+        page[f"remarks_{indicator_by_code(plan, '1.4.1').pk}"] == "সহকর্মীর মন্তব্য"
+    )  # …and the news
 
     # Saving the conflict page again keeps this officer's values and the colleague's remark.
     assert save(first, plan, page).status_code == 302
@@ -127,7 +145,9 @@ def _run_together(jobs):
 
 def _needs_postgresql():
     if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) are a PostgreSQL matter; SQLite serialises writers")
+        pytest.skip(
+            "row locks (select_for_update) are a PostgreSQL matter; SQLite serialises writers"
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,12 +162,23 @@ def test_fifty_concurrent_saves_of_different_indicators_by_two_officers_all_succ
     def officer_saves(user, mine):
         def job():
             # Each save comes from the same page, rendered before any of them.
-            return [report_save(report=report, user=user, entries={
-                pk: Entry(None, f"মন্তব্য {pk}", seen_value="", seen_remarks="")}) for pk in mine]
+            return [
+                report_save(
+                    report=report,
+                    user=user,
+                    entries={pk: Entry(None, f"মন্তব্য {pk}", seen_value="", seen_remarks="")},
+                )
+                for pk in mine
+            ]
+
         return job
 
-    results = _run_together([officer_saves(people.officer, indicators[0::2]),
-                             officer_saves(colleague, indicators[1::2])])
+    results = _run_together(
+        [
+            officer_saves(people.officer, indicators[0::2]),
+            officer_saves(colleague, indicators[1::2]),
+        ]
+    )
     assert results == [[1] * 25, [1] * 25]
     remarks = dict(report.achievements.values_list("indicator_id", "remarks"))
     assert remarks == {pk: f"মন্তব্য {pk}" for pk in indicators}
@@ -160,8 +191,11 @@ def test_a_same_field_race_on_postgresql_has_one_winner_and_a_visible_conflict(p
     indicator = indicator_by_code(people.plan, "2.1.1")
 
     def saves(user, value):
-        return lambda: report_save(report=report, user=user, entries={
-            indicator.pk: Entry(value, seen_value="", seen_remarks="")})
+        return lambda: report_save(
+            report=report,
+            user=user,
+            entries={indicator.pk: Entry(value, seen_value="", seen_remarks="")},
+        )
 
     results = _run_together([saves(people.officer, 2), saves(people.officer, 5)])
     winners = [i for i, result in enumerate(results) if result == 1]
@@ -198,12 +232,20 @@ def test_saves_of_two_quarters_of_one_plan_at_once_both_succeed_and_score_both(p
         def job():
             if after is not None:
                 after.wait(timeout=10)
-            return report_save(report=report, user=people.officer, entries={
-                indicator.pk: Entry(value, seen_value="", seen_remarks="")})
+            return report_save(
+                report=report,
+                user=people.officer,
+                entries={indicator.pk: Entry(value, seen_value="", seen_remarks="")},
+            )
+
         return job
 
     assert _run_together([saves(first, 4), saves(second, 6, after=first_locked)]) == [1, 1]
-    values = dict(Achievement.objects.filter(indicator=indicator).values_list("report__quarter", "value_number"))
+    values = dict(
+        Achievement.objects.filter(indicator=indicator).values_list(
+            "report__quarter", "value_number"
+        )
+    )
     assert (values[3], values[4]) == (4, 6)
     stored = dict(people.plan.reports.values_list("quarter", "score"))
     rescore_plan(plan_id=people.plan.pk)  # what the marks are, computed afresh after both
@@ -230,14 +272,19 @@ def test_a_save_waiting_for_the_lock_sees_the_year_made_final_meanwhile(people):
             lock_plan_reports(plan_id=people.plan.pk)
             holding.set()
             time.sleep(0.5)  # the save arrives and waits for the lock
-            Assessment.objects.create(plan=people.plan, kind=Assessment.ANNUAL, status=Assessment.APPROVED)
+            Assessment.objects.create(
+                plan=people.plan, kind=Assessment.ANNUAL, status=Assessment.APPROVED
+            )
         return "approved"
 
     def saves():
         holding.wait(timeout=10)
         try:
-            return report_save(report=report, user=people.officer,
-                               entries={indicator.pk: Entry(7, seen_value="", seen_remarks="")})
+            return report_save(
+                report=report,
+                user=people.officer,
+                entries={indicator.pk: Entry(7, seen_value="", seen_remarks="")},
+            )
         except WorkflowError as exc:
             return exc
 

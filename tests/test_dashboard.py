@@ -21,10 +21,20 @@ UPAZILA = "উপজেলা নির্বাহী অফিসারের 
 @pytest.fixture
 def tree(people):
     """Under the reviewer's office: two districts with 7 and 3 upazilas; the seed office too."""
-    district_a = office_create(name="জেলা প্রশাসকের কার্যালয়", location="ময়মনসিংহ", tier="district",
-                               code="DC-MYM", parent=people.supervising)
-    district_b = office_create(name="জেলা প্রশাসকের কার্যালয়", location="নেত্রকোনা", tier="district",
-                               code="DC-NET", parent=people.supervising)
+    district_a = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="ময়মনসিংহ",
+        tier="district",
+        code="DC-MYM",
+        parent=people.supervising,
+    )
+    district_b = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="নেত্রকোনা",
+        tier="district",
+        code="DC-NET",
+        parent=people.supervising,
+    )
     return district_a, district_b, make_offices(district_a, 7), make_offices(district_b, 3)
 
 
@@ -44,8 +54,8 @@ def test_it_lists_every_office_under_the_reviewer_with_status_and_marks(people, 
     codes = rows(html)
     # 2 districts + 10 upazilas + the seed office: everything below, at any depth, nothing else
     assert len(codes) == 13 and "DC-NETRAKONA" not in codes
-    row = html[html.index('data-office="DC-MYM-002"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index('data-office="DC-MYM-002"') :]
+    row = row[: row.index("</tr>")]
     assert "স্থান ০০২" in row and "উপজেলা কার্যালয়" in row and "দাখিলকৃত" in row and "২.০০ / ৫০" in row
     assert "মোট দপ্তর: ১৩" in html
 
@@ -55,22 +65,31 @@ def test_counts_by_status_and_the_charts_are_drawn_on_the_server(people, tree):
     counts = dict(re.findall(r'data-status="(\w+)">[^:]+: ([০-৯]+)', html))
     # 10 upazilas cycle through the five states; the two districts have no plan (not started);
     # the seed's first quarter is approved; the year has no reporting calendar, so none is late
-    assert counts == {"not_started": "৫", "draft": "৩", "submitted": "২", "returned": "১", "approved": "২",
-                      "late": "০"}
+    assert counts == {
+        "not_started": "৫",
+        "draft": "৩",
+        "submitted": "২",
+        "returned": "১",
+        "approved": "২",
+        "late": "০",
+    }
     assert '<svg class="chart-tiers"' in html and '<svg class="chart-scores"' in html
     assert "<title>উপজেলা কার্যালয় — দাখিলকৃত: ২</title>" in html
     assert "<title>জেলা কার্যালয় — শুরু হয়নি: ২</title>" in html
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("tier=district", ["DC-NET", "DC-MYM"]),  # one name: by location, নেত্রকোনা before ময়মনসিংহ
-    ("status=returned", ["DC-MYM-003"]),
-    ("status=submitted", ["DC-MYM-002", "DC-NET-002"]),
-    ("q=স্থান ০০১", ["DC-MYM-001", "DC-NET-001"]),
-    ("q=ময়মনসিংহ", ["DC-MYM", "LGD-MYMCC"]),
-    ("q=dc-net-002", ["DC-NET-002"]),
-    ("tier=upazila&status=draft&q=০০৬", ["DC-MYM-006"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("tier=district", ["DC-NET", "DC-MYM"]),  # one name: by location, নেত্রকোনা before ময়মনসিংহ
+        ("status=returned", ["DC-MYM-003"]),
+        ("status=submitted", ["DC-MYM-002", "DC-NET-002"]),
+        ("q=স্থান ০০১", ["DC-MYM-001", "DC-NET-001"]),
+        ("q=ময়মনসিংহ", ["DC-MYM", "LGD-MYMCC"]),
+        ("q=dc-net-002", ["DC-NET-002"]),
+        ("tier=upazila&status=draft&q=০০৬", ["DC-MYM-006"]),
+    ],
+)
 def test_it_filters_by_tier_status_and_text(people, tree, query, expected):
     assert rows(page(client_for(people.reviewer), f"year=2022&quarter=1&{query}")) == expected
 
@@ -89,7 +108,7 @@ def test_drill_down_shows_the_offices_under_the_chosen_one(people, tree):
     district_a = tree[0]
     html = page(client_for(people.reviewer), f"year=2022&quarter=1&under={district_a.pk}")
     assert rows(html) == [f"DC-MYM-{i:03d}" for i in range(7)]
-    trail = html[html.index("dashboard-trail"):html.index("</ol>")]
+    trail = html[html.index("dashboard-trail") : html.index("</ol>")]
     assert "স্থানীয় সরকার বিভাগ, ঢাকা" in trail and "জেলা প্রশাসকের কার্যালয়, ময়মনসিংহ" in trail
     # the district row links down to it
     top = page(client_for(people.reviewer), "year=2022&quarter=1")
@@ -102,9 +121,21 @@ def test_an_office_outside_the_reviewers_tree_is_refused_beside_the_field(people
     assert "DC-NETRAKONA" not in rows(html) and len(rows(html)) == 13
 
 
-@pytest.mark.parametrize("query", ["quarter=9", "year=1999", "under=abc", "under=99999999999999999999999",
-                                   "sort=evil", "dir=sideways", "status=lost", "tier=planet", "page=-3",
-                                   "q=" + "ক" * 300])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "quarter=9",
+        "year=1999",
+        "under=abc",
+        "under=99999999999999999999999",
+        "sort=evil",
+        "dir=sideways",
+        "status=lost",
+        "tier=planet",
+        "page=-3",
+        "q=" + "ক" * 300,
+    ],
+)
 def test_faulty_parameters_get_a_message_never_a_500(people, tree, query):
     response = client_for(people.reviewer).get(f"/dashboard/?{query}")
     assert response.status_code == 200
@@ -112,8 +143,13 @@ def test_faulty_parameters_get_a_message_never_a_500(people, tree, query):
 
 
 def test_it_pages_fifty_rows_at_a_time(people):
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="জামালপুর", tier="district",
-                             code="DC-JAM", parent=people.supervising)
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="জামালপুর",
+        tier="district",
+        code="DC-JAM",
+        parent=people.supervising,
+    )
     make_offices(district, 60)
     client = client_for(people.reviewer)
     first, second = page(client, "year=2022&quarter=1"), page(client, "year=2022&quarter=1&page=2")
@@ -123,7 +159,9 @@ def test_it_pages_fifty_rows_at_a_time(people):
 
 
 def test_the_same_view_downloads_as_xlsx_with_every_row(people, tree):
-    response = client_for(people.reviewer).get("/dashboard/export.xlsx?year=2022&quarter=1&tier=upazila")
+    response = client_for(people.reviewer).get(
+        "/dashboard/export.xlsx?year=2022&quarter=1&tier=upazila"
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     table = list(sheet.iter_rows(values_only=True))
@@ -133,8 +171,9 @@ def test_the_same_view_downloads_as_xlsx_with_every_row(people, tree):
     assert submitted[1:6] == (UPAZILA, "স্থান ০০২", "উপজেলা কার্যালয়", "দাখিলকৃত", 2.0)
 
 
-@pytest.mark.parametrize("role, status", [("officer", 404), ("other_officer", 404), ("reviewer", 200),
-                                          ("admin", 200)])
+@pytest.mark.parametrize(
+    "role, status", [("officer", 404), ("other_officer", 404), ("reviewer", 200), ("admin", 200)]
+)
 def test_only_reviewers_and_admins_may_open_it(people, role, status):
     assert client_for(getattr(people, role)).get("/dashboard/").status_code == status
     assert client_for(getattr(people, role)).get("/dashboard/export.xlsx").status_code == status
@@ -151,11 +190,23 @@ def count_queries(client, path) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("path", ["/dashboard/?year=2022&quarter=1", "/dashboard/?year=2022&quarter=1&status=draft",
-                                  "/dashboard/export.xlsx?year=2022&quarter=1", "/inbox/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/?year=2022&quarter=1",
+        "/dashboard/?year=2022&quarter=1&status=draft",
+        "/dashboard/export.xlsx?year=2022&quarter=1",
+        "/inbox/",
+    ],
+)
 def test_the_query_count_does_not_grow_with_the_number_of_offices(people, path):
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="জামালপুর", tier="district",
-                             code="DC-JAM", parent=people.supervising)
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="জামালপুর",
+        tier="district",
+        code="DC-JAM",
+        parent=people.supervising,
+    )
     make_offices(district, 10)
     client = client_for(people.reviewer)
     few = count_queries(client, path)

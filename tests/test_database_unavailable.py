@@ -31,12 +31,23 @@ print(json.dumps(answers))
 
 
 def test_a_database_that_refuses_connections_gives_503_not_500():
-    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
-           "DJANGO_SETTINGS_MODULE": "egov_plan.settings", "DEVELOPMENT": "1", "DEBUG": "false",
-           "LOG_LEVEL": "CRITICAL"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
+        "DJANGO_SETTINGS_MODULE": "egov_plan.settings",
+        "DEVELOPMENT": "1",
+        "DEBUG": "false",
+        "LOG_LEVEL": "CRITICAL",
+    }
     env.pop("REDIS_URL", None)
-    run = subprocess.run([sys.executable, "-c", SCRIPT], cwd=settings.BASE_DIR, env=env, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     answers = json.loads(run.stdout.splitlines()[-1])
     for path in ("/", "/plans/1/quarters/1/edit/", "/accounts/login/"):

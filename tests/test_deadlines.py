@@ -11,16 +11,22 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db.models import DateField, Value
 from openpyxl import load_workbook
-import time_machine
 
 from egov_plan.models import OfficeTier
 from reports import deadlines
 from reports.calendar_models import ANNUAL, Deadline
 from reports.models import QuarterlyReport
 from reports.services import (
-    Entry, WorkflowError, report_for_quarter, report_reopen, report_return, report_save, report_submit,
+    Entry,
+    WorkflowError,
+    report_for_quarter,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
 )
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
@@ -31,7 +37,9 @@ QUARTER = 2  # October–December 2022: due 15 January 2023 by default
 
 
 def at(day: str, time: str = "12:00") -> time_machine.travel:
-    return time_machine.travel(datetime.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=DHAKA), tick=False)
+    return time_machine.travel(
+        datetime.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=DHAKA), tick=False
+    )
 
 
 @pytest.fixture
@@ -55,8 +63,13 @@ def table_page(client, people, day: str) -> str:
 
 def test_a_new_calendar_has_the_default_due_dates(people, calendar):
     dues = dict(calendar.deadlines.filter(tier__isnull=True).values_list("period", "due"))
-    assert dues == {1: datetime.date(2022, 10, 15), 2: datetime.date(2023, 1, 15), 3: datetime.date(2023, 4, 15),
-                    4: datetime.date(2023, 7, 15), ANNUAL: datetime.date(2023, 7, 15)}
+    assert dues == {
+        1: datetime.date(2022, 10, 15),
+        2: datetime.date(2023, 1, 15),
+        3: datetime.date(2023, 4, 15),
+        4: datetime.date(2023, 7, 15),
+        ANNUAL: datetime.date(2023, 7, 15),
+    }
 
 
 def test_a_report_submitted_late_in_the_evening_of_the_due_date_is_on_time(people, calendar):
@@ -83,9 +96,15 @@ def test_a_year_without_a_calendar_has_no_due_date(people):
 
 
 def test_a_tier_can_have_its_own_due_date(people, calendar):
-    Deadline.objects.create(calendar=calendar, tier=people.office.tier, period=QUARTER, due=datetime.date(2023, 1, 25))
-    Deadline.objects.create(calendar=calendar, tier=OfficeTier.objects.get(code="district"), period=QUARTER,
-                            due=datetime.date(2023, 1, 5))
+    Deadline.objects.create(
+        calendar=calendar, tier=people.office.tier, period=QUARTER, due=datetime.date(2023, 1, 25)
+    )
+    Deadline.objects.create(
+        calendar=calendar,
+        tier=OfficeTier.objects.get(code="district"),
+        period=QUARTER,
+        due=datetime.date(2023, 1, 5),
+    )
     html = table_page(client_for(people.officer), people, "2023-01-20")
     assert "দাখিলের শেষ তারিখ: ২৫/০১/২৩" in html and "বিলম্বিত" not in html
 
@@ -98,9 +117,15 @@ def test_the_inbox_marks_late_submissions(people, calendar):
 
 
 def test_the_inbox_takes_the_offices_tier_date_before_the_date_for_every_tier(people, calendar):
-    Deadline.objects.create(calendar=calendar, tier=people.office.tier, period=QUARTER, due=datetime.date(2023, 1, 25))
-    Deadline.objects.create(calendar=calendar, tier=OfficeTier.objects.get(code="district"), period=QUARTER,
-                            due=datetime.date(2023, 1, 5))
+    Deadline.objects.create(
+        calendar=calendar, tier=people.office.tier, period=QUARTER, due=datetime.date(2023, 1, 25)
+    )
+    Deadline.objects.create(
+        calendar=calendar,
+        tier=OfficeTier.objects.get(code="district"),
+        period=QUARTER,
+        due=datetime.date(2023, 1, 5),
+    )
     submit(people, "2023-01-17")
     with at("2023-01-18"):
         html = client_for(people.reviewer).get("/inbox/").content.decode()
@@ -113,20 +138,39 @@ def test_a_rows_lateness_in_python_is_the_lateness_sql_gives(people, today):
     due = datetime.date(2023, 1, 15)
     cases = [  # (quarter, status, first submitted)
         (1, QuarterlyReport.DRAFT, None),
-        (2, QuarterlyReport.SUBMITTED, datetime.datetime(2023, 1, 15, 23, 30, tzinfo=DHAKA)),  # on the day, Dhaka time
-        (3, QuarterlyReport.SUBMITTED, datetime.datetime(2023, 1, 15, 18, 30, tzinfo=datetime.timezone.utc)),  # the 16th there
+        (
+            2,
+            QuarterlyReport.SUBMITTED,
+            datetime.datetime(2023, 1, 15, 23, 30, tzinfo=DHAKA),
+        ),  # on the day, Dhaka time
+        (
+            3,
+            QuarterlyReport.SUBMITTED,
+            datetime.datetime(2023, 1, 15, 18, 30, tzinfo=datetime.UTC),
+        ),  # the 16th there
         (4, QuarterlyReport.APPROVED, None),  # imported as approved
     ]
     for quarter, status, first in cases:
-        QuarterlyReport.objects.update_or_create(plan=people.plan, quarter=quarter,
-                                                 defaults={"status": status, "first_submitted_at": first})
+        QuarterlyReport.objects.update_or_create(
+            plan=people.plan,
+            quarter=quarter,
+            defaults={"status": status, "first_submitted_at": first},
+        )
     day = datetime.date.fromisoformat(today)
-    rows = deadlines.with_lateness(QuarterlyReport.objects.filter(plan=people.plan).order_by("quarter"),
-                                   due=Value(due, output_field=DateField()), first_submitted="first_submitted_at",
-                                   status="status", today=day)
+    rows = deadlines.with_lateness(
+        QuarterlyReport.objects.filter(plan=people.plan).order_by("quarter"),
+        due=Value(due, output_field=DateField()),
+        first_submitted="first_submitted_at",
+        status="status",
+        today=day,
+    )
     in_sql = [row.late for row in rows]
-    in_python = [deadlines.is_row_late(due=due, first_submitted_at=row.first_submitted_at, status=row.status, today=day)
-                 for row in rows]
+    in_python = [
+        deadlines.is_row_late(
+            due=due, first_submitted_at=row.first_submitted_at, status=row.status, today=day
+        )
+        for row in rows
+    ]
     assert in_python == in_sql
     assert in_sql[1:] == [False, True, False] and in_sql[0] == (day > due)
 
@@ -134,14 +178,20 @@ def test_a_rows_lateness_in_python_is_the_lateness_sql_gives(people, today):
 def test_the_history_marks_the_late_submission(people, calendar):
     submit(people, "2023-01-17")
     with at("2023-01-18"):
-        html = client_for(people.officer).get(f"/plans/{people.plan.pk}/quarters/{QUARTER}/history/").content.decode()
+        html = (
+            client_for(people.officer)
+            .get(f"/plans/{people.plan.pk}/quarters/{QUARTER}/history/")
+            .content.decode()
+        )
     assert "বিলম্বে" in html
 
 
 def test_the_dashboard_filters_late_offices(people, calendar):
     client = client_for(people.reviewer)
     with at("2023-01-10"):
-        on_time = client.get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late").content.decode()
+        on_time = client.get(
+            f"/dashboard/?year=2022&quarter={QUARTER}&status=late"
+        ).content.decode()
     with at("2023-01-16"):
         late = client.get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late").content.decode()
     code = people.office.code
@@ -182,7 +232,9 @@ def save_on(people, day: str) -> int:
         report = report_for_quarter(plan=people.plan, quarter=QUARTER)
         report.refresh_from_db()
         indicator = indicator_by_code(people.plan, "2.1.1")
-        return report_save(report=report, user=people.officer, entries={indicator.pk: Entry(day[-2:])})
+        return report_save(
+            report=report, user=people.officer, entries={indicator.pk: Entry(day[-2:])}
+        )
 
 
 def test_entry_stays_open_through_the_grace_period(people, closing):
@@ -198,7 +250,9 @@ def test_the_edit_page_refuses_a_closed_quarter_with_a_message(people, closing):
     client = client_for(people.officer)
     with at("2023-01-19"):
         page = client.get(f"/plans/{people.plan.pk}/quarters/{QUARTER}/edit/").content.decode()
-        response = client.post(f"/plans/{people.plan.pk}/quarters/{QUARTER}/edit/", {"version": 0, "action": "submit"})
+        response = client.post(
+            f"/plans/{people.plan.pk}/quarters/{QUARTER}/edit/", {"version": 0, "action": "submit"}
+        )
     assert "entry-closed" in page
     assert response.status_code == 409
     assert "পর্যালোচক কারণসহ পুনরায় খুললে" in response.content.decode()
@@ -213,8 +267,15 @@ def test_only_the_reviewers_reopen_with_a_reason_opens_a_closed_quarter(people, 
     path = f"/plans/{people.plan.pk}/quarters/{QUARTER}/review/"
     with at("2023-01-20"):
         without_reason = client.post(path, {"action": "reopen", "comment": ""})
-        assert client.get(f"/plans/{people.plan.pk}/quarters/{QUARTER}/").content.decode().count('value="reopen"') == 1
-        assert client.post(path, {"action": "reopen", "comment": "বন্যার কারণে বিলম্ব"}).status_code == 302
+        assert (
+            client.get(f"/plans/{people.plan.pk}/quarters/{QUARTER}/")
+            .content.decode()
+            .count('value="reopen"')
+            == 1
+        )
+        assert (
+            client.post(path, {"action": "reopen", "comment": "বন্যার কারণে বিলম্ব"}).status_code == 302
+        )
     assert without_reason.status_code == 400
     assert save_on(people, "2023-01-21") == 1
     with at("2023-01-21"):
@@ -231,13 +292,22 @@ def test_an_open_quarter_cannot_be_reopened(people, calendar):
 
 def test_an_admin_creates_a_calendar_with_the_default_dates_and_a_tier_of_its_own(people):
     tier = OfficeTier.objects.get(code="upazila")
-    response = client_for(people.admin).post("/admin/reports/reportingcalendar/add/", {
-        "fiscal_year": people.plan.fiscal_year.pk, "grace_days": "5", "remind_days_before": "3",
-        "closes_after_grace": "on",
-        "deadlines-TOTAL_FORMS": "1", "deadlines-INITIAL_FORMS": "0",
-        "deadlines-MIN_NUM_FORMS": "0", "deadlines-MAX_NUM_FORMS": "1000",
-        "deadlines-0-period": "1", "deadlines-0-tier": tier.pk, "deadlines-0-due": "2022-10-25",
-    })
+    response = client_for(people.admin).post(
+        "/admin/reports/reportingcalendar/add/",
+        {
+            "fiscal_year": people.plan.fiscal_year.pk,
+            "grace_days": "5",
+            "remind_days_before": "3",
+            "closes_after_grace": "on",
+            "deadlines-TOTAL_FORMS": "1",
+            "deadlines-INITIAL_FORMS": "0",
+            "deadlines-MIN_NUM_FORMS": "0",
+            "deadlines-MAX_NUM_FORMS": "1000",
+            "deadlines-0-period": "1",
+            "deadlines-0-tier": tier.pk,
+            "deadlines-0-due": "2022-10-25",
+        },
+    )
     assert response.status_code == 302
     calendar = people.plan.fiscal_year.reporting_calendar
     assert (calendar.closes_after_grace, calendar.grace_days) == (True, 5)
@@ -247,11 +317,17 @@ def test_an_admin_creates_a_calendar_with_the_default_dates_and_a_tier_of_its_ow
 
 
 def test_a_report_imported_as_approved_without_a_submission_time_is_not_late(people, calendar):
-    QuarterlyReport.objects.create(plan=people.plan, quarter=QUARTER, status=QuarterlyReport.APPROVED)
+    QuarterlyReport.objects.create(
+        plan=people.plan, quarter=QUARTER, status=QuarterlyReport.APPROVED
+    )
     html = table_page(client_for(people.reviewer), people, "2023-02-01")
     assert "দাখিলের শেষ তারিখ: ১৫/০১/২৩" in html and "বিলম্বিত" not in html
     with at("2023-02-01"):
-        late = client_for(people.reviewer).get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late").content.decode()
+        late = (
+            client_for(people.reviewer)
+            .get(f"/dashboard/?year=2022&quarter={QUARTER}&status=late")
+            .content.decode()
+        )
     assert f'data-office="{people.office.code}"' not in late
 
 
@@ -260,6 +336,7 @@ def test_a_template_without_an_office_has_the_due_date_for_every_tier(people, ca
 
     template = template_from_plan(plan=people.plan)
     assert template.office_id is None
-    deadline = deadlines.report_deadline(plan=template, period=QUARTER, report=None,
-                                         today=datetime.date(2022, 12, 1))
+    deadline = deadlines.report_deadline(
+        plan=template, period=QUARTER, report=None, today=datetime.date(2022, 12, 1)
+    )
     assert deadline.due == datetime.date(2023, 1, 15) and not deadline.late and not deadline.closed

@@ -23,8 +23,12 @@ def calendar(people):
 
 
 def badges(html: str, css_class: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", text) for text in
-            re.findall(rf'<(?:span|p) class="[^"]*\b{css_class}\b[^"]*">(.*?)</(?:span|p)>', html, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", text)
+        for text in re.findall(
+            rf'<(?:span|p) class="[^"]*\b{css_class}\b[^"]*">(.*?)</(?:span|p)>', html, re.S
+        )
+    ]
 
 
 def test_due_dates_have_latin_digits_under_english_and_bengali_ones_otherwise(people, calendar):
@@ -32,32 +36,59 @@ def test_due_dates_have_latin_digits_under_english_and_bengali_ones_otherwise(pe
     for page in ("edit/", "", "history/"):
         english = english_client(people.officer).get(url + page).content.decode()
         bengali = client_for(people.officer).get(url + page).content.decode()
-        assert [text.split(" Late")[0] for text in badges(english, "deadline")] == ["Due date: 15/01/23"], page
-        assert [text.split(" বিলম্বিত")[0] for text in badges(bengali, "deadline")] == ["দাখিলের শেষ তারিখ: ১৫/০১/২৩"], page
-    half_year = english_client(people.officer).get(f"/plans/{people.plan.pk}/half-year/").content.decode()
+        assert [text.split(" Late")[0] for text in badges(english, "deadline")] == [
+            "Due date: 15/01/23"
+        ], page
+        assert [text.split(" বিলম্বিত")[0] for text in badges(bengali, "deadline")] == [
+            "দাখিলের শেষ তারিখ: ১৫/০১/২৩"
+        ], page
+    half_year = (
+        english_client(people.officer).get(f"/plans/{people.plan.pk}/half-year/").content.decode()
+    )
     assert [text.strip() for text in badges(half_year, "deadline")] == ["Due date: 15/01/23"]
 
 
 def test_entry_closing_dates_have_latin_digits_too(people):
-    deadlines.calendar_create(fiscal_year=people.plan.fiscal_year, closes_after_grace=True, grace_days=5)
-    html = english_client(people.officer).get(f"/plans/{people.plan.pk}/quarters/2/edit/").content.decode()
+    deadlines.calendar_create(
+        fiscal_year=people.plan.fiscal_year, closes_after_grace=True, grace_days=5
+    )
+    html = (
+        english_client(people.officer)
+        .get(f"/plans/{people.plan.pk}/quarters/2/edit/")
+        .content.decode()
+    )
     assert badges(html, "deadline") == ["Due date: 15/01/23 (entry closes: from 21/01/23)"]
 
 
 def test_the_entry_pages_own_numbers_are_latin_under_english(people, calendar):
     """Everything on the entry page but the plan's own texts (titles, office name) and the user's."""
-    html = english_client(people.officer).get(f"/plans/{people.plan.pk}/quarters/2/edit/").content.decode()
-    row = html[html.index('data-indicator="১.৩.১"'):]
-    row = row[:row.index("</tr>")]
+    html = (
+        english_client(people.officer)
+        .get(f"/plans/{people.plan.pk}/quarters/2/edit/")
+        .content.decode()
+    )
+    row = html[html.index('data-indicator="১.৩.১"') :]
+    row = row[: row.index("</tr>")]
     assert re.findall(r'<span class="target-tier">([^<]*)</span> ([^<]*)</li>', row) == [
-        ("100%", "85%"), ("90%", "80%"), ("80%", "75%"), ("70%", "70%"), ("60%", "60%")]
+        ("100%", "85%"),
+        ("90%", "80%"),
+        ("80%", "75%"),
+        ("70%", "70%"),
+        ("60%", "60%"),
+    ]
     assert "Targets (100% / 90% / 80% / 70% / 60%)" in html
     content = [people.plan.office.display_name, people.plan.title]
-    content += [item.title for area in people.plan.areas.all() for activity in area.activities.all()
-                for item in (area, activity, *activity.indicators.all())]
+    content += [
+        item.title
+        for area in people.plan.areas.all()
+        for activity in area.activities.all()
+        for item in (area, activity, *activity.indicators.all())
+    ]
     for text in content:
         html = html.replace(text, "")
-    html = re.sub(r'data-indicator="[^"]*"', "", html)  # the row's key, as the official table has it
+    html = re.sub(
+        r'data-indicator="[^"]*"', "", html
+    )  # the row's key, as the official table has it
     assert not BENGALI_DIGIT.search(html)
 
 
@@ -66,7 +97,7 @@ def test_tier_names_are_english_under_english_on_the_dashboard(people):
     tier = people.office.tier
     assert tier.name_en and tier.name_en in html
     assert f"<td>{tier.name_en}</td>" in html  # the row
-    assert re.search(rf'<text [^>]*>{re.escape(tier.name_en)}</text>', html)  # the chart
+    assert re.search(rf"<text [^>]*>{re.escape(tier.name_en)}</text>", html)  # the chart
     assert f"<td>{tier.name}</td>" not in html and f">{tier.name}</text>" not in html
     bengali = client_for(people.reviewer).get("/dashboard/").content.decode()
     assert f"<td>{tier.name}</td>" in bengali and tier.name_en not in bengali
@@ -78,8 +109,13 @@ def test_the_seeded_tiers_have_english_names_and_a_tier_without_one_shows_its_be
     from egov_plan.offices import all_tiers
 
     names = {code: tier.name_en for code, tier in all_tiers().items()}
-    assert names == {"ministry": "Ministry/Division", "department": "Department/Agency",
-                     "division": "Divisional office", "district": "District office", "upazila": "Upazila office"}
+    assert names == {
+        "ministry": "Ministry/Division",
+        "department": "Department/Agency",
+        "division": "Divisional office",
+        "district": "District office",
+        "upazila": "Upazila office",
+    }
     unnamed = OfficeTier.objects.create(code="union", name="ইউনিয়ন পরিষদ", order=6)
     with translation.override("en"):
         assert str(unnamed) == "ইউনিয়ন পরিষদ" and str(all_tiers()["district"]) == "District office"
@@ -94,7 +130,9 @@ def test_the_migration_names_the_tiers_an_installation_already_has():
 
     migration = import_module("egov_plan.migrations.0009_officetier_name_en")
     OfficeTier.objects.filter(code="district").update(name_en="")
-    OfficeTier.objects.filter(code="upazila").update(name_en="Sub-district office")  # an admin's own kept
+    OfficeTier.objects.filter(code="upazila").update(
+        name_en="Sub-district office"
+    )  # an admin's own kept
     migration.name_the_seeded_tiers(apps, None)
     assert OfficeTier.objects.get(code="district").name_en == "District office"
     assert OfficeTier.objects.get(code="upazila").name_en == "Sub-district office"
@@ -119,7 +157,8 @@ class _Controls(HTMLParser):
         if tag == "label" and attrs.get("for"):
             self.labelled.add(attrs["for"])
         elif tag in ("select", "textarea") or (
-                tag == "input" and attrs.get("type", "text") not in ("hidden", "submit", "button")):
+            tag == "input" and attrs.get("type", "text") not in ("hidden", "submit", "button")
+        ):
             self.controls.append({"tag": tag, **attrs})
 
 
@@ -129,9 +168,14 @@ def test_every_input_of_the_plan_editor_is_labelled(people, language):
     parser = _Controls()
     parser.feed(client.get(f"/plans/{people.plan.pk}/targets/").content.decode())
     assert len(parser.controls) > 100
-    unlabelled = [c.get("name") for c in parser.controls
-                  if not (c.get("aria-label") or "").strip() and c.get("id") not in parser.labelled]
+    unlabelled = [
+        c.get("name")
+        for c in parser.controls
+        if not (c.get("aria-label") or "").strip() and c.get("id") not in parser.labelled
+    ]
     assert unlabelled == []
     methods = [c for c in parser.controls if c.get("name", "").endswith("-calculation_method")]
-    assert methods and all(c["aria-label"].startswith("Calculation method" if language == "en" else "গণনা পদ্ধতি")
-                           for c in methods)
+    assert methods and all(
+        c["aria-label"].startswith("Calculation method" if language == "en" else "গণনা পদ্ধতি")
+        for c in methods
+    )

@@ -34,7 +34,7 @@ def translated(people):
 
 
 def table_part(html: str) -> str:
-    return html[html.index('<div class="report-sheet translation"'):]
+    return html[html.index('<div class="report-sheet translation"') :]
 
 
 def test_the_report_page_links_to_the_english_translation(officer_client, people):
@@ -42,23 +42,44 @@ def test_the_report_page_links_to_the_english_translation(officer_client, people
     assert f'href="/plans/{people.plan.pk}/quarters/1/en/"' in html
 
 
-def test_the_translation_is_the_table_in_english_with_latin_digits(officer_client, people, translated):
+def test_the_translation_is_the_table_in_english_with_latin_digits(
+    officer_client, people, translated
+):
     response = officer_client.get(f"/plans/{people.plan.pk}/quarters/1/en/?scores=1")
     assert response.status_code == 200
     html = response.content.decode()
     assert NOTICE in html
     table = table_part(html)
-    for heading in ("No.", "Performance area", "Weight", "Activity", "Performance indicator", "Unit",
-                    "Indicator weight", "Target 2022-2023", "Achievement (July 2022 to September 2022)",
-                    "Excellent", "Very good", "Good", "Fair", "Poor", "Tier reached", "Marks obtained", "Total"):
+    for heading in (
+        "No.",
+        "Performance area",
+        "Weight",
+        "Activity",
+        "Performance indicator",
+        "Unit",
+        "Indicator weight",
+        "Target 2022-2023",
+        "Achievement (July 2022 to September 2022)",
+        "Excellent",
+        "Very good",
+        "Good",
+        "Fair",
+        "Poor",
+        "Tier reached",
+        "Marks obtained",
+        "Total",
+    ):
         assert f">{heading}<" in table, heading
-    assert ("E-Governance and Innovation Action Plan 2022-2023: report of the first quarter "
-            "(July 2022 to September 2022)") in table
+    assert (
+        "E-Governance and Innovation Action Plan 2022-2023: report of the first quarter "
+        "(July 2022 to September 2022)"
+    ) in table
     # What the reader sees has Latin digits only, but in content entered in Bengali (names, texts).
     official = quarter_table(plan_id=people.plan.pk, quarter=1)
     text = re.sub(r"<[^>]+>", " ", table.split('<div class="signatories">')[0])
     for content in [people.office.name, people.office.location] + [
-            item.title for row in official.rows for item in (row.area, row.activity, row.indicator)]:
+        item.title for row in official.rows for item in (row.area, row.activity, row.indicator)
+    ]:
         text = text.replace(content, "")
     assert not BENGALI_DIGIT.search(text)
     # Every target and achievement as the official table prints it, in Latin digits (dates dd/mm/yy).
@@ -70,22 +91,34 @@ def test_the_translation_is_the_table_in_english_with_latin_digits(officer_clien
 
 
 def test_tier_names_and_marks_in_english(officer_client, people, translated):
-    Achievement.objects.filter(report__plan=people.plan, report__quarter=1, indicator=translated).update(
-        value_number=Decimal("78"))  # targets 85/80/75/70/60: the 80 % tier
-    table = table_part(officer_client.get(f"/plans/{people.plan.pk}/quarters/1/en/?scores=1").content.decode())
-    assert re.search(r'data-indicator="১\.৩\.১">.*?class="cell-achievement">78%<.*?'
-                     r'class="cell-tier">Good \(80%\)<.*?class="cell-score">3\.20<', table, re.S)
+    Achievement.objects.filter(
+        report__plan=people.plan, report__quarter=1, indicator=translated
+    ).update(value_number=Decimal("78"))  # targets 85/80/75/70/60: the 80 % tier
+    table = table_part(
+        officer_client.get(f"/plans/{people.plan.pk}/quarters/1/en/?scores=1").content.decode()
+    )
+    assert re.search(
+        r'data-indicator="১\.৩\.১">.*?class="cell-achievement">78%<.*?'
+        r'class="cell-tier">Good \(80%\)<.*?class="cell-score">3\.20<',
+        table,
+        re.S,
+    )
     assert ">Date<" in table and ">Count<" in table
 
 
 def test_the_translation_uses_the_english_texts_where_entered_and_the_bengali_ones_elsewhere(
-        officer_client, people, translated):
-    table = table_part(officer_client.get(f"/plans/{people.plan.pk}/quarters/1/en/").content.decode())
+    officer_client, people, translated
+):
+    table = table_part(
+        officer_client.get(f"/plans/{people.plan.pk}/quarters/1/en/").content.decode()
+    )
     assert "[1.3.1] Notes disposed of in e-file" in table
     assert "[1.3] Increasing the use of e-Nothi" in table
     assert translated.title not in table and translated.activity.title not in table
     other = indicator_by_code(people.plan, "1.1.1")
-    assert f"[1.1.1] {other.title}" in table  # no English text: the Bengali one, with a Latin number
+    assert (
+        f"[1.1.1] {other.title}" in table
+    )  # no English text: the Bengali one, with a Latin number
     assert f"[1] {other.activity.area.title}" in table
 
 
@@ -96,7 +129,9 @@ def test_the_translation_has_the_bengali_reports_permissions(people):
     assert client_for(people.other_officer).get(url).status_code == 404
     assert client_for(people.other_officer).get(url + "pdf").status_code == 404
     assert client_for(None).get(url).status_code == 302  # to the login page
-    assert client_for(people.officer).get(f"/plans/{people.plan.pk}/quarters/5/en/").status_code == 404
+    assert (
+        client_for(people.officer).get(f"/plans/{people.plan.pk}/quarters/5/en/").status_code == 404
+    )
     assert client_for(people.officer).post(url).status_code == 405
 
 
@@ -111,8 +146,9 @@ def english_pdf(officer_client, people, translated):
 def pdf_text(data: bytes, tmp_path) -> str:
     path = tmp_path / "translation.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, timeout=60
+    ).stdout
 
 
 def test_the_translation_pdf_is_unsigned_by_pyhanko_and_pdfsig(english_pdf, tmp_path):
@@ -121,7 +157,9 @@ def test_the_translation_pdf_is_unsigned_by_pyhanko_and_pdfsig(english_pdf, tmp_
     path.write_bytes(english_pdf)
     pdfsig = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
     assert "does not contain any signatures" in pdfsig.stdout + pdfsig.stderr
-    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, timeout=60).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, timeout=60
+    ).stdout
     assert len(images.strip().splitlines()) == 2  # the header lines only: no QR code
 
 
@@ -142,7 +180,9 @@ def test_the_translation_pdf_is_english_and_marked_on_every_page(english_pdf, pe
     assert "ডিজিটাল স্বাক্ষর যাচাই" not in flat and "/verify/" not in flat
 
 
-def test_the_official_pdf_is_unchanged_by_the_translation(officer_client, people, english_pdf, tmp_path):
+def test_the_official_pdf_is_unchanged_by_the_translation(
+    officer_client, people, english_pdf, tmp_path
+):
     official = officer_client.get(f"/plans/{people.plan.pk}/quarters/1/pdf").content
     assert len(PdfFileReader(io.BytesIO(official)).embedded_signatures) == 1
     text = " ".join(pdf_text(official, tmp_path).split())

@@ -13,21 +13,36 @@ pytestmark = pytest.mark.django_db
 to_bengali = bangla.to_bengali_digits
 digits = st.text(alphabet="0123456789", min_size=1, max_size=30)
 numbers = st.one_of(
-    digits, digits.map(to_bengali),
-    st.integers(min_value=-10**40, max_value=10**40).map(str),
+    digits,
+    digits.map(to_bengali),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.integers(min_value=10**9, max_value=10**60).map(lambda n: to_bengali(n)),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.floats().map(str),
     st.builds(lambda a, b: f"{a}.{b}", digits, digits),
-    st.builds(lambda n, s: f"{n}{s}", digits.map(to_bengali), st.sampled_from(["%", " %", "%%", "٪"])),
+    st.builds(
+        lambda n, s: f"{n}{s}", digits.map(to_bengali), st.sampled_from(["%", " %", "%%", "٪"])
+    ),
 )
 dates = st.one_of(
-    st.builds(lambda d, m, y: f"{d}/{m}/{y}", st.integers(-40, 400), st.integers(-40, 400),
-              st.integers(-10**6, 10**6)),
-    st.builds(lambda y, m, d: f"{y}-{m}-{d}", st.integers(-10**6, 10**6), st.integers(-40, 99),
-              st.integers(-40, 99)),
-    st.builds(lambda d, m, y: to_bengali(f"{d:02d}/{m:02d}/{y}"), st.integers(0, 99), st.integers(0, 99),
-              st.integers(0, 99999)),
+    st.builds(
+        lambda d, m, y: f"{d}/{m}/{y}",
+        st.integers(-40, 400),
+        st.integers(-40, 400),
+        st.integers(-(10**6), 10**6),
+    ),
+    st.builds(
+        lambda y, m, d: f"{y}-{m}-{d}",
+        st.integers(-(10**6), 10**6),
+        st.integers(-40, 99),
+        st.integers(-40, 99),
+    ),
+    st.builds(
+        lambda d, m, y: to_bengali(f"{d:02d}/{m:02d}/{y}"),
+        st.integers(0, 99),
+        st.integers(0, 99),
+        st.integers(0, 99999),
+    ),
     st.dates().map(lambda d: d.strftime("%d/%m/%y")),
     st.dates().map(lambda d: d.isoformat()),
 )
@@ -35,7 +50,9 @@ anything = st.text(max_size=120)
 field_values = st.one_of(anything, numbers, dates, st.just(""), st.just(" "))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_no_input_makes_the_entry_form_answer_500(officer_client, people, data):
     plan = people.plan
@@ -43,7 +60,9 @@ def test_no_input_makes_the_entry_form_answer_500(officer_client, people, data):
     version = report.version if report else 0
     post = {
         "version": data.draw(st.one_of(st.just(str(version)), anything, numbers), label="version"),
-        "action": data.draw(st.one_of(st.sampled_from(["save", "submit"]), anything), label="action"),
+        "action": data.draw(
+            st.one_of(st.sampled_from(["save", "submit"]), anything), label="action"
+        ),
     }
     for indicator in Indicator.objects.filter(activity__area__plan=plan):
         if data.draw(st.booleans()):
@@ -60,7 +79,12 @@ def test_no_input_makes_the_entry_form_answer_500(officer_client, people, data):
 @settings(max_examples=300, deadline=None)
 @given(text=field_values)
 def test_the_bengali_parsers_either_parse_or_raise_value_error(text):
-    for parse in (bangla.parse_date, bangla.parse_percent, bangla.parse_count, bangla.parse_decimal):
+    for parse in (
+        bangla.parse_date,
+        bangla.parse_percent,
+        bangla.parse_count,
+        bangla.parse_decimal,
+    ):
         try:
             parse(text)
         except ValueError:

@@ -33,13 +33,20 @@ SAVE_QUERIES = 18
 
 def count(client, method, path, data=None):
     with CaptureQueriesContext(connection) as queries:
-        response = getattr(client, method)(path, data) if data is not None else getattr(client, method)(path)
+        response = (
+            getattr(client, method)(path, data)
+            if data is not None
+            else getattr(client, method)(path)
+        )
     return response, len(queries)
 
 
 def plan_of(people, indicators):
-    return make_plan(indicators=indicators, office_name=people.office.name,
-                     title=f"পরীক্ষামূলক কর্মপরিকল্পনা {indicators}")
+    return make_plan(
+        indicators=indicators,
+        office_name=people.office.name,
+        title=f"পরীক্ষামূলক কর্মপরিকল্পনা {indicators}",
+    )
 
 
 def test_the_entry_page_runs_the_same_queries_for_12_and_60_indicators(people):
@@ -78,10 +85,10 @@ def test_evidence_of_several_uploaders_and_a_return_comment_add_one_query_for_th
     # does the reviewer's comment: one query of their memberships for all of them
     # (selectors.offices_at_the_time), whatever the number of files (the comment itself comes with
     # the plan's query).
+    from egov_plan.models import Indicator
     from reports.services import report_for_quarter, report_return, report_submit
     from tests.conftest import make_user
     from tests.helpers import add_evidence
-    from egov_plan.models import Indicator
 
     client = client_for(people.officer)
     plan = plan_of(people, 12)
@@ -89,9 +96,13 @@ def test_evidence_of_several_uploaders_and_a_return_comment_add_one_query_for_th
     client.get(path)
     report = report_for_quarter(plan=plan, quarter=1)
     colleague = make_user("colleague", people.office, "officer")
-    for number, indicator in enumerate(Indicator.objects.filter(activity__area__plan=plan).order_by("pk")[:6]):
+    for number, indicator in enumerate(
+        Indicator.objects.filter(activity__area__plan=plan).order_by("pk")[:6]
+    ):
         evidence = add_evidence(report, indicator, name=f"proof-{number}.pdf")
-        type(evidence).objects.filter(pk=evidence.pk).update(uploaded_by=(people.officer, colleague)[number % 2])
+        type(evidence).objects.filter(pk=evidence.pk).update(
+            uploaded_by=(people.officer, colleague)[number % 2]
+        )
     report_submit(report=report, user=people.officer, entries={})
     report_return(report=report, user=people.reviewer, comment="প্রমাণক দেখুন")
     response, queries = count(client, "get", path)

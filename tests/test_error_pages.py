@@ -18,12 +18,17 @@ def test_a_form_without_its_security_token_gets_the_bengali_page(people):
     assert '<html lang="bn"' in html
 
 
-@pytest.mark.parametrize("method, path, allowed", [
-    ("get", "/plans/{plan}/quarters/1/review/", "POST"),
-    ("post", "/", "GET"),
-    ("delete", "/plans/{plan}/quarters/1/edit/", "GET, POST"),
-])
-def test_a_wrong_method_gets_the_bengali_page_and_the_allowed_methods(people, method, path, allowed):
+@pytest.mark.parametrize(
+    "method, path, allowed",
+    [
+        ("get", "/plans/{plan}/quarters/1/review/", "POST"),
+        ("post", "/", "GET"),
+        ("delete", "/plans/{plan}/quarters/1/edit/", "GET, POST"),
+    ],
+)
+def test_a_wrong_method_gets_the_bengali_page_and_the_allowed_methods(
+    people, method, path, allowed
+):
     response = getattr(client_for(people.officer), method)(path.format(plan=people.plan.pk))
     assert response.status_code == 405
     assert response["Allow"] == allowed

@@ -10,26 +10,41 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from egov_plan import media
 from reports.models import Evidence, QuarterlyReport
 from tests.conftest import client_for
-from tests.helpers import ELF_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, add_evidence, indicator_by_code, ooxml_bytes
+from tests.helpers import (
+    ELF_BYTES,
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    add_evidence,
+    indicator_by_code,
+    ooxml_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(client, plan, code, name, content, quarter=2, **values):
     indicator = indicator_by_code(plan, code)
-    data = {"version": "0", "action": "save", f"evidence_{indicator.pk}": SimpleUploadedFile(name, content)}
+    data = {
+        "version": "0",
+        "action": "save",
+        f"evidence_{indicator.pk}": SimpleUploadedFile(name, content),
+    }
     data.update(values)
     return client.post(f"/plans/{plan.pk}/quarters/{quarter}/edit/", data)
 
 
-@pytest.mark.parametrize("name, content, kind", [
-    ("notes.pdf", PDF_BYTES, "pdf"),
-    ("photo.jpg", JPEG_BYTES, "jpeg"),
-    ("screen.png", PNG_BYTES, "png"),
-    ("letter.docx", ooxml_bytes("word/document.xml"), "docx"),
-    ("sheet.xlsx", ooxml_bytes("xl/workbook.xml"), "xlsx"),
-    ("scan-named-wrongly.png", PDF_BYTES, "pdf"),  # the content decides, not the name
-])
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("notes.pdf", PDF_BYTES, "pdf"),
+        ("photo.jpg", JPEG_BYTES, "jpeg"),
+        ("screen.png", PNG_BYTES, "png"),
+        ("letter.docx", ooxml_bytes("word/document.xml"), "docx"),
+        ("sheet.xlsx", ooxml_bytes("xl/workbook.xml"), "xlsx"),
+        ("scan-named-wrongly.png", PDF_BYTES, "pdf"),  # the content decides, not the name
+    ],
+)
 def test_it_accepts_the_allowed_types_by_content(officer_client, people, name, content, kind):
     assert upload(officer_client, people.plan, "1.3.1", name, content).status_code == 302
     evidence = Evidence.objects.get()
@@ -40,21 +55,26 @@ def test_it_accepts_the_allowed_types_by_content(officer_client, people, name, c
     assert evidence.file.read() == content
 
 
-@pytest.mark.parametrize("name, content", [
-    ("virus.pdf", ELF_BYTES),
-    ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
-    ("empty.pdf", b""),
-    ("archive.docx", ooxml_bytes("something/else.xml")),
-    ("broken.xlsx", b"PK\x03\x04not really a zip"),
-    ("page.png", b"<html><script>alert(1)</script></html>"),
-    ("junk.pdf", b"%PDF-1.7\n" + b"x" * 4096),                  # the right first bytes, then junk
-    ("truncated.pdf", PDF_BYTES[:len(PDF_BYTES) // 2]),
-    ("header-only.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),     # an image that does not decode
-    ("header-only.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
-    ("cut.jpg", JPEG_BYTES[:40]),
-    ("no-xml.docx", ooxml_bytes("word/document.xml", content_types="not < xml")),
-])
-def test_it_refuses_a_file_that_is_not_what_it_claims(officer_client, people, settings, name, content):
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("virus.pdf", ELF_BYTES),
+        ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        ("empty.pdf", b""),
+        ("archive.docx", ooxml_bytes("something/else.xml")),
+        ("broken.xlsx", b"PK\x03\x04not really a zip"),
+        ("page.png", b"<html><script>alert(1)</script></html>"),
+        ("junk.pdf", b"%PDF-1.7\n" + b"x" * 4096),  # the right first bytes, then junk
+        ("truncated.pdf", PDF_BYTES[: len(PDF_BYTES) // 2]),
+        ("header-only.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),  # an image that does not decode
+        ("header-only.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64),
+        ("cut.jpg", JPEG_BYTES[:40]),
+        ("no-xml.docx", ooxml_bytes("word/document.xml", content_types="not < xml")),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_what_it_claims(
+    officer_client, people, settings, name, content
+):
     response = upload(officer_client, people.plan, "1.3.1", name, content)
     assert response.status_code == 400
     html = response.content.decode()
@@ -65,7 +85,9 @@ def test_it_refuses_a_file_that_is_not_what_it_claims(officer_client, people, se
 
 def test_it_refuses_a_file_over_the_limit(officer_client, people, settings):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
-    response = upload(officer_client, people.plan, "1.3.1", "big.pdf", PDF_BYTES + b"0" * (1024 * 1024))
+    response = upload(
+        officer_client, people.plan, "1.3.1", "big.pdf", PDF_BYTES + b"0" * (1024 * 1024)
+    )
     assert response.status_code == 400
     assert "ফাইলটি অনেক বড়: সর্বোচ্চ ১ মেগাবাইট" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -96,8 +118,14 @@ def test_a_pdf_named_html_downloads_with_the_extension_of_its_content(officer_cl
 
 
 def test_a_valid_file_is_kept_when_a_value_is_wrong(officer_client, people):
-    response = upload(officer_client, people.plan, "1.3.1", "proof.pdf", PDF_BYTES,
-                      **{f"value_{indicator_by_code(people.plan, '1.3.1').pk}": "একশো"})
+    response = upload(
+        officer_client,
+        people.plan,
+        "1.3.1",
+        "proof.pdf",
+        PDF_BYTES,
+        **{f"value_{indicator_by_code(people.plan, '1.3.1').pk}": "একশো"},
+    )
     assert response.status_code == 400
     assert Evidence.objects.filter(original_name="proof.pdf").exists()
     assert "proof.pdf" in response.content.decode()
@@ -105,8 +133,14 @@ def test_a_valid_file_is_kept_when_a_value_is_wrong(officer_client, people):
 
 def test_valid_values_are_saved_when_only_a_file_is_wrong(officer_client, people):
     indicator = indicator_by_code(people.plan, "2.1.1")
-    response = upload(officer_client, people.plan, "1.3.1", "virus.pdf", ELF_BYTES,
-                      **{f"value_{indicator.pk}": "২"})
+    response = upload(
+        officer_client,
+        people.plan,
+        "1.3.1",
+        "virus.pdf",
+        ELF_BYTES,
+        **{f"value_{indicator.pk}": "২"},
+    )
     assert response.status_code == 400
     assert "গ্রহণযোগ্য ফাইল নয়" in response.content.decode()
     assert QuarterlyReport.objects.get(plan=people.plan, quarter=2).achievements.get().value == 2
@@ -123,8 +157,9 @@ def test_it_downloads_only_for_those_who_may_see_the_report(people):
     assert client_for(people.other_officer).get(f"/evidence/{evidence.pk}/").status_code == 404
 
 
-def test_it_removes_evidence_while_the_report_is_editable(officer_client, people,
-                                                          django_capture_on_commit_callbacks):
+def test_it_removes_evidence_while_the_report_is_editable(
+    officer_client, people, django_capture_on_commit_callbacks
+):
     report = QuarterlyReport.objects.create(plan=people.plan, quarter=2)
     evidence = add_evidence(report, indicator_by_code(people.plan, "1.3.1"))
     name = evidence.file.name

@@ -16,7 +16,6 @@ from egov_plan import user_import
 from egov_plan.models import Membership, UserProfile
 from egov_plan.offices import office_create
 from egov_plan.user_import import import_users, normalise_mobile, plan_users
-
 from tests.conftest import current_membership
 
 pytestmark = pytest.mark.django_db
@@ -32,22 +31,40 @@ def csv(text: str, header: str = HEADER) -> bytes:
 @pytest.fixture
 def offices(db):
     ministry = office_create(name="স্থানীয় সরকার বিভাগ", tier="ministry", location="ঢাকা", code="LGD")
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ", code="DC-MYM",
-                             parent=ministry)
-    upazila = office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", tier="upazila", location="ত্রিশাল, ময়মনসিংহ",
-                            code="UNO-TRI", parent=district)
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        tier="district",
+        location="ময়মনসিংহ",
+        code="DC-MYM",
+        parent=ministry,
+    )
+    upazila = office_create(
+        name="উপজেলা নির্বাহী অফিসারের কার্যালয়",
+        tier="upazila",
+        location="ত্রিশাল, ময়মনসিংহ",
+        code="UNO-TRI",
+        parent=district,
+    )
     return [ministry, district, upazila]
 
 
 def test_it_creates_users_with_membership_profile_and_no_usable_password(offices):
-    result = import_users(data=csv("rahim,রহিম উদ্দিন,rahim@example.gov.bd,০১৭১২৩৪৫৬৭৮,UNO-TRI,officer,সহকারী কমিশনার\n"
-                                   "karim,করিম,karim@example.gov.bd,,DC-MYM,Reviewer,\n"), filename="users.csv")
+    result = import_users(
+        data=csv(
+            "rahim,রহিম উদ্দিন,rahim@example.gov.bd,০১৭১২৩৪৫৬৭৮,UNO-TRI,officer,সহকারী কমিশনার\n"
+            "karim,করিম,karim@example.gov.bd,,DC-MYM,Reviewer,\n"
+        ),
+        filename="users.csv",
+    )
     assert result.faults == [] and result.written
     assert [c.row.username for c in result.created] == ["rahim", "karim"]
     rahim = User.objects.get(username="rahim")
     assert rahim.get_full_name() == "রহিম উদ্দিন" and rahim.email == "rahim@example.gov.bd"
     assert not rahim.has_usable_password()
-    assert (current_membership(rahim).office.code, current_membership(rahim).role) == ("UNO-TRI", Membership.OFFICER)
+    assert (current_membership(rahim).office.code, current_membership(rahim).role) == (
+        "UNO-TRI",
+        Membership.OFFICER,
+    )
     assert (rahim.profile.mobile, rahim.profile.designation) == ("+8801712345678", "সহকারী কমিশনার")
     karim = User.objects.get(username="karim")
     assert current_membership(karim).role == Membership.REVIEWER
@@ -55,38 +72,57 @@ def test_it_creates_users_with_membership_profile_and_no_usable_password(offices
 
 
 def test_importing_again_updates_by_username_and_never_deletes(offices):
-    import_users(data=csv("rahim,রহিম,rahim@example.gov.bd,01712345678,UNO-TRI,officer,\n"
-                          "karim,করিম,karim@example.gov.bd,,DC-MYM,reviewer,\n"), filename="users.csv")
+    import_users(
+        data=csv(
+            "rahim,রহিম,rahim@example.gov.bd,01712345678,UNO-TRI,officer,\n"
+            "karim,করিম,karim@example.gov.bd,,DC-MYM,reviewer,\n"
+        ),
+        filename="users.csv",
+    )
     password = User.objects.get(username="rahim").password
-    result = import_users(data=csv("rahim,রহিম উদ্দিন,rahim@example.gov.bd,+8801812345678,DC-MYM,reviewer,ইউএনও\n"),
-                          filename="users.csv")
+    result = import_users(
+        data=csv("rahim,রহিম উদ্দিন,rahim@example.gov.bd,+8801812345678,DC-MYM,reviewer,ইউএনও\n"),
+        filename="users.csv",
+    )
     assert result.faults == [] and [c.row.username for c in result.changed] == ["rahim"]
     assert set(result.changed[0].fields) == {"পূর্ণ নাম", "মোবাইল", "পদবি", "দপ্তর", "ভূমিকা"}
     rahim = User.objects.get(username="rahim")
-    assert (rahim.first_name, current_membership(rahim).office.code, current_membership(rahim).role, rahim.profile.mobile) == (
-        "রহিম উদ্দিন", "DC-MYM", Membership.REVIEWER, "+8801812345678")
+    assert (
+        rahim.first_name,
+        current_membership(rahim).office.code,
+        current_membership(rahim).role,
+        rahim.profile.mobile,
+    ) == ("রহিম উদ্দিন", "DC-MYM", Membership.REVIEWER, "+8801812345678")
     assert rahim.password == password  # an update never touches the password
     assert User.objects.filter(username="karim").exists()  # not in the file: left alone
-    again = plan_users(data=csv("rahim,রহিম উদ্দিন,rahim@example.gov.bd,+8801812345678,DC-MYM,reviewer,ইউএনও\n"),
-                       filename="users.csv")
+    again = plan_users(
+        data=csv("rahim,রহিম উদ্দিন,rahim@example.gov.bd,+8801812345678,DC-MYM,reviewer,ইউএনও\n"),
+        filename="users.csv",
+    )
     assert (len(again.created), len(again.changed), len(again.unchanged)) == (0, 0, 1)
 
 
 def test_a_faulty_file_writes_nothing_and_names_every_fault_with_its_line_in_bengali(offices):
-    data = csv("ok,ঠিক আছে,ok@example.gov.bd,01712345678,UNO-TRI,officer,\n"   # 2
-               "a,ক,a@example.gov.bd,,NOPE,officer,\n"                        # 3 unknown office
-               "b,খ,b@example.gov.bd,,UNO-TRI,boss,\n"                        # 4 unknown role
-               "ok,আবার,ok2@example.gov.bd,,DC-MYM,officer,\n"                # 5 duplicate
-               "c,গ,not-an-address,,UNO-TRI,officer,\n"                       # 6 e-mail
-               "d,ঘ,d@example.gov.bd,02123,UNO-TRI,officer,\n"                # 7 mobile
-               "e,ঙ,e@example.gov.bd,,UNO-TRI,officer,\n"
-               "e,ঙ,e@example.gov.bd,,UNO-TRI,reviewer,\n"                    # 9 two roles in one office
-               "f,চ,bad,০১২৩,NOWHERE,officer,\n"                              # 10 three faults on one line
-               "g,ছ\n")                                                        # 11 cells
+    data = csv(
+        "ok,ঠিক আছে,ok@example.gov.bd,01712345678,UNO-TRI,officer,\n"  # 2
+        "a,ক,a@example.gov.bd,,NOPE,officer,\n"  # 3 unknown office
+        "b,খ,b@example.gov.bd,,UNO-TRI,boss,\n"  # 4 unknown role
+        "ok,আবার,ok2@example.gov.bd,,DC-MYM,officer,\n"  # 5 duplicate
+        "c,গ,not-an-address,,UNO-TRI,officer,\n"  # 6 e-mail
+        "d,ঘ,d@example.gov.bd,02123,UNO-TRI,officer,\n"  # 7 mobile
+        "e,ঙ,e@example.gov.bd,,UNO-TRI,officer,\n"
+        "e,ঙ,e@example.gov.bd,,UNO-TRI,reviewer,\n"  # 9 two roles in one office
+        "f,চ,bad,০১২৩,NOWHERE,officer,\n"  # 10 three faults on one line
+        "g,ছ\n"
+    )  # 11 cells
     result = import_users(data=data, filename="users.csv")
     assert not result.written and User.objects.count() == 0
-    assert [int(re.match(r"লাইন (\d+):", f.translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))).group(1))
-            for f in result.faults] == [3, 4, 5, 6, 7, 9, 10, 11]
+    assert [
+        int(
+            re.match(r"লাইন (\d+):", f.translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789"))).group(1)
+        )
+        for f in result.faults
+    ] == [3, 4, 5, 6, 7, 9, 10, 11]
     faults = "\n".join(result.faults)
     assert "দপ্তরের কোড “NOPE” তালিকায় নেই" in faults
     assert "ভূমিকা “boss” অজানা" in faults
@@ -98,11 +134,22 @@ def test_a_faulty_file_writes_nothing_and_names_every_fault_with_its_line_in_ben
     assert "ই-মেইল" in line_10 and "মোবাইল" in line_10 and "NOWHERE" in line_10
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("01712345678", "+8801712345678"), ("+8801712345678", "+8801712345678"), ("8801712345678", "+8801712345678"),
-    ("০১৭১২-৩৪৫৬৭৮", "+8801712345678"), ("+৮৮০ ১৯১২ ৩৪৫৬৭৮", "+8801912345678"), ("1712345678", "+8801712345678"),
-    ("01212345678", None), ("0171234567", None), ("017123456789", None), ("+9101712345678", None), ("abc", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("01712345678", "+8801712345678"),
+        ("+8801712345678", "+8801712345678"),
+        ("8801712345678", "+8801712345678"),
+        ("০১৭১২-৩৪৫৬৭৮", "+8801712345678"),
+        ("+৮৮০ ১৯১২ ৩৪৫৬৭৮", "+8801912345678"),
+        ("1712345678", "+8801712345678"),
+        ("01212345678", None),
+        ("0171234567", None),
+        ("017123456789", None),
+        ("+9101712345678", None),
+        ("abc", None),
+    ],
+)
 def test_mobile_numbers_of_bangladesh_in_either_digits(text, expected):
     assert normalise_mobile(text) == expected
 
@@ -116,14 +163,17 @@ def _chartsheet_only() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "ফাইলটি খালি"),
-    (_chartsheet_only(), "xlsx ফাইলটি পড়া যায়নি"),  # openpyxl itself fails on it (AttributeError)
-    (b"code,name\n", "প্রথম লাইনে শিরোনাম থাকতে হবে"),
-    ("username,full_name,email,mobile,office_code,role\n".encode("utf-16"), "UTF-8"),
-    (b"PK\x03\x04garbage", "xlsx ফাইলটি পড়া যায়নি"),
-    (b"\x00\x01\x02", "বাইনারি"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "ফাইলটি খালি"),
+        (_chartsheet_only(), "xlsx ফাইলটি পড়া যায়নি"),  # openpyxl itself fails on it (AttributeError)
+        (b"code,name\n", "প্রথম লাইনে শিরোনাম থাকতে হবে"),
+        ("username,full_name,email,mobile,office_code,role\n".encode("utf-16"), "UTF-8"),
+        (b"PK\x03\x04garbage", "xlsx ফাইলটি পড়া যায়নি"),
+        (b"\x00\x01\x02", "বাইনারি"),
+    ],
+)
 def test_unreadable_files_are_faults_not_errors(offices, data, message):
     result = import_users(data=data, filename="users.csv")
     assert not result.written and message in result.faults[0]
@@ -132,12 +182,19 @@ def test_unreadable_files_are_faults_not_errors(offices, data, message):
 def test_a_nul_in_a_cell_is_a_fault_not_a_database_error():
     # CSV with NUL is refused as binary and XML cannot carry one; a reader that did would still stop here.
     users, faults, line_faults = user_import.check_rows(
-        [(1, HEADER.strip().split(",")), (2, ["rahim", "রহিম\x00", "r@example.gov.bd", "", "UNO-TRI", "officer", ""])])
+        [
+            (1, HEADER.strip().split(",")),
+            (2, ["rahim", "রহিম\x00", "r@example.gov.bd", "", "UNO-TRI", "officer", ""]),
+        ]
+    )
     assert faults == [] and "NUL" in line_faults[2][0]
 
 
 def test_files_are_bounded_in_size_and_rows(offices, monkeypatch):
-    assert "অনেক বড়" in import_users(data=b"x" * (user_import.MAX_FILE_BYTES + 1), filename="u.csv").faults[0]
+    assert (
+        "অনেক বড়"
+        in import_users(data=b"x" * (user_import.MAX_FILE_BYTES + 1), filename="u.csv").faults[0]
+    )
     monkeypatch.setattr(user_import, "MAX_ROWS", 3)
     rows = "".join(f"u{i},নাম,u{i}@example.gov.bd,,UNO-TRI,officer,\n" for i in range(4))
     assert "৩টির বেশি লাইন" in import_users(data=csv(rows), filename="u.csv").faults[0]
@@ -162,12 +219,24 @@ def _users_file(count: int, faults_at: dict[int, str] | None = None) -> bytes:
     lines = []
     for i in range(count):
         office = ("LGD", "DC-MYM", "UNO-TRI")[i % 3]
-        row = [f"user{i:05d}", f"ব্যবহারকারী {i}", f"user{i}@example.gov.bd", f"017{i:08d}", office,
-               "officer" if i % 5 else "reviewer", "সহকারী প্রোগ্রামার"]
+        row = [
+            f"user{i:05d}",
+            f"ব্যবহারকারী {i}",
+            f"user{i}@example.gov.bd",
+            f"017{i:08d}",
+            office,
+            "officer" if i % 5 else "reviewer",
+            "সহকারী প্রোগ্রামার",
+        ]
         if i in faults_at:
             kind = faults_at[i]
             index = {"office": 4, "role": 5, "email": 2, "mobile": 3}[kind]
-            row[index] = {"office": "NOWHERE", "role": "chief", "email": "broken@", "mobile": "12345"}[kind]
+            row[index] = {
+                "office": "NOWHERE",
+                "role": "chief",
+                "email": "broken@",
+                "mobile": "12345",
+            }[kind]
         lines.append(",".join(row))
     return csv("\n".join(lines) + "\n")
 
@@ -186,7 +255,9 @@ def test_five_thousand_users_in_one_run_with_a_bounded_number_of_queries(offices
     assert len(queries) <= per_batch * batches + 4, len(queries)
     assert Membership.objects.count() == 5000 and UserProfile.objects.count() == 5000
     # Updating them all costs the same bound.
-    changed = data.replace(b"\xe0\xa6\xb8\xe0\xa6\xb9\xe0\xa6\x95\xe0\xa6\xbe\xe0\xa6\xb0\xe0\xa7\x80 ", b"")
+    changed = data.replace(
+        b"\xe0\xa6\xb8\xe0\xa6\xb9\xe0\xa6\x95\xe0\xa6\xbe\xe0\xa6\xb0\xe0\xa7\x80 ", b""
+    )
     with CaptureQueriesContext(connection) as queries:
         result = import_users(data=changed, filename="users.csv")
     assert result.faults == [] and len(result.changed) == 5000
@@ -199,7 +270,9 @@ def test_a_faulty_five_thousand_line_file_reports_all_twelve_faults(offices):
     result = import_users(data=_users_file(5000, at), filename="users.csv")
     assert len(result.faults) == 12 and not result.written and User.objects.count() == 0
     lines = [f.split(":")[0] for f in result.faults]
-    assert lines == [f"লাইন {str(i + 2).translate(str.maketrans('0123456789', '০১২৩৪৫৬৭৮৯'))}" for i in sorted(at)]
+    assert lines == [
+        f"লাইন {str(i + 2).translate(str.maketrans('0123456789', '০১২৩৪৫৬৭৮৯'))}" for i in sorted(at)
+    ]
 
 
 def test_the_command_prints_progress_and_invites_the_new_users(offices, tmp_path, capsys, settings):
@@ -209,7 +282,9 @@ def test_the_command_prints_progress_and_invites_the_new_users(offices, tmp_path
     call_command("import_users", str(path))
     out = capsys.readouterr().out
     assert "[" + "#" * 30 + "] 600/600 users" in out and "600 users were created" in out
-    assert "600 invitation e-mail(s) queued" in out  # a Celery task's work (run at once without a broker)
+    assert (
+        "600 invitation e-mail(s) queued" in out
+    )  # a Celery task's work (run at once without a broker)
     assert len(mail.outbox) == 600
     assert "a-long" not in out  # no password is ever printed (there is none)
     # Again: nothing new, nobody invited twice.

@@ -25,11 +25,16 @@ def test_the_certificate_that_signed_is_recorded_with_its_validity(officer_clien
     [record] = SigningCertificate.objects.all()
     certificate = signer().signing_cert
     assert record.fingerprint == fingerprint(certificate)
-    assert (record.not_before, record.not_after) == (certificate.not_valid_before, certificate.not_valid_after)
+    assert (record.not_before, record.not_after) == (
+        certificate.not_valid_before,
+        certificate.not_valid_after,
+    )
     assert "DEVELOPMENT" in record.subject
 
 
-def test_after_a_key_rotation_old_and_new_pdfs_both_verify(officer_client, people, settings, tmp_path):
+def test_after_a_key_rotation_old_and_new_pdfs_both_verify(
+    officer_client, people, settings, tmp_path
+):
     old_pdf = download(officer_client, people.plan, 1)
     settings.SIGNING_PKCS12_PATH = new_key(tmp_path, "rotated")  # the key changes
 
@@ -46,9 +51,13 @@ def test_after_a_key_rotation_old_and_new_pdfs_both_verify(officer_client, peopl
     assert SigningCertificate.objects.count() == 2
 
 
-def test_a_certificate_that_never_signed_here_is_not_trusted(officer_client, people, settings, tmp_path):
+def test_a_certificate_that_never_signed_here_is_not_trusted(
+    officer_client, people, settings, tmp_path
+):
     settings.SIGNING_PKCS12_PATH = new_key(tmp_path, "stranger")
-    foreign_pdf = download(officer_client, people.plan, 1)  # signed by a key this installation then forgets
+    foreign_pdf = download(
+        officer_client, people.plan, 1
+    )  # signed by a key this installation then forgets
     SigningCertificate.objects.all().delete()
     settings.SIGNING_PKCS12_PATH = new_key(tmp_path, "ours")
     assert verify_document(foreign_pdf).verdict == "untrusted"

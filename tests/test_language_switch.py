@@ -41,7 +41,9 @@ def test_the_switch_works_without_login_and_javascript_and_is_remembered(people)
     client = client_for(people.officer)
     page = client.get("/").content.decode()
     assert 'action="/i18n/setlang/"' in page and 'name="language" value="en"' in page
-    assert "csrfmiddlewaretoken" in page and not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script
+    assert "csrfmiddlewaretoken" in page and not re.search(
+        r"<script(?![^>]*\bsrc=)", page
+    )  # no inline script
 
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/plans/"})
     assert response.status_code == 302
@@ -83,7 +85,9 @@ def test_messages_and_form_errors_follow_the_language(people):
     response = client.post(url, {"action": "return", "comment": ""})
     assert response.status_code == 400
     assert "Give the reason for returning the report." in response.content.decode()
-    response = client.post(url, {"action": "approve", "comment": ""})  # the seed's quarter is approved already
+    response = client.post(
+        url, {"action": "approve", "comment": ""}
+    )  # the seed's quarter is approved already
     assert response.status_code == 409
     assert "Only a submitted report can be approved." in response.content.decode()
 
@@ -95,16 +99,26 @@ def english_client(user):
 
 
 def official_table(html: str) -> str:
-    return html[html.index('<div class="report-sheet"'):]
+    return html[html.index('<div class="report-sheet"') :]
 
 
 def test_with_english_ui_the_official_table_stays_bengali(people):
     page = english_client(people.officer).get(f"/plans/{people.plan.pk}/quarters/1/?scores=1")
     html = page.content.decode()
-    assert "Enter achievements" in html or "View achievements and evidence" in html  # the UI is English
+    assert (
+        "Enter achievements" in html or "View achievements and evidence" in html
+    )  # the UI is English
     table = official_table(html)
-    for heading in ("কর্মসম্পাদন ক্ষেত্র", "কর্মসম্পাদন সূচক", "লক্ষ্যমাত্রা ২০২২-২০২৩", "অসাধারণ", "চলতি মানের নিম্নে",
-                    "অর্জিত স্তর", "প্রাপ্ত নম্বর", "মোট"):
+    for heading in (
+        "কর্মসম্পাদন ক্ষেত্র",
+        "কর্মসম্পাদন সূচক",
+        "লক্ষ্যমাত্রা ২০২২-২০২৩",
+        "অসাধারণ",
+        "চলতি মানের নিম্নে",
+        "অর্জিত স্তর",
+        "প্রাপ্ত নম্বর",
+        "মোট",
+    ):
         assert heading in table
     assert "Performance indicator" not in table and "Excellent" not in table
     assert 'class="column-numbers"' in table and "<th>১২</th>" in table  # Bengali digits
@@ -130,7 +144,9 @@ def test_with_english_ui_the_signed_pdf_is_the_same_bengali_document(people, tmp
     path.write_bytes(english.content)
     import subprocess
 
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, timeout=60).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, timeout=60
+    ).stdout
     assert "কর্মসম্পাদন সূচক" in text and "Performance indicator" not in text
     assert "Unofficial" not in text
 
@@ -142,14 +158,15 @@ def test_filters_print_latin_digits_only_where_the_interface_is_english(people):
     assert "Fiscal year 2022-2023" in html_en and "তারিখ" not in html_en
     assert "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা 2022-2023" in html_en  # the plan's title is content
     assert not BENGALI_DIGIT.search(
-        re.sub(r"<td>[^<]*</td>", "", html_en))  # office names are content; the rest has Latin digits
+        re.sub(r"<td>[^<]*</td>", "", html_en)
+    )  # office names are content; the rest has Latin digits
 
 
 def test_with_english_ui_the_half_yearly_table_stays_bengali(people):
     response = english_client(people.officer).get(f"/plans/{people.plan.pk}/half-year/")
     assert response.status_code == 200
     html = response.content.decode()
-    table = html[html.index('<div class="report-sheet table-responsive"'):]
+    table = html[html.index('<div class="report-sheet table-responsive"') :]
     assert "কর্মসম্পাদন সূচক" in table and "অসাধারণ" in table and "Performance indicator" not in table
     assert html_lang(response) == "en"
 
@@ -159,9 +176,14 @@ def test_the_entry_page_in_english_and_its_shared_fields_in_each_requests_langua
 
     QuarterlyReport.objects.filter(plan=people.plan, quarter=1).update(status="draft")
     url = f"/plans/{people.plan.pk}/quarters/1/edit/"
-    bengali = client_for(people.officer).get(url).content.decode()  # the shared fields are made now, in Bengali
+    bengali = (
+        client_for(people.officer).get(url).content.decode()
+    )  # the shared fields are made now, in Bengali
     english = english_client(people.officer).get(url).content.decode()
-    assert "Targets (100% / 90% / 80% / 70% / 60%)" in english and "This quarter's achievement" in english
+    assert (
+        "Targets (100% / 90% / 80% / 70% / 60%)" in english
+        and "This quarter's achievement" in english
+    )
     assert "Achievement of [1.1.1] (Date)" in english and 'placeholder="dd/mm/yy"' in english
     assert "[1.3.1] remarks" in english and ">Save<" in english and ">Submit<" in english
     assert "[১.১.১] এর অর্জন (তারিখ)" in bengali and 'placeholder="দদ/মম/বব"' in bengali

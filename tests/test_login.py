@@ -15,8 +15,9 @@ def test_the_login_page_is_in_bengali(client):
 
 def test_a_user_logs_in_and_is_sent_where_they_were_going(client):
     make_user("officer")
-    response = client.post("/accounts/login/", {"username": "officer", "password": PASSWORD,
-                                                "next": "/inbox/"})
+    response = client.post(
+        "/accounts/login/", {"username": "officer", "password": PASSWORD, "next": "/inbox/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/inbox/"
 
 

@@ -35,9 +35,14 @@ def test_an_old_pbkdf2_hash_is_upgraded_at_the_next_login(client, settings):
     # A hash as made before Argon2 (PBKDF2, few iterations to keep the test fast).
     user.password = PBKDF2PasswordHasher().encode(PASSWORD, "oldsalt1234567890", iterations=1000)
     user.save(update_fields=["password"])
-    assert client.post("/accounts/login/", {"username": "old", "password": "wrong"}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "old", "password": "wrong"}).status_code == 200
+    )
     user.refresh_from_db()
     assert user.password.startswith("pbkdf2_sha256$")  # a failed login changes nothing
-    assert client.post("/accounts/login/", {"username": "old", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "old", "password": PASSWORD}).status_code
+        == 302
+    )
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$") and user.check_password(PASSWORD)

@@ -24,10 +24,12 @@ from tests.test_backup_restore import empty_the_installation, every_file, every_
 from tests.test_bulk_print import ask  # noqa: F401 (fixture)
 from tests.test_evidence import upload as upload_evidence
 from tests.test_pdf_draft_cache import draft, renders  # noqa: F401 (fixture)
-from tests.test_plan_import_preview import IMPORT, admin, upload as upload_plan  # noqa: F401 (fixture)
+from tests.test_plan_import_preview import IMPORT, admin  # noqa: F401 (fixture)
+from tests.test_plan_import_preview import upload as upload_plan
 from tests.test_plan_import_quarterly_layouts import QUARTERLY_HEADER, QUARTERLY_ROWS, text_file
 from tests.test_tasks import approve
-from tests.test_user_import_admin import URL as USER_IMPORT, upload as user_file
+from tests.test_user_import_admin import URL as USER_IMPORT
+from tests.test_user_import_admin import upload as user_file
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +43,17 @@ def in_memory(_test_settings, settings):
 
 
 def test_evidence_is_stored_downloaded_and_removed_through_the_storage(
-        officer_client, people, django_capture_on_commit_callbacks):
-    assert upload_evidence(officer_client, people.plan, "1.3.1", "প্রমাণ.pdf", PDF_BYTES).status_code == 302
+    officer_client, people, django_capture_on_commit_callbacks
+):
+    assert (
+        upload_evidence(officer_client, people.plan, "1.3.1", "প্রমাণ.pdf", PDF_BYTES).status_code
+        == 302
+    )
     evidence = Evidence.objects.get()
-    assert media.files_under() == [evidence.file.name] and stored_bytes(evidence.file.name) == PDF_BYTES
+    assert (
+        media.files_under() == [evidence.file.name]
+        and stored_bytes(evidence.file.name) == PDF_BYTES
+    )
     response = officer_client.get(f"/evidence/{evidence.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,7 +62,8 @@ def test_evidence_is_stored_downloaded_and_removed_through_the_storage(
 
 
 def test_an_approval_signs_into_the_storage_and_the_download_serves_the_pdf_that_verifies(
-        people, settings, django_capture_on_commit_callbacks):
+    people, settings, django_capture_on_commit_callbacks
+):
     report = approve(people, settings, django_capture_on_commit_callbacks, on=True)
     document = SignedDocument.objects.get(report=report)
     assert media.files_under() == [document.file.name]
@@ -62,7 +72,9 @@ def test_an_approval_signs_into_the_storage_and_the_download_serves_the_pdf_that
     assert verify_document(download.content).verdict == "valid"
 
 
-def test_a_draft_is_kept_in_the_storage_and_served_from_it(officer_client, reviewer_client, people, renders):
+def test_a_draft_is_kept_in_the_storage_and_served_from_it(
+    officer_client, reviewer_client, people, renders
+):
     first = draft(officer_client, people.plan)
     assert len(media.files_under("draft-pdfs")) == 1
     assert draft(reviewer_client, people.plan) == first and renders == [True]
@@ -72,20 +84,26 @@ def test_a_plan_import_waits_in_the_storage_between_preview_and_import(admin):
     token = upload_plan(admin, text_file(QUARTERLY_HEADER, QUARTERLY_ROWS)).context["token"]
     assert media.files_under() == [f"plan-imports/{token}"]
     assert admin.post(IMPORT, {"token": token, "action": "import"}).status_code == 302
-    assert ActionPlan.objects.filter(office__code="UNO-MYM-MUK").exists() and media.files_under() == []
+    assert (
+        ActionPlan.objects.filter(office__code="UNO-MYM-MUK").exists() and media.files_under() == []
+    )
 
 
 def test_a_user_import_waits_in_the_storage_until_confirmed(people):
     admin_client = client_for(people.admin)
-    html = admin_client.post(USER_IMPORT, {"file": user_file(
-        f"new1,নতুন এক,new1@example.gov.bd,,{people.office.code},officer,\n")}).content.decode()
+    html = admin_client.post(
+        USER_IMPORT,
+        {"file": user_file(f"new1,নতুন এক,new1@example.gov.bd,,{people.office.code},officer,\n")},
+    ).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     assert media.files_under() == [f"user_imports/{token}"]
     assert admin_client.post(USER_IMPORT, {"token": token})["Location"] == "/admin/auth/user/"
     assert media.files_under() == []
 
 
-def test_a_bulk_print_zip_is_built_stored_and_downloaded_through_the_storage(people, reviewer_client, ask):
+def test_a_bulk_print_zip_is_built_stored_and_downloaded_through_the_storage(
+    people, reviewer_client, ask
+):
     tree = build_tree(people)
     ask(reviewer_client, people.supervising)
     job = BulkPrintJob.objects.get()

@@ -21,7 +21,9 @@ class Counter:
 
 
 def test_a_block_is_rendered_once_for_each_key_and_language():
-    template = ENGINE.from_string("{% load once i18n %}{% once kind %}{{ counter }}:{{ kind }}{% endonce %}")
+    template = ENGINE.from_string(
+        "{% load once i18n %}{% once kind %}{{ counter }}:{{ kind }}{% endonce %}"
+    )
     counter = Counter()
     assert template.render(Context({"counter": counter, "kind": "a"})) == "#1:a"
     assert template.render(Context({"counter": counter, "kind": "a"})) == "#1:a"  # kept
@@ -46,7 +48,11 @@ def test_it_keeps_at_most_max_kept_renderings(monkeypatch):
     for n in range(5):
         template.render(Context({"counter": counter, "n": n}))
     node = template.nodelist.get_nodes_by_type(once.OnceNode)[0]
-    assert len(node.kept) == 3 and {key[-1] for key in node.kept} == {2, 3, 4}  # the oldest went first
+    assert len(node.kept) == 3 and {key[-1] for key in node.kept} == {
+        2,
+        3,
+        4,
+    }  # the oldest went first
 
 
 def test_a_block_with_a_csrf_token_is_refused():
@@ -57,8 +63,10 @@ def test_a_block_with_a_csrf_token_is_refused():
 def test_each_user_sees_the_navigation_of_their_own_rights(people):
     """The links are kept per set of rights: an officer never sees the links a reviewer's or an
     admin's page put there before, nor another user's name."""
-    pages = {name: client_for(getattr(people, name)).get("/").content.decode()
-             for name in ("reviewer", "officer", "admin", "reviewer")}
+    pages = {
+        name: client_for(getattr(people, name)).get("/").content.decode()
+        for name in ("reviewer", "officer", "admin", "reviewer")
+    }
     assert 'href="/dashboard/"' in pages["reviewer"] and 'href="/inbox/"' in pages["reviewer"]
     assert 'href="/dashboard/"' not in pages["officer"] and 'href="/admin/"' not in pages["officer"]
     assert ">officer</span>" in pages["officer"] and "reviewer" not in pages["officer"]
@@ -78,7 +86,10 @@ def test_the_table_headings_follow_the_quarter_the_scores_and_the_language(peopl
     english = head(client.get(f"/plans/{plan}/quarters/2/en/?scores=1").content.decode())
     assert "অর্জন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)" in first and 'class="col-score"' in first
     assert "অর্জন (জুলাই, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)" in second and 'class="col-score"' in second
-    assert "অর্জন (জুলাই, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)" in unscored and 'class="col-score"' not in unscored
+    assert (
+        "অর্জন (জুলাই, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)" in unscored
+        and 'class="col-score"' not in unscored
+    )
     assert "Achievement (July 2022 to December 2022)" in english and "<th>Excellent</th>" in english
     assert "অসাধারণ" not in english and 'class="col-score"' in english
     assert head(client.get(f"/plans/{plan}/quarters/1/?scores=1").content.decode()) == first

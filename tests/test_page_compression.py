@@ -35,11 +35,18 @@ def test_the_service_worker_script_is_compressed():
     assert b"entry-pages-v1" in gzip.decompress(response.content)
 
 
-@pytest.mark.parametrize("response", [
-    HttpResponse(b"%PDF-1.7 " + b"0" * 5000, content_type="application/pdf"),
-    HttpResponse(b"PK" + b"0" * 5000, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    FileResponse(iter([b"a" * 5000]), content_type="text/csv"),
-], ids=["pdf", "xlsx", "streamed"])
+@pytest.mark.parametrize(
+    "response",
+    [
+        HttpResponse(b"%PDF-1.7 " + b"0" * 5000, content_type="application/pdf"),
+        HttpResponse(
+            b"PK" + b"0" * 5000,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        FileResponse(iter([b"a" * 5000]), content_type="text/csv"),
+    ],
+    ids=["pdf", "xlsx", "streamed"],
+)
 def test_downloads_and_streamed_files_are_not_compressed(response):
     request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
     answered = TextGZipMiddleware(lambda request: response)(request)

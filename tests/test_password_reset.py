@@ -8,9 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from egov_plan import accounts
-from egov_plan.accounts import invitation_link, invitation_token_generator, send_invitations
-from egov_plan.models import Membership
+from egov_plan.accounts import invitation_token_generator, send_invitations
 from egov_plan.offices import office_create
 from egov_plan.user_import import import_users
 from tests.conftest import PASSWORD, make_user
@@ -29,9 +27,13 @@ def _mail(settings):
 
 @pytest.fixture
 def invited(db):
-    office = office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", tier="upazila", location="ত্রিশাল", code="UNO-TRI")
-    data = ("username,full_name,email,mobile,office_code,role\n"
-            "rahim,রহিম উদ্দিন,rahim@example.gov.bd,,UNO-TRI,officer\n").encode()
+    office = office_create(
+        name="উপজেলা নির্বাহী অফিসারের কার্যালয়", tier="upazila", location="ত্রিশাল", code="UNO-TRI"
+    )
+    data = (
+        "username,full_name,email,mobile,office_code,role\n"
+        "rahim,রহিম উদ্দিন,rahim@example.gov.bd,,UNO-TRI,officer\n"
+    ).encode()
     result = import_users(data=data, filename="users.csv")
     assert send_invitations(user_ids=result.new_user_ids) == 1
     return User.objects.get(username="rahim"), office
@@ -56,7 +58,10 @@ def test_the_invitation_is_bengali_text_and_html_with_a_link_on_site_url_and_no_
     assert "প্রিয় রহিম উদ্দিন" in message.body and office.display_name in message.body
     assert "rahim" in message.body and "৭ দিন" in message.body
     html = message.alternatives[0][0]
-    assert message.alternatives[0][1] == "text/html" and "https://apa.example.gov.bd/accounts/invitation/" in html
+    assert (
+        message.alternatives[0][1] == "text/html"
+        and "https://apa.example.gov.bd/accounts/invitation/" in html
+    )
     assert link_in(message).startswith("/accounts/invitation/")
     assert not user.has_usable_password() and user.password.startswith("!")
 
@@ -66,7 +71,10 @@ def test_the_invited_user_sets_a_password_once_and_logs_in(invited, client):
     response = set_password(client, path)
     assert response.status_code == 302 and response["Location"] == "/accounts/password/done/"
     assert "পাসওয়ার্ড সংরক্ষিত হয়েছে" in client.get("/accounts/password/done/").content.decode()
-    assert client.post("/accounts/login/", {"username": "rahim", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "rahim", "password": NEW_PASSWORD}).status_code
+        == 302
+    )
     # The link is spent: the password it was made against is gone.
     again = client.get(path, follow=True).content.decode()
     assert "লিংকটি আর কাজ করে না" in again
@@ -76,8 +84,11 @@ def test_the_invitation_expires_after_invitation_days(invited, client, settings,
     path = link_in(mail.outbox[0])
     settings.INVITATION_DAYS = 2
     later = time.time() + 2 * 24 * 3600 + 60
-    monkeypatch.setattr(invitation_token_generator, "_now",
-                        lambda: __import__("datetime").datetime.fromtimestamp(later))
+    monkeypatch.setattr(
+        invitation_token_generator,
+        "_now",
+        lambda: __import__("datetime").datetime.fromtimestamp(later),
+    )
     assert "লিংকটি আর কাজ করে না" in client.get(path, follow=True).content.decode()
 
 
@@ -91,7 +102,9 @@ def test_weak_or_mismatched_passwords_are_refused_in_bengali(invited, client):
     form = client.get(path)["Location"]
     html = client.post(form, {"new_password1": "12345", "new_password2": "12345"}).content.decode()
     assert "পাসওয়ার্ডটি খুব ছোট" in html and "শুধু অঙ্ক থাকতে পারে না" in html
-    html = client.post(form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"}).content.decode()
+    html = client.post(
+        form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"}
+    ).content.decode()
     assert "দুটি পাসওয়ার্ড মেলেনি" in html
     assert not User.objects.get(username="rahim").has_usable_password()
 
@@ -107,9 +120,13 @@ def test_forgot_password_sends_a_link_and_says_the_same_whether_or_not_the_accou
     known = client.post(RESET, {"email": "Officer@Example.gov.bd"}, follow=True)
     unknown = client.post(RESET, {"email": "nobody@example.gov.bd"}, follow=True)
     assert known.status_code == unknown.status_code == 200
-    assert known.redirect_chain == unknown.redirect_chain == [("/accounts/password/reset/sent/", 302)]
+    assert (
+        known.redirect_chain == unknown.redirect_chain == [("/accounts/password/reset/sent/", 302)]
+    )
+
     def page(response):  # the language switch's CSRF token differs; nothing else may
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
     assert page(known) == page(unknown)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["officer@example.gov.bd"]
     message = mail.outbox[0]
@@ -118,7 +135,12 @@ def test_forgot_password_sends_a_link_and_says_the_same_whether_or_not_the_accou
     assert PASSWORD not in message.body and message.alternatives[0][1] == "text/html"
     response = set_password(client, link_in(message))
     assert response.status_code == 302
-    assert client.post("/accounts/login/", {"username": "officer", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "officer", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_an_invited_user_who_lost_the_link_can_ask_for_a_new_one(invited, client):
@@ -139,7 +161,10 @@ def test_forgot_password_is_rate_limited_per_address_and_per_mailbox(client, set
     for i in range(3):
         assert client.post(RESET, {"email": f"someone{i}@example.gov.bd"}).status_code == 302
     response = client.post(RESET, {"email": "officer@example.gov.bd"})
-    assert response.status_code == 429 and "অল্প সময়ে অনেকবার অনুরোধ করা হয়েছে" in response.content.decode()
+    assert (
+        response.status_code == 429
+        and "অল্প সময়ে অনেকবার অনুরোধ করা হয়েছে" in response.content.decode()
+    )
     assert mail.outbox == []
     # The same mailbox from many addresses.
     for i in range(3):
@@ -153,12 +178,21 @@ def test_forgot_password_is_rate_limited_per_address_and_per_mailbox(client, set
 def test_bad_input_gets_a_bengali_form_error_never_a_500(client, email):
     response = client.post(RESET, {"email": email})
     assert response.status_code == 200
-    assert "এই ঘরটি পূরণ করুন" in response.content.decode() or "ই-মেইল ঠিকানা" in response.content.decode()
+    assert (
+        "এই ঘরটি পূরণ করুন" in response.content.decode() or "ই-মেইল ঠিকানা" in response.content.decode()
+    )
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("path", ["/accounts/password/reset/x/y/", "/accounts/invitation/MQ/zzz-zzz/",
-                                  "/accounts/invitation/%ff%fe/1-2/", "/accounts/password/reset/x/set-password/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password/reset/x/y/",
+        "/accounts/invitation/MQ/zzz-zzz/",
+        "/accounts/invitation/%ff%fe/1-2/",
+        "/accounts/password/reset/x/set-password/",
+    ],
+)
 def test_bad_links_say_so_in_bengali(client, path):
     response = client.get(path, follow=True)
     assert response.status_code == 200 and "লিংকটি আর কাজ করে না" in response.content.decode()

@@ -44,7 +44,9 @@ def test_the_signed_quarter_report_is_pdfa_3b_with_its_text_layer(officer_client
 def test_the_draft_quarter_report_is_pdfa_3b(officer_client, people):
     data = officer_client.get(f"/plans/{people.plan.pk}/quarters/2/pdf").content
     assert PdfFileReader(io.BytesIO(data)).embedded_signatures == []
-    assert "দ্বিতীয় ত্রৈমাসিক" in assert_pdfa_3b(data, title_contains=TITLE).open_metadata().get("dc:title")
+    assert "দ্বিতীয় ত্রৈমাসিক" in assert_pdfa_3b(data, title_contains=TITLE).open_metadata().get(
+        "dc:title"
+    )
 
 
 def test_the_english_translation_is_pdfa_3b_in_english(people):
@@ -56,7 +58,11 @@ def test_the_english_translation_is_pdfa_3b_in_english(people):
 def test_the_half_year_and_annual_documents_are_pdfa_3b_drafts_and_signed(people, kind, tmp_path):
     draft = assessment_pdf.render_pdf(document_table(plan_id=people.plan.pk, kind=kind), draft=True)
     assert_pdfa_3b(draft, title_contains=TITLE)
-    signed = signing.sign_pdf(draft, signer_name="অনুমোদনকারী", location=people.plan.office.name,
-                              reason=assessment_pdf.SIGNATURE_REASONS[kind])  # as store_signed signs
+    signed = signing.sign_pdf(
+        draft,
+        signer_name="অনুমোদনকারী",
+        location=people.plan.office.name,
+        reason=assessment_pdf.SIGNATURE_REASONS[kind],
+    )  # as store_signed signs
     assert has_text_layer(assert_pdfa_3b(signed, title_contains=TITLE))
     assert "খসড়া" in pdftotext(signed, tmp_path)

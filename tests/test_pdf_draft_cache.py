@@ -43,8 +43,9 @@ def draft(client, plan) -> bytes:
     return response.content
 
 
-def test_a_second_download_of_an_unchanged_draft_renders_nothing(officer_client, reviewer_client, people,
-                                                                 renders):
+def test_a_second_download_of_an_unchanged_draft_renders_nothing(
+    officer_client, reviewer_client, people, renders
+):
     first = draft(officer_client, people.plan)
     assert renders == [True]
     assert draft(officer_client, people.plan) == first
@@ -62,7 +63,9 @@ def test_saving_a_value_makes_a_new_draft(officer_client, people, renders):
     assert draft(officer_client, people.plan) == after and len(renders) == 2
 
 
-def test_editing_the_plan_or_an_earlier_quarter_makes_a_new_draft(officer_client, people, renders, tmp_path):
+def test_editing_the_plan_or_an_earlier_quarter_makes_a_new_draft(
+    officer_client, people, renders, tmp_path
+):
     draft(officer_client, people.plan)
     indicator = Indicator.objects.filter(activity__area__plan=people.plan).order_by("pk").first()
     indicator.title = "নতুন শিরোনামের সূচক"
@@ -83,11 +86,16 @@ def test_a_new_renderer_makes_a_new_draft(officer_client, people, renders, monke
     assert len(renders) == 2
 
 
-def test_a_report_keeps_one_draft_and_a_draft_cut_short_is_rendered_again(officer_client, people, renders):
+def test_a_report_keeps_one_draft_and_a_draft_cut_short_is_rendered_again(
+    officer_client, people, renders
+):
     draft(officer_client, people.plan)
     [first] = media.files_under(report_pdf_module.DRAFT_FOLDER)
-    report_save(report=report_for_quarter(plan=people.plan, quarter=2), user=people.officer,
-                entries={indicator_by_code(people.plan, "2.1.1").pk: Entry(3)})
+    report_save(
+        report=report_for_quarter(plan=people.plan, quarter=2),
+        user=people.officer,
+        entries={indicator_by_code(people.plan, "2.1.1").pk: Entry(3)},
+    )
     whole = draft(officer_client, people.plan)
     [kept] = media.files_under(report_pdf_module.DRAFT_FOLDER)  # the earlier draft is gone
     assert kept != first
@@ -99,7 +107,9 @@ def test_a_report_keeps_one_draft_and_a_draft_cut_short_is_rendered_again(office
     assert draft(officer_client, people.plan) == whole and len(renders) == 3
 
 
-def test_drafts_older_than_thirty_days_are_purged_by_the_periodic_task_and_its_command(officer_client, people):
+def test_drafts_older_than_thirty_days_are_purged_by_the_periodic_task_and_its_command(
+    officer_client, people
+):
     draft(officer_client, people.plan)
     later = timezone.now() + datetime.timedelta(seconds=report_pdf_module.DRAFT_KEEP_SECONDS)
     with time_machine.travel(later - datetime.timedelta(hours=1)):

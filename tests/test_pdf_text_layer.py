@@ -27,8 +27,11 @@ pytestmark = pytest.mark.django_db
 
 def drawn_text(document) -> str:
     """The text of every text box WeasyPrint drew, page by page (what the glyphs show)."""
-    return "\n".join(getattr(box, "text", "") for page in document.pages
-                     for box in page._page_box.descendants(placeholders=True))
+    return "\n".join(
+        getattr(box, "text", "")
+        for page in document.pages
+        for box in page._page_box.descendants(placeholders=True)
+    )
 
 
 def assert_text_layer(table, document, data: bytes, tmp_path):
@@ -38,7 +41,9 @@ def assert_text_layer(table, document, data: bytes, tmp_path):
     for name, text in (("pdftotext", pdftotext(data, tmp_path)), ("pypdfium2", pdfium_text(data))):
         extracted = collections.Counter(words(text))
         missing = sorted(expected - set(extracted))
-        assert not missing, f"{name} recovers {len(expected) - len(missing)} of {len(expected)}: {missing[:10]}"
+        assert not missing, (
+            f"{name} recovers {len(expected) - len(missing)} of {len(expected)}: {missing[:10]}"
+        )
         # Each word once: exactly as often as it is drawn, nothing doubled, nothing extra.
         assert extracted == drawn, f"{name}: {(extracted - drawn) or (drawn - extracted)}"
         # Digits and dates exactly as printed.
@@ -47,7 +52,9 @@ def assert_text_layer(table, document, data: bytes, tmp_path):
                 assert value in text, (name, value)
 
 
-def test_every_bengali_word_of_the_signed_seed_report_extracts_exactly(officer_client, people, tmp_path):
+def test_every_bengali_word_of_the_signed_seed_report_extracts_exactly(
+    officer_client, people, tmp_path
+):
     data = officer_client.get(f"/plans/{people.plan.pk}/quarters/1/pdf").content
     assert PdfFileReader(io.BytesIO(data)).embedded_signatures  # the signed, stored document
     table = quarter_table(plan_id=people.plan.pk, quarter=1)
@@ -59,8 +66,11 @@ def test_every_bengali_word_of_the_signed_seed_report_extracts_exactly(officer_c
 
 @pytest.mark.parametrize("indicators", [12, 60, 120])
 def test_every_bengali_word_of_a_generated_draft_extracts_exactly(indicators, people, tmp_path):
-    plan = lengthen_titles(make_plan(indicators=indicators, office_name=people.office.name,
-                                     title="দীর্ঘ পরীক্ষামূলক কর্মপরিকল্পনা"))
+    plan = lengthen_titles(
+        make_plan(
+            indicators=indicators, office_name=people.office.name, title="দীর্ঘ পরীক্ষামূলক কর্মপরিকল্পনা"
+        )
+    )
     table = quarter_table(plan_id=plan.pk, quarter=1)
     document = report_pdf_module.render_document(table, draft=True)
     assert_text_layer(table, document, document.write_pdf(), tmp_path)
@@ -80,22 +90,27 @@ def content_streams(data: bytes) -> list[bytes]:
     streams = []
     for page in reader.root["/Pages"]["/Kids"]:
         contents = page.get_object()["/Contents"]
-        for stream in (contents if isinstance(contents, list) else [contents]):
+        for stream in contents if isinstance(contents, list) else [contents]:
             streams.append(stream.get_object().data)
     return streams
 
 
 def test_each_drawn_bengali_line_is_one_actualtext_span_around_its_glyphs():
     fonts = FontConfiguration()
-    css = weasyprint.CSS(string='@font-face { font-family: B; src: url("fonts/NotoSansBengali-Regular.ttf") }'
-                                "body { font-family: B; width: 60mm }",
-                         base_url=str(report_pdf_module.STATIC) + "/", font_config=fonts)
+    css = weasyprint.CSS(
+        string='@font-face { font-family: B; src: url("fonts/NotoSansBengali-Regular.ttf") }'
+        "body { font-family: B; width: 60mm }",
+        base_url=str(report_pdf_module.STATIC) + "/",
+        font_config=fonts,
+    )
     html = '<html lang="bn"><body><p>কর্মপরিকল্পনা <b>প্রণয়ন</b></p><p>----- 2022</p></body></html>'
     data = weasyprint.HTML(string=html).write_pdf(stylesheets=[css], font_config=fonts)
     stream = b"\n".join(content_streams(data))
     span = rb"/Span\s*<<\s*/ActualText\s*<([0-9a-fA-F]+)>\s*>>\s*BDC(.*?)EMC"
     spans = re.findall(span, stream, re.S)
-    texts = [bytes.fromhex(hexa.decode()).decode("utf-16-be") for hexa, _ in spans]  # BOM + UTF-16BE
+    texts = [
+        bytes.fromhex(hexa.decode()).decode("utf-16-be") for hexa, _ in spans
+    ]  # BOM + UTF-16BE
     assert texts == ["\ufeffকর্মপরিকল্পনা ", "\ufeffপ্রণয়ন"]
     assert all(re.fullmatch(rb"\s*(.*\s)?BT\s.*\sET\s*", body, re.S) for _, body in spans)
     # Outside the spans: one text object, the Latin line, which keeps WeasyPrint's own mapping.
@@ -108,15 +123,20 @@ def test_the_hook_is_where_weasyprint_70_draws_a_line_of_text():
     # Fails on purpose when a WeasyPrint upgrade changes how or where it draws a line of text:
     # then re-read reports/pdf_text_layer.py against the new code, rerun this file, and record
     # the new fingerprint.
-    assert weasyprint.draw.draw_text is pdf_text_layer.draw_text_with_actual_text, "the hook is not installed"
-    assert pdf_text_layer.drawing_fingerprint() == pdf_text_layer.WEASYPRINT_DRAW_TEXT_FINGERPRINT, (
-        f"WeasyPrint {weasyprint.__version__} changed the code that draws a line of text")
+    assert weasyprint.draw.draw_text is pdf_text_layer.draw_text_with_actual_text, (
+        "the hook is not installed"
+    )
+    assert (
+        pdf_text_layer.drawing_fingerprint() == pdf_text_layer.WEASYPRINT_DRAW_TEXT_FINGERPRINT
+    ), f"WeasyPrint {weasyprint.__version__} changed the code that draws a line of text"
     pdf_text_layer.install()  # idempotent
     assert weasyprint.draw.draw_text is pdf_text_layer.draw_text_with_actual_text
 
 
 def test_installing_refuses_a_weasyprint_that_draws_text_elsewhere(monkeypatch):
-    monkeypatch.setattr(weasyprint.draw, "draw_text", lambda *args: None)  # as if the hook had moved
+    monkeypatch.setattr(
+        weasyprint.draw, "draw_text", lambda *args: None
+    )  # as if the hook had moved
     with pytest.raises(RuntimeError, match="reports/pdf_text_layer.py must be adapted"):
         pdf_text_layer.install()
 

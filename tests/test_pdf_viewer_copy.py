@@ -23,10 +23,19 @@ from reports.selectors import quarter_table
 from tests.pdf_text import expected_words, words
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Playwright turns extensions off by default; the PDF viewer is one.
-PLAYWRIGHT_ARGS_THAT_HIDE_THE_VIEWER = ["--disable-extensions", "--disable-component-extensions-with-background-pages"]
+PLAYWRIGHT_ARGS_THAT_HIDE_THE_VIEWER = [
+    "--disable-extensions",
+    "--disable-component-extensions-with-background-pages",
+]
 VIEWPORT = {"width": 1400, "height": 900}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -46,18 +55,27 @@ def viewer(tmp_path, officer_client, people):
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    (tmp_path / "seed.pdf").write_bytes(officer_client.get(f"/plans/{people.plan.pk}/quarters/1/pdf").content)
+    (tmp_path / "seed.pdf").write_bytes(
+        officer_client.get(f"/plans/{people.plan.pk}/quarters/1/pdf").content
+    )
     table = quarter_table(plan_id=people.plan.pk, quarter=1)
     document = report_pdf_module.render_document(
-        table, draft=False, stamp=report_pdf_module.approval_stamp(table, revision=1))
+        table, draft=False, stamp=report_pdf_module.approval_stamp(table, revision=1)
+    )
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop here
+    )
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                 ignore_default_args=PLAYWRIGHT_ARGS_THAT_HIDE_THE_VIEWER)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                ignore_default_args=PLAYWRIGHT_ARGS_THAT_HIDE_THE_VIEWER,
+            )
             context = browser.new_context(viewport=VIEWPORT)
             context.grant_permissions(["clipboard-read", "clipboard-write"])
             page = context.new_page()
@@ -73,7 +91,9 @@ def page_origin(page) -> tuple[int, int] | None:
     """Top-left corner of the white PDF page on the viewer's grey background, in CSS pixels."""
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
     middle = shot.width // 2
-    top = next((y for y in range(shot.height) if shot.getpixel((middle, y)) == (255, 255, 255)), None)
+    top = next(
+        (y for y in range(shot.height) if shot.getpixel((middle, y)) == (255, 255, 255)), None
+    )
     if top is None:
         return None
     row = top + 20
@@ -105,8 +125,11 @@ def copy(page, select, done, seconds=20) -> str:
 
 def text_box(document, text: str):
     """The first drawn text box (one line of one cell) whose text is `text`."""
-    return next(box for box in document.pages[0]._page_box.descendants()
-                if getattr(box, "text", "").strip() == text)
+    return next(
+        box
+        for box in document.pages[0]._page_box.descendants()
+        if getattr(box, "text", "").strip() == text
+    )
 
 
 def centre(page, box) -> tuple[float, float]:
@@ -125,12 +148,18 @@ def test_double_clicking_a_one_word_cell_copies_its_word(viewer):
 
 def test_triple_clicking_copies_the_whole_line_with_a_cell_exactly(viewer):
     page, table, document = viewer
-    row = next(row for row in table.rows if len(row.activity.title.split()) >= 3
-               and f"[{row.activity.code}] {row.activity.title}" in (
-                   getattr(b, "text", "") for b in document.pages[0]._page_box.descendants()))
+    row = next(
+        row
+        for row in table.rows
+        if len(row.activity.title.split()) >= 3
+        and f"[{row.activity.code}] {row.activity.title}"
+        in (getattr(b, "text", "") for b in document.pages[0]._page_box.descendants())
+    )
     cell = f"[{row.activity.code}] {row.activity.title}"  # a cell on one line
     where = centre(page, text_box(document, cell))
-    assert cell in copy(page, lambda: page.mouse.click(*where, click_count=3), lambda text: cell in text)
+    assert cell in copy(
+        page, lambda: page.mouse.click(*where, click_count=3), lambda text: cell in text
+    )
 
 
 def test_copying_the_whole_page_gives_every_word_of_the_report(viewer):
@@ -143,4 +172,6 @@ def test_copying_the_whole_page_gives_every_word_of_the_report(viewer):
 
     copied = copy(page, select_all, lambda text: expected <= set(words(text)))
     missing = sorted(expected - set(words(copied)))
-    assert not missing, f"{len(missing)} of {len(expected)} missing from {len(copied)} characters: {missing[:10]}"
+    assert not missing, (
+        f"{len(missing)} of {len(expected)} missing from {len(copied)} characters: {missing[:10]}"
+    )

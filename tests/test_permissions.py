@@ -14,7 +14,15 @@ from tests.helpers import add_evidence, indicator_by_code
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "officer", "other_officer", "reviewer", "top_reviewer", "other_reviewer", "admin"]
+ROLES = [
+    "anonymous",
+    "officer",
+    "other_officer",
+    "reviewer",
+    "top_reviewer",
+    "other_reviewer",
+    "admin",
+]
 
 # (method, url template, expected status per role in ROLES order)
 MATRIX = [
@@ -25,7 +33,11 @@ MATRIX = [
     ("get", "/dashboard/export.xlsx", [302, 404, 404, 200, 200, 200, 200]),
     # the seed plan has no template: no officer's targets page, but the admin's plan editor
     ("get", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 200]),
-    ("post", "/plans/{plan}/targets/", [302, 404, 404, 404, 404, 404, 403]),  # approving targets: reviewers only
+    (
+        "post",
+        "/plans/{plan}/targets/",
+        [302, 404, 404, 404, 404, 404, 403],
+    ),  # approving targets: reviewers only
     ("delete", "/plans/{plan}/targets/", [302, 405, 405, 405, 405, 405, 405]),
     ("get", "/plans/{plan}/quarters/1/", [302, 200, 404, 200, 200, 404, 200]),
     ("get", "/plans/{plan}/quarters/1/?scores=1", [302, 200, 404, 200, 200, 404, 200]),
@@ -99,11 +111,14 @@ MATRIX = [
     ("post", "/plans/{template}/quarters/1/", [302, 405, 405, 405, 405, 405, 405]),
 ]
 
-CASES = [(method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)]
+CASES = [
+    (method, url, role, codes[i]) for method, url, codes in MATRIX for i, role in enumerate(ROLES)
+]
 
 
-@pytest.mark.parametrize("method, url, role, expected", CASES,
-                         ids=[f"{m} {u} as {r}" for m, u, r, _ in CASES])
+@pytest.mark.parametrize(
+    "method, url, role, expected", CASES, ids=[f"{m} {u} as {r}" for m, u, r, _ in CASES]
+)
 def test_status_code_of_every_url_for_every_role(people, method, url, role, expected):
     plan = people.plan
     QuarterlyReport.objects.create(plan=plan, quarter=2, status=QuarterlyReport.SUBMITTED)
@@ -111,10 +126,16 @@ def test_status_code_of_every_url_for_every_role(people, method, url, role, expe
     evidence = add_evidence(draft, indicator_by_code(plan, "1.3.1"))
     client = client_for(None if role == "anonymous" else getattr(people, role))
     template = template_from_plan(plan=plan)
-    path = url.format(plan=plan.pk, evidence=evidence.pk, office=people.office.pk, template=template.pk)
+    path = url.format(
+        plan=plan.pk, evidence=evidence.pk, office=people.office.pk, template=template.pk
+    )
     data = {"action": "approve", "version": "0"} if method == "post" else None
     response = getattr(client, method)(path, data)
     assert response.status_code == expected, response.content.decode()[:300]
     if expected == 302 and role == "anonymous":
-        logins = ("/accounts/login/", "/admin/login/") if path.startswith("/admin/") else ("/accounts/login/",)
+        logins = (
+            ("/accounts/login/", "/admin/login/")
+            if path.startswith("/admin/")
+            else ("/accounts/login/",)
+        )
         assert response["Location"].startswith(logins)

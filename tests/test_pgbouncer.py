@@ -32,18 +32,24 @@ from django.db import connection
 
 from egov_plan import pooler
 from reports.models import Achievement, QuarterlyReport
-from tests.entry_values import save_data
 from tests.conftest import PASSWORD
+from tests.entry_values import save_data
 from tests.html_forms import form_data
-from tests.test_bulk_print_worker import process_env, shared_database_url
 from tests.processes import free_port, stop, wait_until, write_pgbouncer_config
+from tests.test_bulk_print_worker import process_env, shared_database_url
 
-PGBOUNCER = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+PGBOUNCER = shutil.which("pgbouncer") or (
+    "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+)
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="PgBouncer fronts PostgreSQL: run with DATABASE_URL=postgres://…"),
-    pytest.mark.skipif(PGBOUNCER is None, reason="pgbouncer is not installed (apt-get install pgbouncer)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PgBouncer fronts PostgreSQL: run with DATABASE_URL=postgres://…",
+    ),
+    pytest.mark.skipif(
+        PGBOUNCER is None, reason="pgbouncer is not installed (apt-get install pgbouncer)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -57,24 +63,42 @@ def bouncer():
     db = connection.settings_dict
     folder = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
     port = free_port()
-    config = write_pgbouncer_config(folder, server=(db["HOST"] or "127.0.0.1", db["PORT"] or 5432),
-                                    listen=("127.0.0.1", port), user=db["USER"], default_pool_size=4,
-                                    max_client_conn=100, server_round_robin=1, logfile=f"{folder}/pgbouncer.log")
-    command = [PGBOUNCER, "-q"] + (["-u", "postgres"] if os.geteuid() == 0 else [])  # it refuses to run as root
-    process = subprocess.Popen([*command, str(config)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    config = write_pgbouncer_config(
+        folder,
+        server=(db["HOST"] or "127.0.0.1", db["PORT"] or 5432),
+        listen=("127.0.0.1", port),
+        user=db["USER"],
+        default_pool_size=4,
+        max_client_conn=100,
+        server_round_robin=1,
+        logfile=f"{folder}/pgbouncer.log",
+    )
+    command = [PGBOUNCER, "-q"] + (
+        ["-u", "postgres"] if os.geteuid() == 0 else []
+    )  # it refuses to run as root
+    process = subprocess.Popen(
+        [*command, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         import psycopg2
 
         def answers() -> bool:
             try:
-                psycopg2.connect(host="127.0.0.1", port=port, user=db["USER"], dbname=db["NAME"]).close()
+                psycopg2.connect(
+                    host="127.0.0.1", port=port, user=db["USER"], dbname=db["NAME"]
+                ).close()
             except psycopg2.OperationalError:
                 return False
             return True
 
-        wait_until(process, answers, timeout=15, what="pgbouncer", interval=0.1,
-                   exited=lambda: process.stderr.read().decode())
+        wait_until(
+            process,
+            answers,
+            timeout=15,
+            what="pgbouncer",
+            interval=0.1,
+            exited=lambda: process.stderr.read().decode(),
+        )
         yield "127.0.0.1", port
     finally:
         stop(process, timeout=10)
@@ -107,8 +131,9 @@ def test_the_pooler_really_drops_session_state_and_is_detected(bouncer):
     finally:
         a.close()
         b.close()
-    direct = psycopg2.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                              dbname=db["NAME"])
+    direct = psycopg2.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    )
     try:
         assert not pooler.behind_proxy(direct)
     finally:
@@ -118,11 +143,15 @@ def test_the_pooler_really_drops_session_state_and_is_detected(bouncer):
 class Browser:
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def open(self, path: str, data: dict | None = None) -> tuple[int, bytes, str]:
         body = None if data is None else urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, response.read(), response.headers.get("Content-Type", "")
@@ -132,8 +161,10 @@ class Browser:
     def login(self, username: str) -> None:
         _, page, _ = self.open("/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        status, page, _ = self.open("/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
-                                                         "password": PASSWORD})
+        status, page, _ = self.open(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        )
         assert status == 200 and b'name="password"' not in page, page[:2000]
 
 
@@ -141,7 +172,10 @@ class Browser:
 def server(tmp_path, people, signing_key, bouncer):
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-    for user in (people.officer, people.reviewer):  # the server's own hasher (the tests use a fast one)
+    for user in (
+        people.officer,
+        people.reviewer,
+    ):  # the server's own hasher (the tests use a fast one)
         user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
         user.save(update_fields=["password"])
     env = process_env(through(bouncer), signing_key, DEVELOPMENT="1", DB_CONN_MAX_AGE="60")
@@ -150,13 +184,34 @@ def server(tmp_path, people, signing_key, bouncer):
     port = free_port()
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "egov_plan.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "60", "--log-level", "warning"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "egov_plan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(process, lambda: Browser(base).open("/healthz")[0] == 200, timeout=START_TIMEOUT, what="gunicorn",
-                   exited=log.read_text)
+        wait_until(
+            process,
+            lambda: Browser(base).open("/healthz")[0] == 200,
+            timeout=START_TIMEOUT,
+            what="gunicorn",
+            exited=log.read_text,
+        )
         yield base, env, log
     finally:
         stop(process)
@@ -174,8 +229,13 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
         browser = Browser(base)
         browser.login("reviewer")
         while not stop.is_set():
-            for path in (table, f"/plans/{plan.pk}/quarters/2/", "/inbox/", "/dashboard/",
-                         "/dashboard/export.xlsx?year=2022&quarter=2"):
+            for path in (
+                table,
+                f"/plans/{plan.pk}/quarters/2/",
+                "/inbox/",
+                "/dashboard/",
+                "/dashboard/export.xlsx?year=2022&quarter=2",
+            ):
                 status, _, _ = browser.open(path)
                 reads[0] += 1
                 if status != 200:
@@ -192,7 +252,10 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
             assert status == 200, log.read_text()[-6000:]
             sent = save_data(form_data(page.decode(), "entry-form"), plan, round_=round_)
             status, page, _ = officer.open(edit, sent)
-            assert status == 200 and b"is-invalid" not in page, (page[:3000], log.read_text()[-6000:])
+            assert status == 200 and b"is-invalid" not in page, (
+                page[:3000],
+                log.read_text()[-6000:],
+            )
             status, _, _ = officer.open(table)
             assert status == 200
         status, body, kind = officer.open(f"/plans/{plan.pk}/quarters/2/pdf")
@@ -201,11 +264,19 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
         assert status == 200 and body.startswith(b"%PDF")
         # Another process: a queryset iterated in chunks of 5 with a query between rows (Django's
         # server-side cursor would be fetched from in later transactions, on other server connections).
-        script = ("from reports.models import Achievement\nfrom egov_plan.models import Indicator\n"
-                  "n = 0\nfor indicator in Indicator.objects.order_by('pk').iterator(chunk_size=5):\n"
-                  "    Achievement.objects.filter(indicator=indicator).count(); n += 1\nprint(n)\n")
-        iterated = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=settings.BASE_DIR,
-                                  env=env, capture_output=True, text=True, timeout=60)
+        script = (
+            "from reports.models import Achievement\nfrom egov_plan.models import Indicator\n"
+            "n = 0\nfor indicator in Indicator.objects.order_by('pk').iterator(chunk_size=5):\n"
+            "    Achievement.objects.filter(indicator=indicator).count(); n += 1\nprint(n)\n"
+        )
+        iterated = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert iterated.returncode == 0, iterated.stderr
     finally:
         stop.set()
@@ -221,13 +292,21 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
     report = QuarterlyReport.objects.get(plan=plan, quarter=2)
     stored = {a.indicator_id: a for a in Achievement.objects.filter(report=report)}
     assert len(stored) == indicators
-    assert Achievement.history.filter(report_id=report.pk).count() == SAVES * indicators  # each save once
-    values = {k[len("value_"):]: v for k, v in sent.items() if k.startswith("value_")}
+    assert (
+        Achievement.history.filter(report_id=report.pk).count() == SAVES * indicators
+    )  # each save once
+    values = {k[len("value_") :]: v for k, v in sent.items() if k.startswith("value_")}
     assert len(values) == indicators
-    from tests.load.check import _mismatches
     from egov_plan import bangla, scoring
+    from tests.load.check import _mismatches
 
-    parse = {scoring.DATE: bangla.parse_date, scoring.PERCENT: bangla.parse_percent,
-             scoring.COUNT: bangla.parse_count}
-    stored = {a.indicator_id: a for a in Achievement.objects.filter(report=report).select_related("indicator")}
+    parse = {
+        scoring.DATE: bangla.parse_date,
+        scoring.PERCENT: bangla.parse_percent,
+        scoring.COUNT: bangla.parse_count,
+    }
+    stored = {
+        a.indicator_id: a
+        for a in Achievement.objects.filter(report=report).select_related("indicator")
+    }
     assert _mismatches(stored, values, parse) == []

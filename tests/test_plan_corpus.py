@@ -25,7 +25,9 @@ FAULTY = [p for p in FILES if p.with_suffix(".faults").exists()]
 
 @pytest.fixture
 def office(db):
-    return office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", location="মুক্তাগাছা, ময়মনসিংহ", code="UNO-MYM-MUK")
+    return office_create(
+        name="উপজেলা নির্বাহী অফিসারের কার্যালয়", location="মুক্তাগাছা, ময়মনসিংহ", code="UNO-MYM-MUK"
+    )
 
 
 def nfc(text: str) -> str:
@@ -48,24 +50,42 @@ def as_imported(plan) -> dict:
             for item in activity["indicators"]:
                 code = f"{area['number']}.{activity['number']}.{item['number']}"
                 indicators[code] = {
-                    "title": nfc(item["title"]), "unit": item["unit"], "unit_label": item.get("unit_label", ""),
-                    "weight": typed(item["weight"]), "method": item["calculation_method"],
-                    "targets": [typed(t) for t in item["targets"]], "notes": nfc(item.get("notes", ""))}
-    return {"title": nfc(document["plan"]["title"]), "fiscal_year": document["fiscal_year"],
-            "total_marks": typed(document["plan"]["total_marks"]), "indicators": indicators,
-            "achievements": {str(r["quarter"]): {code: typed(a["value"]) for code, a in r["achievements"].items()}
-                             for r in document["reports"] if r["achievements"]}}
+                    "title": nfc(item["title"]),
+                    "unit": item["unit"],
+                    "unit_label": item.get("unit_label", ""),
+                    "weight": typed(item["weight"]),
+                    "method": item["calculation_method"],
+                    "targets": [typed(t) for t in item["targets"]],
+                    "notes": nfc(item.get("notes", "")),
+                }
+    return {
+        "title": nfc(document["plan"]["title"]),
+        "fiscal_year": document["fiscal_year"],
+        "total_marks": typed(document["plan"]["total_marks"]),
+        "indicators": indicators,
+        "achievements": {
+            str(r["quarter"]): {code: typed(a["value"]) for code, a in r["achievements"].items()}
+            for r in document["reports"]
+            if r["achievements"]
+        },
+    }
 
 
 def as_expected(path: Path) -> dict:
     document = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     for item in document["indicators"].values():
-        item.update(title=nfc(item["title"]), weight=typed(item["weight"]), notes=nfc(item["notes"]),
-                    targets=[typed(t) for t in item["targets"]])
+        item.update(
+            title=nfc(item["title"]),
+            weight=typed(item["weight"]),
+            notes=nfc(item["notes"]),
+            targets=[typed(t) for t in item["targets"]],
+        )
     document["total_marks"] = typed(document["total_marks"])
     document["title"] = nfc(document["title"])
-    document["achievements"] = {q: {code: typed(v) for code, v in values.items()}
-                                for q, values in document["achievements"].items()}
+    document["achievements"] = {
+        q: {code: typed(v) for code, v in values.items()}
+        for q, values in document["achievements"].items()
+    }
     return document
 
 
@@ -88,7 +108,7 @@ def decode_plan_file_raw(path: Path):
     data = path.read_bytes()
     if path.suffix == ".txt":
         return decode_text(data)[0]
-    return (xlsx_rows(data)[0] if path.suffix == ".xlsx" else docx_rows(data)[0])
+    return xlsx_rows(data)[0] if path.suffix == ".xlsx" else docx_rows(data)[0]
 
 
 @pytest.mark.parametrize("path", GOOD, ids=[p.name for p in GOOD])

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov_plan.models import ActionPlan, Indicator, PerformanceArea, PlanAmendment
+from egov_plan.models import Indicator, PerformanceArea, PlanAmendment
 from reports.models import Achievement, QuarterlyReport
 from tests.conftest import client_for
 from tests.factories import make_plan
@@ -55,9 +55,15 @@ def test_it_lays_the_seed_plan_out_as_the_official_table(admin, people):
     body = read_table(html, "plan-editor-table")["tbody"]
     data = form_data(html, "plan-editor")
     assert len(body) == len(seed.rows) == 12
-    indicators = [name[:-len("-title")] for name in data if name.startswith("i-") and name.endswith("-title")]
-    areas = [name[:-len("-title")] for name in data if name.startswith("a-") and name.endswith("-title")]
-    activities = [name[:-len("-title")] for name in data if name.startswith("b-") and name.endswith("-title")]
+    indicators = [
+        name[: -len("-title")] for name in data if name.startswith("i-") and name.endswith("-title")
+    ]
+    areas = [
+        name[: -len("-title")] for name in data if name.startswith("a-") and name.endswith("-title")
+    ]
+    activities = [
+        name[: -len("-title")] for name in data if name.startswith("b-") and name.endswith("-title")
+    ]
     area_index = activity_index = -1
     for rendered, expected, prefix in zip(body, seed.rows, indicators):
         if expected.area is not None:
@@ -69,46 +75,72 @@ def test_it_lays_the_seed_plan_out_as_the_official_table(admin, people):
         if expected.activity is not None:
             activity_index += 1
             assert expected.activity.endswith(data[activities[activity_index] + "-title"])
-            span = next(c.rowspan for c in rendered if "[" + expected.activity.split("]")[0][1:] + "]" in c.text)
+            span = next(
+                c.rowspan
+                for c in rendered
+                if "[" + expected.activity.split("]")[0][1:] + "]" in c.text
+            )
             assert span == expected.activity_rowspan
         assert expected.indicator.endswith(data[prefix + "-title"])
-        assert {"date": "তারিখ", "percent": "%", "count": "সংখ্যা"}[data[prefix + "-unit"]] == expected.unit
+        assert {"date": "তারিখ", "percent": "%", "count": "সংখ্যা"}[
+            data[prefix + "-unit"]
+        ] == expected.unit
         assert data[prefix + "-weight"] == expected.weight
-        assert [data[f"{prefix}-target_{t}"] for t in range(5)] == ["" if is_blank(t) else t for t in expected.targets]
+        assert [data[f"{prefix}-target_{t}"] for t in range(5)] == [
+            "" if is_blank(t) else t for t in expected.targets
+        ]
     header = read_table(html, "plan-editor-table")["thead"]
-    assert [c.text for c in header[0][:7]] == ["ক্রঃ", "কর্মসম্পাদন ক্ষেত্র", "মান", "কার্যক্রম", "কর্মসম্পাদন সূচক",
-                                               "একক", "কর্মসম্পাদন সূচকের মান"]
+    assert [c.text for c in header[0][:7]] == [
+        "ক্রঃ",
+        "কর্মসম্পাদন ক্ষেত্র",
+        "মান",
+        "কার্যক্রম",
+        "কর্মসম্পাদন সূচক",
+        "একক",
+        "কর্মসম্পাদন সূচকের মান",
+    ]
     assert [c.text for c in header[1]] == ["১০০%", "৯০%", "৮০%", "৭০%", "৬০%"]
 
 
 def test_it_saves_titles_weights_targets_and_english_texts(admin, draft_plan):
     data = editor(admin, draft_plan)
-    data[field(data, draft_plan, "1.3.1", "target_0")] = "90"           # Latin digits
-    data[field(data, draft_plan, "1.1.1", "target_0")] = "২০/০৪/২০২৩"   # Bengali digits, four-digit year
+    data[field(data, draft_plan, "1.3.1", "target_0")] = "90"  # Latin digits
+    data[field(data, draft_plan, "1.1.1", "target_0")] = (
+        "২০/০৪/২০২৩"  # Bengali digits, four-digit year
+    )
     data[field(data, draft_plan, "1.3.1", "title_en")] = "Notes disposed of in e-Nothi"
     data[field(data, draft_plan, "1.3.1", "calculation_method")] = "cumulative"
     response = admin.post(url(draft_plan), {**data, "op": "save"})
     assert response.status_code == 302
     indicator = indicator_by_code(draft_plan, "1.3.1")
-    assert indicator.targets[0] == Decimal(90) and indicator.title_en == "Notes disposed of in e-Nothi"
+    assert (
+        indicator.targets[0] == Decimal(90) and indicator.title_en == "Notes disposed of in e-Nothi"
+    )
     assert indicator.calculation_method == "cumulative"
     assert indicator_by_code(draft_plan, "1.1.1").targets[0] == datetime.date(2023, 4, 20)
-    assert PlanAmendment.objects.filter(plan=draft_plan).count() == 0  # no report in review: no record asked
+    assert (
+        PlanAmendment.objects.filter(plan=draft_plan).count() == 0
+    )  # no report in review: no record asked
 
 
 def test_each_fault_stands_beside_its_cell_and_nothing_typed_is_lost(admin, draft_plan):
     data = editor(admin, draft_plan)
-    bad_date, bad_order, bad_weight = (field(data, draft_plan, "1.1.1", "target_0"),
-                                       field(data, draft_plan, "1.3.1", "target_1"),
-                                       field(data, draft_plan, "1.3.1", "weight"))
+    bad_date, bad_order, bad_weight = (
+        field(data, draft_plan, "1.1.1", "target_0"),
+        field(data, draft_plan, "1.3.1", "target_1"),
+        field(data, draft_plan, "1.3.1", "weight"),
+    )
     data.update({bad_date: "৩২/১৩/২২", bad_order: "৯৫", bad_weight: "৫"})
     response = admin.post(url(draft_plan), {**data, "op": "save"})
     assert response.status_code == 400
     html = response.content.decode()
+
     def cell_of(name):
         return next(cell for cell in html.split("<td")[1:] if f'name="{name}"' in cell)
 
-    assert "তারিখ দদ/মম/বব আকারে লিখুন" in cell_of(bad_date) and 'value="৩২/১৩/২২"' in cell_of(bad_date)
+    assert "তারিখ দদ/মম/বব আকারে লিখুন" in cell_of(bad_date) and 'value="৩২/১৩/২২"' in cell_of(
+        bad_date
+    )
     assert "লক্ষ্যমাত্রা ক্রমানুসারে নয়" in cell_of(bad_order)
     area_weight = next(name for name in data if name.startswith("a-") and name.endswith("-weight"))
     assert "সূচকগুলোর মানের যোগফল ৩১, কিন্তু ক্ষেত্রের মান ৩০" in cell_of(area_weight)
@@ -120,7 +152,9 @@ def test_weight_sums_are_recomputed_on_every_re_render(admin, draft_plan):
     data = editor(admin, draft_plan)
     data[field(data, draft_plan, "1.3.1", "weight")] = "৬"
     html = admin.post(url(draft_plan), {**data, "op": "recalculate"}).content.decode()
-    area_key = next(name for name in data if name.startswith("a-") and name.endswith("-weight")).split("-")[1]
+    area_key = next(
+        name for name in data if name.startswith("a-") and name.endswith("-weight")
+    ).split("-")[1]
     assert f'data-sum-area="{area_key}">৩২</output>' in html
     assert "data-sum-plan" in html and ">৫০</output> / মোট নম্বর ৫০" in html
 
@@ -129,22 +163,42 @@ def rows_of(html) -> list[str]:
     return [name for name in form_data(html, "plan-editor") if name.endswith("-id")]
 
 
-@pytest.mark.parametrize("operation, check", [
-    ("add-indicator", lambda before, after: len(after) == len(before) + 1),
-    ("add-activity", lambda before, after: len(after) == len(before) + 2),
-    ("add-area", lambda before, after: len(after) == len(before) + 3),
-    ("remove", lambda before, after: len(after) == len(before) - 3),  # [১.২] with its two indicators
-    ("down", lambda before, after: after[1:4] == before[3:6] and after[4:6] == before[1:3]),  # [১.১] below [১.২]
-    ("up", lambda before, after: after[4:6] == [before[5], before[4]]),  # [১.২.২] above [১.২.১]
-])
+@pytest.mark.parametrize(
+    "operation, check",
+    [
+        ("add-indicator", lambda before, after: len(after) == len(before) + 1),
+        ("add-activity", lambda before, after: len(after) == len(before) + 2),
+        ("add-area", lambda before, after: len(after) == len(before) + 3),
+        (
+            "remove",
+            lambda before, after: len(after) == len(before) - 3,
+        ),  # [১.২] with its two indicators
+        (
+            "down",
+            lambda before, after: after[1:4] == before[3:6] and after[4:6] == before[1:3],
+        ),  # [১.১] below [১.২]
+        ("up", lambda before, after: after[4:6] == [before[5], before[4]]),  # [১.২.২] above [১.২.১]
+    ],
+)
 def test_structure_buttons_re_render_the_form_with_the_change_and_keep_what_was_typed(
-        admin, draft_plan, operation, check):
+    admin, draft_plan, operation, check
+):
     html = admin.get(url(draft_plan)).content.decode()
     data = form_data(html, "plan-editor")
     before = rows_of(html)
-    area, activity, second_activity, its_second_indicator = before[0], before[1], before[3], before[5]
-    target = {"add-indicator": activity, "add-activity": area, "remove": second_activity, "down": activity,
-              "up": its_second_indicator}.get(operation, "")
+    area, activity, second_activity, its_second_indicator = (
+        before[0],
+        before[1],
+        before[3],
+        before[5],
+    )
+    target = {
+        "add-indicator": activity,
+        "add-activity": area,
+        "remove": second_activity,
+        "down": activity,
+        "up": its_second_indicator,
+    }.get(operation, "")
     typed = field(data, draft_plan, "2.1.1", "target_4")
     data[typed] = "১১"
     op = operation if operation == "add-area" else f"{operation}:{target.split('-')[1]}"
@@ -153,26 +207,44 @@ def test_structure_buttons_re_render_the_form_with_the_change_and_keep_what_was_
     after = rows_of(response.content.decode())
     assert check(before, after)
     assert form_data(response.content.decode(), "plan-editor")[typed] == "১১"
-    assert Indicator.objects.filter(activity__area__plan=draft_plan).count() == 12  # nothing saved yet
+    assert (
+        Indicator.objects.filter(activity__area__plan=draft_plan).count() == 12
+    )  # nothing saved yet
 
 
 def test_moved_added_and_removed_rows_are_saved_with_their_identity(admin, draft_plan):
     moved = indicator_by_code(draft_plan, "1.2.2")
     report = QuarterlyReport.objects.create(plan=draft_plan, quarter=2)
-    Achievement.objects.create(report=report, indicator=moved, value_date=datetime.date(2022, 11, 1))
+    Achievement.objects.create(
+        report=report, indicator=moved, value_date=datetime.date(2022, 11, 1)
+    )
     html = admin.get(url(draft_plan)).content.decode()
     data = form_data(html, "plan-editor")
     # [১.২.২] up above [১.২.১]
     html = admin.post(url(draft_plan), {**data, "op": f"up:i{moved.pk}"}).content.decode()
     data = form_data(html, "plan-editor")
     # a new indicator in [২.১], taking one mark from [২.১.১]
-    activity_key = next(name for name in data if name.startswith("b-") and
-                        name.endswith("-id") and data[name] == str(indicator_by_code(draft_plan, "2.1.1").activity_id))
-    html = admin.post(url(draft_plan), {**data, "op": f"add-indicator:{activity_key.split('-')[1]}"}).content.decode()
+    activity_key = next(
+        name
+        for name in data
+        if name.startswith("b-")
+        and name.endswith("-id")
+        and data[name] == str(indicator_by_code(draft_plan, "2.1.1").activity_id)
+    )
+    html = admin.post(
+        url(draft_plan), {**data, "op": f"add-indicator:{activity_key.split('-')[1]}"}
+    ).content.decode()
     data = form_data(html, "plan-editor")
     new = [name[:-3] for name in data if name.startswith("i-n") and name.endswith("-id")][0]
-    data.update({f"{new}-title": "নতুন সূচক", f"{new}-unit": "count", f"{new}-weight": "১",
-                 f"{new}-target_0": "৫", f"{new}-target_4": "১"})
+    data.update(
+        {
+            f"{new}-title": "নতুন সূচক",
+            f"{new}-unit": "count",
+            f"{new}-weight": "১",
+            f"{new}-target_0": "৫",
+            f"{new}-target_4": "১",
+        }
+    )
     data[field(data, draft_plan, "2.1.1", "weight")] = "৫"
     # remove [১.৪.২], giving its three marks to [১.৪.১]
     removed = indicator_by_code(draft_plan, "1.4.2")
@@ -195,7 +267,10 @@ def test_a_plan_in_review_needs_a_reason_and_the_change_is_recorded(admin, peopl
     response = admin.post(url(plan), {**data, "op": "save"})
     assert response.status_code == 400
     assert "“পরিবর্তনের কারণ” লিখুন" in response.content.decode()
-    assert form_data(response.content.decode(), "plan-editor")[field(data, plan, "1.3.1", "target_0")] == "৯০"
+    assert (
+        form_data(response.content.decode(), "plan-editor")[field(data, plan, "1.3.1", "target_0")]
+        == "৯০"
+    )
     response = admin.post(url(plan), {**data, "op": "save", "reason": "মন্ত্রণালয়ের নির্দেশনা"})
     assert response.status_code == 302
     amendment = PlanAmendment.objects.get(plan=plan)
@@ -228,9 +303,16 @@ def test_templates_are_edited_here_too(admin, people):
     assert indicator_by_code(template, "1.3.1").targets[0] == Decimal(88)
 
 
-@pytest.mark.parametrize("role, status", [
-    ("admin", 200), ("officer", 404), ("reviewer", 404), ("other_officer", 404), ("other_reviewer", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("admin", 200),
+        ("officer", 404),
+        ("reviewer", 404),
+        ("other_officer", 404),
+        ("other_reviewer", 404),
+    ],
+)
 def test_only_admins_get_the_editor_of_a_plan_without_a_template(people, role, status):
     response = client_for(getattr(people, role)).get(url(people.plan))
     assert response.status_code == status
@@ -244,14 +326,27 @@ def test_staff_without_the_plan_permission_get_no_editor(people):
     assert client_for(clerk).get(url(people.plan)).status_code == 404
 
 
-@pytest.mark.parametrize("fields", [
-    {"op": "up:nosuchrow"}, {"op": "x" * 500}, {"revision": "x" * 1000, "op": "save"},
-    {"a-zz-id": "99999999999999999999", "a-zz-title": "ক", "a-zz-weight": "৫০", "op": "save"},
-    {"i-orphan-id": "", "i-orphan-title": "ক", "op": "save"},
-    {"a-k-id": "", "a-k-weight": "1e999", "b-k2-id": "", "i-k3-id": "", "i-k3-unit": "date",
-     "i-k3-target_0": "99/99/9999", "i-k3-weight": "-1", "op": "save"},
-    {"a-k-id": "abc", "a-k-title": "\x00", "op": "add-activity:k"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"op": "up:nosuchrow"},
+        {"op": "x" * 500},
+        {"revision": "x" * 1000, "op": "save"},
+        {"a-zz-id": "99999999999999999999", "a-zz-title": "ক", "a-zz-weight": "৫০", "op": "save"},
+        {"i-orphan-id": "", "i-orphan-title": "ক", "op": "save"},
+        {
+            "a-k-id": "",
+            "a-k-weight": "1e999",
+            "b-k2-id": "",
+            "i-k3-id": "",
+            "i-k3-unit": "date",
+            "i-k3-target_0": "99/99/9999",
+            "i-k3-weight": "-1",
+            "op": "save",
+        },
+        {"a-k-id": "abc", "a-k-title": "\x00", "op": "add-activity:k"},
+    ],
+)
 def test_bad_input_never_answers_500(admin, draft_plan, fields):
     response = admin.post(url(draft_plan), {"revision": "", **fields})
     assert response.status_code in (200, 400, 409)
@@ -271,7 +366,10 @@ def test_the_editor_costs_the_same_queries_for_12_or_60_indicators(admin, people
 
 def test_the_plan_admin_and_the_plan_pages_link_to_the_editor(admin, people):
     plan = people.plan
-    assert f'href="{url(plan)}"' in admin.get(f"/admin/egov_plan/actionplan/{plan.pk}/change/").content.decode()
+    assert (
+        f'href="{url(plan)}"'
+        in admin.get(f"/admin/egov_plan/actionplan/{plan.pk}/change/").content.decode()
+    )
     assert f'href="{url(plan)}"' in admin.get(f"/plans/{plan.pk}/quarters/1/").content.decode()
     officer_page = client_for(people.officer).get(f"/plans/{plan.pk}/quarters/1/").content.decode()
     assert f'href="{url(plan)}"' not in officer_page

@@ -20,8 +20,11 @@ from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-TEXTS = {"area": "Strengthening e-governance and innovation", "activity": "Increasing the use of e-Nothi",
-         "indicator": "Notes disposed of in e-file"}
+TEXTS = {
+    "area": "Strengthening e-governance and innovation",
+    "activity": "Increasing the use of e-Nothi",
+    "indicator": "Notes disposed of in e-file",
+}
 
 
 @pytest.fixture
@@ -35,8 +38,11 @@ def english(people):
 
 def texts_of(plan: ActionPlan) -> dict:
     indicator = indicator_by_code(plan, "1.3.1")
-    return {"area": indicator.activity.area.title_en, "activity": indicator.activity.title_en,
-            "indicator": indicator.title_en}
+    return {
+        "area": indicator.activity.area.title_en,
+        "activity": indicator.activity.title_en,
+        "indicator": indicator.title_en,
+    }
 
 
 def test_the_admin_plan_page_edits_the_english_texts_without_an_amendment(people):
@@ -47,7 +53,9 @@ def test_the_admin_plan_page_edits_the_english_texts_without_an_amendment(people
     data["areas-0-title_en"] = TEXTS["area"]
     data["areas-0-activities-2-title_en"] = TEXTS["activity"]
     data["areas-0-activities-2-indicators-0-title_en"] = TEXTS["indicator"]
-    response = admin.post(url, data)  # the seed's first quarter is approved: no reason asked for these
+    response = admin.post(
+        url, data
+    )  # the seed's first quarter is approved: no reason asked for these
     assert response.status_code == 302
     assert texts_of(people.plan) == TEXTS
     assert not PlanAmendment.objects.filter(plan=people.plan).exists()
@@ -56,7 +64,9 @@ def test_the_admin_plan_page_edits_the_english_texts_without_an_amendment(people
 def test_the_plan_document_round_trips_them(english):
     document = dump_plan_document(plan=english)
     area = document["areas"][0]
-    assert area["title_en"] == TEXTS["area"] and area["activities"][2]["title_en"] == TEXTS["activity"]
+    assert (
+        area["title_en"] == TEXTS["area"] and area["activities"][2]["title_en"] == TEXTS["activity"]
+    )
     assert "title_en" not in area["activities"][0]  # none entered: none dumped
     Indicator.objects.filter(activity__area__plan=english).update(title_en="")
     load_plan_document(document=document)
@@ -68,9 +78,15 @@ def test_the_xlsx_export_carries_them_on_its_own_sheet_and_the_import_reads_them
     data = export_xlsx(table)
     workbook = load_workbook(io.BytesIO(data))
     rows = list(workbook[ENGLISH_SHEET].iter_rows(values_only=True))
-    assert rows == [("code", "English text"), ("1", TEXTS["area"]), ("1.3", TEXTS["activity"]),
-                    ("1.3.1", TEXTS["indicator"])]
-    assert "Notes disposed" not in str(list(workbook.worksheets[0].iter_rows(values_only=True)))  # official sheet
+    assert rows == [
+        ("code", "English text"),
+        ("1", TEXTS["area"]),
+        ("1.3", TEXTS["activity"]),
+        ("1.3.1", TEXTS["indicator"]),
+    ]
+    assert "Notes disposed" not in str(
+        list(workbook.worksheets[0].iter_rows(values_only=True))
+    )  # official sheet
 
     PerformanceArea.objects.filter(plan=english).update(title_en="")
     Activity.objects.filter(area__plan=english).update(title_en="")
@@ -83,7 +99,9 @@ def test_the_xlsx_export_carries_them_on_its_own_sheet_and_the_import_reads_them
 
 def test_a_file_without_english_texts_leaves_them_alone(english):
     english.reports.update(status="draft")
-    text = export_text(quarter_table(plan_id=english.pk, quarter=1))  # the official layout: no English
+    text = export_text(
+        quarter_table(plan_id=english.pk, quarter=1)
+    )  # the official layout: no English
     result = import_plan(data=text, filename="plan.txt")
     assert result.faults == []
     assert texts_of(english) == TEXTS
@@ -99,7 +117,12 @@ def test_copying_forward_and_the_copy_command_keep_them(english, capsys):
 def test_a_template_and_its_roll_out_keep_them(english, people):
     template = template_from_plan(plan=english)
     assert texts_of(template) == TEXTS
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", location="ময়মনসিংহ", tier="district", code="DC-MYM",
-                             parent=people.supervising)
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        location="ময়মনসিংহ",
+        tier="district",
+        code="DC-MYM",
+        parent=people.supervising,
+    )
     assert rollout_template(template=template, under=people.supervising).created == 1
     assert texts_of(ActionPlan.objects.get(office=district, template=template)) == TEXTS

@@ -21,10 +21,12 @@ pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 
 LOL = "".join(f'<!ENTITY lol{n} "{("&lol%d;" % (n - 1)) * 10}">' for n in range(2, 10))
-ENTITY_BOMB = (f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{LOL}]>'
-               '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-               '<sheets><sheet name="&lol9;" sheetId="1" r:id="rId1"/></sheets></workbook>')
+ENTITY_BOMB = (
+    f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{LOL}]>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="&lol9;" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 
 
 def workbook_bytes(rows=(("x",),)) -> bytes:
@@ -42,14 +44,21 @@ def with_part(data: bytes, name: str, content: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
-            archive.writestr(info.filename, content if info.filename == name else source.read(info.filename))
+            archive.writestr(
+                info.filename, content if info.filename == name else source.read(info.filename)
+            )
     return out.getvalue()
 
 
 def sheet_of_rows(count: int) -> bytes:
-    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>x</t></is></c></row>' for n in range(1, count + 1))
-    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>').encode()
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +80,9 @@ def test_an_xlsx_with_an_xml_entity_bomb_could_not_be_read(db):
 def test_the_admins_import_page_says_so_instead_of_500(db):
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     bomb = with_part(workbook_bytes(), "xl/workbook.xml", ENTITY_BOMB.encode())
-    response = admin.post("/admin/egov_plan/actionplan/import/", {"file": SimpleUploadedFile("b.xlsx", bomb)})
+    response = admin.post(
+        "/admin/egov_plan/actionplan/import/", {"file": SimpleUploadedFile("b.xlsx", bomb)}
+    )
     assert response.status_code == 400 and "xlsx ফাইলটি পড়া যায়নি" in response.content.decode()
 
 
@@ -95,7 +106,9 @@ def test_an_xlsx_of_more_rows_than_a_plan_has_is_refused_while_reading(db):
 
 def test_a_text_of_more_rows_than_a_plan_has_is_refused(db):
     refused(import_plan(data="ক\n".encode() * (MAX_ROWS + 1), filename="rows.txt"), "টির বেশি সারি")
-    refused(import_plan(data="ক".encode() + b"\tx" * 200 + b"\n", filename="wide.txt"), "টির বেশি কলাম")
+    refused(
+        import_plan(data="ক".encode() + b"\tx" * 200 + b"\n", filename="wide.txt"), "টির বেশি কলাম"
+    )
 
 
 def test_a_file_larger_than_a_plan_is_refused_before_it_is_read(db, tmp_path):
@@ -116,9 +129,14 @@ def test_a_file_larger_than_a_plan_is_refused_before_it_is_read(db, tmp_path):
 def test_the_import_page_refuses_a_large_upload_beside_its_field(db):
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     upload = SimpleUploadedFile("big.xlsx", b"PK" + b"\0" * (MAX_FILE_BYTES + 1))
-    response = admin.post("/admin/egov_plan/actionplan/import/", {"file": upload, "office": "নিজ দপ্তর"})
+    response = admin.post(
+        "/admin/egov_plan/actionplan/import/", {"file": upload, "office": "নিজ দপ্তর"}
+    )
     page = response.content.decode()
-    assert response.status_code == 400 and "ফাইলটি অনেক বড় (৫.১ মেগাবাইট); কর্মপরিকল্পনার ফাইল সর্বোচ্চ ৫ মেগাবাইট হতে পারে।" in page
+    assert (
+        response.status_code == 400
+        and "ফাইলটি অনেক বড় (৫.১ মেগাবাইট); কর্মপরিকল্পনার ফাইল সর্বোচ্চ ৫ মেগাবাইট হতে পারে।" in page
+    )
     assert 'value="নিজ দপ্তর"' in page  # what the admin typed is kept
 
 
@@ -141,17 +159,26 @@ def docx_with_document(body: str) -> bytes:
     out = io.BytesIO()
     Document().save(out)
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    return with_part(out.getvalue(), "word/document.xml",
-                     f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>{body}</w:body></w:document>'.encode())
+    return with_part(
+        out.getvalue(),
+        "word/document.xml",
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>{body}</w:body></w:document>'.encode(),
+    )
 
 
 def test_a_word_file_whose_document_part_is_larger_than_a_plan_is_refused_before_it_is_parsed(db):
     padding = "<w:p><w:r><w:t>" + "ক" * 1000 + "</w:t></w:r></w:p>"
     data = docx_with_document(padding * 2500)  # 7.5 MB of XML, a few kilobytes zipped
     assert len(data) < 1024 * 1024
-    refused(import_plan(data=data, filename="big.docx"), "docx ফাইলটির ভেতরের অংশ খুললে ৫ মেগাবাইটের বেশি হয়")
+    refused(
+        import_plan(data=data, filename="big.docx"),
+        "docx ফাইলটির ভেতরের অংশ খুললে ৫ মেগাবাইটের বেশি হয়",
+    )
 
 
 def test_a_word_table_of_more_rows_than_a_plan_has_is_refused_while_reading(db):
     rows = "<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>" * (MAX_ROWS + 1)
-    refused(import_plan(data=docx_with_document(f"<w:tbl>{rows}</w:tbl>"), filename="rows.docx"), "টির বেশি সারি")
+    refused(
+        import_plan(data=docx_with_document(f"<w:tbl>{rows}</w:tbl>"), filename="rows.docx"),
+        "টির বেশি সারি",
+    )

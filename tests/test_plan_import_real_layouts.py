@@ -27,8 +27,20 @@ def office(db):
 
 
 def text_file(header: list[list[str]], rows: list[list[str]], foot: list[list[str]] = ()) -> bytes:
-    lines = [[OFFICE], ["টাঙ্গাইল"], [""], [TITLE], [""], *header, *rows, *foot,
-             [""], ["মোঃ আব্দুল করিম"], ["জেলা প্রশাসক"], ["টাঙ্গাইল"]]
+    lines = [
+        [OFFICE],
+        ["টাঙ্গাইল"],
+        [""],
+        [TITLE],
+        [""],
+        *header,
+        *rows,
+        *foot,
+        [""],
+        ["মোঃ আব্দুল করিম"],
+        ["জেলা প্রশাসক"],
+        ["টাঙ্গাইল"],
+    ]
     return ("\n".join("\t".join(cells) for cells in lines) + "\n").encode()
 
 
@@ -39,35 +51,86 @@ def line_of(data: bytes, fragment: str) -> int:
 # The APA form's way: two past years' actuals stand between the indicator's weight and its targets,
 # and the serial and area columns carry other, equivalent, headings.
 APA_HEADER = [
-    ["ক্রমিক নম্বর", "কৌশলগত উদ্দেশ্য (Strategic Objectives)", "মান", "কার্যক্রম (Activities)",
-     "কর্মসম্পাদন সূচক (Performance Indicators)", "একক (Unit)", "কর্মসম্পাদন সূচকের মান",
-     "প্রকৃত অর্জন ২০২০-২১", "প্রকৃত অর্জন ২০২১-২২", "লক্ষ্যমাত্রা ২০২২-২০২৩", "", "", "", "",
-     "অর্জন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)"],
+    [
+        "ক্রমিক নম্বর",
+        "কৌশলগত উদ্দেশ্য (Strategic Objectives)",
+        "মান",
+        "কার্যক্রম (Activities)",
+        "কর্মসম্পাদন সূচক (Performance Indicators)",
+        "একক (Unit)",
+        "কর্মসম্পাদন সূচকের মান",
+        "প্রকৃত অর্জন ২০২০-২১",
+        "প্রকৃত অর্জন ২০২১-২২",
+        "লক্ষ্যমাত্রা ২০২২-২০২৩",
+        "",
+        "",
+        "",
+        "",
+        "অর্জন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)",
+    ],
     [""] * 9 + TIERS + [""],
     [""] * 9 + ["১০০%", "৯০%", "৮০%", "৭০%", "৬০%", ""],
 ]
 APA_ROWS = [
-    ["১", "১. ই-গভর্ন্যান্স ও উদ্ভাবন কার্যক্রম", "১৫", "১.১ সেবা সহজিকরণ",
-     "১.১.১ একটি সেবা সহজিকরণ প্রক্রিয়া বাস্তবায়িত", "তারিখ", "১০", "৩০-০৬-২০২১", "৩০-০৬-২০২২",
-     "16-03-2023", "23.03.2023", "৩০/০৩/২০২৩", "০৬/০৪/২৩", "১৩-০৪-২০২৩", "-----"],
-    ["", "", "", "১.২ প্রশিক্ষণ", "১.২.১ প্রশিক্ষণপ্রাপ্ত কর্মচারী", "সংখ্যা", "৫", "৪০", "৫০",
-     "৬০", "৫৫", "৫০", "৪৫", "৪০", "২০"],
+    [
+        "১",
+        "১. ই-গভর্ন্যান্স ও উদ্ভাবন কার্যক্রম",
+        "১৫",
+        "১.১ সেবা সহজিকরণ",
+        "১.১.১ একটি সেবা সহজিকরণ প্রক্রিয়া বাস্তবায়িত",
+        "তারিখ",
+        "১০",
+        "৩০-০৬-২০২১",
+        "৩০-০৬-২০২২",
+        "16-03-2023",
+        "23.03.2023",
+        "৩০/০৩/২০২৩",
+        "০৬/০৪/২৩",
+        "১৩-০৪-২০২৩",
+        "-----",
+    ],
+    [
+        "",
+        "",
+        "",
+        "১.২ প্রশিক্ষণ",
+        "১.২.১ প্রশিক্ষণপ্রাপ্ত কর্মচারী",
+        "সংখ্যা",
+        "৫",
+        "৪০",
+        "৫০",
+        "৬০",
+        "৫৫",
+        "৫০",
+        "৪৫",
+        "৪০",
+        "২০",
+    ],
 ]
 
 
-def test_columns_are_placed_by_their_headings_when_past_years_actuals_stand_before_the_targets(office):
+def test_columns_are_placed_by_their_headings_when_past_years_actuals_stand_before_the_targets(
+    office,
+):
     data = text_file(APA_HEADER, APA_ROWS, [["", "মোট", "১৫"]])
     result = import_plan(data=data, filename="plan.txt")
     assert result.faults == []
     plan = result.plan
     assert plan.office == office and plan.total_marks == 15
     dates = indicator_by_code(plan, "1.1.1")
-    assert list(dates.targets) == [dt.date(2023, 3, 16), dt.date(2023, 3, 23), dt.date(2023, 3, 30),
-                                   dt.date(2023, 4, 6), dt.date(2023, 4, 13)]
+    assert list(dates.targets) == [
+        dt.date(2023, 3, 16),
+        dt.date(2023, 3, 23),
+        dt.date(2023, 3, 30),
+        dt.date(2023, 4, 6),
+        dt.date(2023, 4, 13),
+    ]
     count = indicator_by_code(plan, "1.2.1")
     assert list(count.targets) == [60, 55, 50, 45, 40] and count.weight == 5
     # the achievement is the achievement's own column, not the 70 % target nor last year's actual
-    assert {a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=plan)} == {"১.২.১": 20}
+    assert {a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=plan)} == {
+        "১.২.১": 20
+    }
 
 
 def test_a_typo_in_the_sixty_percent_tier_is_named_as_that_tier(office):
@@ -75,7 +138,8 @@ def test_a_typo_in_the_sixty_percent_tier_is_named_as_that_tier(office):
     data = text_file(APA_HEADER, rows)
     faults = import_plan(data=data, filename="plan.txt").faults
     assert [(f.line, f.message) for f in faults] == [
-        (line_of(data, "১.২.১"), "সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।")]
+        (line_of(data, "১.২.১"), "সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।")
+    ]
 
 
 def test_targets_whose_tiers_no_heading_names_are_refused_rather_than_guessed(office):
@@ -85,7 +149,8 @@ def test_targets_whose_tiers_no_heading_names_are_refused_rather_than_guessed(of
     assert result.plan is None and not ActionPlan.objects.exists()
     assert [f.message for f in result.faults] == [
         "লক্ষ্যমাত্রার স্তরের কলাম শিরোনাম থেকে চেনা যায়নি (অসাধারণ, অতি উত্তম, উত্তম, চলতি মান, চলতি মানের নিম্নে): "
-        "প্রতিটি স্তরের নাম (অসাধারণ … চলতি মানের নিম্নে) বা শতাংশ (১০০% … ৬০%) শিরোনামে থাকতে হবে।"]
+        "প্রতিটি স্তরের নাম (অসাধারণ … চলতি মানের নিম্নে) বা শতাংশ (১০০% … ৬০%) শিরোনামে থাকতে হবে।"
+    ]
 
 
 def test_the_total_is_the_sum_of_the_weights_when_the_file_gives_none(office):
@@ -94,25 +159,32 @@ def test_the_total_is_the_sum_of_the_weights_when_the_file_gives_none(office):
 
 
 def test_a_total_row_that_the_weights_do_not_reach_is_a_fault(office):
-    faults = import_plan(data=text_file(APA_HEADER, APA_ROWS, [["", "সর্বমোট", "৭০"]]), filename="plan.txt").faults
+    faults = import_plan(
+        data=text_file(APA_HEADER, APA_ROWS, [["", "সর্বমোট", "৭০"]]), filename="plan.txt"
+    ).faults
     assert [f.message for f in faults] == [
-        "কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল ১৫, কিন্তু মোট নম্বর ৭০; দুটি সমান হতে হবে।"]
+        "কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল ১৫, কিন্তু মোট নম্বর ৭০; দুটি সমান হতে হবে।"
+    ]
 
 
 def test_a_weight_mixing_bengali_and_latin_digits_is_refused_in_its_own_cell(office):
     rows = [APA_ROWS[0][:6] + ["৬.০০2"] + APA_ROWS[0][7:], APA_ROWS[1]]
     data = text_file(APA_HEADER, rows)
     faults = import_plan(data=data, filename="plan.txt").faults
-    assert (line_of(data, "১.১.১"), "সূচক [১.১.১] এর মান “৬.০০2” এ বাংলা ও ইংরেজি অঙ্ক মেশানো; যেকোনো এক ধরনের "
-            "অঙ্কে লিখুন।") in [(f.line, f.message) for f in faults]
+    assert (
+        line_of(data, "১.১.১"),
+        "সূচক [১.১.১] এর মান “৬.০০2” এ বাংলা ও ইংরেজি অঙ্ক মেশানো; যেকোনো এক ধরনের অঙ্কে লিখুন।",
+    ) in [(f.line, f.message) for f in faults]
 
 
 def test_a_date_target_under_a_count_unit_is_said_to_be_a_date(office):
     rows = [APA_ROWS[0][:5] + ["সংখ্যা"] + APA_ROWS[0][6:], APA_ROWS[1]]
     data = text_file(APA_HEADER, rows)
     messages = [f.message for f in import_plan(data=data, filename="plan.txt").faults]
-    assert "সূচক [১.১.১] এর “অসাধারণ” লক্ষ্যমাত্রা “16-03-2023” একটি তারিখ, কিন্তু সূচকের একক “সংখ্যা”; তারিখের " \
-           "লক্ষ্যমাত্রার একক “তারিখ” হতে হবে।" in messages
+    assert (
+        "সূচক [১.১.১] এর “অসাধারণ” লক্ষ্যমাত্রা “16-03-2023” একটি তারিখ, কিন্তু সূচকের একক “সংখ্যা”; তারিখের "
+        "লক্ষ্যমাত্রার একক “তারিখ” হতে হবে।" in messages
+    )
     assert not any("পূর্ণসংখ্যা নয়" in m for m in messages)
 
 
@@ -123,10 +195,21 @@ def test_equivalent_serial_headings_are_accepted(office, serial):
 
 
 def test_bracketed_and_unbracketed_codes_read_alike(office):
-    bracketed = [[c.replace("১.১.১ ", "[১.১.১] ").replace("১.১ ", "[১.১] ").replace("১.২.১ ", "[১.২.১] ")
-                  .replace("১.২ ", "[১.২] ").replace("১. ", "[১] ") for c in row] for row in APA_ROWS]
+    bracketed = [
+        [
+            c.replace("১.১.১ ", "[১.১.১] ")
+            .replace("১.১ ", "[১.১] ")
+            .replace("১.২.১ ", "[১.২.১] ")
+            .replace("১.২ ", "[১.২] ")
+            .replace("১. ", "[১] ")
+            for c in row
+        ]
+        for row in APA_ROWS
+    ]
     assert bracketed[0][1].startswith("[১] ") and bracketed[1][4].startswith("[১.২.১] ")
-    unbracketed = dump_plan_document(plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan)
+    unbracketed = dump_plan_document(
+        plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan
+    )
     ActionPlan.objects.all().delete()
     second = import_plan(data=text_file(APA_HEADER, bracketed), filename="plan.txt").plan
     assert dump_plan_document(plan=second) == unbracketed
@@ -198,7 +281,9 @@ def as_docx(header: list[list[str]], rows: list[list[str]], *, merge_areas: bool
 
 
 def test_a_word_file_of_the_same_layout_with_merged_cells_reads_the_same(office):
-    from_text = dump_plan_document(plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan)
+    from_text = dump_plan_document(
+        plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan
+    )
     ActionPlan.objects.all().delete()
     from_word = import_plan(data=as_docx(APA_HEADER, APA_ROWS), filename="plan.docx")
     assert from_word.faults == []
@@ -209,7 +294,8 @@ def test_a_word_files_faults_name_the_table_row_where_they_are(office):
     rows = [APA_ROWS[0], APA_ROWS[1][:13] + ["চল্লিশ", "২০"]]
     faults = import_plan(data=as_docx(APA_HEADER, rows), filename="plan.docx").faults
     assert [str(f) for f in faults] == [
-        "সারণি ১, সারি ৫, কলাম ১৪: সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।"]
+        "সারণি ১, সারি ৫, কলাম ১৪: সূচক [১.২.১] এর “চলতি মানের নিম্নে” লক্ষ্যমাত্রা “চল্লিশ” পূর্ণসংখ্যা নয়।"
+    ]
 
 
 def test_a_broken_word_file_could_not_be_read(office):
@@ -224,10 +310,15 @@ def test_a_broken_word_file_could_not_be_read(office):
 
 
 def test_a_past_years_achievement_before_the_targets_is_not_taken_for_the_quarters(office):
-    header = [APA_HEADER[0][:7] + ["অর্জন ২০২০-২১", "অর্জন ২০২১-২২"] + APA_HEADER[0][9:], *APA_HEADER[1:]]
+    header = [
+        APA_HEADER[0][:7] + ["অর্জন ২০২০-২১", "অর্জন ২০২১-২২"] + APA_HEADER[0][9:],
+        *APA_HEADER[1:],
+    ]
     result = import_plan(data=text_file(header, APA_ROWS), filename="plan.txt")
     assert result.faults == []
-    assert {a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=result.plan)} == {"১.২.১": 20}
+    assert {
+        a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=result.plan)
+    } == {"১.২.১": 20}
 
 
 def test_a_heading_that_stands_twice_is_refused_rather_than_one_of_them_guessed(office):
@@ -235,7 +326,11 @@ def test_a_heading_that_stands_twice_is_refused_rather_than_one_of_them_guessed(
     data = text_file(header, APA_ROWS)
     faults = import_plan(data=data, filename="plan.txt").faults
     assert [(f.line, f.message) for f in faults] == [
-        (line_of(data, "ক্রমিক নম্বর"), "“একক” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")]
+        (
+            line_of(data, "ক্রমিক নম্বর"),
+            "“একক” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।",
+        )
+    ]
 
 
 def test_an_unbracketed_title_may_begin_with_a_number(office):
@@ -246,8 +341,12 @@ def test_an_unbracketed_title_may_begin_with_a_number(office):
 
 
 def test_footnotes_and_signatories_after_the_table_are_not_taken_for_its_rows(office):
-    foot = [["", "মোট", "১৫"], [""], ["১. লক্ষ্যমাত্রা অর্জনের প্রমাণক সংযুক্ত করতে হবে।"],
-            ["২.১ সূত্র: মন্ত্রিপরিষদ বিভাগের নির্দেশিকা"]]
+    foot = [
+        ["", "মোট", "১৫"],
+        [""],
+        ["১. লক্ষ্যমাত্রা অর্জনের প্রমাণক সংযুক্ত করতে হবে।"],
+        ["২.১ সূত্র: মন্ত্রিপরিষদ বিভাগের নির্দেশিকা"],
+    ]
     result = import_plan(data=text_file(APA_HEADER, APA_ROWS, foot), filename="plan.txt")
     assert result.faults == []
     assert [a.title for a in result.plan.areas.all()] == ["ই-গভর্ন্যান্স ও উদ্ভাবন কার্যক্রম"]
@@ -258,8 +357,12 @@ def test_a_measure_with_more_than_two_decimals_is_refused_not_rounded(office):
     data = text_file(APA_HEADER, rows)
     faults = import_plan(data=data, filename="plan.txt").faults
     assert [(f.line, f.message) for f in faults] == [
-        (line_of(data, "১.২.১"), "সূচক [১.২.১] এর “অসাধারণ” লক্ষ্যমাত্রা “২৯.৯৭৫” সংখ্যা নয় "
-                                 "(০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।")]
+        (
+            line_of(data, "১.২.১"),
+            "সূচক [১.২.১] এর “অসাধারণ” লক্ষ্যমাত্রা “২৯.৯৭৫” সংখ্যা নয় "
+            "(০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।",
+        )
+    ]
 
 
 def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
@@ -269,8 +372,10 @@ def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
 
     from openpyxl import Workbook, load_workbook
 
-    rows = [APA_ROWS[0][:9] + ["৩০/০৩/২০২৩"] * 5 + ["-----"],
-            APA_ROWS[1][:5] + ["%"] + APA_ROWS[1][6:9] + ["৯০%", "৮৫%", "৮০%", "৭৫%", "৭০%", "৮৭.৫%"]]
+    rows = [
+        APA_ROWS[0][:9] + ["৩০/০৩/২০২৩"] * 5 + ["-----"],
+        APA_ROWS[1][:5] + ["%"] + APA_ROWS[1][6:9] + ["৯০%", "৮৫%", "৮০%", "৭৫%", "৭০%", "৮৭.৫%"],
+    ]
     text = text_file(APA_HEADER, rows)
     from_text = dump_plan_document(plan=import_plan(data=text, filename="plan.txt").plan)
     ActionPlan.objects.all().delete()
@@ -283,7 +388,11 @@ def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
                 cell.value, cell.number_format = dt.datetime(2023, 3, 30), "dd/mm/yyyy"
             elif value.endswith("%") and value[:-1]:
                 from egov_plan import bangla
-                cell.value, cell.number_format = float(bangla.to_latin_digits(value[:-1])) / 100, "0.0%"
+
+                cell.value, cell.number_format = (
+                    float(bangla.to_latin_digits(value[:-1])) / 100,
+                    "0.0%",
+                )
             elif value == "১৫":
                 cell.value = 15.0
     out = io.BytesIO()

@@ -43,8 +43,10 @@ def test_a_target_changed_in_the_admin_shows_at_once(people):
     assert "৮৫%" in table_page(officer, people.plan)
     QuarterlyReport.objects.filter(plan=people.plan).update(status="draft")  # no reason needed
     admin = client_for(people.admin)
-    data = form_data(admin.get(f"/admin/egov_plan/actionplan/{people.plan.pk}/change/").content.decode(),
-                     "actionplan_form")
+    data = form_data(
+        admin.get(f"/admin/egov_plan/actionplan/{people.plan.pk}/change/").content.decode(),
+        "actionplan_form",
+    )
     data["areas-0-activities-2-indicators-0-target_100"] = "৮৮"
     response = admin.post(f"/admin/egov_plan/actionplan/{people.plan.pk}/change/", data)
     assert response.status_code == 302
@@ -70,15 +72,25 @@ def test_targets_an_office_adjusts_in_bulk_show_at_once(people):
     template = template_from_plan(plan=people.plan)
     template.targets_adjustable = True
     template.save()
-    district = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ",
-                             code="DC-MYMENSINGH", parent=people.supervising)
-    rollout_template(template=template, under=people.supervising, tier=OfficeTier.objects.get(code="district"))
+    district = office_create(
+        name="জেলা প্রশাসকের কার্যালয়",
+        tier="district",
+        location="ময়মনসিংহ",
+        code="DC-MYMENSINGH",
+        parent=people.supervising,
+    )
+    rollout_template(
+        template=template, under=people.supervising, tier=OfficeTier.objects.get(code="district")
+    )
     plan = ActionPlan.objects.get(office=district)
     reviewer = client_for(people.reviewer)
     assert "০৪/০৫/২৩" in table_page(reviewer, plan)
     indicator = indicator_by_code(plan, "1.1.1")
-    adjust_targets(plan=plan, targets={indicator.pk: [datetime.date(2023, 4, 20)] + indicator.targets[1:]},
-                   user=people.officer)
+    adjust_targets(
+        plan=plan,
+        targets={indicator.pk: [datetime.date(2023, 4, 20)] + indicator.targets[1:]},
+        user=people.officer,
+    )
     row = table_page(reviewer, plan).split("[১.১.১]", 1)[1].split("</tr>", 1)[0]
     assert "২০/০৪/২৩" in row and "০৪/০৫/২৩" not in row
 
@@ -89,6 +101,8 @@ def test_a_target_changed_in_the_plan_editor_shows_at_once(people):
     assert "৮৫%" in table_page(admin, people.plan)
     data = form_data(admin.get(f"/plans/{people.plan.pk}/targets/").content.decode(), "plan-editor")
     data[f"i-i{indicator_by_code(people.plan, '1.3.1').pk}-target_0"] = "৯০"
-    assert admin.post(f"/plans/{people.plan.pk}/targets/", {**data, "op": "save"}).status_code == 302
+    assert (
+        admin.post(f"/plans/{people.plan.pk}/targets/", {**data, "op": "save"}).status_code == 302
+    )
     row = table_page(admin, people.plan).split("[১.৩.১]", 1)[1].split("</tr>", 1)[0]
     assert "৯০%" in row and "৮৫%" not in row

@@ -66,11 +66,20 @@ def test_the_reviewer_approves_and_the_targets_lock(people, plan):
     assert indicator_by_code(plan, "1.3.1").targets[0] == Decimal(85)
 
 
-@pytest.mark.parametrize("role, method, status", [
-    ("officer", "get", 200), ("reviewer", "get", 200), ("other_officer", "get", 404), ("other_reviewer", "get", 404),
-    ("reviewer", "save", 403), ("officer", "approve", 403), ("other_officer", "save", 404), ("admin", "get", 200),
-    ("admin", "approve", 403),
-])
+@pytest.mark.parametrize(
+    "role, method, status",
+    [
+        ("officer", "get", 200),
+        ("reviewer", "get", 200),
+        ("other_officer", "get", 404),
+        ("other_reviewer", "get", 404),
+        ("reviewer", "save", 403),
+        ("officer", "approve", 403),
+        ("other_officer", "save", 404),
+        ("admin", "get", 200),
+        ("admin", "approve", 403),
+    ],
+)
 def test_who_may_do_what(people, plan, role, method, status):
     client = client_for(getattr(people, role))
     path = f"/plans/{plan.pk}/targets/"
@@ -83,4 +92,6 @@ def test_a_plan_without_a_template_has_no_such_page(people):
 
 
 def test_the_index_links_to_it_while_open(people, plan):
-    assert f'href="/plans/{plan.pk}/targets/"' in client_for(people.officer).get("/").content.decode()
+    assert (
+        f'href="/plans/{plan.pk}/targets/"' in client_for(people.officer).get("/").content.decode()
+    )

@@ -20,11 +20,57 @@ from tests.test_plan_import_real_layouts import APA_HEADER, line_of, office, tex
 pytestmark = pytest.mark.django_db
 
 ROWS = [
-    ["১", "১. সেবা", "১৫", "১.১ প্রশিক্ষণ", "১.১.১ প্রশিক্ষণপ্রাপ্ত কর্মচারী", "জন", "৫", "", "",
-     "৫০০", "৪৫০", "৪০০", "৩৫০", "৩০০", "১২০"],
-    ["", "", "", "১.২ রাজস্ব", "১.২.১ আদায়কৃত রাজস্ব", "হাজার কোটি টাকা", "৫", "", "",
-     "২৯.৯৭", "২৭.৫", "২৫", "--", "--", "৭.২৫"],
-    ["", "", "", "", "১.২.২ অনলাইন সেবা", "শতাংশ", "৫", "", "", "৯০%", "৮০%", "৭০%", "৬০%", "৫০%", "-----"],
+    [
+        "১",
+        "১. সেবা",
+        "১৫",
+        "১.১ প্রশিক্ষণ",
+        "১.১.১ প্রশিক্ষণপ্রাপ্ত কর্মচারী",
+        "জন",
+        "৫",
+        "",
+        "",
+        "৫০০",
+        "৪৫০",
+        "৪০০",
+        "৩৫০",
+        "৩০০",
+        "১২০",
+    ],
+    [
+        "",
+        "",
+        "",
+        "১.২ রাজস্ব",
+        "১.২.১ আদায়কৃত রাজস্ব",
+        "হাজার কোটি টাকা",
+        "৫",
+        "",
+        "",
+        "২৯.৯৭",
+        "২৭.৫",
+        "২৫",
+        "--",
+        "--",
+        "৭.২৫",
+    ],
+    [
+        "",
+        "",
+        "",
+        "",
+        "১.২.২ অনলাইন সেবা",
+        "শতাংশ",
+        "৫",
+        "",
+        "",
+        "৯০%",
+        "৮০%",
+        "৭০%",
+        "৬০%",
+        "৫০%",
+        "-----",
+    ],
 ]
 
 
@@ -47,7 +93,9 @@ def test_a_count_in_a_unit_of_its_own_keeps_its_word_and_a_measure_its_decimals(
     assert list(revenue.targets) == [Decimal("29.97"), Decimal("27.5"), 25, None, None]
     assert (online.unit, online.unit_label) == ("percent", "")
     assert {a.indicator.code: a.value for a in Achievement.objects.filter(report__plan=plan)} == {
-        "১.১.১": 120, "১.২.১": Decimal("7.25")}
+        "১.১.১": 120,
+        "১.২.১": Decimal("7.25"),
+    }
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     body, _ = table_rows(admin, plan)
     units = [next(c for c in row if c in ("জন", "হাজার কোটি টাকা", "%")) for row in body]
@@ -60,12 +108,18 @@ def test_a_count_of_people_is_still_whole(office):
     data = text_file(APA_HEADER, rows)
     faults = import_plan(data=data, filename="plan.txt").faults
     assert [(f.line, f.message) for f in faults] == [
-        (line_of(data, "১.১.১"), "সূচক [১.১.১] এর “অতি উত্তম” লক্ষ্যমাত্রা “৪৫০.৫” পূর্ণসংখ্যা নয়।")]
+        (line_of(data, "১.১.১"), "সূচক [১.১.১] এর “অতি উত্তম” লক্ষ্যমাত্রা “৪৫০.৫” পূর্ণসংখ্যা নয়।")
+    ]
 
 
 def test_a_number_or_a_title_in_the_unit_column_is_no_unit(office):
-    rows = [ROWS[0][:5] + ["১০"] + ROWS[0][6:], ROWS[1][:5] + ["অনলাইনে আদায় করা রাজস্বের মোট পরিমাণ টাকায়"] + ROWS[1][6:]]
-    messages = [f.message for f in import_plan(data=text_file(APA_HEADER, rows), filename="plan.txt").faults]
+    rows = [
+        ROWS[0][:5] + ["১০"] + ROWS[0][6:],
+        ROWS[1][:5] + ["অনলাইনে আদায় করা রাজস্বের মোট পরিমাণ টাকায়"] + ROWS[1][6:],
+    ]
+    messages = [
+        f.message for f in import_plan(data=text_file(APA_HEADER, rows), filename="plan.txt").faults
+    ]
     assert len(messages) == 2
     assert messages[0].startswith("সূচক [১.১.১]: “একক” কলামে “১০” — তারিখ, %, সংখ্যা বা কোনো এককের নাম")
     assert messages[1].startswith("সূচক [১.২.১]: “একক” কলামে “অনলাইনে আদায় করা রাজস্বের")
@@ -96,12 +150,15 @@ def test_the_entry_page_takes_decimals_for_a_measure_and_whole_numbers_for_peopl
     response = client.post(url, data)
     assert response.status_code == 400
     html = response.content.decode()
-    cell = html[html.index(f'id="id_value_{people.pk}"'):]
-    assert "পূর্ণসংখ্যা লিখুন" in cell[:cell.index("</td>")]
-    assert f'value="৮.৫৫"' in html  # nothing typed is lost
+    cell = html[html.index(f'id="id_value_{people.pk}"') :]
+    assert "পূর্ণসংখ্যা লিখুন" in cell[: cell.index("</td>")]
+    assert 'value="৮.৫৫"' in html  # nothing typed is lost
     data[f"value_{people.pk}"] = "১০"
     assert client.post(url, data).status_code == 302
-    values = {a.indicator_id: a.value for a in Achievement.objects.filter(report__plan=plan, report__quarter=2)}
+    values = {
+        a.indicator_id: a.value
+        for a in Achievement.objects.filter(report__plan=plan, report__quarter=2)
+    }
     assert values == {revenue.pk: Decimal("8.55"), people.pk: 10}
 
 
@@ -119,7 +176,9 @@ def test_a_lost_target_is_kept_unknown_shown_as_such_and_scores_nothing(office):
 
 def test_an_indicator_with_no_target_and_no_unknown_mark_is_still_refused(office):
     rows = [ROWS[0][:9] + ["--", "--", "--", "--", "--", "১২০"], *ROWS[1:]]
-    messages = [f.message for f in import_plan(data=text_file(APA_HEADER, rows), filename="plan.txt").faults]
+    messages = [
+        f.message for f in import_plan(data=text_file(APA_HEADER, rows), filename="plan.txt").faults
+    ]
     assert messages == ["সূচক [১.১.১]: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “অজানা” লিখুন)।"]
 
 
@@ -129,8 +188,8 @@ def test_the_plan_editor_lists_unknown_targets_until_an_admin_fills_them_in(offi
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     url = f"/plans/{plan.pk}/targets/"
     page = admin.get(url).content.decode()
-    listed = page[page.index("plan-unknown-targets"):]
-    assert "[১.১.১] প্রশিক্ষণপ্রাপ্ত কর্মচারী — অসাধারণ" in listed[:listed.index("</div>")]
+    listed = page[page.index("plan-unknown-targets") :]
+    assert "[১.১.১] প্রশিক্ষণপ্রাপ্ত কর্মচারী — অসাধারণ" in listed[: listed.index("</div>")]
     data = form_data(page, "plan-editor")
     people = indicator_by_code(plan, "1.1.1")
     assert data[f"i-i{people.pk}-target_0"] == "অজানা" and data[f"i-i{people.pk}-unit_label"] == "জন"
@@ -158,7 +217,7 @@ def test_an_indicator_with_one_target_lost_scores_nothing_even_above_the_targets
     plan = imported(rows)
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     body, _ = table_rows(admin, plan)
-    assert body[0][body[0].index("জন") + 2:][:3] == ["অজানা", "৪৫০", "৪০০"]
+    assert body[0][body[0].index("জন") + 2 :][:3] == ["অজানা", "৪৫০", "৪০০"]
     assert body[0][-2:] == ["--", "০.০০"]
 
 
@@ -170,7 +229,10 @@ def test_an_office_adjusting_its_targets_keeps_a_lost_one_unknown_until_it_fills
     people = indicator_by_code(imported(rows), "1.1.1")
     form = PlanTargetsForm(indicators=[people], start_year=2022)
     assert form.initial[f"target_{people.pk}_100"] == "অজানা"
-    kept = {f"target_{people.pk}_{t}": v for t, v in zip((100, 90, 80, 70, 60), ["অজানা", "৪৬০", "", "", ""])}
+    kept = {
+        f"target_{people.pk}_{t}": v
+        for t, v in zip((100, 90, 80, 70, 60), ["অজানা", "৪৬০", "", "", ""])
+    }
     form = PlanTargetsForm(kept, indicators=[people], start_year=2022)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["targets"][people.pk] == [None, 460, None, None, None]
@@ -180,7 +242,9 @@ def test_an_office_adjusting_its_targets_keeps_a_lost_one_unknown_until_it_fills
     assert not form.is_valid() and f"target_{people.pk}_90" in form.errors
     # filling it in through the office's path makes it known (bulk-updated with the targets)
     plan = people.activity.area.plan
-    plan.template = ActionPlan.objects.create(fiscal_year=plan.fiscal_year, title="জাতীয়", targets_adjustable=True)
+    plan.template = ActionPlan.objects.create(
+        fiscal_year=plan.fiscal_year, title="জাতীয়", targets_adjustable=True
+    )
     plan.save()
     filled = dict(kept, **{f"target_{people.pk}_100": "৫০০"})
     form = PlanTargetsForm(filled, indicators=[people], start_year=2022)
@@ -195,12 +259,14 @@ def test_the_english_translation_says_unknown_for_a_lost_target(office):
     plan = imported(rows)
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
     body = grid(read_table(admin.get(f"/plans/{plan.pk}/quarters/1/en/").content.decode())["tbody"])
-    targets = body[0][body[0].index("450") - 1:][:2]
+    targets = body[0][body[0].index("450") - 1 :][:2]
     assert targets == ["unknown", "450"]
     assert "অজানা" not in " ".join(" ".join(row) for row in body)
 
 
-def test_the_plan_editor_refuses_a_unit_name_that_is_a_number_next_to_it_keeping_what_was_typed(office):
+def test_the_plan_editor_refuses_a_unit_name_that_is_a_number_next_to_it_keeping_what_was_typed(
+    office,
+):
     plan = imported()
     people = indicator_by_code(plan, "1.1.1")
     admin = client_for(make_user("admin", is_staff=True, is_superuser=True))
@@ -210,8 +276,8 @@ def test_the_plan_editor_refuses_a_unit_name_that_is_a_number_next_to_it_keeping
     response = admin.post(url, data)
     html = response.content.decode()
     assert response.status_code == 400  # the editor's answer to a faulty form, shown again
-    field = html[html.index(f'name="i-i{people.pk}-unit_label"'):]
+    field = html[html.index(f'name="i-i{people.pk}-unit_label"') :]
     assert 'value="১০ জন"' in field[:200]
-    assert "এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া" in field[:field.index("</td>")]
+    assert "এককের নাম কয়েকটি শব্দে লিখুন, অঙ্ক ছাড়া" in field[: field.index("</td>")]
     people.refresh_from_db()
     assert people.unit_label == "জন"

@@ -20,27 +20,49 @@ SECRET = "x7#Qm2$vL9@pR4&tW8*zK1!nB6^cF3%hJ5(dG0)sA-yE+uI=oT"
 @pytest.fixture(scope="module")
 def production_key(tmp_path_factory):
     path = tmp_path_factory.mktemp("production") / "signer.p12"
-    create_development_certificate(path, "production-passphrase", common_name="APA reporting signer")
+    create_development_certificate(
+        path, "production-passphrase", common_name="APA reporting signer"
+    )
     return path
 
 
 def production_env(tmp_path, production_key, **overrides):
     """Only what the README says production must set, and nothing from the developer's shell."""
-    env = {"PATH": os.environ["PATH"], "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "apa.example.gov.bd",
-           "SITE_URL": "https://apa.example.gov.bd", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "SIGNING_PKCS12_PATH": str(production_key), "SIGNING_PKCS12_PASSPHRASE": "production-passphrase",
-           "VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "egov_plan.settings"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "apa.example.gov.bd",
+        "SITE_URL": "https://apa.example.gov.bd",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SIGNING_PKCS12_PATH": str(production_key),
+        "SIGNING_PKCS12_PASSPHRASE": "production-passphrase",
+        "VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "egov_plan.settings",
+    }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
 
 
 def run(env, *args):
-    return subprocess.run([sys.executable, *args], cwd=django_settings.BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_silent_with_only_the_production_variables(tmp_path, production_key):
-    result = run(production_env(tmp_path, production_key), "manage.py", "check", "--deploy", "--fail-level", "DEBUG")
+    result = run(
+        production_env(tmp_path, production_key),
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -48,23 +70,37 @@ def test_check_deploy_is_silent_with_only_the_production_variables(tmp_path, pro
 SERVE = ["-c", "import egov_plan.wsgi; print('serving')"]
 
 
-@pytest.mark.parametrize("overrides, complaint", [
-    ({"SECRET_KEY": None}, "SECRET_KEY is the development key"),
-    ({"SITE_URL": None}, "SITE_URL is the default http://127.0.0.1:8000"),
-    ({"SIGNING_PKCS12_PATH": "development"}, "the signing key is the self-signed DEVELOPMENT certificate"),
-])
-def test_the_server_refuses_to_start_with_a_development_secret(tmp_path, production_key, signing_key,
-                                                               overrides, complaint):
+@pytest.mark.parametrize(
+    "overrides, complaint",
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is the development key"),
+        ({"SITE_URL": None}, "SITE_URL is the default http://127.0.0.1:8000"),
+        (
+            {"SIGNING_PKCS12_PATH": "development"},
+            "the signing key is the self-signed DEVELOPMENT certificate",
+        ),
+    ],
+)
+def test_the_server_refuses_to_start_with_a_development_secret(
+    tmp_path, production_key, signing_key, overrides, complaint
+):
     if overrides.get("SIGNING_PKCS12_PATH") == "development":
-        overrides = {"SIGNING_PKCS12_PATH": str(signing_key), "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE}
+        overrides = {
+            "SIGNING_PKCS12_PATH": str(signing_key),
+            "SIGNING_PKCS12_PASSPHRASE": SIGNING_PASSPHRASE,
+        }
     result = run(production_env(tmp_path, production_key, **overrides), *SERVE)
     assert result.returncode != 0 and "serving" not in result.stdout
     assert "refusing to start in production" in result.stderr and complaint in result.stderr
 
 
-def test_the_server_starts_with_production_secrets_or_when_development_is_asked_for(tmp_path, production_key):
+def test_the_server_starts_with_production_secrets_or_when_development_is_asked_for(
+    tmp_path, production_key
+):
     assert run(production_env(tmp_path, production_key), *SERVE).stdout.strip() == "serving"
-    development = production_env(tmp_path, production_key, SECRET_KEY=None, SITE_URL=None, DEVELOPMENT="1")
+    development = production_env(
+        tmp_path, production_key, SECRET_KEY=None, SITE_URL=None, DEVELOPMENT="1"
+    )
     assert run(development, *SERVE).stdout.strip() == "serving"
 
 
@@ -84,7 +120,9 @@ def test_a_session_expires_after_the_idle_time_and_requests_renew_it(people):
     assert client.get("/").status_code == 200
     assert (Session.objects.get().expire_date - timezone.now()).total_seconds() > 8 * 3600 - 60
 
-    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))  # idle too long
+    Session.objects.update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )  # idle too long
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
@@ -100,7 +138,6 @@ def test_healthz_says_whether_the_database_and_storage_answer(settings, tmp_path
     response = client_for(None).get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["storage"] == "failing"
-
 
 
 STATIC_HEADERS = """
@@ -140,7 +177,13 @@ def test_static_files_are_served_hashed_cached_forever_and_compressed(tmp_path, 
         assert plain["Content-Encoding"] is None and "Accept-Encoding" in plain["Vary"]
         assert answers[f"{name} br, gzip"]["Content-Encoding"] == "br"
         assert answers[f"{name} gzip"]["Content-Encoding"] == "gzip"
-        assert answers[f"{name} br, gzip"]["length"] < answers[f"{name} gzip"]["length"] < plain["length"] / 2
+        assert (
+            answers[f"{name} br, gzip"]["length"]
+            < answers[f"{name} gzip"]["length"]
+            < plain["length"] / 2
+        )
     # WOFF2 is compressed already: served as it is.
-    assert {answers[f"fonts/NotoSansBengali-Regular.subset.woff2 {e}"]["Content-Encoding"]
-            for e in ("br, gzip", "gzip", "")} == {None}
+    assert {
+        answers[f"fonts/NotoSansBengali-Regular.subset.woff2 {e}"]["Content-Encoding"]
+        for e in ("br, gzip", "gzip", "")
+    } == {None}

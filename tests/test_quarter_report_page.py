@@ -31,8 +31,10 @@ def test_it_renders_the_office_and_title_lines_as_in_the_seed(officer_client, se
     html = officer_client.get(url(seed_plan, 1)).content.decode()
     assert f'<div class="office-name">{seed.office_lines[0]}</div>' in html
     assert f'<div class="office-location">{seed.office_lines[1]}</div>' in html
-    assert seed.title == ("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা ২০২২-২০২৩ এর প্রথম ত্রৈমাসিক প্রতিবেদন "
-                          "(জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)")
+    assert seed.title == (
+        "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা ২০২২-২০২৩ এর প্রথম ত্রৈমাসিক প্রতিবেদন "
+        "(জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)"
+    )
     assert f'<h1 class="report-title">{seed.title}</h1>' in html
 
 
@@ -62,7 +64,11 @@ def test_it_renders_every_cell_of_every_seed_row(officer_client, seed_plan):
         if expected.area is not None:
             area = expected
             # The serial, area and weight cells open the area and span its rows.
-            assert [c.text for c in rendered[:3]] == [expected.serial, expected.area, expected.area_weight]
+            assert [c.text for c in rendered[:3]] == [
+                expected.serial,
+                expected.area,
+                expected.area_weight,
+            ]
             assert [c.rowspan for c in rendered[:3]] == [expected.area_rowspan] * 3
         if expected.activity is not None:
             activity = expected
@@ -84,9 +90,18 @@ def test_it_shows_the_seed_first_quarter_achievements(officer_client, seed_plan)
     cells = grid(read_table(officer_client.get(url(seed_plan, 1)).content.decode())["tbody"])
     by_code = {row[4].split("]")[0] + "]": row[12] for row in cells}
     assert by_code == {
-        "[১.১.১]": "-----", "[১.২.১]": "-----", "[১.২.২]": "-----", "[১.৩.১]": "৩০%",
-        "[১.৪.১]": "-----", "[১.৪.২]": "-----", "[২.১.১]": "১", "[২.২.১]": "১",
-        "[২.২.২]": "২০%", "[২.২.৩]": "-----", "[২.২.৪]": "-----", "[২.২.৫]": "-----",
+        "[১.১.১]": "-----",
+        "[১.২.১]": "-----",
+        "[১.২.২]": "-----",
+        "[১.৩.১]": "৩০%",
+        "[১.৪.১]": "-----",
+        "[১.৪.২]": "-----",
+        "[২.১.১]": "১",
+        "[২.২.১]": "১",
+        "[২.২.২]": "২০%",
+        "[২.২.৩]": "-----",
+        "[২.২.৪]": "-----",
+        "[২.২.৫]": "-----",
     }
 
 
@@ -107,16 +122,23 @@ def _enter(plan, quarter, values):
     report, _ = QuarterlyReport.objects.get_or_create(plan=plan, quarter=quarter)
     for code, value in values.items():
         area, activity, number = (int(x) for x in code.split("."))
-        indicator = Indicator.objects.get(activity__area__plan=plan, activity__area__number=area,
-                                          activity__number=activity, number=number)
+        indicator = Indicator.objects.get(
+            activity__area__plan=plan,
+            activity__area__number=area,
+            activity__number=activity,
+            number=number,
+        )
         achievement = Achievement(report=report, indicator=indicator)
         achievement.set_value(value)
         achievement.save()
 
 
 def test_it_scores_the_achievement_to_date_with_tier_and_total(officer_client, seed_plan):
-    _enter(seed_plan, 2, {"2.1.1": Decimal(2), "1.3.1": Decimal(90),
-                          "1.2.1": datetime.date(2022, 10, 20)})
+    _enter(
+        seed_plan,
+        2,
+        {"2.1.1": Decimal(2), "1.3.1": Decimal(90), "1.2.1": datetime.date(2022, 10, 20)},
+    )
     html = officer_client.get(url(seed_plan, 2, "?scores=1")).content.decode()
     assert "দ্বিতীয় ত্রৈমাসিক প্রতিবেদন (অক্টোবর, ২০২২ হতে ডিসেম্বর, ২০২২ পর্যন্ত)" in html
     table = read_table(html)
@@ -142,9 +164,15 @@ def test_it_scores_the_achievement_to_date_with_tier_and_total(officer_client, s
 def test_it_scores_linearly_when_the_plan_says_so(officer_client, seed_plan):
     seed_plan.scoring_method = "linear"
     seed_plan.save()
-    _enter(seed_plan, 2, {"1.3.1": Decimal(100)})  # average ৬৫: halfway between the ৬০% and ৭০% tiers
-    rows = {row[4].split("]")[0] + "]": row
-            for row in grid(read_table(officer_client.get(url(seed_plan, 2, "?scores=1")).content.decode())["tbody"])}
+    _enter(
+        seed_plan, 2, {"1.3.1": Decimal(100)}
+    )  # average ৬৫: halfway between the ৬০% and ৭০% tiers
+    rows = {
+        row[4].split("]")[0] + "]": row
+        for row in grid(
+            read_table(officer_client.get(url(seed_plan, 2, "?scores=1")).content.decode())["tbody"]
+        )
+    }
     assert rows["[১.৩.১]"][12:] == ["৬৫%", "চলতি মানের নিম্নে (৬০%)", "২.৬০"]
 
 
@@ -166,7 +194,9 @@ def test_it_404s_in_bengali_for_an_unknown_plan(officer_client):
     assert "পাতাটি পাওয়া যায়নি" in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/plans/abc/quarters/1/", "/plans/1/quarters/-1/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/plans/abc/quarters/1/", "/plans/1/quarters/-1/", "/no-such-page/"]
+)
 def test_it_404s_for_malformed_urls(officer_client, path):
     assert officer_client.get(path).status_code == 404
 

@@ -25,7 +25,10 @@ def count_queries(client, path):
 
 
 def test_it_runs_a_fixed_number_of_queries_for_the_seed(officer_client, seed_plan):
-    assert count_queries(officer_client, f"/plans/{seed_plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+    assert (
+        count_queries(officer_client, f"/plans/{seed_plan.pk}/quarters/1/?scores=1")
+        == TABLE_PAGE_QUERIES
+    )
 
 
 def test_it_runs_the_same_number_of_queries_for_60_indicators(people):
@@ -43,7 +46,9 @@ def test_it_runs_the_same_number_of_queries_for_60_indicators(people):
 def test_a_reviewers_page_costs_no_query_for_the_office_tree(people):
     # "is this office below mine" is a comparison of materialised paths: no read of the tree at all
     client = client_for(people.top_reviewer)
-    assert count_queries(client, f"/plans/{people.plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+    assert (
+        count_queries(client, f"/plans/{people.plan.pk}/quarters/1/?scores=1") == TABLE_PAGE_QUERIES
+    )
 
 
 def test_a_moved_report_adds_one_query_for_the_office_its_last_mover_acted_for(people):
@@ -51,8 +56,15 @@ def test_a_moved_report_adds_one_query_for_the_office_its_last_mover_acted_for(p
     # (selectors.offices_at_the_time): one query of the mover's memberships
     from reports.services import report_for_quarter, report_submit
 
-    report_submit(report=report_for_quarter(plan=people.plan, quarter=2), user=people.officer, entries={})
+    report_submit(
+        report=report_for_quarter(plan=people.plan, quarter=2), user=people.officer, entries={}
+    )
     client = client_for(people.reviewer)
-    count_queries(client, f"/plans/{people.plan.pk}/quarters/1/?scores=1")  # the plan's structure, kept
+    count_queries(
+        client, f"/plans/{people.plan.pk}/quarters/1/?scores=1"
+    )  # the plan's structure, kept
     # (the structure is kept from quarter 1's page, as for quarter 3 above)
-    assert count_queries(client, f"/plans/{people.plan.pk}/quarters/2/?scores=1") == TABLE_PAGE_QUERIES - 2 + 1
+    assert (
+        count_queries(client, f"/plans/{people.plan.pk}/quarters/2/?scores=1")
+        == TABLE_PAGE_QUERIES - 2 + 1
+    )

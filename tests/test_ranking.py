@@ -23,16 +23,29 @@ def rank_offices(parent, totals, *, tier="upazila", prefix="", approved=()):
     rows = []
     for i, (office, total) in enumerate(zip(offices, totals)):
         plan = office.plans.get()
-        status = Assessment.APPROVED if i in approved else (Assessment.SUBMITTED if total is not None else Assessment.DRAFT)
-        rows.append(Assessment(plan=plan, kind=Assessment.ANNUAL, status=status, ranking_total=total,
-                               reported_total=total))
+        status = (
+            Assessment.APPROVED
+            if i in approved
+            else (Assessment.SUBMITTED if total is not None else Assessment.DRAFT)
+        )
+        rows.append(
+            Assessment(
+                plan=plan,
+                kind=Assessment.ANNUAL,
+                status=status,
+                ranking_total=total,
+                reported_total=total,
+            )
+        )
     Assessment.objects.bulk_create(rows)
     return offices, None
 
 
 @pytest.fixture
 def district():
-    return office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ", code="DC-MYM")
+    return office_create(
+        name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ", code="DC-MYM"
+    )
 
 
 def own(office):
@@ -41,27 +54,40 @@ def own(office):
 
 
 def test_ties_share_a_rank_and_only_siblings_of_the_same_tier_count(district):
-    offices, _ = rank_offices(district, [Decimal(50), Decimal(45), Decimal(45), Decimal(40), None], approved={0})
-    rank_offices(district, [Decimal(99)], tier="department", prefix="d")       # same parent, other tier
-    elsewhere = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="নেত্রকোনা", code="DC-NET")
-    rank_offices(elsewhere, [Decimal(98)], prefix="e")                          # same tier, other parent
+    offices, _ = rank_offices(
+        district, [Decimal(50), Decimal(45), Decimal(45), Decimal(40), None], approved={0}
+    )
+    rank_offices(district, [Decimal(99)], tier="department", prefix="d")  # same parent, other tier
+    elsewhere = office_create(
+        name="জেলা প্রশাসকের কার্যালয়", tier="district", location="নেত্রকোনা", code="DC-NET"
+    )
+    rank_offices(elsewhere, [Decimal(98)], prefix="e")  # same tier, other parent
     results = {}
     for office in offices[:4]:
         plan, assessment = own(office)
         result = ranking.ranking(plan, assessment)
         results[office.pk] = (result.rank, result.count, result.total)
     assert [results[o.pk] for o in offices[:4]] == [
-        (1, 4, Decimal(50)), (2, 4, Decimal(45)), (2, 4, Decimal(45)), (4, 4, Decimal(40))]
+        (1, 4, Decimal(50)),
+        (2, 4, Decimal(45)),
+        (2, 4, Decimal(45)),
+        (4, 4, Decimal(40)),
+    ]
     plan, assessment = own(offices[4])  # not submitted: not ranked, the list still shown
     result = ranking.ranking(plan, assessment)
     assert result.rank is None and result.count == 4
     assert [(row.rank, row.assessment.ranking_total, row.final) for row in result.rows] == [
-        (1, Decimal(50), True), (2, Decimal(45), False), (2, Decimal(45), False), (4, Decimal(40), False)]
+        (1, Decimal(50), True),
+        (2, Decimal(45), False),
+        (2, Decimal(45), False),
+        (4, Decimal(40), False),
+    ]
 
 
 @pytest.mark.parametrize("siblings", [15, 150])
-def test_the_query_count_and_the_list_do_not_grow_with_the_siblings(district, siblings,
-                                                                    django_assert_num_queries):
+def test_the_query_count_and_the_list_do_not_grow_with_the_siblings(
+    district, siblings, django_assert_num_queries
+):
     totals = [Decimal(i % 37) for i in range(siblings)]
     offices, _ = rank_offices(district, totals)
     middle = offices[siblings // 2]
@@ -75,11 +101,15 @@ def test_the_query_count_and_the_list_do_not_grow_with_the_siblings(district, si
     listed = [row for row in result.rows if row.assessment is not None]
     for row in listed:  # every listed rank is right
         assert row.rank == 1 + sum(1 for t in totals if t > row.assessment.ranking_total)
-    assert [row.rank for row in listed[:ranking.TOP]] == sorted(row.rank for row in listed[:ranking.TOP])
+    assert [row.rank for row in listed[: ranking.TOP]] == sorted(
+        row.rank for row in listed[: ranking.TOP]
+    )
 
 
 def test_the_annual_page_shows_the_rank_and_what_it_is_based_on(district):
-    offices, _ = rank_offices(district, [Decimal(50), Decimal(45), Decimal(45), Decimal(40)], approved={1})
+    offices, _ = rank_offices(
+        district, [Decimal(50), Decimal(45), Decimal(45), Decimal(40)], approved={1}
+    )
     officer = make_user("upazila_officer", offices[2], Membership.OFFICER)
     html = client_for(officer).get(f"/plans/{offices[2].plans.get().pk}/annual/").content.decode()
     assert "ক্রম: ২ (৪টি দপ্তরের মধ্যে), মোট নম্বর ৪৫.০০" in html

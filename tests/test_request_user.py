@@ -20,7 +20,11 @@ def test_the_user_comes_with_membership_office_and_tier_in_one_query(people):
     with CaptureQueriesContext(connection) as queries:
         user = MembershipBackend().get_user(people.reviewer.pk)
         member = permissions.membership(user)
-        assert (user.username, member.role, member.office.code) == ("reviewer", Membership.REVIEWER, "LGD")
+        assert (user.username, member.role, member.office.code) == (
+            "reviewer",
+            Membership.REVIEWER,
+            "LGD",
+        )
         assert member.office.tier.code == "ministry"
         assert permissions.memberships(user) == [member] and member.user is user
         assert permissions.is_reviewer_above(user, people.office)
@@ -32,9 +36,12 @@ def test_its_fields_hold_what_the_orm_reads(people):
     orm = get_user_model().objects.get(pk=people.officer.pk)
     orm_member = Membership.objects.select_related("office__tier").get(user=orm)
     ours_member = permissions.membership(fresh)
-    for ours, theirs in ((fresh, orm), (ours_member, orm_member),
-                         (ours_member.office, orm_member.office),
-                         (ours_member.office.tier, orm_member.office.tier)):
+    for ours, theirs in (
+        (fresh, orm),
+        (ours_member, orm_member),
+        (ours_member.office, orm_member.office),
+        (ours_member.office.tier, orm_member.office.tier),
+    ):
         assert type(ours) is type(theirs)
         for field in theirs._meta.concrete_fields:
             assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.name

@@ -20,9 +20,15 @@ def markup(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["bn", "en"])
-@pytest.mark.parametrize("data", [None, {"action": "return", "comment": ""},
-                                  {"action": "approve", "comment": "<b>ভালো</b> & \"x\" 'y'"},
-                                  {"action": "approve", "comment": "অনেক " * 500}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"action": "return", "comment": ""},
+        {"action": "approve", "comment": "<b>ভালো</b> & \"x\" 'y'"},
+        {"action": "approve", "comment": "অনেক " * 500},
+    ],
+)
 def test_the_comment_box_is_crispys_markup(language, data):
     form = ReviewForm(data)
     if data is not None:
@@ -39,8 +45,9 @@ def test_a_return_without_a_reason_keeps_the_page_and_says_why_beside_the_box(pe
     from reports.models import QuarterlyReport
 
     QuarterlyReport.objects.create(plan=people.plan, quarter=2, status="submitted")
-    response = client_for(people.reviewer).post(f"/plans/{people.plan.pk}/quarters/2/review/",
-                                                {"action": "return", "comment": "  "})
+    response = client_for(people.reviewer).post(
+        f"/plans/{people.plan.pk}/quarters/2/review/", {"action": "return", "comment": "  "}
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert 'class="textarea form-control is-invalid" aria-invalid="true"' in html
@@ -54,5 +61,7 @@ def test_a_required_field_is_left_to_crispy():
         comment = forms.CharField(label="কারণ", widget=forms.Textarea(attrs={"rows": 2}))
 
     form = Required()
-    assert markup(OURS.render(Context({"form": form}))) == markup(CRISPY.render(Context({"form": form})))
+    assert markup(OURS.render(Context({"form": form}))) == markup(
+        CRISPY.render(Context({"form": form}))
+    )
     assert " required " in OURS.render(Context({"form": form}))

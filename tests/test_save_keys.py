@@ -39,7 +39,9 @@ def typed(plan, page, key=KEY, action="save", **values) -> dict:
 
 
 def history_of(plan, code):
-    return Achievement.history.filter(report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, code))
+    return Achievement.history.filter(
+        report__plan=plan, report__quarter=2, indicator=indicator_by_code(plan, code)
+    )
 
 
 def said(response) -> list[str]:
@@ -113,8 +115,16 @@ def test_keys_are_each_users_own(people):
     plan = people.plan
     colleague = make_user("colleague", people.office, Membership.OFFICER)
     mine, theirs = client_for(people.officer), client_for(colleague)
-    assert mine.post(edit_url(plan), typed(plan, page_of(mine, plan), **{"2_1_1": "৩"})).status_code == 302
-    assert theirs.post(edit_url(plan), typed(plan, page_of(theirs, plan), **{"2_2_1": "৪"})).status_code == 302
+    assert (
+        mine.post(edit_url(plan), typed(plan, page_of(mine, plan), **{"2_1_1": "৩"})).status_code
+        == 302
+    )
+    assert (
+        theirs.post(
+            edit_url(plan), typed(plan, page_of(theirs, plan), **{"2_2_1": "৪"})
+        ).status_code
+        == 302
+    )
     assert history_of(plan, "2.2.1").count() == 1  # the same key from another user is another save
 
 
@@ -141,9 +151,15 @@ def test_the_pages_script_gets_the_redirect_as_json(officer_client, people):
 @pytest.mark.django_db
 def test_expired_keys_are_purged_by_the_periodic_task_and_its_command(officer_client, people):
     plan = people.plan
-    officer_client.post(edit_url(plan), typed(plan, page_of(officer_client, plan), **{"2_1_1": "৩"}))
-    officer_client.post(edit_url(plan), typed(plan, page_of(officer_client, plan), key="n" * 32, **{"2_1_1": "৪"}))
-    SaveKey.objects.filter(key=KEY).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    officer_client.post(
+        edit_url(plan), typed(plan, page_of(officer_client, plan), **{"2_1_1": "৩"})
+    )
+    officer_client.post(
+        edit_url(plan), typed(plan, page_of(officer_client, plan), key="n" * 32, **{"2_1_1": "৪"})
+    )
+    SaveKey.objects.filter(key=KEY).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert purge_expired() == 1
     assert list(SaveKey.objects.values_list("key", flat=True)) == ["n" * 32]
     SaveKey.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -188,7 +204,11 @@ def test_the_same_key_posted_twice_at_once_on_postgresql_is_applied_once(people,
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert answers[0] == answers[1] == (302, edit_url(plan), ["সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)।"])
+    assert (
+        answers[0]
+        == answers[1]
+        == (302, edit_url(plan), ["সংরক্ষিত হয়েছে (১টি মান পরিবর্তিত, ০টি প্রমাণক যুক্ত)।"])
+    )
     assert history_of(plan, "2.1.1").count() == 1
     assert Achievement.objects.get(report__plan=plan, report__quarter=2).remarks == "একবারই"
     assert QuarterlyReport.objects.get(plan=plan, quarter=2).version == 1

@@ -43,7 +43,9 @@ def required(settings):
 
 @pytest.fixture
 def submitted(people):
-    return QuarterlyReport.objects.create(plan=people.plan, quarter=2, status=QuarterlyReport.SUBMITTED)
+    return QuarterlyReport.objects.create(
+        plan=people.plan, quarter=2, status=QuarterlyReport.SUBMITTED
+    )
 
 
 def report_url(people, quarter=2):
@@ -67,8 +69,10 @@ def code(key: bytes, *, ahead: int = 0) -> str:
 
 
 def field_errors(html: str) -> list[str]:
-    return [unescape(re.sub(r"<[^>]+>", "", e)).strip()
-            for e in re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</', html, flags=re.S)]
+    return [
+        unescape(re.sub(r"<[^>]+>", "", e)).strip()
+        for e in re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</', html, flags=re.S)
+    ]
 
 
 def enrol(client, back: str) -> tuple[bytes, list[str]]:
@@ -77,11 +81,15 @@ def enrol(client, back: str) -> tuple[bytes, list[str]]:
     key = secret_on(page)
     response = client.post(SETUP, {"code": code(key), "next": back})
     assert response.status_code == 200, field_errors(response.content.decode())
-    codes = re.findall(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>", response.content.decode())
+    codes = re.findall(
+        r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>", response.content.decode()
+    )
     return key, codes
 
 
-def test_a_reviewer_without_a_device_is_sent_to_enrolment_and_nothing_is_approved(required, people, submitted):
+def test_a_reviewer_without_a_device_is_sent_to_enrolment_and_nothing_is_approved(
+    required, people, submitted
+):
     reviewer = client_for(people.reviewer)
     page = reviewer.get(report_url(people)).content.decode()
     assert 'value="approve"' not in page and "দ্বিতীয় ধাপে যাচাই করুন" in page  # nothing to type in vain
@@ -92,7 +100,9 @@ def test_a_reviewer_without_a_device_is_sent_to_enrolment_and_nothing_is_approve
     submitted.refresh_from_db()
     assert submitted.status == QuarterlyReport.SUBMITTED and not submitted.transitions.exists()
 
-    response = reviewer.get(response["Location"])  # no device yet: enrolment, going back to the report
+    response = reviewer.get(
+        response["Location"]
+    )  # no device yet: enrolment, going back to the report
     assert response.status_code == 302 and response["Location"].startswith(f"{SETUP}?next=")
     page = reviewer.get(response["Location"])
     html = page.content.decode()
@@ -100,7 +110,9 @@ def test_a_reviewer_without_a_device_is_sent_to_enrolment_and_nothing_is_approve
     assert "দ্বিতীয় ধাপ চালু করুন" in html and 'src="data:image/svg+xml' in html  # the QR code, CSP-safe
     device = TOTPDevice.objects.get(user=people.reviewer)
     assert not device.confirmed and secret_on(html) == device.bin_key
-    assert secret_on(reviewer.get(SETUP).content.decode()) == device.bin_key  # a reload shows the same key
+    assert (
+        secret_on(reviewer.get(SETUP).content.decode()) == device.bin_key
+    )  # a reload shows the same key
 
 
 def test_after_enrolment_with_a_first_code_approving_works(required, people, submitted):
@@ -108,20 +120,31 @@ def test_after_enrolment_with_a_first_code_approving_works(required, people, sub
     key, codes = enrol(reviewer, report_url(people))
     assert len(codes) == 10 and len(set(codes)) == 10
     assert TOTPDevice.objects.get(user=people.reviewer).confirmed
-    stored = set(StaticToken.objects.filter(device__user=people.reviewer).values_list("token", flat=True))
-    assert len(stored) == 10 and not stored & ({c.replace("-", "") for c in codes} | set(codes))  # hashed only
+    stored = set(
+        StaticToken.objects.filter(device__user=people.reviewer).values_list("token", flat=True)
+    )
+    assert len(stored) == 10 and not stored & (
+        {c.replace("-", "") for c in codes} | set(codes)
+    )  # hashed only
 
     response = reviewer.post(f"{report_url(people)}review/", {"action": "approve"})
     assert response.status_code == 302 and response["Location"] == report_url(people)
     submitted.refresh_from_db()
     assert submitted.status == QuarterlyReport.APPROVED
     # Verified for the session: the next action asks nothing.
-    assert reviewer.post(f"{report_url(people)}review/", {"action": "reopen", "comment": "সংশোধন"}).status_code == 302
+    assert (
+        reviewer.post(
+            f"{report_url(people)}review/", {"action": "reopen", "comment": "সংশোধন"}
+        ).status_code
+        == 302
+    )
     # A confirmed device is not replaced by a second enrolment (a stolen password is not enough).
     assert reviewer.get(SETUP)["Location"].startswith(VERIFY)
 
 
-def test_a_wrong_code_is_refused_with_a_bengali_message_beside_the_field(required, people, submitted):
+def test_a_wrong_code_is_refused_with_a_bengali_message_beside_the_field(
+    required, people, submitted
+):
     key, _ = enrol(client_for(people.reviewer), "/")
     later = client_for(people.reviewer)  # another session: asked again
     right = code(key, ahead=1)
@@ -129,15 +152,21 @@ def test_a_wrong_code_is_refused_with_a_bengali_message_beside_the_field(require
     response = later.post(VERIFY, {"code": wrong, "next": report_url(people)})
     assert response.status_code == 400
     assert WRONG in field_errors(response.content.decode())[0]
-    assert later.post(f"{report_url(people)}review/", {"action": "approve"})["Location"].startswith(VERIFY)
+    assert later.post(f"{report_url(people)}review/", {"action": "approve"})["Location"].startswith(
+        VERIFY
+    )
     assert "অনুমোদন করুন" not in later.get(report_url(people)).content.decode()
 
     response = later.post(VERIFY, {"code": "", "next": "/"})
-    assert response.status_code == 400 and field_errors(response.content.decode()) == ["কোডটি লিখুন।"]
+    assert response.status_code == 400 and field_errors(response.content.decode()) == [
+        "কোডটি লিখুন।"
+    ]
 
     # django-otp's growing delay after a wrong code has passed; the code typed in Bengali digits.
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=5)):
-        response = later.post(VERIFY, {"code": to_bengali_digits(code(key, ahead=1)), "next": report_url(people)})
+        response = later.post(
+            VERIFY, {"code": to_bengali_digits(code(key, ahead=1)), "next": report_url(people)}
+        )
     assert response.status_code == 302 and response["Location"] == report_url(people)
     assert later.post(f"{report_url(people)}review/", {"action": "approve"}).status_code == 302
     submitted.refresh_from_db()
@@ -147,7 +176,9 @@ def test_a_wrong_code_is_refused_with_a_bengali_message_beside_the_field(require
 def test_a_recovery_code_works_once_only(required, people, submitted):
     _, codes = enrol(client_for(people.reviewer), "/")
     lost_phone = client_for(people.reviewer)
-    response = lost_phone.post(VERIFY, {"code": codes[3].upper().replace("-", " "), "next": report_url(people)})
+    response = lost_phone.post(
+        VERIFY, {"code": codes[3].upper().replace("-", " "), "next": report_url(people)}
+    )
     assert response.status_code == 302
     assert lost_phone.post(f"{report_url(people)}review/", {"action": "approve"}).status_code == 302
     assert StaticToken.objects.filter(device__user=people.reviewer).count() == 9
@@ -168,10 +199,14 @@ def test_codes_cannot_be_brute_forced(required, people):
     current = {code(key, ahead=steps) for steps in (-1, 0, 1, 2)}
     for guess in [g for g in ("123456", "654321", "111111") if g not in current][:2]:
         assert guesser.post(VERIFY, {"code": guess}).status_code == 400
-    response = guesser.post(VERIFY, {"code": code(key, ahead=1), "next": "/"})  # right, but too many tries
+    response = guesser.post(
+        VERIFY, {"code": code(key, ahead=1), "next": "/"}
+    )  # right, but too many tries
     assert response.status_code == 429
     assert "অল্প সময়ে অনেকবার কোড দেওয়া হয়েছে" in field_errors(response.content.decode())[0]
-    assert guesser.post(f"/plans/{people.plan.pk}/quarters/1/review/", {"action": "reopen"})["Location"].startswith(VERIFY)
+    assert guesser.post(f"/plans/{people.plan.pk}/quarters/1/review/", {"action": "reopen"})[
+        "Location"
+    ].startswith(VERIFY)
 
 
 def test_an_officer_saves_and_submits_with_no_second_factor(required, people):
@@ -180,18 +215,25 @@ def test_an_officer_saves_and_submits_with_no_second_factor(required, people):
     assert officer.post(edit, {"version": "0", "action": "save"})["Location"] != VERIFY
     response = officer.post(edit, {"version": "1", "action": "submit"})
     assert response.status_code == 302 and not response["Location"].startswith(VERIFY)
-    assert QuarterlyReport.objects.get(plan=people.plan, quarter=3).status == QuarterlyReport.SUBMITTED
+    assert (
+        QuarterlyReport.objects.get(plan=people.plan, quarter=3).status == QuarterlyReport.SUBMITTED
+    )
     assert officer.get(SETUP)["Location"] == "/"  # no enrolment for officers
     assert not TOTPDevice.objects.exists()
 
 
-@pytest.mark.parametrize("action, status, data", [
-    ("return", QuarterlyReport.SUBMITTED, {"comment": "প্রমাণক দিন"}),
-    ("reopen", QuarterlyReport.APPROVED, {"comment": "সংশোধন"}),
-])
+@pytest.mark.parametrize(
+    "action, status, data",
+    [
+        ("return", QuarterlyReport.SUBMITTED, {"comment": "প্রমাণক দিন"}),
+        ("reopen", QuarterlyReport.APPROVED, {"comment": "সংশোধন"}),
+    ],
+)
 def test_returning_and_reopening_ask_too(required, people, action, status, data):
     report = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status=status)
-    response = client_for(people.reviewer).post(f"{report_url(people)}review/", {"action": action, **data})
+    response = client_for(people.reviewer).post(
+        f"{report_url(people)}review/", {"action": action, **data}
+    )
     assert response["Location"].startswith(VERIFY)
     report.refresh_from_db()
     assert report.status == status
@@ -201,7 +243,12 @@ def test_returning_and_reopening_ask_too(required, people, action, status, data)
 def test_the_years_documents_ask_too(required, people, action):
     enter_quarter(people, 2, SECOND_QUARTER)
     url = f"/plans/{people.plan.pk}/half-year/"
-    assert client_for(people.officer).post(url, {"action": "submit", **narrative(people.plan)}).status_code == 302
+    assert (
+        client_for(people.officer)
+        .post(url, {"action": "submit", **narrative(people.plan)})
+        .status_code
+        == 302
+    )
     reviewer = client_for(people.reviewer)
     assert "second-factor-first" in reviewer.get(url).content.decode()
     response = reviewer.post(url, {"action": action, "comment": "কারণ"})
@@ -231,7 +278,10 @@ def test_the_admin_asks_for_it(required, people):
     response = admin.get("/admin/egov_plan/office/")
     assert response.status_code == 302
     assert response["Location"] == f"{VERIFY}?next=%2Fadmin%2Fegov_plan%2Foffice%2F"
-    assert admin.post("/admin/egov_plan/office/add/", {"code": "X"})["Location"] == f"{VERIFY}?next=%2Fadmin%2F"
+    assert (
+        admin.post("/admin/egov_plan/office/add/", {"code": "X"})["Location"]
+        == f"{VERIFY}?next=%2Fadmin%2F"
+    )
     enrol(admin, "/admin/")
     assert admin.get("/admin/egov_plan/office/").status_code == 200
 
@@ -241,8 +291,10 @@ def test_an_admin_resets_a_lost_device_and_the_user_enrols_again(required, peopl
     enrol(reviewer, "/")
     admin = client_for(people.admin)
     enrol(admin, "/admin/")
-    response = admin.post("/admin/auth/user/", {"action": "reset_second_factor",
-                                                "_selected_action": [people.reviewer.pk]})
+    response = admin.post(
+        "/admin/auth/user/",
+        {"action": "reset_second_factor", "_selected_action": [people.reviewer.pk]},
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=people.reviewer).exists()
     assert not StaticToken.objects.filter(device__user=people.reviewer).exists()
@@ -259,7 +311,9 @@ def test_with_the_setting_off_nobody_is_asked(settings, people, submitted):
     settings.REQUIRE_SECOND_FACTOR = False
     reviewer = client_for(people.reviewer)
     assert 'value="approve"' in reviewer.get(report_url(people)).content.decode()
-    assert reviewer.post(f"{report_url(people)}review/", {"action": "approve"})["Location"] == report_url(people)
+    assert reviewer.post(f"{report_url(people)}review/", {"action": "approve"})[
+        "Location"
+    ] == report_url(people)
     submitted.refresh_from_db()
     assert submitted.status == QuarterlyReport.APPROVED
     assert client_for(people.admin).get("/admin/").status_code == 200
@@ -268,33 +322,56 @@ def test_with_the_setting_off_nobody_is_asked(settings, people, submitted):
 
 def test_next_never_leaves_the_site(required, people):
     key, _ = enrol(client_for(people.reviewer), "https://evil.example/")
-    response = client_for(people.reviewer).post(VERIFY, {"code": code(key, ahead=1), "next": "https://evil.example/"})
+    response = client_for(people.reviewer).post(
+        VERIFY, {"code": code(key, ahead=1), "next": "https://evil.example/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(browser, live_server, people, required,  # noqa: F811
-                                                                   tmp_path):
-    report = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status=QuarterlyReport.SUBMITTED)
+def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(
+    browser,
+    live_server,
+    people,
+    required,  # noqa: F811
+    tmp_path,
+):
+    report = QuarterlyReport.objects.create(
+        plan=people.plan, quarter=2, status=QuarterlyReport.SUBMITTED
+    )
     page = log_in(browser, live_server, "reviewer")
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto(live_server.url + report_url(people))
     page.get_by_role("link", name="দ্বিতীয় ধাপে যাচাই করুন").click()
     page.wait_for_url(f"{live_server.url}{SETUP}?next=*")
 
     qr = page.locator("img.second-factor-qr")
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")  # drawn, under the page's CSP
+    assert qr.evaluate(
+        "image => image.complete && image.naturalWidth > 0"
+    )  # drawn, under the page's CSP
     key = unbase32(page.locator(".second-factor-secret").inner_text())
     assert key == TOTPDevice.objects.get(user=people.reviewer).bin_key
     if shutil.which("zbarimg"):  # what a phone's camera reads: the same key, for this user
         qr.screenshot(path=str(tmp_path / "qr.png"))
-        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True,
-                                 text=True, timeout=60).stdout.strip()
+        scanned = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
         address = urlsplit(scanned)
-        assert (address.scheme, address.netloc, unquote(address.path)) == ("otpauth", "totp", "/APA e-governance:reviewer")
+        assert (address.scheme, address.netloc, unquote(address.path)) == (
+            "otpauth",
+            "totp",
+            "/APA e-governance:reviewer",
+        )
         assert unbase32(parse_qs(address.query)["secret"][0]) == key
     elif os.environ.get("CI"):
         pytest.fail("zbarimg (Debian's zbar-tools) is missing: CI must install it")
@@ -315,7 +392,9 @@ def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(browser, live
     assert violations == []
 
 
-def test_an_api_token_approves_only_if_it_was_made_after_the_second_factor(required, people, submitted):
+def test_an_api_token_approves_only_if_it_was_made_after_the_second_factor(
+    required, people, submitted
+):
     from egov_plan.account_models import ApiToken
     from egov_plan.api_tokens import api_token_check
     from tests.api_world import ApiClient
@@ -331,7 +410,9 @@ def test_an_api_token_approves_only_if_it_was_made_after_the_second_factor(requi
     asked = reviewer.get("/accounts/tokens/")  # the token page asks first: nothing typed in vain
     assert asked.status_code == 302 and asked["Location"].startswith(VERIFY)
     enrol(reviewer, "/accounts/tokens/")
-    page = reviewer.post("/accounts/tokens/", {"name": "ড্যাশবোর্ড", "days": "90", "scope": ApiToken.WRITE})
+    page = reviewer.post(
+        "/accounts/tokens/", {"name": "ড্যাশবোর্ড", "days": "90", "scope": ApiToken.WRITE}
+    )
     raw = re.search(r"apa_[A-Za-z0-9_-]{20,}", page.content.decode()).group(0)
     assert api_token_check(raw).second_factor_at is not None
     client = ApiClient()

@@ -10,16 +10,34 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from egov_plan.models import Activity, ActionPlan, Indicator, Membership, Office, PerformanceArea, Signatory
-from reports.models import Achievement, QuarterlyReport, ReportTransition
+from egov_plan.models import (
+    ActionPlan,
+    Activity,
+    Indicator,
+    Membership,
+    Office,
+    PerformanceArea,
+    Signatory,
+)
 from reports.deadlines import report_deadline
+from reports.models import Achievement, QuarterlyReport, ReportTransition
 from reports.plan_documents import load_plan_document
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Office, ActionPlan, PerformanceArea, Activity, Indicator, Signatory, QuarterlyReport, Achievement,
-          ReportTransition,
-          Membership, get_user_model()]
+MODELS = [
+    Office,
+    ActionPlan,
+    PerformanceArea,
+    Activity,
+    Indicator,
+    Signatory,
+    QuarterlyReport,
+    Achievement,
+    ReportTransition,
+    Membership,
+    get_user_model(),
+]
 
 
 def snapshot():
@@ -40,7 +58,12 @@ def test_it_loads_the_seed_plan_exactly(capsys):
     assert report.score == Decimal("0.00")  # the seed's first quarter reaches no tier yet
     assert (report.quarter, report.status) == (1, QuarterlyReport.APPROVED)
     values = {a.indicator.code: a.value for a in Achievement.objects.filter(report=report)}
-    assert values == {"১.৩.১": Decimal(30), "২.১.১": Decimal(1), "২.২.১": Decimal(1), "২.২.২": Decimal(20)}
+    assert values == {
+        "১.৩.১": Decimal(30),
+        "২.১.১": Decimal(1),
+        "২.২.১": Decimal(1),
+        "২.২.২": Decimal(20),
+    }
     assert [(s.name, s.lines) for s in plan.signatories.all()] == [
         ("উম্মে হালিমা", ["সমাজকল্যাণ কর্মকর্তা"]),
         ("রাজীব কুমার সিদ্দিকী", ["মন্ত্রিপরিষদ", "ময়মনসিংহ সিটি কর্পোরেশন"]),
@@ -55,7 +78,10 @@ def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(cap
     officer = Membership.objects.get(user__username="officer")
     reviewer = Membership.objects.get(user__username="reviewer")
     assert (officer.office, officer.role) == (plan.office, Membership.OFFICER)
-    assert (reviewer.office, reviewer.role) == (Office.objects.get_parent(plan.office), Membership.REVIEWER)
+    assert (reviewer.office, reviewer.role) == (
+        Office.objects.get_parent(plan.office),
+        Membership.REVIEWER,
+    )
     assert reviewer.is_manager and not officer.is_manager  # the reviewer can try /people/
     assert "reviewer, user manager" in output
     admin = get_user_model().objects.get(username="admin")
@@ -69,26 +95,42 @@ def test_it_creates_demo_accounts_for_the_office_its_supervisor_and_an_admin(cap
 def test_its_users_have_example_addresses_so_reminders_reach_them(capsys):
     call_command("seed_demo")
     emails = dict(get_user_model().objects.values_list("username", "email"))
-    assert emails == {"officer": "officer@example.gov.bd", "reviewer": "reviewer@example.gov.bd",
-                      "admin": "admin@example.gov.bd"}
+    assert emails == {
+        "officer": "officer@example.gov.bd",
+        "reviewer": "reviewer@example.gov.bd",
+        "admin": "admin@example.gov.bd",
+    }
     assert "officer@example.gov.bd" in capsys.readouterr().out
-    get_user_model().objects.filter(username="officer").update(email="")  # a demo from before the addresses
+    get_user_model().objects.filter(username="officer").update(
+        email=""
+    )  # a demo from before the addresses
     call_command("seed_demo")
     assert get_user_model().objects.get(username="officer").email == "officer@example.gov.bd"
     get_user_model().objects.filter(username="officer").update(email="focal.point@mcc.gov.bd")
     call_command("seed_demo")
-    assert get_user_model().objects.get(username="officer").email == "focal.point@mcc.gov.bd"  # kept
+    assert (
+        get_user_model().objects.get(username="officer").email == "focal.point@mcc.gov.bd"
+    )  # kept
 
 
 def test_it_gives_the_demo_reviewer_a_small_tree_in_mixed_states(capsys):
     call_command("seed_demo")
     reviewer = Membership.objects.get(user__username="reviewer")
-    below = Office.objects.filter(path__startswith=reviewer.office.path, depth=reviewer.office.depth + 1)
+    below = Office.objects.filter(
+        path__startswith=reviewer.office.path, depth=reviewer.office.depth + 1
+    )
     assert below.count() == 5
-    statuses = {plan.office.code: [r.status for r in plan.reports.all()]
-                for plan in ActionPlan.objects.filter(office__in=below)}
-    assert statuses == {"LGD-MYMCC": ["approved"], "LGD-GCC": ["submitted"], "LGD-NCC": ["returned"],
-                        "LGD-PHULPUR": ["draft"], "LGD-TRISHAL": []}
+    statuses = {
+        plan.office.code: [r.status for r in plan.reports.all()]
+        for plan in ActionPlan.objects.filter(office__in=below)
+    }
+    assert statuses == {
+        "LGD-MYMCC": ["approved"],
+        "LGD-GCC": ["submitted"],
+        "LGD-NCC": ["returned"],
+        "LGD-PHULPUR": ["draft"],
+        "LGD-TRISHAL": [],
+    }
     returned = QuarterlyReport.objects.get(plan__office__code="LGD-NCC")
     assert returned.transitions.last().comment  # the officer sees why
 
@@ -114,8 +156,12 @@ def test_loading_an_edited_document_updates_in_place(seed_document):
     seed_document["signatories"] = seed_document["signatories"][:1]
     assert load_plan_document(document=json.loads(json.dumps(seed_document))).pk == plan.pk
     assert Indicator.objects.filter(activity__area__plan=plan).count() == 11
-    assert Achievement.objects.get(indicator__number=1, indicator__activity__number=1,
-                                   indicator__activity__area__number=2).value == 2
+    assert (
+        Achievement.objects.get(
+            indicator__number=1, indicator__activity__number=1, indicator__activity__area__number=2
+        ).value
+        == 2
+    )
     assert plan.signatories.count() == 1
 
 

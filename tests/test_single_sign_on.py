@@ -43,8 +43,16 @@ class Provider:
 
     def accounts(self, **people):
         """username=claims: who can sign in at the provider, and what it says about them."""
-        self.post("/test/users", {name: {"password": PROVIDER_PASSWORD, "claims": {"preferred_username": name, **claims}}
-                                  for name, claims in people.items()})
+        self.post(
+            "/test/users",
+            {
+                name: {
+                    "password": PROVIDER_PASSWORD,
+                    "claims": {"preferred_username": name, **claims},
+                }
+                for name, claims in people.items()
+            },
+        )
 
     def mode(self, mode):
         self.post("/test/mode", {"mode": mode})
@@ -54,13 +62,27 @@ class Provider:
 def provider(live_server):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(django_settings.BASE_DIR / "tests" / "oidc_provider.py"), str(port), CLIENT_ID,
-         CLIENT_SECRET, f"{live_server.url}/accounts/sso/callback/"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            str(django_settings.BASE_DIR / "tests" / "oidc_provider.py"),
+            str(port),
+            CLIENT_ID,
+            CLIENT_SECRET,
+            f"{live_server.url}/accounts/sso/callback/",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(process, lambda: requests.get(f"{url}/.well-known/openid-configuration", timeout=2).ok,
-                   timeout=30, what="the OpenID Connect provider", exited=lambda: process.stdout.read())
+        wait_until(
+            process,
+            lambda: requests.get(f"{url}/.well-known/openid-configuration", timeout=2).ok,
+            timeout=30,
+            what="the OpenID Connect provider",
+            exited=lambda: process.stdout.read(),
+        )
         yield Provider(url)
     finally:
         stop(process)
@@ -84,8 +106,13 @@ def sso(provider, settings):
 @pytest.fixture
 def upazila(db):
     ministry = office_create(name="জনপ্রশাসন মন্ত্রণালয়", tier="ministry", location="ঢাকা", code="MOPA")
-    return office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", tier="upazila", location="কেন্দুয়া",
-                         code="UNO-KENDUA", parent=ministry)
+    return office_create(
+        name="উপজেলা নির্বাহী অফিসারের কার্যালয়",
+        tier="upazila",
+        location="কেন্দুয়া",
+        code="UNO-KENDUA",
+        parent=ministry,
+    )
 
 
 def sign_in_through_the_provider(browser, live_server, username):  # noqa: F811
@@ -102,7 +129,11 @@ def sign_in_through_the_provider(browser, live_server, username):  # noqa: F811
 
 
 def signed_in_sessions() -> list[str]:
-    return [s.get_decoded().get("_auth_user_id") for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
+    return [
+        s.get_decoded().get("_auth_user_id")
+        for s in Session.objects.all()
+        if s.get_decoded().get("_auth_user_id")
+    ]
 
 
 def assert_refused(page, live_server, message):
@@ -138,13 +169,24 @@ def test_logging_out_ends_the_session(browser, live_server, sso, upazila):  # no
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
 
 
-@pytest.mark.parametrize("mode, message", [
-    ("wrong-key", "স্বাক্ষর মেলেনি"),
-    ("expired", "মেয়াদ শেষ হয়ে গেছে"),
-    ("wrong-audience", "এই ব্যবস্থার জন্য নয়"),
-], ids=["wrong-key", "expired", "wrong-audience"])
-def test_a_forged_expired_or_misdirected_id_token_is_refused(browser, live_server, sso, upazila, settings,  # noqa: F811
-                                                              mode, message):
+@pytest.mark.parametrize(
+    "mode, message",
+    [
+        ("wrong-key", "স্বাক্ষর মেলেনি"),
+        ("expired", "মেয়াদ শেষ হয়ে গেছে"),
+        ("wrong-audience", "এই ব্যবস্থার জন্য নয়"),
+    ],
+    ids=["wrong-key", "expired", "wrong-audience"],
+)
+def test_a_forged_expired_or_misdirected_id_token_is_refused(
+    browser,
+    live_server,
+    sso,
+    upazila,
+    settings,  # noqa: F811
+    mode,
+    message,
+):
     # The claims would create the user if the token were accepted.
     settings.OIDC_CREATE_USERS = True
     sso.accounts(karim={"office_code": "UNO-KENDUA", "role": "officer"})
@@ -154,8 +196,13 @@ def test_a_forged_expired_or_misdirected_id_token_is_refused(browser, live_serve
     assert not get_user_model().objects.exists()
 
 
-def test_an_id_token_replayed_from_an_earlier_sign_in_is_refused(browser, live_server, sso, upazila,  # noqa: F811
-                                                                  settings):
+def test_an_id_token_replayed_from_an_earlier_sign_in_is_refused(
+    browser,
+    live_server,
+    sso,
+    upazila,  # noqa: F811
+    settings,
+):
     settings.OIDC_CREATE_USERS = True
     make_user("rahim", upazila, Membership.OFFICER)
     sso.accounts(rahim={}, karim={"office_code": "UNO-KENDUA", "role": "officer"})
@@ -174,7 +221,12 @@ def test_the_providers_answer_works_once(browser, live_server, sso, upazila):  #
     sso.accounts(rahim={})
     callbacks = []
     page = browser.new_page(locale="bn-BD")
-    page.on("request", lambda request: callbacks.append(request.url) if "/accounts/sso/callback/" in request.url else None)
+    page.on(
+        "request",
+        lambda request: (
+            callbacks.append(request.url) if "/accounts/sso/callback/" in request.url else None
+        ),
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="সরকারি একক সাইন-ইন").click()
     page.get_by_label("Username").fill("rahim")
@@ -185,28 +237,54 @@ def test_the_providers_answer_works_once(browser, live_server, sso, upazila):  #
     assert_refused(page, live_server, "আবার সাইন-ইন করুন")
 
 
-def test_a_first_sign_in_creates_the_user_in_the_office_and_role_of_the_claims(browser, live_server, sso,  # noqa: F811
-                                                                              upazila, settings):
+def test_a_first_sign_in_creates_the_user_in_the_office_and_role_of_the_claims(
+    browser,
+    live_server,
+    sso,  # noqa: F811
+    upazila,
+    settings,
+):
     settings.OIDC_CREATE_USERS = True
-    sso.accounts(karim={"office_code": "UNO-KENDUA", "role": "reviewer", "name": "করিম হোসেন",
-                        "email": "karim@kendua.example.gov.bd"})
+    sso.accounts(
+        karim={
+            "office_code": "UNO-KENDUA",
+            "role": "reviewer",
+            "name": "করিম হোসেন",
+            "email": "karim@kendua.example.gov.bd",
+        }
+    )
     page = sign_in_through_the_provider(browser, live_server, "karim")
     assert page.url.startswith(f"{live_server.url}/")
     expect(page.locator("nav")).to_contain_text("করিম হোসেন")
     user = get_user_model().objects.get(username="karim")
     assert [(m.office, m.role) for m in Membership.objects.current().filter(user=user)] == [
-        (upazila, Membership.REVIEWER)]
+        (upazila, Membership.REVIEWER)
+    ]
     assert (user.first_name, user.email) == ("করিম হোসেন", "karim@kendua.example.gov.bd")
     assert not user.has_usable_password()
     assert signed_in_sessions() == [str(user.pk)]
 
 
-@pytest.mark.parametrize("claims, message", [
-    ({"office_code": "NO-SUCH-OFFICE", "role": "officer"}, "দপ্তরের কোড “NO-SUCH-OFFICE” এই ব্যবস্থার দপ্তরের তালিকায় নেই"),
-    ({"office_code": "UNO-KENDUA", "role": "minister"}, "ভূমিকা “minister” অজানা"),
-], ids=["unknown-office", "unknown-role"])
-def test_a_first_sign_in_naming_an_unknown_office_or_role_is_refused(browser, live_server, sso, upazila,  # noqa: F811
-                                                                     settings, claims, message):
+@pytest.mark.parametrize(
+    "claims, message",
+    [
+        (
+            {"office_code": "NO-SUCH-OFFICE", "role": "officer"},
+            "দপ্তরের কোড “NO-SUCH-OFFICE” এই ব্যবস্থার দপ্তরের তালিকায় নেই",
+        ),
+        ({"office_code": "UNO-KENDUA", "role": "minister"}, "ভূমিকা “minister” অজানা"),
+    ],
+    ids=["unknown-office", "unknown-role"],
+)
+def test_a_first_sign_in_naming_an_unknown_office_or_role_is_refused(
+    browser,
+    live_server,
+    sso,
+    upazila,  # noqa: F811
+    settings,
+    claims,
+    message,
+):
     settings.OIDC_CREATE_USERS = True
     sso.accounts(karim=claims)
     page = sign_in_through_the_provider(browser, live_server, "karim")
@@ -221,8 +299,13 @@ def test_without_oidc_create_users_an_unknown_user_is_refused(browser, live_serv
     assert not get_user_model().objects.exists()
 
 
-def test_an_admins_account_is_not_signed_in_through_the_provider_unless_allowed(browser, live_server, sso,  # noqa: F811
-                                                                                upazila, settings):
+def test_an_admins_account_is_not_signed_in_through_the_provider_unless_allowed(
+    browser,
+    live_server,
+    sso,  # noqa: F811
+    upazila,
+    settings,
+):
     chief = make_user("chief", is_staff=True, is_superuser=True)
     sso.accounts(chief={"office_code": "UNO-KENDUA", "role": "officer"})
     page = sign_in_through_the_provider(browser, live_server, "chief")
@@ -238,7 +321,10 @@ def test_a_password_lockout_does_not_stop_the_single_sign_on(browser, live_serve
     guesser = Client(REMOTE_ADDR="127.0.0.1")
     for _ in range(django_settings.AXES_FAILURE_LIMIT):
         guesser.post("/accounts/login/", {"username": "rahim", "password": "wrong"})
-    assert guesser.post("/accounts/login/", {"username": "rahim", "password": PASSWORD}).status_code == 429
+    assert (
+        guesser.post("/accounts/login/", {"username": "rahim", "password": PASSWORD}).status_code
+        == 429
+    )
     page = sign_in_through_the_provider(browser, live_server, "rahim")
     assert page.url == f"{live_server.url}/"
 
@@ -247,9 +333,13 @@ def test_oidc_discover_prints_the_settings_for_the_provider(provider):
     out = io.StringIO()
     call_command("oidc_discover", provider.url, stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[:5] == [f"OIDC_ISSUER={provider.url}", f"OIDC_AUTHORIZATION_URL={provider.url}/authorize",
-                         f"OIDC_TOKEN_URL={provider.url}/token", f"OIDC_USERINFO_URL={provider.url}/userinfo",
-                         f"OIDC_JWKS_URL={provider.url}/jwks"]
+    assert lines[:5] == [
+        f"OIDC_ISSUER={provider.url}",
+        f"OIDC_AUTHORIZATION_URL={provider.url}/authorize",
+        f"OIDC_TOKEN_URL={provider.url}/token",
+        f"OIDC_USERINFO_URL={provider.url}/userinfo",
+        f"OIDC_JWKS_URL={provider.url}/jwks",
+    ]
     assert lines[5].endswith(f"{django_settings.SITE_URL}/accounts/sso/callback/")
     with pytest.raises(CommandError, match="names the issuer"):
         call_command("oidc_discover", provider.url + "/", stdout=io.StringIO())

@@ -38,7 +38,9 @@ def configured(settings):
     return base
 
 
-def test_configured_the_login_page_has_the_button_and_lets_its_form_go_to_the_provider(client, configured):
+def test_configured_the_login_page_has_the_button_and_lets_its_form_go_to_the_provider(
+    client, configured
+):
     page = client.get("/accounts/login/?next=/inbox/")
     assert BUTTON in page.content.decode()
     assert f"form-action 'self' {configured}" in page["Content-Security-Policy"]
@@ -71,17 +73,32 @@ def test_the_provider_refusing_is_a_bengali_message(client, configured):
     assert "সাইন-ইন সেবা অনুমতি দেয়নি" in answer.content.decode()
 
 
-PROVIDER = {"OIDC_CLIENT_ID": "apa-egov", "OIDC_CLIENT_SECRET": "secret", "OIDC_ISSUER": "https://sso.example.gov.bd",
-            "OIDC_AUTHORIZATION_URL": "https://sso.example.gov.bd/authorize",
-            "OIDC_TOKEN_URL": "https://sso.example.gov.bd/token", "OIDC_JWKS_URL": "https://sso.example.gov.bd/jwks"}
+PROVIDER = {
+    "OIDC_CLIENT_ID": "apa-egov",
+    "OIDC_CLIENT_SECRET": "secret",
+    "OIDC_ISSUER": "https://sso.example.gov.bd",
+    "OIDC_AUTHORIZATION_URL": "https://sso.example.gov.bd/authorize",
+    "OIDC_TOKEN_URL": "https://sso.example.gov.bd/token",
+    "OIDC_JWKS_URL": "https://sso.example.gov.bd/jwks",
+}
 
 
 def load_settings(tmp_path, **variables):
     """Import the production settings in a process of its own, with only these variables."""
-    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "egov_plan.settings", "VAR_DIR": str(tmp_path),
-           **variables}
-    return subprocess.run([sys.executable, "-c", "import django; django.setup(); print('started')"],
-                          cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "egov_plan.settings",
+        "VAR_DIR": str(tmp_path),
+        **variables,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_production_starts_with_an_https_provider(tmp_path):
@@ -89,12 +106,21 @@ def test_production_starts_with_an_https_provider(tmp_path):
     assert result.returncode == 0 and "started" in result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("change, complaint", [
-    ({"OIDC_TOKEN_URL": "http://sso.example.gov.bd/token"}, "OIDC_TOKEN_URL must be an https address"),
-    ({"OIDC_USERINFO_URL": "http://sso.example.gov.bd/userinfo"}, "OIDC_USERINFO_URL must be an https address"),
-    ({"OIDC_JWKS_URL": ""}, "set OIDC_JWKS_URL"),
-    ({"OIDC_SIGN_ALGORITHM": "none"}, "OIDC_SIGN_ALGORITHM must be one of"),
-])
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        (
+            {"OIDC_TOKEN_URL": "http://sso.example.gov.bd/token"},
+            "OIDC_TOKEN_URL must be an https address",
+        ),
+        (
+            {"OIDC_USERINFO_URL": "http://sso.example.gov.bd/userinfo"},
+            "OIDC_USERINFO_URL must be an https address",
+        ),
+        ({"OIDC_JWKS_URL": ""}, "set OIDC_JWKS_URL"),
+        ({"OIDC_SIGN_ALGORITHM": "none"}, "OIDC_SIGN_ALGORITHM must be one of"),
+    ],
+)
 def test_production_refuses_a_plain_http_or_half_configured_provider(tmp_path, change, complaint):
     result = load_settings(tmp_path, **{**PROVIDER, **change})
     assert result.returncode != 0
@@ -102,6 +128,9 @@ def test_production_refuses_a_plain_http_or_half_configured_provider(tmp_path, c
 
 
 def test_a_development_run_may_use_a_loopback_provider_over_http(tmp_path):
-    loopback = {name: value.replace("https://sso.example.gov.bd", "http://127.0.0.1:9000") for name, value in PROVIDER.items()}
+    loopback = {
+        name: value.replace("https://sso.example.gov.bd", "http://127.0.0.1:9000")
+        for name, value in PROVIDER.items()
+    }
     result = load_settings(tmp_path, DEVELOPMENT="1", **loopback)
     assert result.returncode == 0, result.stderr

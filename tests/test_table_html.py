@@ -51,10 +51,16 @@ def markup(html: str) -> str:
 
 @pytest.fixture
 def plan():
-    plan = make_plan(indicators=40, areas=2, activities_per_area=2)  # 10 indicators an activity: split in the PDF
-    PerformanceArea.objects.filter(plan=plan, number=1).update(title=HOSTILE, title_en=HOSTILE + " (en)")
+    plan = make_plan(
+        indicators=40, areas=2, activities_per_area=2
+    )  # 10 indicators an activity: split in the PDF
+    PerformanceArea.objects.filter(plan=plan, number=1).update(
+        title=HOSTILE, title_en=HOSTILE + " (en)"
+    )
     Activity.objects.filter(area__plan=plan, number=2).update(title=HOSTILE)
-    Indicator.objects.filter(activity__area__plan=plan, number=1).update(title=HOSTILE, title_en="<i>en</i>")
+    Indicator.objects.filter(activity__area__plan=plan, number=1).update(
+        title=HOSTILE, title_en="<i>en</i>"
+    )
     return plan
 
 
@@ -71,7 +77,9 @@ def test_the_rows_are_the_template_loops_markup(plan, language, show_scores, spl
             theirs = TEMPLATE_LOOP.render(Context({"table": table, "show_scores": show_scores}))
         assert markup(ours) == markup(theirs)
         if split:
-            assert 'class="cell-area continued"' in ours and 'class="cell-activity continued"' in ours
+            assert (
+                'class="cell-area continued"' in ours and 'class="cell-activity continued"' in ours
+            )
 
 
 def test_text_from_the_plan_is_escaped_on_the_page_in_the_translation_and_in_the_pdf(plan, people):
@@ -79,8 +87,8 @@ def test_text_from_the_plan_is_escaped_on_the_page_in_the_translation_and_in_the
     for path in (f"/plans/{plan.pk}/quarters/1/?scores=1", f"/plans/{plan.pk}/quarters/1/en/"):
         html = client.get(path).content.decode()
         assert "&lt;b&gt;&quot;ঝুঁকি&quot; &amp; &#x27;x&#x27;&lt;/b&gt;" in html, path
-        assert "<b>\"ঝুঁকি\"" not in html and "<i>en</i>" not in html
+        assert '<b>"ঝুঁকি"' not in html and "<i>en</i>" not in html
     table = selectors.quarter_table(plan_id=plan.pk, quarter=1)
     table.layout(split=True)
     document = pdf.render_html(table, draft=True)
-    assert "&lt;b&gt;" in document and "<b>\"ঝুঁকি\"" not in document
+    assert "&lt;b&gt;" in document and '<b>"ঝুঁকি"' not in document

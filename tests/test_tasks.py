@@ -24,8 +24,9 @@ class WorkerKilled(BaseException):
 @pytest.fixture
 def job(people):
     build_tree(people)
-    return BulkPrintJob.objects.create(requested_by=people.reviewer, root_office=people.supervising,
-                                       start_year=2022, quarter=1)
+    return BulkPrintJob.objects.create(
+        requested_by=people.reviewer, root_office=people.supervising, start_year=2022, quarter=1
+    )
 
 
 def zip_name(job) -> str:
@@ -113,8 +114,9 @@ def approve(people, settings, capture, on: bool) -> QuarterlyReport:
     settings.SIGN_ON_APPROVAL = on
     report = QuarterlyReport.objects.create(plan=people.plan, quarter=2, status="submitted")
     with capture(execute=True):
-        response = client_for(people.reviewer).post(f"/plans/{people.plan.pk}/quarters/2/review/",
-                                                    {"action": "approve"})
+        response = client_for(people.reviewer).post(
+            f"/plans/{people.plan.pk}/quarters/2/review/", {"action": "approve"}
+        )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "approved" and report.revision == 1
@@ -122,7 +124,8 @@ def approve(people, settings, capture, on: bool) -> QuarterlyReport:
 
 
 def test_approving_signs_the_pdf_in_a_task_and_the_download_serves_it(
-        people, settings, django_capture_on_commit_callbacks):
+    people, settings, django_capture_on_commit_callbacks
+):
     report = approve(people, settings, django_capture_on_commit_callbacks, on=True)
     document = SignedDocument.objects.get(report=report)
     assert document.revision == 1
@@ -131,7 +134,8 @@ def test_approving_signs_the_pdf_in_a_task_and_the_download_serves_it(
 
 
 def test_without_signing_on_approval_the_download_still_signs_on_demand(
-        people, settings, django_capture_on_commit_callbacks):
+    people, settings, django_capture_on_commit_callbacks
+):
     report = approve(people, settings, django_capture_on_commit_callbacks, on=False)
     assert not SignedDocument.objects.filter(report=report).exists()
     download = client_for(people.officer).get(f"/plans/{people.plan.pk}/quarters/2/pdf")
@@ -140,7 +144,8 @@ def test_without_signing_on_approval_the_download_still_signs_on_demand(
 
 
 def test_a_signing_task_for_a_revision_no_longer_approved_does_nothing(
-        people, settings, django_capture_on_commit_callbacks):
+    people, settings, django_capture_on_commit_callbacks
+):
     report = approve(people, settings, django_capture_on_commit_callbacks, on=False)
     report_reopen(report=report, user=people.reviewer, reason="ভুল সংশোধন")
     assert tasks.sign_approved_report.apply(args=[report.pk, 1]).get() is False

@@ -7,7 +7,12 @@ import pytest
 from egov_plan.models import ActionPlan, RolloutJob
 from egov_plan.offices import office_create
 from reports.models import QuarterlyReport
-from reports.plan_templates import progress_key, rollout_progress, rollout_template, template_from_plan
+from reports.plan_templates import (
+    progress_key,
+    rollout_progress,
+    rollout_template,
+    template_from_plan,
+)
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 
@@ -17,17 +22,28 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(people):
     for place in ("ত্রিশাল", "ফুলপুর"):
-        office_create(name="উপজেলা নির্বাহী অফিসারের কার্যালয়", location=place, tier="upazila",
-                      code=f"UNO-{place}", parent=people.supervising)
+        office_create(
+            name="উপজেলা নির্বাহী অফিসারের কার্যালয়",
+            location=place,
+            tier="upazila",
+            code=f"UNO-{place}",
+            parent=people.supervising,
+        )
     return template_from_plan(plan=people.plan)
 
 
-def test_the_admin_rolls_a_template_out_and_sees_the_result(people, setup, django_capture_on_commit_callbacks):
+def test_the_admin_rolls_a_template_out_and_sees_the_result(
+    people, setup, django_capture_on_commit_callbacks
+):
     admin = client_for(people.admin)
     change = admin.get(f"/admin/egov_plan/actionplan/{setup.pk}/change/").content.decode()
     assert f"/admin/egov_plan/actionplan/{setup.pk}/rollout/" in change
-    with django_capture_on_commit_callbacks(execute=True):  # the roll-out starts once the job is saved
-        response = admin.post(f"/admin/egov_plan/actionplan/{setup.pk}/rollout/", {"under": "LGD", "tier": ""})
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the roll-out starts once the job is saved
+        response = admin.post(
+            f"/admin/egov_plan/actionplan/{setup.pk}/rollout/", {"under": "LGD", "tier": ""}
+        )
     job = RolloutJob.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/rollouts/{job.pk}/")
     assert (job.status, job.created, job.skipped, job.requested_by) == ("done", 2, 1, people.admin)
@@ -40,17 +56,28 @@ def test_the_admin_rolls_a_template_out_and_sees_the_result(people, setup, djang
 def test_a_running_rollout_shows_its_progress_and_refreshes(people, setup):
     from django.core.cache import cache
 
-    job = RolloutJob.objects.create(template=setup, under=people.supervising, status=RolloutJob.RUNNING)
+    job = RolloutJob.objects.create(
+        template=setup, under=people.supervising, status=RolloutJob.RUNNING
+    )
     cache.set(progress_key(job.pk), (250, 1000))
-    html = client_for(people.admin).get(f"/admin/egov_plan/actionplan/rollouts/{job.pk}/").content.decode()
-    assert 'http-equiv="refresh"' in html and '<progress max="1000" value="250">' in html and "২৫০ / ১০০০" in html
+    html = (
+        client_for(people.admin)
+        .get(f"/admin/egov_plan/actionplan/rollouts/{job.pk}/")
+        .content.decode()
+    )
+    assert (
+        'http-equiv="refresh"' in html
+        and '<progress max="1000" value="250">' in html
+        and "২৫০ / ১০০০" in html
+    )
     cache.delete(progress_key(job.pk))
     assert rollout_progress(job.pk) is None
 
 
 def test_a_wrong_office_code_is_refused_beside_the_field(people, setup):
-    response = client_for(people.admin).post(f"/admin/egov_plan/actionplan/{setup.pk}/rollout/",
-                                             {"under": "NOWHERE"})
+    response = client_for(people.admin).post(
+        f"/admin/egov_plan/actionplan/{setup.pk}/rollout/", {"under": "NOWHERE"}
+    )
     assert response.status_code == 400
     assert "“NOWHERE” কোডের কোনো দপ্তর নেই।" in response.content.decode()
     assert not RolloutJob.objects.exists()
@@ -76,6 +103,13 @@ def test_carrying_changes_previews_then_applies_and_lists_the_held(people, setup
 
 def test_only_admins_reach_the_template_pages(people, setup):
     for role in ("officer", "reviewer"):
-        response = client_for(getattr(people, role)).get(f"/admin/egov_plan/actionplan/{setup.pk}/rollout/")
+        response = client_for(getattr(people, role)).get(
+            f"/admin/egov_plan/actionplan/{setup.pk}/rollout/"
+        )
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert client_for(people.admin).get(f"/admin/egov_plan/actionplan/{people.plan.pk}/rollout/").status_code == 404
+    assert (
+        client_for(people.admin)
+        .get(f"/admin/egov_plan/actionplan/{people.plan.pk}/rollout/")
+        .status_code
+        == 404
+    )

@@ -24,8 +24,19 @@ PROJECT = Path(settings.BASE_DIR)
 LOCALE = PROJECT / "egov_plan" / "locale"
 BENGALI = re.compile(r"[\u0980-\u09FF]")
 # As the Makefile's `messages` target collects them.
-MAKEMESSAGES = ["makemessages", "-l", "en", "--add-location", "file",
-                "--ignore", "tests/*", "--ignore", "var/*", "--ignore", "static/*"]
+MAKEMESSAGES = [
+    "makemessages",
+    "-l",
+    "en",
+    "--add-location",
+    "file",
+    "--ignore",
+    "tests/*",
+    "--ignore",
+    "var/*",
+    "--ignore",
+    "static/*",
+]
 
 
 def test_every_string_of_the_code_has_an_english_translation(tmp_path):
@@ -34,23 +45,38 @@ def test_every_string_of_the_code_has_an_english_translation(tmp_path):
     if shutil.which("xgettext") is None:
         pytest.fail("GNU gettext (xgettext, msgmerge) is needed: apt-get install gettext")
     for folder in ("egov_plan", "reports", "templates"):
-        shutil.copytree(PROJECT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            PROJECT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(PROJECT / "manage.py", tmp_path / "manage.py")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "egov_plan.settings_development", "DEVELOPMENT": "1",
-           "VAR_DIR": str(tmp_path / "var")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov_plan.settings_development",
+        "DEVELOPMENT": "1",
+        "VAR_DIR": str(tmp_path / "var"),
+    }
     env.pop("PYTHONPATH", None)
-    result = subprocess.run([sys.executable, "manage.py", *MAKEMESSAGES], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *MAKEMESSAGES],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
     collected = tmp_path / "egov_plan" / "locale" / "en" / "LC_MESSAGES" / "django.po"
     entries = [entry for entry in read_po(collected) if not entry.obsolete]
     assert len(entries) > 400  # the collection really ran over templates and code
-    untranslated = [entry for entry in entries if not entry.msgstr.strip() or "fuzzy" in entry.flags]
+    untranslated = [
+        entry for entry in entries if not entry.msgstr.strip() or "fuzzy" in entry.flags
+    ]
     assert not untranslated, (
         f"{len(untranslated)} strings have no (or only a fuzzy) English translation; run `make messages` "
         "and translate them in egov_plan/locale/en/LC_MESSAGES/django.po:\n"
-        + "\n".join(f"  {entry.msgid!r}  ({' '.join(entry.references)})" for entry in untranslated))
+        + "\n".join(f"  {entry.msgid!r}  ({' '.join(entry.references)})" for entry in untranslated)
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "bn"])
@@ -59,8 +85,11 @@ def test_the_committed_compiled_catalogue_matches_its_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
     with (folder / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    entries = [entry for entry in read_po(folder / "django.po")
-               if not entry.obsolete and not entry.plural and "fuzzy" not in entry.flags and entry.msgstr]
+    entries = [
+        entry
+        for entry in read_po(folder / "django.po")
+        if not entry.obsolete and not entry.plural and "fuzzy" not in entry.flags and entry.msgstr
+    ]
     assert entries
     stale = [entry.msgid for entry in entries if compiled.gettext(entry.msgid) != entry.msgstr]
     assert not stale, f"{folder / 'django.mo'} is out of date (run `make messages`): {stale}"
@@ -71,7 +100,9 @@ def test_the_committed_compiled_catalogue_matches_its_source(language):
 TRANSLATED_IN_TEMPLATE = re.compile(
     r"\{%\s*(?:translate|trans)\s.*?%\}"
     r"|\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}"
-    r"|\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
+    r"|\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}",
+    re.S,
+)
 
 
 def test_no_template_shows_bengali_outside_a_translation_tag():
@@ -85,7 +116,9 @@ def test_no_template_shows_bengali_outside_a_translation_tag():
         for number, line in enumerate(rest.splitlines(), start=1):
             if BENGALI.search(line):
                 found.append(f"  {path.relative_to(PROJECT)}:{number}: {line.strip()}")
-    assert not found, ("Bengali text outside {% translate %} / {% blocktranslate %}:\n" + "\n".join(found))
+    assert not found, "Bengali text outside {% translate %} / {% blocktranslate %}:\n" + "\n".join(
+        found
+    )
 
 
 # Modules whose Bengali is not interface text, or is translated where it is shown, and why.
@@ -113,24 +146,43 @@ PYTHON_ALLOWED = {
     "reports/pdf_text_layer.py": "the range of Bengali digits (০–৯) for the PDF's text layer, not text",
     "egov_plan/bijoy.py": "the Bijoy (SutonnyMJ) to Unicode character table, not text",
 }
-TRANSLATION_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext"}
+TRANSLATION_CALLS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+}
 
 
 def untranslated_strings(tree: ast.AST) -> list[tuple[int, str]]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    docstrings = {node.body[0].value for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)}
+    docstrings = {
+        node.body[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and BENGALI.search(node.value)):
+        if not (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and BENGALI.search(node.value)
+        ):
             continue
         if node in docstrings:
             continue
         outer = parents.get(node)
         if isinstance(outer, ast.JoinedStr):
             outer = parents.get(outer)
-        if isinstance(outer, ast.Call) and getattr(outer.func, "id", getattr(outer.func, "attr", None)) in TRANSLATION_CALLS:
+        if (
+            isinstance(outer, ast.Call)
+            and getattr(outer.func, "id", getattr(outer.func, "attr", None)) in TRANSLATION_CALLS
+        ):
             continue
         found.append((node.lineno, node.value))
     return found
@@ -145,5 +197,7 @@ def test_no_python_module_shows_bengali_outside_a_translation_call():
                 continue
             for line, text in untranslated_strings(ast.parse(path.read_text(encoding="utf-8"))):
                 found.append(f"  {name}:{line}: {text!r}")
-    assert not found, ("Bengali strings not wrapped in gettext / gettext_lazy (or listed with a reason in "
-                       "PYTHON_ALLOWED):\n" + "\n".join(found))
+    assert not found, (
+        "Bengali strings not wrapped in gettext / gettext_lazy (or listed with a reason in "
+        "PYTHON_ALLOWED):\n" + "\n".join(found)
+    )

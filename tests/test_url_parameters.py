@@ -37,7 +37,9 @@ def test_the_app_has_numeric_routes_to_check():
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_no_number_in_a_url_or_its_query_makes_a_500(people, route, data):
     def fill(match):
@@ -47,9 +49,12 @@ def test_no_number_in_a_url_or_its_query_makes_a_500(people, route, data):
         return str(data.draw(numbers, label=match.group(2)))
 
     path = "/" + PARAMETER.sub(fill, route)
-    query = {"ref": "-".join(str(data.draw(numbers, label="ref")) for _ in range(3)),
-             "rev": str(data.draw(numbers, label="rev")), "scores": "1",
-             "documents_page": str(data.draw(numbers, label="documents_page"))}
+    query = {
+        "ref": "-".join(str(data.draw(numbers, label="ref")) for _ in range(3)),
+        "rev": str(data.draw(numbers, label="rev")),
+        "scores": "1",
+        "documents_page": str(data.draw(numbers, label="documents_page")),
+    }
     for user in (people.admin, None):
         response = client_for(user).get(path, query)  # the test client raises what would be a 500
         assert response.status_code < 500, (path, query, response.status_code)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov_plan.models import Membership
-from tests.conftest import client_for, make_user, current_membership
+from tests.conftest import client_for, current_membership, make_user
 from tests.test_admin_bengali import ALLOWED_LATIN, visible_latin
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +29,24 @@ def admin_client(people, settings):
 
 def test_it_previews_then_writes_on_confirm_and_invites(admin_client, people):
     make_user("known", people.office, Membership.OFFICER, email="known@example.gov.bd")
-    response = admin_client.post(URL, {"file": upload(
-        "new1,নতুন এক,new1@example.gov.bd,01712345678,LGD,reviewer,উপসচিব\n"
-        "known,পরিচিত,known@example.gov.bd,,LGD,officer,\n"
-        "officer,officer,,,MYMCC,officer,\n".replace(",,,MYMCC", f",officer@example.gov.bd,,{people.office.code}"))})
+    response = admin_client.post(
+        URL,
+        {
+            "file": upload(
+                "new1,নতুন এক,new1@example.gov.bd,01712345678,LGD,reviewer,উপসচিব\n"
+                "known,পরিচিত,known@example.gov.bd,,LGD,officer,\n"
+                "officer,officer,,,MYMCC,officer,\n".replace(
+                    ",,,MYMCC", f",officer@example.gov.bd,,{people.office.code}"
+                )
+            )
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "নিশ্চিত করুন ও আমদানি করুন" in html and "এখনও কিছু সংরক্ষিত হয়নি" in html
-    assert "new1" in html and "নতুন এক" in html and "পূর্ণ নাম, দপ্তর" in html  # known: name and office change
+    assert (
+        "new1" in html and "নতুন এক" in html and "পূর্ণ নাম, দপ্তর" in html
+    )  # known: name and office change
     assert not User.objects.filter(username="new1").exists() and mail.outbox == []
     assert visible_latin(html) <= ALLOWED_LATIN | {"new", "known", "example", "gov"}
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
@@ -44,7 +54,11 @@ def test_it_previews_then_writes_on_confirm_and_invites(admin_client, people):
     response = admin_client.post(URL, {"token": token})
     assert response.status_code == 302 and response["Location"] == "/admin/auth/user/"
     new = User.objects.get(username="new1")
-    assert (current_membership(new).office.code, current_membership(new).role, new.profile.designation) == ("LGD", "reviewer", "উপসচিব")
+    assert (
+        current_membership(new).office.code,
+        current_membership(new).role,
+        new.profile.designation,
+    ) == ("LGD", "reviewer", "উপসচিব")
     assert current_membership(User.objects.get(username="known")).office.code == "LGD"
     assert [m.to for m in mail.outbox] == [["new1@example.gov.bd"]]
     page = admin_client.get("/admin/auth/user/").content.decode()
@@ -55,7 +69,9 @@ def test_it_previews_then_writes_on_confirm_and_invites(admin_client, people):
 
 
 def test_a_faulty_file_shows_every_fault_and_offers_no_confirmation(admin_client):
-    response = admin_client.post(URL, {"file": upload("a,ক,a@x.gov.bd,,NOPE,officer,\nb,খ,bad,,LGD,boss,\n")})
+    response = admin_client.post(
+        URL, {"file": upload("a,ক,a@x.gov.bd,,NOPE,officer,\nb,খ,bad,,LGD,boss,\n")}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "ফাইলে ২টি ভুল আছে; কিছুই আমদানি হয়নি" in html
@@ -83,8 +99,20 @@ def test_a_binary_or_huge_upload_is_refused_with_a_reason(admin_client, monkeypa
 def test_the_page_reads_in_bengali_and_only_admins_reach_it(admin_client, people):
     html = admin_client.get(URL).content.decode()
     assert "ফাইল থেকে ব্যবহারকারী আমদানি" in html
-    header_words = {"username", "full_name", "email", "mobile", "office_code", "role", "designation", "csv", "CSV", "UTF", "xlsx",
-                    "XXXXXXXXX"}
+    header_words = {
+        "username",
+        "full_name",
+        "email",
+        "mobile",
+        "office_code",
+        "role",
+        "designation",
+        "csv",
+        "CSV",
+        "UTF",
+        "xlsx",
+        "XXXXXXXXX",
+    }
     assert visible_latin(html) <= ALLOWED_LATIN | header_words
     assert "ফাইল থেকে ব্যবহারকারী আমদানি" in admin_client.get("/admin/auth/user/").content.decode()
     response = client_for(people.reviewer).get(URL)

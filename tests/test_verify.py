@@ -20,8 +20,10 @@ def seed_pdf(officer_client, people):
 @pytest.fixture
 def no_tolerant_reader(monkeypatch):
     """Fail the test if the (costly, tolerant) signature reader is reached."""
+
     def refuse(data):
         raise AssertionError("the tolerant reader ran")
+
     monkeypatch.setattr(verification, "check_signature", refuse)
 
 
@@ -40,7 +42,9 @@ def test_junk_after_the_pdf_header_is_refused_before_the_tolerant_reader(no_tole
     assert "ফাইলটি পড়া যায়নি" in response.content.decode()
 
 
-@pytest.mark.parametrize("extra, status", [(1, 400), (1024 * 1024, 413)])  # 413: refused by its declared length
+@pytest.mark.parametrize(
+    "extra, status", [(1, 400), (1024 * 1024, 413)]
+)  # 413: refused by its declared length
 def test_a_file_over_the_bound_is_refused_unread(settings, no_tolerant_reader, extra, status):
     response = post(b"%PDF-1.7\n" + b"0" * (settings.VERIFY_MAX_BYTES + extra))
     assert response.status_code == status
@@ -58,7 +62,9 @@ def test_one_address_is_limited_and_others_are_not(settings):
     assert response["Retry-After"] == "60"
     assert "অল্প সময়ে অনেকবার যাচাই করা হয়েছে; ৬০ সেকেন্ড পরে" in response.content.decode()
     assert post(b"not a pdf", address="198.51.100.9").status_code == 200
-    assert client_for(None).get("/verify/", REMOTE_ADDR="203.0.113.7").status_code == 200  # reading the page is free
+    assert (
+        client_for(None).get("/verify/", REMOTE_ADDR="203.0.113.7").status_code == 200
+    )  # reading the page is free
 
 
 def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
@@ -66,16 +72,21 @@ def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
     proxy = client_for(None)
 
     def through_proxy(forwarded):
-        return proxy.post("/verify/", {"file": io.BytesIO(b"x")}, REMOTE_ADDR="10.0.0.2",
-                          HTTP_X_FORWARDED_FOR=forwarded).status_code
+        return proxy.post(
+            "/verify/",
+            {"file": io.BytesIO(b"x")},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
 
     assert through_proxy("203.0.113.7") == 200
-    assert through_proxy("1.2.3.4, 203.0.113.7") == 429   # a forged left entry does not help
-    assert through_proxy("198.51.100.9") == 200           # another client behind the same proxy
+    assert through_proxy("1.2.3.4, 203.0.113.7") == 429  # a forged left entry does not help
+    assert through_proxy("198.51.100.9") == 200  # another client behind the same proxy
 
 
-def test_the_command_has_the_same_bound_and_does_not_read_a_larger_file(settings, tmp_path, capsys,
-                                                                       no_tolerant_reader):
+def test_the_command_has_the_same_bound_and_does_not_read_a_larger_file(
+    settings, tmp_path, capsys, no_tolerant_reader
+):
     big = tmp_path / "big.pdf"
     with big.open("wb") as handle:
         handle.write(b"%PDF-1.7\n")

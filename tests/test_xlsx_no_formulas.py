@@ -37,8 +37,13 @@ def hostile(people):
     Office.objects.filter(pk=people.office.pk).update(name=HYPERLINK, code=SUM, location=AT)
     people.plan.title = DDE
     people.plan.save()
-    office_create(name=PLUS, tier="upazila", code="-2+3", location=DDE,
-                  parent=Office.objects.get(pk=people.supervising.pk))
+    office_create(
+        name=PLUS,
+        tier="upazila",
+        code="-2+3",
+        location=DDE,
+        parent=Office.objects.get(pk=people.supervising.pk),
+    )
     return people
 
 
@@ -46,8 +51,13 @@ def assert_no_formula(data: bytes, *expected_texts: str) -> None:
     """No formula in any cell of any sheet, read by openpyxl and in the sheets' XML itself; the
     hostile texts are there, as text."""
     book = load_workbook(io.BytesIO(data))  # not data_only: a formula comes back as a formula
-    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-             if cell.value is not None]
+    cells = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     texts = {cell.value for cell in cells if cell.data_type == "s"}
     for text in expected_texts:
@@ -78,7 +88,9 @@ def test_the_dashboard_export_writes_no_formula(hostile):
 def test_the_bulk_print_index_writes_no_formula(hostile, django_capture_on_commit_callbacks):
     client = client_for(hostile.reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/bulk-print/", {"office": hostile.supervising.pk, "year": 2022, "quarter": 1})
+        response = client.post(
+            "/bulk-print/", {"office": hostile.supervising.pk, "year": 2022, "quarter": 1}
+        )
     assert response.status_code == 302
     download = client.get(response["Location"] + "download")
     assert download.status_code == 200
@@ -88,7 +100,10 @@ def test_the_bulk_print_index_writes_no_formula(hostile, django_capture_on_commi
 
 
 def test_every_module_that_writes_a_workbook_is_checked_here():
-    writers = {str(path.relative_to(ROOT)) for folder in ("reports", "egov_plan")
-               for path in (ROOT / folder).rglob("*.py")
-               if re.search(r"\bWorkbook\(", path.read_text(encoding="utf-8"))}
+    writers = {
+        str(path.relative_to(ROOT))
+        for folder in ("reports", "egov_plan")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(r"\bWorkbook\(", path.read_text(encoding="utf-8"))
+    }
     assert writers == WRITERS

@@ -31,13 +31,27 @@ from fontTools import subset
 FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
 FACES = ("NotoSansBengali-Regular", "NotoSansBengali-Bold")
 UNICODES = [
-    *range(0x0980, 0x0A00),   # Bengali
-    *range(0x0020, 0x007F),   # Latin basic
-    0x00A0, 0x00AD, 0x00D7, 0x00F7,
-    0x0964, 0x0965,           # dari, double dari
-    0x200B, 0x200C, 0x200D,   # zero width space, non-joiner, joiner
-    0x2010, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2212,
-    0x25CC,                   # dotted circle
+    *range(0x0980, 0x0A00),  # Bengali
+    *range(0x0020, 0x007F),  # Latin basic
+    0x00A0,
+    0x00AD,
+    0x00D7,
+    0x00F7,
+    0x0964,
+    0x0965,  # dari, double dari
+    0x200B,
+    0x200C,
+    0x200D,  # zero width space, non-joiner, joiner
+    0x2010,
+    0x2013,
+    0x2014,
+    0x2018,
+    0x2019,
+    0x201C,
+    0x201D,
+    0x2026,
+    0x2212,
+    0x25CC,  # dotted circle
 ]
 
 
@@ -52,7 +66,7 @@ def build(face: str, unicodes=UNICODES, target: Path | None = None) -> Path:
     options.layout_features = ["*"]
     options.hinting = False
     options.desubroutinize = True
-    options.name_IDs = ["*"]          # keep the copyright, licence and version records (OFL)
+    options.name_IDs = ["*"]  # keep the copyright, licence and version records (OFL)
     options.notdef_outline = True
     font = subset.load_font(str(FONTS / f"{face}.ttf"), options)
     subsetter = subset.Subsetter(options)
@@ -66,8 +80,10 @@ def build(face: str, unicodes=UNICODES, target: Path | None = None) -> Path:
 def main() -> None:
     for face in FACES:
         target = build(face)
-        print(f"{target.relative_to(FONTS.parents[1])}: {target.stat().st_size / 1024:.1f} KB "
-              f"(from {(FONTS / f'{face}.ttf').stat().st_size / 1024:.1f} KB)")
+        print(
+            f"{target.relative_to(FONTS.parents[1])}: {target.stat().st_size / 1024:.1f} KB "
+            f"(from {(FONTS / f'{face}.ttf').stat().st_size / 1024:.1f} KB)"
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -53,8 +56,13 @@ class Api(NinjaAPI):
         return schema
 
 
-api = Api(title="APA e-governance reports API", version="1", description=DESCRIPTION, auth=TokenAuth(),
-          urls_namespace="api-v1")
+api = Api(
+    title="APA e-governance reports API",
+    version="1",
+    description=DESCRIPTION,
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+)
 for module in (offices, plans, quarters, documents):
     api.add_router("/", module.router)
 
@@ -66,8 +74,14 @@ def _problem(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return problems.response(401, gettext("Authorization: Bearer হেডারে একটি বৈধ প্রবেশাধিকার টোকেন দিন (মেয়াদোত্তীর্ণ "
-                                          "বা বাতিল টোকেন চলবে না)।"), headers={"WWW-Authenticate": "Bearer"})
+    return problems.response(
+        401,
+        gettext(
+            "Authorization: Bearer হেডারে একটি বৈধ প্রবেশাধিকার টোকেন দিন (মেয়াদোত্তীর্ণ "
+            "বা বাতিল টোকেন চলবে না)।"
+        ),
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def _field(location: tuple) -> str:
@@ -84,15 +98,23 @@ def _invalid(request, exc):
     errors = []
     for error in exc.errors:
         missing = error.get("type") == "missing"
-        errors.append(field_error(_field(tuple(error.get("loc", ()))),
-                                  gettext("এই ঘরটি পূরণ করুন।") if missing else gettext("মানটি এই ঘরের ধরনের নয়।")))
+        errors.append(
+            field_error(
+                _field(tuple(error.get("loc", ()))),
+                gettext("এই ঘরটি পূরণ করুন।") if missing else gettext("মানটি এই ঘরের ধরনের নয়।"),
+            )
+        )
     return problems.response(422, gettext("অনুরোধের কিছু ঘর সঠিক নয়; errors দেখুন।"), errors=errors)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     if exc.status_code == 400:
-        return problems.response(400, gettext("অনুরোধের JSON পড়া যায়নি।"), errors=[field_error("body", gettext("JSON সঠিক নয়।"))])
+        return problems.response(
+            400,
+            gettext("অনুরোধের JSON পড়া যায়নি।"),
+            errors=[field_error("body", gettext("JSON সঠিক নয়।"))],
+        )
     return problems.response(exc.status_code)
 
 
@@ -108,11 +130,25 @@ def _forbidden(request, exc):
 
 @api.exception_handler(EditConflict)
 def _conflict(request, exc):
-    conflicts = [{"indicator": c.indicator.pk, "field": c.field, "yours": field_token(c.yours),
-                  "theirs": field_token(c.theirs), "by": (c.by.get_full_name() or c.by.get_username()) if c.by else None,
-                  "at": c.at.isoformat() if c.at else None} for c in exc.conflicts]
-    return problems.response(409, str(exc), conflicts=conflicts,
-                             errors=[{**field_error(c["field"], str(exc)), "indicator": c["indicator"]} for c in conflicts])
+    conflicts = [
+        {
+            "indicator": c.indicator.pk,
+            "field": c.field,
+            "yours": field_token(c.yours),
+            "theirs": field_token(c.theirs),
+            "by": (c.by.get_full_name() or c.by.get_username()) if c.by else None,
+            "at": c.at.isoformat() if c.at else None,
+        }
+        for c in exc.conflicts
+    ]
+    return problems.response(
+        409,
+        str(exc),
+        conflicts=conflicts,
+        errors=[
+            {**field_error(c["field"], str(exc)), "indicator": c["indicator"]} for c in conflicts
+        ],
+    )
 
 
 @api.exception_handler(WorkflowError)
@@ -122,13 +158,18 @@ def _workflow(request, exc):
 
 @api.exception_handler(signing.SigningNotConfigured)
 def _no_signing(request, exc):
-    return problems.response(503, gettext("স্বাক্ষরের চাবি এখনও যুক্ত হয়নি; স্বাক্ষরিত PDF এখন দেওয়া যাচ্ছে না।"))
+    return problems.response(
+        503, gettext("স্বাক্ষরের চাবি এখনও যুক্ত হয়নি; স্বাক্ষরিত PDF এখন দেওয়া যাচ্ছে না।")
+    )
 
 
 @api.exception_handler(signing.TimestampUnavailable)
 def _no_timestamp(request, exc):
-    return problems.response(503, gettext("সময়-মুদ্রা সেবা এখন সাড়া দিচ্ছে না; পরে আবার চেষ্টা করুন।"),
-                             headers={"Retry-After": "300"})
+    return problems.response(
+        503,
+        gettext("সময়-মুদ্রা সেবা এখন সাড়া দিচ্ছে না; পরে আবার চেষ্টা করুন।"),
+        headers={"Retry-After": "300"},
+    )
 
 
 def _language(request) -> str:
@@ -155,8 +196,11 @@ def _api_view(view):
             answer = view(request, *args, **kwargs)
             if answer.status_code == 405:
                 allowed = answer.get("Allow", "")
-                answer = problems.response(405, gettext("এই ঠিকানায় এই পদ্ধতি চলে না; চলে: {allowed}।").format(
-                    allowed=allowed), headers={"Allow": allowed})
+                answer = problems.response(
+                    405,
+                    gettext("এই ঠিকানায় এই পদ্ধতি চলে না; চলে: {allowed}।").format(allowed=allowed),
+                    headers={"Allow": allowed},
+                )
             answer["Content-Language"] = translation.get_language()
             return answer
 

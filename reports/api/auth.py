@@ -19,7 +19,6 @@ from egov_plan.api_tokens import api_token_check
 from reports import i18n
 from reports.api.problems import Problem
 
-
 LAST_USED_EVERY = datetime.timedelta(hours=1)
 
 
@@ -28,10 +27,16 @@ class TokenAuth(HttpBearer):
         found = api_token_check(token.strip())
         if found is None:
             return None  # 401
-        if not rate_limit.hit(f"api:{found.pk}", limit=settings.API_RATE_LIMIT, window=settings.API_RATE_WINDOW):
-            raise Problem(429, gettext("এই টোকেন দিয়ে অল্প সময়ে অনেক অনুরোধ করা হয়েছে; {seconds} সেকেন্ড পরে আবার "
-                                       "চেষ্টা করুন।").format(seconds=i18n.number(settings.API_RATE_WINDOW)),
-                          headers={"Retry-After": str(settings.API_RATE_WINDOW)})
+        if not rate_limit.hit(
+            f"api:{found.pk}", limit=settings.API_RATE_LIMIT, window=settings.API_RATE_WINDOW
+        ):
+            raise Problem(
+                429,
+                gettext(
+                    "এই টোকেন দিয়ে অল্প সময়ে অনেক অনুরোধ করা হয়েছে; {seconds} সেকেন্ড পরে আবার চেষ্টা করুন।"
+                ).format(seconds=i18n.number(settings.API_RATE_WINDOW)),
+                headers={"Retry-After": str(settings.API_RATE_WINDOW)},
+            )
         if found.last_used_at is None or timezone.now() - found.last_used_at > LAST_USED_EVERY:
             # When it was last used, for its holder's page and the admin: one write an hour at most.
             found.last_used_at = timezone.now()

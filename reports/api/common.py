@@ -10,13 +10,27 @@ from reports import permissions
 from reports.api import cursors
 from reports.api.schemas import MAX_ID, ProblemOut
 
-READ_PROBLEMS = {400: ProblemOut, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut, 429: ProblemOut}
-WRITE_PROBLEMS = {**READ_PROBLEMS, 403: ProblemOut, 409: ProblemOut, 412: ProblemOut, 428: ProblemOut}
+READ_PROBLEMS = {
+    400: ProblemOut,
+    401: ProblemOut,
+    404: ProblemOut,
+    422: ProblemOut,
+    429: ProblemOut,
+}
+WRITE_PROBLEMS = {
+    **READ_PROBLEMS,
+    403: ProblemOut,
+    409: ProblemOut,
+    412: ProblemOut,
+    428: ProblemOut,
+}
 
 PlanId = Path(..., ge=1, le=MAX_ID)
 # Any quarter number up to the database's range; one outside 1–4 is a 404, as on the pages.
 QuarterNumber = Path(..., ge=-MAX_ID, le=MAX_ID)
-Limit = Query(cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT, description="rows a page (at most 200)")
+Limit = Query(
+    cursors.DEFAULT_LIMIT, ge=1, le=cursors.MAX_LIMIT, description="rows a page (at most 200)"
+)
 Cursor = Query(None, max_length=2000, description="the `next` link's cursor (opaque)")
 
 

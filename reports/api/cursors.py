@@ -26,8 +26,11 @@ def decode(kind: str, cursor: str | None) -> list | None:
     except (signing.BadSignature, ValueError, TypeError):
         found_kind, key = None, None
     if found_kind != kind or not isinstance(key, list):
-        raise Problem(400, gettext("cursor সঠিক নয়: আগের পাতার next থেকে নেওয়া cursor দিন।"),
-                      errors=[field_error("cursor", gettext("cursor সঠিক নয়।"))])
+        raise Problem(
+            400,
+            gettext("cursor সঠিক নয়: আগের পাতার next থেকে নেওয়া cursor দিন।"),
+            errors=[field_error("cursor", gettext("cursor সঠিক নয়।"))],
+        )
     return key
 
 

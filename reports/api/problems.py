@@ -30,8 +30,15 @@ KINDS = {
 class Problem(Exception):
     """Raised anywhere under the API: answered as a problem document (see `response`)."""
 
-    def __init__(self, status: int, detail: str = "", *, errors: list[dict] | None = None,
-                 headers: dict | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        detail: str = "",
+        *,
+        errors: list[dict] | None = None,
+        headers: dict | None = None,
+        **extra,
+    ):
         super().__init__(detail)
         self.status, self.detail, self.errors = status, detail, errors or []
         self.headers, self.extra = headers or {}, extra
@@ -39,23 +46,43 @@ class Problem(Exception):
 
 def body(status: int, detail: str = "", *, errors: list[dict] | None = None, **extra) -> dict:
     slug, title = KINDS.get(status, ("error", gettext_noop("ত্রুটি")))
-    document = {"type": TYPE_BASE + slug, "title": gettext(title), "status": status,
-                "detail": detail or gettext(title), "errors": errors or []}
+    document = {
+        "type": TYPE_BASE + slug,
+        "title": gettext(title),
+        "status": status,
+        "detail": detail or gettext(title),
+        "errors": errors or [],
+    }
     document.update(extra)
     return document
 
 
-def response(status: int, detail: str = "", *, errors: list[dict] | None = None, headers: dict | None = None,
-             **extra) -> HttpResponse:
-    answer = HttpResponse(json.dumps(body(status, detail, errors=errors, **extra), ensure_ascii=False, default=str),
-                          status=status, content_type=CONTENT_TYPE)
+def response(
+    status: int,
+    detail: str = "",
+    *,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+    **extra,
+) -> HttpResponse:
+    answer = HttpResponse(
+        json.dumps(body(status, detail, errors=errors, **extra), ensure_ascii=False, default=str),
+        status=status,
+        content_type=CONTENT_TYPE,
+    )
     for name, value in (headers or {}).items():
         answer[name] = value
     return answer
 
 
 def of(problem: Problem) -> HttpResponse:
-    return response(problem.status, problem.detail, errors=problem.errors, headers=problem.headers, **problem.extra)
+    return response(
+        problem.status,
+        problem.detail,
+        errors=problem.errors,
+        headers=problem.headers,
+        **problem.extra,
+    )
 
 
 def field_error(field: str, detail: str) -> dict:

@@ -18,7 +18,9 @@ MAX_TEXT = 5000
 
 
 class FieldError(Schema):
-    field: str = Field(description="the failing field, as a dotted path into the request (e.g. achievements.0.value, cursor)")
+    field: str = Field(
+        description="the failing field, as a dotted path into the request (e.g. achievements.0.value, cursor)"
+    )
     detail: str
     indicator: int | None = None
 
@@ -44,7 +46,9 @@ class ProblemOut(Schema):
 
 
 class Page(Schema):
-    next: str | None = Field(description="the next page's URL (same filters, the cursor after this page); null on the last page")
+    next: str | None = Field(
+        description="the next page's URL (same filters, the cursor after this page); null on the last page"
+    )
 
 
 class TierOut(Schema):
@@ -68,7 +72,9 @@ class OfficePage(Page):
 
 class DeadlineOut(Schema):
     period: int = Field(description="1–4: the quarters; 5: the annual evaluation")
-    tier: str | None = Field(description="the tier it applies to; null: every tier without its own date")
+    tier: str | None = Field(
+        description="the tier it applies to; null: every tier without its own date"
+    )
     due: datetime.date
 
 
@@ -114,7 +120,9 @@ class PlanPage(Page):
 class TargetOut(Schema):
     tier: int = Field(description="the tier's percent: 100, 90, 80, 70, 60")
     value: str | None
-    unknown: bool = Field(description="the target was lost in an imported plan (the table prints it as unknown)")
+    unknown: bool = Field(
+        description="the target was lost in an imported plan (the table prints it as unknown)"
+    )
 
 
 class IndicatorOut(Schema):
@@ -166,10 +174,16 @@ class EvidenceOut(Schema):
 class ReportRowOut(Schema):
     indicator: int
     code: str
-    value: str | None = Field(description="this quarter's achievement (ISO date or decimal); send it back as seen_value")
+    value: str | None = Field(
+        description="this quarter's achievement (ISO date or decimal); send it back as seen_value"
+    )
     remarks: str = Field(description="this quarter's remarks; send them back as seen_remarks")
-    to_date: str | None = Field(description="the achievement to date (quarters 1…n by the indicator's calculation method)")
-    tier: int | None = Field(description="the tier reached to date (percent), null below the lowest")
+    to_date: str | None = Field(
+        description="the achievement to date (quarters 1…n by the indicator's calculation method)"
+    )
+    tier: int | None = Field(
+        description="the tier reached to date (percent), null below the lowest"
+    )
     score: Decimal
 
 
@@ -211,9 +225,16 @@ class ReportListPage(Page):
 
 class AchievementIn(Schema):
     indicator: int = Field(ge=1, le=MAX_ID)
-    value: StrictStr | StrictInt | StrictFloat | None = Field(None, description="Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or \"\" clears it; leave out to keep it")
+    value: StrictStr | StrictInt | StrictFloat | None = Field(
+        None,
+        description='Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or "" clears it; leave out to keep it',
+    )
     remarks: str | None = Field(None, max_length=MAX_TEXT, description="leave out to keep them")
-    seen_value: str | None = Field(None, max_length=100, description="the value as last read (the GET's `value`, \"\" for none); or send If-Match")
+    seen_value: str | None = Field(
+        None,
+        max_length=100,
+        description='the value as last read (the GET\'s `value`, "" for none); or send If-Match',
+    )
     seen_remarks: str | None = Field(None, max_length=MAX_TEXT)
 
 
@@ -288,8 +309,14 @@ class VerificationOut(Schema):
 
 
 class VerifyResultOut(Schema):
-    verdict: str = Field(description="valid, unknown (a good signature on no document of ours), untrusted, invalid, "
-                                     "modified, unsigned or unreadable")
-    ok: bool = Field(description="intact, valid, trusted, and exactly a document this system issued")
-    superseded: bool = Field(description="a later revision of the same report has been signed since")
+    verdict: str = Field(
+        description="valid, unknown (a good signature on no document of ours), untrusted, invalid, "
+        "modified, unsigned or unreadable"
+    )
+    ok: bool = Field(
+        description="intact, valid, trusted, and exactly a document this system issued"
+    )
+    superseded: bool = Field(
+        description="a later revision of the same report has been signed since"
+    )
     document: VerificationOut | None

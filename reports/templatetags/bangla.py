@@ -96,7 +96,9 @@ def drop_param(query: str, name: str) -> str:
     """A query string without one parameter (to set it anew after it)."""
     from urllib.parse import parse_qsl, urlencode
 
-    return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in (name, "page")])
+    return urlencode(
+        [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in (name, "page")]
+    )
 
 
 @register.filter

@@ -26,21 +26,35 @@ def text_area(field) -> SafeString:
     html_id = field.auto_id
     # name, cols, rows, then the field's own (maxlength …), in the order Django's Textarea writes them;
     # class and the aria attributes of an error come after, where crispy puts them.
-    attrs = {"name": field.html_name, "cols": widget.attrs.get("cols", "40"), "rows": widget.attrs.get("rows", "10"),
-             **{k: v for k, v in field.build_widget_attrs(widget.attrs).items()
-                if k not in ("cols", "rows", "class", "aria-invalid", "aria-describedby")}}
+    attrs = {
+        "name": field.html_name,
+        "cols": widget.attrs.get("cols", "40"),
+        "rows": widget.attrs.get("rows", "10"),
+        **{
+            k: v
+            for k, v in field.build_widget_attrs(widget.attrs).items()
+            if k not in ("cols", "rows", "class", "aria-invalid", "aria-describedby")
+        },
+    }
     css = "textarea form-control" + (" is-invalid" if field.errors else "")
     attributes = "".join(f' {name}="{esc(value)}"' for name, value in attrs.items())
-    invalid = f' aria-invalid="true" aria-describedby="{esc(html_id)}_error"' if field.errors else ""
+    invalid = (
+        f' aria-invalid="true" aria-describedby="{esc(html_id)}_error"' if field.errors else ""
+    )
     value = widget.format_value(field.value())
     errors = ""
     if field.errors:
-        errors = (f'<div id="{esc(html_id)}_error" class="invalid-feedback">'
-                  + "".join(f'<p id="error_{n}_{esc(html_id)}"><strong>{esc(error)}</strong></p>'
-                            for n, error in enumerate(field.errors, start=1))
-                  + "</div>")
+        errors = (
+            f'<div id="{esc(html_id)}_error" class="invalid-feedback">'
+            + "".join(
+                f'<p id="error_{n}_{esc(html_id)}"><strong>{esc(error)}</strong></p>'
+                for n, error in enumerate(field.errors, start=1)
+            )
+            + "</div>"
+        )
     return mark_safe(
         f'<div id="div_{esc(html_id)}" class="mb-3">'
         f'<label for="{esc(html_id)}" class="form-label">{esc(field.label)}</label>'
         f'<textarea{attributes} class="{css}"{invalid} id="{esc(html_id)}">\n{esc(value) if value else ""}</textarea>'
-        f"{errors}</div>")
+        f"{errors}</div>"
+    )

@@ -26,7 +26,9 @@ class OnceNode(template.Node):
         self.keys = keys
         self.kept: dict[tuple, str] = {}
         if self.nodelist.get_nodes_by_type(CsrfTokenNode):
-            raise template.TemplateSyntaxError("{% once %} cannot keep a block with {% csrf_token %} in it")
+            raise template.TemplateSyntaxError(
+                "{% once %} cannot keep a block with {% csrf_token %} in it"
+            )
 
     def render(self, context):
         key = (get_language(), context.autoescape, *(key.resolve(context) for key in self.keys))

@@ -40,12 +40,16 @@ def main() -> None:
         path = f"/api/v1/plans/{plan.pk}/quarters/1"
         body = api.get(path).json()
         assert len(body["rows"]) == 60, body
-        print(f"database: {connection.vendor}; {args.runs} runs each, in {args.rounds} rounds taken in turn; "
-              "median (min–max) in ms")
+        print(
+            f"database: {connection.vendor}; {args.runs} runs each, in {args.rounds} rounds taken in turn; "
+            "median (min–max) in ms"
+        )
         medians = {}
         for round_ in range(args.rounds):
-            for label, client, url in (("API 60-indicator report", api, path),
-                                       ("login page (GET)", Client(), "/accounts/login/")):
+            for label, client, url in (
+                ("API 60-indicator report", api, path),
+                ("login page (GET)", Client(), "/accounts/login/"),
+            ):
                 median, low, high = page_ms(client, url, args.runs)
                 medians.setdefault(label, []).append(median)
                 print(f"round {round_ + 1}  {label:28} {median:7.2f} ({low:.2f}–{high:.2f})")

@@ -25,15 +25,27 @@ def report_rows(plan_id: int, quarter: int) -> dict:
 
     table = quarter_table(plan_id=plan_id, quarter=quarter)
     return {
-        "plan": table.plan.pk, "quarter": quarter,
+        "plan": table.plan.pk,
+        "quarter": quarter,
         "status": table.report.status if table.report else "draft",
-        "indicators": [{
-            "id": row.indicator.pk, "area": row.area.number, "activity": row.activity.number,
-            "number": row.indicator.number, "title": row.indicator.title, "unit": row.indicator.unit,
-            "weight": row.indicator.weight, "targets": [str(t) if t is not None else None for t in row.indicator.targets],
-            "achievement": None if row.achievement_value is None else str(row.achievement_value),
-            "tier": row.tier_percent, "score": row.score,
-        } for row in table.rows],
+        "indicators": [
+            {
+                "id": row.indicator.pk,
+                "area": row.area.number,
+                "activity": row.activity.number,
+                "number": row.indicator.number,
+                "title": row.indicator.title,
+                "unit": row.indicator.unit,
+                "weight": row.indicator.weight,
+                "targets": [str(t) if t is not None else None for t in row.indicator.targets],
+                "achievement": None
+                if row.achievement_value is None
+                else str(row.achievement_value),
+                "tier": row.tier_percent,
+                "score": row.score,
+            }
+            for row in table.rows
+        ],
     }
 
 
@@ -77,7 +89,9 @@ def ninja_urls():
         return report_rows(plan_id, quarter)
 
     def serialise(payload):  # what the endpoint does after the selector: validate, dump, encode
-        return api.renderer.render(None, ReportOut.model_validate(payload).model_dump(mode="json"), response_status=200)
+        return api.renderer.render(
+            None, ReportOut.model_validate(payload).model_dump(mode="json"), response_status=200
+        )
 
     return api.urls, serialise
 
@@ -164,25 +178,46 @@ def main() -> None:
     ]
     sys.modules["bench_api_urls"] = urlconf
 
-    rest_framework = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-                      "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-                      "UNAUTHENTICATED_USER": None}
-    with override_settings(ROOT_URLCONF="bench_api_urls", REST_FRAMEWORK=rest_framework), throwaway_database():
+    rest_framework = {
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "UNAUTHENTICATED_USER": None,
+    }
+    with (
+        override_settings(ROOT_URLCONF="bench_api_urls", REST_FRAMEWORK=rest_framework),
+        throwaway_database(),
+    ):
         plan = make_plan(indicators=60)
         client = Client(headers={"Authorization": f"Bearer {TOKEN}"})
-        first = [client.get(f"/{lib}/plans/{plan.pk}/quarters/1").json() for lib in ("ninja", "drf")]
+        first = [
+            client.get(f"/{lib}/plans/{plan.pk}/quarters/1").json() for lib in ("ninja", "drf")
+        ]
         assert len(first[0]["indicators"]) == len(first[1]["indicators"]) == 60, first
-        print(f"database: {connection.vendor}; {args.runs} runs each, in {args.rounds} rounds taken in turn; "
-              "median (min–max) in ms")
+        print(
+            f"database: {connection.vendor}; {args.runs} runs each, in {args.rounds} rounds taken in turn; "
+            "median (min–max) in ms"
+        )
         for round_ in range(args.rounds):
-            for label, url in (("django-ninja 60-indicator report", f"/ninja/plans/{plan.pk}/quarters/1"),
-                               ("DRF 60-indicator report", f"/drf/plans/{plan.pk}/quarters/1"),
-                               ("login page (GET)", "/accounts/login/")):
-                print(f"round {round_ + 1}  {label:36} %7.2f (%.2f–%.2f)" % page_ms(client, url, args.runs))
-        payload = report_rows(plan.pk, 1)  # the libraries' own share: the answer's serialisation alone
-        for label, serialise in (("django-ninja serialisation only", ninja_serialise),
-                                 ("DRF serialisation only", drf_serialise)):
-            print(f"         {label:36} %7.2f (%.2f–%.2f)" % median_ms(lambda i: serialise(payload), args.runs))
+            for label, url in (
+                ("django-ninja 60-indicator report", f"/ninja/plans/{plan.pk}/quarters/1"),
+                ("DRF 60-indicator report", f"/drf/plans/{plan.pk}/quarters/1"),
+                ("login page (GET)", "/accounts/login/"),
+            ):
+                print(
+                    f"round {round_ + 1}  {label:36} %7.2f (%.2f–%.2f)"
+                    % page_ms(client, url, args.runs)
+                )
+        payload = report_rows(
+            plan.pk, 1
+        )  # the libraries' own share: the answer's serialisation alone
+        for label, serialise in (
+            ("django-ninja serialisation only", ninja_serialise),
+            ("DRF serialisation only", drf_serialise),
+        ):
+            print(
+                f"         {label:36} %7.2f (%.2f–%.2f)"
+                % median_ms(lambda i: serialise(payload), args.runs)
+            )
 
 
 if __name__ == "__main__":

@@ -29,18 +29,30 @@ from pathlib import Path
 
 def uptime() -> str:
     """`uptime`, in UTC (Django has set TZ to the project's time zone)."""
-    return "uptime: " + subprocess.run(["uptime"], capture_output=True, text=True,
-                                       env={**os.environ, "TZ": "UTC"}).stdout.strip()
+    return (
+        "uptime: "
+        + subprocess.run(
+            ["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}
+        ).stdout.strip()
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reports", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--indicators", type=int, default=12, help="indicators per generated plan")
-    parser.add_argument("--sample", type=int, default=10, help="reports timed one by one for the baseline")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per line (their median is printed)")
-    parser.add_argument("--worker-logs", type=Path, help="keep each worker's log (level info) in this folder")
+    parser.add_argument(
+        "--sample", type=int, default=10, help="reports timed one by one for the baseline"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per line (their median is printed)"
+    )
+    parser.add_argument(
+        "--worker-logs", type=Path, help="keep each worker's log (level info) in this folder"
+    )
     args = parser.parse_args()
 
     broker = os.getenv("REDIS_BENCH_URL", "redis://127.0.0.1:6379/5")
@@ -66,7 +78,9 @@ def main() -> None:
     from reports.signing import create_development_certificate
     from tests.factories import make_plan
 
-    create_development_certificate(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE)
+    create_development_certificate(
+        Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE
+    )
     if connection.vendor == "sqlite":
         settings.DATABASES["default"]["TEST"] = {"NAME": str(workdir / "bench.sqlite3")}
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -81,21 +95,33 @@ def main() -> None:
     print(uptime(), flush=True)
     try:
         largest = max(args.reports)
-        print(f"database: {connection.vendor}; generating {largest} approved reports of "
-              f"{args.indicators} indicators…", flush=True)
+        print(
+            f"database: {connection.vendor}; generating {largest} approved reports of "
+            f"{args.indicators} indicators…",
+            flush=True,
+        )
         user = get_user_model().objects.create_user("bench", password="a-long-bench-secret")
         # One root per size, each under the next larger one; office n goes under the smallest
         # root that counts it, so the root of size N has N offices with a plan under it.
         roots = {}
         parent = None
         for size in sorted(args.reports, reverse=True):
-            parent = roots[size] = office_create(name=f"বেঞ্চমার্ক {size}", code=f"BENCH-{size}", parent=parent)
+            parent = roots[size] = office_create(
+                name=f"বেঞ্চমার্ক {size}", code=f"BENCH-{size}", parent=parent
+            )
         plans = []
         for n in range(largest):
             home = roots[min(size for size in roots if n < size)]
-            plans.append(make_plan(indicators=args.indicators, office_name=f"বেঞ্চমার্ক দপ্তর {n:04d}",
-                                   parent=Office.objects.get(pk=home.pk)))
-        QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(status="approved", revision=1)
+            plans.append(
+                make_plan(
+                    indicators=args.indicators,
+                    office_name=f"বেঞ্চমার্ক দপ্তর {n:04d}",
+                    parent=Office.objects.get(pk=home.pk),
+                )
+            )
+        QuarterlyReport.objects.filter(plan__in=plans, quarter=1).update(
+            status="approved", revision=1
+        )
 
         # Baseline: render + sign one report at a time, in this process; measured again before
         # every run, so that a run and its baseline see the same load on a shared machine.
@@ -104,7 +130,7 @@ def main() -> None:
         def single_report_seconds() -> float:
             """Render + sign + store one report, as the PDF benchmark's render+sign column does."""
             times = []
-            for plan in plans[:args.sample]:
+            for plan in plans[: args.sample]:
                 report = QuarterlyReport.objects.get(plan=plan, quarter=1)
                 SignedDocument.objects.filter(report=report).delete()
                 start = time.perf_counter()
@@ -112,22 +138,48 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
             return statistics.median(times)
 
-        print(f"single report render+sign: median of {args.sample} reports, measured before each run; "
-              f"each line: median of {args.repeat} runs")
-        print(f"{'reports':>7} {'workers':>7} {'single ms':>9} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
-              f"{'wall×workers/sum':>16} {'speed-up':>8} {'load':>5}")
+        print(
+            f"single report render+sign: median of {args.sample} reports, measured before each run; "
+            f"each line: median of {args.repeat} runs"
+        )
+        print(
+            f"{'reports':>7} {'workers':>7} {'single ms':>9} {'wall s':>8} {'sum s':>8} {'wall/sum':>8} "
+            f"{'wall×workers/sum':>16} {'speed-up':>8} {'load':>5}"
+        )
 
         def run(root, workers: int, log: Path | None) -> tuple[float, str]:
             """One job under `root` on a fresh worker of `workers` processes: (wall seconds, status)."""
             SignedDocument.objects.all().delete()
             redis.Redis.from_url(broker).flushdb()
-            job = BulkPrintJob.objects.create(requested_by=user, root_office=root, start_year=2022, quarter=1)
+            job = BulkPrintJob.objects.create(
+                requested_by=user, root_office=root, start_year=2022, quarter=1
+            )
             out = open(log, "wb") if log else subprocess.DEVNULL
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "egov_plan", "worker", "--concurrency", str(workers),
-                 "-O", "fair", "--loglevel", "info" if log else "warning", "--without-gossip",
-                 "--without-mingle", "--without-heartbeat", "--hostname", f"bench-{workers}@localhost"],
-                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "egov_plan",
+                    "worker",
+                    "--concurrency",
+                    str(workers),
+                    "-O",
+                    "fair",
+                    "--loglevel",
+                    "info" if log else "warning",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname",
+                    f"bench-{workers}@localhost",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 while not client.control.ping(timeout=0.5):
                     time.sleep(0.2)
@@ -154,7 +206,11 @@ def main() -> None:
                 singles, walls = [], []
                 for attempt in range(args.repeat):
                     singles.append(single_report_seconds())
-                    log = args.worker_logs / f"{size}-{workers}-{attempt}.log" if args.worker_logs else None
+                    log = (
+                        args.worker_logs / f"{size}-{workers}-{attempt}.log"
+                        if args.worker_logs
+                        else None
+                    )
                     wall, status = run(root, workers, log)
                     if status != BulkPrintJob.DONE:
                         print(f"{size:>7} {workers:>7} {status}")
@@ -166,9 +222,12 @@ def main() -> None:
                 one_worker = one_worker or (wall if workers == 1 else None)
                 total = single * size
                 speedup = f"{one_worker / wall:.2f}" if one_worker else "-"
-                print(f"{size:>7} {workers:>7} {single * 1000:>9.0f} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
-                      f"{wall * workers / total:>16.2f} {speedup:>8} {os.getloadavg()[0]:>5.1f}"
-                      f"   (runs: {', '.join(f'{w:.1f}' for w in walls)} s)", flush=True)
+                print(
+                    f"{size:>7} {workers:>7} {single * 1000:>9.0f} {wall:>8.1f} {total:>8.1f} {wall / total:>8.2f} "
+                    f"{wall * workers / total:>16.2f} {speedup:>8} {os.getloadavg()[0]:>5.1f}"
+                    f"   (runs: {', '.join(f'{w:.1f}' for w in walls)} s)",
+                    flush=True,
+                )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         print(uptime())

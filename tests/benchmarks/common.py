@@ -41,6 +41,8 @@ def median_ms(run, runs: int) -> tuple[float, float, float]:
 
 def page_ms(client, path: str, runs: int) -> tuple[float, float, float]:
     """`median_ms` of a GET of `path` that must answer 200."""
+
     def get(i):
         assert client.get(path).status_code == 200, path
+
     return median_ms(get, runs)

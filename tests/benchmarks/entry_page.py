@@ -49,22 +49,31 @@ def main() -> None:
         from reports.deadlines import calendar_create
 
         calendar_create(fiscal_year=seed.fiscal_year)
-        print(f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms; queries")
+        print(
+            f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms; queries"
+        )
         anchor = Client()
 
         def login_page(i=0):
             assert anchor.get("/accounts/login/").status_code == 200
 
-        print(f"{'login page (anchor)':34} {'GET':5} %7.2f (%.2f–%.2f)" % median_ms(login_page, args.runs))
-        for n, (label, plan) in enumerate((("seed report (12 indicators)", seed),
-                                           ("generated plan (60 indicators)", big))):
+        print(
+            f"{'login page (anchor)':34} {'GET':5} %7.2f (%.2f–%.2f)"
+            % median_ms(login_page, args.runs)
+        )
+        for n, (label, plan) in enumerate(
+            (("seed report (12 indicators)", seed), ("generated plan (60 indicators)", big))
+        ):
             user = get_user_model().objects.create_user(f"bench{n}", password="a-long-bench-secret")
             Membership.objects.create(user=user, office=plan.office, role=Membership.OFFICER)
             client = Client()
             client.force_login(user)
             path = f"/plans/{plan.pk}/quarters/2/edit/"
-            indicators = [row for row in form_data(client.get(path).content.decode(), "entry-form")
-                          if row.startswith("value_")]
+            indicators = [
+                row
+                for row in form_data(client.get(path).content.decode(), "entry-form")
+                if row.startswith("value_")
+            ]
 
             def get(i=0):
                 assert client.get(path).status_code == 200
@@ -74,7 +83,9 @@ def main() -> None:
                 data = save_data(form_data(page.content.decode(), "entry-form"), plan, round_=i)
                 body = urlencode(data, doseq=True)
                 waited = []
-                with connection.execute_wrapper(lambda execute, *query: _timed(waited, execute, *query)):
+                with connection.execute_wrapper(
+                    lambda execute, *query: _timed(waited, execute, *query)
+                ):
                     start, cpu = time.perf_counter(), time.process_time()
                     response = client.post(path, body, content_type=URLENCODED)
                     save.times.append((time.perf_counter() - start) * 1000)
@@ -86,7 +97,10 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as queries:
                     get()
                 count = len(queries)  # (read now: the next request empties the log)
-                print(f"{label:34} {'GET':5} %7.2f (%.2f–%.2f)" % median_ms(get, args.runs) + f"  {count}  ({kind})")
+                print(
+                    f"{label:34} {'GET':5} %7.2f (%.2f–%.2f)" % median_ms(get, args.runs)
+                    + f"  {count}  ({kind})"
+                )
 
             timed_get("the quarter not begun: no report yet")
             save.times, save.cpu, save.db = [], [], []
@@ -98,11 +112,15 @@ def main() -> None:
             data = save_data(form_data(page.content.decode(), "entry-form"), plan, round_=args.runs)
             with CaptureQueriesContext(connection) as queries:
                 client.post(path, urlencode(data, doseq=True), content_type=URLENCODED)
-            print(f"{label:34} {'POST':5} {statistics.median(save.times):7.2f} "
-                  f"({min(save.times):.2f}–{max(save.times):.2f})  {len(queries)}"
-                  f"  ({len(indicators)} values changed each save)")
-            print(f"{'':34} {'':5} of which Python CPU {statistics.median(save.cpu):.2f}, "
-                  f"waiting on the database {statistics.median(save.db):.2f}")
+            print(
+                f"{label:34} {'POST':5} {statistics.median(save.times):7.2f} "
+                f"({min(save.times):.2f}–{max(save.times):.2f})  {len(queries)}"
+                f"  ({len(indicators)} values changed each save)"
+            )
+            print(
+                f"{'':34} {'':5} of which Python CPU {statistics.median(save.cpu):.2f}, "
+                f"waiting on the database {statistics.median(save.db):.2f}"
+            )
             timed_get("the draft, as after each save")
             if args.profile:
                 from pyinstrument import Profiler

@@ -39,14 +39,27 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "a-long-bench-secret"
 # Slow 3G as the issue names it: 400 kbit/s, 400 ms round trip (bytes per second for the protocol).
-SLOW_LINK = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+SLOW_LINK = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
 BUDGETS = {"first": (150 * 1024, 5000), "repeat": (15 * 1024, 1500)}
 
-SETUP = """
+SETUP = (
+    """
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from egov_plan.models import Membership
@@ -57,7 +70,9 @@ calendar_create(fiscal_year=plan.fiscal_year)
 user = get_user_model().objects.create_user("bench", password=%r)
 Membership.objects.create(user=user, office=plan.office, role=Membership.OFFICER)
 print(plan.pk)
-""" % PASSWORD
+"""
+    % PASSWORD
+)
 
 # Timings relative to the navigation's start, read after the load event.
 TIMINGS = """async () => {
@@ -79,8 +94,12 @@ def free_port() -> int:
 
 
 def prepare(var_dir: Path) -> tuple[dict, int]:
-    env = {"PATH": os.environ["PATH"], "VAR_DIR": str(var_dir), "PYTHONPATH": str(BASE),
-           "DJANGO_SETTINGS_MODULE": "tests.benchmarks.light_pages_settings"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "VAR_DIR": str(var_dir),
+        "PYTHONPATH": str(BASE),
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.light_pages_settings",
+    }
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["DATABASE_URL"]
     python = sys.executable
@@ -90,14 +109,29 @@ def prepare(var_dir: Path) -> tuple[dict, int]:
 
     run("manage.py", "migrate", "--noinput")
     run("manage.py", "collectstatic", "--noinput")
-    plan_id = int(subprocess.run([python, "-c", SETUP], cwd=BASE, env=env, check=True, capture_output=True,
-                                 text=True).stdout.split()[-1])
+    plan_id = int(
+        subprocess.run(
+            [python, "-c", SETUP], cwd=BASE, env=env, check=True, capture_output=True, text=True
+        ).stdout.split()[-1]
+    )
     return env, plan_id
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "egov_plan.wsgi", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"], env=env, cwd=BASE)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "egov_plan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=BASE,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
@@ -121,11 +155,19 @@ class Workers:
         if target["type"] != "service_worker" or target["targetId"] in self.throttled:
             return
         self.throttled.add(target["targetId"])
-        session = self.cdp.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": False})
-        for number, (method, params) in enumerate((("Network.enable", {}),
-                                                   ("Network.emulateNetworkConditions", SLOW_LINK)), 1):
-            self.cdp.send("Target.sendMessageToTarget", {"sessionId": session["sessionId"], "message": json.dumps(
-                {"id": number, "method": method, "params": params})})
+        session = self.cdp.send(
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": False}
+        )
+        for number, (method, params) in enumerate(
+            (("Network.enable", {}), ("Network.emulateNetworkConditions", SLOW_LINK)), 1
+        ):
+            self.cdp.send(
+                "Target.sendMessageToTarget",
+                {
+                    "sessionId": session["sessionId"],
+                    "message": json.dumps({"id": number, "method": method, "params": params}),
+                },
+            )
 
     def throttle_running(self) -> None:
         for target in self.cdp.send("Target.getTargets")["targetInfos"]:
@@ -148,7 +190,10 @@ def visit(context, url: str, workers: Workers) -> dict:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
     transferred, by_worker = {}, {}
-    cdp.on("Network.loadingFinished", lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
 
     def worker_request(request):
         if request.service_worker is not None:
@@ -161,14 +206,21 @@ def visit(context, url: str, workers: Workers) -> dict:
     context.remove_listener("requestfinished", worker_request)
     network = {key: size for key, size in {**transferred, **by_worker}.items() if size > 0}
     page.close()
-    return {"bytes": sum(network.values()), "worker_bytes": sum(by_worker.values()), "requests": len(network),
-            "usable": max(timings["dcl"], timings["fonts"]), **timings}
+    return {
+        "bytes": sum(network.values()),
+        "worker_bytes": sum(by_worker.values()),
+        "requests": len(network),
+        "usable": max(timings["dcl"], timings["fonts"]),
+        **timings,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", help="a folder for the installation (kept), instead of a temporary one")
+    parser.add_argument(
+        "--keep", help="a folder for the installation (kept), instead of a temporary one"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -195,8 +247,11 @@ def main() -> None:
                 workers = Workers(browser)
                 results = {"first": [], "repeat": []}
                 for _ in range(args.runs):
-                    context = browser.new_context(locale="bn-BD", storage_state=cookies,
-                                                  viewport={"width": 360, "height": 740})
+                    context = browser.new_context(
+                        locale="bn-BD",
+                        storage_state=cookies,
+                        viewport={"width": 360, "height": 740},
+                    )
                     results["first"].append(visit(context, url, workers))
                     results["repeat"].append(visit(context, url, workers))
                     context.close()
@@ -206,8 +261,10 @@ def main() -> None:
             server.wait(timeout=30)
 
     last = results["first"][-1]
-    print(f"entry page of the seed plan (12 indicators), {args.runs} runs, 400 kbit/s and 400 ms round trip; "
-          f"median (min–max)")
+    print(
+        f"entry page of the seed plan (12 indicators), {args.runs} runs, 400 kbit/s and 400 ms round trip; "
+        f"median (min–max)"
+    )
     print(f"fonts fetched on the first visit: {', '.join(last['fontNames']) or 'none'}")
     for kind, label in (("first", "first visit (empty cache)"), ("repeat", "repeat visit")):
         runs = results[kind]
@@ -220,13 +277,19 @@ def main() -> None:
         kb = statistics.median(r["bytes"] for r in runs) / 1024
         usable = statistics.median(r["usable"] for r in runs)
         print(f"{label}:")
-        print(f"  transferred {figure('bytes', 1024, ' KB')} in {statistics.median(r['requests'] for r in runs):.0f} "
-              f"requests (by the service worker {figure('worker_bytes', 1024, ' KB')}); "
-              f"budget {budget_bytes // 1024} KB: {'met' if kb <= budget_bytes / 1024 else 'NOT MET'}")
-        print(f"  usable {figure('usable', 1, ' ms')}; budget {budget_ms} ms: "
-              f"{'met' if usable <= budget_ms else 'NOT MET'}")
-        print(f"  first contentful paint {figure('fcp', 1, ' ms')}, DOMContentLoaded {figure('dcl', 1, ' ms')}, "
-              f"fonts in {figure('fonts', 1, ' ms')}, load {figure('load', 1, ' ms')}")
+        print(
+            f"  transferred {figure('bytes', 1024, ' KB')} in {statistics.median(r['requests'] for r in runs):.0f} "
+            f"requests (by the service worker {figure('worker_bytes', 1024, ' KB')}); "
+            f"budget {budget_bytes // 1024} KB: {'met' if kb <= budget_bytes / 1024 else 'NOT MET'}"
+        )
+        print(
+            f"  usable {figure('usable', 1, ' ms')}; budget {budget_ms} ms: "
+            f"{'met' if usable <= budget_ms else 'NOT MET'}"
+        )
+        print(
+            f"  first contentful paint {figure('fcp', 1, ' ms')}, DOMContentLoaded {figure('dcl', 1, ' ms')}, "
+            f"fonts in {figure('fonts', 1, ' ms')}, load {figure('load', 1, ' ms')}"
+        )
 
 
 if __name__ == "__main__":

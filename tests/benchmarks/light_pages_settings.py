@@ -9,6 +9,9 @@ os.environ["DEBUG"] = "false"
 
 from egov_plan.settings import *  # noqa: E402,F401,F403
 
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}  # noqa: F405
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False

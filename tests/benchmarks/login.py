@@ -20,9 +20,11 @@ import os
 import statistics
 import time
 
-BEFORE = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
-          "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-          "django.contrib.auth.hashers.Argon2PasswordHasher"]
+BEFORE = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
 PASSWORD = "a-long-bench-secret"
 
 
@@ -53,7 +55,9 @@ def main() -> None:
         assert response.status_code == 302, response.status_code
         return wall * 1000, cpu * 1000
 
-    def measure(label: str, hashers: list[str], hash_with: list[str], runs: int, once: bool = False) -> None:
+    def measure(
+        label: str, hashers: list[str], hash_with: list[str], runs: int, once: bool = False
+    ) -> None:
         users = get_user_model()
         with override_settings(PASSWORD_HASHERS=hash_with):
             encoded = make_password(PASSWORD)
@@ -67,12 +71,16 @@ def main() -> None:
             stored = users.objects.get(username=names[runs - 1]).password.split("$")[0]
         wall = statistics.median(r[0] for r in results)
         cpu = statistics.median(r[1] for r in results)
-        print(f"{label:8} {encoded.split('$')[0]:>14} → {stored:14} wall %7.1f ms (%.1f–%.1f)  CPU %7.1f ms  "
-              f"%6.1f logins/s a worker" % (wall, min(r[0] for r in results), max(r[0] for r in results), cpu,
-                                           1000 / wall))
+        print(
+            f"{label:8} {encoded.split('$')[0]:>14} → {stored:14} wall %7.1f ms (%.1f–%.1f)  CPU %7.1f ms  "
+            f"%6.1f logins/s a worker"
+            % (wall, min(r[0] for r in results), max(r[0] for r in results), cpu, 1000 / wall)
+        )
 
     with throwaway_database():
-        print(f"database: {connection.vendor}; {os.cpu_count()} cores; {args.runs} runs each; medians")
+        print(
+            f"database: {connection.vendor}; {os.cpu_count()} cores; {args.runs} runs each; medians"
+        )
         fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         measure("no hash", fast, fast, args.runs)  # the rest of a login: forms, axes, session
         measure("before", BEFORE, BEFORE, args.runs)

@@ -39,7 +39,9 @@ def main() -> None:
     from tests.benchmarks.common import load_seed, throwaway_database
     from tests.pki import PASSPHRASE, start_test_pki
 
-    create_development_certificate(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE)
+    create_development_certificate(
+        Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE
+    )
     pki = start_test_pki(workdir / "pki")
     service_seconds = []
     animator = pki.server.app
@@ -87,11 +89,17 @@ def main() -> None:
     lta_services = med([s for _, s, _ in lta])
     lta_local = med([t - s for t, s, _ in lta])
     requests = med([n for _, _, n in lta])
-    print(f"seed report, approval to stored signed PDF; median of {args.runs} runs (after one warm-up), ms")
+    print(
+        f"seed report, approval to stored signed PDF; median of {args.runs} runs (after one warm-up), ms"
+    )
     print(f"{'B-B (no TSA)':36} {bb_total:8.0f}")
     print(f"{'B-LTA, all':36} {lta_total:8.0f}")
-    print(f"{'  of which TSA/OCSP/CRL answering':36} {lta_services:8.0f}   ({requests:.0f} requests)")
-    print(f"{'B-LTA without the services':36} {lta_local:8.0f}   = {lta_local / bb_total:.2f} × B-B")
+    print(
+        f"{'  of which TSA/OCSP/CRL answering':36} {lta_services:8.0f}   ({requests:.0f} requests)"
+    )
+    print(
+        f"{'B-LTA without the services':36} {lta_local:8.0f}   = {lta_local / bb_total:.2f} × B-B"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,16 @@ import time
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def median_ms(action, runs: int) -> tuple[float, float, float]:
@@ -91,24 +99,34 @@ def same_html(label, table, pdf, workdir: Path, runs: int, browser) -> None:
     app_pdf = pdf.render_pdf(table, draft=False)
     html = pdf.render_html(table, draft=False)  # the table keeps the final pass's layout
     fonts, counters = FontConfiguration(), CounterStyle()
-    stylesheets = [CSS(filename=str(path), font_config=fonts, counter_style=counters) for path in pdf.STYLESHEETS]
+    stylesheets = [
+        CSS(filename=str(path), font_config=fonts, counter_style=counters)
+        for path in pdf.STYLESHEETS
+    ]
 
     def bare():
         return HTML(string=html, base_url=str(pdf.STATIC) + "/").write_pdf(
-            stylesheets=stylesheets, font_config=fonts, counter_style=counters)
+            stylesheets=stylesheets, font_config=fonts, counter_style=counters
+        )
 
     bare_pages = page_count(bare())  # also the warm-up
     app_ms, bare_ms = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False), bare, runs)
-    line = (f"{label:16} {len(table.rows):>10} {app_ms:>8.0f} {page_count(app_pdf):>3}p {bare_ms:>8.0f} {bare_pages:>3}p"
-            f" {app_ms / bare_ms:>6.2f}×")
+    line = (
+        f"{label:16} {len(table.rows):>10} {app_ms:>8.0f} {page_count(app_pdf):>3}p {bare_ms:>8.0f} {bare_pages:>3}p"
+        f" {app_ms / bare_ms:>6.2f}×"
+    )
     if browser is not None:
         page_file = workdir / "same.html"
         page_file.write_text(standalone_html(html, pdf.STATIC, pdf.STYLESHEETS), encoding="utf-8")
         output = workdir / "chromium.pdf"
 
         def print_to_pdf():
-            subprocess.run([CHROMIUM, *CHROMIUM_ARGS, f"--print-to-pdf={output}", page_file.as_uri()],
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [CHROMIUM, *CHROMIUM_ARGS, f"--print-to-pdf={output}", page_file.as_uri()],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
 
         cold_ms = median_ms(print_to_pdf, min(runs, 3))[0]
         page = browser.new_page()
@@ -120,8 +138,10 @@ def same_html(label, table, pdf, workdir: Path, runs: int, browser) -> None:
         warm_pages = page_count(warm())
         warm_ms = median_ms(warm, runs)[0]
         page.close()
-        line += (f" {cold_ms:>9.0f} {page_count(output.read_bytes()):>3}p {warm_ms:>8.0f} {warm_pages:>3}p"
-                 f" {app_ms / warm_ms:>6.2f}×")
+        line += (
+            f" {cold_ms:>9.0f} {page_count(output.read_bytes()):>3}p {warm_ms:>8.0f} {warm_pages:>3}p"
+            f" {app_ms / warm_ms:>6.2f}×"
+        )
     print(line)
 
 
@@ -133,7 +153,9 @@ def chromium():
         return
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop here
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:])
         try:
@@ -168,7 +190,9 @@ def main() -> None:
     from tests.benchmarks.common import load_seed
     from tests.factories import make_plan
 
-    create_development_certificate(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE)
+    create_development_certificate(
+        Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE
+    )
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
@@ -176,23 +200,33 @@ def main() -> None:
         for size in (30, 60, 120):
             plans.append(("generated plan", make_plan(indicators=size, office_name=f"দপ্তর {size}")))
         print(f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms")
-        print(f"{'plan':16} {'indicators':>10} {'pages':>5} {'render':>22} {'sign':>18} {'render+sign':>22}")
+        print(
+            f"{'plan':16} {'indicators':>10} {'pages':>5} {'render':>22} {'sign':>18} {'render+sign':>22}"
+        )
         for label, plan in plans:
             table = quarter_table(plan_id=plan.pk, quarter=1)
             rendered = pdf.render_pdf(table, draft=False)  # warm up fonts and templates
             pages = len(pdf.render_document(table, draft=False).pages)
-            render = median_ms(lambda: pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False),
-                               args.runs)
-            sign = median_ms(lambda: sign_pdf(rendered, signer_name="bench", location="bench"), args.runs)
+            render = median_ms(
+                lambda: pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False),
+                args.runs,
+            )
+            sign = median_ms(
+                lambda: sign_pdf(rendered, signer_name="bench", location="bench"), args.runs
+            )
 
             def produce():
                 SignedDocument.objects.filter(report__plan=plan).delete()
-                QuarterlyReport.objects.filter(plan=plan, quarter=1).update(status="approved", revision=1)
+                QuarterlyReport.objects.filter(plan=plan, quarter=1).update(
+                    status="approved", revision=1
+                )
                 pdf.signed_document(report=QuarterlyReport.objects.get(plan=plan, quarter=1))
 
             both = median_ms(produce, args.runs)
-            print(f"{label:16} {len(table.rows):>10} {pages:>5} {render[0]:>9.0f} ({render[1]:.0f}–{render[2]:.0f})"
-                  f" {sign[0]:>7.1f} ({sign[1]:.0f}–{sign[2]:.0f}) {both[0]:>9.0f} ({both[1]:.0f}–{both[2]:.0f})")
+            print(
+                f"{label:16} {len(table.rows):>10} {pages:>5} {render[0]:>9.0f} ({render[1]:.0f}–{render[2]:.0f})"
+                f" {sign[0]:>7.1f} ({sign[1]:.0f}–{sign[2]:.0f}) {both[0]:>9.0f} ({both[1]:.0f}–{both[2]:.0f})"
+            )
 
         # A cached download: the stored signed PDF served through the view.
         seed = plans[0][1]
@@ -203,10 +237,14 @@ def main() -> None:
         path = f"/plans/{seed.pk}/quarters/1/pdf"
         client.get(path)
         cached = median_ms(lambda: client.get(path), max(args.runs, 20))
-        print(f"cached download of the seed's signed PDF: {cached[0]:.1f} ms ({cached[1]:.1f}–{cached[2]:.1f})")
+        print(
+            f"cached download of the seed's signed PDF: {cached[0]:.1f} ms ({cached[1]:.1f}–{cached[2]:.1f})"
+        )
 
-        print("same HTML: render medians in ms (pages), app and WeasyPrint in alternate runs; "
-              "ratio = the app's time over the other's")
+        print(
+            "same HTML: render medians in ms (pages), app and WeasyPrint in alternate runs; "
+            "ratio = the app's time over the other's"
+        )
         heading = f"{'plan':16} {'indicators':>10} {'app':>8} {'':>4} {'WeasyPrint':>8} {'':>4} {'ratio':>7}"
         if Path(CHROMIUM).exists():
             heading += f" {'--print-to-pdf':>9} {'':>4} {'Chromium warm':>8} {'':>4} {'ratio':>7}"
@@ -216,17 +254,27 @@ def main() -> None:
                 table = quarter_table(plan_id=plan.pk, quarter=1)
                 same_html(label, table, pdf, workdir, args.runs, browser)
 
-        print(f"one layout pass: render medians in ms (pages, layouts), {args.runs} alternate runs each")
-        print(f"{'plan':16} {'indicators':>10} {'one pass':>9} {'':>8} {'passes':>9} {'':>8} {'ratio':>7}")
+        print(
+            f"one layout pass: render medians in ms (pages, layouts), {args.runs} alternate runs each"
+        )
+        print(
+            f"{'plan':16} {'indicators':>10} {'one pass':>9} {'':>8} {'passes':>9} {'':>8} {'ratio':>7}"
+        )
         for label, plan in plans:
             table = quarter_table(plan_id=plan.pk, quarter=1)
-            counts = [layout_count(lambda: pdf.render_document(table, draft=False)),
-                      layout_count(lambda: pdf.render_document_in_passes(table, draft=False))]
-            once, passes = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False),
-                                                lambda: pdf.render_document_in_passes(table, draft=False).write_pdf(),
-                                                args.runs)
-            print(f"{label:16} {len(table.rows):>10} {once:>9.0f} {counts[0][0]:>3}p {counts[0][1]}× {passes:>9.0f}"
-                  f" {counts[1][0]:>3}p {counts[1][1]}× {once / passes:>6.2f}×")
+            counts = [
+                layout_count(lambda: pdf.render_document(table, draft=False)),
+                layout_count(lambda: pdf.render_document_in_passes(table, draft=False)),
+            ]
+            once, passes = alternate_medians_ms(
+                lambda: pdf.render_pdf(table, draft=False),
+                lambda: pdf.render_document_in_passes(table, draft=False).write_pdf(),
+                args.runs,
+            )
+            print(
+                f"{label:16} {len(table.rows):>10} {once:>9.0f} {counts[0][0]:>3}p {counts[0][1]}× {passes:>9.0f}"
+                f" {counts[1][0]:>3}p {counts[1][1]}× {once / passes:>6.2f}×"
+            )
 
         print(f"text layer: render medians in ms, {args.runs * 2} alternate runs each")
         print(f"{'plan':16} {'indicators':>10} {'/ActualText':>12} {'per glyph':>10} {'cost':>7}")
@@ -237,10 +285,13 @@ def main() -> None:
                 with pdf_text_layer.disabled():
                     pdf.render_pdf(table, draft=False)
 
-            with_layer, without = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False), per_glyph,
-                                                       args.runs * 2)
-            print(f"{label:16} {len(table.rows):>10} {with_layer:>12.0f} {without:>10.0f}"
-                  f" {(with_layer / without - 1) * 100:>+6.1f}%")
+            with_layer, without = alternate_medians_ms(
+                lambda: pdf.render_pdf(table, draft=False), per_glyph, args.runs * 2
+            )
+            print(
+                f"{label:16} {len(table.rows):>10} {with_layer:>12.0f} {without:>10.0f}"
+                f" {(with_layer / without - 1) * 100:>+6.1f}%"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

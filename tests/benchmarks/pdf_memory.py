@@ -35,8 +35,10 @@ def main() -> None:
 
     with throwaway_database():
         plan = make_plan(indicators=args.indicators)
-        print(f"{args.indicators} indicators, {args.renders} renders"
-              f"{', fresh renderer state each time' if args.fresh_renderer else ''}; RSS before: {rss_mib():.1f} MiB")
+        print(
+            f"{args.indicators} indicators, {args.renders} renders"
+            f"{', fresh renderer state each time' if args.fresh_renderer else ''}; RSS before: {rss_mib():.1f} MiB"
+        )
         print(f"{'renders':>7} {'RSS MiB':>8} {'ms/render':>9}")
         after_ten = None
         start = time.perf_counter()

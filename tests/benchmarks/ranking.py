@@ -19,21 +19,44 @@ def build(siblings: int):
     from reports.models import Assessment
     from tests.conftest import make_user
 
-    parent = office_create(name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ", code="DC-MYM")
+    parent = office_create(
+        name="জেলা প্রশাসকের কার্যালয়", tier="district", location="ময়মনসিংহ", code="DC-MYM"
+    )
     tier = tier_for("upazila")
-    offices = [Office(code=f"U{i:06d}", name="উপজেলা নির্বাহী অফিসারের কার্যালয়", location=f"স্থান {i}", tier=tier,
-                      depth=parent.depth + 1, numchild=0,
-                      path=Office._get_path(parent.path, parent.depth + 1, i + 1)) for i in range(siblings)]
+    offices = [
+        Office(
+            code=f"U{i:06d}",
+            name="উপজেলা নির্বাহী অফিসারের কার্যালয়",
+            location=f"স্থান {i}",
+            tier=tier,
+            depth=parent.depth + 1,
+            numchild=0,
+            path=Office._get_path(parent.path, parent.depth + 1, i + 1),
+        )
+        for i in range(siblings)
+    ]
     Office.objects.bulk_create(offices, batch_size=2000)
     Office.objects.filter(pk=parent.pk).update(numchild=siblings)
     year, _ = FiscalYear.objects.get_or_create(start_year=2022)
-    offices = list(Office.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).order_by("path"))
-    plans = ActionPlan.objects.bulk_create([ActionPlan(office=o, fiscal_year=year, total_marks=50) for o in offices],
-                                           batch_size=2000)
+    offices = list(
+        Office.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).order_by("path")
+    )
+    plans = ActionPlan.objects.bulk_create(
+        [ActionPlan(office=o, fiscal_year=year, total_marks=50) for o in offices], batch_size=2000
+    )
     rng = random.Random(7)
     Assessment.objects.bulk_create(
-        [Assessment(plan=p, kind=Assessment.ANNUAL, status=rng.choice([Assessment.SUBMITTED, Assessment.APPROVED]),
-                    ranking_total=Decimal(rng.randint(0, 5000)) / 100) for p in plans], batch_size=2000)
+        [
+            Assessment(
+                plan=p,
+                kind=Assessment.ANNUAL,
+                status=rng.choice([Assessment.SUBMITTED, Assessment.APPROVED]),
+                ranking_total=Decimal(rng.randint(0, 5000)) / 100,
+            )
+            for p in plans
+        ],
+        batch_size=2000,
+    )
     middle = plans[siblings // 2]
     officer = make_user("bench-officer", offices[siblings // 2], Membership.OFFICER)
     return middle, officer
@@ -69,12 +92,17 @@ def main() -> None:
                 result = ranking.ranking(plan, own)
                 times.append((time.perf_counter() - start) * 1000)
         print(f"database: {connection.vendor}; {args.siblings} siblings; {args.runs} runs")
-        print(f"ranking(): median {statistics.median(times):.2f} ms ({min(times):.2f}–{max(times):.2f}), "
-              f"{len(queries)} queries, rank {result.rank} of {result.count}, {len(result.rows)} rows listed")
+        print(
+            f"ranking(): median {statistics.median(times):.2f} ms ({min(times):.2f}–{max(times):.2f}), "
+            f"{len(queries)} queries, rank {result.rank} of {result.count}, {len(result.rows)} rows listed"
+        )
         client = Client()
         client.force_login(officer)
         path = f"/plans/{plan.pk}/annual/"
-        print("annual page (empty plan): median %.2f ms (%.2f–%.2f)" % page_ms(client, path, args.runs))
+        print(
+            "annual page (empty plan): median %.2f ms (%.2f–%.2f)"
+            % page_ms(client, path, args.runs)
+        )
 
 
 if __name__ == "__main__":

@@ -31,15 +31,26 @@ def main() -> None:
         seed = load_seed()
         big = make_plan(indicators=60)
         client = Client()
-        client.force_login(get_user_model().objects.create_user(  # staff see every plan
-            "bench", password="a-long-bench-secret", is_staff=True))
-        print(f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms; rate vs the bare GET")
+        client.force_login(
+            get_user_model().objects.create_user(  # staff see every plan
+                "bench", password="a-long-bench-secret", is_staff=True
+            )
+        )
+        print(
+            f"database: {connection.vendor}; {args.runs} runs each; median (min–max) in ms; rate vs the bare GET"
+        )
         bare = page_ms(client, f"/floor/bare/{seed.pk}/1/", args.runs)
         print(f"{'bare signed-in GET (anchor)':43} %7.2f (%.2f–%.2f)" % bare)
-        for label, plan in (("seed report (12 indicators)", seed), ("generated plan (60 indicators)", big)):
+        for label, plan in (
+            ("seed report (12 indicators)", seed),
+            ("generated plan (60 indicators)", big),
+        ):
             for query in ("", "?scores=1"):
                 timed = page_ms(client, f"/plans/{plan.pk}/quarters/1/{query}", args.runs)
-                print(f"{label:32} {query or '(table)':10} %7.2f (%.2f–%.2f)" % timed + f"  {bare[0] / timed[0]:.2f}×")
+                print(
+                    f"{label:32} {query or '(table)':10} %7.2f (%.2f–%.2f)" % timed
+                    + f"  {bare[0] / timed[0]:.2f}×"
+                )
 
 
 if __name__ == "__main__":

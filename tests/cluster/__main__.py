@@ -29,9 +29,14 @@ def down(args) -> int:
 def up(args) -> int:
     from tests.cluster import faults
 
-    with faults.running(users=[args.users], workers=args.workers, lifetime=args.seconds + 300) as (deployment, _):
-        print(f"up: {deployment.url} (from the client namespace: ip netns exec {net.namespace('client')} …); "
-              f"files in {deployment.folder}; down in {args.seconds} s or at Ctrl-C")
+    with faults.running(users=[args.users], workers=args.workers, lifetime=args.seconds + 300) as (
+        deployment,
+        _,
+    ):
+        print(
+            f"up: {deployment.url} (from the client namespace: ip netns exec {net.namespace('client')} …); "
+            f"files in {deployment.folder}; down in {args.seconds} s or at Ctrl-C"
+        )
         try:
             time.sleep(args.seconds)
         except KeyboardInterrupt:
@@ -52,15 +57,21 @@ def main() -> int:
     command.add_argument("--if-run", help=argparse.SUPPRESS)
     command.add_argument("--after", type=float, default=0, help=argparse.SUPPRESS)
     command.set_defaults(handler=down)
-    command = commands.add_parser("up", help="start the cluster with load-test data, keep it up a while")
+    command = commands.add_parser(
+        "up", help="start the cluster with load-test data, keep it up a while"
+    )
     command.add_argument("--seconds", type=int, default=600)
     command.add_argument("--users", type=int, default=10)
     command.add_argument("--workers", type=int, default=3)
     command.set_defaults(handler=up)
-    command = commands.add_parser("fault", help="a fault run under the deadline scenario, then the database check")
+    command = commands.add_parser(
+        "fault", help="a fault run under the deadline scenario, then the database check"
+    )
     command.add_argument("kind", choices=["kill-app", "restart-db", "redis-down"])
     command.add_argument("--users", type=int, default=50)
-    command.add_argument("--seconds", type=int, default=60, help="measured length of the deadline phase")
+    command.add_argument(
+        "--seconds", type=int, default=60, help="measured length of the deadline phase"
+    )
     command.add_argument("--workers", type=int, default=3)
     command.set_defaults(handler=fault)
     args = parser.parse_args()

@@ -30,20 +30,28 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class Browser:
     def __init__(self):
         context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the cluster's own certificate
+        context.check_hostname, context.verify_mode = (
+            False,
+            ssl.CERT_NONE,
+        )  # the cluster's own certificate
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
                 return None
 
-        self.opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), NoRedirect(),
-                                                  urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context),
+            NoRedirect(),
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+        )
 
     def open(self, path: str, data: dict | None = None, *, origin: bool = True) -> tuple[int, str]:
         body = None if data is None else urllib.parse.urlencode(data).encode()
         headers = {"Origin": BASE} if origin and data is not None else {}
         try:
-            with self.opener.open(urllib.request.Request(BASE + path, data=body, headers=headers), timeout=30) as answer:
+            with self.opener.open(
+                urllib.request.Request(BASE + path, data=body, headers=headers), timeout=30
+            ) as answer:
                 return answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
@@ -51,8 +59,11 @@ class Browser:
     def login(self, username: str, password: str, *, origin: bool = True) -> int:
         _, page = self.open("/accounts/login/")
         token = CSRF_RE.search(page).group(1)
-        return self.open("/accounts/login/", {"csrfmiddlewaretoken": token, "username": username,
-                                              "password": password}, origin=origin)[0]
+        return self.open(
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+            origin=origin,
+        )[0]
 
 
 def save(manifest: dict, sent_path: str, rounds: int, first: int) -> list[int]:
@@ -67,18 +78,28 @@ def save(manifest: dict, sent_path: str, rounds: int, first: int) -> list[int]:
     browser = Browser()
     assert browser.login(run["offices"][0]["officer"], manifest["password"]) == 302
     url = f"/plans/{plan['id']}/quarters/1/edit/"
-    sent = json.load(open(sent_path)) if os.path.exists(sent_path) else {"reports": {}, "approved": [], "out_of_work": []}
-    report = sent["reports"].setdefault(f"{plan['id']}/1", {"saves": 0, "values": {}, "in_flight": None,
-                                                           "submitted": False})
+    sent = (
+        json.load(open(sent_path))
+        if os.path.exists(sent_path)
+        else {"reports": {}, "approved": [], "out_of_work": []}
+    )
+    report = sent["reports"].setdefault(
+        f"{plan['id']}/1", {"saves": 0, "values": {}, "in_flight": None, "submitted": False}
+    )
     statuses = []
     for round_ in range(first, first + rounds):
         status, page = browser.open(url)
         if status != 200:
             statuses.append(status)
             continue
-        values = {str(pk): typed_value(unit, run["start_year"], round_) for pk, unit in plan["indicators"]}
-        data = {**form_data(page, "entry-form"), **{f"value_{pk}": text for pk, text in values.items()},
-                "action": "save"}
+        values = {
+            str(pk): typed_value(unit, run["start_year"], round_) for pk, unit in plan["indicators"]
+        }
+        data = {
+            **form_data(page, "entry-form"),
+            **{f"value_{pk}": text for pk, text in values.items()},
+            "action": "save",
+        }
         status, _ = browser.open(url, data)
         statuses.append(status)
         if status == 302:
@@ -91,7 +112,9 @@ def save(manifest: dict, sent_path: str, rounds: int, first: int) -> list[int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["save", "wrong-password", "no-origin", "https"])
     parser.add_argument("manifest")
     parser.add_argument("sent", nargs="?")
@@ -108,9 +131,19 @@ def main() -> int:
         print(json.dumps(Browser().login(reviewer, manifest["password"], origin=False)))
     else:
         with Browser().opener.open(BASE + "/accounts/login/", timeout=30) as answer:
-            cookies = [value for name, value in answer.headers.items() if name.lower() == "set-cookie"]
-            print(json.dumps({"hsts": answer.headers.get("Strict-Transport-Security"),
-                              "secure_cookie": any("csrftoken" in c and "secure" in c.lower() for c in cookies)}))
+            cookies = [
+                value for name, value in answer.headers.items() if name.lower() == "set-cookie"
+            ]
+            print(
+                json.dumps(
+                    {
+                        "hsts": answer.headers.get("Strict-Transport-Security"),
+                        "secure_cookie": any(
+                            "csrftoken" in c and "secure" in c.lower() for c in cookies
+                        ),
+                    }
+                )
+            )
     return 0
 
 

@@ -44,7 +44,20 @@ def create() -> None:
     for host in HOSTS:
         ns = namespace(host)
         ip("netns", "add", ns)
-        ip("link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", host, "netns", BRIDGE)
+        ip(
+            "link",
+            "add",
+            "eth0",
+            "netns",
+            ns,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            host,
+            "netns",
+            BRIDGE,
+        )
         ip("-n", BRIDGE, "link", "set", host, "master", "br0", "up")
         ip("-n", ns, "addr", "add", f"{address(host)}/24", "dev", "eth0")
         ip("-n", ns, "link", "set", "eth0", "up")

@@ -34,8 +34,11 @@ def main() -> int:
     from egov_plan import bangla, scoring
     from reports.models import Achievement, QuarterlyReport, ReportTransition
 
-    parse = {scoring.DATE: bangla.parse_date, scoring.PERCENT: bangla.parse_percent,
-             scoring.COUNT: bangla.parse_count}
+    parse = {
+        scoring.DATE: bangla.parse_date,
+        scoring.PERCENT: bangla.parse_percent,
+        scoring.COUNT: bangla.parse_count,
+    }
     faults, reports, saves, values, in_flight_stored = [], 0, 0, 0, 0
     for path in args.sent:
         with open(path, encoding="utf-8") as handle:
@@ -50,7 +53,9 @@ def main() -> int:
                 unanswered.append((accepted, report_sent["in_flight"]))
             if not accepted and not unanswered:
                 continue
-            finals = ([report_sent["values"]] if accepted else []) + [v for before, v in unanswered if before == accepted]
+            finals = ([report_sent["values"]] if accepted else []) + [
+                v for before, v in unanswered if before == accepted
+            ]
             indicators = len((finals or [unanswered[0][1]])[0])
             plan_id, quarter = map(int, key.split("/"))
             report = QuarterlyReport.objects.filter(plan_id=plan_id, quarter=quarter).first()
@@ -58,31 +63,47 @@ def main() -> int:
                 if accepted:
                     faults.append(f"{key}: {accepted} saves accepted, no report stored")
                 continue
-            stored = {a.indicator_id: a for a in Achievement.objects.filter(report=report).select_related("indicator")}
+            stored = {
+                a.indicator_id: a
+                for a in Achievement.objects.filter(report=report).select_related("indicator")
+            }
             history = Achievement.history.filter(report_id=report.pk).count()
             stored_saves, odd = divmod(history, indicators)
-            if odd or not accepted <= stored_saves <= accepted + len(unanswered) or (
-                    stored_saves and all(_mismatches(stored, values, parse) for values in finals)):
-                faults.append(f"{key}: {history} history rows for {accepted} acknowledged saves of {indicators} values "
-                              f"and {len(unanswered)} unanswered (expected {accepted * indicators}"
-                              + (f" to {(accepted + len(unanswered)) * indicators})" if unanswered else ")"))
-                faults.extend(f"{key} {m}" for m in _mismatches(stored, finals[-1], parse) if finals)
+            if (
+                odd
+                or not accepted <= stored_saves <= accepted + len(unanswered)
+                or (stored_saves and all(_mismatches(stored, values, parse) for values in finals))
+            ):
+                faults.append(
+                    f"{key}: {history} history rows for {accepted} acknowledged saves of {indicators} values "
+                    f"and {len(unanswered)} unanswered (expected {accepted * indicators}"
+                    + (f" to {(accepted + len(unanswered)) * indicators})" if unanswered else ")")
+                )
+                faults.extend(
+                    f"{key} {m}" for m in _mismatches(stored, finals[-1], parse) if finals
+                )
                 continue
             reports += 1
             saves += accepted
             values += indicators * bool(stored_saves)
             in_flight_stored += stored_saves - accepted
-            if report_sent["submitted"] and report.status not in (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED):
+            if report_sent["submitted"] and report.status not in (
+                QuarterlyReport.SUBMITTED,
+                QuarterlyReport.APPROVED,
+            ):
                 faults.append(f"{key}: submitted, but stored as {report.status}")
         for key in sent["approved"]:
             plan_id, quarter = map(int, key.split("/"))
-            approvals = ReportTransition.objects.filter(report__plan_id=plan_id, report__quarter=quarter,
-                                                        to_status=QuarterlyReport.APPROVED).count()
+            approvals = ReportTransition.objects.filter(
+                report__plan_id=plan_id, report__quarter=quarter, to_status=QuarterlyReport.APPROVED
+            ).count()
             if approvals != 1:
                 faults.append(f"{key}: approved once, {approvals} approvals stored")
-    print(f"checked {reports} reports, {saves} acknowledged saves stored once each (and {in_flight_stored} unanswered "
-          f"ones, in flight at the stop or their answer lost, stored as well), {values} values: "
-          f"{'no fault' if not faults else f'{len(faults)} FAULTS'}")
+    print(
+        f"checked {reports} reports, {saves} acknowledged saves stored once each (and {in_flight_stored} unanswered "
+        f"ones, in flight at the stop or their answer lost, stored as well), {values} values: "
+        f"{'no fault' if not faults else f'{len(faults)} FAULTS'}"
+    )
     for fault in faults[:50]:
         print("  " + fault)
     return 1 if faults else 0

@@ -22,32 +22,54 @@ import argparse
 import os
 import sys
 
-from tests.load.run import BASE, print_stats, prepare, read_stats, run_locust, serve
+from tests.load.run import BASE, prepare, print_stats, read_stats, run_locust, serve
 
 KINDS = ("bare", "least", "app")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"),
+    )
     args = parser.parse_args()
 
-    work, env, manifest = prepare(users=[args.users], server=args.server, settings="tests.load.floor_settings")
+    work, env, manifest = prepare(
+        users=[args.users], server=args.server, settings="tests.load.floor_settings"
+    )
     gunicorn = serve(env=env, port=args.port, workers=args.workers)
     rates, failed = {}, False
     try:
         print(f"gunicorn: {args.workers} sync workers, PostgreSQL, DEBUG off; {args.users} users")
         for kind in KINDS:
             prefix = work / f"floor-{kind}"
-            phase_env = {**env, "LOAD_MANIFEST": str(manifest), "LOAD_RUN": str(args.users), "LOAD_REVIEWERS": "0",
-                         "LOAD_USERS": str(args.users), "LOAD_MEASURE": str(args.seconds), "FLOOR_KIND": kind,
-                         "LOAD_LOGINS": f"{prefix}-logins.json", "PYTHONPATH": str(BASE)}
-            cpu = run_locust(env=phase_env, classes=["FloorOfficer"], users=args.users, seconds=args.seconds,
-                             host=f"http://127.0.0.1:{args.port}", csv_prefix=prefix, locustfile="floor_locustfile.py")
+            phase_env = {
+                **env,
+                "LOAD_MANIFEST": str(manifest),
+                "LOAD_RUN": str(args.users),
+                "LOAD_REVIEWERS": "0",
+                "LOAD_USERS": str(args.users),
+                "LOAD_MEASURE": str(args.seconds),
+                "FLOOR_KIND": kind,
+                "LOAD_LOGINS": f"{prefix}-logins.json",
+                "PYTHONPATH": str(BASE),
+            }
+            cpu = run_locust(
+                env=phase_env,
+                classes=["FloorOfficer"],
+                users=args.users,
+                seconds=args.seconds,
+                host=f"http://127.0.0.1:{args.port}",
+                csv_prefix=prefix,
+                locustfile="floor_locustfile.py",
+            )
             stats = read_stats(prefix)
             print_stats(f"{kind}, {args.seconds} s", stats, cpu)
             rates[kind] = float(stats.get("POST", {}).get("Requests/s", 0))
@@ -55,8 +77,15 @@ def main() -> int:
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
-    print("  => save cycles/s: " + ", ".join(f"{kind} {rates[kind]:.1f}" for kind in KINDS if kind in rates)
-          + (f"; an app cycle costs {rates['least'] / rates['app']:.1f} least cycles" if rates.get("app") else ""))
+    print(
+        "  => save cycles/s: "
+        + ", ".join(f"{kind} {rates[kind]:.1f}" for kind in KINDS if kind in rates)
+        + (
+            f"; an app cycle costs {rates['least'] / rates['app']:.1f} least cycles"
+            if rates.get("app")
+            else ""
+        )
+    )
     if failed:
         print("FAILED: some requests failed (see the failure counts above)")
     return 1 if failed else 0

@@ -27,8 +27,10 @@ from reports.services import report_for_quarter
 
 def _form(request, inputs: str = "") -> HttpResponse:
     token = escape(get_token(request))
-    return HttpResponse(f'<form id="entry-form" method="post"><input type="hidden" name="csrfmiddlewaretoken" '
-                        f'value="{token}">{inputs}</form>')
+    return HttpResponse(
+        f'<form id="entry-form" method="post"><input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{token}">{inputs}</form>'
+    )
 
 
 def bare(request, plan_id: int, quarter: int):
@@ -43,14 +45,30 @@ def least(request, plan_id: int, quarter: int):
         raise Http404()
     rows = selectors.plan_structure(plan.pk, plan.revision).rows
     if request.method == "GET":
-        return _form(request, "".join(f'<input name="value_{row.indicator.pk}" value="">' for row in rows))
+        return _form(
+            request, "".join(f'<input name="value_{row.indicator.pk}" value="">' for row in rows)
+        )
     report = report or report_for_quarter(plan=plan, quarter=quarter)
     now = timezone.now()
-    written = [[report.pk, row.indicator.pk, request.POST.get(f"value_{row.indicator.pk}", ""), request.user.pk, now,
-                report.version] for row in rows]
+    written = [
+        [
+            report.pk,
+            row.indicator.pk,
+            request.POST.get(f"value_{row.indicator.pk}", ""),
+            request.user.pk,
+            now,
+            report.version,
+        ]
+        for row in rows
+    ]
     with transaction.atomic():
-        rowsql.insert(Achievement, ["report", "indicator", "remarks", "updated_by", "updated_at", "updated_in_version"],
-                      written, conflict=["report", "indicator"], update=["remarks", "updated_by", "updated_at"])
+        rowsql.insert(
+            Achievement,
+            ["report", "indicator", "remarks", "updated_by", "updated_at", "updated_in_version"],
+            written,
+            conflict=["report", "indicator"],
+            update=["remarks", "updated_by", "updated_at"],
+        )
     return HttpResponseRedirect(request.path)
 
 

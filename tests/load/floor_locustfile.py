@@ -30,16 +30,23 @@ class FloorOfficer(LoggedIn):
 
     @task
     def save_cycle(self):
-        url = (f"/plans/{self.plan['id']}/quarters/{QUARTER}/edit/" if KIND == "app"
-               else f"/floor/{KIND}/{self.plan['id']}/{QUARTER}/")
+        url = (
+            f"/plans/{self.plan['id']}/quarters/{QUARTER}/edit/"
+            if KIND == "app"
+            else f"/floor/{KIND}/{self.plan['id']}/{QUARTER}/"
+        )
         with self.client.get(url, name="GET", catch_response=True) as response:
             if response.status_code != 200 or 'id="entry-form"' not in response.text:
                 response.failure(f"GET: {response.status_code}")
                 return
             data = form_data(response.text, "entry-form")
         self.round += 1
-        data.update({f"value_{i}": typed_value(unit, self.round) for i, unit in self.plan["indicators"]})
+        data.update(
+            {f"value_{i}": typed_value(unit, self.round) for i, unit in self.plan["indicators"]}
+        )
         data["action"] = "save"
-        with self.client.post(url, data=data, name="POST", allow_redirects=False, catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name="POST", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"POST: {response.status_code}")

@@ -35,13 +35,17 @@ REPORT_LINK_RE = re.compile(r'href="/plans/(\d+)/quarters/(\d)/"')
 # phase's last one is in, then the figures are reset, so that they describe the steady state; the
 # logins' own figures are kept aside (LOAD_LOGINS) and printed apart.
 PHASE_USERS = int(os.environ.get("LOAD_USERS", "0"))
-MEASURE_SECONDS = float(os.environ.get("LOAD_MEASURE", "30"))  # after the last login; then the run stops
+MEASURE_SECONDS = float(
+    os.environ.get("LOAD_MEASURE", "30")
+)  # after the last login; then the run stops
 _arrived = itertools.count(1)
 _everyone_in = gevent.event.Event()
 
 _offices = itertools.count()
 _reviewers = itertools.count()
-SENT: dict[str, dict] = {}  # "plan/quarter" → {"saves": n, "values": {indicator id: text}, "submitted": bool,
+SENT: dict[
+    str, dict
+] = {}  # "plan/quarter" → {"saves": n, "values": {indicator id: text}, "submitted": bool,
 #                              "unanswered": [[saves accepted before it, values], …]}
 APPROVED: list[str] = []
 # A save answered so (the connection lost, or a proxy's or the app's "try again") may still have
@@ -74,9 +78,18 @@ class LoggedIn(FastHttpUser):
 
     def login(self) -> None:
         page = self.client.get("/accounts/login/", name="login page").text
-        with self.client.post("/accounts/login/", name="login (POST)", allow_redirects=False, catch_response=True,
-                              data={"username": self.username, "password": PASSWORD,
-                                    "csrfmiddlewaretoken": csrf(page), "next": ""}) as response:
+        with self.client.post(
+            "/accounts/login/",
+            name="login (POST)",
+            allow_redirects=False,
+            catch_response=True,
+            data={
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": csrf(page),
+                "next": "",
+            },
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"login refused: {response.status_code}")
                 raise StopUser()
@@ -114,7 +127,9 @@ class Officer(LoggedIn):
             raise StopUser() from None
         url = f"/plans/{plan['id']}/quarters/{quarter}/edit/"
         key = f"{plan['id']}/{quarter}"
-        sent = SENT.setdefault(key, {"saves": 0, "values": {}, "in_flight": None, "submitted": False})
+        sent = SENT.setdefault(
+            key, {"saves": 0, "values": {}, "in_flight": None, "submitted": False}
+        )
         data = self.entry_page(url)
         for _ in range(3):
             if not data:
@@ -124,22 +139,26 @@ class Officer(LoggedIn):
             data.update({f"value_{i}": text for i, text in values.items()})
             data["action"] = "save"
             sent["in_flight"] = values  # if the run stops before the answer, the server may have it
-            with self.client.post(url, data=data, name="save (POST)", allow_redirects=False,
-                                  catch_response=True) as response:
+            with self.client.post(
+                url, data=data, name="save (POST)", allow_redirects=False, catch_response=True
+            ) as response:
                 if response.status_code == 302:
                     sent["saves"] += 1
                     sent["values"] = values
                 else:
                     response.failure(f"save: {response.status_code}")
-                    if response.status_code in UNANSWERED:  # it may have been stored before its answer was lost
+                    if (
+                        response.status_code in UNANSWERED
+                    ):  # it may have been stored before its answer was lost
                         sent.setdefault("unanswered", []).append([sent["saves"], values])
             sent["in_flight"] = None
             data = self.entry_page(url)
         if not data:
             return
         data["action"] = "submit"  # what the page shows, unchanged: the last save's values
-        with self.client.post(url, data=data, name="submit (POST)", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name="submit (POST)", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code == 302:
                 sent["submitted"] = True
             else:
@@ -160,15 +179,25 @@ class Reviewer(LoggedIn):
     def approve_one(self):
         inbox = self.client.get("/inbox/", name="inbox").text
         # Each reviewer takes its own share (by plan id), so that two never approve one report.
-        mine = [(int(p), int(q)) for p, q in REPORT_LINK_RE.findall(inbox) if int(p) % self.count == self.index]
+        mine = [
+            (int(p), int(q))
+            for p, q in REPORT_LINK_RE.findall(inbox)
+            if int(p) % self.count == self.index
+        ]
         if not mine:
             gevent.sleep(0.2)  # nothing waiting yet
             return
         plan, quarter = mine[0]
-        page = self.client.get(f"/plans/{plan}/quarters/{quarter}/", name="report page (reviewer)").text
-        with self.client.post(f"/plans/{plan}/quarters/{quarter}/review/", name="approve (POST)",
-                              allow_redirects=False, catch_response=True,
-                              data={"csrfmiddlewaretoken": csrf(page), "action": "approve", "comment": ""}) as response:
+        page = self.client.get(
+            f"/plans/{plan}/quarters/{quarter}/", name="report page (reviewer)"
+        ).text
+        with self.client.post(
+            f"/plans/{plan}/quarters/{quarter}/review/",
+            name="approve (POST)",
+            allow_redirects=False,
+            catch_response=True,
+            data={"csrfmiddlewaretoken": csrf(page), "action": "approve", "comment": ""},
+        ) as response:
             if response.status_code == 302:
                 APPROVED.append(f"{plan}/{quarter}")
             else:
@@ -216,8 +245,13 @@ class EntryReader(LoggedIn):
     def on_start(self):
         office = RUN["offices"][next(_offices) % len(RUN["offices"])]
         self.username = office["officer"]
-        self.pages = itertools.cycle([f"/plans/{plan['id']}/quarters/{quarter}/edit/"
-                                      for plan in office["plans"][:2] for quarter in (1, 2, 3, 4)])
+        self.pages = itertools.cycle(
+            [
+                f"/plans/{plan['id']}/quarters/{quarter}/edit/"
+                for plan in office["plans"][:2]
+                for quarter in (1, 2, 3, 4)
+            ]
+        )
         self.login()
 
     @task
@@ -239,8 +273,11 @@ def _keep_login_figures(environment) -> None:
     figures = {}
     for (name, method), entry in environment.stats.entries.items():
         if entry.num_requests:
-            figures[name] = {"count": entry.num_requests, "failures": entry.num_failures,
-                             **{f"p{p}": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99)}}
+            figures[name] = {
+                "count": entry.num_requests,
+                "failures": entry.num_failures,
+                **{f"p{p}": entry.get_response_time_percentile(p / 100) for p in (50, 95, 99)},
+            }
     path = os.environ.get("LOAD_LOGINS")
     if path:
         with open(path, "w", encoding="utf-8") as handle:

@@ -45,8 +45,16 @@ def locust_binary() -> Path:
     binary = LOAD_VENV / "bin" / "locust"
     if not binary.exists():
         subprocess.run([sys.executable, "-m", "venv", str(LOAD_VENV)], check=True)
-        subprocess.run([str(LOAD_VENV / "bin" / "pip"), "install", "--quiet", "-r",
-                        str(BASE / "tests" / "load" / "requirements.txt")], check=True)
+        subprocess.run(
+            [
+                str(LOAD_VENV / "bin" / "pip"),
+                "install",
+                "--quiet",
+                "-r",
+                str(BASE / "tests" / "load" / "requirements.txt"),
+            ],
+            check=True,
+        )
     return binary
 
 
@@ -69,8 +77,11 @@ def connections(server: str) -> str:
 
     connection = psycopg2.connect(f"{server}/postgres")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), extract(epoch FROM now() - min(backend_start)) FROM pg_stat_activity "
-                       "WHERE datname = %s", [DATABASE])
+        cursor.execute(
+            "SELECT count(*), extract(epoch FROM now() - min(backend_start)) FROM pg_stat_activity "
+            "WHERE datname = %s",
+            [DATABASE],
+        )
         count, age = cursor.fetchone()
     connection.close()
     return f"{count} database connections, the oldest opened {age or 0:.0f} s ago"
@@ -93,28 +104,70 @@ def wait_for(url: str, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
-def prepare(*, users: list[int], server: str, settings: str = "egov_plan.settings") -> tuple[Path, dict, Path]:
+def prepare(
+    *, users: list[int], server: str, settings: str = "egov_plan.settings"
+) -> tuple[Path, dict, Path]:
     """A working folder, the app's environment on a fresh load database, and the manifest of the
     offices, plans and users set up in it for each number of users (tests/load/setup_data.py)."""
     locust_binary()
     work = Path(tempfile.mkdtemp(prefix="egov-load-"))
     password = secrets.token_urlsafe(16)
-    env = {**os.environ, "DATABASE_URL": fresh_database(server), "DEVELOPMENT": "1", "DEBUG": "false",
-           "VAR_DIR": str(work / "var"), "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": settings}
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_database(server),
+        "DEVELOPMENT": "1",
+        "DEBUG": "false",
+        "VAR_DIR": str(work / "var"),
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": settings,
+    }
     env.pop("REDIS_URL", None)
     manifest = work / "manifest.json"
     print(f"working files in {work}")
-    subprocess.run([str(APP_PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"], env=env, cwd=BASE, check=True)
-    subprocess.run([str(APP_PYTHON), "-m", "tests.load.setup_data", "--users", *map(str, users),
-                    "--manifest", str(manifest), "--password", password], env=env, cwd=BASE, check=True)
+    subprocess.run(
+        [str(APP_PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"],
+        env=env,
+        cwd=BASE,
+        check=True,
+    )
+    subprocess.run(
+        [
+            str(APP_PYTHON),
+            "-m",
+            "tests.load.setup_data",
+            "--users",
+            *map(str, users),
+            "--manifest",
+            str(manifest),
+            "--password",
+            password,
+        ],
+        env=env,
+        cwd=BASE,
+        check=True,
+    )
     return work, env, manifest
 
 
 def serve(*, env: dict, port: int, workers: int, options: list[str] = ()) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:`port`, answering once its health check does."""
-    gunicorn = subprocess.Popen([str(APP_PYTHON.parent / "gunicorn"), "egov_plan.wsgi", "--bind", f"127.0.0.1:{port}",
-                                 "--workers", str(workers), *options, "--timeout", "60", "--log-level", "warning"],
-                                env=env, cwd=BASE)
+    gunicorn = subprocess.Popen(
+        [
+            str(APP_PYTHON.parent / "gunicorn"),
+            "egov_plan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            *options,
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=BASE,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
     except BaseException:
@@ -123,8 +176,16 @@ def serve(*, env: dict, port: int, workers: int, options: list[str] = ()) -> sub
     return gunicorn
 
 
-def run_locust(*, env: dict, classes: list[str], users: int, seconds: int, host: str, csv_prefix: Path,
-               locustfile: str = "locustfile.py") -> float:
+def run_locust(
+    *,
+    env: dict,
+    classes: list[str],
+    users: int,
+    seconds: int,
+    host: str,
+    csv_prefix: Path,
+    locustfile: str = "locustfile.py",
+) -> float:
     """Runs one headless phase; returns Locust's own CPU use (share of one core).
 
     Users that log in measure `seconds` from the last login on (the locustfile stops the run);
@@ -132,12 +193,35 @@ def run_locust(*, env: dict, classes: list[str], users: int, seconds: int, host:
     log = open(f"{csv_prefix}.log", "w")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    subprocess.run([str(locust_binary()), "-f", str(BASE / "tests" / "load" / locustfile), "--headless",
-                    "--users", str(users), "--spawn-rate", str(users),
-                    "--run-time", f"{seconds + (users + 30 if env.get('LOAD_USERS', '0') != '0' else 0)}s",
-                    "--stop-timeout", "10", "--host", host, "--csv", str(csv_prefix), "--only-summary",
-                    "--loglevel", "WARNING", *classes],
-                   env=env, cwd=BASE, check=False, stdout=log, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [
+            str(locust_binary()),
+            "-f",
+            str(BASE / "tests" / "load" / locustfile),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds + (users + 30 if env.get('LOAD_USERS', '0') != '0' else 0)}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            host,
+            "--csv",
+            str(csv_prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            *classes,
+        ],
+        env=env,
+        cwd=BASE,
+        check=False,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu / (time.monotonic() - started)
@@ -150,89 +234,143 @@ def read_stats(csv_prefix: Path) -> dict[str, dict]:
 
 def print_stats(title: str, stats: dict[str, dict], locust_cpu: float) -> None:
     print(f"  {title} (Locust's own CPU: {locust_cpu:.0%} of a core)")
-    print(f"    {'request':28} {'count':>7} {'fail':>5} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
+    print(
+        f"    {'request':28} {'count':>7} {'fail':>5} {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6}  ms"
+    )
     for name, row in stats.items():
         if name == "Aggregated" or row["Request Count"] == "0":  # the logins, reset after them
             continue
-        print(f"    {name:28} {row['Request Count']:>7} {row['Failure Count']:>5} "
-              f"{float(row['Requests/s']):8.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+        print(
+            f"    {name:28} {row['Request Count']:>7} {row['Failure Count']:>5} "
+            f"{float(row['Requests/s']):8.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--users", type=int, nargs="+", default=[10, 50, 100])
-    parser.add_argument("--seconds", type=int, default=30, help="length of the deadline phase (others: half)")
+    parser.add_argument(
+        "--seconds", type=int, default=30, help="length of the deadline phase (others: half)"
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--server", default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("LOAD_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"),
+    )
     args = parser.parse_args()
 
     work, env, manifest = prepare(users=args.users, server=args.server)
     host = f"http://127.0.0.1:{args.port}"
-    worker = ["--worker-class", "gthread", "--threads", str(args.threads)] if args.worker_class == "gthread" else []
+    worker = (
+        ["--worker-class", "gthread", "--threads", str(args.threads)]
+        if args.worker_class == "gthread"
+        else []
+    )
     gunicorn = serve(env=env, port=args.port, workers=args.workers, options=worker)
     failed = False
     sent_files = []
     try:
-        print(f"gunicorn: {args.workers} {args.worker_class} workers"
-              + (f" × {args.threads} threads" if worker else "") + ", PostgreSQL, DEBUG off")
+        print(
+            f"gunicorn: {args.workers} {args.worker_class} workers"
+            + (f" × {args.threads} threads" if worker else "")
+            + ", PostgreSQL, DEBUG off"
+        )
         for users in args.users:
             reviewers = max(1, users // 10)
             sent = work / f"sent-{users}.json"
             sent_files.append(sent)
-            locust_env = {**os.environ, "LOAD_MANIFEST": str(manifest), "LOAD_RUN": str(users),
-                          "LOAD_REVIEWERS": str(reviewers), "PYTHONPATH": str(BASE)}
-            print(f"\n== {users} users ({users - reviewers} officers, {reviewers} reviewer(s), and a probe) ==")
+            locust_env = {
+                **os.environ,
+                "LOAD_MANIFEST": str(manifest),
+                "LOAD_RUN": str(users),
+                "LOAD_REVIEWERS": str(reviewers),
+                "PYTHONPATH": str(BASE),
+            }
+            print(
+                f"\n== {users} users ({users - reviewers} officers, {reviewers} reviewer(s), and a probe) =="
+            )
             print(f"  before: {uptime()}")
-            phases = [("deadline scenario", ["Officer", "Reviewer", "Probe"], users + 1, args.seconds),
-                      ("table page ?scores=1 only", ["TableReader"], users, max(5, args.seconds // 2)),
-                      ("entry page only", ["EntryReader"], users, max(5, args.seconds // 2)),
-                      ("login page only (anchor)", ["LoginPage"], users, max(5, args.seconds // 2))]
+            phases = [
+                ("deadline scenario", ["Officer", "Reviewer", "Probe"], users + 1, args.seconds),
+                ("table page ?scores=1 only", ["TableReader"], users, max(5, args.seconds // 2)),
+                ("entry page only", ["EntryReader"], users, max(5, args.seconds // 2)),
+                ("login page only (anchor)", ["LoginPage"], users, max(5, args.seconds // 2)),
+            ]
             results = {}
             for title, classes, count, seconds in phases:
                 prefix = work / f"{users}-{classes[0].lower()}"
-                phase_env = {**locust_env, "LOAD_USERS": "0" if classes == ["LoginPage"] else str(count),
-                             "LOAD_MEASURE": str(seconds),
-                             "LOAD_LOGINS": f"{prefix}-logins.json"}
+                phase_env = {
+                    **locust_env,
+                    "LOAD_USERS": "0" if classes == ["LoginPage"] else str(count),
+                    "LOAD_MEASURE": str(seconds),
+                    "LOAD_LOGINS": f"{prefix}-logins.json",
+                }
                 if classes[0] == "Officer":
                     phase_env["LOAD_SENT"] = str(sent)
-                cpu = run_locust(env=phase_env, classes=classes, users=count, seconds=seconds, host=host,
-                                 csv_prefix=prefix)
+                cpu = run_locust(
+                    env=phase_env,
+                    classes=classes,
+                    users=count,
+                    seconds=seconds,
+                    host=host,
+                    csv_prefix=prefix,
+                )
                 results[title] = stats = read_stats(prefix)
                 print_stats(f"{title}, {seconds} s", stats, cpu)
                 logins = Path(f"{prefix}-logins.json")
                 if logins.exists():
-                    print("    before these figures (not in them), each user logged in through the form: "
-                          + "; ".join(f"{name}: {f['count']}, p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms"
-                                      for name, f in json.loads(logins.read_text()).items()))
+                    print(
+                        "    before these figures (not in them), each user logged in through the form: "
+                        + "; ".join(
+                            f"{name}: {f['count']}, p50 {f['p50']:.0f} ms, p99 {f['p99']:.0f} ms"
+                            for name, f in json.loads(logins.read_text()).items()
+                        )
+                    )
                 failed |= any(int(row["Failure Count"]) for row in stats.values())
             print(f"  after: {uptime()}; {connections(args.server)}")
             deadline = results["deadline scenario"]
             saves = float(deadline.get("save (POST)", {}).get("Requests/s", 0))
             summary = f"  => save cycles/s: {saves:.1f}"
             if "save (POST)" in deadline:
-                summary += (f" (save p99 {deadline['save (POST)']['99%']} ms, "
-                            f"entry page p99 {deadline['entry page']['99%']} ms)")
+                summary += (
+                    f" (save p99 {deadline['save (POST)']['99%']} ms, "
+                    f"entry page p99 {deadline['entry page']['99%']} ms)"
+                )
             entry = results["entry page only"].get("entry page")
             login = results["login page only (anchor)"].get("login page (anchor)")
             if entry and login and float(entry["Requests/s"]):
                 # Both phases keep the server saturated: a request's cost is inverse to the rate.
-                summary += (f"; an entry page costs {float(login['Requests/s']) / float(entry['Requests/s']):.1f} "
-                            f"login pages ({float(entry['Requests/s']):.0f}/s against {float(login['Requests/s']):.0f}/s)")
+                summary += (
+                    f"; an entry page costs {float(login['Requests/s']) / float(entry['Requests/s']):.1f} "
+                    f"login pages ({float(entry['Requests/s']):.0f}/s against {float(login['Requests/s']):.0f}/s)"
+                )
             table = results["table page ?scores=1 only"].get("table page ?scores=1")
             if table:
                 summary += f"; table page {float(table['Requests/s']):.0f}/s"
             print(summary)
             if sent.exists() and json.loads(sent.read_text())["out_of_work"]:
-                print(f"  NOTE: {len(json.loads(sent.read_text())['out_of_work'])} officers ran out of quarters "
-                      f"to report before the end (raise setup_data's --slots)")
+                print(
+                    f"  NOTE: {len(json.loads(sent.read_text())['out_of_work'])} officers ran out of quarters "
+                    f"to report before the end (raise setup_data's --slots)"
+                )
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
-    check = subprocess.run([str(APP_PYTHON), "-m", "tests.load.check", *map(str, [s for s in sent_files if s.exists()])],
-                           env=env, cwd=BASE)
+    check = subprocess.run(
+        [
+            str(APP_PYTHON),
+            "-m",
+            "tests.load.check",
+            *map(str, [s for s in sent_files if s.exists()]),
+        ],
+        env=env,
+        cwd=BASE,
+    )
     if failed:
         print("FAILED: some requests failed (see the failure counts above)")
     return 1 if failed or check.returncode else 0

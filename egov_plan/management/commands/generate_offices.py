@@ -14,13 +14,47 @@ from egov_plan.models import Office
 from egov_plan.offices import TreeBuilder, all_tiers
 
 DIVISIONS = {
-    "ঢাকা": ["ঢাকা", "গাজীপুর", "নারায়ণগঞ্জ", "নরসিংদী", "মানিকগঞ্জ", "মুন্সিগঞ্জ", "টাঙ্গাইল", "কিশোরগঞ্জ",
-             "ফরিদপুর", "গোপালগঞ্জ", "মাদারীপুর", "রাজবাড়ী", "শরীয়তপুর"],
-    "চট্টগ্রাম": ["চট্টগ্রাম", "কক্সবাজার", "কুমিল্লা", "ব্রাহ্মণবাড়িয়া", "চাঁদপুর", "ফেনী", "লক্ষ্মীপুর", "নোয়াখালী",
-                 "খাগড়াছড়ি", "রাঙ্গামাটি", "বান্দরবান"],
+    "ঢাকা": [
+        "ঢাকা",
+        "গাজীপুর",
+        "নারায়ণগঞ্জ",
+        "নরসিংদী",
+        "মানিকগঞ্জ",
+        "মুন্সিগঞ্জ",
+        "টাঙ্গাইল",
+        "কিশোরগঞ্জ",
+        "ফরিদপুর",
+        "গোপালগঞ্জ",
+        "মাদারীপুর",
+        "রাজবাড়ী",
+        "শরীয়তপুর",
+    ],
+    "চট্টগ্রাম": [
+        "চট্টগ্রাম",
+        "কক্সবাজার",
+        "কুমিল্লা",
+        "ব্রাহ্মণবাড়িয়া",
+        "চাঁদপুর",
+        "ফেনী",
+        "লক্ষ্মীপুর",
+        "নোয়াখালী",
+        "খাগড়াছড়ি",
+        "রাঙ্গামাটি",
+        "বান্দরবান",
+    ],
     "রাজশাহী": ["রাজশাহী", "বগুড়া", "জয়পুরহাট", "নওগাঁ", "নাটোর", "চাঁপাইনবাবগঞ্জ", "পাবনা", "সিরাজগঞ্জ"],
-    "খুলনা": ["খুলনা", "বাগেরহাট", "সাতক্ষীরা", "যশোর", "ঝিনাইদহ", "মাগুরা", "নড়াইল", "কুষ্টিয়া", "চুয়াডাঙ্গা",
-              "মেহেরপুর"],
+    "খুলনা": [
+        "খুলনা",
+        "বাগেরহাট",
+        "সাতক্ষীরা",
+        "যশোর",
+        "ঝিনাইদহ",
+        "মাগুরা",
+        "নড়াইল",
+        "কুষ্টিয়া",
+        "চুয়াডাঙ্গা",
+        "মেহেরপুর",
+    ],
     "বরিশাল": ["বরিশাল", "ভোলা", "পটুয়াখালী", "পিরোজপুর", "ঝালকাঠি", "বরগুনা"],
     "সিলেট": ["সিলেট", "মৌলভীবাজার", "হবিগঞ্জ", "সুনামগঞ্জ"],
     "রংপুর": ["রংপুর", "দিনাজপুর", "ঠাকুরগাঁও", "পঞ্চগড়", "নীলফামারী", "লালমনিরহাট", "কুড়িগ্রাম", "গাইবান্ধা"],
@@ -57,10 +91,19 @@ def plan(count: int) -> list[tuple[str, str, str, str, str]]:
     per_district, extra = divmod(UPAZILAS, len(districts))
     for index, (district_code, district) in enumerate(districts):
         for k in range(1, per_district + 1 + (index < extra)):
-            place = f"{district} সদর" if k == 1 else f"উপজেলা {bangla.to_bengali_digits(k)}, {district}"
+            place = (
+                f"{district} সদর" if k == 1 else f"উপজেলা {bangla.to_bengali_digits(k)}, {district}"
+            )
             upazilas.append(place)
-            rows.append((f"UNO-{district_code[3:]}{k:02d}", "উপজেলা নির্বাহী অফিসারের কার্যালয়", place, "upazila",
-                         district_code))
+            rows.append(
+                (
+                    f"UNO-{district_code[3:]}{k:02d}",
+                    "উপজেলা নির্বাহী অফিসারের কার্যালয়",
+                    place,
+                    "upazila",
+                    district_code,
+                )
+            )
     for m, (ministry, directorate, _) in enumerate(MINISTRIES, start=1):
         rows.append((f"MIN-{m:02d}", ministry, "ঢাকা", "ministry", "CAB"))
         rows.append((f"DEPT-{m:02d}", directorate, "ঢাকা", "department", f"MIN-{m:02d}"))
@@ -69,9 +112,15 @@ def plan(count: int) -> list[tuple[str, str, str, str, str]]:
         m = n % len(MINISTRIES)
         serial = n // len(MINISTRIES)
         union, upazila = divmod(serial, len(upazilas))
-        rows.append((f"FLD-{m + 1:02d}-{serial + 1:05d}", MINISTRIES[m][2],
-                     f"ইউনিয়ন {bangla.to_bengali_digits(union + 1)}, {upazilas[upazila]}", "department",
-                     f"DEPT-{m + 1:02d}"))
+        rows.append(
+            (
+                f"FLD-{m + 1:02d}-{serial + 1:05d}",
+                MINISTRIES[m][2],
+                f"ইউনিয়ন {bangla.to_bengali_digits(union + 1)}, {upazilas[upazila]}",
+                "department",
+                f"DEPT-{m + 1:02d}",
+            )
+        )
     return rows[:count]
 
 
@@ -87,13 +136,19 @@ class Command(BaseCommand):
         tiers = all_tiers()
         with transaction.atomic():
             rows = plan(count)
-            known = dict(Office.objects.filter(code__in=[r[0] for r in rows]).values_list("code", "path"))
+            known = dict(
+                Office.objects.filter(code__in=[r[0] for r in rows]).values_list("code", "path")
+            )
             builder = TreeBuilder()
             for code, name, location, tier, parent in rows:
                 if code in known:
                     continue
-                office = builder.add(Office(code=code, name=name, location=location, tier=tiers[tier]),
-                                     known.get(parent, ""))
+                office = builder.add(
+                    Office(code=code, name=name, location=location, tier=tiers[tier]),
+                    known.get(parent, ""),
+                )
                 known[code] = office.path
             created = builder.save()
-        self.stdout.write(self.style.SUCCESS(f"{created} offices created, {count - created} already there"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{created} offices created, {count - created} already there")
+        )

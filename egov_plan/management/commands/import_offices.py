@@ -8,8 +8,10 @@ from egov_plan.office_import import import_offices
 
 
 class Command(BaseCommand):
-    help = ("Import offices from FILE (CSV or .xlsx with the header code,name,location,tier,parent_code): "
-            "created or updated by code, never deleted; a faulty file writes nothing.")
+    help = (
+        "Import offices from FILE (CSV or .xlsx with the header code,name,location,tier,parent_code): "
+        "created or updated by code, never deleted; a faulty file writes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -24,6 +26,9 @@ class Command(BaseCommand):
             for fault in result.faults:
                 self.stderr.write(f"{file}: {fault}")
             raise CommandError(f"{len(result.faults)} fault(s); nothing was imported")
-        self.stdout.write(self.style.SUCCESS(
-            f"{file}: {result.created} created, {result.updated} updated, {result.moved} moved, "
-            f"{result.unchanged} unchanged"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{file}: {result.created} created, {result.updated} updated, {result.moved} moved, "
+                f"{result.unchanged} unchanged"
+            )
+        )

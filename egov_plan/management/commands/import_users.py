@@ -11,17 +11,25 @@ from reports.tasks import queue_invitations
 
 
 class Command(BaseCommand):
-    help = ("Import user accounts from FILE (CSV or .xlsx with the header "
-            "username,full_name,email,mobile,office_code,role[,designation]): created or updated by username, "
-            "never deleted, in one transaction; a faulty file writes nothing and every fault is printed with its "
-            "line. New users get an e-mail with a link to set their own password (sent by a Celery task).")
+    help = (
+        "Import user accounts from FILE (CSV or .xlsx with the header "
+        "username,full_name,email,mobile,office_code,role[,designation]): created or updated by username, "
+        "never deleted, in one transaction; a faulty file writes nothing and every fault is printed with its "
+        "line. New users get an e-mail with a link to set their own password (sent by a Celery task)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the file and say what would change; write nothing")
-        parser.add_argument("--no-invitations", action="store_true",
-                            help="send no invitation e-mails (the users can ask for a reset link later)")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file and say what would change; write nothing",
+        )
+        parser.add_argument(
+            "--no-invitations",
+            action="store_true",
+            help="send no invitation e-mails (the users can ask for a reset link later)",
+        )
 
     def handle(self, *args, file, dry_run, no_invitations, **options):
         try:
@@ -38,15 +46,22 @@ class Command(BaseCommand):
                 self.stderr.write(f"{file}: {fault}")
             raise CommandError(f"{len(result.faults)} fault(s); nothing was imported")
         verb = "would be" if dry_run else "were"
-        self.stdout.write(self.style.SUCCESS(
-            f"{file}: {len(result.created)} users {verb} created, {len(result.changed)} changed, "
-            f"{len(result.unchanged)} unchanged ({time.monotonic() - started:.1f} s)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{file}: {len(result.created)} users {verb} created, {len(result.changed)} changed, "
+                f"{len(result.unchanged)} unchanged ({time.monotonic() - started:.1f} s)"
+            )
+        )
         if dry_run or no_invitations or not result.new_user_ids:
             return
         try:
             queued = queue_invitations(result.new_user_ids)
-        except Exception as exc:  # the broker is down: the users are in; they can ask for a reset link
-            raise CommandError(f"the users were imported, but the invitations could not be queued: {exc}") from None
+        except (
+            Exception
+        ) as exc:  # the broker is down: the users are in; they can ask for a reset link
+            raise CommandError(
+                f"the users were imported, but the invitations could not be queued: {exc}"
+            ) from None
         self.stdout.write(f"{queued} invitation e-mail(s) queued (sent by the Celery workers)")
 
     def _progress(self, done: int, total: int) -> None:

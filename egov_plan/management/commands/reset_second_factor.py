@@ -7,8 +7,10 @@ from egov_plan import second_factor
 
 
 class Command(BaseCommand):
-    help = ("Remove USERNAME's authenticator and recovery codes: they enrol again the next time a second "
-            "factor is asked for, and a session verified with the removed device asks again.")
+    help = (
+        "Remove USERNAME's authenticator and recovery codes: they enrol again the next time a second "
+        "factor is asked for, and a session verified with the removed device asks again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")

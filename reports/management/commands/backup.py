@@ -8,8 +8,10 @@ from reports.backup import write_backup
 
 
 class Command(BaseCommand):
-    help = ("Write FILE (.tar.gz): the database as JSON (restores on SQLite and PostgreSQL alike), "
-            "every file of the media storage (evidence, signed PDFs) and the public certificates that ever signed.")
+    help = (
+        "Write FILE (.tar.gz): the database as JSON (restores on SQLite and PostgreSQL alike), "
+        "every file of the media storage (evidence, signed PDFs) and the public certificates that ever signed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

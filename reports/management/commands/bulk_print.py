@@ -12,12 +12,16 @@ from reports.signing import SigningNotConfigured
 
 
 class Command(BaseCommand):
-    help = ("Zip the signed PDFs of quarter N of year YYYY of every office under the office CODE, "
-            "with index.xlsx; signs approved reports not signed yet.")
+    help = (
+        "Zip the signed PDFs of quarter N of year YYYY of every office under the office CODE, "
+        "with index.xlsx; signs approved reports not signed yet."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--under", required=True, metavar="CODE", help="the office's code")
-        parser.add_argument("--year", required=True, type=int, help="the fiscal year's first year, e.g. 2022")
+        parser.add_argument(
+            "--year", required=True, type=int, help="the fiscal year's first year, e.g. 2022"
+        )
         parser.add_argument("--quarter", required=True, type=int)
         parser.add_argument("-o", "--output", required=True, type=Path)
 
@@ -42,5 +46,7 @@ class Command(BaseCommand):
         if tty:
             self.stderr.write("")
         approved = sum(entry.approved for entry in items)
-        self.stdout.write(f"{output}: {approved} signed PDFs, {len(items) - approved} missing, "
-                          f"in {time.monotonic() - started:.1f} s")
+        self.stdout.write(
+            f"{output}: {approved} signed PDFs, {len(items) - approved} missing, "
+            f"in {time.monotonic() - started:.1f} s"
+        )

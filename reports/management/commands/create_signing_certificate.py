@@ -20,6 +20,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Signing key already configured: {path}")
             return
         create_development_certificate(path, settings.SIGNING_PKCS12_PASSPHRASE)
-        self.stdout.write(self.style.WARNING(
-            f"Created a DEVELOPMENT signing certificate at {path} ({DEVELOPMENT_SUBJECT}). "
-            f"Set SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE for production."))
+        self.stdout.write(
+            self.style.WARNING(
+                f"Created a DEVELOPMENT signing certificate at {path} ({DEVELOPMENT_SUBJECT}). "
+                f"Set SIGNING_PKCS12_PATH and SIGNING_PKCS12_PASSPHRASE for production."
+            )
+        )

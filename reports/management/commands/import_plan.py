@@ -13,9 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--office", help="the office to import into (its code; instead of the file's)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check the file as an import would, print its faults, write nothing")
+        parser.add_argument(
+            "--office", help="the office to import into (its code; instead of the file's)"
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file as an import would, print its faults, write nothing",
+        )
 
     def handle(self, *args, file, office=None, dry_run=False, **options):
         try:
@@ -31,9 +36,16 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.faults)} fault(s); nothing was imported")
         plan = result.plan
         if dry_run:
-            self.stdout.write(self.style.SUCCESS(f"{file}: no faults; it would import {plan}, quarter "
-                                                 f"{result.quarter} (nothing was written)"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{file}: no faults; it would import {plan}, quarter "
+                    f"{result.quarter} (nothing was written)"
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {plan} (id {plan.pk}), quarter {result.quarter}: "
-            f"/plans/{plan.pk}/quarters/{result.quarter}/"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {plan} (id {plan.pk}), quarter {result.quarter}: "
+                f"/plans/{plan.pk}/quarters/{result.quarter}/"
+            )
+        )

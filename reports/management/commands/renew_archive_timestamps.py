@@ -14,5 +14,7 @@ class Command(BaseCommand):
         try:
             count = archive.renew_due()
         except (TimestampUnavailable, SigningNotConfigured) as exc:
-            raise CommandError(f"stopped: {exc} (run again later; what was renewed is kept)") from None
+            raise CommandError(
+                f"stopped: {exc} (run again later; what was renewed is kept)"
+            ) from None
         self.stdout.write(f"renewed {count} archive timestamps")

@@ -18,5 +18,7 @@ class Command(BaseCommand):
             manifest = restore_backup(file)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"{file}: restored the backup of {manifest['created_at']} "
-                          f"({len(manifest['files'])} files checked)")
+        self.stdout.write(
+            f"{file}: restored the backup of {manifest['created_at']} "
+            f"({len(manifest['files'])} files checked)"
+        )

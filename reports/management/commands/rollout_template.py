@@ -9,14 +9,21 @@ from reports.plan_templates import TemplateError, rollout_template, template_fro
 
 
 class Command(BaseCommand):
-    help = ("Create TEMPLATE_ID's plan for every office under --under CODE (of --tier T) that has none; "
-            "--from-plan PLAN_ID makes the template from that plan first.")
+    help = (
+        "Create TEMPLATE_ID's plan for every office under --under CODE (of --tier T) that has none; "
+        "--from-plan PLAN_ID makes the template from that plan first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("template_id", type=int, nargs="?")
         parser.add_argument("--from-plan", type=int, dest="plan_id")
-        parser.add_argument("--under", required=True, help="the code of the office whose subtree gets the plan")
-        parser.add_argument("--tier", help="only offices of this tier (ministry, department, division, district, upazila)")
+        parser.add_argument(
+            "--under", required=True, help="the code of the office whose subtree gets the plan"
+        )
+        parser.add_argument(
+            "--tier",
+            help="only offices of this tier (ministry, department, division, district, upazila)",
+        )
 
     def handle(self, *args, template_id=None, plan_id=None, under, tier=None, **options):
         if (template_id is None) == (plan_id is None):
@@ -28,7 +35,9 @@ class Command(BaseCommand):
         if tier:
             tier_object = OfficeTier.objects.filter(code=tier).first()
             if tier_object is None:
-                raise CommandError(f"no tier {tier!r} (one of: {', '.join(OfficeTier.objects.values_list('code', flat=True))})")
+                raise CommandError(
+                    f"no tier {tier!r} (one of: {', '.join(OfficeTier.objects.values_list('code', flat=True))})"
+                )
         try:
             if plan_id is not None:
                 plan = ActionPlan.objects.filter(pk=plan_id, office__isnull=False).first()
@@ -41,15 +50,22 @@ class Command(BaseCommand):
                 if template is None:
                     raise CommandError(f"no template with id {template_id}")
             started = time.monotonic()
-            result = rollout_template(template=template, under=office, tier=tier_object, progress=self._progress)
+            result = rollout_template(
+                template=template, under=office, tier=tier_object, progress=self._progress
+            )
         except TemplateError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.created} plans created, {result.skipped} offices skipped (already had the plan) "
-            f"in {time.monotonic() - started:.1f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.created} plans created, {result.skipped} offices skipped (already had the plan) "
+                f"in {time.monotonic() - started:.1f} s"
+            )
+        )
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
         filled = width * done // total if total else width
-        self.stdout.write(f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} plans", ending="\n")
+        self.stdout.write(
+            f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} plans", ending="\n"
+        )
         self.stdout.flush()

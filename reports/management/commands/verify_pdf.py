@@ -27,9 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            if file.stat().st_size > settings.VERIFY_MAX_BYTES:  # the same bound as /verify/, before reading
-                self.stdout.write(f"{file}: larger than {settings.VERIFY_MAX_BYTES // 1024} KiB, "
-                                  f"the most a signed report can be (VERIFY_MAX_MB); not read")
+            if (
+                file.stat().st_size > settings.VERIFY_MAX_BYTES
+            ):  # the same bound as /verify/, before reading
+                self.stdout.write(
+                    f"{file}: larger than {settings.VERIFY_MAX_BYTES // 1024} KiB, "
+                    f"the most a signed report can be (VERIFY_MAX_MB); not read"
+                )
                 sys.exit(1)
             data = file.read_bytes()
         except OSError as exc:
@@ -39,20 +43,37 @@ class Command(BaseCommand):
         self.stdout.write(f"{file}: {VERDICTS[result.verdict]}")
         if check.signed:
             self.stdout.write(f"  signer: {check.signer_name} ({check.certificate_subject})")
-            source = "the time-stamping authority's timestamp" if check.timestamped else "the signer's clock"
+            source = (
+                "the time-stamping authority's timestamp"
+                if check.timestamped
+                else "the signer's clock"
+            )
             self.stdout.write(f"  signed at: {check.signed_at} (by {source})")
-            self.stdout.write(f"  level: PAdES {check.level}" + (
-                f"; the signer's certificate expired {check.certificate_expires}, the signature was valid "
-                f"when made" if check.certificate_expired and check.ok else ""))
-            self.stdout.write(f"  intact: {check.intact}, valid: {check.valid}, trusted: {check.trusted}, "
-                              f"covers whole file: {check.whole_file}")
+            self.stdout.write(
+                f"  level: PAdES {check.level}"
+                + (
+                    f"; the signer's certificate expired {check.certificate_expires}, the signature was valid "
+                    f"when made"
+                    if check.certificate_expired and check.ok
+                    else ""
+                )
+            )
+            self.stdout.write(
+                f"  intact: {check.intact}, valid: {check.valid}, trusted: {check.trusted}, "
+                f"covers whole file: {check.whole_file}"
+            )
         if result.document is not None:
             report = result.document.subject
-            part = (f"quarter {report.quarter}" if result.document.report_id is not None
-                    else report.kind.replace("_", "-"))
-            self.stdout.write(f"  report: {report.plan.office.name}, plan {report.plan_id}, "
-                              f"{report.plan.fiscal_year.start_year}-{report.plan.fiscal_year.start_year + 1}, "
-                              f"{part}, revision {result.document.revision}"
-                              + (" (superseded)" if result.superseded else ""))
+            part = (
+                f"quarter {report.quarter}"
+                if result.document.report_id is not None
+                else report.kind.replace("_", "-")
+            )
+            self.stdout.write(
+                f"  report: {report.plan.office.name}, plan {report.plan_id}, "
+                f"{report.plan.fiscal_year.start_year}-{report.plan.fiscal_year.start_year + 1}, "
+                f"{part}, revision {result.document.revision}"
+                + (" (superseded)" if result.superseded else "")
+            )
         if not result.ok:
             sys.exit(1)

@@ -31,13 +31,41 @@ TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর�
 
 # SutonnyMJ spellings of words the pairs table does not hold (checked by to_unicode below).
 MORE_BIJOY = {
-    "সূচকের": "m~P‡Ki", "মানের": "gv‡bi", "নং": "bs", "গণনা": "MYbv", "পদ্ধতি": "c×wZ", "সমষ্টি": "mgwó",
-    "গড়": "Mo", "নির্বাহী": "wbe©vnx", "অফিসারের": "Awdmv‡ii", "অফিসার": "Awdmvi", "মুক্তাগাছা,": "gy³vMvQv,",
-    "ময়মনসিংহ": "gqgbwmsn", "মোঃ": "‡gvt", "রফিকুল": "iwdKzj", "ইসলাম": "Bmjvg", "ও": "I", "অতি": "AwZ",
-    "চলতি": "PjwZ", "নিম্নে": "wb‡¤œ", "এ": "G", "১ম": "1g", "২য়": "2q", "৩য়": "3q", "৪র্থ": "4_©",
-    "ত্রৈমাসিক": "ˆÎgvwmK", "আয়োজিত": "Av‡qvwRZ", "সহজিকৃত": "mnwRK…Z", "নিষ্পত্তিকৃত": "wb®úwËK…Z",
-    "ক্ষেত্রের": "‡¶‡Îi", "কৌশলগত": "‡KŠkjMZ", "উদ্দেশ্য": "D‡Ïk¨", "উদ্দেশ্যের": "D‡Ï‡k¨i", "প্রকৃত": "cÖK…Z",
-    "লক্ষ্যমাত্রা/নির্ণায়ক": "j¶¨gvÎv/wbY©vqK", "প্রক্ষেপণ": "cÖ‡¶cY",
+    "সূচকের": "m~P‡Ki",
+    "মানের": "gv‡bi",
+    "নং": "bs",
+    "গণনা": "MYbv",
+    "পদ্ধতি": "c×wZ",
+    "সমষ্টি": "mgwó",
+    "গড়": "Mo",
+    "নির্বাহী": "wbe©vnx",
+    "অফিসারের": "Awdmv‡ii",
+    "অফিসার": "Awdmvi",
+    "মুক্তাগাছা,": "gy³vMvQv,",
+    "ময়মনসিংহ": "gqgbwmsn",
+    "মোঃ": "‡gvt",
+    "রফিকুল": "iwdKzj",
+    "ইসলাম": "Bmjvg",
+    "ও": "I",
+    "অতি": "AwZ",
+    "চলতি": "PjwZ",
+    "নিম্নে": "wb‡¤œ",
+    "এ": "G",
+    "১ম": "1g",
+    "২য়": "2q",
+    "৩য়": "3q",
+    "৪র্থ": "4_©",
+    "ত্রৈমাসিক": "ˆÎgvwmK",
+    "আয়োজিত": "Av‡qvwRZ",
+    "সহজিকৃত": "mnwRK…Z",
+    "নিষ্পত্তিকৃত": "wb®úwËK…Z",
+    "ক্ষেত্রের": "‡¶‡Îi",
+    "কৌশলগত": "‡KŠkjMZ",
+    "উদ্দেশ্য": "D‡Ïk¨",
+    "উদ্দেশ্যের": "D‡Ï‡k¨i",
+    "প্রকৃত": "cÖK…Z",
+    "লক্ষ্যমাত্রা/নির্ণায়ক": "j¶¨gvÎv/wbY©vqK",
+    "প্রক্ষেপণ": "cÖ‡¶cY",
 }
 
 
@@ -80,37 +108,138 @@ def bijoy(text: str) -> str:
 # The plans. An indicator: code, title, method word, unit word, weight, targets (five, or one),
 # the quarters' achievements (four cells), the one to date, and its notes (label → cell).
 
-def indicator(code, title, method, unit, weight, targets, quarters=("", "", "", ""), to_date="", notes=None):
-    return {"code": code, "title": title, "method": method, "unit": unit, "weight": weight, "targets": targets,
-            "quarters": list(quarters), "to_date": to_date, "notes": notes or {}}
+
+def indicator(
+    code, title, method, unit, weight, targets, quarters=("", "", "", ""), to_date="", notes=None
+):
+    return {
+        "code": code,
+        "title": title,
+        "method": method,
+        "unit": unit,
+        "weight": weight,
+        "targets": targets,
+        "quarters": list(quarters),
+        "to_date": to_date,
+        "notes": notes or {},
+    }
 
 
 AREAS = [
-    {"code": "১", "title": "প্রাতিষ্ঠানিক ব্যবস্থাপনা", "weight": "২০", "activities": [
-        {"code": "১.১", "title": "ইনোভেশন সভা", "indicators": [
-            indicator("১.১.১", "সভা আয়োজিত", "সমষ্টি", "সংখ্যা", "৫", ["৪", "৩", "২", "১", "-"],
-                      ["১", "১", "", ""], "২")]},
-        {"code": "১.২", "title": "সেবা সহজিকরণ", "indicators": [
-            indicator("১.২.১", "সেবা সহজিকৃত", "তারিখ", "তারিখ", "১০",
-                      ["১৫/১২/২০২২", "৩১/১২/২০২২", "১৫-০১-২০২৩", "31.01.2023", "১৫/০২/২৩"],
-                      ["", "২০/১২/২০২২", "", ""], "২০/১২/২০২২"),
-            indicator("১.২.২", "ই-নথি নিষ্পত্তিকৃত", "গড়", "%", "৫", ["৮০%", "৭০%", "৬০%", "৫০%", "৪০%"],
-                      ["৭০%", "৯০%", "", ""], "৮০%")]}]},
-    {"code": "২", "title": "সেবা প্রদান", "weight": "১০", "activities": [
-        {"code": "২.১", "title": "অভিযোগ প্রতিকার ব্যবস্থা", "indicators": [
-            indicator("২.১.১", "অভিযোগ নিষ্পত্তিকৃত", "সমষ্টি", "জন", "১০", ["৪০", "৩৫", "৩০", "২৫", "২০"],
-                      ["১২", "৯", "", ""], "২১")]}]},
+    {
+        "code": "১",
+        "title": "প্রাতিষ্ঠানিক ব্যবস্থাপনা",
+        "weight": "২০",
+        "activities": [
+            {
+                "code": "১.১",
+                "title": "ইনোভেশন সভা",
+                "indicators": [
+                    indicator(
+                        "১.১.১",
+                        "সভা আয়োজিত",
+                        "সমষ্টি",
+                        "সংখ্যা",
+                        "৫",
+                        ["৪", "৩", "২", "১", "-"],
+                        ["১", "১", "", ""],
+                        "২",
+                    )
+                ],
+            },
+            {
+                "code": "১.২",
+                "title": "সেবা সহজিকরণ",
+                "indicators": [
+                    indicator(
+                        "১.২.১",
+                        "সেবা সহজিকৃত",
+                        "তারিখ",
+                        "তারিখ",
+                        "১০",
+                        ["১৫/১২/২০২২", "৩১/১২/২০২২", "১৫-০১-২০২৩", "31.01.2023", "১৫/০২/২৩"],
+                        ["", "২০/১২/২০২২", "", ""],
+                        "২০/১২/২০২২",
+                    ),
+                    indicator(
+                        "১.২.২",
+                        "ই-নথি নিষ্পত্তিকৃত",
+                        "গড়",
+                        "%",
+                        "৫",
+                        ["৮০%", "৭০%", "৬০%", "৫০%", "৪০%"],
+                        ["৭০%", "৯০%", "", ""],
+                        "৮০%",
+                    ),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "২",
+        "title": "সেবা প্রদান",
+        "weight": "১০",
+        "activities": [
+            {
+                "code": "২.১",
+                "title": "অভিযোগ প্রতিকার ব্যবস্থা",
+                "indicators": [
+                    indicator(
+                        "২.১.১",
+                        "অভিযোগ নিষ্পত্তিকৃত",
+                        "সমষ্টি",
+                        "জন",
+                        "১০",
+                        ["৪০", "৩৫", "৩০", "২৫", "২০"],
+                        ["১২", "৯", "", ""],
+                        "২১",
+                    )
+                ],
+            }
+        ],
+    },
 ]
 # Bijoy files hold words the table spells: the same shape, their own titles.
 BIJOY_AREAS = [
-    {"code": "১", "title": "ই-গভর্ন্যান্স ও উদ্ভাবন", "weight": "১৫", "activities": [
-        {"code": "১.১", "title": "ইনোভেশন সভা", "indicators": [
-            indicator("১.১.১", "সভা আয়োজিত", "সমষ্টি", "সংখ্যা", "৫", ["৪", "৩", "২", "১", "-"],
-                      ["১", "১", "", ""], "২")]},
-        {"code": "১.২", "title": "সেবা সহজিকরণ", "indicators": [
-            indicator("১.২.১", "সেবা সহজিকৃত", "তারিখ", "তারিখ", "১০",
-                      ["১৫/১২/২০২২", "৩১/১২/২০২২", "১৫/০১/২০২৩", "৩১/০১/২০২৩", "১৫/০২/২০২৩"],
-                      ["", "২০/১২/২০২২", "", ""], "২০/১২/২০২২")]}]},
+    {
+        "code": "১",
+        "title": "ই-গভর্ন্যান্স ও উদ্ভাবন",
+        "weight": "১৫",
+        "activities": [
+            {
+                "code": "১.১",
+                "title": "ইনোভেশন সভা",
+                "indicators": [
+                    indicator(
+                        "১.১.১",
+                        "সভা আয়োজিত",
+                        "সমষ্টি",
+                        "সংখ্যা",
+                        "৫",
+                        ["৪", "৩", "২", "১", "-"],
+                        ["১", "১", "", ""],
+                        "২",
+                    )
+                ],
+            },
+            {
+                "code": "১.২",
+                "title": "সেবা সহজিকরণ",
+                "indicators": [
+                    indicator(
+                        "১.২.১",
+                        "সেবা সহজিকৃত",
+                        "তারিখ",
+                        "তারিখ",
+                        "১০",
+                        ["১৫/১২/২০২২", "৩১/১২/২০২২", "১৫/০১/২০২৩", "৩১/০১/২০২৩", "১৫/০২/২০২৩"],
+                        ["", "২০/১২/২০২২", "", ""],
+                        "২০/১২/২০২২",
+                    )
+                ],
+            },
+        ],
+    },
 ]
 
 
@@ -124,32 +253,86 @@ def walk(areas):
 # ------------------------------------------------------------------------------------------------
 # Layouts: (header rows, data rows) from the spec.
 
+
 def _titles(area, activity, item, first_of_area, first_of_activity) -> list[str]:
     """A row's first cells: serial, area and its weight (on the area's first row), activity (on its
     first row) and indicator."""
-    return [area["code"] if first_of_area else "", f"[{area['code']}] {area['title']}" if first_of_area else "",
-            area["weight"] if first_of_area else "", f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
-            f"[{item['code']}] {item['title']}"]
+    return [
+        area["code"] if first_of_area else "",
+        f"[{area['code']}] {area['title']}" if first_of_area else "",
+        area["weight"] if first_of_area else "",
+        f"[{activity['code']}] {activity['title']}" if first_of_activity else "",
+        f"[{item['code']}] {item['title']}",
+    ]
 
 
 def quarterly(areas):
-    header = [["ক্রমিক নং", "কর্মসম্পাদন ক্ষেত্র", "ক্ষেত্রের মান", "কার্যক্রম", "কর্মসম্পাদন সূচক", "গণনা পদ্ধতি",
-               "একক", "কর্মসম্পাদন সূচকের মান", "লক্ষ্যমাত্রা ২০২২-২০২৩", "", "", "", "", "অর্জন", "", "", "", ""],
-              [""] * 8 + TIERS + QUARTERS + ["এ পর্যন্ত অর্জন"]]
+    header = [
+        [
+            "ক্রমিক নং",
+            "কর্মসম্পাদন ক্ষেত্র",
+            "ক্ষেত্রের মান",
+            "কার্যক্রম",
+            "কর্মসম্পাদন সূচক",
+            "গণনা পদ্ধতি",
+            "একক",
+            "কর্মসম্পাদন সূচকের মান",
+            "লক্ষ্যমাত্রা ২০২২-২০২৩",
+            "",
+            "",
+            "",
+            "",
+            "অর্জন",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [""] * 8 + TIERS + QUARTERS + ["এ পর্যন্ত অর্জন"],
+    ]
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
-        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["method"], item["unit"], item["weight"],
-                     *item["targets"], *item["quarters"], item["to_date"]])
+        rows.append(
+            [
+                *_titles(area, activity, item, first_of_area, first_of_activity),
+                item["method"],
+                item["unit"],
+                item["weight"],
+                *item["targets"],
+                *item["quarters"],
+                item["to_date"],
+            ]
+        )
     return header, rows
 
 
 def single(areas):
-    header = [["ক্রম", "কর্মসম্পাদন ক্ষেত্র", "মান", "কার্যক্রম", "কর্মসম্পাদন সূচক", "একক", "কর্মসম্পাদন সূচকের মান",
-               "লক্ষ্যমাত্রা ২০২২-২৩", *QUARTERS, "মোট অর্জন"]]
+    header = [
+        [
+            "ক্রম",
+            "কর্মসম্পাদন ক্ষেত্র",
+            "মান",
+            "কার্যক্রম",
+            "কর্মসম্পাদন সূচক",
+            "একক",
+            "কর্মসম্পাদন সূচকের মান",
+            "লক্ষ্যমাত্রা ২০২২-২৩",
+            *QUARTERS,
+            "মোট অর্জন",
+        ]
+    ]
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
-        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["unit"], item["weight"], item["targets"][0],
-                     *item["quarters"], item["to_date"]])
+        rows.append(
+            [
+                *_titles(area, activity, item, first_of_area, first_of_activity),
+                item["unit"],
+                item["weight"],
+                item["targets"][0],
+                *item["quarters"],
+                item["to_date"],
+            ]
+        )
     return header, rows
 
 
@@ -157,15 +340,42 @@ NOTE_LABELS = ["প্রকৃত অর্জন ২০২০-২১", "প্
 
 
 def apa(areas):
-    header = [["ক্রমিক নম্বর", "কৌশলগত উদ্দেশ্য", "কৌশলগত উদ্দেশ্যের মান", "কার্যক্রম", "কর্মসম্পাদন সূচক", "গণনা পদ্ধতি",
-               "একক", "কর্মসম্পাদন সূচকের মান", "প্রকৃত অর্জন", "", "লক্ষ্যমাত্রা/নির্ণায়ক ২০২২-২৩", "", "", "", "",
-               "প্রক্ষেপণ", ""],
-              [""] * 8 + ["২০২০-২১", "২০২১-২২"] + TIERS + ["২০২৩-২৪", "২০২৪-২৫"]]
+    header = [
+        [
+            "ক্রমিক নম্বর",
+            "কৌশলগত উদ্দেশ্য",
+            "কৌশলগত উদ্দেশ্যের মান",
+            "কার্যক্রম",
+            "কর্মসম্পাদন সূচক",
+            "গণনা পদ্ধতি",
+            "একক",
+            "কর্মসম্পাদন সূচকের মান",
+            "প্রকৃত অর্জন",
+            "",
+            "লক্ষ্যমাত্রা/নির্ণায়ক ২০২২-২৩",
+            "",
+            "",
+            "",
+            "",
+            "প্রক্ষেপণ",
+            "",
+        ],
+        [""] * 8 + ["২০২০-২১", "২০২১-২২"] + TIERS + ["২০২৩-২৪", "২০২৪-২৫"],
+    ]
     rows = []
     for area, activity, item, first_of_area, first_of_activity in walk(areas):
         notes = [item["notes"].get(label, "") for label in NOTE_LABELS]
-        rows.append([*_titles(area, activity, item, first_of_area, first_of_activity), item["method"], item["unit"], item["weight"],
-                     *notes[:2], *item["targets"], *notes[2:]])
+        rows.append(
+            [
+                *_titles(area, activity, item, first_of_area, first_of_activity),
+                item["method"],
+                item["unit"],
+                item["weight"],
+                *notes[:2],
+                *item["targets"],
+                *notes[2:],
+            ]
+        )
     return header, rows
 
 
@@ -174,13 +384,16 @@ def with_notes(areas):
     out = json.loads(json.dumps(areas))
     for _, _, item, _, _ in walk(out):
         first = item["targets"][0]
-        item["notes"] = dict(zip(NOTE_LABELS, [item["targets"][3], item["targets"][2], first, first]))
+        item["notes"] = dict(
+            zip(NOTE_LABELS, [item["targets"][3], item["targets"][2], first, first])
+        )
         item["quarters"], item["to_date"] = ["", "", "", ""], ""
     return out
 
 
 # ------------------------------------------------------------------------------------------------
 # What the import must give, normalised: ISO dates, plain decimals, None for a blank tier.
+
 
 def _latin(text: str) -> str:
     return text.translate(BENGALI_DIGITS).strip()
@@ -203,7 +416,9 @@ METHODS = {"সমষ্টি": "sum", "গড়": "average", "তারিখ
 DEFAULT_METHOD = {"date": "date", "percent": "average", "count": "sum"}
 
 
-def expected(areas, *, single_target=False, quarterly_values=True, title="ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"):
+def expected(
+    areas, *, single_target=False, quarterly_values=True, title="ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
+):
     indicators, achievements = {}, {}
     total = 0
     for area, activity, item, first_of_area, _ in walk(areas):
@@ -215,20 +430,31 @@ def expected(areas, *, single_target=False, quarterly_values=True, title="ই-�
             targets = [targets[0], None, None, None, None]
         code = _latin(item["code"])
         indicators[code] = {
-            "title": item["title"], "unit": unit, "unit_label": "জন" if item["unit"] == "জন" else "",
+            "title": item["title"],
+            "unit": unit,
+            "unit_label": "জন" if item["unit"] == "জন" else "",
             "weight": _latin(item["weight"]),
             "method": METHODS.get(item["method"]) if not single_target else DEFAULT_METHOD[unit],
             "targets": targets,  # notes as the form prints them: Bengali digits
-            "notes": "\n".join(f"{k}: {v}" for k, v in item["notes"].items() if v).translate(TO_BENGALI)}
+            "notes": "\n".join(f"{k}: {v}" for k, v in item["notes"].items() if v).translate(
+                TO_BENGALI
+            ),
+        }
         for quarter, cell in enumerate(item["quarters"] if quarterly_values else [], start=1):
             if value(item["unit"], cell) is not None:
                 achievements.setdefault(str(quarter), {})[code] = value(item["unit"], cell)
-    return {"title": title, "fiscal_year": 2022, "total_marks": str(total), "indicators": indicators,
-            "achievements": achievements}
+    return {
+        "title": title,
+        "fiscal_year": 2022,
+        "total_marks": str(total),
+        "indicators": indicators,
+        "achievements": achievements,
+    }
 
 
 # ------------------------------------------------------------------------------------------------
 # Writers.
+
 
 def document_lines(header, rows, encode=lambda cell: cell):
     head = [[encode(OFFICE)], [encode(PLACE)], [""], [encode(TITLE)], [""]]
@@ -272,7 +498,9 @@ def xlsx_bytes(header, rows, encode=lambda cell: cell) -> bytes:
         sheet.append([cell or None for cell in cells])
     first = len(head) + 1
     for r0, c0, r1, c1 in _merges(header):
-        sheet.merge_cells(start_row=first + r0, start_column=c0 + 1, end_row=first + r1, end_column=c1 + 1)
+        sheet.merge_cells(
+            start_row=first + r0, start_column=c0 + 1, end_row=first + r1, end_column=c1 + 1
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -390,10 +618,22 @@ def corpus():
         ("single_target.xlsx", single(AREAS), None, expected(AREAS, single_target=True), None),
         ("apa_form.docx", apa(with_notes(AREAS)), None, expected(with_notes(AREAS)), None),
         ("bijoy_quarterly.txt", b, bijoy, expected(BIJOY_AREAS), None),
-        ("bijoy_apa.xlsx", apa(with_notes(BIJOY_AREAS)), bijoy, expected(with_notes(BIJOY_AREAS)), None),
+        (
+            "bijoy_apa.xlsx",
+            apa(with_notes(BIJOY_AREAS)),
+            bijoy,
+            expected(with_notes(BIJOY_AREAS)),
+            None,
+        ),
         ("mixed_bijoy.docx", b, mixed, expected(BIJOY_AREAS), None),
         ("faulty_quarterly.txt", (q[0], faulty_rows(q[1])), None, None, FAULTY_QUARTERLY),
-        ("faulty_single.xlsx", (single(AREAS)[0], faulty_single_rows(single(AREAS)[1])), None, None, FAULTY_SINGLE),
+        (
+            "faulty_single.xlsx",
+            (single(AREAS)[0], faulty_single_rows(single(AREAS)[1])),
+            None,
+            None,
+            FAULTY_SINGLE,
+        ),
         ("faulty_bijoy.docx", (b[0], faulty_bijoy_rows(b[1])), bijoy, None, FAULTY_BIJOY),
         ("broken_percent.xlsx", (q[0], broken_percent_rows(q[1])), None, None, BROKEN_PERCENT),
     ]
@@ -402,11 +642,14 @@ def corpus():
 def main():
     for name, (header, rows), encode, document, faults in corpus():
         path = HERE / name
-        path.write_bytes(WRITERS[name.rsplit(".", 1)[1]](header, rows, encode or (lambda cell: cell)))
+        path.write_bytes(
+            WRITERS[name.rsplit(".", 1)[1]](header, rows, encode or (lambda cell: cell))
+        )
         stem = HERE / name.rsplit(".", 1)[0]
         if document is not None:
-            Path(f"{stem}.expected.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
-                                                     encoding="utf-8")
+            Path(f"{stem}.expected.json").write_text(
+                json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
         else:
             Path(f"{stem}.faults").write_text("\n".join(faults) + "\n", encoding="utf-8")
         print(path.relative_to(HERE.parents[2]))
