@@ -4,7 +4,7 @@ when the text is produced (inside the request, so in its language)."""
 
 from django.utils import translation
 
-from egov_plan import bangla
+from egov_plan.core import bangla
 
 
 def english() -> bool:

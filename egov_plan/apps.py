@@ -8,6 +8,6 @@ class EgovPlanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from egov_plan import account_admin, people  # noqa: F401  (people: whose session is whose, at login)
+        from egov_plan.accounts import admin as account_admin  # noqa: F401  (people: whose session is whose, at login)
 
         account_admin.register()  # the users' admin with profiles and the import from a file

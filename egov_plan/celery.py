@@ -15,6 +15,14 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov_plan.settings")
 
+# The retry policy of every task: any exception is retried with backoff, three times.
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
+}
+
 app = Celery("egov_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
@@ -49,4 +57,14 @@ app.conf.update(
         },
     },
 )
-app.autodiscover_tasks()
+# Each feature keeps its tasks in its own tasks.py: the worker loads these (and only these).
+app.autodiscover_tasks(
+    [
+        "egov_plan.accounts",
+        "reports.bulk",
+        "reports.calendar",
+        "reports.pdf",
+        "reports.plans",
+        "reports.quarters",
+    ]
+)

@@ -7,8 +7,6 @@ defaults. Management commands are not affected, so migrate, collectstatic
 and backup run before the secrets are in place.
 """
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,15 +30,9 @@ def development_secrets(
     return found
 
 
-def _signing_subject() -> str | None:
-    from reports.signing import SigningNotConfigured, signer
-
-    if not Path(settings.SIGNING_PKCS12_PATH).is_file():
-        return None
-    try:
-        return signer().signing_cert.subject.human_friendly
-    except (SigningNotConfigured, ValueError):
-        return None
+# Who can name the installed signing key's subject (reports/apps.py sets it to
+# reports.pdf.signing.installed_subject): the project package does not import the features.
+signing_subject_reader = None
 
 
 def refuse_development_secrets() -> None:
@@ -49,7 +41,7 @@ def refuse_development_secrets() -> None:
     found = development_secrets(
         secret_key=settings.SECRET_KEY,
         site_url=settings.SITE_URL,
-        signing_subject=_signing_subject(),
+        signing_subject=signing_subject_reader() if signing_subject_reader else None,
     )
     if found:
         raise ImproperlyConfigured(

@@ -12,7 +12,7 @@ import time
 
 from django.db import connection
 
-from egov_plan.models import RateLimitHit
+from egov_plan.accounts.models import RateLimitHit
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:

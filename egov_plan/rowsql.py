@@ -17,7 +17,7 @@ with the model field that converts its value: `extra=[("EXISTS (…)", BooleanFi
 
 Writes (`insert`, `execute`) take values prepared as the ORM prepares them (`prepared`, the
 field's `get_db_prep_save`). They send no signals and skip `auto_now`: callers set what the
-ORM would have set, as the save's own code does (reports/services.py).
+ORM would have set, as the save's own code does (reports/quarters/services.py).
 """
 
 import functools

@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "egov_plan.axes_app.AxesConfig",  # django-axes, named in Bengali in the admin
     "treebeard",
     "csp",
-    # The second factor of reviewers and admins: TOTP, and one-time recovery codes (egov_plan/second_factor.py)
+    # The second factor of reviewers and admins: TOTP, and one-time recovery codes (egov_plan/accounts/second_factor.py)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -92,10 +92,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "egov_plan.sessions.IdleExpiryMiddleware",
     # The office a user with several memberships chose to act in (read from the session, no query).
-    "reports.permissions.ChosenOfficeMiddleware",
+    "egov_plan.accounts.permissions.ChosenOfficeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Admin pages ask staff for the second factor first.
-    "egov_plan.second_factor.AdminSecondFactorMiddleware",
+    "egov_plan.accounts.second_factor.AdminSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,7 +106,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, loading the user's membership with the user (one query a request).
-    "reports.permissions.MembershipBackend",
+    "egov_plan.accounts.permissions.MembershipBackend",
 ]
 # Failed logins: after 5 failures for one username from one address, 15 minutes' lockout.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
@@ -124,7 +124,7 @@ PASSWORD_RESET_RATE_LIMIT = envint("PASSWORD_RESET_RATE_LIMIT", AXES_FAILURE_LIM
 PASSWORD_RESET_RATE_WINDOW = envint(
     "PASSWORD_RESET_RATE_WINDOW", int(AXES_COOLOFF_TIME.total_seconds())
 )
-# How long a reset link works, and an invitation's link to set the first password (egov_plan/accounts.py).
+# How long a reset link works, and an invitation's link to set the first password (egov_plan/accounts/invitations.py).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_HOURS", 24) * 3600
 INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 
@@ -142,7 +142,7 @@ SECOND_FACTOR_RATE_WINDOW = envint(
 OTP_TOTP_ISSUER = os.getenv("SECOND_FACTOR_ISSUER", "APA e-governance")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # were django-otp's admin pages shown: never a device's secret
 
-# Single sign-on through the government's OpenID Connect provider (egov_plan/oidc.py, with
+# Single sign-on through the government's OpenID Connect provider (egov_plan/accounts/oidc.py, with
 # mozilla-django-oidc), beside passwords. Unset, it is off; half set, the app does not start; in
 # production (DEBUG off, DEVELOPMENT unset) every address of the provider must be https.
 OIDC_RP_CLIENT_ID = os.getenv("OIDC_CLIENT_ID", "")

@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from egov_plan import account_views, oidc, second_factor_views, token_views
+from egov_plan.accounts import oidc, second_factor_views, token_views
+from egov_plan.accounts import views as account_views
 from egov_plan.health import healthz
-from reports import api
 
 admin.site.site_header = _("ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা — প্রশাসন")
 admin.site.site_title = _("কর্মপরিকল্পনা প্রশাসন")
@@ -22,7 +22,7 @@ urlpatterns = [
     # Django's language switch (POST language=bn|en, next=…): the login page has it too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    # Single sign-on (OpenID Connect, egov_plan/oidc.py): 404 unless configured.
+    # Single sign-on (OpenID Connect, egov_plan/accounts/oidc.py): 404 unless configured.
     path(
         "accounts/sso/start/",
         login_not_required(oidc.StartView.as_view()),
@@ -34,7 +34,7 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Forgot password and invitations: Django's reset machinery (egov_plan/accounts.py).
+    # Forgot password and invitations: Django's reset machinery (egov_plan/accounts/invitations.py).
     path(
         "accounts/password/reset/",
         account_views.ForgotPasswordView.as_view(),
@@ -61,10 +61,10 @@ urlpatterns = [
         account_views.ResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # The second factor of reviewers and admins (egov_plan/second_factor.py).
+    # The second factor of reviewers and admins (egov_plan/accounts/second_factor.py).
     path("accounts/second-factor/", second_factor_views.verify, name="second-factor"),
     path("accounts/second-factor/setup/", second_factor_views.setup, name="second-factor-setup"),
     # The JSON API (reports/api/): token-authenticated, problem+json errors, its docs at /api/v1/docs.
-    path("api/v1/", include((api.urlpatterns(), "api-v1"), namespace="api-v1")),
+    path("api/v1/", include("reports.api.urls", namespace="api-v1")),
     path("", include("reports.urls")),
 ]

@@ -1,13 +1,16 @@
 """Admin of the reporting calendar (a fiscal year's due dates, grace period and reminders) and of the
-log of reminders sent."""
+log of reminders sent; the plan domain's admin (offices, fiscal years, plans, roll-out, carry,
+import and copy) is reports/plans/admin.py, registered from here."""
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports import deadlines, i18n, reminders
-from reports.calendar_models import Deadline, ReminderSent, ReportingCalendar
+from egov_plan import i18n
+from reports.calendar import deadlines, reminders
+from reports.calendar.models import Deadline, ReminderSent, ReportingCalendar
+from reports.plans import admin as plans_admin  # noqa: F401  (registers)
 
 
 class DeadlineInline(admin.TabularInline):

@@ -27,7 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from egov_plan import media
-from reports.models import SigningCertificate
+from reports.pdf.models import SigningCertificate
 
 FORMAT = "egov-plan-backup/1"
 # Rebuilt by `migrate` on any installation (and their ids differ); sessions and rate-limit counters are

@@ -1,4 +1,4 @@
-from reports import permissions
+from egov_plan.accounts import permissions
 
 
 def navigation(request):
@@ -6,7 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from egov_plan.people import is_people_manager
+    from egov_plan.accounts.people import is_people_manager
 
     reviewer = permissions.is_reviewer(user)
     return {

@@ -1,13 +1,10 @@
 from django.urls import path, register_converter
 
-from reports import (
-    assessment_views,
-    bulk_views,
-    dashboard_views,
-    people_views,
-    translation_views,
-    views,
-)
+from egov_plan.accounts import people_views
+from reports.bulk import views as bulk_views
+from reports.dashboard import views as dashboard_views
+from reports.quarters import translation_views, views
+from reports.year import views as assessment_views
 
 MAX_ID = 2**31 - 1  # the largest id any database here stores; larger numbers never reach a query
 

@@ -24,7 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 TOKENS = (
     "from django.utils import timezone; import datetime; "
-    "from django.contrib.auth import get_user_model; from egov_plan.api_tokens import api_token_create; "
+    "from django.contrib.auth import get_user_model; from egov_plan.accounts.api_tokens import api_token_create; "
     "[print(api_token_create(user=get_user_model().objects.get(username=u), name='api_client_quarter', "
     "scope='write', expires_at=timezone.now() + datetime.timedelta(hours=1))[1]) for u in ('officer', 'reviewer')]"
 )

@@ -6,8 +6,8 @@ import json
 from django.test import Client
 from django.utils import timezone
 
-from egov_plan.account_models import ApiToken
-from egov_plan.api_tokens import api_token_create
+from egov_plan.accounts.api_tokens import api_token_create
+from egov_plan.accounts.models import ApiToken
 
 BASE = "/api/v1"
 

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 from openpyxl import load_workbook
 
-from egov_plan.models import Office
-from egov_plan.offices import office_create
-from reports.models import QuarterlyReport
-from reports.scores import rescore_plan
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create
+from reports.quarters.marks import rescore_plan
+from reports.quarters.models import QuarterlyReport
 from tests.factories import make_plan
 
 

@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from egov_plan.models import Membership
-from egov_plan.offices import office_create, office_move
-from reports.plan_documents import load_plan_document
-from reports.selectors import plan_structure
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.tree import office_create, office_move
+from reports.plans.files import load_plan_document
+from reports.quarters.selectors import plan_structure
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
 PASSWORD = "a-long-test-secret"
@@ -37,7 +37,7 @@ def files_on_disk(folder) -> list:
 @pytest.fixture(scope="session")
 def signing_key(tmp_path_factory):
     """A development PKCS#12 made once for the whole run (the test certificate)."""
-    from reports.signing import create_development_certificate
+    from reports.pdf.signing import create_development_certificate
 
     path = tmp_path_factory.mktemp("signing") / "test-signer.p12"
     create_development_certificate(path, SIGNING_PASSPHRASE)

@@ -2,8 +2,8 @@
 
 import datetime
 
-from egov_plan import bangla, scoring
-from egov_plan.models import Indicator
+from egov_plan.core import bangla, scoring
+from egov_plan.plans.models import Indicator
 
 
 def typed_value(unit: str, start_year: int, round_: int) -> str:

@@ -4,19 +4,19 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from egov_plan import scoring
-from egov_plan.bangla import to_bengali_digits
-from egov_plan.models import (
+from egov_plan.core import scoring
+from egov_plan.core.bangla import to_bengali_digits
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import (
     ActionPlan,
     Activity,
     FiscalYear,
     Indicator,
-    Office,
     PerformanceArea,
     Signatory,
 )
-from egov_plan.offices import office_create
-from reports.models import Achievement, QuarterlyReport
+from reports.quarters.models import Achievement, QuarterlyReport
 
 
 def make_plan(

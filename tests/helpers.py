@@ -6,7 +6,7 @@ import zipfile
 from PIL import Image
 from pyhanko.pdf_utils.writer import PdfFileWriter
 
-from reports.models import Evidence, QuarterlyReport
+from reports.quarters.models import Evidence, QuarterlyReport
 
 
 def _pdf_bytes() -> bytes:
@@ -36,7 +36,7 @@ def ooxml_bytes(main_part: str, content_types: str = "<Types/>") -> bytes:
 
 
 def indicator_by_code(plan, code: str):
-    from egov_plan.models import Indicator
+    from egov_plan.plans.models import Indicator
 
     area, activity, number = (int(x) for x in code.split("."))
     return Indicator.objects.select_related("activity__area").get(

@@ -5,7 +5,7 @@ import subprocess
 
 import pypdfium2
 
-from reports.pdf import render_html
+from reports.pdf.render import render_html
 
 # A Bengali word: a run of the Bengali block (letters, signs, digits) and the joiners.
 WORD = re.compile(r"[\u0980-\u09FF\u200C\u200D]+")

@@ -10,11 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from egov_plan import people as people_service
-from egov_plan.models import Membership
-from reports import pdf
-from reports.models import Achievement, Evidence, ReportTransition
-from reports.services import report_approve, report_for_quarter, report_return, report_submit
+from egov_plan.accounts import people as people_service
+from egov_plan.accounts.models import Membership
+from reports.pdf import render as pdf
+from reports.quarters.models import Achievement, Evidence, ReportTransition
+from reports.quarters.services import (
+    report_approve,
+    report_for_quarter,
+    report_return,
+    report_submit,
+)
 from tests.conftest import client_for, make_user
 from tests.helpers import add_evidence, indicator_by_code
 

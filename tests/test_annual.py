@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan import scoring
-from egov_plan.bangla import to_bengali_digits
-from reports.assessments import EvaluatedValue, assessment_evaluate
-from reports.models import Assessment, QuarterlyReport, SignedDocument
-from reports.services import Entry, WorkflowError, report_save
+from egov_plan.core import scoring
+from egov_plan.core.bangla import to_bengali_digits
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.services import Entry, WorkflowError, report_save
+from reports.year.models import Assessment
+from reports.year.services import EvaluatedValue, assessment_evaluate
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_table import read_table
@@ -241,7 +243,7 @@ def test_who_may_do_what(year, who, action, expected):
 
 
 def test_the_late_badge_follows_the_annual_due_date(year, time_machine):
-    from reports.deadlines import calendar_create
+    from reports.calendar.deadlines import calendar_create
 
     calendar_create(fiscal_year=year.plan.fiscal_year)
     time_machine.move_to(datetime.datetime(2023, 7, 16, 10, tzinfo=datetime.UTC))

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from reports.assessments import assessment_submit
-from reports.models import Assessment
+from reports.year.models import Assessment
+from reports.year.services import assessment_submit
 from tests.test_send_reminders import SITE, calendar, run, sent, site  # noqa: F401 (fixtures)
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 

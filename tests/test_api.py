@@ -7,8 +7,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from egov_plan.account_models import ApiToken
-from egov_plan.api_tokens import api_token_create, api_token_revoke
+from egov_plan.accounts.api_tokens import api_token_create, api_token_revoke
+from egov_plan.accounts.models import ApiToken
 from tests.api_world import BASE, ApiClient
 from tests.conftest import client_for
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.models import QuarterlyReport, SignedDocument
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
 from tests.api_world import BASE, ApiClient
 from tests.helpers import add_evidence, indicator_by_code
 

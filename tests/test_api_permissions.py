@@ -1,15 +1,15 @@
 """The permission matrix through the API: every endpoint × every role × the officer's own office,
 an office below it, a sibling under the same supervising office, and an office in another tree.
-The API shows and changes exactly what the pages would (reports/permissions.py): a report the
+The API shows and changes exactly what the pages would (egov_plan/accounts/permissions.py): a report the
 user may not see is a 404, one they may see but not act on a 403."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov_plan.models import Office
-from reports import permissions
-from reports.models import QuarterlyReport
+from egov_plan.accounts import permissions
+from egov_plan.offices.models import Office
+from reports.quarters.models import QuarterlyReport
 from tests.api_world import ApiClient
 from tests.conftest import make_user
 from tests.factories import make_offices, make_plan
@@ -27,7 +27,7 @@ ROLES = [
     "nobody",
 ]
 PLACES = ["own", "below", "sibling", "outside"]
-# Whose reports each role sees (reports/permissions.py: an officer their own office's, a reviewer
+# Whose reports each role sees (egov_plan/accounts/permissions.py: an officer their own office's, a reviewer
 # every office below theirs, an admin all).
 SEES = {
     "officer": {"own"},

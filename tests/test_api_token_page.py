@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from egov_plan.account_models import ApiToken
+from egov_plan.accounts.models import ApiToken
 from tests.api_world import BASE
 from tests.conftest import client_for
 

@@ -7,10 +7,9 @@ import hashlib
 import pytest
 from django.utils import timezone
 
-from egov_plan.account_models import ApiToken
-from egov_plan.api_tokens import api_token_check, api_token_create, api_token_revoke
-from egov_plan.models import Membership
-from reports import permissions
+from egov_plan.accounts import permissions
+from egov_plan.accounts.api_tokens import api_token_check, api_token_create, api_token_revoke
+from egov_plan.accounts.models import ApiToken, Membership
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ token's user, and the per-token rate limit."""
 
 import pytest
 
-from reports import deadlines
-from reports.models import Achievement, Assessment, QuarterlyReport
+from reports.calendar import deadlines
+from reports.quarters.models import Achievement, QuarterlyReport
+from reports.year.models import Assessment
 from tests.api_world import ApiClient
 from tests.helpers import indicator_by_code
 
@@ -320,7 +321,7 @@ def test_each_token_is_rate_limited_with_retry_after(world, settings):
 
 
 def test_an_idempotency_key_is_bound_to_its_operation_and_never_a_pages(world):
-    from reports import save_keys
+    from reports.quarters import save_keys
     from tests.conftest import client_for
 
     edit = f"/plans/{world.plan.pk}/quarters/{QUARTER}/edit/"

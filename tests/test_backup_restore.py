@@ -12,9 +12,10 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from egov_plan import media
-from reports.models import QuarterlyReport, SigningCertificate
-from reports.signing import create_development_certificate
-from reports.verification import verify_document
+from reports.pdf.models import SigningCertificate
+from reports.pdf.signing import create_development_certificate
+from reports.pdf.verification import verify_document
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import SIGNING_PASSPHRASE
 from tests.helpers import add_evidence, image_bytes, indicator_by_code, stored_bytes
 from tests.test_pdf import download

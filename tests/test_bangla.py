@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from egov_plan import bangla, fiscal
+from egov_plan.core import bangla, fiscal
 
 
 @pytest.mark.parametrize(

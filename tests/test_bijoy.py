@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from egov_plan.bijoy import convert_cells, looks_like_bijoy, to_unicode
+from egov_plan.core.bijoy import convert_cells, looks_like_bijoy, to_unicode
 
 PAIRS = [
     line.split("\t")
@@ -79,7 +79,7 @@ def test_a_mixed_row_converts_only_its_bijoy_cells():
 
 
 def test_a_mixed_plan_file_with_bijoy_cells_imports_the_same_plan_as_the_unicode_one(db):
-    from reports.plan_exchange import read_plan_file
+    from reports.plans.exchange import read_plan_file
     from tests import test_plan_import_real_layouts as layouts
 
     layouts.office.__wrapped__(db) if hasattr(layouts.office, "__wrapped__") else None

@@ -2,9 +2,9 @@
 
 import pytest
 
-from egov_plan.models import ActionPlan, RolloutJob
-from egov_plan.offices import office_create
-from reports.plan_templates import template_from_plan
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, RolloutJob
+from reports.plans.rollout import template_from_plan
 from tests.conftest import PASSWORD
 from tests.factories import make_offices
 from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F401 (fixtures)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import Achievement, Evidence, QuarterlyReport
+from reports.quarters.models import Achievement, Evidence, QuarterlyReport
 from tests.helpers import PDF_BYTES, indicator_by_code
 from tests.test_browser_workflow import browser, log_in  # noqa: F401  (fixtures)
 

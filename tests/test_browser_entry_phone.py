@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Achievement
+from reports.quarters.models import Achievement
 from tests.helpers import indicator_by_code
 from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F401  (fixtures)
 

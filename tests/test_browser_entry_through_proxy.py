@@ -24,7 +24,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from reports.models import Achievement, SaveKey
+from reports.quarters.models import Achievement, SaveKey
 from tests.helpers import indicator_by_code
 from tests.processes import free_port, stop, wait_until
 from tests.test_browser_offline_entry import (

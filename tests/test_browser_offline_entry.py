@@ -16,8 +16,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from egov_plan.models import Membership
-from reports.models import Achievement, SaveKey
+from egov_plan.accounts.models import Membership
+from reports.quarters.models import Achievement, SaveKey
 from tests.conftest import client_for, make_user
 from tests.helpers import indicator_by_code
 from tests.test_browser_workflow import browser, log_in  # noqa: F401  (fixtures)

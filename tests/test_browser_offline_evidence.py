@@ -6,7 +6,7 @@ the save has gone out without them, that they were not sent."""
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import Achievement, Evidence
+from reports.quarters.models import Achievement, Evidence
 from tests.helpers import PDF_BYTES, indicator_by_code
 from tests.test_browser_offline_entry import NOT_SAVED, VALUE_131, kept_for_offline
 from tests.test_browser_workflow import browser, log_in  # noqa: F401  (fixtures)

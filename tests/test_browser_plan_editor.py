@@ -4,8 +4,8 @@ weights' sums following each keystroke, and saving."""
 import pytest
 from playwright.sync_api import expect
 
-from egov_plan.models import Indicator
-from reports.models import QuarterlyReport
+from egov_plan.plans.models import Indicator
+from reports.quarters.models import QuarterlyReport
 from tests.helpers import indicator_by_code
 from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F401 (fixtures)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import Evidence, QuarterlyReport
+from reports.quarters.models import Evidence, QuarterlyReport
 from tests.conftest import PASSWORD
 from tests.helpers import PDF_BYTES
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Assessment
+from reports.year.models import Assessment
 from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F401 (fixtures)
 from tests.year_helpers import SECOND_QUARTER, enter_quarter
 

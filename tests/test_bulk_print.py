@@ -15,11 +15,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from egov_plan import media
-from egov_plan.models import FiscalYear
-from reports import pdf, tasks
-from reports.bulk_print import STALE_FILE_SECONDS
-from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
-from reports.selectors import quarter_table
+from egov_plan.plans.models import FiscalYear
+from reports.bulk import tasks
+from reports.bulk.models import BulkPrintJob
+from reports.bulk.printing import STALE_FILE_SECONDS
+from reports.pdf import render as pdf
+from reports.pdf import tasks as pdf_tasks
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.selectors import quarter_table
 from tests.bulk_tree import build_tree, pdf_name, read_zip
 from tests.conftest import client_for
 from tests.helpers import stored_bytes
@@ -249,7 +253,7 @@ def test_tasks_run_again_count_nothing_twice_sign_nothing_twice_and_clear_the_de
     assert media.files_under("bulk") == [job.file.name]
 
     assert tasks.bulk_print(str(job.pk)) == "nothing to do"  # a finished job delivered again
-    assert tasks.sign_approved_report(fulpur.pk, fulpur.revision)
+    assert pdf_tasks.sign_approved_report(fulpur.pk, fulpur.revision)
     assert SignedDocument.objects.filter(report__plan__in=tree.approved).count() == 2
 
 

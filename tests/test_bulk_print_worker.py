@@ -24,7 +24,9 @@ from django.conf import settings
 from django.db import connection
 
 from egov_plan import media
-from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
+from reports.bulk.models import BulkPrintJob
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
 from tests.bulk_tree import build_tree, pdf_name, read_zip
 from tests.conftest import SIGNING_PASSPHRASE, needs_shared_media
 from tests.factories import make_plan

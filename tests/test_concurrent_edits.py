@@ -6,10 +6,10 @@ import time
 import pytest
 from django.db import connection
 
-from egov_plan.models import Membership
-from reports.models import Achievement
-from reports.scores import rescore_plan
-from reports.services import EditConflict, Entry, report_for_quarter, report_save
+from egov_plan.accounts.models import Membership
+from reports.quarters.marks import rescore_plan
+from reports.quarters.models import Achievement
+from reports.quarters.services import EditConflict, Entry, report_for_quarter, report_save
 from tests.conftest import client_for, make_user
 from tests.factories import make_plan
 from tests.helpers import indicator_by_code
@@ -213,7 +213,7 @@ def test_saves_of_two_quarters_of_one_plan_at_once_both_succeed_and_score_both(p
     # report locked, the save of quarter 1 holding its row and the save of quarter 2 holding its
     # own would each wait for the other's row: a deadlock, and one save lost with an error.
     _needs_postgresql()
-    from reports import services
+    from reports.quarters import services
 
     first, second = (report_for_quarter(plan=people.plan, quarter=q) for q in (3, 4))
     indicator = indicator_by_code(people.plan, "2.1.1")
@@ -259,9 +259,9 @@ def test_a_save_waiting_for_the_lock_sees_the_year_made_final_meanwhile(people):
     _needs_postgresql()
     from django.db import transaction
 
-    from reports.models import Assessment
-    from reports.scores import lock_plan_reports
-    from reports.services import WorkflowError
+    from reports.quarters.marks import lock_plan_reports
+    from reports.quarters.services import WorkflowError
+    from reports.year.models import Assessment
 
     report = report_for_quarter(plan=people.plan, quarter=3)
     indicator = indicator_by_code(people.plan, "2.1.1")

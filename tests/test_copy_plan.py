@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov_plan.models import ActionPlan
-from reports.plan_documents import PlanExists, copy_plan_forward, dump_plan_document
+from egov_plan.plans.models import ActionPlan
+from reports.plans.files import PlanExists, copy_plan_forward, dump_plan_document
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 
@@ -40,7 +40,7 @@ def test_copy_forward_of_the_seed_gives_2023_24_with_dates_a_year_later(seed_pla
 
 
 def test_a_29_february_target_moves_to_28_february():
-    from reports.plan_documents import _shift_years
+    from reports.plans.files import _shift_years
 
     assert _shift_years(datetime.date(2024, 2, 29), 1) == datetime.date(2025, 2, 28)
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from egov_plan.offices import office_create
+from egov_plan.offices.tree import office_create
 from tests.conftest import client_for
 from tests.factories import make_offices
 

@@ -15,11 +15,11 @@ import time_machine
 from django.db.models import DateField, Value
 from openpyxl import load_workbook
 
-from egov_plan.models import OfficeTier
-from reports import deadlines
-from reports.calendar_models import ANNUAL, Deadline
-from reports.models import QuarterlyReport
-from reports.services import (
+from egov_plan.offices.models import OfficeTier
+from reports.calendar import deadlines
+from reports.calendar.models import ANNUAL, Deadline
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.services import (
     Entry,
     WorkflowError,
     report_for_quarter,
@@ -332,7 +332,7 @@ def test_a_report_imported_as_approved_without_a_submission_time_is_not_late(peo
 
 
 def test_a_template_without_an_office_has_the_due_date_for_every_tier(people, calendar):
-    from reports.plan_templates import template_from_plan
+    from reports.plans.rollout import template_from_plan
 
     template = template_from_plan(plan=people.plan)
     assert template.office_id is None

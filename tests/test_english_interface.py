@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from egov_plan.models import OfficeTier
-from reports import deadlines
+from egov_plan.offices.models import OfficeTier
+from reports.calendar import deadlines
 from tests.conftest import client_for
 from tests.test_language_switch import english_client
 
@@ -106,7 +106,7 @@ def test_tier_names_are_english_under_english_on_the_dashboard(people):
 def test_the_seeded_tiers_have_english_names_and_a_tier_without_one_shows_its_bengali_name():
     from django.utils import translation
 
-    from egov_plan.offices import all_tiers
+    from egov_plan.offices.tree import all_tiers
 
     names = {code: tier.name_en for code, tier in all_tiers().items()}
     assert names == {

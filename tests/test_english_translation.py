@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from egov_plan.bangla import to_latin_digits
-from reports.models import Achievement
-from reports.selectors import quarter_table
+from egov_plan.core.bangla import to_latin_digits
+from reports.quarters.models import Achievement
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from egov_plan import bangla
-from egov_plan.models import Indicator
-from reports.models import QuarterlyReport
+from egov_plan.core import bangla
+from egov_plan.plans.models import Indicator
+from reports.quarters.models import QuarterlyReport
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.models import Achievement
+from reports.quarters.models import Achievement
 from tests.conftest import client_for
 from tests.entry_values import save_data
 from tests.factories import make_plan
@@ -26,7 +26,7 @@ ENTRY_PAGE_QUERIES = 5
 # date (entry closed?), stored achievements, the report's version, one INSERT … ON CONFLICT UPDATE
 # of new and changed values, one INSERT of their history, the plan's values, one UPDATE of the marks
 # to date and one of the plan's self-assessed totals (SQLite has no row locks: one fewer); and the
-# save's idempotency key (reports/save_keys.py): its own savepoint … release around the save, the
+# save's idempotency key (reports/quarters/save_keys.py): its own savepoint … release around the save, the
 # key's INSERT … ON CONFLICT DO NOTHING first and the UPDATE of its answer last
 SAVE_QUERIES = 18
 
@@ -85,8 +85,8 @@ def test_evidence_of_several_uploaders_and_a_return_comment_add_one_query_for_th
     # does the reviewer's comment: one query of their memberships for all of them
     # (selectors.offices_at_the_time), whatever the number of files (the comment itself comes with
     # the plan's query).
-    from egov_plan.models import Indicator
-    from reports.services import report_for_quarter, report_return, report_submit
+    from egov_plan.plans.models import Indicator
+    from reports.quarters.services import report_for_quarter, report_return, report_submit
     from tests.conftest import make_user
     from tests.helpers import add_evidence
 

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov_plan import media
-from reports.models import Evidence, QuarterlyReport
+from reports.quarters.models import Evidence, QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import (
     ELF_BYTES,

@@ -11,7 +11,7 @@ from pyhanko.pdf_utils.generic import NameObject, TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from egov_plan import media
-from reports.models import Evidence, QuarterlyReport
+from reports.quarters.models import Evidence, QuarterlyReport
 from tests.helpers import PDF_BYTES, indicator_by_code
 from tests.test_evidence import upload
 from tests.test_pdf import download

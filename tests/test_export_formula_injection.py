@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from egov_plan.models import Indicator
-from reports.plan_exchange import read_plan_file
+from egov_plan.plans.models import Indicator
+from reports.plans.exchange import read_plan_file
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from egov_plan.bangla import to_bengali_digits
-from egov_plan.models import PerformanceArea
-from reports.models import Assessment, SignedDocument
+from egov_plan.core.bangla import to_bengali_digits
+from egov_plan.plans.models import PerformanceArea
+from reports.pdf.models import SignedDocument
+from reports.year.models import Assessment
 from tests.conftest import client_for
 from tests.html_table import read_table
 from tests.pdf_text import pdftotext

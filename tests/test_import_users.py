@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from egov_plan import user_import
-from egov_plan.models import Membership, UserProfile
-from egov_plan.offices import office_create
-from egov_plan.user_import import import_users, normalise_mobile, plan_users
+from egov_plan.accounts import user_import
+from egov_plan.accounts.models import Membership, UserProfile
+from egov_plan.accounts.user_import import import_users, normalise_mobile, plan_users
+from egov_plan.offices.tree import office_create
 from tests.conftest import current_membership
 
 pytestmark = pytest.mark.django_db

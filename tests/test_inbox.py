@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reports.models import QuarterlyReport
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.factories import make_plan
 
@@ -56,7 +56,7 @@ def documents_section(html: str) -> str:
 
 
 def submitted_documents(parent, count: int, *, kind="annual", prefix=""):
-    from reports.models import Assessment
+    from reports.year.models import Assessment
     from tests.factories import make_offices
 
     offices = make_offices(parent, count, code_prefix=prefix)
@@ -78,7 +78,7 @@ def test_half_yearly_and_annual_documents_wait_in_their_own_paged_list(people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from egov_plan.offices import office_create
+    from egov_plan.offices.tree import office_create
 
     district = office_create(
         name="জেলা প্রশাসকের কার্যালয়",

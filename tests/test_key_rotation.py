@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from reports.models import SigningCertificate
-from reports.services import report_approve, report_reopen, report_submit
-from reports.signing import create_development_certificate, fingerprint, signer
-from reports.verification import verify_document
+from reports.pdf.models import SigningCertificate
+from reports.pdf.signing import create_development_certificate, fingerprint, signer
+from reports.pdf.verification import verify_document
+from reports.quarters.services import report_approve, report_reopen, report_submit
 from tests.conftest import SIGNING_PASSPHRASE, client_for
 from tests.test_pdf import download
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from reports.pdf import render_html
-from reports.selectors import quarter_table
+from reports.pdf.render import render_html
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_with_english_ui_the_half_yearly_table_stays_bengali(people):
 
 
 def test_the_entry_page_in_english_and_its_shared_fields_in_each_requests_language(people):
-    from reports.models import QuarterlyReport
+    from reports.quarters.models import QuarterlyReport
 
     QuarterlyReport.objects.filter(plan=people.plan, quarter=1).update(status="draft")
     url = f"/plans/{people.plan.pk}/quarters/1/edit/"

@@ -19,11 +19,12 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.validation.ades import ades_lta_validation
 
-from reports import archive, signing, tasks
-from reports import pdf as report_pdf
-from reports.models import ArchiveTimestamp, QuarterlyReport, SignedDocument
-from reports.selectors import quarter_table
-from reports.verification import verify_document
+from reports.pdf import archive, signing, tasks
+from reports.pdf import render as report_pdf
+from reports.pdf.models import ArchiveTimestamp, SignedDocument
+from reports.pdf.verification import verify_document
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
 from tests.pdfa import assert_pdfa_3b
 from tests.pki import PASSPHRASE, serve, start_test_pki

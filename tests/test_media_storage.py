@@ -14,9 +14,11 @@ from django.core.files.storage import InMemoryStorage, default_storage
 from django.core.management import call_command
 
 from egov_plan import media
-from egov_plan.models import ActionPlan
-from reports.models import BulkPrintJob, Evidence, SignedDocument
-from reports.verification import verify_document
+from egov_plan.plans.models import ActionPlan
+from reports.bulk.models import BulkPrintJob
+from reports.pdf.models import SignedDocument
+from reports.pdf.verification import verify_document
+from reports.quarters.models import Evidence
 from tests.bulk_tree import build_tree, pdf_name, read_zip
 from tests.conftest import IN_MEMORY_STORAGE, client_for, files_on_disk
 from tests.helpers import PDF_BYTES, stored_bytes

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea
-from reports.models import Achievement, QuarterlyReport
+from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea
+from reports.quarters.models import Achievement, QuarterlyReport
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from egov_plan.models import Office
-from egov_plan.office_import import import_offices
-from egov_plan.offices import office_create, office_move, offices_under
-from reports import permissions
+from egov_plan.accounts import permissions
+from egov_plan.offices.importing import import_offices
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create, office_move, offices_under
 
 pytestmark = pytest.mark.django_db
 

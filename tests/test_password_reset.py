@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from egov_plan.accounts import invitation_token_generator, send_invitations
-from egov_plan.offices import office_create
-from egov_plan.user_import import import_users
+from egov_plan.accounts.invitations import invitation_token_generator, send_invitations
+from egov_plan.accounts.user_import import import_users
+from egov_plan.offices.tree import office_create
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

@@ -21,12 +21,13 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from egov_plan.bangla import to_bengali_digits
-from egov_plan.models import Indicator
-from reports import pdf as report_pdf_module
-from reports.models import QuarterlyReport, SignedDocument
-from reports.selectors import quarter_table
-from reports.services import report_approve, report_reopen, report_submit
+from egov_plan.core.bangla import to_bengali_digits
+from egov_plan.plans.models import Indicator
+from reports.pdf import render as report_pdf_module
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.selectors import quarter_table
+from reports.quarters.services import report_approve, report_reopen, report_submit
 from tests.conftest import client_for
 from tests.factories import lengthen_titles, make_plan
 from tests.signatures import trusted_certificate
@@ -348,8 +349,8 @@ def without_the_pdf_stack():
         "pyhanko",
         "pyhanko_certvalidator",
         "segno",
-        "reports.signing",
-        "reports.pdf_text_layer",
+        "reports.pdf.signing",
+        "reports.pdf.text_layer",
     )
     with pytest.MonkeyPatch.context() as patch:
         for name in [*sys.modules, *stack]:

@@ -12,11 +12,12 @@ import io
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from reports import assessment_pdf, signing
-from reports import pdf as report_pdf
-from reports.assessments import document_table
-from reports.models import Assessment
-from reports.selectors import quarter_table
+from reports.pdf import render as report_pdf
+from reports.pdf import signing
+from reports.quarters.selectors import quarter_table
+from reports.year import pdf as assessment_pdf
+from reports.year.models import Assessment
+from reports.year.table import document_table
 from tests.pdf_text import pdftotext, words
 from tests.pdfa import assert_pdfa_3b
 
@@ -26,7 +27,7 @@ TITLE = "ই-গভর্ন্যান্স ও উদ্ভাবন কর�
 
 
 def has_text_layer(pdf) -> bool:
-    """reports.pdf_text_layer's marked content (/Span << /ActualText … >>) in the pages' content."""
+    """reports.pdf.text_layer's marked content (/Span << /ActualText … >>) in the pages' content."""
     return all(b"/ActualText" in page.Contents.read_bytes() for page in pdf.pages)
 
 

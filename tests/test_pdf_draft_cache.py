@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from egov_plan import media
 from egov_plan.celery import app as celery_app
-from egov_plan.models import Indicator
-from reports import pdf as report_pdf_module
-from reports.services import Entry, report_for_quarter, report_save
-from reports.tasks import purge_old_drafts
+from egov_plan.plans.models import Indicator
+from reports.pdf import render as report_pdf_module
+from reports.pdf.tasks import purge_old_drafts
+from reports.quarters.services import Entry, report_for_quarter, report_save
 from tests.helpers import indicator_by_code, stored_bytes
 from tests.pdf_text import pdftotext
 

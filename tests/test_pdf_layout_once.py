@@ -1,6 +1,6 @@
 """The PDF is laid out once: the row groups that start a page repeat their area and activity
 without a second layout, and the pages are the very pages of laying out until the page starts
-stay put (reports/pdf_page_starts.py)."""
+stay put (reports/pdf/page_starts.py)."""
 
 import subprocess
 
@@ -9,9 +9,9 @@ import weasyprint
 import weasyprint.document
 from PIL import Image, ImageChops
 
-from reports import pdf as report_pdf_module
-from reports import pdf_page_starts
-from reports.selectors import quarter_table
+from reports.pdf import page_starts as pdf_page_starts
+from reports.pdf import render as report_pdf_module
+from reports.quarters.selectors import quarter_table
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_after_rendering_the_table_repeats_the_area_on_the_groups_that_start_a_p
 
 def test_the_wrapped_table_layout_is_that_of_weasyprint_70():
     # Fails on purpose when a WeasyPrint upgrade changes the table layout, column widths or
-    # collapsed borders that reports/pdf_page_starts.py wraps and edits: then re-read that module
+    # collapsed borders that reports/pdf/page_starts.py wraps and edits: then re-read that module
     # against the new code, rerun this file, and record the new fingerprint.
     assert (
         pdf_page_starts.layout_fingerprint() == pdf_page_starts.WEASYPRINT_TABLE_LAYOUT_FINGERPRINT
@@ -106,5 +106,5 @@ def test_installing_refuses_a_table_layout_with_other_parameters(monkeypatch):
 
     monkeypatch.setattr(pdf_page_starts, "_originals", {})
     monkeypatch.setattr(block, "table_layout", lambda context, box, skip_stack, bottom_space: None)
-    with pytest.raises(RuntimeError, match="reports/pdf_page_starts.py must be adapted"):
+    with pytest.raises(RuntimeError, match="reports/pdf/page_starts.py must be adapted"):
         pdf_page_starts.install()

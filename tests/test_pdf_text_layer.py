@@ -16,9 +16,9 @@ import weasyprint.draw
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint.text.fonts import FontConfiguration
 
-from reports import pdf as report_pdf_module
-from reports import pdf_text_layer
-from reports.selectors import quarter_table
+from reports.pdf import render as report_pdf_module
+from reports.pdf import text_layer as pdf_text_layer
+from reports.quarters.selectors import quarter_table
 from tests.factories import lengthen_titles, make_plan
 from tests.pdf_text import expected_words, pdfium_text, pdftotext, words
 
@@ -121,7 +121,7 @@ def test_each_drawn_bengali_line_is_one_actualtext_span_around_its_glyphs():
 
 def test_the_hook_is_where_weasyprint_70_draws_a_line_of_text():
     # Fails on purpose when a WeasyPrint upgrade changes how or where it draws a line of text:
-    # then re-read reports/pdf_text_layer.py against the new code, rerun this file, and record
+    # then re-read reports/pdf/text_layer.py against the new code, rerun this file, and record
     # the new fingerprint.
     assert weasyprint.draw.draw_text is pdf_text_layer.draw_text_with_actual_text, (
         "the hook is not installed"
@@ -137,7 +137,7 @@ def test_installing_refuses_a_weasyprint_that_draws_text_elsewhere(monkeypatch):
     monkeypatch.setattr(
         weasyprint.draw, "draw_text", lambda *args: None
     )  # as if the hook had moved
-    with pytest.raises(RuntimeError, match="reports/pdf_text_layer.py must be adapted"):
+    with pytest.raises(RuntimeError, match="reports/pdf/text_layer.py must be adapted"):
         pdf_text_layer.install()
 
     def draw_text(stream, textbox, offset_x, text_overflow):  # as if its signature had changed

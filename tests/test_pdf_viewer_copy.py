@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from reports import pdf as report_pdf_module
-from reports.selectors import quarter_table
+from reports.pdf import render as report_pdf_module
+from reports.quarters.selectors import quarter_table
 from tests.pdf_text import expected_words, words
 
 CHROMIUM = "/usr/bin/chromium"

@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from egov_plan.models import Membership, PeopleChange
-from egov_plan.offices import office_create
-from egov_plan.user_import import import_users
+from egov_plan.accounts.models import Membership, PeopleChange
+from egov_plan.accounts.user_import import import_users
+from egov_plan.offices.tree import office_create
 from tests.conftest import PASSWORD, client_for, current_membership, make_user
 from tests.helpers import indicator_by_code
 

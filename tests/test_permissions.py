@@ -7,8 +7,8 @@ it but not do what was asked gets 403; anonymous users are sent to the login pag
 
 import pytest
 
-from reports.models import QuarterlyReport
-from reports.plan_templates import template_from_plan
+from reports.plans.rollout import template_from_plan
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import add_evidence, indicator_by_code
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connection
 
 from egov_plan import pooler
-from reports.models import Achievement, QuarterlyReport
+from reports.quarters.models import Achievement, QuarterlyReport
 from tests.conftest import PASSWORD
 from tests.entry_values import save_data
 from tests.html_forms import form_data
@@ -285,7 +285,7 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
     assert reads[0] >= 5
     assert "Traceback" not in log.read_text(), log.read_text()[-5000:]
 
-    from egov_plan.models import Indicator
+    from egov_plan.plans.models import Indicator
 
     indicators = Indicator.objects.filter(activity__area__plan=plan).count()
     assert int(iterated.stdout.split()[-1]) >= indicators > 5
@@ -297,7 +297,7 @@ def test_an_officers_day_and_a_reviewers_reads_through_pgbouncer(server, people)
     )  # each save once
     values = {k[len("value_") :]: v for k, v in sent.items() if k.startswith("value_")}
     assert len(values) == indicators
-    from egov_plan import bangla, scoring
+    from egov_plan.core import bangla, scoring
     from tests.load.check import _mismatches
 
     parse = {

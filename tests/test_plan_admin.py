@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from egov_plan.models import ActionPlan, PlanAmendment
-from reports.models import QuarterlyReport
+from egov_plan.plans.models import ActionPlan, PlanAmendment
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_forms import form_data
@@ -178,7 +178,7 @@ def test_a_plan_without_reports_in_review_changes_without_a_reason(admin, people
 
 
 def test_plans_are_searched_and_filtered_by_year_and_office(admin, people):
-    from reports.plan_documents import copy_plan_forward
+    from reports.plans.files import copy_plan_forward
 
     copy_plan_forward(plan=people.plan, to_year=2023)
     listing = admin.get(

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from egov_plan.bijoy import looks_like_bijoy
-from egov_plan.offices import office_create
-from reports.plan_documents import dump_plan_document
-from reports.plan_exchange import decode_plan_file, import_plan
+from egov_plan.core.bijoy import looks_like_bijoy
+from egov_plan.offices.tree import office_create
+from reports.plans.exchange import decode_plan_file, import_plan
+from reports.plans.files import dump_plan_document
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,8 @@ def test_the_corpus_holds_every_layout_and_encoding():
 
 def decode_plan_file_raw(path: Path):
     """The file's cells before Bijoy conversion (the text reader, or the sheet's and table's own)."""
-    from egov_plan.seed_layout import decode_text
-    from reports.plan_exchange import docx_rows, xlsx_rows
+    from egov_plan.core.seed_layout import decode_text
+    from reports.plans.exchange import docx_rows, xlsx_rows
 
     data = path.read_bytes()
     if path.suffix == ".txt":

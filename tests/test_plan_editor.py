@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov_plan.models import Indicator, PerformanceArea, PlanAmendment
-from reports.models import Achievement, QuarterlyReport
+from egov_plan.plans.models import Indicator, PerformanceArea, PlanAmendment
+from reports.quarters.models import Achievement, QuarterlyReport
 from tests.conftest import client_for
 from tests.factories import make_plan
 from tests.helpers import indicator_by_code
@@ -293,7 +293,7 @@ def test_a_stale_form_is_refused_without_losing_the_input(admin, draft_plan):
 
 
 def test_templates_are_edited_here_too(admin, people):
-    from reports.plan_templates import template_from_plan
+    from reports.plans.rollout import template_from_plan
 
     template = template_from_plan(plan=people.plan)
     assert template.office_id is None

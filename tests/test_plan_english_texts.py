@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, PlanAmendment
-from egov_plan.offices import office_create
-from reports.plan_documents import copy_plan_forward, dump_plan_document, load_plan_document
-from reports.plan_exchange import ENGLISH_SHEET, export_text, export_xlsx, import_plan
-from reports.plan_templates import rollout_template, template_from_plan
-from reports.selectors import quarter_table
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea, PlanAmendment
+from reports.plans.exchange import ENGLISH_SHEET, export_text, export_xlsx, import_plan
+from reports.plans.files import copy_plan_forward, dump_plan_document, load_plan_document
+from reports.plans.rollout import rollout_template, template_from_plan
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_forms import form_data

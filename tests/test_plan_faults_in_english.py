@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from egov_plan.models import ActionPlan
-from egov_plan.plan_rules import check_plan
-from egov_plan.seed_layout import decode_text, read_rows
-from reports.models import QuarterlyReport
-from reports.plan_documents import dump_plan_document
+from egov_plan.core.plan_rules import check_plan
+from egov_plan.core.seed_layout import decode_text, read_rows
+from egov_plan.plans.models import ActionPlan
+from reports.plans.files import dump_plan_document
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_forms import form_data

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov_plan.models import ActionPlan, Indicator, Office
-from egov_plan.offices import office_create
-from reports.models import Achievement, QuarterlyReport
-from reports.plan_documents import dump_plan_document, load_plan_document
-from reports.plan_exchange import export_text, export_xlsx, import_plan
-from reports.selectors import quarter_table
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, Indicator
+from reports.plans.exchange import export_text, export_xlsx, import_plan
+from reports.plans.files import dump_plan_document, load_plan_document
+from reports.quarters.models import Achievement, QuarterlyReport
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for, make_user
 from tests.helpers import indicator_by_code
 from tests.html_table import grid, read_table

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from egov_plan.models import ActionPlan
-from egov_plan.seed_layout import MAX_FILE_BYTES, MAX_ROWS
-from reports.plan_exchange import import_plan
+from egov_plan.core.seed_layout import MAX_FILE_BYTES, MAX_ROWS
+from egov_plan.plans.models import ActionPlan
+from reports.plans.exchange import import_plan
 from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from egov_plan.models import ActionPlan
-from reports.models import QuarterlyReport
+from egov_plan.plans.models import ActionPlan
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.test_browser_workflow import browser, log_in, screenshots  # noqa: F401 (fixtures)
@@ -31,7 +31,7 @@ IMPORT = "/admin/egov_plan/actionplan/import/"
 
 @pytest.fixture
 def admin(people):
-    from egov_plan.offices import office_create
+    from egov_plan.offices.tree import office_create
 
     office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK")
     return client_for(people.admin)
@@ -173,7 +173,7 @@ def test_in_chromium_the_admin_checks_a_file_then_imports_it(
     browser, live_server, people, screenshots, tmp_path
 ):
     """The preview as an admin sees it (screenshots: $SCREENSHOT_DIR), from the upload to the import."""
-    from egov_plan.offices import office_create
+    from egov_plan.offices.tree import office_create
 
     office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK")
     faulty = tmp_path / "faulty.txt"
@@ -222,7 +222,7 @@ BROKEN = [
 def test_a_percent_a_spreadsheet_broke_is_a_fault_with_a_suggested_repair_until_decided(
     office_only,
 ):
-    from reports.plan_exchange import import_plan
+    from reports.plans.exchange import import_plan
 
     data = text_file(QUARTERLY_HEADER, BROKEN)
     line = line_of(data, "১.২.২")
@@ -272,7 +272,7 @@ def test_a_percent_a_spreadsheet_broke_is_a_fault_with_a_suggested_repair_until_
 
 @pytest.fixture
 def office_only(db):
-    from egov_plan.offices import office_create
+    from egov_plan.offices.tree import office_create
 
     return office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK")
 

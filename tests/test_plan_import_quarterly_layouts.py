@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov_plan.models import ActionPlan
-from egov_plan.offices import office_create
-from reports.models import QuarterlyReport
-from reports.plan_documents import dump_plan_document
-from reports.plan_exchange import import_plan
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan
+from reports.plans.exchange import import_plan
+from reports.plans.files import dump_plan_document
+from reports.quarters.models import QuarterlyReport
 from tests.data.plans import build
 from tests.helpers import indicator_by_code
 

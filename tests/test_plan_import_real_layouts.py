@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
-from egov_plan.models import ActionPlan, Office
-from egov_plan.offices import office_create
-from reports.models import Achievement
-from reports.plan_documents import dump_plan_document
-from reports.plan_exchange import import_plan
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan
+from reports.plans.exchange import import_plan
+from reports.plans.files import dump_plan_document
+from reports.quarters.models import Achievement
 from tests.helpers import indicator_by_code
 
 pytestmark = pytest.mark.django_db
@@ -387,7 +388,7 @@ def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
             if value == "৩০/০৩/২০২৩":
                 cell.value, cell.number_format = dt.datetime(2023, 3, 30), "dd/mm/yyyy"
             elif value.endswith("%") and value[:-1]:
-                from egov_plan import bangla
+                from egov_plan.core import bangla
 
                 cell.value, cell.number_format = (
                     float(bangla.to_latin_digits(value[:-1])) / 100,

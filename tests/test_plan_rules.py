@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from egov_plan.plan_rules import Fault, check_plan
+from egov_plan.core.plan_rules import Fault, check_plan
 from tests.conftest import SEED_DOCUMENT
 
 

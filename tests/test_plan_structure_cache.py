@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov_plan.models import ActionPlan, OfficeTier, Signatory
-from egov_plan.offices import office_create
-from reports.models import QuarterlyReport
-from reports.plan_documents import dump_plan_document, load_plan_document
-from reports.plan_templates import adjust_targets, rollout_template, template_from_plan
+from egov_plan.offices.models import OfficeTier
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, Signatory
+from reports.plans.files import dump_plan_document, load_plan_document
+from reports.plans.rollout import adjust_targets, rollout_template, template_from_plan
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 from tests.html_forms import form_data

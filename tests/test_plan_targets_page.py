@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan.models import ActionPlan, Indicator
-from reports.plan_templates import template_from_plan
+from egov_plan.plans.models import ActionPlan, Indicator
+from reports.plans.rollout import template_from_plan
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
-from egov_plan.offices import office_create
-from reports.models import QuarterlyReport
-from reports.plan_documents import dump_plan_document
-from reports.plan_templates import (
+from egov_plan.offices.models import Office, OfficeTier
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, Indicator
+from reports.plans.files import dump_plan_document
+from reports.plans.rollout import (
     TemplateError,
     adjust_targets,
     approve_targets,
@@ -19,6 +19,7 @@ from reports.plan_templates import (
     rollout_template,
     template_from_plan,
 )
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan.models import ActionPlan
-from reports.models import Achievement
-from reports.plan_documents import dump_plan_document
-from reports.plan_exchange import export_text, export_xlsx, import_plan
-from reports.selectors import quarter_table
+from egov_plan.plans.models import ActionPlan
+from reports.plans.exchange import export_text, export_xlsx, import_plan
+from reports.plans.files import dump_plan_document
+from reports.quarters.models import Achievement
+from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for, make_user
 from tests.helpers import indicator_by_code
 from tests.html_forms import form_data
@@ -222,8 +222,8 @@ def test_an_indicator_with_one_target_lost_scores_nothing_even_above_the_targets
 
 
 def test_an_office_adjusting_its_targets_keeps_a_lost_one_unknown_until_it_fills_it_in(office):
-    from reports.forms import PlanTargetsForm
-    from reports.plan_templates import adjust_targets
+    from reports.plans.rollout import adjust_targets
+    from reports.quarters.forms import PlanTargetsForm
 
     rows = [ROWS[0][:9] + ["অজানা", "৪৫০", "--", "--", "--", "১২০"], *ROWS[1:]]
     people = indicator_by_code(imported(rows), "1.1.1")

@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from egov_plan import sessions
-from reports.signing import create_development_certificate
+from reports.pdf.signing import create_development_certificate
 from tests.conftest import SIGNING_PASSPHRASE, client_for
 
 SECRET = "x7#Qm2$vL9@pR4&tW8*zK1!nB6^cF3%hJ5(dG0)sA-yE+uI=oT"

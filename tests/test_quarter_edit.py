@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Achievement, QuarterlyReport
+from reports.quarters.models import Achievement, QuarterlyReport
 from tests.helpers import indicator_by_code
 
 pytestmark = pytest.mark.django_db

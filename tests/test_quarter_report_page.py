@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan.models import Indicator
-from reports.models import Achievement, QuarterlyReport
+from egov_plan.plans.models import Indicator
+from reports.quarters.models import Achievement, QuarterlyReport
 from tests.html_table import grid, read_table
 from tests.seed_reference import is_blank, read_seed
 

@@ -54,7 +54,7 @@ def test_a_reviewers_page_costs_no_query_for_the_office_tree(people):
 def test_a_moved_report_adds_one_query_for_the_office_its_last_mover_acted_for(people):
     # the review panel names who submitted (or approved) with the office they acted for that day
     # (selectors.offices_at_the_time): one query of the mover's memberships
-    from reports.services import report_for_quarter, report_submit
+    from reports.quarters.services import report_for_quarter, report_submit
 
     report_submit(
         report=report_for_quarter(plan=people.plan, quarter=2), user=people.officer, entries={}

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan.models import Membership
-from egov_plan.offices import office_create
-from reports import ranking
-from reports.models import Assessment
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.tree import office_create
+from reports.dashboard import ranking
+from reports.year.models import Assessment
 from tests.conftest import client_for, make_user
 from tests.factories import make_offices
 

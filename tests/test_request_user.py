@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from egov_plan.models import Membership
-from reports import permissions
-from reports.permissions import MembershipBackend
+from egov_plan.accounts import permissions
+from egov_plan.accounts.models import Membership
+from egov_plan.accounts.permissions import MembershipBackend
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from reports.forms import ReviewForm
+from reports.quarters.forms import ReviewForm
 from tests.conftest import client_for
 
 CRISPY = Template("{% load crispy_forms_tags %}{{ form.comment|as_crispy_field }}")
@@ -42,7 +42,7 @@ def test_the_comment_box_is_crispys_markup(language, data):
 
 @pytest.mark.django_db
 def test_a_return_without_a_reason_keeps_the_page_and_says_why_beside_the_box(people):
-    from reports.models import QuarterlyReport
+    from reports.quarters.models import QuarterlyReport
 
     QuarterlyReport.objects.create(plan=people.plan, quarter=2, status="submitted")
     response = client_for(people.reviewer).post(

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egov_plan import rowsql
-from egov_plan.models import ActionPlan, Office
-from reports.models import Achievement, QuarterlyReport
-from reports.services import report_for_quarter
+from egov_plan.offices.models import Office
+from egov_plan.plans.models import ActionPlan
+from reports.quarters.models import Achievement, QuarterlyReport
+from reports.quarters.services import report_for_quarter
 from tests.conftest import make_user
 from tests.helpers import indicator_by_code
 
@@ -147,7 +148,7 @@ def test_where_the_database_cannot_return_rows_an_insert_says_so_and_a_save_read
     # SQLite before 3.35 (which Django 5.2 still supports) has no INSERT … RETURNING.
     from django.db import connection
 
-    from reports.services import Entry, report_save
+    from reports.quarters.services import Entry, report_save
 
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
     user = make_user("officer")
@@ -178,7 +179,7 @@ def test_where_the_database_cannot_return_rows_an_insert_says_so_and_a_save_read
 
 
 def test_by_field_reads_a_models_rows_by_one_field_in_order(seed_plan):
-    from egov_plan.models import Signatory
+    from egov_plan.plans.models import Signatory
 
     query, tail = rowsql.by_field(Signatory, "plan", ("order",))
     ours = [s for (s,) in query.rows(tail, [seed_plan.pk])]

@@ -1,4 +1,4 @@
-"""Idempotency keys of entry-page saves (reports/save_keys.py): a save sent again with its key (an
+"""Idempotency keys of entry-page saves (reports/quarters/save_keys.py): a save sent again with its key (an
 answer the link lost, a queued save sent once more) is answered as the first time and applied once."""
 
 import datetime
@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from egov_plan.accounts.models import Membership
 from egov_plan.celery import app as celery_app
-from egov_plan.models import Membership
-from reports.models import Achievement, Evidence, QuarterlyReport, SaveKey
-from reports.save_keys import KEEP, purge_expired
-from reports.tasks import purge_expired_save_keys
+from reports.quarters.models import Achievement, Evidence, QuarterlyReport, SaveKey
+from reports.quarters.save_keys import KEEP, purge_expired
+from reports.quarters.tasks import purge_expired_save_keys
 from tests.conftest import client_for, make_user
 from tests.helpers import PDF_BYTES, indicator_by_code
 from tests.html_forms import form_data
@@ -175,7 +175,7 @@ def test_expired_keys_are_purged_by_the_periodic_task_and_its_command(officer_cl
 def test_the_same_key_posted_twice_at_once_on_postgresql_is_applied_once(people, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions waiting on a unique index are a PostgreSQL matter")
-    from reports import services
+    from reports.quarters import services
 
     plan = people.plan
     clients = [client_for(people.officer), client_for(people.officer)]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from egov_plan import scoring
-from egov_plan.scoring import (
+from egov_plan.core import scoring
+from egov_plan.core.scoring import (
     AVERAGE,
     COUNT,
     CUMULATIVE,

@@ -20,10 +20,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov_plan.bangla import to_bengali_digits
-from egov_plan.models import ActionPlan
-from reports.models import Assessment, QuarterlyReport
-from reports.plan_templates import template_from_plan
+from egov_plan.core.bangla import to_bengali_digits
+from egov_plan.plans.models import ActionPlan
+from reports.plans.rollout import template_from_plan
+from reports.quarters.models import QuarterlyReport
+from reports.year.models import Assessment
 from tests.conftest import client_for
 from tests.test_browser_workflow import browser, log_in  # noqa: F401 (the fixture)
 from tests.test_half_year import narrative
@@ -395,8 +396,8 @@ def test_in_chromium_a_reviewer_enrols_by_the_qr_code_and_approves(
 def test_an_api_token_approves_only_if_it_was_made_after_the_second_factor(
     required, people, submitted
 ):
-    from egov_plan.account_models import ApiToken
-    from egov_plan.api_tokens import api_token_check
+    from egov_plan.accounts.api_tokens import api_token_check
+    from egov_plan.accounts.models import ApiToken
     from tests.api_world import ApiClient
 
     approve = f"/plans/{people.plan.pk}/quarters/2/approve"

@@ -10,18 +10,12 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from egov_plan.models import (
-    ActionPlan,
-    Activity,
-    Indicator,
-    Membership,
-    Office,
-    PerformanceArea,
-    Signatory,
-)
-from reports.deadlines import report_deadline
-from reports.models import Achievement, QuarterlyReport, ReportTransition
-from reports.plan_documents import load_plan_document
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.models import Office
+from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea, Signatory
+from reports.calendar.deadlines import report_deadline
+from reports.plans.files import load_plan_document
+from reports.quarters.models import Achievement, QuarterlyReport, ReportTransition
 
 pytestmark = pytest.mark.django_db
 

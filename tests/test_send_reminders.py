@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov_plan.models import Membership
-from egov_plan.offices import office_create
-from reports import deadlines
-from reports.calendar_models import Deadline, ReminderSent
-from reports.services import report_for_quarter, report_submit
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.tree import office_create
+from reports.calendar import deadlines
+from reports.calendar.models import Deadline, ReminderSent
+from reports.quarters.services import report_for_quarter, report_submit
 from tests.conftest import make_user
 from tests.factories import make_offices
 
@@ -178,7 +178,7 @@ def test_a_run_with_everyone_addressed_skips_nobody(people, calendar):
 
 
 def test_the_celery_task_logs_whom_it_skipped(people, calendar, caplog):
-    from reports import tasks
+    from reports.calendar import tasks
 
     people.officer.email = ""
     people.officer.save()
@@ -254,7 +254,7 @@ def test_the_work_is_batched_whatever_the_number_of_offices(people, calendar):
 
 def test_the_celery_beat_sends_the_days_reminders_once(people, calendar):
     from egov_plan.celery import app
-    from reports import tasks
+    from reports.calendar import tasks
 
     entry = next(
         e

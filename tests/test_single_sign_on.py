@@ -22,8 +22,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from playwright.sync_api import expect
 
-from egov_plan.models import Membership
-from egov_plan.offices import office_create
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.tree import office_create
 from tests.conftest import PASSWORD, make_user
 from tests.processes import free_port, stop, wait_until
 from tests.test_browser_workflow import browser  # noqa: F401 (the fixture)

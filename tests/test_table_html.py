@@ -1,4 +1,4 @@
-"""The official table's rows, written in Python (reports/table_html.py), are the markup the
+"""The official table's rows, written in Python (reports/fast/table_html.py), are the markup the
 template loop wrote: same cells, classes, spans, "continued" cells, digits and titles in the active
 language, and every text from the plan escaped."""
 
@@ -8,9 +8,10 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from egov_plan.models import Activity, Indicator, PerformanceArea
-from reports import pdf, selectors
-from reports.table_html import table_body_html
+from egov_plan.plans.models import Activity, Indicator, PerformanceArea
+from reports.fast.table_html import table_body_html
+from reports.pdf import render as pdf
+from reports.quarters import selectors
 from tests.conftest import client_for
 from tests.factories import make_plan
 

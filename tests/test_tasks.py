@@ -7,9 +7,13 @@ import pytest
 from django.core.files.storage import default_storage
 
 from egov_plan import media
-from reports import bulk_print, tasks
-from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
-from reports.services import report_reopen
+from reports.bulk import printing as bulk_print
+from reports.bulk import tasks
+from reports.bulk.models import BulkPrintJob
+from reports.pdf import tasks as pdf_tasks
+from reports.pdf.models import SignedDocument
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.services import report_reopen
 from tests.bulk_tree import build_tree, read_zip
 from tests.conftest import client_for
 from tests.helpers import stored_bytes
@@ -148,5 +152,5 @@ def test_a_signing_task_for_a_revision_no_longer_approved_does_nothing(
 ):
     report = approve(people, settings, django_capture_on_commit_callbacks, on=False)
     report_reopen(report=report, user=people.reviewer, reason="ভুল সংশোধন")
-    assert tasks.sign_approved_report.apply(args=[report.pk, 1]).get() is False
+    assert pdf_tasks.sign_approved_report.apply(args=[report.pk, 1]).get() is False
     assert not SignedDocument.objects.filter(report=report).exists()

@@ -4,15 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from egov_plan.models import ActionPlan, RolloutJob
-from egov_plan.offices import office_create
-from reports.models import QuarterlyReport
-from reports.plan_templates import (
+from egov_plan.offices.tree import office_create
+from egov_plan.plans.models import ActionPlan, RolloutJob
+from reports.plans.rollout import (
     progress_key,
     rollout_progress,
     rollout_template,
     template_from_plan,
 )
+from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 

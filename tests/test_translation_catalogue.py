@@ -124,27 +124,27 @@ def test_no_template_shows_bengali_outside_a_translation_tag():
 # Modules whose Bengali is not interface text, or is translated where it is shown, and why.
 PYTHON_ALLOWED = {
     # The pure cores (no Django): their Bengali words are marked and translated where shown by
-    # reports/i18n.py (ordinals, months, tier names).
-    "egov_plan/bangla.py": "pure core; translated where shown (reports/i18n.py)",
-    "egov_plan/scoring.py": "pure core",
-    "egov_plan/fiscal.py": "pure core",
+    # egov_plan/i18n.py (ordinals, months, tier names).
+    "egov_plan/core/bangla.py": "pure core; translated where shown (egov_plan/i18n.py)",
+    "egov_plan/core/scoring.py": "pure core",
+    "egov_plan/core/fiscal.py": "pure core",
     # The official form's own words (title pattern, column headers, unit words, sheet name): part of
     # every file read or written, Bengali whatever the interface language. (The faults about a plan
     # or a file, in plan_rules, seed_layout and plan_exchange, go through the catalogue.)
-    "egov_plan/official_form.py": "the official form's words, part of every plan file",
+    "egov_plan/core/official_form.py": "the official form's words, part of every plan file",
     # Official documents: Bengali whatever the interface language.
-    "reports/selectors.py": "the official table's title and unit words (translated where shown)",
-    "reports/signing.py": "the signature's reason, part of the signed document",
-    "reports/assessment_pdf.py": "the signatures' reasons, part of the signed documents",
-    "reports/bulk_print.py": "the bulk-print index, part of the printed set",
+    "reports/quarters/selectors.py": "the official table's title and unit words (translated where shown)",
+    "reports/pdf/signing.py": "the signature's reason, part of the signed document",
+    "reports/year/pdf.py": "the signatures' reasons, part of the signed documents",
+    "reports/bulk/printing.py": "the bulk-print index, part of the printed set",
     # Data, not interface: demo and generated offices, the default office tiers, a language's own name.
     "reports/management/commands/seed_demo.py": "demo data",
     "egov_plan/management/commands/generate_offices.py": "generated office names",
-    "egov_plan/offices.py": "the default office tiers' names (stored data)",
+    "egov_plan/offices/tree.py": "the default office tiers' names (stored data)",
     "egov_plan/settings.py": "a language's own name (বাংলা) in the language switch",
     "reports/tasks.py": "a worker's warm-up render of sample text (never shown)",
-    "reports/pdf_text_layer.py": "the range of Bengali digits (০–৯) for the PDF's text layer, not text",
-    "egov_plan/bijoy.py": "the Bijoy (SutonnyMJ) to Unicode character table, not text",
+    "reports/pdf/text_layer.py": "the range of Bengali digits (০–৯) for the PDF's text layer, not text",
+    "egov_plan/core/bijoy.py": "the Bijoy (SutonnyMJ) to Unicode character table, not text",
 }
 TRANSLATION_CALLS = {
     "_",

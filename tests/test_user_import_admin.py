@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from egov_plan.models import Membership
+from egov_plan.accounts.models import Membership
 from tests.conftest import client_for, current_membership, make_user
 from tests.test_admin_bengali import ALLOWED_LATIN, visible_latin
 
@@ -87,7 +87,7 @@ def test_bad_input_is_a_bengali_answer_never_a_500(admin_client, post):
 
 
 def test_a_binary_or_huge_upload_is_refused_with_a_reason(admin_client, monkeypatch):
-    from egov_plan import user_import
+    from egov_plan.accounts import user_import
 
     response = admin_client.post(URL, {"file": SimpleUploadedFile("u.xlsx", b"PK\x03\x04nonsense")})
     assert response.status_code == 400 and "xlsx ফাইলটি পড়া যায়নি" in response.content.decode()

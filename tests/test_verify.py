@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from reports import verification
+from reports.pdf import verification
 from tests.conftest import client_for
 from tests.test_pdf import download
 

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 
 from egov_plan import rate_limit
-from egov_plan.models import RateLimitHit
+from egov_plan.accounts.models import RateLimitHit
 from tests.processes import free_port, stop, wait_until
 from tests.test_bulk_print_worker import shared_database_url
 

@@ -5,8 +5,8 @@ Every transition is recorded (who, when, from, to, comment) and shown on the his
 
 import pytest
 
-from reports.models import QuarterlyReport, ReportTransition
-from reports.services import (
+from reports.quarters.models import QuarterlyReport, ReportTransition
+from reports.quarters.services import (
     Entry,
     WorkflowError,
     report_approve,

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from egov_plan.models import Office
-from egov_plan.offices import office_create
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import office_create
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ SUM = "=1+1"
 DDE = "=cmd|' /C calc'!A0"
 AT = "@SUM(1+1)*cmd|' /C calc'!A0"
 PLUS = "+1+cmd|' /C calc'!A0"
-WRITERS = {"reports/plan_exchange.py", "reports/dashboard_views.py", "reports/bulk_print.py"}
+WRITERS = {"reports/plans/exchange.py", "reports/dashboard/views.py", "reports/bulk/printing.py"}
 
 
 @pytest.fixture

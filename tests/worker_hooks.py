@@ -28,7 +28,7 @@ SIGN_PARK_FILE = os.getenv("SIGN_PARK_FILE")
 
 @signals.worker_process_init.connect
 def connect_the_hook(**kwargs) -> None:
-    from reports.bulk_print import zip_entry_written
+    from reports.bulk.printing import zip_entry_written
 
     zip_entry_written.connect(park, dispatch_uid="tests.worker_hooks.park")
 

@@ -4,8 +4,8 @@ approved through the real services."""
 import datetime
 from decimal import Decimal
 
-from reports.models import QuarterlyReport
-from reports.services import Entry, report_approve, report_for_quarter, report_submit
+from reports.quarters.models import QuarterlyReport
+from reports.quarters.services import Entry, report_approve, report_for_quarter, report_submit
 from tests.helpers import indicator_by_code
 
 

@@ -18,11 +18,11 @@ from django.utils.translation.trans_real import (
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from reports import signing
 from reports.api import documents, offices, plans, problems, quarters
 from reports.api.auth import TokenAuth
 from reports.api.problems import Problem, field_error
-from reports.services import EditConflict, WorkflowError, field_token
+from reports.pdf import signing
+from reports.quarters.services import EditConflict, WorkflowError, field_token
 
 DESCRIPTION = """The APA e-governance action-plan reports as JSON: the same rules as the pages.
 

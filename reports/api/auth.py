@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
-from egov_plan import rate_limit
-from egov_plan.account_models import ApiToken
-from egov_plan.api_tokens import api_token_check
-from reports import i18n
+from egov_plan import i18n, rate_limit
+from egov_plan.accounts.api_tokens import api_token_check
+from egov_plan.accounts.models import ApiToken
 from reports.api.problems import Problem
 
 LAST_USED_EVERY = datetime.timedelta(hours=1)

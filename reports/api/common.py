@@ -5,8 +5,8 @@ from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Path, Query
 
-from egov_plan.fiscal import QUARTERS
-from reports import permissions
+from egov_plan.accounts import permissions
+from egov_plan.core.fiscal import QUARTERS
 from reports.api import cursors
 from reports.api.schemas import MAX_ID, ProblemOut
 

@@ -6,8 +6,6 @@ from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Path, Router
 
-from reports import assessments, selectors
-from reports import ranking as rankings
 from reports.api.common import READ_PROBLEMS, PlanId, office_ref, plan_for
 from reports.api.problems import Problem
 from reports.api.schemas import (
@@ -17,10 +15,14 @@ from reports.api.schemas import (
     VerificationOut,
     VerifyResultOut,
 )
-from reports.forms import VerifyForm
-from reports.models import Assessment
-from reports.services import field_token
-from reports.verification import verify_document
+from reports.dashboard import ranking as rankings
+from reports.pdf.verification import verify_document
+from reports.quarters import selectors
+from reports.quarters.forms import VerifyForm
+from reports.quarters.services import field_token
+from reports.year import services as assessments
+from reports.year import table as year_table
+from reports.year.models import Assessment
 
 router = Router(tags=["documents"])
 
@@ -32,8 +34,8 @@ def _value(value) -> str | None:
 def _document(request, plan_id: int, kind: str) -> dict:
     plan = plan_for(request.user, plan_id, template_ok=False)
     assessment = assessments.assessment_of(plan, kind)
-    table = assessments.document_table(plan_id=plan.pk, kind=kind, assessment=assessment)
-    deadline = assessments.document_deadline(plan=table.plan, kind=kind, assessment=assessment)
+    table = year_table.document_table(plan_id=plan.pk, kind=kind, assessment=assessment)
+    deadline = year_table.document_deadline(plan=table.plan, kind=kind, assessment=assessment)
     return {
         "plan": plan.pk,
         "kind": kind,

@@ -4,9 +4,10 @@ from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Path, Query, Router
 
-from egov_plan.models import FiscalYear, Office
-from egov_plan.offices import under_q
-from reports import permissions
+from egov_plan.accounts import permissions
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import under_q
+from egov_plan.plans.models import FiscalYear
 from reports.api import cursors
 from reports.api.common import READ_PROBLEMS, Cursor, Limit
 from reports.api.schemas import MAX_ID, FiscalYearPage, OfficeOut, OfficePage

@@ -2,14 +2,14 @@
 
 from ninja import Query, Router
 
-from egov_plan import scoring
-from egov_plan.models import ActionPlan
-from reports import permissions
+from egov_plan.accounts import permissions
+from egov_plan.core import scoring
+from egov_plan.plans.models import ActionPlan
 from reports.api import cursors
 from reports.api.common import READ_PROBLEMS, Cursor, Limit, PlanId, office_ref, plan_for
 from reports.api.schemas import MAX_ID, PlanOut, PlanPage
-from reports.selectors import plan_structure
-from reports.services import field_token
+from reports.quarters.selectors import plan_structure
+from reports.quarters.services import field_token
 
 router = Router(tags=["plans"])
 

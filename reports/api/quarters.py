@@ -1,11 +1,11 @@
 """Quarterly reports: every office's row for a quarter (as the dashboard), one report with its
 values, marks and evidence, its PDF, and the writes (achievements, submit, return, approve).
 
-Writes go through reports/services.py, as the entry page's and the review panel's do: the same
-parsing (reports/forms.py's fields: Bengali or Latin digits), validation messages, deadlines, year
+Writes go through reports/quarters/services.py, as the entry page's and the review panel's do: the same
+parsing (reports/quarters/forms.py's fields: Bengali or Latin digits), validation messages, deadlines, year
 locks, per-field concurrency and audit history. The value a client last saw comes with each field
 (`seen_value` / `seen_remarks`) or, for the whole request, as `If-Match` with the GET's ETag.
-An `Idempotency-Key` header makes a retried write apply once (reports/save_keys.py)."""
+An `Idempotency-Key` header makes a retried write apply once (reports/quarters/save_keys.py)."""
 
 import datetime
 import re
@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from ninja import Header, Path, Query, Router
 
 from egov_plan import rowsql
-from egov_plan.models import FiscalYear, Office
-from reports import dashboard, deadlines, pdf, permissions, save_keys, selectors
+from egov_plan.accounts import permissions
+from egov_plan.offices.models import Office
+from egov_plan.plans.models import FiscalYear
 from reports.api import cursors
 from reports.api.auth import require_write_scope
 from reports.api.common import (
@@ -42,9 +43,13 @@ from reports.api.schemas import (
     ReviewIn,
     SubmitIn,
 )
-from reports.forms import ReviewForm, _shared_fields, value_kind
-from reports.models import Achievement, Evidence, QuarterlyReport
-from reports.services import (
+from reports.calendar import deadlines
+from reports.dashboard import overview as dashboard
+from reports.pdf import render as pdf
+from reports.quarters import save_keys, selectors
+from reports.quarters.forms import ReviewForm, _shared_fields, value_kind
+from reports.quarters.models import Achievement, Evidence, QuarterlyReport
+from reports.quarters.services import (
     Entry,
     field_token,
     report_approve,
@@ -548,7 +553,7 @@ def _review(
         and request.api_token.second_factor_at is None
     ):
         # The pages ask for the second factor before approving or returning; a token stands for it
-        # only if it was made after it (egov_plan/token_views.py).
+        # only if it was made after it (egov_plan/accounts/token_views.py).
         raise Problem(
             403,
             gettext(

@@ -1,7 +1,7 @@
 """What the API answers and accepts (pydantic models: the OpenAPI schema is made from them).
 
 Values are machine-readable: dates ISO 8601, numbers as decimal strings with Latin digits (the
-`field_token` of reports/services.py, which is also what a write sends back as the value it saw);
+`field_token` of reports/quarters/services.py, which is also what a write sends back as the value it saw);
 a write accepts Bengali or Latin digits as the entry page does."""
 
 import datetime

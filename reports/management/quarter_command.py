@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from egov_plan.fiscal import QUARTERS
-from reports.selectors import QuarterTable, quarter_table
+from egov_plan.core.fiscal import QUARTERS
+from reports.quarters.selectors import QuarterTable, quarter_table
 
 
 class QuarterReportCommand(BaseCommand):

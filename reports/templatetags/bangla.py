@@ -5,10 +5,10 @@ it keeps Bengali digits whatever the reader's interface language."""
 from django import template
 from django.utils.translation import gettext as _
 
-from egov_plan import bangla
-from reports import i18n
-from reports.i18n import digits
-from reports.table_html import table_body_html
+from egov_plan import i18n
+from egov_plan.core import bangla
+from egov_plan.i18n import digits
+from reports.fast.table_html import table_body_html
 
 register = template.Library()
 register.filter("digits", digits)
@@ -20,7 +20,7 @@ register.filter("table_period_to_date", i18n.period_to_date)
 
 @register.simple_tag
 def table_body(table, show_scores) -> str:
-    """The official table's row groups (reports/table_html.py)."""
+    """The official table's row groups (reports/fast/table_html.py)."""
     return table_body_html(table, show_scores=bool(show_scores))
 
 
@@ -70,7 +70,7 @@ def display_name(user) -> str:
 @register.filter
 def achievement_value(achievement) -> str:
     """An achievement's value as the report prints it (৩০%, ১২/০৮/২২, ২ or -----)."""
-    from reports.selectors import format_value
+    from reports.quarters.selectors import format_value
 
     return digits(format_value(achievement.indicator.unit, achievement.value, bangla.NOT_REPORTED))
 
@@ -104,7 +104,7 @@ def drop_param(query: str, name: str) -> str:
 @register.filter
 def conflict_side(conflict, side: str) -> str:
     """One side ("yours" or "theirs") of an edit conflict, as the page prints that field."""
-    from reports.selectors import format_value
+    from reports.quarters.selectors import format_value
 
     value = getattr(conflict, side)
     if conflict.field == "remarks":

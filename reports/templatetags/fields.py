@@ -11,7 +11,7 @@ from django import template
 from django.forms.widgets import Textarea
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.entry_html import esc
+from reports.fast.entry_html import esc
 
 register = template.Library()
 

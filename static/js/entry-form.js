@@ -3,7 +3,7 @@
    - What the officer types (values, remarks) is kept in localStorage, keyed by user, report and the
      report version the page last saw, and restored after a reload, a crash or a closed tab, with a
      banner that says so and offers to discard it. A save the server confirmed clears it.
-   - A save or submit goes with fetch, carrying the page's idempotency key (reports/save_keys.py).
+   - A save or submit goes with fetch, carrying the page's idempotency key (reports/quarters/save_keys.py).
      One the network lost (offline, a timeout, a proxy's 502/503/504) is queued in localStorage, its
      files in IndexedDB where the browser allows, and sent again with the same key when the link is
      back (the `online` event, and retries backing off): the server applies it once. Until then the

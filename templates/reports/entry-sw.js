@@ -1,4 +1,4 @@
-/* The entry page's service worker (served from the site's root by reports.views.entry_service_worker,
+/* The entry page's service worker (served from the site's root by reports.quarters.views.entry_service_worker,
    so that its scope covers every entry page). An entry page opened once opens again without a link:
    the worker keeps the last copy of each entry page this browser opened and the static files it
    loads; offline, the copy is served marked `data-offline-copy` (static/js/entry-form.js then says

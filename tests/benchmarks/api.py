@@ -1,7 +1,7 @@
 """Benchmark: GET of a 60-indicator quarterly report through the JSON API against the login page,
 in-process (Django's test client), median of several runs; the issue's target is ≤ 1.5 × the login
 page. The API request pays for everything a real one does: the token's lookup, its rate-limit
-counter, the user's membership, the report (reports/selectors.py's quarter_table), its deadline and
+counter, the user's membership, the report (reports/quarters/selectors.py's quarter_table), its deadline and
 evidence, and the answer's validation and JSON.
 
 Run by hand, not by CI:  .venv/bin/python -m tests.benchmarks.api [--runs 40] [--rounds 2]
@@ -25,7 +25,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from egov_plan.models import Membership
+    from egov_plan.accounts.models import Membership
     from tests.api_world import token_for
     from tests.benchmarks.common import page_ms, throwaway_database
     from tests.factories import make_plan

@@ -1,7 +1,7 @@
 """Benchmark: django-ninja against Django REST Framework for the JSON API (median of several runs).
 
 The same representative endpoint in each library: GET of a quarterly report of a 60-indicator plan
-(tests.factories.make_plan) from `reports.selectors.quarter_table`, with every indicator's targets,
+(tests.factories.make_plan) from `reports.quarters.selectors.quarter_table`, with every indicator's targets,
 achievement to date, tier and marks, behind a bearer-token check; each library's own way of
 declaring and serialising the answer (a ninja `Schema` response, DRF `Serializer`s). The login
 page is timed beside them (the issue's yardstick: the API within 1.5 × the login page).
@@ -21,7 +21,7 @@ TOKEN = "bench-token"
 
 
 def report_rows(plan_id: int, quarter: int) -> dict:
-    from reports.selectors import quarter_table
+    from reports.quarters.selectors import quarter_table
 
     table = quarter_table(plan_id=plan_id, quarter=quarter)
     return {

@@ -70,12 +70,14 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from egov_plan.models import Office
-    from egov_plan.offices import office_create
-    from reports import pdf
-    from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
-    from reports.selectors import quarter_table
-    from reports.signing import create_development_certificate
+    from egov_plan.offices.models import Office
+    from egov_plan.offices.tree import office_create
+    from reports.bulk.models import BulkPrintJob
+    from reports.pdf import render as pdf
+    from reports.pdf.models import SignedDocument
+    from reports.pdf.signing import create_development_certificate
+    from reports.quarters.models import QuarterlyReport
+    from reports.quarters.selectors import quarter_table
     from tests.factories import make_plan
 
     create_development_certificate(

@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 
-from reports.plan_documents import load_plan_document
+from reports.plans.files import load_plan_document
 
 
 def load_seed():

@@ -34,7 +34,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from egov_plan.models import Membership
+    from egov_plan.accounts.models import Membership
     from tests.benchmarks.common import load_seed, median_ms, throwaway_database
     from tests.entry_values import save_data
     from tests.factories import make_plan
@@ -46,7 +46,7 @@ def main() -> None:
         seed = load_seed()
         big = make_plan(indicators=60, office_name="বেঞ্চমার্ক দপ্তর")
         # A year in service has its reporting calendar (due dates per quarter): the pages read it.
-        from reports.deadlines import calendar_create
+        from reports.calendar.deadlines import calendar_create
 
         calendar_create(fiscal_year=seed.fiscal_year)
         print(

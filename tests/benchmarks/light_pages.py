@@ -63,7 +63,7 @@ SETUP = (
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from egov_plan.models import Membership
-from reports.deadlines import calendar_create
+from reports.calendar.deadlines import calendar_create
 from tests.benchmarks.common import load_seed
 plan = load_seed()
 calendar_create(fiscal_year=plan.fiscal_year)

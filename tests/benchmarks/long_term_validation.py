@@ -1,6 +1,6 @@
 """Benchmark: approval to stored signed PDF, PAdES B-B (no TSA) against B-LTA (TSA_URL set).
 
-Both produce the seed report's signed document as an approval does (reports.pdf.signed_document:
+Both produce the seed report's signed document as an approval does (reports.pdf.render.signed_document:
 render, sign, store), with an RSA 2048 key each: B-B with a development certificate, B-LTA with
 a test PKI's signer, its TSA, OCSP responder and CRLs served by certomancer on 127.0.0.1
 (tests/pki.py) in this process. The time the PKI's services spend answering (timestamps,
@@ -33,9 +33,10 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from reports import pdf
-    from reports.models import QuarterlyReport, SignedDocument
-    from reports.signing import create_development_certificate
+    from reports.pdf import render as pdf
+    from reports.pdf.models import SignedDocument
+    from reports.pdf.signing import create_development_certificate
+    from reports.quarters.models import QuarterlyReport
     from tests.benchmarks.common import load_seed, throwaway_database
     from tests.pki import PASSPHRASE, start_test_pki
 

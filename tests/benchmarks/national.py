@@ -38,12 +38,14 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from egov_plan.models import ActionPlan, Membership, Office, OfficeTier
-    from reports.calendar_models import Deadline
-    from reports.deadlines import calendar_create
-    from reports.models import Achievement, QuarterlyReport, ReportTransition
-    from reports.plan_templates import rollout_template, template_from_plan
-    from reports.reminders import reminders_for
+    from egov_plan.accounts.models import Membership
+    from egov_plan.offices.models import Office, OfficeTier
+    from egov_plan.plans.models import ActionPlan
+    from reports.calendar.deadlines import calendar_create
+    from reports.calendar.models import Deadline
+    from reports.calendar.reminders import reminders_for
+    from reports.plans.rollout import rollout_template, template_from_plan
+    from reports.quarters.models import Achievement, QuarterlyReport, ReportTransition
     from tests.factories import make_plan
 
     setup_test_environment()

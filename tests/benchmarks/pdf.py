@@ -4,11 +4,11 @@
 warm, fonts and stylesheets made once) and, when /usr/bin/chromium exists, with Chromium:
 `--print-to-pdf` as a whole process, and warm in one browser through Playwright.
 
-"one layout pass" compares the app's render (one layout, reports/pdf_page_starts.py) with the
+"one layout pass" compares the app's render (one layout, reports/pdf/page_starts.py) with the
 former way, kept as the fallback: lay out, repeat the area and activity on the groups that
 start a page, lay out again (render_document_in_passes), in alternate runs.
 
-"text layer" compares rendering with the /ActualText text layer (reports/pdf_text_layer.py,
+"text layer" compares rendering with the /ActualText text layer (reports/pdf/text_layer.py,
 what the app does) and with WeasyPrint's own per-glyph one, in alternate runs.
 
 Run by hand, not by CI:  .venv/bin/python -m tests.benchmarks.pdf [--runs 5]
@@ -182,11 +182,13 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from egov_plan.models import Membership
-    from reports import pdf, pdf_text_layer
-    from reports.models import QuarterlyReport, SignedDocument
-    from reports.selectors import quarter_table
-    from reports.signing import create_development_certificate, sign_pdf
+    from egov_plan.accounts.models import Membership
+    from reports.pdf import render as pdf
+    from reports.pdf import text_layer as pdf_text_layer
+    from reports.pdf.models import SignedDocument
+    from reports.pdf.signing import create_development_certificate, sign_pdf
+    from reports.quarters.models import QuarterlyReport
+    from reports.quarters.selectors import quarter_table
     from tests.benchmarks.common import load_seed
     from tests.factories import make_plan
 

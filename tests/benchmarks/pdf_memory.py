@@ -28,8 +28,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from reports import pdf
-    from reports.selectors import quarter_table
+    from reports.pdf import render as pdf
+    from reports.quarters.selectors import quarter_table
     from tests.benchmarks.common import throwaway_database
     from tests.factories import make_plan
 

@@ -1,4 +1,4 @@
-"""Benchmark: the annual page's sibling ranking (reports/ranking.py) under a parent with thousands of
+"""Benchmark: the annual page's sibling ranking (reports/dashboard/ranking.py) under a parent with thousands of
 children (median of several runs, query count), and the whole annual page of one of them.
 
 Run by hand:  DATABASE_URL=postgres://… .venv/bin/python -m tests.benchmarks.ranking [--siblings 5000] [--runs 15]
@@ -14,9 +14,11 @@ from decimal import Decimal
 
 
 def build(siblings: int):
-    from egov_plan.models import ActionPlan, FiscalYear, Membership, Office
-    from egov_plan.offices import office_create, tier_for
-    from reports.models import Assessment
+    from egov_plan.accounts.models import Membership
+    from egov_plan.offices.models import Office
+    from egov_plan.offices.tree import office_create, tier_for
+    from egov_plan.plans.models import ActionPlan, FiscalYear
+    from reports.year.models import Assessment
     from tests.conftest import make_user
 
     parent = office_create(
@@ -76,8 +78,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reports import ranking
-    from reports.models import Assessment
+    from reports.dashboard import ranking
+    from reports.year.models import Assessment
     from tests.benchmarks.common import page_ms, throwaway_database
 
     with throwaway_database():

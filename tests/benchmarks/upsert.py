@@ -34,9 +34,9 @@ def main() -> None:
     from django.utils import timezone
 
     from egov_plan import rowsql
-    from egov_plan.models import Indicator
-    from reports.models import Achievement
-    from reports.services import WRITTEN, report_for_quarter
+    from egov_plan.plans.models import Indicator
+    from reports.quarters.models import Achievement
+    from reports.quarters.services import WRITTEN, report_for_quarter
     from tests.benchmarks.common import load_seed, throwaway_database
 
     with throwaway_database():

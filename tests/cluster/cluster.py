@@ -116,7 +116,7 @@ class Cluster:
             "shell",
             "-c",
             "from pathlib import Path; from django.conf import settings; "
-            "from reports.signing import create_development_certificate as make; "
+            "from reports.pdf.signing import create_development_certificate as make; "
             "make(Path(settings.SIGNING_PKCS12_PATH), settings.SIGNING_PKCS12_PASSPHRASE, "
             "common_name='APA cluster test signer')",
         )

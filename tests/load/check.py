@@ -31,8 +31,8 @@ def main() -> int:
     import django
 
     django.setup()
-    from egov_plan import bangla, scoring
-    from reports.models import Achievement, QuarterlyReport, ReportTransition
+    from egov_plan.core import bangla, scoring
+    from reports.quarters.models import Achievement, QuarterlyReport, ReportTransition
 
     parse = {
         scoring.DATE: bangla.parse_date,

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from egov_plan import rowsql
+from egov_plan.accounts import permissions
 from egov_plan.urls import urlpatterns as app_urlpatterns
-from reports import permissions, selectors
-from reports.models import Achievement
-from reports.services import report_for_quarter
+from reports.quarters import selectors
+from reports.quarters.models import Achievement
+from reports.quarters.services import report_for_quarter
 
 
 def _form(request, inputs: str = "") -> HttpResponse:

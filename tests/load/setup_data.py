@@ -31,10 +31,12 @@ def main() -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
-    from egov_plan.models import ActionPlan, Indicator, Membership, Office
-    from egov_plan.offices import office_create
-    from reports.plan_documents import load_plan_document
-    from reports.plan_templates import rollout_template
+    from egov_plan.accounts.models import Membership
+    from egov_plan.offices.models import Office
+    from egov_plan.offices.tree import office_create
+    from egov_plan.plans.models import ActionPlan, Indicator
+    from reports.plans.files import load_plan_document
+    from reports.plans.rollout import rollout_template
 
     User = get_user_model()
     document = json.loads(

@@ -9,9 +9,9 @@ offices that already exist (by code) are left as they are.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from egov_plan import bangla
-from egov_plan.models import Office
-from egov_plan.offices import TreeBuilder, all_tiers
+from egov_plan.core import bangla
+from egov_plan.offices.models import Office
+from egov_plan.offices.tree import TreeBuilder, all_tiers
 
 DIVISIONS = {
     "ঢাকা": [

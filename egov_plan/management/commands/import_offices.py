@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.office_import import import_offices
+from egov_plan.offices.importing import import_offices
 
 
 class Command(BaseCommand):

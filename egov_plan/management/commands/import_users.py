@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.user_import import import_users, plan_users
-from reports.tasks import queue_invitations
+from egov_plan.accounts.tasks import queue_invitations
+from egov_plan.accounts.user_import import import_users, plan_users
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan import second_factor
+from egov_plan.accounts import second_factor
 
 
 class Command(BaseCommand):

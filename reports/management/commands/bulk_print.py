@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.fiscal import QUARTERS
-from reports import bulk_print
-from reports.signing import SigningNotConfigured
+from egov_plan.core.fiscal import QUARTERS
+from reports.bulk import printing as bulk_print
+from reports.pdf.signing import SigningNotConfigured
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.models import ActionPlan
-from reports.plan_documents import PlanExists, copy_plan_forward
+from egov_plan.plans.models import ActionPlan
+from reports.plans.files import PlanExists, copy_plan_forward
 
 
 class Command(BaseCommand):

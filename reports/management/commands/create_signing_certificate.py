@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reports.signing import DEVELOPMENT_SUBJECT, create_development_certificate
+from reports.pdf.signing import DEVELOPMENT_SUBJECT, create_development_certificate
 
 
 class Command(BaseCommand):

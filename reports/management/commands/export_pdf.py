@@ -1,14 +1,14 @@
 """Write a quarterly report's PDF (the same as the download) to a file.
 
 Start-up is kept short: an already signed report is read from storage, so the command
-loads neither WeasyPrint nor pyHanko (reports.pdf imports them only to render or sign),
+loads neither WeasyPrint nor pyHanko (reports.pdf.render imports them only to render or sign),
 and it skips the system checks, whose URL check would import every view.
 """
 
 from django.core.management.base import CommandError
 
 from reports.management.quarter_command import QuarterReportCommand
-from reports.pdf import report_pdf
+from reports.pdf.render import report_pdf
 
 
 class Command(QuarterReportCommand):
@@ -20,8 +20,8 @@ class Command(QuarterReportCommand):
         try:
             data, name = report_pdf(table=table)
         except Exception as exc:
-            # Only a render that signed can have imported reports.signing (pyHanko).
-            from reports.signing import SigningNotConfigured
+            # Only a render that signed can have imported reports.pdf.signing (pyHanko).
+            from reports.pdf.signing import SigningNotConfigured
 
             if isinstance(exc, SigningNotConfigured):
                 raise CommandError(str(exc)) from None

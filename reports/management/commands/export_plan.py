@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from reports.management.quarter_command import QuarterReportCommand
-from reports.plan_exchange import export_text, export_xlsx
+from reports.plans.exchange import export_text, export_xlsx
 
 
 class Command(QuarterReportCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.seed_layout import too_large
-from reports.plan_exchange import import_plan
+from egov_plan.core.seed_layout import too_large
+from reports.plans.exchange import import_plan
 
 
 class Command(BaseCommand):

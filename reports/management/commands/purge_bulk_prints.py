@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.tasks import purge_expired_bulk_prints
+from reports.bulk.tasks import purge_expired_bulk_prints
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.tasks import purge_old_drafts
+from reports.pdf.tasks import purge_old_drafts
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.tasks import purge_expired_save_keys
+from reports.quarters.tasks import purge_expired_save_keys
 
 
 class Command(BaseCommand):

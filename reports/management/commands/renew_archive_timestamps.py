@@ -3,8 +3,8 @@ certificate expires within ARCHIVE_RENEW_DAYS (cron's twin of the beat task)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import archive
-from reports.signing import SigningNotConfigured, TimestampUnavailable
+from reports.pdf import archive
+from reports.pdf.signing import SigningNotConfigured, TimestampUnavailable
 
 
 class Command(BaseCommand):

@@ -4,8 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from egov_plan.models import ActionPlan, Office, OfficeTier
-from reports.plan_templates import TemplateError, rollout_template, template_from_plan
+from egov_plan.offices.models import Office, OfficeTier
+from egov_plan.plans.models import ActionPlan
+from reports.plans.rollout import TemplateError, rollout_template, template_from_plan
 
 
 class Command(BaseCommand):

@@ -16,12 +16,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from egov_plan.models import Membership
-from egov_plan.offices import find_office, office_create, office_move
-from reports.calendar_models import ReportingCalendar
-from reports.deadlines import calendar_create
-from reports.models import QuarterlyReport, ReportTransition
-from reports.plan_documents import load_plan_document
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.tree import find_office, office_create, office_move
+from reports.calendar.deadlines import calendar_create
+from reports.calendar.models import ReportingCalendar
+from reports.plans.files import load_plan_document
+from reports.quarters.models import QuarterlyReport, ReportTransition
 
 DEMO_MEMBERSHIP_START = datetime.date(2022, 7, 1)
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from reports.reminders import reminders_for, send_reminders
+from reports.calendar.reminders import reminders_for, send_reminders
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.verification import verify_document
+from reports.pdf.verification import verify_document
 
 VERDICTS = {
     "unreadable": "not a readable PDF",

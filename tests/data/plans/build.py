@@ -8,7 +8,7 @@ what the import must give cell for cell; beside each faulty one `NAME.faults` li
 exactly the faults the import must report (written by hand here).
 
 The Bijoy text is encoded word by word from `tests/data/bijoy_pairs.tsv` and the few words below;
-the build checks each encoded cell back with `egov_plan.bijoy.to_unicode` and stops on a mismatch.
+the build checks each encoded cell back with `egov_plan.core.bijoy.to_unicode` and stops on a mismatch.
 """
 
 import io
@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from egov_plan.bijoy import to_unicode  # noqa: E402 (pure, no Django)
+from egov_plan.core.bijoy import to_unicode  # noqa: E402 (pure, no Django)
 
 TIERS = ["অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে"]
 QUARTERS = ["১ম ত্রৈমাসিক", "২য় ত্রৈমাসিক", "৩য় ত্রৈমাসিক", "৪র্থ ত্রৈমাসিক"]
