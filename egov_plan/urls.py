@@ -62,7 +62,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # The second factor of reviewers and admins (egov_plan/accounts/second_factor.py).
-    path("accounts/second-factor/", second_factor_views.verify, name="second-factor"),
+    path("accounts/second-factor/", second_factor_views.second_factor_page, name="second-factor"),
     path("accounts/second-factor/setup/", second_factor_views.setup, name="second-factor-setup"),
     # The JSON API (reports/api/): token-authenticated, problem+json errors, its docs at /api/v1/docs.
     path("api/v1/", include("reports.api.urls", namespace="api-v1")),

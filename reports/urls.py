@@ -66,7 +66,7 @@ urlpatterns = [
     path("plans/<id:plan_id>/half-year/pdf", assessment_views.half_year_pdf, name="half-year-pdf"),
     path("plans/<id:plan_id>/annual/", assessment_views.annual, name="annual"),
     path("plans/<id:plan_id>/annual/pdf", assessment_views.annual_pdf, name="annual-pdf"),
-    path("verify/", views.verify, name="verify"),
+    path("verify/", views.verification_page, name="verify"),
     path("bulk-print/", bulk_views.bulk_print_request, name="bulk-print"),
     path("bulk-print/<uuid:job_id>/", bulk_views.bulk_print_status, name="bulk-print-status"),
     path(

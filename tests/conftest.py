@@ -11,7 +11,7 @@ from django.utils import translation
 
 from egov_plan.accounts.models import Membership
 from egov_plan.offices.tree import office_create, office_move
-from reports.plans.files import load_plan_document
+from reports.plans.files import load_plan_file
 from reports.quarters.selectors import plan_structure
 
 SEED_DOCUMENT = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
@@ -72,7 +72,7 @@ def seed_document() -> dict:
 
 @pytest.fixture
 def seed_plan(db, seed_document):
-    return load_plan_document(document=seed_document)
+    return load_plan_file(document=seed_document)
 
 
 # The tests' memberships have held since long before any day a test travels to.

@@ -5,7 +5,7 @@ import subprocess
 
 import pypdfium2
 
-from reports.pdf.render import render_html
+from reports.pdf.render import report_html
 
 # A Bengali word: a run of the Bengali block (letters, signs, digits) and the joiners.
 WORD = re.compile(r"[\u0980-\u09FF\u200C\u200D]+")
@@ -41,7 +41,7 @@ def table_texts(table, html: str) -> list[str]:
 
 def expected_words(table) -> set[str]:
     """The distinct Bengali words of the report, from the table's own data."""
-    return set(words(" ".join(table_texts(table, render_html(table, draft=True)))))
+    return set(words(" ".join(table_texts(table, report_html(table, draft=True)))))
 
 
 def pdftotext(data: bytes, tmp_path) -> str:

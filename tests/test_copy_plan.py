@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from egov_plan.plans.models import ActionPlan
-from reports.plans.files import PlanExists, copy_plan_forward, dump_plan_document
+from reports.plans.files import PlanExists, copy_plan_forward, dump_plan_file
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
 
@@ -32,7 +32,7 @@ def test_copy_forward_of_the_seed_gives_2023_24_with_dates_a_year_later(seed_pla
     ]
     assert indicator_by_code(new, "1.3.1").targets == indicator_by_code(seed_plan, "1.3.1").targets
     assert not new.reports.exists()
-    old, copied = dump_plan_document(plan=seed_plan), dump_plan_document(plan=new)
+    old, copied = dump_plan_file(plan=seed_plan), dump_plan_file(plan=new)
     assert [s["name"] for s in copied["signatories"]] == [s["name"] for s in old["signatories"]]
     assert [(a["number"], a["weight"]) for a in copied["areas"]] == [
         (a["number"], a["weight"]) for a in old["areas"]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from reports.pdf.render import render_html
+from reports.pdf.render import report_html
 from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
 
@@ -129,9 +129,9 @@ def test_with_english_ui_the_pdf_html_is_the_official_bengali_one_exactly(people
     table = quarter_table(plan_id=people.plan.pk, quarter=1)
     table.layout(split=True)
     with translation.override("bn"):
-        bengali = render_html(table, draft=True)
+        bengali = report_html(table, draft=True)
     with translation.override("en"):
-        english_ui = render_html(table, draft=True)
+        english_ui = report_html(table, draft=True)
     assert english_ui == bengali
     assert '<html lang="bn">' in bengali and "খসড়া" in bengali
 

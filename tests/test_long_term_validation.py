@@ -59,7 +59,7 @@ def approved_seed(people) -> QuarterlyReport:
 
 
 def sign_seed(people) -> tuple[SignedDocument, bytes]:
-    document = report_pdf.signed_document(report=approved_seed(people))
+    document = report_pdf.signed_report_pdf(report=approved_seed(people))
     with document.file.open("rb") as handle:
         return document, handle.read()
 
@@ -147,12 +147,12 @@ def test_a_signer_revoked_before_signing_signs_nothing_and_its_signature_is_inva
 ):
     use_signer("revoked-before")
     with pytest.raises(signing.SigningNotConfigured):
-        report_pdf.signed_document(report=approved_seed(people))
+        report_pdf.signed_report_pdf(report=approved_seed(people))
     assert not SignedDocument.objects.exists()
     assert officer_client.get(f"/plans/{people.plan.pk}/quarters/1/pdf").status_code == 503
     # The same key used elsewhere, timestamped without validation data: /verify/ refuses it.
     table = quarter_table(plan_id=people.plan.pk, quarter=1)
-    unsigned = report_pdf.render_pdf(table, draft=False)
+    unsigned = report_pdf.render_report_pdf(table, draft=False)
     key = signers.SimpleSigner.load_pkcs12(
         str(settings.SIGNING_PKCS12_PATH), passphrase=PASSPHRASE.encode()
     )
@@ -207,7 +207,7 @@ def test_renewal_adds_a_document_timestamp_to_the_documents_due_resumes_and_rene
     use_signer("signer", tsa="tsa-short")  # its certificate expires in 30 days
     enter_quarter(people, 2, SECOND_QUARTER)
     first, first_data = sign_seed(people)
-    second = report_pdf.signed_document(
+    second = report_pdf.signed_report_pdf(
         report=QuarterlyReport.objects.get(plan=people.plan, quarter=2)
     )
     assert first.archive_expires_at == pki.certificate("tsa-short").not_valid_after

@@ -200,7 +200,7 @@ def test_an_approved_revision_is_signed_once_and_served_byte_identical(
     def must_not_render(*args, **kwargs):
         raise AssertionError("the stored PDF should be served")
 
-    monkeypatch.setattr(report_pdf_module, "render_pdf", must_not_render)
+    monkeypatch.setattr(report_pdf_module, "render_report_pdf", must_not_render)
     assert download(client_for(people.reviewer), people.plan, 1) == first
     assert download(officer_client, people.plan, 1) == first
     assert SignedDocument.objects.count() == 1

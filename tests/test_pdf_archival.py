@@ -17,7 +17,7 @@ from reports.pdf import signing
 from reports.quarters.selectors import quarter_table
 from reports.year import pdf as assessment_pdf
 from reports.year.models import Assessment
-from reports.year.table import document_table
+from reports.year.table import assessment_table
 from tests.pdf_text import pdftotext, words
 from tests.pdfa import assert_pdfa_3b
 
@@ -57,7 +57,9 @@ def test_the_english_translation_is_pdfa_3b_in_english(people):
 
 @pytest.mark.parametrize("kind", [Assessment.HALF_YEAR, Assessment.ANNUAL])
 def test_the_half_year_and_annual_documents_are_pdfa_3b_drafts_and_signed(people, kind, tmp_path):
-    draft = assessment_pdf.render_pdf(document_table(plan_id=people.plan.pk, kind=kind), draft=True)
+    draft = assessment_pdf.render_assessment_pdf(
+        assessment_table(plan_id=people.plan.pk, kind=kind), draft=True
+    )
     assert_pdfa_3b(draft, title_contains=TITLE)
     signed = signing.sign_pdf(
         draft,

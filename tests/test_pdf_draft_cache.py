@@ -27,13 +27,13 @@ pytestmark = pytest.mark.django_db
 def renders(monkeypatch):
     """How many times a PDF was rendered."""
     calls = []
-    real = report_pdf_module.render_pdf
+    real = report_pdf_module.render_report_pdf
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("draft"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(report_pdf_module, "render_pdf", counting)
+    monkeypatch.setattr(report_pdf_module, "render_report_pdf", counting)
     return calls
 
 

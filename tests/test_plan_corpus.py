@@ -13,7 +13,7 @@ import pytest
 from egov_plan.core.bijoy import looks_like_bijoy
 from egov_plan.offices.tree import office_create
 from reports.plans.exchange import decode_plan_file, import_plan
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def typed(value):
 
 
 def as_imported(plan) -> dict:
-    document = dump_plan_document(plan=plan)
+    document = dump_plan_file(plan=plan)
     indicators = {}
     for area in document["areas"]:
         for activity in area["activities"]:

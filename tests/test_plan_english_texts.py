@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea, PlanAmendment
 from reports.plans.exchange import ENGLISH_SHEET, export_text, export_xlsx, import_plan
-from reports.plans.files import copy_plan_forward, dump_plan_document, load_plan_document
+from reports.plans.files import copy_plan_forward, dump_plan_file, load_plan_file
 from reports.plans.rollout import rollout_template, template_from_plan
 from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for
@@ -62,14 +62,14 @@ def test_the_admin_plan_page_edits_the_english_texts_without_an_amendment(people
 
 
 def test_the_plan_document_round_trips_them(english):
-    document = dump_plan_document(plan=english)
+    document = dump_plan_file(plan=english)
     area = document["areas"][0]
     assert (
         area["title_en"] == TEXTS["area"] and area["activities"][2]["title_en"] == TEXTS["activity"]
     )
     assert "title_en" not in area["activities"][0]  # none entered: none dumped
     Indicator.objects.filter(activity__area__plan=english).update(title_en="")
-    load_plan_document(document=document)
+    load_plan_file(document=document)
     assert texts_of(english)["indicator"] == TEXTS["indicator"]
 
 

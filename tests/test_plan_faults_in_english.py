@@ -12,7 +12,7 @@ from django.utils import translation
 from egov_plan.core.plan_rules import check_plan
 from egov_plan.core.seed_layout import decode_text, read_rows
 from egov_plan.plans.models import ActionPlan
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
 from tests.helpers import indicator_by_code
@@ -140,7 +140,7 @@ def test_the_plan_editor_shows_its_faults_in_the_interface_language(people, lang
 def faulty_document(plan) -> dict:
     """The seed plan with a faulty numbering, a zero weight, a date target far outside its year and
     an empty target row."""
-    document = dump_plan_document(plan=plan)
+    document = dump_plan_file(plan=plan)
     area = document["areas"][0]
     area["activities"][1]["code"] = "2.2"
     area["activities"][1]["indicators"][0]["weight"] = "0"

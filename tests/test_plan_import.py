@@ -10,7 +10,7 @@ from egov_plan.offices.models import Office
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan, Indicator
 from reports.plans.exchange import export_text, export_xlsx, import_plan
-from reports.plans.files import dump_plan_document, load_plan_document
+from reports.plans.files import dump_plan_file, load_plan_file
 from reports.quarters.models import Achievement, QuarterlyReport
 from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for, make_user
@@ -62,7 +62,7 @@ def test_the_seed_text_imports_into_an_empty_database_as_the_fixture_shows_it(
     imported = rendered(admin, result.plan)
     assert len(imported["body"]) == 12
     wipe()
-    from_fixture = rendered(admin, load_plan_document(document=seed_document))
+    from_fixture = rendered(admin, load_plan_file(document=seed_document))
     assert (
         imported == from_fixture
     )  # cell for cell: header, rows, spans' contents, totals, signatories
@@ -95,21 +95,21 @@ def test_import_reads_office_year_title_targets_and_achievements(db, seed_office
 
 def test_importing_the_same_file_twice_changes_nothing(db, seed_office):
     plan = import_plan(data=SEED_TEXT, filename="seed.txt").plan
-    before = dump_plan_document(plan=plan)
+    before = dump_plan_file(plan=plan)
     again = import_plan(data=SEED_TEXT, filename="seed.txt")
     assert again.faults == [] and again.plan.pk == plan.pk
-    assert dump_plan_document(plan=plan) == before
+    assert dump_plan_file(plan=plan) == before
 
 
 @pytest.mark.parametrize("export, name", [(export_text, "plan.txt"), (export_xlsx, "plan.xlsx")])
 def test_round_trip_through_an_export_gives_the_same_plan(db, seed_office, export, name):
     first = import_plan(data=SEED_TEXT, filename="seed.txt").plan
-    document = dump_plan_document(plan=first)
+    document = dump_plan_file(plan=first)
     exported = export(quarter_table(plan_id=first.pk, quarter=1))
     wipe()
     second = import_plan(data=exported, filename=name)
     assert second.faults == []
-    assert dump_plan_document(plan=second.plan) == document
+    assert dump_plan_file(plan=second.plan) == document
     # …and exporting again gives the same file (text) or the same cells (xlsx)
     again = export(quarter_table(plan_id=second.plan.pk, quarter=1))
     if name.endswith(".txt"):

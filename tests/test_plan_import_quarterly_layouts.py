@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan
 from reports.plans.exchange import import_plan
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 from reports.quarters.models import QuarterlyReport
 from tests.data.plans import build
 from tests.helpers import indicator_by_code
@@ -171,7 +171,7 @@ def test_the_text_xlsx_and_word_files_of_one_plan_import_the_same_plan():
     for kind, build in (("txt", text_file), ("xlsx", xlsx_file), ("docx", docx_file)):
         office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK") if not documents else None
         plan = import_plan(data=build(QUARTERLY_HEADER, QUARTERLY_ROWS), filename=f"p.{kind}").plan
-        documents.append(dump_plan_document(plan=plan))
+        documents.append(dump_plan_file(plan=plan))
         ActionPlan.objects.all().delete()
     assert documents[0] == documents[1] == documents[2]
 
@@ -373,7 +373,7 @@ def test_the_apa_forms_earlier_actuals_and_projections_are_kept_as_the_indicator
         "প্রকৃত অর্জন ২০২০-২১: ৬০%\nপ্রকৃত অর্জন ২০২১-২২: ৭০%\nপ্রক্ষেপণ ২০২৩-২৪: ৮৫%\nপ্রক্ষেপণ ২০২৪-২৫: ৯০%"
     )
     assert not result.plan.reports.exists()  # a plan's file without achievements makes no report
-    document = dump_plan_document(plan=result.plan)
+    document = dump_plan_file(plan=result.plan)
     assert document["areas"][0]["activities"][0]["indicators"][0]["notes"] == indicator.notes
 
 

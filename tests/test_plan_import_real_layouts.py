@@ -11,7 +11,7 @@ from egov_plan.offices.models import Office
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan
 from reports.plans.exchange import import_plan
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 from reports.quarters.models import Achievement
 from tests.helpers import indicator_by_code
 
@@ -208,12 +208,12 @@ def test_bracketed_and_unbracketed_codes_read_alike(office):
         for row in APA_ROWS
     ]
     assert bracketed[0][1].startswith("[১] ") and bracketed[1][4].startswith("[১.২.১] ")
-    unbracketed = dump_plan_document(
+    unbracketed = dump_plan_file(
         plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan
     )
     ActionPlan.objects.all().delete()
     second = import_plan(data=text_file(APA_HEADER, bracketed), filename="plan.txt").plan
-    assert dump_plan_document(plan=second) == unbracketed
+    assert dump_plan_file(plan=second) == unbracketed
     assert indicator_by_code(second, "1.1.1").title == "একটি সেবা সহজিকরণ প্রক্রিয়া বাস্তবায়িত"
     assert [a["title"] for a in unbracketed["areas"]] == ["ই-গভর্ন্যান্স ও উদ্ভাবন কার্যক্রম"]
 
@@ -241,11 +241,11 @@ def as_xlsx(data: bytes) -> bytes:
 
 def test_an_xlsx_of_the_same_layout_reads_the_same(office):
     text = text_file(APA_HEADER, APA_ROWS, [["", "মোট", "১৫"]])
-    from_text = dump_plan_document(plan=import_plan(data=text, filename="plan.txt").plan)
+    from_text = dump_plan_file(plan=import_plan(data=text, filename="plan.txt").plan)
     ActionPlan.objects.all().delete()
     from_xlsx = import_plan(data=as_xlsx(text), filename="plan.xlsx")
     assert from_xlsx.faults == []
-    assert dump_plan_document(plan=from_xlsx.plan) == from_text
+    assert dump_plan_file(plan=from_xlsx.plan) == from_text
 
 
 def as_docx(header: list[list[str]], rows: list[list[str]], *, merge_areas: bool = True) -> bytes:
@@ -282,13 +282,13 @@ def as_docx(header: list[list[str]], rows: list[list[str]], *, merge_areas: bool
 
 
 def test_a_word_file_of_the_same_layout_with_merged_cells_reads_the_same(office):
-    from_text = dump_plan_document(
+    from_text = dump_plan_file(
         plan=import_plan(data=text_file(APA_HEADER, APA_ROWS), filename="p.txt").plan
     )
     ActionPlan.objects.all().delete()
     from_word = import_plan(data=as_docx(APA_HEADER, APA_ROWS), filename="plan.docx")
     assert from_word.faults == []
-    assert dump_plan_document(plan=from_word.plan) == from_text
+    assert dump_plan_file(plan=from_word.plan) == from_text
 
 
 def test_a_word_files_faults_name_the_table_row_where_they_are(office):
@@ -378,7 +378,7 @@ def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
         APA_ROWS[1][:5] + ["%"] + APA_ROWS[1][6:9] + ["৯০%", "৮৫%", "৮০%", "৭৫%", "৭০%", "৮৭.৫%"],
     ]
     text = text_file(APA_HEADER, rows)
-    from_text = dump_plan_document(plan=import_plan(data=text, filename="plan.txt").plan)
+    from_text = dump_plan_file(plan=import_plan(data=text, filename="plan.txt").plan)
     ActionPlan.objects.all().delete()
     book = load_workbook(io.BytesIO(as_xlsx(text)))
     sheet = book.active
@@ -400,5 +400,5 @@ def test_an_xlsx_typed_as_excel_keeps_them_reads_as_the_text_does(office):
     book.save(out)
     from_xlsx = import_plan(data=out.getvalue(), filename="plan.xlsx")
     assert from_xlsx.faults == []
-    assert dump_plan_document(plan=from_xlsx.plan) == from_text
+    assert dump_plan_file(plan=from_xlsx.plan) == from_text
     assert Workbook  # the writer used above

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from egov_plan.offices.models import OfficeTier
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan, Signatory
-from reports.plans.files import dump_plan_document, load_plan_document
+from reports.plans.files import dump_plan_file, load_plan_file
 from reports.plans.rollout import adjust_targets, rollout_template, template_from_plan
 from reports.quarters.models import QuarterlyReport
 from tests.conftest import client_for
@@ -59,9 +59,9 @@ def test_a_target_changed_in_the_admin_shows_at_once(people):
 def test_an_imported_change_and_a_new_signatory_show_at_once(people):
     officer = client_for(people.officer)
     table_page(officer, people.plan)
-    document = dump_plan_document(plan=people.plan, reports=False)
+    document = dump_plan_file(plan=people.plan, reports=False)
     document["areas"][0]["activities"][0]["indicators"][0]["title"] = "নতুন শিরোনামের সূচক"
-    load_plan_document(document=document)
+    load_plan_file(document=document)
     assert "নতুন শিরোনামের সূচক" in table_page(officer, people.plan)
     Signatory.objects.create(plan=people.plan, order=9, name="নতুন স্বাক্ষরকারী", line_1="পদবি")
     assert "নতুন স্বাক্ষরকারী" in table_page(officer, people.plan)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from egov_plan.offices.models import Office, OfficeTier
 from egov_plan.offices.tree import office_create
 from egov_plan.plans.models import ActionPlan, Indicator
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 from reports.plans.rollout import (
     TemplateError,
     adjust_targets,
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def structure(plan):
-    document = dump_plan_document(plan=plan, reports=False)
+    document = dump_plan_file(plan=plan, reports=False)
     return document["plan"], document["areas"], document["signatories"]
 
 

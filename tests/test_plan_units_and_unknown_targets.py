@@ -8,7 +8,7 @@ import pytest
 
 from egov_plan.plans.models import ActionPlan
 from reports.plans.exchange import export_text, export_xlsx, import_plan
-from reports.plans.files import dump_plan_document
+from reports.plans.files import dump_plan_file
 from reports.quarters.models import Achievement
 from reports.quarters.selectors import quarter_table
 from tests.conftest import client_for, make_user
@@ -129,12 +129,12 @@ def test_a_number_or_a_title_in_the_unit_column_is_no_unit(office):
 def test_units_and_unknown_targets_round_trip_through_an_export(office, export, name):
     rows = [ROWS[0][:9] + ["অজানা", "অজানা", "--", "--", "--", "১২০"], *ROWS[1:]]
     plan = imported(rows)
-    document = dump_plan_document(plan=plan)
+    document = dump_plan_file(plan=plan)
     exported = export(quarter_table(plan_id=plan.pk, quarter=1))
     ActionPlan.objects.all().delete()
     again = import_plan(data=exported, filename=name)
     assert again.faults == []
-    assert dump_plan_document(plan=again.plan) == document
+    assert dump_plan_file(plan=again.plan) == document
 
 
 def test_the_entry_page_takes_decimals_for_a_measure_and_whole_numbers_for_people(office):

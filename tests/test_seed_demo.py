@@ -14,7 +14,7 @@ from egov_plan.accounts.models import Membership
 from egov_plan.offices.models import Office
 from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea, Signatory
 from reports.calendar.deadlines import report_deadline
-from reports.plans.files import load_plan_document
+from reports.plans.files import load_plan_file
 from reports.quarters.models import Achievement, QuarterlyReport, ReportTransition
 
 pytestmark = pytest.mark.django_db
@@ -144,11 +144,11 @@ def test_it_refuses_a_weak_password(capsys):
 
 
 def test_loading_an_edited_document_updates_in_place(seed_document):
-    plan = load_plan_document(document=seed_document)
+    plan = load_plan_file(document=seed_document)
     seed_document["areas"][1]["activities"][1]["indicators"].pop()  # drop [২.২.৫]
     seed_document["reports"][0]["achievements"]["2.1.1"]["value"] = "2"
     seed_document["signatories"] = seed_document["signatories"][:1]
-    assert load_plan_document(document=json.loads(json.dumps(seed_document))).pk == plan.pk
+    assert load_plan_file(document=json.loads(json.dumps(seed_document))).pk == plan.pk
     assert Indicator.objects.filter(activity__area__plan=plan).count() == 11
     assert (
         Achievement.objects.get(

@@ -91,5 +91,5 @@ def test_text_from_the_plan_is_escaped_on_the_page_in_the_translation_and_in_the
         assert '<b>"ঝুঁকি"' not in html and "<i>en</i>" not in html
     table = selectors.quarter_table(plan_id=plan.pk, quarter=1)
     table.layout(split=True)
-    document = pdf.render_html(table, draft=True)
+    document = pdf.report_html(table, draft=True)
     assert "&lt;b&gt;" in document and '<b>"ঝুঁকি"' not in document

@@ -43,7 +43,7 @@ def zip_bytes(job) -> bytes:
 
 def failing_after(monkeypatch, calls: int, error: BaseException):
     """Make signing fail (with `error`) from call number `calls` + 1 on; returns the call log."""
-    real = bulk_print.pdf.signed_document
+    real = bulk_print.pdf.signed_report_pdf
     log = []
 
     def signed_document(*, report):
@@ -52,7 +52,7 @@ def failing_after(monkeypatch, calls: int, error: BaseException):
             raise error
         return real(report=report)
 
-    monkeypatch.setattr(bulk_print.pdf, "signed_document", signed_document)
+    monkeypatch.setattr(bulk_print.pdf, "signed_report_pdf", signed_document)
     return log
 
 
@@ -75,7 +75,7 @@ def test_a_print_killed_half_way_leaves_no_file_and_running_it_again_completes_i
 
 
 def test_a_failing_step_is_retried_and_the_job_completes(job, monkeypatch):
-    real = bulk_print.pdf.signed_document
+    real = bulk_print.pdf.signed_report_pdf
     calls = []
 
     def flaky(*, report):
@@ -84,7 +84,7 @@ def test_a_failing_step_is_retried_and_the_job_completes(job, monkeypatch):
             raise OSError("disk hiccup")
         return real(report=report)
 
-    monkeypatch.setattr(bulk_print.pdf, "signed_document", flaky)
+    monkeypatch.setattr(bulk_print.pdf, "signed_report_pdf", flaky)
     assert tasks.bulk_print.apply(args=[str(job.pk)]).successful()
     job.refresh_from_db()
     assert job.status == BulkPrintJob.DONE

@@ -173,7 +173,7 @@ def _wrong_code() -> CodeRefused:
     )
 
 
-def verify(user, typed: str):
+def accept_code(user, typed: str):
     """The device that accepts what the user typed (the authenticator's code, or a recovery code, which
     is spent); raises CodeRefused otherwise."""
     _attempt_allowed(user)

@@ -1,4 +1,4 @@
-"""The second factor's pages (egov_plan/accounts/second_factor.py): verify (/accounts/second-factor/) and enrol
+"""The second factor's pages (egov_plan/accounts/second_factor.py): second_factor_page (/accounts/second-factor/) and enrol
 (/accounts/second-factor/setup/), each going back to `next` (a page of this site) when done."""
 
 import django_otp
@@ -22,7 +22,7 @@ def _next(request) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def verify(request):
+def second_factor_page(request):
     target, user = _next(request), request.user
     if not permissions.may_use_second_factor(user) or second_factor.is_verified(user):
         return redirect(target)
@@ -33,7 +33,7 @@ def verify(request):
         status = 400
         if form.is_valid():
             try:
-                device = second_factor.verify(user, form.cleaned_data["code"])
+                device = second_factor.accept_code(user, form.cleaned_data["code"])
             except second_factor.CodeRefused as refusal:
                 form.add_error("code", str(refusal))
                 status = refusal.status

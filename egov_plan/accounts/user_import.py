@@ -47,7 +47,7 @@ ROLES = [code for code, _label in Membership.ROLE_CHOICES]
 MOBILE = re.compile(r"(?:\+?880|0)(1[3-9]\d{8})")
 MOBILE_SEPARATORS = re.compile(r"[\s\-().]")
 
-Progress = Callable[[int, int], None]
+ImportProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Change:
 
 
 @dataclass
-class ImportResult:
+class UserImportResult:
     created: list[Change] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     unchanged: list[Change] = field(default_factory=list)
@@ -364,7 +364,9 @@ def _batches(users: list[UserRow]) -> list[list[UserRow]]:
     return [users[i : i + BATCH] for i in range(0, len(users), BATCH)]
 
 
-def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResult) -> list[_Plan]:
+def _plan(
+    users: list[UserRow], faults: dict[int, list[str]], result: UserImportResult
+) -> list[_Plan]:
     plans = []
     for batch in _batches(users):
         plan = _load(batch)
@@ -396,29 +398,29 @@ def _plan(users: list[UserRow], faults: dict[int, list[str]], result: ImportResu
     return plans
 
 
-def plan_users(*, data: bytes, filename: str) -> ImportResult:
+def plan_users(*, data: bytes, filename: str) -> UserImportResult:
     """What importing the file would create, change and leave alone, or its faults; writes nothing."""
     return _import(data=data, filename=filename, write=False)
 
 
 def import_users(
-    *, data: bytes, filename: str, progress: Progress | None = None, actor=None
-) -> ImportResult:
+    *, data: bytes, filename: str, progress: ImportProgress | None = None, actor=None
+) -> UserImportResult:
     """Check the file, then write it in one transaction (nothing when it has a fault); transfers and
     changes of role are recorded as `actor`'s (None: the command line)."""
     return _import(data=data, filename=filename, write=True, progress=progress, actor=actor)
 
 
 def _import(
-    *, data: bytes, filename: str, write: bool, progress: Progress | None = None, actor=None
-) -> ImportResult:
+    *, data: bytes, filename: str, write: bool, progress: ImportProgress | None = None, actor=None
+) -> UserImportResult:
     rows, faults = read_rows(data, filename)
     if faults:
-        return ImportResult(faults=faults)
+        return UserImportResult(faults=faults)
     users, faults, line_faults = check_rows(rows)
     if faults:
-        return ImportResult(faults=faults)
-    result = ImportResult()
+        return UserImportResult(faults=faults)
+    result = UserImportResult()
     try:
         with transaction.atomic():
             plans = _plan(users, line_faults, result)
@@ -439,7 +441,7 @@ def _import(
             result.written = True
     except IntegrityError:
         # Someone else created one of these usernames between the check and the write.
-        return ImportResult(
+        return UserImportResult(
             faults=[
                 gettext(
                     "আমদানির সময় অন্য কেউ একই ব্যবহারকারী তৈরি করেছেন; কিছুই সংরক্ষিত হয়নি, আবার চেষ্টা করুন।"

@@ -35,7 +35,7 @@ class OfficeRow:
 
 
 @dataclass
-class ImportResult:
+class OfficeImportResult:
     created: int = 0
     updated: int = 0
     moved: int = 0
@@ -256,10 +256,10 @@ def _in_tree_order(offices: list[OfficeRow]) -> list[OfficeRow]:
     return ordered
 
 
-def import_offices(*, data: bytes, filename: str) -> ImportResult:
+def import_offices(*, data: bytes, filename: str) -> OfficeImportResult:
     rows, faults = read_rows(data, filename)
     if faults:
-        return ImportResult(faults=faults)
+        return OfficeImportResult(faults=faults)
     tiers = all_tiers()
     with transaction.atomic():
         named_parents = {cells[4] for _, cells in rows if len(cells) == len(HEADER) and cells[4]}
@@ -271,8 +271,8 @@ def import_offices(*, data: bytes, filename: str) -> ImportResult:
             database_parents=database_parents,
         )
         if faults:
-            return ImportResult(faults=faults)
-        result = ImportResult()
+            return OfficeImportResult(faults=faults)
+        result = OfficeImportResult()
         existing = {o.code: o for o in Office.objects.filter(code__in=[r.code for r in offices])}
         parents = {
             o.code: o

@@ -34,8 +34,8 @@ def _value(value) -> str | None:
 def _document(request, plan_id: int, kind: str) -> dict:
     plan = plan_for(request.user, plan_id, template_ok=False)
     assessment = assessments.assessment_of(plan, kind)
-    table = year_table.document_table(plan_id=plan.pk, kind=kind, assessment=assessment)
-    deadline = year_table.document_deadline(plan=table.plan, kind=kind, assessment=assessment)
+    table = year_table.assessment_table(plan_id=plan.pk, kind=kind, assessment=assessment)
+    deadline = year_table.assessment_deadline(plan=table.plan, kind=kind, assessment=assessment)
     return {
         "plan": plan.pk,
         "kind": kind,

@@ -51,7 +51,7 @@ NOT_APPROVED = "অনুমোদিত প্রতিবেদন নেই (
 # The index is part of the printed set: Bengali whatever language asked for it.
 STATUS_LABELS = {code: label for code, label in QuarterlyReport.STATUS_CHOICES}
 
-Progress = Callable[[int, int], None]
+PrintProgress = Callable[[int, int], None]
 # A file in the storage's bulk/ that no job names, this old, belongs to a run that died or lost a
 # race with another delivery of its task (a run stores its zip in one go): the periodic purge
 # deletes it.
@@ -69,7 +69,7 @@ def office_by_reference(value: str) -> Office | None:
 
 
 @dataclass
-class Entry:
+class IndexLine:
     """One line of the index: an office's plan and its report for the quarter (either may be missing)."""
 
     office: Office
@@ -102,7 +102,7 @@ class Entry:
             return str(STATUS_LABELS[self.report.status])
 
 
-def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[Entry]:
+def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[IndexLine]:
     """Every office under the root (not the root itself), in tree order, with its plans of the
     year and their reports."""
     root = Office.objects.get(pk=root_office_id)
@@ -119,11 +119,11 @@ def entries(*, root_office_id: int, start_year: int, quarter: int) -> list[Entry
     plans_of: dict[int, list[ActionPlan]] = {}
     for plan in plans:
         plans_of.setdefault(plan.office_id, []).append(plan)
-    found: list[Entry] = []
+    found: list[IndexLine] = []
     for office in offices_under(root).order_by("path"):
         for plan in plans_of.get(office.pk, [None]):
             found.append(
-                Entry(office=office, plan=plan, report=reports.get(plan.pk) if plan else None)
+                IndexLine(office=office, plan=plan, report=reports.get(plan.pk) if plan else None)
             )
     return found
 
@@ -146,7 +146,7 @@ def signed_count(*, root_office_id: int, start_year: int, quarter: int) -> int:
     return SignedDocument.objects.filter(report__in=reports, revision=F("report__revision")).count()
 
 
-def index_sheet(items: list[Entry]) -> bytes:
+def index_sheet(items: list[IndexLine]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "সূচি"
@@ -172,7 +172,7 @@ def index_sheet(items: list[Entry]) -> bytes:
     return out.getvalue()
 
 
-def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> None:
+def _write_archive(handle, items: list[IndexLine], *, progress: PrintProgress | None) -> None:
     """Write the zip of `items` into the open binary file `handle`."""
     approved = [entry for entry in items if entry.approved]
     stored = {
@@ -185,7 +185,7 @@ def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> 
         if progress:
             progress(0, len(approved))
         for done, entry in enumerate(approved, start=1):
-            document = stored.get(entry.report.pk) or pdf.signed_document(report=entry.report)
+            document = stored.get(entry.report.pk) or pdf.signed_report_pdf(report=entry.report)
             with document.file.open("rb") as source:
                 archive.writestr(entry.file_name, source.read())
             zip_entry_written.send(sender=_write_archive, done=done, total=len(approved))
@@ -194,7 +194,7 @@ def _write_archive(handle, items: list[Entry], *, progress: Progress | None) -> 
         archive.writestr(INDEX_NAME, index_sheet(items))
 
 
-def store_zip(items: list[Entry], name: str, *, progress: Progress | None = None) -> str:
+def store_zip(items: list[IndexLine], name: str, *, progress: PrintProgress | None = None) -> str:
     """Build the zip of `items` and save it whole to the media storage as `name`; returns the name
     it was stored under (another when a file of a run that died holds `name`: see the module)."""
     with tempfile.SpooledTemporaryFile(
@@ -205,7 +205,9 @@ def store_zip(items: list[Entry], name: str, *, progress: Progress | None = None
         return default_storage.save(name, File(spool, name=name))
 
 
-def write_zip(items: list[Entry], destination: Path, *, progress: Progress | None = None) -> Path:
+def write_zip(
+    items: list[IndexLine], destination: Path, *, progress: PrintProgress | None = None
+) -> Path:
     """Write the zip of `items` to `destination`, a file on this machine, atomically; returns it.
 
     The temporary files of earlier runs of the same destination, killed before they finished,

@@ -72,7 +72,7 @@ def _skipped(kind: str, user, office: Office) -> Skipped:
 
 
 @dataclass
-class Waiting:
+class DigestLine:
     """A submitted report in a reviewer's digest."""
 
     office: str
@@ -85,7 +85,7 @@ class Waiting:
 @dataclass
 class Digest:
     name: str
-    reports: list[Waiting] = field(default_factory=list)
+    reports: list[DigestLine] = field(default_factory=list)
 
 
 def _link(name: str, *args) -> str:
@@ -249,7 +249,7 @@ def _digests(day: datetime.date, skipped: list[Skipped]) -> list[Reminder]:
                 member.pk, Digest(name=member.user.get_full_name() or member.user.username)
             )
             digest.reports.append(
-                Waiting(
+                DigestLine(
                     office=report.plan.office.display_name,
                     title=f"{report.plan.title} {report.plan.fiscal_year.label}",
                     document=what,

@@ -38,7 +38,7 @@ def _late_badge() -> str:
 
 
 def report_rows_html(reports) -> SafeString:
-    """A `<tr>` per submitted quarterly report (rows from `selectors.inbox`)."""
+    """A `<tr>` per submitted quarterly report (rows from `selectors.review_queue`)."""
     shown = bangla.to_latin_digits if i18n.english() else str
     late, review = _late_badge(), esc(gettext("পর্যালোচনা করুন"))
     rows = []

@@ -138,7 +138,7 @@ def render_document(
     """The laid-out WeasyPrint document, its row groups placed so no page cuts one.
 
     One layout pass (reports.pdf.page_starts); the table is left laid out as the PDF prints
-    it (area and activity repeated on the groups that start a page), for `render_html`."""
+    it (area and activity repeated on the groups that start a page), for `report_html`."""
     from weasyprint import HTML
 
     from reports.pdf import page_starts as pdf_page_starts
@@ -148,7 +148,7 @@ def render_document(
     table.layout(
         split=True, repeat=frozenset(range(len(table.row_groups)))
     )  # every continued cell shown
-    html = render_html(table, draft=draft, stamp=stamp, translation=translation)
+    html = report_html(table, draft=draft, stamp=stamp, translation=translation)
     with pdf_page_starts.laying_out(pdf_page_starts.continued_columns(table.row_groups)):
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
             stylesheets=stylesheets, font_config=fonts, counter_style=counters
@@ -171,7 +171,7 @@ def render_document_in_passes(
     repeat: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
         table.layout(split=True, repeat=repeat)
-        html = render_html(table, draft=draft, stamp=stamp, translation=translation)
+        html = report_html(table, draft=draft, stamp=stamp, translation=translation)
         document = HTML(string=html, base_url=str(STATIC) + "/").render(
             stylesheets=stylesheets, font_config=fonts, counter_style=counters
         )
@@ -183,7 +183,7 @@ def render_document_in_passes(
     return document
 
 
-def render_html(
+def report_html(
     table: QuarterTable, *, draft: bool, stamp: Stamp | None = None, translation: bool = False
 ) -> str:
     """The PDF's HTML: the official Bengali report whatever the interface language, or (translation)
@@ -215,7 +215,7 @@ def group_pages(document) -> dict[int, set[int]]:
     return pages
 
 
-def render_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> bytes:
+def render_report_pdf(table: QuarterTable, *, draft: bool, stamp: Stamp | None = None) -> bytes:
     return render_document(table, draft=draft, stamp=stamp).write_pdf(pdf_variant=PDF_VARIANT)
 
 
@@ -250,7 +250,7 @@ def approval_stamp(table: QuarterTable, *, revision: int, token: str | None = No
     )
 
 
-def signed_document(*, report: QuarterlyReport) -> SignedDocument:
+def signed_report_pdf(*, report: QuarterlyReport) -> SignedDocument:
     """The signed PDF of the report's current approved revision, made on first request."""
     with transaction.atomic():
         # Lock the report: two first downloads at once must not sign two documents.
@@ -263,7 +263,7 @@ def signed_document(*, report: QuarterlyReport) -> SignedDocument:
         approved_by, approved_at = _approval(locked)
 
         def render(token: str) -> bytes:
-            return render_pdf(
+            return render_report_pdf(
                 table, draft=False, stamp=approval_stamp(table, revision=revision, token=token)
             )
 
@@ -319,7 +319,7 @@ def report_pdf(*, table: QuarterTable) -> tuple[bytes, str]:
     report = table.report
     stem = f"apa-{table.plan.pk}-{table.plan.fiscal_year.start_year}-q{table.quarter}"
     if report is not None and report.status == QuarterlyReport.APPROVED:
-        document = signed_document(report=report)
+        document = signed_report_pdf(report=report)
         with document.file.open("rb") as handle:
             return handle.read(), f"{stem}-rev{document.revision}.pdf"
     return draft_pdf(table), f"{stem}-draft.pdf"
@@ -346,7 +346,7 @@ def draft_name(table: QuarterTable) -> str:
     how it is printed, in a folder per report (plan and quarter)."""
     table.layout(split=True)
     digest = hashlib.sha256(
-        (renderer_revision() + render_html(table, draft=True)).encode()
+        (renderer_revision() + report_html(table, draft=True)).encode()
     ).hexdigest()
     version = table.report.version if table.report is not None else 0
     return f"{DRAFT_FOLDER}/{table.plan.pk}/q{table.quarter}/v{version}-{digest}.draft"
@@ -381,7 +381,7 @@ def draft_pdf(table: QuarterTable) -> bytes:
     name = draft_name(table)
     data = _kept_draft(name)
     if data is None:
-        data = render_pdf(table, draft=True)
+        data = render_report_pdf(table, draft=True)
         _keep_draft(name, data)
     return data
 

@@ -49,7 +49,7 @@ def sign_approved_report(report_id: int, revision: int) -> bool:
     report = QuarterlyReport.objects.filter(pk=report_id).first()
     if report is None or report.status != QuarterlyReport.APPROVED or report.revision != revision:
         return False  # reopened (or approved again) since: nothing to do for this revision
-    pdf.signed_document(report=report)
+    pdf.signed_report_pdf(report=report)
     return True
 
 
@@ -66,7 +66,7 @@ def sign_approved_assessment(assessment_id: int, revision: int) -> bool:
         or assessment.revision != revision
     ):
         return False
-    assessment_pdf.signed_document(assessment=assessment)
+    assessment_pdf.signed_assessment_pdf(assessment=assessment)
     return True
 
 

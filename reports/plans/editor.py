@@ -1,6 +1,6 @@
 """The plan editor: a whole plan as one form shaped like the official table.
 
-A draft is the plan as typed: areas → activities → indicators, each a `Row` of raw texts, read from
+A draft is the plan as typed: areas → activities → indicators, each a `EditorItem` of raw texts, read from
 the plan or from a posted form (rows in the order posted: `a-KEY-…` an area, `b-KEY-…` an activity
 of the area before it, `i-KEY-…` an indicator of the activity before it). Structural operations
 (add, move up/down, remove) work on the draft, so a form post without JavaScript re-renders with
@@ -81,12 +81,12 @@ _weight_field = BengaliDecimalField(
 
 
 @dataclass
-class Row:
+class EditorItem:
     kind: str
     key: str
     id: int | None = None
     values: dict[str, str] = field(default_factory=dict)
-    children: list["Row"] = field(default_factory=list)
+    children: list["EditorItem"] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     number: int = 0
     code: str = ""
@@ -115,7 +115,7 @@ class Row:
 
 @dataclass
 class Draft:
-    areas: list[Row]
+    areas: list[EditorItem]
     faults: list[str] = field(default_factory=list)  # the plan's own (area sum), and unplaced ones
 
     def walk(self):
@@ -125,7 +125,7 @@ class Draft:
                 yield activity
                 yield from activity.children
 
-    def find(self, key: str) -> tuple[list[Row], Row] | None:
+    def find(self, key: str) -> tuple[list[EditorItem], EditorItem] | None:
         """The sibling list holding the row of `key`, and the row."""
         for siblings in self._lists():
             for row in siblings:
@@ -149,7 +149,7 @@ class Draft:
                     indicator.number, indicator.code = i, bangla.to_bengali_digits(f"{a}.{b}.{i}")
 
     @property
-    def unknown_targets(self) -> list[tuple[Row, list[str]]]:
+    def unknown_targets(self) -> list[tuple[EditorItem, list[str]]]:
         """The indicators with a target kept unknown (a lost cell), with those tiers' names: listed on
         the page until someone fills them in, since they score nothing until then."""
         return [
@@ -174,7 +174,7 @@ class Draft:
 # Reading a draft -------------------------------------------------------------------------------
 
 
-def plan_structure(plan: ActionPlan) -> list[PerformanceArea]:
+def editor_areas(plan: ActionPlan) -> list[PerformanceArea]:
     """The plan's areas with their activities and indicators: three queries, whatever the size."""
     return list(plan.areas.order_by("number").prefetch_related("activities__indicators"))
 
@@ -182,7 +182,7 @@ def plan_structure(plan: ActionPlan) -> list[PerformanceArea]:
 def draft_from_plan(areas: list[PerformanceArea]) -> Draft:
     rows = []
     for area in areas:
-        area_row = Row(
+        area_row = EditorItem(
             AREA,
             f"a{area.pk}",
             area.pk,
@@ -193,7 +193,7 @@ def draft_from_plan(areas: list[PerformanceArea]) -> Draft:
             },
         )
         for activity in area.activities.all():
-            activity_row = Row(
+            activity_row = EditorItem(
                 ACTIVITY,
                 f"b{activity.pk}",
                 activity.pk,
@@ -214,7 +214,7 @@ def draft_from_plan(areas: list[PerformanceArea]) -> Draft:
                         UNKNOWN_TARGET if tier in unknown else shown_value(indicator.unit, target)
                     )
                 activity_row.children.append(
-                    Row(INDICATOR, f"i{indicator.pk}", indicator.pk, values)
+                    EditorItem(INDICATOR, f"i{indicator.pk}", indicator.pk, values)
                 )
             area_row.children.append(activity_row)
         rows.append(area_row)
@@ -230,7 +230,7 @@ def _id(text: str) -> int | None:
 
 def draft_from_post(data) -> Draft:
     """The draft as posted; rows out of place (an indicator before any activity) are dropped."""
-    areas: list[Row] = []
+    areas: list[EditorItem] = []
     seen: set[str] = set()
     ids: set[tuple[str, int]] = set()
     for name in itertools.islice((n for n in data.keys() if KEY_RE.match(n)), MAX_ROWS):
@@ -244,7 +244,7 @@ def draft_from_post(data) -> Draft:
             f: str(data.get(prefix + f, ""))[:MAX_TEXT].replace("\x00", "")
             for f in TEXT_FIELDS[kind]
         }
-        row = Row(kind, key, _id(data.get(name)), values)
+        row = EditorItem(kind, key, _id(data.get(name)), values)
         if row.id is not None:
             if (kind, row.id) in ids:  # one plan row posted twice: the second is a new row
                 row.id = None
@@ -274,8 +274,8 @@ def _new_key(draft: Draft, kind: str) -> str:
             return key
 
 
-def new_indicator(key: str) -> Row:
-    return Row(INDICATOR, key, None, {"unit": scoring.PERCENT, "calculation_method": ""})
+def new_indicator(key: str) -> EditorItem:
+    return EditorItem(INDICATOR, key, None, {"unit": scoring.PERCENT, "calculation_method": ""})
 
 
 def apply_operation(draft: Draft, operation: str) -> bool:
@@ -283,8 +283,8 @@ def apply_operation(draft: Draft, operation: str) -> bool:
     or "remove:KEY" to the draft. Returns False for an operation that names no row."""
     verb, _, key = operation.partition(":")
     if verb == "add-area":
-        activity = Row(ACTIVITY, _new_key(draft, ACTIVITY))
-        area = Row(AREA, _new_key(draft, AREA), children=[activity])
+        activity = EditorItem(ACTIVITY, _new_key(draft, ACTIVITY))
+        area = EditorItem(AREA, _new_key(draft, AREA), children=[activity])
         activity.children.append(new_indicator(_new_key(draft, INDICATOR)))
         draft.areas.append(area)
     else:
@@ -294,7 +294,7 @@ def apply_operation(draft: Draft, operation: str) -> bool:
         siblings, row = found
         at = siblings.index(row)
         if verb == "add-activity" and row.kind == AREA:
-            activity = Row(ACTIVITY, _new_key(draft, ACTIVITY))
+            activity = EditorItem(ACTIVITY, _new_key(draft, ACTIVITY))
             activity.children.append(new_indicator(_new_key(draft, INDICATOR)))
             row.children.append(activity)
         elif verb == "add-indicator" and row.kind == ACTIVITY:
@@ -408,7 +408,7 @@ def _typed(draft: Draft) -> dict[str, dict]:
 def plan_document(plan: ActionPlan, draft: Draft, typed: dict[str, dict]) -> dict:
     """The draft as a plan document (reports/plans/files.py's shape), each item with its row key."""
 
-    def item(row: Row, **extra) -> dict:
+    def item(row: EditorItem, **extra) -> dict:
         data = typed[row.key]
         return {
             "key": row.key,
@@ -597,7 +597,7 @@ def save_plan(
         locked = (
             ActionPlan.objects.select_for_update().select_related("fiscal_year").get(pk=plan.pk)
         )
-        areas = plan_structure(locked)
+        areas = editor_areas(locked)
         if revision(locked, areas) != seen_revision:
             raise StaleDraft(str(STALE))
         summary = _summary(_current_document(locked, areas), _with_codes(document))
@@ -675,29 +675,29 @@ def _write(plan: ActionPlan, areas: list[PerformanceArea], document: dict) -> No
 
 
 @dataclass
-class TableRow:
+class EditorRow:
     """One <tr> of the editor: the area and activity cells open on their first row and span."""
 
-    area: Row | None
+    area: EditorItem | None
     area_span: int
-    activity: Row | None
+    activity: EditorItem | None
     activity_span: int
-    indicator: Row | None
+    indicator: EditorItem | None
     area_key: str = ""
 
 
-def table_rows(draft: Draft) -> list[TableRow]:
+def table_rows(draft: Draft) -> list[EditorRow]:
     rows = []
     for area in draft.areas:
         area_span = sum(max(1, len(b.children)) for b in area.children) or 1
         opened = False
         if not area.children:
-            rows.append(TableRow(area, 1, None, 1, None, area.key))
+            rows.append(EditorRow(area, 1, None, 1, None, area.key))
         for activity in area.children:
             span = max(1, len(activity.children))
             for k, indicator in enumerate(activity.children or [None]):
                 rows.append(
-                    TableRow(
+                    EditorRow(
                         None if opened else area,
                         area_span,
                         activity if k == 0 else None,

@@ -50,7 +50,7 @@ from egov_plan.offices.models import Office
 from egov_plan.offices.tree import find_office
 from egov_plan.plans.amendments import has_reports_in_review
 from egov_plan.plans.models import ActionPlan, Indicator
-from reports.plans.files import dump_plan_document, load_plan_document
+from reports.plans.files import dump_plan_file, load_plan_file
 from reports.plans.xlsx_cells import text_cell
 from reports.quarters.models import Achievement, QuarterlyReport
 from reports.quarters.selectors import QuarterTable
@@ -521,7 +521,7 @@ def read_plan_file(
 
 
 @dataclass
-class ImportResult:
+class PlanImportResult:
     plan: ActionPlan | None
     faults: list[Fault] = field(default_factory=list)
     quarter: int | None = None  # the latest quarter whose achievements the file held
@@ -712,7 +712,7 @@ def import_plan(
     repairs: dict[str, bool] | None = None,
     render: Callable[[ActionPlan, int | None], str] | None = None,
     decoded: DecodedFile | None = None,
-) -> ImportResult:
+) -> PlanImportResult:
     """Read, check and load a plan file in one transaction; `dry_run`: check everything as an import
     would (the database included), then roll it all back. `render(plan, quarter)`, called on the
     loaded plan before anything is committed or rolled back, makes the result's `preview`."""
@@ -724,7 +724,7 @@ def import_plan(
         # tiers out of order, numbering), except where a fault already said the cell: every one at once.
         if document is not None:
             faults = faults + _plan_faults_beside(document, faults)
-        return ImportResult(plan=None, faults=sorted(faults, key=lambda f: f.line or 0))
+        return PlanImportResult(plan=None, faults=sorted(faults, key=lambda f: f.line or 0))
     named, office_faults = _office_of(document, office_name)
     if named is not None:
         document["office"] = {"name": named.name, "location": named.location, "code": named.code}
@@ -736,7 +736,7 @@ def import_plan(
     single_target = document.pop("single_target", False)
     with transaction.atomic():
         plan = _existing_plan(document) if named is not None else None
-        current = dump_plan_document(plan=plan) if plan is not None else None
+        current = dump_plan_file(plan=plan) if plan is not None else None
         reports = {r.quarter: r for r in plan.reports.all()} if plan is not None else {}
         if plan is not None:
             document["plan"]["scoring_method"] = plan.scoring_method
@@ -781,7 +781,7 @@ def import_plan(
         else:
             own_by_quarter = {}
         if faults:
-            return ImportResult(
+            return PlanImportResult(
                 plan=None, faults=sorted(faults, key=lambda f: f.line or 0), quarter=quarter
             )
         # Imported achievements are drafts (an import never submits or approves); a report already in
@@ -799,8 +799,8 @@ def import_plan(
             document["reports"] = [
                 r for r in current["reports"] if r["quarter"] not in own_by_quarter
             ] + document["reports"]
-        plan = load_plan_document(document=document)
-        result = ImportResult(
+        plan = load_plan_file(document=document)
+        result = PlanImportResult(
             plan=plan,
             quarter=quarter or (max(own_by_quarter) if own_by_quarter else None),
             notices=notices,

@@ -77,7 +77,7 @@ def _delete_missing(queryset, kept_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def load_plan_document(*, document: dict) -> ActionPlan:
+def load_plan_file(*, document: dict) -> ActionPlan:
     office = _office_for(document["office"]) if document.get("office") else None  # None: a template
     fiscal_year, _ = FiscalYear.objects.get_or_create(start_year=int(document["fiscal_year"]))
     plan_data = document["plan"]
@@ -200,8 +200,8 @@ def _with_english(item, data: dict) -> dict:
     return data
 
 
-def dump_plan_document(*, plan: ActionPlan, reports: bool = True) -> dict:
-    """The plan as a document: what `load_plan_document` reads back to the same plan."""
+def dump_plan_file(*, plan: ActionPlan, reports: bool = True) -> dict:
+    """The plan as a document: what `load_plan_file` reads back to the same plan."""
     areas = []
     for area in plan.areas.prefetch_related("activities__indicators").order_by("number"):
         activities = []
@@ -297,7 +297,7 @@ def copy_plan_forward(*, plan: ActionPlan, to_year: int) -> ActionPlan:
         office=plan.office, fiscal_year__start_year=to_year, title=plan.title
     ).exists():
         raise PlanExists(f"{plan.office} already has “{plan.title}” for {to_year}-{to_year + 1}")
-    document = dump_plan_document(plan=plan, reports=False)
+    document = dump_plan_file(plan=plan, reports=False)
     document["fiscal_year"] = to_year
     for area in document["areas"]:
         for activity in area["activities"]:
@@ -309,4 +309,4 @@ def copy_plan_forward(*, plan: ActionPlan, to_year: int) -> ActionPlan:
                         else _shift_years(datetime.date.fromisoformat(t), years).isoformat()
                         for t in indicator["targets"]
                     ]
-    return load_plan_document(document=document)
+    return load_plan_file(document=document)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from egov_plan.core.plan_rules import FAULT_KINDS, TIER_NAMES, Fault, fault_kind
 from egov_plan.media import PendingUploads
-from reports.plans.exchange import ImportResult, decode_plan_file, import_plan
+from reports.plans.exchange import PlanImportResult, decode_plan_file, import_plan
 from reports.quarters import selectors
 
 SESSION_KEY = "plan_import_uploads"
@@ -69,7 +69,7 @@ class SourceRow:
 
 @dataclass
 class Preview:
-    result: ImportResult
+    result: PlanImportResult
     groups: list[tuple[str, list[Fault]]]  # (the kind's heading, its faults), in FAULT_KINDS' order
     rows: list[SourceRow]
     hidden_rows: int

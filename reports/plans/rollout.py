@@ -29,14 +29,14 @@ from egov_plan.plans.models import (
     Signatory,
     plan_revised,
 )
-from reports.plans.files import dump_plan_document, load_plan_document
+from reports.plans.files import dump_plan_file, load_plan_file
 from reports.quarters.marks import rescore_plan
 from reports.quarters.models import QuarterlyReport
 
 CHUNK = 500
 IN_REVIEW = (QuarterlyReport.SUBMITTED, QuarterlyReport.APPROVED)
 
-Progress = Callable[[int, int], None]
+RolloutProgress = Callable[[int, int], None]
 
 
 class TemplateError(Exception):
@@ -45,7 +45,7 @@ class TemplateError(Exception):
 
 def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
     """A template of the plan's fiscal year with its structure, weights, targets and signatories."""
-    document = dump_plan_document(plan=plan, reports=False)
+    document = dump_plan_file(plan=plan, reports=False)
     if ActionPlan.objects.filter(
         office__isnull=True, fiscal_year=plan.fiscal_year, title=plan.title
     ).exists():
@@ -55,11 +55,11 @@ def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
             )
         )
     document["office"] = None
-    return load_plan_document(document=document)
+    return load_plan_file(document=document)
 
 
 def _faults(template: ActionPlan) -> list[str]:
-    return [str(f) for f in check_plan(dump_plan_document(plan=template, reports=False))]
+    return [str(f) for f in check_plan(dump_plan_file(plan=template, reports=False))]
 
 
 @dataclass
@@ -81,7 +81,7 @@ def rollout_template(
     template: ActionPlan,
     under: Office,
     tier: OfficeTier | None = None,
-    progress: Progress | None = None,
+    progress: RolloutProgress | None = None,
 ) -> RolloutResult:
     """Create the template's plan for every office under `under` (of `tier`) that lacks it."""
     if not template.is_template:
@@ -180,14 +180,14 @@ class CarryResult:
 
 
 def carry_template_changes(
-    *, template: ActionPlan, apply: bool, progress: Progress | None = None
+    *, template: ActionPlan, apply: bool, progress: RolloutProgress | None = None
 ) -> CarryResult:
     """Bring the plans made from `template` up to its structure, weights and targets, except those
     with a report in review or approved (listed in `held`). `apply=False` only tells what would happen."""
     faults = _faults(template)
     if faults:
         raise TemplateError(gettext("টেমপ্লেটটি কর্মপরিকল্পনার নিয়ম মানে না: ") + " ".join(faults))
-    source = dump_plan_document(plan=template, reports=False)
+    source = dump_plan_file(plan=template, reports=False)
     result = CarryResult()
     plans = list(
         template.derived_plans.select_related("office", "fiscal_year").order_by("office__path")
@@ -202,7 +202,7 @@ def carry_template_changes(
             if plan.pk in held:
                 result.held.append(plan)
                 continue
-            current = dump_plan_document(plan=plan)
+            current = dump_plan_file(plan=plan)
             wanted = {
                 **copy.deepcopy(source),
                 "office": current["office"],
@@ -215,7 +215,7 @@ def carry_template_changes(
                 result.updated.append(plan)
                 if apply:
                     _drop_values_of_removed_indicators(wanted)
-                    load_plan_document(document=wanted)
+                    load_plan_file(document=wanted)
             if progress is not None:
                 progress(done, len(plans))
         if not apply:

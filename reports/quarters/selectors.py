@@ -621,10 +621,10 @@ def acted_by(user, acting_office: Office | None) -> str:
     )
 
 
-class Waiting:
+class ReviewQueue:
     """The submitted reports (or half-yearly and annual documents) of the offices under `under`
     (None: every office, for staff), newest first, with their plan, office and fiscal year, for a
-    Paginator: `count()` and a slice are each one plain-SQL query (a reviewer opens the inbox
+    Paginator: `count()` and a slice are each one plain-SQL query (a reviewer opens the review_queue
     after every approval; the ORM's compilation of these was most of the page's time). The page
     shown gets its due dates and lateness from `set_inbox_lateness`."""
 
@@ -686,18 +686,18 @@ def _waiting_select(model) -> rowsql.Select:
     return rowsql.Select((model, "x"), (ActionPlan, "p"), (Office, "o"), (FiscalYear, "f"))
 
 
-def inbox(under: Office | None) -> Waiting:
-    """Submitted reports waiting for review (see `Waiting`)."""
-    return Waiting(QuarterlyReport, under)
+def review_queue(under: Office | None) -> ReviewQueue:
+    """Submitted reports waiting for review (see `ReviewQueue`)."""
+    return ReviewQueue(QuarterlyReport, under)
 
 
-def waiting_documents(under: Office | None) -> Waiting:
-    """Submitted half-yearly and annual documents waiting for review (see `Waiting`)."""
-    return Waiting(Assessment, under)
+def waiting_documents(under: Office | None) -> ReviewQueue:
+    """Submitted half-yearly and annual documents waiting for review (see `ReviewQueue`)."""
+    return ReviewQueue(Assessment, under)
 
 
 def set_inbox_lateness(reports: list, documents: list) -> None:
-    """`due` and `late` of the rows on an inbox's pages (one query): a report is due with its
+    """`due` and `late` of the rows on an review_queue's pages (one query): a report is due with its
     quarter, a half-yearly document with quarter 2, an annual one on the annual date."""
     from reports.calendar.models import ANNUAL
 

@@ -521,7 +521,9 @@ def inbox(request):
     under = (
         None if request.user.is_staff else permissions.reviewer_membership(request.user).office
     )  # a reviewer's
-    page = Paginator(selectors.inbox(under), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue(under), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     # The half-yearly and annual documents, paged on their own (?documents_page=).
     documents = Paginator(selectors.waiting_documents(under), INBOX_PAGE_SIZE).get_page(
         request.GET.get("documents_page")
@@ -583,7 +585,7 @@ def _declared_too_large(request) -> bool:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def verify(request):
+def verification_page(request):
     form, result, status, refusal = VerifyForm(), None, 200, None
     if request.method == "POST":
         # Cheapest refusals first: before the upload is read, before any PDF parsing.
@@ -711,7 +713,7 @@ def _plan_editor(request, plan):
     the form with the change applied (nothing saved); "save" checks the whole plan and writes it."""
     if request.method == "POST" and request.POST.get("action") == "approve":
         raise PermissionDenied(gettext("শুধু নিয়ন্ত্রণকারী দপ্তরের পর্যালোচক লক্ষ্যমাত্রা অনুমোদন করতে পারেন"))
-    areas = plan_editor.plan_structure(plan)
+    areas = plan_editor.editor_areas(plan)
     status, stale, reason_error = 200, "", ""
     if request.method == "GET":
         draft, seen = plan_editor.draft_from_plan(areas), plan_editor.revision(plan, areas)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from reports.pdf import render as pdf
 from reports.pdf.models import SignedDocument
 from reports.year.models import Assessment
-from reports.year.table import DocumentTable, document_table
+from reports.year.table import AssessmentTable, assessment_table
 
 SIGNATURE_REASONS = {
     Assessment.HALF_YEAR: "অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন অনুমোদন",
@@ -16,7 +16,7 @@ SIGNATURE_REASONS = {
 }
 
 
-def render_html(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = None) -> str:
+def assessment_html(table: AssessmentTable, *, draft: bool, stamp: pdf.Stamp | None = None) -> str:
     return render_to_string(
         "reports/report_pdf.html",
         {
@@ -28,11 +28,13 @@ def render_html(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = 
     )
 
 
-def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = None) -> bytes:
+def render_assessment_pdf(
+    table: AssessmentTable, *, draft: bool, stamp: pdf.Stamp | None = None
+) -> bytes:
     from weasyprint import HTML
 
     fonts, counters, stylesheets = pdf.renderer_state()
-    html = render_html(table, draft=draft, stamp=stamp)
+    html = assessment_html(table, draft=draft, stamp=stamp)
     return (
         HTML(string=html, base_url=str(pdf.STATIC) + "/")
         .render(stylesheets=stylesheets, font_config=fonts, counter_style=counters)
@@ -40,7 +42,7 @@ def render_pdf(table: DocumentTable, *, draft: bool, stamp: pdf.Stamp | None = N
     )
 
 
-def signed_document(*, assessment: Assessment) -> SignedDocument:
+def signed_assessment_pdf(*, assessment: Assessment) -> SignedDocument:
     """The signed PDF of the document's current approved revision, made on first request."""
     with transaction.atomic():
         locked = (
@@ -52,7 +54,7 @@ def signed_document(*, assessment: Assessment) -> SignedDocument:
         existing = SignedDocument.objects.filter(assessment=locked, revision=revision).first()
         if existing is not None:
             return existing
-        table = document_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
+        table = assessment_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
         approved_by, approved_at = pdf._approval(locked)
 
         def render(token: str) -> bytes:
@@ -63,7 +65,7 @@ def signed_document(*, assessment: Assessment) -> SignedDocument:
                 approved_by=approved_by or table.plan.office.name,
                 approved_at=approved_at,
             )
-            return render_pdf(table, draft=False, stamp=stamp)
+            return render_assessment_pdf(table, draft=False, stamp=stamp)
 
         return pdf.store_signed(
             render,
@@ -76,13 +78,13 @@ def signed_document(*, assessment: Assessment) -> SignedDocument:
         )
 
 
-def document_pdf(*, table: DocumentTable) -> tuple[bytes, str]:
+def document_pdf(*, table: AssessmentTable) -> tuple[bytes, str]:
     """(PDF bytes, file name): the stored signed PDF once approved, else a draft made now."""
     assessment = table.assessment
     suffix = "half-year" if table.kind == Assessment.HALF_YEAR else "annual"
     stem = f"apa-{table.plan.pk}-{table.plan.fiscal_year.start_year}-{suffix}"
     if assessment is not None and assessment.status == Assessment.APPROVED:
-        document = signed_document(assessment=assessment)
+        document = signed_assessment_pdf(assessment=assessment)
         with document.file.open("rb") as handle:
             return handle.read(), f"{stem}-rev{document.revision}.pdf"
-    return render_pdf(table, draft=True), f"{stem}-draft.pdf"
+    return render_assessment_pdf(table, draft=True), f"{stem}-draft.pdf"

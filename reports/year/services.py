@@ -27,7 +27,7 @@ from egov_plan.plans.models import ActionPlan, PerformanceArea
 from reports.quarters.models import QuarterlyReport
 from reports.quarters.services import WorkflowError, _move, require_year_open
 from reports.year.models import Assessment, Evaluation
-from reports.year.table import document_table
+from reports.year.table import assessment_table
 
 NARRATIVE_MAX = (
     2000  # characters per field: a short narrative, as the official form leaves room for
@@ -103,7 +103,7 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
         if not available(plan, kind):
             raise WorkflowError(str(NOT_YET[kind]))
         _move(locked, user=user, to_status=Assessment.SUBMITTED)
-        total = document_table(plan_id=plan.pk, kind=kind, assessment=locked).reported_total
+        total = assessment_table(plan_id=plan.pk, kind=kind, assessment=locked).reported_total
         locked.reported_total = total
         fields = ["reported_total"]
         if locked.is_annual:
@@ -180,7 +180,7 @@ def assessment_evaluate(
         require_year_open(locked.plan_id)
         if locked.status != Assessment.SUBMITTED:
             raise WorkflowError(_("শুধু দাখিলকৃত বার্ষিক স্ব-মূল্যায়নের মূল্যায়ন করা যায়।"))
-        table = document_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
+        table = assessment_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
         reported = {row.indicator.pk: row.reported_value for row in table.rows}
         stored = {e.indicator_id: e for e in locked.evaluations.all()}
         for indicator_id, entry in entries.items():
@@ -201,7 +201,7 @@ def assessment_evaluate(
             evaluation.comment = entry.comment.strip()
             evaluation.updated_by = user
             evaluation.save()
-        locked.evaluated_total = document_table(
+        locked.evaluated_total = assessment_table(
             plan_id=locked.plan_id, kind=locked.kind, assessment=locked
         ).evaluated_total
         locked.version += 1
@@ -224,7 +224,7 @@ def assessment_approve(*, assessment: Assessment, user, comment: str = "") -> As
             refusal=_("শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।"),
         )
         if approved.is_annual:
-            table = document_table(
+            table = assessment_table(
                 plan_id=approved.plan_id, kind=approved.kind, assessment=approved
             )
             approved.evaluated_total = approved.ranking_total = table.evaluated_total

@@ -26,7 +26,7 @@ TITLES = {
 
 
 @dataclass
-class DocumentRow:
+class AssessmentRow:
     row: selectors.TableRow  # the quarterly table's row to date (reported)
     evaluation: Evaluation | None
     evaluated: selectors.ScoredValue
@@ -49,7 +49,7 @@ class DocumentRow:
 @dataclass
 class AreaBlock:
     area: PerformanceArea
-    rows: list[DocumentRow]
+    rows: list[AssessmentRow]
     done: str = ""
     obstacles: str = ""
 
@@ -67,7 +67,7 @@ class AreaBlock:
 
 
 @dataclass
-class DocumentTable:
+class AssessmentTable:
     plan: ActionPlan
     kind: str
     assessment: Assessment | None
@@ -78,7 +78,7 @@ class DocumentTable:
     )
 
     @property
-    def rows(self) -> list[DocumentRow]:
+    def rows(self) -> list[AssessmentRow]:
         return [row for block in self.areas for row in block.rows]
 
     @property
@@ -119,9 +119,9 @@ class DocumentTable:
         return scoring.total(block.evaluated_subtotal for block in self.areas)
 
 
-def document_table(
+def assessment_table(
     *, plan_id: int, kind: str, assessment: Assessment | None = None
-) -> DocumentTable:
+) -> AssessmentTable:
     """The document's table: the quarterly table to date at its last quarter (a fixed number of
     queries), grouped by area, with the evaluated achievements and the narratives."""
     quarterly = selectors.quarter_table(plan_id=plan_id, quarter=Assessment.LAST_QUARTER[kind])
@@ -134,7 +134,7 @@ def document_table(
         else {}
     )
     narratives = assessment.narratives if assessment is not None else {}
-    table = DocumentTable(
+    table = AssessmentTable(
         plan=plan, kind=kind, assessment=assessment, signatories=quarterly.signatories
     )
     for row in quarterly.rows:
@@ -154,7 +154,7 @@ def document_table(
         else:
             evaluated = selectors.scored_value(row.indicator, evaluation.value, plan.scoring_method)
         table.areas[-1].rows.append(
-            DocumentRow(row=row, evaluation=evaluation, evaluated=evaluated)
+            AssessmentRow(row=row, evaluation=evaluation, evaluated=evaluated)
         )
     if assessment is not None and assessment.is_annual:
         table.evaluator = _evaluator(assessment, evaluations)
@@ -196,7 +196,7 @@ def _evaluator(assessment: Assessment, evaluations: dict) -> dict | None:
     }
 
 
-def document_deadline(
+def assessment_deadline(
     *, plan: ActionPlan, kind: str, assessment: Assessment | None
 ) -> deadlines.ReportDeadline:
     """Due with quarter 2 (half-year) or on the annual date (year); late as a quarterly report is."""

@@ -28,7 +28,7 @@ from reports.year.services import (
     assessment_submit,
     available,
 )
-from reports.year.table import document_deadline, document_table
+from reports.year.table import assessment_deadline, assessment_table
 
 URL_NAMES = {Assessment.HALF_YEAR: "half-year", Assessment.ANNUAL: "annual"}
 OFFICER_ACTIONS = ("save", "submit")
@@ -46,7 +46,7 @@ def _render(
     request, plan, kind, *, narrative_form=None, evaluation_form=None, review_form=None, status=200
 ):
     assessment = assessment_of(plan, kind)
-    table = document_table(plan_id=plan.pk, kind=kind, assessment=assessment)
+    table = assessment_table(plan_id=plan.pk, kind=kind, assessment=assessment)
     is_officer = permissions.is_officer_of(request.user, plan.office_id)
     is_reviewer = permissions.is_reviewer_above(request.user, plan.office)
     locked = year_locked(plan.pk)
@@ -99,7 +99,7 @@ def _render(
             "review_form": review_form or ReviewForm(),
             "second_factor_first": is_reviewer and second_factor.pending(request),
             "last_transition": last,
-            "deadline": document_deadline(plan=plan, kind=kind, assessment=assessment),
+            "deadline": assessment_deadline(plan=plan, kind=kind, assessment=assessment),
             "ranking": ranking.ranking(plan, assessment) if table.is_annual else None,
         },
         status=status,
@@ -126,7 +126,7 @@ def _page(request, plan_id: int, kind: str):
 
 
 def _officer_post(request, plan, kind, action):
-    areas = [block.area for block in document_table(plan_id=plan.pk, kind=kind).areas]
+    areas = [block.area for block in assessment_table(plan_id=plan.pk, kind=kind).areas]
     form = NarrativeForm(request.POST, areas=areas, submitting=action == "submit")
     if not form.is_valid():
         messages.error(
@@ -169,7 +169,7 @@ def _reviewer_post(request, plan, kind, action):
             and action in ("evaluate", "approve")
             and assessment.status == Assessment.SUBMITTED
         ):
-            table = document_table(plan_id=plan.pk, kind=kind, assessment=assessment)
+            table = assessment_table(plan_id=plan.pk, kind=kind, assessment=assessment)
             form = EvaluationForm(
                 request.POST, rows=table.rows, start_year=plan.fiscal_year.start_year
             )
@@ -220,7 +220,7 @@ def annual(request, plan_id: int):
 
 def _pdf(request, plan_id: int, kind: str):
     plan = _plan(request.user, plan_id)
-    table = document_table(plan_id=plan.pk, kind=kind)
+    table = assessment_table(plan_id=plan.pk, kind=kind)
     return pdf_response(request, lambda: assessment_pdf.document_pdf(table=table))
 
 

@@ -127,7 +127,7 @@ def main() -> None:
 
         # Baseline: render + sign one report at a time, in this process; measured again before
         # every run, so that a run and its baseline see the same load on a shared machine.
-        pdf.render_pdf(quarter_table(plan_id=plans[0].pk, quarter=1), draft=False)  # warm up
+        pdf.render_report_pdf(quarter_table(plan_id=plans[0].pk, quarter=1), draft=False)  # warm up
 
         def single_report_seconds() -> float:
             """Render + sign + store one report, as the PDF benchmark's render+sign column does."""
@@ -136,7 +136,7 @@ def main() -> None:
                 report = QuarterlyReport.objects.get(plan=plan, quarter=1)
                 SignedDocument.objects.filter(report=report).delete()
                 start = time.perf_counter()
-                pdf.signed_document(report=report)
+                pdf.signed_report_pdf(report=report)
                 times.append(time.perf_counter() - start)
             return statistics.median(times)
 

@@ -5,12 +5,12 @@ import time
 
 from django.conf import settings
 
-from reports.plans.files import load_plan_document
+from reports.plans.files import load_plan_file
 
 
 def load_seed():
     path = settings.BASE_DIR / "fixtures" / "seed_plan_2022_23.json"
-    return load_plan_document(document=json.loads(path.read_text(encoding="utf-8")))
+    return load_plan_file(document=json.loads(path.read_text(encoding="utf-8")))
 
 
 @contextlib.contextmanager

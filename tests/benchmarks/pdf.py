@@ -96,8 +96,8 @@ def same_html(label, table, pdf, workdir: Path, runs: int, browser) -> None:
     from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
 
-    app_pdf = pdf.render_pdf(table, draft=False)
-    html = pdf.render_html(table, draft=False)  # the table keeps the final pass's layout
+    app_pdf = pdf.render_report_pdf(table, draft=False)
+    html = pdf.report_html(table, draft=False)  # the table keeps the final pass's layout
     fonts, counters = FontConfiguration(), CounterStyle()
     stylesheets = [
         CSS(filename=str(path), font_config=fonts, counter_style=counters)
@@ -110,7 +110,9 @@ def same_html(label, table, pdf, workdir: Path, runs: int, browser) -> None:
         )
 
     bare_pages = page_count(bare())  # also the warm-up
-    app_ms, bare_ms = alternate_medians_ms(lambda: pdf.render_pdf(table, draft=False), bare, runs)
+    app_ms, bare_ms = alternate_medians_ms(
+        lambda: pdf.render_report_pdf(table, draft=False), bare, runs
+    )
     line = (
         f"{label:16} {len(table.rows):>10} {app_ms:>8.0f} {page_count(app_pdf):>3}p {bare_ms:>8.0f} {bare_pages:>3}p"
         f" {app_ms / bare_ms:>6.2f}×"
@@ -207,10 +209,12 @@ def main() -> None:
         )
         for label, plan in plans:
             table = quarter_table(plan_id=plan.pk, quarter=1)
-            rendered = pdf.render_pdf(table, draft=False)  # warm up fonts and templates
+            rendered = pdf.render_report_pdf(table, draft=False)  # warm up fonts and templates
             pages = len(pdf.render_document(table, draft=False).pages)
             render = median_ms(
-                lambda: pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=False),
+                lambda: pdf.render_report_pdf(
+                    quarter_table(plan_id=plan.pk, quarter=1), draft=False
+                ),
                 args.runs,
             )
             sign = median_ms(
@@ -222,7 +226,7 @@ def main() -> None:
                 QuarterlyReport.objects.filter(plan=plan, quarter=1).update(
                     status="approved", revision=1
                 )
-                pdf.signed_document(report=QuarterlyReport.objects.get(plan=plan, quarter=1))
+                pdf.signed_report_pdf(report=QuarterlyReport.objects.get(plan=plan, quarter=1))
 
             both = median_ms(produce, args.runs)
             print(
@@ -269,7 +273,7 @@ def main() -> None:
                 layout_count(lambda: pdf.render_document_in_passes(table, draft=False)),
             ]
             once, passes = alternate_medians_ms(
-                lambda: pdf.render_pdf(table, draft=False),
+                lambda: pdf.render_report_pdf(table, draft=False),
                 lambda: pdf.render_document_in_passes(table, draft=False).write_pdf(),
                 args.runs,
             )
@@ -285,10 +289,10 @@ def main() -> None:
 
             def per_glyph():
                 with pdf_text_layer.disabled():
-                    pdf.render_pdf(table, draft=False)
+                    pdf.render_report_pdf(table, draft=False)
 
             with_layer, without = alternate_medians_ms(
-                lambda: pdf.render_pdf(table, draft=False), per_glyph, args.runs * 2
+                lambda: pdf.render_report_pdf(table, draft=False), per_glyph, args.runs * 2
             )
             print(
                 f"{label:16} {len(table.rows):>10} {with_layer:>12.0f} {without:>10.0f}"

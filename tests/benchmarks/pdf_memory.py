@@ -45,7 +45,7 @@ def main() -> None:
         for number in range(1, args.renders + 1):
             if args.fresh_renderer:
                 pdf._thread_state.__dict__.clear()
-            pdf.render_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=True)
+            pdf.render_report_pdf(quarter_table(plan_id=plan.pk, quarter=1), draft=True)
             if number == 10:
                 after_ten = rss_mib()
             if number == 1 or number % 10 == 0:

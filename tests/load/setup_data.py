@@ -35,7 +35,7 @@ def main() -> None:
     from egov_plan.offices.models import Office
     from egov_plan.offices.tree import office_create
     from egov_plan.plans.models import ActionPlan, Indicator
-    from reports.plans.files import load_plan_document
+    from reports.plans.files import load_plan_file
     from reports.plans.rollout import rollout_template
 
     User = get_user_model()
@@ -51,7 +51,7 @@ def main() -> None:
     def template(k: int) -> ActionPlan:
         while len(templates) <= k:
             document["plan"]["title"] = f"{ActionPlan.DEFAULT_TITLE} (লোড {len(templates) + 1})"
-            templates.append(load_plan_document(document=document))
+            templates.append(load_plan_file(document=document))
         return templates[k]
 
     with transaction.atomic():

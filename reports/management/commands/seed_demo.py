@@ -20,7 +20,7 @@ from egov_plan.accounts.models import Membership
 from egov_plan.offices.tree import find_office, office_create, office_move
 from reports.calendar.deadlines import calendar_create
 from reports.calendar.models import ReportingCalendar
-from reports.plans.files import load_plan_document
+from reports.plans.files import load_plan_file
 from reports.quarters.models import QuarterlyReport, ReportTransition
 
 DEMO_MEMBERSHIP_START = datetime.date(2022, 7, 1)
@@ -91,7 +91,7 @@ class Command(BaseCommand):
             )
             if supervising is None:
                 supervising = office_create(**SUPERVISING_OFFICE)
-            plan = load_plan_document(document=document)
+            plan = load_plan_file(document=document)
             office = plan.office
             if not office.is_under(supervising):
                 office = office_move(office=office, parent=supervising)
@@ -148,7 +148,7 @@ class Command(BaseCommand):
                 }
             ]
         )
-        plan = load_plan_document(document=document)
+        plan = load_plan_file(document=document)
         report = plan.reports.filter(quarter=1).first()
         if report is None or report.transitions.exists() or status == QuarterlyReport.DRAFT:
             return
