@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, scoring
+from egov_plan.core_messages import shown_all, text
 from egov_plan.models import ActionPlan, Indicator, Office, OfficeTier
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing
 from egov_plan.plan_rules import (
@@ -308,7 +309,7 @@ class AreaFormSet(BengaliInlineFormSet):
             return  # field errors below already stop the save
         faults = check_plan(document)
         if faults:
-            raise ValidationError([str(f) for f in faults])
+            raise ValidationError([str(f) for f in shown_all(faults)])
         with translation.override(settings.LANGUAGE_CODE):  # the recorded amendment is in Bengali
             self.change_summary = [str(line) for line in _changes(self)]
         if reason_missing(
@@ -371,7 +372,7 @@ class PlanImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if (fault := too_large(upload.size)) is not None:  # refused before it is read into memory
-            raise forms.ValidationError(fault.message, code="too_large")
+            raise forms.ValidationError(text(fault.message), code="too_large")
         return upload
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov_plan import bangla, fiscal, scoring
 from egov_plan.admin_forms import parse_target, target_hint
+from egov_plan.core_messages import text
 from egov_plan.models import Indicator
 from egov_plan.plan_rules import (
     UNKNOWN_TARGET,
@@ -555,7 +556,7 @@ class PlanTargetsForm(forms.Form):
                 unknown=unknown,
                 place=f"[{indicator.code}]",
             ):
-                self.add_error(f"target_{indicator.pk}_100", message)
+                self.add_error(f"target_{indicator.pk}_100", text(message))
             targets[indicator.pk] = typed
         cleaned["targets"] = targets
         return cleaned

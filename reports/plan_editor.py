@@ -24,6 +24,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from egov_plan import bangla, scoring
 from egov_plan.admin_forms import BengaliDecimalField, parse_target, target_hint
+from egov_plan.core_messages import shown_all
 from egov_plan.models import ActionPlan, Activity, Indicator, PerformanceArea, plan_revised
 from egov_plan.plan_amendments import REASON_NEEDED, reason_missing, record_amendment
 from egov_plan.plan_rules import (
@@ -453,7 +454,7 @@ def validate(plan: ActionPlan, draft: Draft) -> dict | None:
     typed = _typed(draft)
     document = plan_document(plan, draft, typed)
     rows = {row.key: row for row in draft.walk()}
-    for fault in check_plan(document):
+    for fault in shown_all(check_plan(document)):
         row = rows.get(fault.key or "")
         if row is None:
             draft.faults.append(fault.message)

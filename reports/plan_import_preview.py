@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from egov_plan.core_messages import FAULT_KINDS
 from egov_plan.media import PendingUploads
-from egov_plan.plan_rules import FAULT_KINDS, TIER_NAMES, Fault, fault_kind
+from egov_plan.plan_rules import TIER_NAMES, Fault, fault_kind
 from reports import selectors
 from reports.plan_exchange import ImportResult, decode_plan_file, import_plan
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from egov_plan.core_messages import shown_all
 from egov_plan.models import (
     ActionPlan,
     Activity,
@@ -60,7 +61,7 @@ def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
 
 
 def _faults(template: ActionPlan) -> list[str]:
-    return [str(f) for f in check_plan(dump_plan_document(plan=template, reports=False))]
+    return [str(f) for f in shown_all(check_plan(dump_plan_document(plan=template, reports=False)))]
 
 
 @dataclass
