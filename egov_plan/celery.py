@@ -60,10 +60,10 @@ app.conf.update(
 # Each feature keeps its tasks in its own tasks.py: the worker loads these (and only these).
 app.autodiscover_tasks(
     [
-        "egov_plan.accounts",
+        "egov_plan.accounts.invitations",
         "reports.bulk",
         "reports.calendar",
-        "reports.pdf",
+        "reports.pdf.render",
         "reports.plans",
         "reports.quarters",
     ]

@@ -34,7 +34,7 @@ MONTHS = (
     gettext_noop("নভেম্বর"),
     gettext_noop("ডিসেম্বর"),
 )
-TIER_NAMES = plan_rules.TIER_NAMES  # marked for the catalogue there
+TIER_NAMES = plan_rules.TIER_NAMES  # marked for the catalogue in egov_plan/core_messages.py
 assert QUARTER_ORDINALS == bangla.QUARTER_ORDINALS and MONTHS == bangla.MONTHS
 TIER_BY_PERCENT = dict(zip(scoring.TIER_PERCENTS, TIER_NAMES))
 

@@ -81,7 +81,7 @@ def test_the_pages_are_those_of_laying_out_until_the_page_starts_stay(long_table
 
 
 def test_after_rendering_the_table_repeats_the_area_on_the_groups_that_start_a_page(long_table):
-    """`render_html` after a render (the benchmark's input for bare WeasyPrint) is the PDF's HTML."""
+    """`report_html` after a render (the benchmark's input for bare WeasyPrint) is the PDF's HTML."""
     placed = report_pdf_module.group_pages(
         report_pdf_module.render_document(long_table, draft=True)
     )

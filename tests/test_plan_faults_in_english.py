@@ -11,6 +11,7 @@ from django.utils import translation
 
 from egov_plan.core.plan_rules import check_plan
 from egov_plan.core.seed_layout import decode_text, read_rows
+from egov_plan.core_messages import shown_all
 from egov_plan.plans.models import ActionPlan
 from reports.plans.files import dump_plan_file
 from reports.quarters.models import QuarterlyReport
@@ -160,9 +161,9 @@ def faulty_document(plan) -> dict:
 def test_the_plan_rules_speak_english_when_the_interface_does(people):
     document = faulty_document(people.plan)
     with translation.override("en"):
-        english = [str(fault) for fault in check_plan(document)]
+        english = [str(fault) for fault in shown_all(check_plan(document))]
     with translation.override("bn"):
-        bengali_faults = [str(fault) for fault in check_plan(document)]
+        bengali_faults = [str(fault) for fault in shown_all(check_plan(document))]
     assert len(english) == len(bengali_faults) >= 5
     for message in english:
         assert not any("\u0980" <= ch <= "\u09ff" for ch in message), message
@@ -189,12 +190,14 @@ def test_the_plan_rules_speak_english_when_the_interface_does(people):
 def test_the_file_readers_faults_speak_english_with_the_forms_own_words_quoted(people):
     text = SEED_FILE.read_text(encoding="utf-8")
     with translation.override("en"):
-        assert [f.message for f in decode_text(b"")[1]] == ["The file is empty."]
-        assert "UTF-16" in decode_text(text.encode("utf-16"))[1][0].message
+        assert [f.message for f in shown_all(decode_text(b"")[1])] == ["The file is empty."]
+        assert "UTF-16" in shown_all(decode_text(text.encode("utf-16"))[1])[0].message
         _, faults = read_rows(
             decode_text(text.replace("জুলাই, ২০২২ হতে", "আগস্ট, ২০২২ হতে").encode())[0]
         )
-        shown = [str(f) for f in faults]  # as the import page prints them, in its language
+        shown = [
+            str(f) for f in shown_all(faults)
+        ]  # as the import page prints them, in its language
     assert shown == [
         f"Line {seed_line('ত্রৈমাসিক প্রতিবেদন')}: The title's period “আগস্ট, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত” "
         "does not match the first quarter; it should be “জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত”."

@@ -1,13 +1,11 @@
 """The official report form's own words: its title pattern, column headers, unit words and the
 export's sheet name. They are part of every file that is read or written (the seed's layout), so
 they stay Bengali whatever the interface language; they are not interface text (the messages about
-a file are, and go through the catalogue in egov_plan/core/seed_layout.py and reports/plans/exchange.py).
+a file are, said through the catalogue in egov_plan/core_messages.py and reports/plans/exchange.py).
 """
 
 import re
 import unicodedata
-
-from django.utils.translation import gettext_noop
 
 from egov_plan.core import bangla, scoring
 
@@ -52,9 +50,7 @@ PERCENT_WORDS = ("শতাংশ", "শতকরা", "শতকরা হা�
 # measure and may have up to two decimals, as real plans write them (২৯.৯৭).
 WHOLE_COUNT_WORDS = ("", "সংখ্যা", "জন", "টি", "টা", "জন/টি")
 # What a file or the editor writes in a tier whose target was lost: kept as unknown, never guessed.
-UNKNOWN_TARGET = gettext_noop(
-    "অজানা"
-)  # printed so in the official form; translated where shown in English
+UNKNOWN_TARGET = "অজানা"  # printed so in the official form; translated where shown in English
 UNKNOWN_MARKS = (UNKNOWN_TARGET, "?", "unknown")
 
 CALCULATION_WORDS = {

@@ -1,19 +1,16 @@
 """The rules an action plan must keep, checked on a plan document (see reports/plans/files.py).
 
-Pure functions over plain data; only the messages go through Django's translation (Bengali
-source strings, English on request, digits in the active language's, all produced when the check
-runs, i.e. inside the request). Each fault names its place ([১.২.১], ক্ষেত্র [২], …) and, when the
-document was read from a file, the line (or sheet row) it came from. Values in the document are
-strings as in the JSON fixture: ISO dates, decimal numbers, None for a blank tier.
+Pure functions over plain data, without Django: each fault's place and message is a Problem (a code
+and its parameters) that the caller says in the interface language (egov_plan/core_messages.py,
+where every code has its catalogue message). Each fault names its place ([১.২.১], ক্ষেত্র [২], …)
+and, when the document was read from a file, the line (or sheet row) it came from. Values in the
+document are strings as in the JSON fixture: ISO dates, decimal numbers, None for a blank tier.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext, gettext_noop
-
-from egov_plan.active_language import digits, english
 from egov_plan.core import bangla, fiscal, scoring
 from egov_plan.core.official_form import (  # noqa: F401
     UNIT_WORDS,
@@ -22,18 +19,35 @@ from egov_plan.core.official_form import (  # noqa: F401
     WHOLE_COUNT_WORDS,
 )
 
-TIER_NAMES = (
-    gettext_noop("অসাধারণ"),
-    gettext_noop("অতি উত্তম"),
-    gettext_noop("উত্তম"),
-    gettext_noop("চলতি মান"),
-    gettext_noop("চলতি মানের নিম্নে"),
-)
-# How a message names an item; its number goes in %(code)s.
-AREA_PLACE = gettext_noop("ক্ষেত্র [%(code)s]")
-ACTIVITY_PLACE = gettext_noop("কার্যক্রম [%(code)s]")
-INDICATOR_PLACE = gettext_noop("সূচক [%(code)s]")
-PLAN_PLACE = gettext_noop("কর্মপরিকল্পনা")
+
+class Digits(str):
+    """Text printed with Bengali digits (a number, a code, a date): shown in the digits of the
+    interface language."""
+
+
+class Term(str):
+    """A word of the form's (a tier's name, a quarter's ordinal, a calculation method): Bengali in
+    every file, translated where a message shows it."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a core says, as a code and its parameters; egov_plan/core_messages.py says it in the
+    interface language. A parameter is a Problem (said in turn), a Digits or a Term, a tuple of
+    these (said one after the other, with commas), or text of the file's, shown as it is."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+
+# The tiers' names (the form's words; translated where a message shows them).
+TIER_NAMES = ("অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে")
+# How a message names an item: the codes of Problems whose "code" is the item's number.
+AREA_PLACE, ACTIVITY_PLACE, INDICATOR_PLACE = "area_place", "activity_place", "indicator_place"
+PLAN_PLACE = Problem("plan_place")  # the plan as a whole
 # A date target may fall this far outside its fiscal year ("in or near" it).
 DATE_MARGIN = datetime.timedelta(days=183)
 
@@ -61,8 +75,8 @@ class Fault:
     "number", "indicator_sum" of an area, "area_sum" of the plan) and `key` echoes the item's
     "key" in the document, so that an editor can put the message beside its cell."""
 
-    place: str
-    message: str
+    place: Problem | str  # a Problem from the cores; text once the caller has said it
+    message: Problem | str
     line: int | None = None
     field: str | None = None
     key: str | None = None
@@ -75,18 +89,8 @@ class Fault:
         None  # the cell's column in its row (0 first), where the fault is about one cell
     )
 
-    def __str__(self) -> str:
-        if self.where:
-            return f"{self.where}: {self.message}"
-        if not self.line:
-            return self.message
-        return gettext("লাইন %(line)s: %(message)s") % {
-            "line": number(self.line),
-            "message": self.message,
-        }
 
-
-# The kinds of fault an import groups them by, each with its heading (in this order on the page).
+# The kinds of fault an import groups them by (their headings: core_messages.FAULT_KINDS).
 LAYOUT, UNIT_KIND, VALUE, TIERS, WEIGHTS, NUMBERING, QUARTER, TO_DATE, OTHER_KIND = (
     "layout",
     "unit",
@@ -98,17 +102,6 @@ LAYOUT, UNIT_KIND, VALUE, TIERS, WEIGHTS, NUMBERING, QUARTER, TO_DATE, OTHER_KIN
     "to_date",
     "other",
 )
-FAULT_KINDS = {
-    LAYOUT: gettext_noop("ফাইলের বিন্যাস (শিরোনাম, কলাম)"),
-    UNIT_KIND: gettext_noop("অজানা একক"),
-    VALUE: gettext_noop("সংখ্যা, তারিখ বা শতাংশ নয়"),
-    TIERS: gettext_noop("লক্ষ্যমাত্রার স্তর"),
-    WEIGHTS: gettext_noop("মানের যোগফল"),
-    NUMBERING: gettext_noop("নম্বরের ফাঁক বা পুনরাবৃত্তি"),
-    QUARTER: gettext_noop("ত্রৈমাসিকের বাইরের অর্জন"),
-    TO_DATE: gettext_noop("এ পর্যন্ত অর্জনের অমিল"),
-    OTHER_KIND: gettext_noop("অন্যান্য"),
-}
 FIELD_KINDS = {
     "weight": WEIGHTS,
     "indicator_sum": WEIGHTS,
@@ -125,9 +118,10 @@ def fault_kind(fault: Fault) -> str:
     return FIELD_KINDS.get(fault.field or "", OTHER_KIND)
 
 
-def number(value) -> str:
-    """A number (int, Decimal or digit string) for a message, in the active language's digits."""
-    return digits(
+def number(value) -> Digits:
+    """A number (int, Decimal or digit string) for a message, in Bengali digits (shown in the
+    interface language's)."""
+    return Digits(
         bangla.format_number(value)
         if isinstance(value, Decimal)
         else bangla.to_bengali_digits(value)
@@ -144,8 +138,8 @@ def typed_target(unit: str, text) -> datetime.date | Decimal | None:
     return Decimal(str(text))
 
 
-def target_faults(unit: str, targets: list, **kwargs) -> list[str]:
-    """Messages for one indicator's five targets (typed or document strings); see tier_target_faults."""
+def target_faults(unit: str, targets: list, **kwargs) -> list[Problem]:
+    """Problems of one indicator's five targets (typed or document strings); see tier_target_faults."""
     return [message for _, message in tier_target_faults(unit, targets, **kwargs)]
 
 
@@ -154,107 +148,47 @@ def tier_target_faults(
     targets: list,
     *,
     start_year: int,
-    place: str,
+    place: Problem | str,
     unit_label: str = "",
     unknown: list[int] = (),
-) -> list[tuple[int, str]]:
-    """(tier index, message) for one indicator's five targets: the tier whose cell is at fault.
-    `unknown`: the tiers whose target is known to be lost (they count as given, and are blank)."""
+) -> list[tuple[int, Problem]]:
+    """(tier index, problem) for one indicator's five targets: the tier whose cell is at fault.
+    `place`: a Problem, or text with Bengali digits ("[১.১.১]"). `unknown`: the tiers whose target
+    is known to be lost (they count as given, and are blank)."""
     messages = []
-    place = digits(place)
+    place = place if isinstance(place, Problem) else Digits(place)
     values = [typed_target(unit, t) for t in targets]
     named = [(i, TIER_NAMES[i], v) for i, v in enumerate(values) if v is not None]
     if not named and not unknown:
-        return [
-            (
-                0,
-                gettext(
-                    "%(place)s: অন্তত একটি লক্ষ্যমাত্রা দিন (হারিয়ে যাওয়া লক্ষ্যমাত্রার ঘরে “%(unknown)s” লিখুন)।"
-                )
-                % {"place": place, "unknown": UNKNOWN_MARKS[2] if english() else UNKNOWN_TARGET},
-            )
-        ]
+        # "unknown": the mark to type for a lost target, as the interface language writes it
+        return [(0, Problem("targets_none", {"place": place, "unknown": Problem("unknown_mark")}))]
     whole = counts_whole(unit, unit_label)
     for tier, name, value in named:
-        about = {"place": place, "name": gettext(name), "shown": digits(shown_value(unit, value))}
+        about = {"place": place, "name": Term(name), "shown": Digits(shown_value(unit, value))}
         if unit == scoring.PERCENT and not (0 <= value <= 100):
-            messages.append(
-                (
-                    tier,
-                    gettext(
-                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: শতাংশ ০ থেকে ১০০ এর মধ্যে "
-                        "হতে হবে।"
-                    )
-                    % about,
-                )
-            )
+            messages.append((tier, Problem("target_percent", about)))
         elif unit == scoring.COUNT and whole and (value < 0 or value != value.to_integral_value()):
-            messages.append(
-                (
-                    tier,
-                    gettext(
-                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: সংখ্যা ০ বা তার বেশি "
-                        "পূর্ণসংখ্যা হতে হবে।"
-                    )
-                    % about,
-                )
-            )
+            messages.append((tier, Problem("target_whole", about)))
         elif unit == scoring.COUNT and (value < 0 or value != value.quantize(Decimal("0.01"))):
-            messages.append(
-                (
-                    tier,
-                    gettext(
-                        "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: ০ বা তার বেশি, দশমিকের পরে "
-                        "সর্বোচ্চ দুই অঙ্ক হতে হবে।"
-                    )
-                    % about,
-                )
-            )
+            messages.append((tier, Problem("target_measure", about)))
         elif unit == scoring.DATE:
             earliest = fiscal.fiscal_year_start(start_year) - DATE_MARGIN
             latest = fiscal.fiscal_year_end(start_year) + DATE_MARGIN
             if not (earliest <= value <= latest):
-                about["year"] = f"{number(start_year)}-{number(start_year + 1)}"
-                messages.append(
-                    (
-                        tier,
-                        gettext(
-                            "%(place)s এর “%(name)s” লক্ষ্যমাত্রা %(shown)s: তারিখটি অর্থবছর %(year)s "
-                            "এর মধ্যে বা কাছাকাছি হতে হবে।"
-                        )
-                        % about,
-                    )
-                )
+                about["year"] = Digits(f"{number(start_year)}-{number(start_year + 1)}")
+                messages.append((tier, Problem("target_date_year", about)))
     for (_, better_name, better), (tier, worse_name, worse) in zip(named, named[1:]):
         pair = {
             "place": place,
-            "worse_name": gettext(worse_name),
-            "worse": digits(shown_value(unit, worse)),
-            "better_name": gettext(better_name),
-            "better": digits(shown_value(unit, better)),
+            "worse_name": Term(worse_name),
+            "worse": Digits(shown_value(unit, worse)),
+            "better_name": Term(better_name),
+            "better": Digits(shown_value(unit, better)),
         }
         if unit == scoring.DATE and worse < better:
-            messages.append(
-                (
-                    tier,
-                    gettext(
-                        "%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
-                        "“%(better_name)s” (%(better)s) এর আগের তারিখ হতে পারে না।"
-                    )
-                    % pair,
-                )
-            )
+            messages.append((tier, Problem("targets_date_order", pair)))
         elif unit != scoring.DATE and worse > better:
-            messages.append(
-                (
-                    tier,
-                    gettext(
-                        "%(place)s: লক্ষ্যমাত্রা ক্রমানুসারে নয় — “%(worse_name)s” (%(worse)s) "
-                        "“%(better_name)s” (%(better)s) এর চেয়ে বেশি হতে পারে না।"
-                    )
-                    % pair,
-                )
-            )
+            messages.append((tier, Problem("targets_order", pair)))
     return messages
 
 
@@ -304,21 +238,22 @@ def check_plan(document: dict) -> list[Fault]:
             )
         )
 
-    def numbered(item, kind: str, parents: tuple, parent_kind: str) -> tuple[str, str, int | None]:
+    def numbered(
+        item, kind: str, parents: tuple, parent_kind: str
+    ) -> tuple[str, Problem, int | None]:
         """Check an item's number: nested under its parent's, and unique in the plan. `kind` and
-        `parent_kind` are place patterns (AREA_PLACE, …). Returns (its code, the place to name in
+        `parent_kind` are place codes (AREA_PLACE, …). Returns (its code, the place to name in
         a message, its line)."""
         implied = ".".join(str(n) for n in (*parents, item["number"]))
         code = str(item.get("code") or implied)
-        place = gettext(kind) % {"code": number(code)}
+        place = Problem(kind, {"code": number(code)})
         line = item.get("line")
         parent_code = ".".join(str(n) for n in parents)
         if parents and (code != implied or not code.startswith(f"{parent_code}.")):
-            parent = gettext(parent_kind) % {"code": number(parent_code)}
+            parent = Problem(parent_kind, {"code": number(parent_code)})
             add(
                 place,
-                gettext("%(place)s: নম্বরটি %(parent)s এর অধীনে মেলে না।")
-                % {"place": place, "parent": parent},
+                Problem("number_not_under", {"place": place, "parent": parent}),
                 line,
                 "number",
                 item,
@@ -326,7 +261,7 @@ def check_plan(document: dict) -> list[Fault]:
         if code in seen:
             add(
                 place,
-                gettext("%(place)s: নম্বরটি একাধিকবার আছে।") % {"place": place},
+                Problem("number_twice", {"place": place}),
                 line,
                 "number",
                 item,
@@ -334,12 +269,12 @@ def check_plan(document: dict) -> list[Fault]:
         seen[code] = line
         return code, place, line
 
-    def weight_of(item, place: str, line) -> Decimal:
+    def weight_of(item, place: Problem, line) -> Decimal:
         weight = _decimal(item["weight"]) or Decimal(0)
         if weight <= 0:
             add(
                 place,
-                gettext("%(place)s: মান ০ এর বেশি হতে হবে।") % {"place": place},
+                Problem("weight_not_positive", {"place": place}),
                 line,
                 "weight",
                 item,
@@ -371,30 +306,25 @@ def check_plan(document: dict) -> list[Fault]:
         if indicator_sum != weight:
             add(
                 place,
-                gettext(
-                    "%(place)s: সূচকগুলোর মানের যোগফল %(sum)s, কিন্তু ক্ষেত্রের মান %(weight)s; দুটি সমান "
-                    "হতে হবে।"
-                )
-                % {"place": place, "sum": number(indicator_sum), "weight": number(weight)},
+                Problem(
+                    "indicator_sum",
+                    {"place": place, "sum": number(indicator_sum), "weight": number(weight)},
+                ),
                 line,
                 "indicator_sum",
                 area,
             )
     if total_marks is not None and area_sum != total_marks:
         add(
-            gettext(PLAN_PLACE),
-            gettext(
-                "কর্মপরিকল্পনা: ক্ষেত্রগুলোর মানের যোগফল %(sum)s, কিন্তু মোট নম্বর %(total)s; "
-                "দুটি সমান হতে হবে।"
-            )
-            % {"sum": number(area_sum), "total": number(total_marks)},
+            PLAN_PLACE,
+            Problem("area_sum", {"sum": number(area_sum), "total": number(total_marks)}),
             None,
             "area_sum",
         )
     if not document["areas"]:
         add(
-            gettext(PLAN_PLACE),
-            gettext("কর্মপরিকল্পনা: অন্তত একটি কর্মসম্পাদন ক্ষেত্র দিন।"),
+            PLAN_PLACE,
+            Problem("no_area"),
             None,
             "area_sum",
         )
@@ -411,17 +341,22 @@ def numbering_gaps(document: dict) -> list[Fault]:
         for item in sorted(items, key=lambda i: i["number"]):
             if item["number"] > expected:
                 missing = ".".join(str(n) for n in (*parents, expected))
-                place = gettext(pattern) % {
-                    "code": number(".".join(str(n) for n in (*parents, item["number"])))
-                }
+                place = Problem(
+                    pattern, {"code": number(".".join(str(n) for n in (*parents, item["number"])))}
+                )
                 faults.append(
                     Fault(
                         place=place,
                         line=item.get("line"),
                         where=item.get("where"),
                         kind=NUMBERING,
-                        message=gettext("%(place)s এর আগে %(missing)s নেই: নম্বরে ফাঁক।")
-                        % {"place": place, "missing": gettext(pattern) % {"code": number(missing)}},
+                        message=Problem(
+                            "numbering_gap",
+                            {
+                                "place": place,
+                                "missing": Problem(pattern, {"code": number(missing)}),
+                            },
+                        ),
                     )
                 )
             expected = max(expected, item["number"] + 1)

@@ -1,10 +1,11 @@
 """The official report's tab-separated text layout (the seed's): reading and writing.
 
-Pure functions over plain data; the messages about a file go through Django's translation (in the
-request's language, digits included) while the form's own words stay Bengali (official_form). Reading turns rows of cells into a plan document (see
-reports/plans/files.py) plus faults with their line numbers; the same reader serves a
-spreadsheet, whose rows are handed in as cells. The layout is ragged: where an activity cell
-was merged the row is shifted one column left, so cells are placed by content: `[x]` area,
+Pure functions over plain data, without Django: the faults about a file are Problems (codes and
+their parameters) that the caller says in the interface language (egov_plan/core_messages.py),
+while the form's own words stay Bengali (official_form). Reading turns rows of cells into a plan
+document (see reports/plans/files.py) plus faults with their line numbers; the same reader
+serves a spreadsheet, whose rows are handed in as cells. The layout is ragged: where an activity
+cell was merged the row is shifted one column left, so cells are placed by content: `[x]` area,
 `[x.y]` activity, `[x.y.z]` indicator, then unit, weight, five targets and the achievement.
 """
 
@@ -15,9 +16,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext, gettext_noop
-
-from egov_plan.active_language import digits
 from egov_plan.core import bangla, fiscal, scoring
 from egov_plan.core.official_form import (
     ACHIEVEMENT,
@@ -61,7 +59,10 @@ from egov_plan.core.plan_rules import (
     TO_DATE,
     UNIT_KIND,
     VALUE,
+    Digits,
     Fault,
+    Problem,
+    Term,
     counts_whole,
     is_unknown_mark,
     number,
@@ -112,7 +113,7 @@ Row = tuple[int, list[str]]  # (line or sheet row number, cells)
 # A spreadsheet opening the text layout runs a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); the dashes of a blank value ('-----') are no formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
-FILE_PLACE = gettext_noop("ফাইল")
+FILE_PLACE = Problem("file_place")  # the file as a whole
 
 
 def _runs_as_formula(cell: str) -> bool:
@@ -147,8 +148,8 @@ class _Reader:
     def fault(
         self,
         line: int | None,
-        message: str,
-        place: str = "",
+        message: Problem,
+        place: Problem | str = "",
         kind: str = LAYOUT,
         repair: tuple[str, str] | None = None,
     ) -> None:
@@ -164,7 +165,7 @@ class _Reader:
             for f in self.faults[since:]
         ]
 
-    def notice(self, line: int | None, message: str, place: str = "") -> None:
+    def notice(self, line: int | None, message: Problem, place: Problem | str = "") -> None:
         self.notices.append(Fault(place=place, message=message, line=line))
 
 
@@ -185,24 +186,23 @@ def too_large(size: int) -> Fault | None:
     if size <= MAX_FILE_BYTES:
         return None
     return Fault(
-        place=gettext(FILE_PLACE),
-        message=gettext(
-            "ফাইলটি অনেক বড় (%(size)s মেগাবাইট); কর্মপরিকল্পনার ফাইল সর্বোচ্চ %(max)s মেগাবাইট হতে পারে।"
-        )
-        % {
-            "size": number(
-                Decimal(math.ceil(size * 10 / 1024 / 1024)) / 10
-            ),  # 5.1, never "5" for over 5
-            "max": number(MAX_FILE_BYTES // 1024 // 1024),
-        },
+        place=FILE_PLACE,
+        message=Problem(
+            "file_too_large",
+            {
+                "size": number(
+                    Decimal(math.ceil(size * 10 / 1024 / 1024)) / 10
+                ),  # 5.1, never "5" for over 5
+                "max": number(MAX_FILE_BYTES // 1024 // 1024),
+            },
+        ),
     )
 
 
 def too_many_rows() -> Fault:
     return Fault(
-        place=gettext(FILE_PLACE),
-        message=gettext("ফাইলে %(max)s টির বেশি সারি; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
-        % {"max": number(MAX_ROWS)},
+        place=FILE_PLACE,
+        message=Problem("too_many_rows", {"max": number(MAX_ROWS)}),
     )
 
 
@@ -219,9 +219,9 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [
             Fault(
-                place=gettext(FILE_PLACE),
+                place=FILE_PLACE,
                 line=None,
-                message=gettext("এটি লেখা (text) ফাইল নয়: বাইনারি ফাইল পড়া যায় না।"),
+                message=Problem("binary_file"),
             )
         ]
     try:
@@ -229,21 +229,18 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            message = gettext(
-                "ফাইলটি UTF-8 এনকোডিংয়ে নয় (UTF-16 এ লেখা মনে হচ্ছে); UTF-8 এ সংরক্ষণ করে আবার দিন।"
-            )
+            message = Problem("utf16_file")
         else:
-            message = gettext("ফাইলটি UTF-8 এনকোডিংয়ে নয়; UTF-8 এ সংরক্ষণ করে আবার দিন।")
-        return [], [Fault(place=gettext(FILE_PLACE), line=line, message=message)]
+            message = Problem("not_utf8_file")
+        return [], [Fault(place=FILE_PLACE, line=line, message=message)]
     rows = []
     for line_number, line in enumerate(text.split("\n"), start=1):
         if line.count("\t") >= MAX_COLUMNS:
             return [], [
                 Fault(
-                    place=gettext(FILE_PLACE),
+                    place=FILE_PLACE,
                     line=line_number,
-                    message=gettext("সারিতে %(max)s টির বেশি কলাম; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।")
-                    % {"max": number(MAX_COLUMNS)},
+                    message=Problem("too_many_columns", {"max": number(MAX_COLUMNS)}),
                 )
             ]
         rows.append(
@@ -253,7 +250,7 @@ def decode_text(data: bytes) -> tuple[list[Row], list[Fault]]:
 
 
 def _empty_file() -> Fault:
-    return Fault(place=gettext(FILE_PLACE), message=gettext("ফাইলটি খালি।"), line=None)
+    return Fault(place=FILE_PLACE, message=Problem("empty_file"), line=None)
 
 
 def read_rows(
@@ -288,12 +285,7 @@ def read_rows(
         if title_at is not None:
             plan_title = PLAN_TITLE_RE.match(" ".join(c for c in non_blank[title_at][1] if c))
     if title_at is None:
-        reader.fault(
-            non_blank[0][0],
-            gettext(
-                "শিরোনাম পাওয়া যায়নি: “… ২০২২-২০২৩ এর প্রথম ত্রৈমাসিক প্রতিবেদন (…)” ধরনের লাইন থাকতে হবে।"
-            ),
-        )
+        reader.fault(non_blank[0][0], Problem("no_title"))
         return None, reader.faults
     title_line, title_cells = non_blank[title_at]
     if plan_title is not None:
@@ -304,22 +296,12 @@ def read_rows(
         title_text = " ".join(c for c in title_cells if c)
         match = TITLE_RE.match(title_text)
         if not match:
-            reader.fault(
-                title_line,
-                gettext(
-                    "শিরোনাম থেকে অর্থবছর ও ত্রৈমাসিক পড়া যায়নি; “… ২০২২-২০২৩ এর প্রথম "
-                    "ত্রৈমাসিক প্রতিবেদন (জুলাই, ২০২২ হতে সেপ্টেম্বর, ২০২২ পর্যন্ত)” আকারে লিখুন।"
-                ),
-            )
+            reader.fault(title_line, Problem("title_unread"))
             return None, reader.faults
         start_year, end_year = int(latin(match["start"])), int(latin(match["end"]))
         quarter = ORDINAL_QUARTERS[match["ordinal"]]
     if end_year != start_year + 1:
-        reader.fault(
-            title_line,
-            gettext("শিরোনামের অর্থবছর পরপর দুই বছরের হতে হবে (যেমন %(example)s)।")
-            % {"example": number("2022-2023")},
-        )
+        reader.fault(title_line, Problem("title_years", {"example": number("2022-2023")}))
     if quarter is not None:
         expected_period = bangla.period_text(
             fiscal.quarter_start(start_year, quarter), fiscal.quarter_end(start_year, quarter)
@@ -327,15 +309,14 @@ def read_rows(
         if " ".join(match["period"].split()) != expected_period:
             reader.fault(
                 title_line,
-                gettext(
-                    "শিরোনামের সময়কাল “%(period)s” %(ordinal)s ত্রৈমাসিকের সাথে মেলে না; হওয়ার "
-                    "কথা “%(expected)s”।"
-                )
-                % {
-                    "period": match["period"],
-                    "ordinal": gettext(match["ordinal"]),
-                    "expected": expected_period,
-                },
+                Problem(
+                    "title_period",
+                    {
+                        "period": match["period"],
+                        "ordinal": Term(match["ordinal"]),
+                        "expected": expected_period,
+                    },
+                ),
             )
 
     office_lines = [" ".join(c for c in cells if c) for _, cells in non_blank[:title_at]]
@@ -343,7 +324,7 @@ def read_rows(
         line for line in office_lines if not re.fullmatch(rf"[{DIGIT[1:-1]}.\s]+", line)
     ]
     if not office_lines:
-        reader.fault(title_line, gettext("শিরোনামের উপরে দপ্তরের নাম নেই।"))
+        reader.fault(title_line, Problem("no_office"))
 
     document = {
         "office": {
@@ -367,9 +348,7 @@ def read_rows(
         (i for i, (_, cells) in enumerate(rows) if i > title_index and _is_header(cells)), None
     )
     if header_at is None:
-        reader.fault(
-            title_line + 1, gettext("সারণির শিরোনাম-সারি (“ক্রঃ”, “কর্মসম্পাদন ক্ষেত্র”, …) পাওয়া যায়নি।")
-        )
+        reader.fault(title_line + 1, Problem("no_header_row"))
         return None, reader.faults
     data_at = next(
         (
@@ -531,7 +510,7 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
     }  # the first of each
     missing = [name for role, name in REQUIRED_HEADINGS if role not in found]
     for name in missing:
-        reader.fault(header_line, gettext("“%(column)s” কলামটি নেই।") % {"column": name})
+        reader.fault(header_line, Problem("column_missing", {"column": name}))
     twice = sorted(
         {
             role
@@ -540,29 +519,18 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
         }
     )
     for role in twice:  # which of the two holds the values? refused rather than guessed
-        reader.fault(
-            header_line,
-            gettext("“%(column)s” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")
-            % {"column": ROLE_NAMES[role]},
-        )
+        reader.fault(header_line, Problem("column_twice", {"column": ROLE_NAMES[role]}))
     tier_twice = sorted({tier for tier in tiers.values() if list(tiers.values()).count(tier) > 1})
     for tier in tier_twice:
-        reader.fault(
-            header_line,
-            gettext("“%(column)s” শিরোনামের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")
-            % {"column": gettext(TIER_NAMES[tier])},
-        )
+        reader.fault(header_line, Problem("column_twice", {"column": Term(TIER_NAMES[tier])}))
     quarter_twice = sorted({q for q in quarters.values() if list(quarters.values()).count(q) > 1})
     for quarter in quarter_twice:
         reader.fault(
             header_line,
-            gettext("%(ordinal)s ত্রৈমাসিকের অর্জনের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")
-            % {"ordinal": gettext(bangla.QUARTER_ORDINALS[quarter])},
+            Problem("quarter_column_twice", {"ordinal": Term(bangla.QUARTER_ORDINALS[quarter])}),
         )
     if len(to_date) > 1:
-        reader.fault(
-            header_line, gettext("এ পর্যন্ত অর্জনের কলাম একাধিকবার আছে; কোনটির মান নেওয়া হবে বোঝা যায় না।")
-        )
+        reader.fault(header_line, Problem("to_date_column_twice"))
     if missing or twice or tier_twice or quarter_twice or len(to_date) > 1:
         return None
     base = found[INDICATOR]
@@ -585,11 +553,7 @@ def _place_columns(reader: _Reader, header_rows: list[Row]) -> Columns | None:
     if unplaced:
         reader.fault(
             header_line,
-            gettext(
-                "লক্ষ্যমাত্রার স্তরের কলাম শিরোনাম থেকে চেনা যায়নি (%(tiers)s): প্রতিটি স্তরের নাম (অসাধারণ … চলতি মানের "
-                "নিম্নে) বা শতাংশ (১০০%% … ৬০%%) শিরোনামে থাকতে হবে।"
-            )
-            % {"tiers": ", ".join(gettext(t) for t in unplaced)},
+            Problem("tiers_unplaced", {"tiers": tuple(Term(t) for t in unplaced)}),
         )
         return None
     area_weight = (
@@ -646,7 +610,9 @@ def _read_table(
         if at is None:
             if (total := _total_in(cells)) is not None:
                 total_rows.add(line)
-                document["plan"]["total_marks"] = _number(reader, line, total, gettext("মোট নম্বর"))
+                document["plan"]["total_marks"] = _number(
+                    reader, line, total, Problem("what_total_marks")
+                )
                 continue
             stray = next(
                 (c for c in cells[: columns.base + 1] if AREA_RE.match(c) or ACTIVITY_RE.match(c)),
@@ -655,8 +621,7 @@ def _read_table(
             if stray and last_table_row is not None and line < last_indicator:
                 reader.fault(
                     line,
-                    gettext("“%(cell)s” সারিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ]) নেই।")
-                    % {"cell": stray[:40]},
+                    Problem("row_without_indicator", {"cell": stray[:40]}),
                 )
             continue
         last_table_row = line
@@ -665,7 +630,7 @@ def _read_table(
                 step = columns.area_weight or 1  # by its heading where the file has one
                 weight = cells[i + step] if i + step < at else ""
                 said = len(reader.faults)
-                area_weight = _number(reader, line, weight, gettext("ক্ষেত্রের মান"))
+                area_weight = _number(reader, line, weight, Problem("what_area_weight"))
                 reader.tag(said, "weight", i + step)
                 area = {
                     "number": int(latin(found[1])),
@@ -681,8 +646,7 @@ def _read_table(
                 if area is None:
                     reader.fault(
                         line,
-                        gettext("কার্যক্রম [%(code)s] এর আগে কোনো কর্মসম্পাদন ক্ষেত্র নেই।")
-                        % {"code": digits(found[1])},
+                        Problem("activity_without_area", {"code": Digits(found[1])}),
                     )
                     return
                 code = latin(found[1])
@@ -696,25 +660,16 @@ def _read_table(
                 area["activities"].append(activity)
         indicator_match = INDICATOR_RE.match(cells[at])
         code = latin(indicator_match[1])
-        place = f"[{number(code)}]"
+        place = Digits(f"[{number(code)}]")
         if area is None or activity is None:
-            reader.fault(
-                line,
-                gettext("সূচক %(place)s এর আগে কোনো কর্মসম্পাদন ক্ষেত্র বা কার্যক্রম নেই।")
-                % {"place": place},
-                place,
-            )
+            reader.fault(line, Problem("indicator_without_parent", {"place": place}), place)
             return
         unit_cell = columns.cell(cells, at, UNIT)
         unit, unit_label = unit_of(unit_cell)
         if unit is None:
             reader.fault(
                 line,
-                gettext(
-                    "সূচক %(place)s: “একক” কলামে “%(cell)s” — তারিখ, %%, সংখ্যা বা কোনো এককের "
-                    "নাম (যেমন জন, লক্ষ টাকা) হতে হবে (কলামটি বাদ পড়েছে কি?)।"
-                )
-                % {"place": place, "cell": unit_cell},
+                Problem("unit_unknown", {"place": place, "cell": unit_cell}),
                 place,
                 kind=UNIT_KIND,
             )
@@ -740,8 +695,7 @@ def _read_table(
                 at + columns.tiers[k],
                 unit,
                 columns.tier_cell(cells, at, k),
-                gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
-                % {"place": place, "name": gettext(TIER_NAMES[k])},
+                Problem("what_target", {"place": place, "name": Term(TIER_NAMES[k])}),
                 lost=UNKNOWN_MARKS[0],
             )
             if is_unknown_mark(cell):  # a lost cell, said so: kept unknown, never made up
@@ -754,8 +708,7 @@ def _read_table(
                     line,
                     unit,
                     cell,
-                    gettext("সূচক %(place)s এর “%(name)s” লক্ষ্যমাত্রা")
-                    % {"place": place, "name": gettext(TIER_NAMES[k])},
+                    Problem("what_target", {"place": place, "name": Term(TIER_NAMES[k])}),
                     whole=whole,
                 )
             )
@@ -766,17 +719,14 @@ def _read_table(
         if columns.single_target and targets[single_tier] is not None:
             reader.notice(
                 line,
-                gettext(
-                    "সূচক %(place)s: ফাইলে একটি মাত্র লক্ষ্যমাত্রা, “%(tier)s” স্তরে রাখা হলো; "
-                    "অন্য স্তরগুলো (%(blank)s) ফাঁকা।"
-                )
-                % {
-                    "place": place,
-                    "tier": gettext(TIER_NAMES[single_tier]),
-                    "blank": ", ".join(
-                        gettext(TIER_NAMES[k]) for k in range(5) if k != single_tier
-                    ),
-                },
+                Problem(
+                    "single_target",
+                    {
+                        "place": place,
+                        "tier": Term(TIER_NAMES[single_tier]),
+                        "blank": tuple(Term(TIER_NAMES[k]) for k in range(5) if k != single_tier),
+                    },
+                ),
                 place,
             )
         method_cell = heading(columns.cell(cells, at, METHOD))
@@ -792,7 +742,7 @@ def _read_table(
             reader,
             line,
             columns.cell(cells, at, WEIGHT),
-            gettext("সূচক %(place)s এর মান") % {"place": place},
+            Problem("what_weight", {"place": place}),
         )
         reader.tag(
             said, "weight", at + columns.offsets[WEIGHT] if WEIGHT in columns.offsets else None
@@ -814,7 +764,7 @@ def _read_table(
         if columns.quarters:
             _read_quarters(reader, line, cells, at, columns, document, indicator, whole)
             continue
-        what = gettext("সূচক %(place)s এর অর্জন") % {"place": place}
+        what = Problem("what_achievement", {"place": place})
         said = len(reader.faults)
         achievement = _value(
             reader,
@@ -839,19 +789,16 @@ def _read_table(
             if document["quarter"] is None:
                 reader.fault(
                     line,
-                    gettext(
-                        "সূচক %(place)s: অর্জন “%(text)s” কোন ত্রৈমাসিকের, শিরোনামে বা কলামের "
-                        "শিরোনামে তা নেই।"
-                    )
-                    % {"place": place, "text": columns.cell(cells, at, ACHIEVEMENT)},
+                    Problem(
+                        "achievement_without_quarter",
+                        {"place": place, "text": columns.cell(cells, at, ACHIEVEMENT)},
+                    ),
                     place,
                 )
                 continue
             document["reports"][0]["achievements_to_date"][code] = achievement
     if last_table_row is None:
-        reader.fault(
-            rows[0][0] if rows else None, gettext("সারণিতে কোনো কর্মসম্পাদন সূচক ([ক.খ.গ] …) পাওয়া যায়নি।")
-        )
+        reader.fault(rows[0][0] if rows else None, Problem("no_indicator"))
         return
     if document["plan"]["total_marks"] is None and not total_rows:
         # No total row: the plan's total is what its areas' weights add up to.
@@ -864,11 +811,11 @@ def _read_table(
     )
 
 
-def _shown(unit: str, value) -> str:
-    """A value for a message, as the form prints it (dd/mm/yy, 85%, 1,200), in the language's digits."""
+def _shown(unit: str, value) -> Digits:
+    """A value for a message, as the form prints it (dd/mm/yy, 85%, 1,200)."""
     if unit == scoring.DATE:
-        return digits(bangla.format_date(value))
-    return number(value) + ("%" if unit == scoring.PERCENT else "")
+        return Digits(bangla.format_date(value))
+    return Digits(number(value) + ("%" if unit == scoring.PERCENT else ""))
 
 
 def _read_quarters(
@@ -884,16 +831,13 @@ def _read_quarters(
     """The indicator's achievement in each quarter's column (a date within its quarter), and the
     one to date, which must be the quarters' roll-up by the indicator's calculation method."""
     code, unit = indicator["code"], indicator["unit"]
-    place = f"[{number(code)}]"
+    place = Digits(f"[{number(code)}]")
     year = document["fiscal_year"]
     values: list = [None] * 4
     faults = len(reader.faults)
     for quarter, offset in sorted(columns.quarters.items()):
-        ordinal = gettext(bangla.QUARTER_ORDINALS[quarter])
-        what = gettext("সূচক %(place)s এর %(ordinal)s ত্রৈমাসিকের অর্জন") % {
-            "place": place,
-            "ordinal": ordinal,
-        }
+        ordinal = Term(bangla.QUARTER_ORDINALS[quarter])
+        what = Problem("what_quarter_achievement", {"place": place, "ordinal": ordinal})
         said = len(reader.faults)
         text = _repaired(reader, line, at + offset, unit, _cell(cells, at + offset), what)
         value = _value(reader, line, unit, text, what, whole=whole)
@@ -906,17 +850,16 @@ def _read_quarters(
         ) <= typed <= fiscal.quarter_end(year, quarter):
             reader.fault(
                 line,
-                gettext(
-                    "সূচক %(place)s: %(ordinal)s ত্রৈমাসিকের অর্জন “%(text)s” সেই ত্রৈমাসিকের "
-                    "(%(start)s – %(end)s) বাইরে।"
-                )
-                % {
-                    "place": place,
-                    "ordinal": ordinal,
-                    "text": text,
-                    "start": _shown(unit, fiscal.quarter_start(year, quarter)),
-                    "end": _shown(unit, fiscal.quarter_end(year, quarter)),
-                },
+                Problem(
+                    "outside_quarter",
+                    {
+                        "place": place,
+                        "ordinal": ordinal,
+                        "text": text,
+                        "start": _shown(unit, fiscal.quarter_start(year, quarter)),
+                        "end": _shown(unit, fiscal.quarter_end(year, quarter)),
+                    },
+                ),
                 place,
                 kind=QUARTER,
             )
@@ -926,7 +869,7 @@ def _read_quarters(
         document["quarter_values"].setdefault(quarter, {})[code] = value
     if columns.to_date is None or len(reader.faults) > faults:
         return  # a quarter's own fault is said; its roll-up would only repeat it
-    what = gettext("সূচক %(place)s এর এ পর্যন্ত অর্জন") % {"place": place}
+    what = Problem("what_to_date", {"place": place})
     said = len(reader.faults)
     text = _repaired(
         reader, line, at + columns.to_date, unit, _cell(cells, at + columns.to_date), what
@@ -940,16 +883,15 @@ def _read_quarters(
     if rolled != typed_value(unit, to_date):
         reader.fault(
             line,
-            gettext(
-                "সূচক %(place)s: এ পর্যন্ত অর্জন “%(text)s”, কিন্তু ত্রৈমাসিকগুলোর অর্জন থেকে "
-                "(%(method)s) হয় %(rolled)s।"
-            )
-            % {
-                "place": place,
-                "text": text,
-                "method": gettext(METHOD_NAMES[method]),
-                "rolled": "—" if rolled is None else _shown(unit, rolled),
-            },
+            Problem(
+                "to_date_differs",
+                {
+                    "place": place,
+                    "text": text,
+                    "method": Term(METHOD_NAMES[method]),
+                    "rolled": "—" if rolled is None else _shown(unit, rolled),
+                },
+            ),
             place,
             kind=TO_DATE,
         )
@@ -969,8 +911,7 @@ def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:
             if len(block) < 2 or len(block) > 4:
                 reader.fault(
                     block_line,
-                    gettext("স্বাক্ষরকারী “%(name)s”: নামের পরে এক থেকে তিন লাইনে পদবি ও দপ্তর থাকতে হবে।")
-                    % {"name": block[0]},
+                    Problem("signatory_lines", {"name": block[0]}),
                 )
             else:
                 document["signatories"].append(
@@ -979,21 +920,15 @@ def _read_signatories(reader: _Reader, rows: list[Row], document: dict) -> None:
         block, block_line = [], None
 
 
-MIXED_DIGITS = gettext_noop(
-    "%(what)s “%(text)s” এ বাংলা ও ইংরেজি অঙ্ক মেশানো; যেকোনো এক ধরনের অঙ্কে লিখুন।"
-)
+MIXED_DIGITS = "mixed_digits"  # a Problem's code: Bengali and Latin digits in one number
 
 
-def _number(reader: _Reader, line: int, text: str, what: str) -> str | None:
+def _number(reader: _Reader, line: int, text: str, what: Problem) -> str | None:
     try:
         return str(bangla.parse_decimal(text))
     except ValueError:
-        message = (
-            MIXED_DIGITS
-            if bangla.mixes_digits(text)
-            else gettext_noop("%(what)s “%(text)s” সংখ্যা নয়।")
-        )
-        reader.fault(line, gettext(message) % {"what": what, "text": text}, kind=VALUE)
+        code = MIXED_DIGITS if bangla.mixes_digits(text) else "not_a_number"
+        reader.fault(line, Problem(code, {"what": what, "text": text}), kind=VALUE)
         return None
 
 
@@ -1053,7 +988,7 @@ FRACTION = "fraction"
 
 
 def _repaired(
-    reader: _Reader, line: int, column: int, unit: str, text: str, what: str, *, lost: str = ""
+    reader: _Reader, line: int, column: int, unit: str, text: str, what: Problem, *, lost: str = ""
 ) -> str:
     """The text to read from a percent cell, once the admin has decided its suggested repair: a format
     code becomes `lost` (a target unknown, an achievement blank), a fraction its percent. Until
@@ -1070,36 +1005,26 @@ def _repaired(
             return text
         if not 0 < value < 1:
             return text  # "৮৫" without its sign is 85 %, as the column says
-        reason, suggestion = FRACTION, digits(bangla.format_percent(value * 100))
+        reason, suggestion = FRACTION, bangla.format_percent(value * 100)
     key = f"{line}:{column + 1}"
-    shown = suggestion or gettext("ফাঁকা")
+    shown = Digits(suggestion) if suggestion else Problem("blank")
     decision = reader.repairs.get(key)
     if decision:
         reader.notice(
             line,
-            gettext("%(what)s “%(text)s” সংশোধন করে “%(suggestion)s” পড়া হলো (আপনি গ্রহণ করেছেন)।")
-            % {"what": what, "text": stripped, "suggestion": shown},
+            Problem("repair_accepted", {"what": what, "text": stripped, "suggestion": shown}),
         )
         return suggestion
     if decision is False and reason == FRACTION:
-        reader.notice(
-            line,
-            gettext("%(what)s “%(text)s” যেমন লেখা তেমনই পড়া হলো (সংশোধন বাতিল)।")
-            % {"what": what, "text": stripped},
-        )
+        reader.notice(line, Problem("repair_rejected", {"what": what, "text": stripped}))
         return text
-    if reason == FORMAT_CODE:
-        message = gettext(
-            "%(what)s “%(text)s” কোনো মান নয়, স্প্রেডশিটের সংখ্যা-বিন্যাসের সংকেত (মানটি রূপান্তরে হারিয়েছে)।"
-        ) % {"what": what, "text": stripped}
-    else:
-        message = gettext(
-            "%(what)s “%(text)s” এককের ভগ্নাংশের মতো দেখায় (স্প্রেডশিট শতাংশকে এভাবে রাখে)।"
-        ) % {"what": what, "text": stripped}
+    code = "format_code" if reason == FORMAT_CODE else "fraction"
+    message = Problem(code, {"what": what, "text": stripped})
     if decision is None:
-        message += " " + gettext("প্রস্তাবিত সংশোধন: “%(suggestion)s”; গ্রহণ বা বাতিল করুন।") % {
-            "suggestion": shown
-        }
+        # the suggestion (Bengali digits) is shown in the interface language's, see core_messages
+        message = Problem(
+            "sentences", {"parts": (message, Problem("repair_suggested", {"suggestion": shown}))}
+        )
         reader.fault(line, message, kind=VALUE, repair=(key, suggestion))
     else:  # a format code that the admin would keep: there is no value to keep
         reader.fault(line, message, kind=VALUE)
@@ -1107,7 +1032,7 @@ def _repaired(
 
 
 def _value(
-    reader: _Reader, line: int, unit: str, text: str, what: str, *, whole: bool = True
+    reader: _Reader, line: int, unit: str, text: str, what: Problem, *, whole: bool = True
 ) -> str | None:
     if BLANK_RE.match(text):
         return None
@@ -1126,25 +1051,20 @@ def _value(
         return str(measure)
     except ValueError:
         if bangla.mixes_digits(text):
-            message = MIXED_DIGITS
+            code = MIXED_DIGITS
         elif unit != scoring.DATE and _is_date(text):
-            message = gettext_noop(
-                "%(what)s “%(text)s” একটি তারিখ, কিন্তু সূচকের একক “%(unit)s”; তারিখের লক্ষ্যমাত্রার "
-                "একক “তারিখ” হতে হবে।"
-            )
+            code = "date_in_other_unit"
         elif unit == scoring.COUNT and not whole:
-            message = gettext_noop(
-                "%(what)s “%(text)s” সংখ্যা নয় (০ বা তার বেশি, দশমিকের পরে সর্বোচ্চ দুই অঙ্ক)।"
-            )
+            code = "not_a_measure"
         else:
-            message = {
-                scoring.DATE: gettext_noop("%(what)s “%(text)s” সঠিক তারিখ (দদ/মম/বব) নয়।"),
-                scoring.PERCENT: gettext_noop("%(what)s “%(text)s” শতাংশ নয়।"),
-                scoring.COUNT: gettext_noop("%(what)s “%(text)s” পূর্ণসংখ্যা নয়।"),
+            code = {
+                scoring.DATE: "not_a_date",
+                scoring.PERCENT: "not_a_percent",
+                scoring.COUNT: "not_a_whole_number",
             }[unit]
         reader.fault(
             line,
-            gettext(message) % {"what": what, "text": text, "unit": UNIT_WORDS[unit]},
+            Problem(code, {"what": what, "text": text, "unit": UNIT_WORDS[unit]}),
             kind=VALUE,
         )
         return None

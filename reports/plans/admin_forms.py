@@ -23,6 +23,7 @@ from egov_plan.core.plan_rules import (
     tier_bits,
 )
 from egov_plan.core.seed_layout import UNIT_WORDS, too_large, valid_unit_label
+from egov_plan.core_messages import shown_all, text
 from egov_plan.offices.models import Office, OfficeTier
 from egov_plan.plans.amendments import REASON_NEEDED, reason_missing
 from egov_plan.plans.models import ActionPlan, Indicator
@@ -309,7 +310,7 @@ class AreaFormSet(BengaliInlineFormSet):
             return  # field errors below already stop the save
         faults = check_plan(document)
         if faults:
-            raise ValidationError([str(f) for f in faults])
+            raise ValidationError([str(f) for f in shown_all(faults)])
         with translation.override(settings.LANGUAGE_CODE):  # the recorded amendment is in Bengali
             self.change_summary = [str(line) for line in _changes(self)]
         if reason_missing(
@@ -372,7 +373,7 @@ class PlanImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if (fault := too_large(upload.size)) is not None:  # refused before it is read into memory
-            raise forms.ValidationError(fault.message, code="too_large")
+            raise forms.ValidationError(text(fault.message), code="too_large")
         return upload
 
 

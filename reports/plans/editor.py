@@ -35,6 +35,7 @@ from egov_plan.core.plan_rules import (
     typed_target,
 )
 from egov_plan.core.seed_layout import UNIT_WORDS, valid_unit_label
+from egov_plan.core_messages import shown_all
 from egov_plan.plans.amendments import REASON_NEEDED, reason_missing, record_amendment
 from egov_plan.plans.models import ActionPlan, Activity, Indicator, PerformanceArea, plan_revised
 from reports.plans.admin_forms import BengaliDecimalField, parse_target, target_hint
@@ -453,7 +454,7 @@ def validate(plan: ActionPlan, draft: Draft) -> dict | None:
     typed = _typed(draft)
     document = plan_document(plan, draft, typed)
     rows = {row.key: row for row in draft.walk()}
-    for fault in check_plan(document):
+    for fault in shown_all(check_plan(document)):
         row = rows.get(fault.key or "")
         if row is None:
             draft.faults.append(fault.message)

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from egov_plan import core_messages
 from egov_plan.core import bangla, bijoy, scoring
 from egov_plan.core.official_form import FORM_WORDS, XLSX_SHEET, achievement_header, target_header
 from egov_plan.core.plan_rules import (
@@ -27,7 +28,6 @@ from egov_plan.core.plan_rules import (
     Fault,
     check_plan,
     document_value,
-    number,
     numbering_gaps,
     typed_target,
 )
@@ -46,6 +46,7 @@ from egov_plan.core.seed_layout import (
     too_many_rows,
     write_text,
 )
+from egov_plan.core_messages import ShownFault, number, shown, shown_all
 from egov_plan.offices.models import Office
 from egov_plan.offices.tree import find_office
 from egov_plan.plans.amendments import has_reports_in_review
@@ -233,8 +234,8 @@ def _sheet_rows(ws) -> list:
 
 def _unreadable(exc: Exception, kind: str = "xlsx") -> list[Fault]:
     return [
-        Fault(
-            place=gettext(FILE_PLACE),
+        ShownFault(
+            place=core_messages.text(FILE_PLACE),
             message=gettext("%(kind)s ফাইলটি পড়া যায়নি (%(error)s)।")
             % {"kind": kind, "error": type(exc).__name__},
         )
@@ -257,8 +258,8 @@ def _unpacked_too_large(data: bytes, kind: str = "xlsx") -> list[Fault]:
             return []
         megabytes = MAX_PART_BYTES // 1024 // 1024
     return [
-        Fault(
-            place=gettext(FILE_PLACE),
+        ShownFault(
+            place=core_messages.text(FILE_PLACE),
             message=gettext(
                 "%(kind)s ফাইলটির ভেতরের অংশ খুললে %(max)s মেগাবাইটের বেশি হয়; এটি কর্মপরিকল্পনার ফাইল মনে হচ্ছে না।"
             )
@@ -273,7 +274,7 @@ def xlsx_rows(
     """The official sheet's rows; `english` (if given) receives the English sheet's code → text,
     `sheet` (if given) the name of the sheet read."""
     if (fault := too_large(len(data))) is not None:
-        return [], [fault]
+        return [], [shown(fault)]
     if faults := _unpacked_too_large(data):
         return [], faults
     try:
@@ -290,7 +291,7 @@ def xlsx_rows(
                 if len(cells) >= 2 and cells[0]:
                     english[bangla.to_latin_digits(cells[0])] = cells[1]
     except _TooManyRows:
-        return [], [too_many_rows()]
+        return [], [shown(too_many_rows())]
     except Exception as exc:  # noqa: BLE001 - e.g. lxml's XMLSyntaxError on an entity bomb, read lazily
         return [], _unreadable(exc)
     finally:
@@ -340,7 +341,7 @@ def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
     from docx.text.paragraph import Paragraph
 
     if (fault := too_large(len(data))) is not None:
-        return [], [fault], {}
+        return [], [shown(fault)], {}
     if faults := _unpacked_too_large(data, "docx"):
         return [], faults, {}
     try:
@@ -356,14 +357,14 @@ def docx_rows(data: bytes) -> tuple[list, list[Fault], dict[int, str]]:
                 tables += 1
                 for r, tr in enumerate(block._tbl.tr_lst, start=1):
                     if len(rows) >= MAX_ROWS:
-                        return [], [too_many_rows()], {}
+                        return [], [shown(too_many_rows())], {}
                     rows.append((len(rows) + 1, _docx_cells(tr, block, Paragraph)))
                     places[len(rows)] = gettext("সারণি %(table)s, সারি %(row)s") % {
                         "table": number(tables),
                         "row": number(r),
                     }
             if len(rows) > MAX_ROWS:
-                return [], [too_many_rows()], {}
+                return [], [shown(too_many_rows())], {}
     except Exception as exc:  # noqa: BLE001 - a broken or hostile file, whatever the parser raised
         return [], _unreadable(exc, "docx"), {}
     return rows, [], places
@@ -443,7 +444,8 @@ def decode_plan_file(data: bytes, filename: str) -> DecodedFile:
         sheet: list[str] = []
         rows, faults = xlsx_rows(data, english, sheet)
     else:
-        rows, faults = decode_text(data)
+        rows, text_faults = decode_text(data)
+        faults = shown_all(text_faults)
     decoded = DecodedFile(
         rows=rows,
         faults=faults,
@@ -502,9 +504,10 @@ def read_plan_file(
     if decoded.faults:
         return None, decoded.faults
     places = decoded.places
-    document, faults = read_rows(decoded.rows, single_tier=single_tier, repairs=repairs)
+    document, read_faults = read_rows(decoded.rows, single_tier=single_tier, repairs=repairs)
+    faults = shown_all(read_faults)
     if document is not None:
-        document["notices"] = _in_file(document["notices"], decoded)
+        document["notices"] = _in_file(shown_all(document["notices"]), decoded)
     if document is not None and decoded.conversions:
         document["conversions"] = decoded.conversions
     if document is not None and decoded.english:
@@ -620,7 +623,7 @@ def _own_values(document: dict, plan: ActionPlan | None, quarter: int) -> tuple[
                     )
                 except ValueError:
                     faults.append(
-                        Fault(
+                        ShownFault(
                             place=code,
                             line=indicator.get("line"),
                             where=indicator.get("where"),
@@ -662,7 +665,7 @@ def _plan_faults_beside(document: dict, faults: list[Fault]) -> list[Fault]:
             return not plan_unread
         return True
 
-    return [f for f in check_plan(document) + numbering_gaps(document) if stands(f)]
+    return [f for f in shown_all(check_plan(document) + numbering_gaps(document)) if stands(f)]
 
 
 def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, list[Fault]]:
@@ -673,7 +676,7 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
         named = Office.objects.filter(code=office_name).first() or find_office(name=office_name)
         if named is None:
             return None, [
-                Fault(
+                ShownFault(
                     place=gettext(OFFICE_PLACE),
                     message=gettext(
                         "“%(office)s” কোড বা নামের কোনো দপ্তর নেই (একই নামের একাধিক দপ্তর থাকলে কোড দিন)।"
@@ -686,7 +689,7 @@ def _office_of(document: dict, office_name: str | None) -> tuple[Office | None, 
     named = find_office(name=data["name"], location=data.get("location", ""), code=data.get("code"))
     if named is None:
         return None, [
-            Fault(
+            ShownFault(
                 place=gettext(OFFICE_PLACE),
                 message=gettext(
                     "ফাইলের দপ্তর “%(office)s” পাওয়া যায়নি: দপ্তরটি আগে যোগ করুন (দপ্তরের তালিকা আমদানি), অথবা কোন "
@@ -740,13 +743,13 @@ def import_plan(
         reports = {r.quarter: r for r in plan.reports.all()} if plan is not None else {}
         if plan is not None:
             document["plan"]["scoring_method"] = plan.scoring_method
-        faults = office_faults + check_plan(document) + numbering_gaps(document)
+        faults = office_faults + shown_all(check_plan(document) + numbering_gaps(document))
         written = sorted(by_quarter) if by_quarter else ([quarter] if quarter else [])
         if plan is not None:
             if _structure(document) != _structure(current) and has_reports_in_review(plan):
                 faults.append(
-                    Fault(
-                        place=gettext(PLAN_PLACE),
+                    ShownFault(
+                        place=core_messages.text(PLAN_PLACE),
                         message=gettext(
                             "এই কর্মপরিকল্পনার দাখিলকৃত বা অনুমোদিত প্রতিবেদন আছে; ফাইল থেকে এর কাঠামো, মান বা "
                             "লক্ষ্যমাত্রা বদলানো যাবে না (প্রশাসন পাতায় কারণসহ পরিবর্তন করুন)।"
@@ -756,7 +759,7 @@ def import_plan(
             for q in written:
                 if q in reports and not reports[q].is_editable:
                     faults.append(
-                        Fault(
+                        ShownFault(
                             place=gettext(REPORT_PLACE),
                             message=gettext(
                                 "%(ordinal)s ত্রৈমাসিকের প্রতিবেদনটি %(status)s; এর অর্জন ফাইল থেকে বদলানো যাবে না।"

@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from egov_plan.core.plan_rules import FAULT_KINDS, TIER_NAMES, Fault, fault_kind
+from egov_plan.core.plan_rules import TIER_NAMES, Fault, fault_kind
+from egov_plan.core_messages import FAULT_KINDS
 from egov_plan.media import PendingUploads
 from reports.plans.exchange import PlanImportResult, decode_plan_file, import_plan
 from reports.quarters import selectors

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from egov_plan.core.plan_rules import check_plan
+from egov_plan.core_messages import shown_all
 from egov_plan.offices.models import Office, OfficeTier
 from egov_plan.offices.tree import under_q
 from egov_plan.plans.models import (
@@ -59,7 +60,7 @@ def template_from_plan(*, plan: ActionPlan) -> ActionPlan:
 
 
 def _faults(template: ActionPlan) -> list[str]:
-    return [str(f) for f in check_plan(dump_plan_file(plan=template, reports=False))]
+    return [str(f) for f in shown_all(check_plan(dump_plan_file(plan=template, reports=False)))]
 
 
 @dataclass

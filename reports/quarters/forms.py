@@ -18,6 +18,7 @@ from egov_plan.core.plan_rules import (
     shown_value,
     target_faults,
 )
+from egov_plan.core_messages import text
 from egov_plan.plans.models import Indicator
 from reports.plans.admin_forms import parse_target, target_hint
 from reports.quarters import evidence as evidence_types
@@ -540,7 +541,7 @@ class PlanTargetsForm(forms.Form):
                 unknown=unknown,
                 place=f"[{indicator.code}]",
             ):
-                self.add_error(f"target_{indicator.pk}_100", message)
+                self.add_error(f"target_{indicator.pk}_100", text(message))
             targets[indicator.pk] = typed
         cleaned["targets"] = targets
         return cleaned

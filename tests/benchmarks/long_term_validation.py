@@ -1,6 +1,6 @@
 """Benchmark: approval to stored signed PDF, PAdES B-B (no TSA) against B-LTA (TSA_URL set).
 
-Both produce the seed report's signed document as an approval does (reports.pdf.render.signed_document:
+Both produce the seed report's signed document as an approval does (reports.pdf.render.signed_report_pdf:
 render, sign, store), with an RSA 2048 key each: B-B with a development certificate, B-LTA with
 a test PKI's signer, its TSA, OCSP responder and CRLs served by certomancer on 127.0.0.1
 (tests/pki.py) in this process. The time the PKI's services spend answering (timestamps,

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from egov_plan.core.seed_layout import too_large
+from egov_plan.core_messages import shown
 from reports.plans.exchange import import_plan
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, office=None, dry_run=False, **options):
         try:
             if (fault := too_large(file.stat().st_size)) is not None:  # before a byte is read
-                raise CommandError(f"{file}: {fault}")
+                raise CommandError(f"{file}: {shown(fault)}")
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from None
