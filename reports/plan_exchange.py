@@ -49,6 +49,7 @@ from egov_plan.seed_layout import (
     too_many_rows,
     write_text,
 )
+from reports import workflow
 from reports.models import Achievement, QuarterlyReport
 from reports.plan_documents import dump_plan_document, load_plan_document
 from reports.selectors import QuarterTable
@@ -753,7 +754,7 @@ def import_plan(
                     )
                 )
             for q in written:
-                if q in reports and not reports[q].is_editable:
+                if q in reports and not workflow.is_editable(reports[q]):
                     faults.append(
                         Fault(
                             place=gettext(REPORT_PLACE),
