@@ -4,9 +4,9 @@ actions each state allows and where they lead, and what a refused request is tol
 
 The one place that answers "may this be changed now": the services that write reports and
 documents (reports/services.py, reports/assessments.py), the pages and the API that offer editing
-or not, and the plan import (which quarters a file may write) all ask here. It reads no database
-and imports no model: the models take their states from here and name their flow
-(`QuarterlyReport.flow`, `Assessment.flow`).
+or not, and the plan import (which quarters a file may write) all ask here. It imports no model and
+makes no query but `move`'s writes (what it needs to know, the caller tells it): the models take
+their states from here and name their flow (`QuarterlyReport.flow`, `Assessment.flow`).
 
     draft ── submit ──▶ submitted ── approve ──▶ approved
                          │    ▲                     │
@@ -17,8 +17,8 @@ and imports no model: the models take their states from here and name their flow
 - edit (values and evidence, or the narratives) and submit: from draft or returned, while the year
   is not final (its annual evaluation approved) and, for a quarterly report, while its entry is
   open (the deadline and its grace period);
-- approve and return (with a reason): from submitted;
-- reopen (with a reason): an approved quarterly report, or one whose entry closed while it was in
+- approve, and return with a reason: from submitted;
+- reopen with a reason: an approved quarterly report, or one whose entry closed while it was in
   draft or returned; an approved half-yearly self-assessment; never the annual evaluation (its
   approval makes the year final);
 - evaluate (the annual self-assessment only; it moves no state): while submitted.
@@ -67,7 +67,9 @@ class Rule:
     sources: tuple[str, ...]
     target: str | None = None
     refusal: Promise | None = None
-    # The states it may also be taken from once the entry has closed (deadline and grace passed).
+    # Refused once the entry has closed (the deadline and its grace period passed: CLOSED_MESSAGE).
+    while_open: bool = False
+    # The states it may also be taken from once the entry has closed.
     once_closed: tuple[str, ...] = ()
 
 
@@ -83,9 +85,11 @@ class Flow:
     def allows(self, action: str, status: str, *, closed: bool = False) -> bool:
         """Whether `action` may be taken in `status` (`closed`: the entry has closed)."""
         rule = self.rules.get(action)
-        return rule is not None and (
-            status in rule.sources or closed and status in rule.once_closed
-        )
+        if rule is None:
+            return False
+        if status in rule.sources:
+            return not (closed and rule.while_open)
+        return closed and status in rule.once_closed
 
 
 YEAR_LOCKED_MESSAGE = _(
@@ -101,8 +105,8 @@ REASONS = {RETURN: _("ফেরত পাঠানোর কারণ লিখ�
 QUARTERLY = Flow(
     name="quarterly",
     rules={
-        EDIT: Rule(EDITABLE),
-        SUBMIT: Rule(EDITABLE, SUBMITTED),
+        EDIT: Rule(EDITABLE, while_open=True),
+        SUBMIT: Rule(EDITABLE, SUBMITTED, while_open=True),
         APPROVE: Rule((SUBMITTED,), APPROVED, _("শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।")),
         RETURN: Rule((SUBMITTED,), RETURNED, _("শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।")),
         REOPEN: Rule(
@@ -178,10 +182,7 @@ def require_editable(item, *, year_final: bool, closed: Callable[[], bool] | Non
     """Refuse a change of the item, saying why: the year is final, its state is locked, or its
     entry has closed (`closed`, asked only when the rest allow: it may read the database)."""
     require_year_open(year_final=year_final)
-    if not is_editable(item):
-        raise WorkflowError(str(locked_message(item)))
-    if closed is not None and closed():
-        raise WorkflowError(str(CLOSED_MESSAGE))
+    require(item, EDIT, closed=closed)
 
 
 def require_reason(action: str, reason: str) -> str:
@@ -201,9 +202,13 @@ def require_action(flow: Flow, action: str) -> Rule:
 
 def require(item, action: str, *, closed: Callable[[], bool] | None = None) -> Rule:
     """The rule for taking `action` on the item in its state; refused, saying why, when its state
-    does not allow it (`closed`, asked only for the states an action allows once closed)."""
+    does not allow it. `closed` (whether the entry has closed) is asked only when the state leaves
+    it to decide, after the state's own checks (it may read the database); None: not asked (the
+    caller has asked it already)."""
     rule = require_action(item.flow, action)
     if item.status in rule.sources:
+        if rule.while_open and closed is not None and closed():
+            raise WorkflowError(str(CLOSED_MESSAGE))
         return rule
     if item.status in rule.once_closed and closed is not None and closed():
         return rule
