@@ -20,6 +20,7 @@ from egov_plan import rowsql
 from egov_plan.accounts import permissions
 from egov_plan.offices.models import Office
 from egov_plan.plans.models import FiscalYear
+from reports import workflow
 from reports.api import cursors
 from reports.api.auth import require_write_scope
 from reports.api.common import (
@@ -108,9 +109,7 @@ def report_out(table: selectors.QuarterTable) -> dict:
     # In plain SQL, prepared on PostgreSQL (egov_plan/rowsql.py): through the ORM it cost more than the round trip.
     query, tail = rowsql.by_field(Evidence, "report", ("id",))
     evidence = [e for (e,) in query.rows(tail, [report.pk])] if report is not None else []
-    editable = (
-        (report is None or report.is_editable) and not deadline.closed and not plan.year_is_final
-    )
+    editable = workflow.can_edit(report, year_final=plan.year_is_final, closed=deadline.closed)
     return {
         "plan": plan.pk,
         "quarter": table.quarter,

@@ -51,6 +51,7 @@ from egov_plan.offices.models import Office
 from egov_plan.offices.tree import find_office
 from egov_plan.plans.amendments import has_reports_in_review
 from egov_plan.plans.models import ActionPlan, Indicator
+from reports import workflow
 from reports.plans.files import dump_plan_file, load_plan_file
 from reports.plans.xlsx_cells import text_cell
 from reports.quarters.models import Achievement, QuarterlyReport
@@ -757,7 +758,7 @@ def import_plan(
                     )
                 )
             for q in written:
-                if q in reports and not reports[q].is_editable:
+                if q in reports and not workflow.is_editable(reports[q]):
                     faults.append(
                         ShownFault(
                             place=gettext(REPORT_PLACE),

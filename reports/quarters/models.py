@@ -15,26 +15,19 @@ from simple_history.models import HistoricalRecords
 
 from egov_plan.core import bangla, fiscal
 from egov_plan.plans.models import ActionPlan, Indicator
+from reports import workflow
 
 
 class QuarterlyReport(models.Model):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    STATUS_CHOICES = [
-        (DRAFT, _("খসড়া")),
-        (SUBMITTED, _("দাখিলকৃত")),
-        (RETURNED, _("ফেরতপ্রাপ্ত")),
-        (APPROVED, _("অনুমোদিত")),
-    ]
+    # The states and the rules of its workflow: reports/workflow.py.
+    DRAFT, SUBMITTED, RETURNED, APPROVED = workflow.STATES
+    STATUS_CHOICES = workflow.STATUS_CHOICES
+    flow = workflow.QUARTERLY
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="reports")
     quarter = models.PositiveSmallIntegerField(
         _("ত্রৈমাসিক"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    EDITABLE = (DRAFT, RETURNED)
-
     status = models.CharField(_("অবস্থা"), max_length=10, choices=STATUS_CHOICES, default=DRAFT)
     # Bumped by every save of values and every transition; a page carries the
     # version it was rendered from, and a save from an older one is refused.
@@ -71,10 +64,6 @@ class QuarterlyReport(models.Model):
         return gettext("{plan} — {ordinal} ত্রৈমাসিক").format(
             plan=self.plan, ordinal=gettext(bangla.QUARTER_ORDINALS[self.quarter])
         )
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
 
     @property
     def reference(self) -> str:

@@ -25,21 +25,18 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from egov_plan import rowsql
 from egov_plan.plans.models import ActionPlan, Indicator
+from reports import workflow
 from reports.calendar import deadlines
 from reports.pdf.tasks import sign_approved_report
 from reports.quarters.marks import lock_plan_reports, rescore_plan
 from reports.quarters.models import Achievement, Evidence, QuarterlyReport
 from reports.quarters.selectors import plan_structure, plan_with_report
+from reports.workflow import WorkflowError
 from reports.year.models import Assessment
-
-
-class WorkflowError(Exception):
-    """A request the report's state does not allow; the message is for the user (Bengali)."""
 
 
 @dataclass(frozen=True)
@@ -92,16 +89,6 @@ class EditConflict(WorkflowError):
         self.conflicts = conflicts
 
 
-LOCKED_MESSAGES = {
-    QuarterlyReport.SUBMITTED: _(
-        "প্রতিবেদনটি দাখিল করা হয়েছে; পর্যালোচনা শেষ না হওয়া পর্যন্ত পরিবর্তন করা যাবে না।"
-    ),
-    QuarterlyReport.APPROVED: _(
-        "প্রতিবেদনটি অনুমোদিত; পর্যালোচক পুনরায় না খোলা পর্যন্ত কোনো পরিবর্তন করা যাবে না।"
-    ),
-}
-
-
 def _lock(report: QuarterlyReport) -> QuarterlyReport:
     """The report read afresh, its row locked, with its plan (`year_is_final` set: its annual
     evaluation approved) and the plan's office (the marks need the plan, the deadline the office's
@@ -119,19 +106,8 @@ def _lock(report: QuarterlyReport) -> QuarterlyReport:
     return locked
 
 
-CLOSED_MESSAGE = _(
-    "এই সময়কালের দাখিলের সময় (অতিরিক্ত সময়সহ) শেষ হয়েছে; পর্যালোচক কারণসহ পুনরায় খুললে তবেই পরিবর্তন করা যাবে।"
-)
-
-
 def _entry_closed(report: QuarterlyReport) -> bool:
     return deadlines.report_deadline(plan=report.plan, period=report.quarter, report=report).closed
-
-
-YEAR_LOCKED_MESSAGE = gettext_noop(
-    "এই অর্থবছরের বার্ষিক মূল্যায়ন অনুমোদিত হয়েছে; বছরটি চূড়ান্ত, তাই কোনো ত্রৈমাসিক, "
-    "অর্ধবার্ষিক বা বার্ষিক প্রতিবেদন আর পরিবর্তন বা পুনরায় খোলা যাবে না।"
-)
 
 
 def year_locked(plan_id: int) -> bool:
@@ -140,22 +116,15 @@ def year_locked(plan_id: int) -> bool:
 
 
 def require_year_open(plan_id: int) -> None:
-    if year_locked(plan_id):
-        raise WorkflowError(gettext(YEAR_LOCKED_MESSAGE))
-
-
-def _require_open_year(locked: QuarterlyReport) -> None:
-    """`require_year_open` for a report as `_lock` returns it (its plan knows whether the year is final)."""
-    if locked.plan.year_is_final:
-        raise WorkflowError(gettext(YEAR_LOCKED_MESSAGE))
+    workflow.require_year_open(year_final=year_locked(plan_id))
 
 
 def _require_editable(report: QuarterlyReport) -> None:
-    _require_open_year(report)
-    if not report.is_editable:
-        raise WorkflowError(LOCKED_MESSAGES[report.status])
-    if _entry_closed(report):
-        raise WorkflowError(CLOSED_MESSAGE)
+    """The workflow's `require_editable` for a report as `_lock` returns it (its plan knows whether
+    the year is final)."""
+    workflow.require_editable(
+        report, year_final=report.plan.year_is_final, closed=lambda: _entry_closed(report)
+    )
 
 
 def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
@@ -165,27 +134,6 @@ def report_for_quarter(*, plan: ActionPlan, quarter: int) -> QuarterlyReport:
             plan_id=plan.pk, plan=plan, indicators=_plan_indicators(report)
         )[quarter]
     return report
-
-
-def _move(report: QuarterlyReport | Assessment, *, user, to_status: str, comment: str = "") -> None:
-    """One workflow step of a quarterly report or a half-yearly/annual document (the same statuses),
-    recorded in its transitions."""
-    report.transitions.create(
-        actor=user, from_status=report.status, to_status=to_status, comment=comment
-    )
-    report.status = to_status
-    report.version += 1
-    fields = ["status", "version", "updated_at"]
-    if to_status == QuarterlyReport.SUBMITTED:
-        report.submitted_at = timezone.now()
-        fields.append("submitted_at")
-        if report.first_submitted_at is None:
-            report.first_submitted_at = report.submitted_at
-            fields.append("first_submitted_at")
-    if to_status == QuarterlyReport.APPROVED:
-        report.revision += 1
-        fields.append("revision")
-    report.save(update_fields=fields)
 
 
 def _field_changes(entry: Entry, stored: Achievement | None):
@@ -363,38 +311,21 @@ def report_submit(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -
         _require_editable(locked)
         indicators = _plan_indicators(locked)
         _write_entries(locked, user=user, entries=entries, indicators=indicators)
-        _move(locked, user=user, to_status=QuarterlyReport.SUBMITTED)
+        workflow.move(locked, workflow.SUBMIT, user=user)
         rescore_plan(plan_id=locked.plan_id, plan=locked.plan, indicators=indicators, locked=True)
         return locked
 
 
-def _review(
-    report: QuarterlyReport,
-    *,
-    user,
-    from_status: str,
-    to_status: str,
-    comment: str = "",
-    refusal: str,
-) -> QuarterlyReport:
+def _review(report: QuarterlyReport, action: str, *, user, comment: str = "") -> QuarterlyReport:
     with transaction.atomic():
         locked = _lock(report)
-        if locked.status != from_status:
-            raise WorkflowError(refusal)
-        _move(locked, user=user, to_status=to_status, comment=comment)
+        workflow.move(locked, action, user=user, comment=comment)
         return locked
 
 
 def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> QuarterlyReport:
     with transaction.atomic():
-        approved = _review(
-            report,
-            user=user,
-            from_status=QuarterlyReport.SUBMITTED,
-            to_status=QuarterlyReport.APPROVED,
-            comment=comment,
-            refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন অনুমোদন করা যায়।"),
-        )
+        approved = _review(report, workflow.APPROVE, user=user, comment=comment)
         if settings.SIGN_ON_APPROVAL:
             # Approving stays instant: a worker signs the PDF once the approval is committed
             # (a failure is logged; the download still signs on demand).
@@ -404,34 +335,21 @@ def report_approve(*, report: QuarterlyReport, user, comment: str = "") -> Quart
 
 
 def report_return(*, report: QuarterlyReport, user, comment: str) -> QuarterlyReport:
-    if not comment.strip():
-        raise WorkflowError(gettext("ফেরত পাঠানোর কারণ লিখুন।"))
+    comment = workflow.require_reason(workflow.RETURN, comment)
     require_year_open(report.plan_id)
-    return _review(
-        report,
-        user=user,
-        from_status=QuarterlyReport.SUBMITTED,
-        to_status=QuarterlyReport.RETURNED,
-        comment=comment.strip(),
-        refusal=gettext("শুধু দাখিলকৃত প্রতিবেদন ফেরত পাঠানো যায়।"),
-    )
+    return _review(report, workflow.RETURN, user=user, comment=comment)
 
 
 def report_reopen(*, report: QuarterlyReport, user, reason: str) -> QuarterlyReport:
     """Unlock an approved report, or one whose entry closed at the end of its grace period, so that
     its office can correct it."""
-    if not reason.strip():
-        raise WorkflowError(gettext("পুনরায় খোলার কারণ লিখুন।"))
+    reason = workflow.require_reason(workflow.REOPEN, reason)
     with transaction.atomic():
         locked = _lock(report)
-        _require_open_year(locked)
-        if not (
-            locked.status == QuarterlyReport.APPROVED
-            or locked.is_editable
-            and _entry_closed(locked)
-        ):
-            raise WorkflowError(gettext("শুধু অনুমোদিত বা সময় শেষে বন্ধ হওয়া প্রতিবেদন পুনরায় খোলা যায়।"))
-        _move(locked, user=user, to_status=QuarterlyReport.RETURNED, comment=reason.strip())
+        workflow.require_year_open(year_final=locked.plan.year_is_final)
+        workflow.move(
+            locked, workflow.REOPEN, user=user, comment=reason, closed=lambda: _entry_closed(locked)
+        )
         return locked
 
 

@@ -21,6 +21,7 @@ from egov_plan.core import bangla
 from egov_plan.core.fiscal import QUARTERS
 from egov_plan.plans.amendments import has_reports_in_review
 from egov_plan.plans.models import Indicator
+from reports import workflow
 from reports.calendar import deadlines
 from reports.fast import inbox_html
 from reports.fast.entry_html import entry_rows_html
@@ -34,7 +35,6 @@ from reports.quarters import save_keys, selectors
 from reports.quarters.forms import EntryForm, PlanTargetsForm, ReviewForm, VerifyForm
 from reports.quarters.models import Evidence, ReportTransition
 from reports.quarters.services import (
-    LOCKED_MESSAGES,
     EditConflict,
     WorkflowError,
     evidence_add,
@@ -108,6 +108,7 @@ def _render_report(request, table, review_form=None, status=200):
             "second_factor_first": second_factor.pending(request),
             "last_transition": _last_move_with_office(table),
             "deadline": _deadline(table),
+            "report_editable": workflow.is_editable(table.report),
         },
         status=status,
     )
@@ -232,11 +233,7 @@ def quarter_edit(request, plan_id: int, quarter: int):
 
     deadline = _deadline(table)
     year_is_final = table.plan.year_is_final
-    editable = (
-        (table.report is None or table.report.is_editable)
-        and not deadline.closed
-        and not year_is_final
-    )
+    editable = workflow.can_edit(table.report, year_final=year_is_final, closed=deadline.closed)
     rows = selectors.entry_rows(table, form)
     last_transition = _last_move_with_office(
         table, ([item for row in rows for item in row["files"]], "uploaded_by_id", "uploaded_at")
@@ -337,8 +334,8 @@ class _PostOutcome:
 
 def _post_entry(request, table, plan_id: int, quarter: int) -> _PostOutcome:
     report = table.report
-    if report is not None and not report.is_editable:
-        messages.error(request, LOCKED_MESSAGES[report.status])
+    if not workflow.is_editable(report):
+        messages.error(request, workflow.locked_message(report))
         table = selectors.quarter_table(plan_id=plan_id, quarter=quarter)
         return _PostOutcome(table=table, form=_entry_form(table), status=409)
     conflicts, status = None, 200

@@ -1,6 +1,6 @@
 """The half-yearly self-assessment and the annual self-assessment with its evaluation (issue #9).
 Imported by reports/models.py so that Django registers the models; the rules are in
-reports/year/services.py."""
+reports/year/services.py, those of the workflow in reports/workflow.py."""
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from egov_plan.plans.models import ActionPlan, Indicator
+from reports import workflow
 
 
 class Assessment(models.Model):
@@ -22,17 +23,9 @@ class Assessment(models.Model):
     # The quarter whose achievements to date the document reports.
     LAST_QUARTER = {HALF_YEAR: 2, ANNUAL: 4}
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    STATUS_CHOICES = [
-        (DRAFT, _("খসড়া")),
-        (SUBMITTED, _("দাখিলকৃত")),
-        (RETURNED, _("ফেরতপ্রাপ্ত")),
-        (APPROVED, _("অনুমোদিত")),
-    ]
-    EDITABLE = (DRAFT, RETURNED)
+    # The states and the rules of its workflow: reports/workflow.py.
+    DRAFT, SUBMITTED, RETURNED, APPROVED = workflow.STATES
+    STATUS_CHOICES = workflow.STATUS_CHOICES
 
     @classmethod
     def year_final(cls, plan_ref) -> models.QuerySet:
@@ -90,8 +83,8 @@ class Assessment(models.Model):
         return f"{self.plan} — {self.get_kind_display()}"
 
     @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
+    def flow(self) -> workflow.Flow:
+        return workflow.ANNUAL if self.kind == self.ANNUAL else workflow.HALF_YEAR
 
     @property
     def is_annual(self) -> bool:

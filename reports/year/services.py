@@ -9,7 +9,7 @@ the table both print.
 - officer: narrative per area, save, submit → reviewer of the office above: return (with a comment)
   or approve; the annual reviewer first evaluates (an evaluated achievement per indicator where it
   differs from the reported one, always with a comment); approving the evaluation makes the year
-  final: nothing of the plan's year changes any more (reports.quarters.services.require_year_open).
+  final: nothing of the plan's year changes any more. The states and moves: reports/workflow.py.
 - Due dates: the half-year is due with quarter 2 (15 January by default), the year on the
   calendar's annual date (15 July); lateness as for quarterly reports (reports/calendar/deadlines.py).
 """
@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov_plan.plans.models import ActionPlan, PerformanceArea
+from reports import workflow
 from reports.quarters.models import QuarterlyReport
-from reports.quarters.services import WorkflowError, _move, require_year_open
+from reports.workflow import WorkflowError
 from reports.year.models import Assessment, Evaluation
 from reports.year.table import assessment_table
 
@@ -63,10 +63,9 @@ def _lock(assessment_id: int) -> Assessment:
     )
 
 
-def _require_editable(assessment: Assessment) -> None:
-    require_year_open(assessment.plan_id)
-    if not assessment.is_editable:
-        raise WorkflowError(_("দলিলটি দাখিল বা অনুমোদিত হয়েছে; এখন পরিবর্তন করা যাবে না।"))
+def _year_final(plan_id: int) -> bool:
+    """Whether the plan's annual evaluation is approved: then its year is final (one query)."""
+    return Assessment.year_final(plan_id).exists()
 
 
 def _clean_narratives(plan_id: int, narratives: dict) -> dict:
@@ -89,7 +88,7 @@ def assessment_save(*, plan: ActionPlan, kind: str, user, narratives: dict) -> A
     with transaction.atomic():
         assessment, _ = Assessment.objects.get_or_create(plan=plan, kind=kind)
         locked = _lock(assessment.pk)
-        _require_editable(locked)
+        workflow.require_editable(locked, year_final=_year_final(locked.plan_id))
         locked.narratives = _clean_narratives(plan.pk, narratives)
         locked.version += 1
         locked.save(update_fields=["narratives", "version", "updated_at"])
@@ -102,7 +101,7 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
         locked = assessment_save(plan=plan, kind=kind, user=user, narratives=narratives)
         if not available(plan, kind):
             raise WorkflowError(str(NOT_YET[kind]))
-        _move(locked, user=user, to_status=Assessment.SUBMITTED)
+        workflow.move(locked, workflow.SUBMIT, user=user)
         total = assessment_table(plan_id=plan.pk, kind=kind, assessment=locked).reported_total
         locked.reported_total = total
         fields = ["reported_total"]
@@ -113,47 +112,26 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
         return locked
 
 
-def _review(
-    assessment: Assessment, *, user, from_statuses, to_status, comment, refusal
-) -> Assessment:
+def _review(assessment: Assessment, action: str, *, user, comment: str) -> Assessment:
     locked = _lock(assessment.pk)
-    require_year_open(locked.plan_id)
-    if locked.status not in from_statuses:
-        raise WorkflowError(refusal)
-    _move(locked, user=user, to_status=to_status, comment=comment)
+    workflow.require_year_open(year_final=_year_final(locked.plan_id))
+    workflow.move(locked, action, user=user, comment=comment)
     return locked
 
 
 def assessment_return(*, assessment: Assessment, user, comment: str) -> Assessment:
-    if not comment.strip():
-        raise WorkflowError(_("ফেরত পাঠানোর কারণ লিখুন।"))
+    comment = workflow.require_reason(workflow.RETURN, comment)
     with transaction.atomic():
-        return _review(
-            assessment,
-            user=user,
-            from_statuses=[Assessment.SUBMITTED],
-            to_status=Assessment.RETURNED,
-            comment=comment.strip(),
-            refusal=_("শুধু দাখিলকৃত দলিল ফেরত পাঠানো যায়।"),
-        )
+        return _review(assessment, workflow.RETURN, user=user, comment=comment)
 
 
 def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessment:
     """An approved half-yearly self-assessment back to its office for correction (never once the
     year is final; an approved annual evaluation is the year's end and never reopens)."""
-    if not reason.strip():
-        raise WorkflowError(_("পুনরায় খোলার কারণ লিখুন।"))
-    if assessment.is_annual:
-        raise WorkflowError(_("অনুমোদিত বার্ষিক মূল্যায়ন চূড়ান্ত; এটি পুনরায় খোলা যায় না।"))
+    reason = workflow.require_reason(workflow.REOPEN, reason)
+    workflow.require_action(assessment.flow, workflow.REOPEN)
     with transaction.atomic():
-        return _review(
-            assessment,
-            user=user,
-            from_statuses=[Assessment.APPROVED],
-            to_status=Assessment.RETURNED,
-            comment=reason.strip(),
-            refusal=_("শুধু অনুমোদিত দলিল পুনরায় খোলা যায়।"),
-        )
+        return _review(assessment, workflow.REOPEN, user=user, comment=reason)
 
 
 @dataclass(frozen=True)
@@ -173,13 +151,11 @@ def assessment_evaluate(
     """Record the evaluated achievements of a submitted annual self-assessment: an entry whose
     value equals the reported one (or is empty) removes an earlier evaluation of it; any other
     needs a comment."""
-    if not assessment.is_annual:
-        raise WorkflowError(_("শুধু বার্ষিক স্ব-মূল্যায়নের অর্জন মূল্যায়ন করা যায়।"))
+    workflow.require_action(assessment.flow, workflow.EVALUATE)
     with transaction.atomic():
         locked = _lock(assessment.pk)
-        require_year_open(locked.plan_id)
-        if locked.status != Assessment.SUBMITTED:
-            raise WorkflowError(_("শুধু দাখিলকৃত বার্ষিক স্ব-মূল্যায়নের মূল্যায়ন করা যায়।"))
+        workflow.require_year_open(year_final=_year_final(locked.plan_id))
+        workflow.require(locked, workflow.EVALUATE)
         table = assessment_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
         reported = {row.indicator.pk: row.reported_value for row in table.rows}
         stored = {e.indicator_id: e for e in locked.evaluations.all()}
@@ -215,14 +191,7 @@ def assessment_approve(*, assessment: Assessment, user, comment: str = "") -> As
     from reports.pdf.tasks import sign_approved_assessment
 
     with transaction.atomic():
-        approved = _review(
-            assessment,
-            user=user,
-            from_statuses=[Assessment.SUBMITTED],
-            to_status=Assessment.APPROVED,
-            comment=comment.strip(),
-            refusal=_("শুধু দাখিলকৃত দলিল অনুমোদন করা যায়।"),
-        )
+        approved = _review(assessment, workflow.APPROVE, user=user, comment=comment.strip())
         if approved.is_annual:
             table = assessment_table(
                 plan_id=approved.plan_id, kind=approved.kind, assessment=approved

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from egov_plan.accounts import permissions, second_factor
+from reports import workflow
 from reports.dashboard import ranking
 from reports.quarters import selectors
 from reports.quarters.forms import ReviewForm
-from reports.quarters.services import WorkflowError, year_locked
+from reports.quarters.services import year_locked
 from reports.quarters.views import pdf_response
+from reports.workflow import WorkflowError
 from reports.year import pdf as assessment_pdf
 from reports.year.forms import EvaluationForm, NarrativeForm
 from reports.year.models import Assessment
@@ -50,7 +52,7 @@ def _render(
     is_officer = permissions.is_officer_of(request.user, plan.office_id)
     is_reviewer = permissions.is_reviewer_above(request.user, plan.office)
     locked = year_locked(plan.pk)
-    editable = is_officer and not locked and (assessment is None or assessment.is_editable)
+    editable = is_officer and workflow.can_edit(assessment, year_final=locked)
     areas = [block.area for block in table.areas]
     if narrative_form is None:
         narrative_form = NarrativeForm(
@@ -62,11 +64,10 @@ def _render(
             },
         )
     evaluating = (
-        table.is_annual
-        and is_reviewer
+        is_reviewer
         and not locked
         and assessment is not None
-        and assessment.status == Assessment.SUBMITTED
+        and workflow.allows(assessment, workflow.EVALUATE)
     )
     if evaluating and evaluation_form is None:
         evaluation_form = EvaluationForm(rows=table.rows, start_year=plan.fiscal_year.start_year)
@@ -162,13 +163,9 @@ def _reviewer_post(request, plan, kind, action):
         return _render(request, plan, kind, review_form=review_form, status=400)
     comment = review_form.cleaned_data["comment"]
     try:
-        if action == "evaluate" and not assessment.is_annual:
-            raise WorkflowError(_("শুধু বার্ষিক স্ব-মূল্যায়নের অর্জন মূল্যায়ন করা যায়।"))
-        if (
-            assessment.is_annual
-            and action in ("evaluate", "approve")
-            and assessment.status == Assessment.SUBMITTED
-        ):
+        if action == "evaluate":
+            workflow.require_action(assessment.flow, workflow.EVALUATE)
+        if action in ("evaluate", "approve") and workflow.allows(assessment, workflow.EVALUATE):
             table = assessment_table(plan_id=plan.pk, kind=kind, assessment=assessment)
             form = EvaluationForm(
                 request.POST, rows=table.rows, start_year=plan.fiscal_year.start_year
