@@ -43,7 +43,7 @@ from django.utils import timezone, translation
 
 from egov_plan import media
 from egov_plan.account_models import ApiToken
-from egov_plan.models import Membership
+from egov_plan.models import ActionPlan, Membership
 from reports.api import api
 from reports.assessment_models import Assessment
 from reports.models import BulkPrintJob, QuarterlyReport, SignedDocument
@@ -161,10 +161,14 @@ MATRIX = [
     ("get", "/dashboard/export.xlsx", "L 404 404 200 200 200 200 200 200"),
     ("post", "/dashboard/", NOT_ALLOWED),
     ("post", "/dashboard/export.xlsx", NOT_ALLOWED),
-    # targets: the seed plan has no template, so no officer's targets page, but the plan editor
-    ("get", "/plans/{plan}/targets/", "L 404 404 404 404 404 404 200 200"),
-    ("post", "/plans/{plan}/targets/", "L 404 404 404 404 404 404 403 403"),
+    # targets: the office's officer adjusts them, a reviewer above approves them; a plan admin gets
+    # the plan editor instead; a plan without a template ({final}) has no targets page
+    ("get", "/plans/{plan}/targets/", "L 200 404 200 200 404 200 200 200"),
+    ("post", "/plans/{plan}/targets/", "L 403 404 302 302 404 302 403 403"),
+    # (a plan admin's POST without an operation shows the editor again, nothing saved)
+    ("post", "/plans/{plan}/targets/", "L 400 404 403 403 404 403 200 200", {"action": "save"}),
     ("delete", "/plans/{plan}/targets/", NOT_ALLOWED),
+    ("get", "/plans/{final}/targets/", "L 404 404 404 404 404 404 200 200"),
     ("get", "/plans/{template}/targets/", STAFF_ONLY),
     # a quarter's table, its history, exports and PDFs
     ("get", "/plans/{plan}/quarters/1/", SEEN),
@@ -417,7 +421,11 @@ def build_world() -> SimpleNamespace:
         Assessment.objects.create(
             plan=world.final, kind=kind, status=Assessment.APPROVED, revision=1
         )
+    # The seed plan is re-made from an adjustable template: its office sets its own targets.
     world.template = template_from_plan(plan=plan)
+    world.template.targets_adjustable = True
+    world.template.save()
+    ActionPlan.objects.filter(pk=plan.pk).update(template=world.template)
     job = BulkPrintJob(
         requested_by=world.reviewer,
         root_office=world.supervising,
@@ -626,6 +634,22 @@ def test_every_role_gets_its_answer(world, media_of_the_world, method, url, expe
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, expected, strict=True))
     assert not changes, f"refused, yet the database changed: {changes}"
     assert not told, f"the seed office named to outsiders: {told}"
+
+
+def test_the_api_reads_no_session(world, media_of_the_world):
+    """A signed-in browser's cookie is no API token: every API row anonymous users get 401 from
+    answers the officer's session 401 too (so no page can be made to write through the API)."""
+    client, answers = world.client, {}
+    for method, url, expected, data in ROWS:
+        if not url.startswith("/api/") or expected[0] != "401":
+            continue
+        client.cookies = SimpleCookie()
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["officer"]
+        path = fill(url, world.values)
+        body = data if isinstance(data, bytes) else json.dumps(data or {})
+        kwargs = {} if method == "get" else {"data": body, "content_type": "application/json"}
+        answers[f"{method} {url}"] = getattr(client, method)(path, **kwargs).status_code
+    assert len(answers) > 20 and set(answers.values()) == {401}, answers
 
 
 # --- the matrix is complete --------------------------------------------------------------------
