@@ -528,9 +528,8 @@ def answer(world, role: str, method: str, url: str, data=None, *, before=None):
     """The response to one request of `role`, undone afterwards (a savepoint rolled back), and, given
     the database's state `before`, the tables a refused request changed."""
     api_call = url.startswith("/api/")
-    client = (
-        world.client
-    )  # one client: a new one would load the middleware (and WhiteNoise's files)
+    # One client for every request: a new one loads the middleware again (WhiteNoise scans its files).
+    client = world.client
     client.cookies = SimpleCookie()
     if role != "anonymous" and not api_call:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
