@@ -94,6 +94,10 @@ def current_membership(user) -> Membership:
 
 @pytest.fixture
 def people(seed_plan):
+    return make_people(seed_plan)
+
+
+def make_people(seed_plan) -> SimpleNamespace:
     """The seed office under its supervising office (under a ministry), and an unrelated tree.
 
     officer: the seed office's officer; reviewer: the supervising office's reviewer;

@@ -145,7 +145,7 @@ PYTHON_ALLOWED = {
     "egov_plan/management/commands/generate_offices.py": "generated office names",
     "egov_plan/offices/tree.py": "the default office tiers' names (stored data)",
     "egov_plan/settings.py": "a language's own name (বাংলা) in the language switch",
-    "reports/tasks.py": "a worker's warm-up render of sample text (never shown)",
+    "reports/pdf/tasks.py": "a worker's warm-up render of sample text (never shown)",
     "reports/pdf/text_layer.py": "the range of Bengali digits (০–৯) for the PDF's text layer, not text",
     "egov_plan/core/bijoy.py": "the Bijoy (SutonnyMJ) to Unicode character table, not text",
 }
