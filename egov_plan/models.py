@@ -11,3 +11,13 @@ from egov_plan.accounts.models import (  # noqa: F401
     today,
 )
 from egov_plan.offices.models import Office, OfficeTier  # noqa: F401
+from egov_plan.plans.models import (  # noqa: F401
+    ActionPlan,
+    Activity,
+    FiscalYear,
+    Indicator,
+    PerformanceArea,
+    PlanAmendment,
+    RolloutJob,
+    Signatory,
+)
