@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from egov_plan.plans.models import ActionPlan, PerformanceArea
 from reports import workflow
 from reports.quarters.models import QuarterlyReport
+from reports.quarters.services import year_locked
 from reports.workflow import WorkflowError
 from reports.year.models import Assessment, Evaluation
 from reports.year.table import assessment_table
@@ -63,11 +64,6 @@ def _lock(assessment_id: int) -> Assessment:
     )
 
 
-def _year_final(plan_id: int) -> bool:
-    """Whether the plan's annual evaluation is approved: then its year is final (one query)."""
-    return Assessment.year_final(plan_id).exists()
-
-
 def _clean_narratives(plan_id: int, narratives: dict) -> dict:
     areas = {
         str(pk)
@@ -88,7 +84,7 @@ def assessment_save(*, plan: ActionPlan, kind: str, user, narratives: dict) -> A
     with transaction.atomic():
         assessment, _ = Assessment.objects.get_or_create(plan=plan, kind=kind)
         locked = _lock(assessment.pk)
-        workflow.require_editable(locked, year_final=_year_final(locked.plan_id))
+        workflow.require_editable(locked, year_final=year_locked(locked.plan_id))
         locked.narratives = _clean_narratives(plan.pk, narratives)
         locked.version += 1
         locked.save(update_fields=["narratives", "version", "updated_at"])
@@ -114,7 +110,7 @@ def assessment_submit(*, plan: ActionPlan, kind: str, user, narratives: dict) ->
 
 def _review(assessment: Assessment, action: str, *, user, comment: str) -> Assessment:
     locked = _lock(assessment.pk)
-    workflow.require_year_open(year_final=_year_final(locked.plan_id))
+    workflow.require_year_open(year_final=year_locked(locked.plan_id))
     workflow.move(locked, action, user=user, comment=comment)
     return locked
 
@@ -154,7 +150,7 @@ def assessment_evaluate(
     workflow.require_action(assessment.flow, workflow.EVALUATE)
     with transaction.atomic():
         locked = _lock(assessment.pk)
-        workflow.require_year_open(year_final=_year_final(locked.plan_id))
+        workflow.require_year_open(year_final=year_locked(locked.plan_id))
         workflow.require(locked, workflow.EVALUATE)
         table = assessment_table(plan_id=locked.plan_id, kind=locked.kind, assessment=locked)
         reported = {row.indicator.pk: row.reported_value for row in table.rows}
