@@ -12,8 +12,9 @@ the ORM's own converters (SQLite returns dates and decimals as text) and `Model.
 
 A part is (model, alias) for every concrete column, or (model, alias, [field names]) for some
 (with the primary key; read in the model's field order, whatever the order given); a model whose
-primary key comes back NULL (an outer join that found nothing) comes back as None. `extra` adds SQL expressions after the columns, each
-with the model field that converts its value: `extra=[("EXISTS (…)", BooleanField())]`.
+primary key comes back NULL (an outer join that found nothing) comes back as None. `extra` adds
+SQL expressions after the columns, each with the model field that converts its value:
+`extra=[("EXISTS (…)", BooleanField())]`.
 
 Writes (`insert`, `execute`) take values prepared as the ORM prepares them (`prepared`, the
 field's `get_db_prep_save`). They send no signals and skip `auto_now`: callers set what the

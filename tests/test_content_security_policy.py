@@ -53,7 +53,7 @@ def test_no_page_logs_a_csp_violation_in_chromium(browser, live_server, people):
         page = log_in(browser, live_server, username)
         page.on(
             "console",
-            lambda message: (
+            lambda message, page=page: (
                 violations.append((page.url, message.text))
                 if "Content Security Policy" in message.text
                 else None

@@ -164,7 +164,7 @@ def test_every_office_under_x_is_one_query_and_moves_keep_the_tree_sound():
     root = office_create(name="মন্ত্রণালয়", tier="ministry", code="M")
     a = office_create(name="অধিদপ্তর", parent=root, code="A")
     b = office_create(name="জেলা কার্যালয়", tier="district", parent=a, code="B")
-    c = office_create(name="উপজেলা কার্যালয়", tier="upazila", parent=b, code="C")
+    office_create(name="উপজেলা কার্যালয়", tier="upazila", parent=b, code="C")
     other = office_create(name="অন্য মন্ত্রণালয়", tier="ministry", code="O")
     with CaptureQueriesContext(connection) as queries:
         assert [o.code for o in offices_under(root)] == ["A", "B", "C"]

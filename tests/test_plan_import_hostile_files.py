@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 MB = 1024 * 1024
 
-LOL = "".join(f'<!ENTITY lol{n} "{("&lol%d;" % (n - 1)) * 10}">' for n in range(2, 10))
+LOL = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(2, 10))
 ENTITY_BOMB = (
     f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol1 "lol">{LOL}]>'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -168,9 +168,11 @@ def test_a_plan_with_its_quarters_columns_imports_the_plan_and_each_quarters_val
 
 def test_the_text_xlsx_and_word_files_of_one_plan_import_the_same_plan():
     documents = []
-    for kind, build in (("txt", text_file), ("xlsx", xlsx_file), ("docx", docx_file)):
+    for kind, build_file in (("txt", text_file), ("xlsx", xlsx_file), ("docx", docx_file)):
         office_create(name=OFFICE, location=PLACE, code="UNO-MYM-MUK") if not documents else None
-        plan = import_plan(data=build(QUARTERLY_HEADER, QUARTERLY_ROWS), filename=f"p.{kind}").plan
+        plan = import_plan(
+            data=build_file(QUARTERLY_HEADER, QUARTERLY_ROWS), filename=f"p.{kind}"
+        ).plan
         documents.append(dump_plan_file(plan=plan))
         ActionPlan.objects.all().delete()
     assert documents[0] == documents[1] == documents[2]

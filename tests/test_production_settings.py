@@ -152,9 +152,10 @@ answers = {}
 for name in ("css/app.css", "vendor/bootstrap/bootstrap.min.css", "fonts/NotoSansBengali-Regular.subset.woff2"):
     for encoding in ("br, gzip", "gzip", ""):
         response = client.get(static(name), HTTP_ACCEPT_ENCODING=encoding)
+        headers = {key: response.get(key) for key in ("Cache-Control", "Content-Encoding", "Vary")}
         answers[f"{name} {encoding}"] = {"url": static(name), "status": response.status_code,
                                          "length": len(b"".join(response.streaming_content)),
-                                         **{key: response.get(key) for key in ("Cache-Control", "Content-Encoding", "Vary")}}
+                                         **headers}
 print(json.dumps(answers))
 """
 

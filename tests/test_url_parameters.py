@@ -1,4 +1,5 @@
-"""Every numeric URL or query parameter is bounded before it reaches the database: any number is an answer, never a 500."""
+"""Every numeric URL or query parameter is bounded before it reaches the database: any number is
+an answer, never a 500."""
 
 import re
 

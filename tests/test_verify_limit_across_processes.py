@@ -116,10 +116,10 @@ def servers(tmp_path, people):
         for base, port, process in zip(bases, ports, processes):
             wait_until(
                 process,
-                lambda: Browser(base).get("/verify/")[0] == 200,
+                lambda base=base: Browser(base).get("/verify/")[0] == 200,
                 timeout=START_TIMEOUT,
                 what=base,
-                exited=lambda: (tmp_path / f"{port}.log").read_text(),
+                exited=lambda port=port: (tmp_path / f"{port}.log").read_text(),
             )
         yield bases
     finally:

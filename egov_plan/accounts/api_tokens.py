@@ -97,7 +97,8 @@ def _token_query() -> tuple[rowsql.Select, str]:
         rowsql.Select(
             (ApiToken, "k"), (user, "u"), (Membership, "m"), (Office, "o"), (OfficeTier, "t")
         ),
-        f"FROM {rowsql.table(ApiToken)} k JOIN {rowsql.table(user)} u ON {col(user, 'u', 'id')} = {col(ApiToken, 'k', 'user')} "
+        f"FROM {rowsql.table(ApiToken)} k JOIN {rowsql.table(user)} u ON {col(user, 'u', 'id')} = "
+        f"{col(ApiToken, 'k', 'user')} "
         f"{memberships_join('u')} "
         f"WHERE {col(ApiToken, 'k', 'token_hash')} = %s AND {col(ApiToken, 'k', 'revoked_at')} IS NULL "
         f"AND {col(ApiToken, 'k', 'expires_at')} > %s AND {col(user, 'u', 'is_active')} = %s {memberships_order()}",

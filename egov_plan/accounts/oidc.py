@@ -135,7 +135,7 @@ class Backend(OIDCAuthenticationBackend):
         try:
             return jwt.PyJWK(matching[0], algorithm=header["alg"])
         except (jwt.PyJWTError, KeyError, TypeError, ValueError) as error:
-            raise Refused(SIGNATURE, f"the published key is unusable: {error!r}")
+            raise Refused(SIGNATURE, f"the published key is unusable: {error!r}") from error
 
     def verify_token(self, token, **kwargs):
         """The ID token's claims, once everything in it is right; Refused otherwise."""
@@ -143,7 +143,7 @@ class Backend(OIDCAuthenticationBackend):
         try:
             header = jwt.get_unverified_header(token)
         except (jwt.PyJWTError, TypeError, ValueError) as error:
-            raise Refused(INVALID, f"no readable ID token: {error}")
+            raise Refused(INVALID, f"no readable ID token: {error}") from error
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
             raise Refused(
                 SIGNATURE, f"signed with {header.get('alg')!r}, not {self.OIDC_RP_SIGN_ALGO}"
@@ -160,15 +160,15 @@ class Backend(OIDCAuthenticationBackend):
                 options={"require": ["iss", "sub", "aud", "exp", "iat"]},
             )
         except jwt.ExpiredSignatureError as error:
-            raise Refused(EXPIRED, str(error))
+            raise Refused(EXPIRED, str(error)) from error
         except jwt.InvalidAudienceError as error:
-            raise Refused(AUDIENCE, str(error))
+            raise Refused(AUDIENCE, str(error)) from error
         except jwt.InvalidIssuerError as error:
-            raise Refused(ISSUER, str(error))
+            raise Refused(ISSUER, str(error)) from error
         except jwt.InvalidSignatureError as error:
-            raise Refused(SIGNATURE, str(error))
+            raise Refused(SIGNATURE, str(error)) from error
         except jwt.PyJWTError as error:
-            raise Refused(INVALID, str(error))
+            raise Refused(INVALID, str(error)) from error
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if len(audiences) > 1 and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
             raise Refused(AUDIENCE, f"several audiences and azp {claims.get('azp')!r}")
@@ -220,10 +220,10 @@ class Backend(OIDCAuthenticationBackend):
             if len(username) > user_import.MAX_NAME:
                 raise ValidationError("too long")
             UnicodeUsernameValidator()(username)
-        except ValidationError:
+        except ValidationError as error:
             raise Refused(
                 str(BAD_USERNAME).format(username=username[:MAX_SHOWN]), f"username {username!r}"
-            )
+            ) from error
         code = _claim(claims, settings.OIDC_OFFICE_CLAIM)
         if not code:
             raise Refused(NO_OFFICE, f"no {settings.OIDC_OFFICE_CLAIM} claim")

@@ -167,7 +167,8 @@ def is_reviewer(user) -> bool:
 
 
 def may_use_second_factor(user) -> bool:
-    """Reviewers and admins (staff) have a second factor (egov_plan/accounts/second_factor.py); officers never need one."""
+    """Reviewers and admins (staff) have a second factor (egov_plan/accounts/second_factor.py);
+    officers never need one."""
     return user.is_authenticated and (user.is_staff or is_reviewer(user))
 
 

@@ -178,7 +178,7 @@ def accept_code(user, typed: str):
     is spent); raises CodeRefused otherwise."""
     _attempt_allowed(user)
     code = normalise(typed)
-    if re.fullmatch(r"[0-9]{%d}" % TOTP_DIGITS, code):
+    if re.fullmatch(rf"[0-9]{{{TOTP_DIGITS}}}", code):
         device = confirmed_device(user)
         if device is not None and _check(user, device, code):
             return device
@@ -194,7 +194,7 @@ def confirm_enrolment(user, device: TOTPDevice, typed: str) -> list[str]:
     recovery codes are made (returned in clear this once). Raises CodeRefused."""
     _attempt_allowed(user)
     code = normalise(typed)
-    if not re.fullmatch(r"[0-9]{%d}" % TOTP_DIGITS, code) or not _check(user, device, code):
+    if not re.fullmatch(rf"[0-9]{{{TOTP_DIGITS}}}", code) or not _check(user, device, code):
         raise CodeRefused(
             gettext(
                 "কোডটি সঠিক নয়। কিউআর কোডটি অ্যাপে যোগ করে অ্যাপে এখন যে ৬ অঙ্কের কোড দেখাচ্ছে সেটি লিখুন।"

@@ -1,5 +1,6 @@
-"""The second factor's pages (egov_plan/accounts/second_factor.py): second_factor_page (/accounts/second-factor/) and enrol
-(/accounts/second-factor/setup/), each going back to `next` (a page of this site) when done."""
+"""The second factor's pages (egov_plan/accounts/second_factor.py): second_factor_page
+(/accounts/second-factor/) and enrol (/accounts/second-factor/setup/), each going back to `next`
+(a page of this site) when done."""
 
 import django_otp
 from django.shortcuts import redirect, render

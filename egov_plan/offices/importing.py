@@ -200,7 +200,8 @@ def _cycles(
                     (
                         row.line,
                         gettext(
-                            "দপ্তর “{code}” কে “{parent_code}” এর অধীনে রাখা যায় না: “{parent_code}” নিজেই “{code}” এর অধীনে।"
+                            "দপ্তর “{code}” কে “{parent_code}” এর অধীনে রাখা যায় না: "
+                            "“{parent_code}” নিজেই “{code}” এর অধীনে।"
                         ).format(code=row.code, parent_code=row.parent_code),
                     )
                 )

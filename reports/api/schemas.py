@@ -227,7 +227,10 @@ class AchievementIn(Schema):
     indicator: int = Field(ge=1, le=MAX_ID)
     value: StrictStr | StrictInt | StrictFloat | None = Field(
         None,
-        description='Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or "" clears it; leave out to keep it',
+        description=(
+            'Bengali or Latin digits; a date as dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd; null or "" clears'
+            " it; leave out to keep it"
+        ),
     )
     remarks: str | None = Field(None, max_length=MAX_TEXT, description="leave out to keep them")
     seen_value: str | None = Field(

@@ -244,7 +244,8 @@ def due_rule_joins(*, year: str, tier: str) -> tuple[list, str]:
     return (
         [(Deadline, "d", ["due"]), (ReportingCalendar, "c", ["grace_days", "closes_after_grace"])],
         f"LEFT JOIN {t(Deadline)} d ON {col(Deadline, 'd', 'id')} = ({choose}) "
-        f"LEFT JOIN {t(ReportingCalendar)} c ON {col(ReportingCalendar, 'c', 'id')} = {col(Deadline, 'd', 'calendar')} ",
+        f"LEFT JOIN {t(ReportingCalendar)} c ON {col(ReportingCalendar, 'c', 'id')} = "
+        f"{col(Deadline, 'd', 'calendar')} ",
     )
 
 

@@ -42,7 +42,9 @@ STATUSES = [
     (QuarterlyReport.RETURNED, _("ফেরতপ্রাপ্ত")),
     (QuarterlyReport.APPROVED, _("অনুমোদিত")),
 ]
-LATE = "late"  # a filter, not a status: not submitted by the due date (reports/calendar/deadlines.py), whatever the status
+# A filter, not a status: not submitted by the due date (reports/calendar/deadlines.py), whatever
+# the status.
+LATE = "late"
 FILTERS = STATUSES + [(LATE, _("বিলম্বিত"))]
 STATUS_LABELS = dict(STATUSES)
 STATUS_COLOURS = {

@@ -73,7 +73,8 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
             )
         out.append(
             f'<td class="cell-indicator">[{esc(digits(entry["code"]))}] {esc(entry["title"])}</td>'
-            f'<td class="text-center cell-card-field" data-label="{unit_heading}">{esc(gettext(str(row.unit_label)))}</td>'
+            '<td class="text-center cell-card-field" '
+            f'data-label="{unit_heading}">{esc(gettext(str(row.unit_label)))}</td>'
             f'<td class="text-center cell-card-field" data-label="{weight_heading}">{esc(digits(row.weight))}</td>'
             f'<td class="cell-card-field cell-targets" data-label="{targets_heading}"><ul class="target-list">'
             + "".join(
@@ -81,7 +82,8 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
                 for percent, target in zip(tier_percents, row.targets)
             )
             + "</ul></td>"
-            f'<td class="text-center cell-card-field" data-label="{to_date_heading}">{esc(digits(row.achievement))}</td>'
+            '<td class="text-center cell-card-field" '
+            f'data-label="{to_date_heading}">{esc(digits(row.achievement))}</td>'
         )
         aria = (
             f' aria-invalid="true" aria-describedby="{esc(value["id"])}-error"'
@@ -113,7 +115,8 @@ def entry_rows_html(rows: list[dict], *, editable: bool) -> SafeString:
                 f'<li><a href="{esc(reverse("evidence-download", args=[item.pk]))}">'
                 f"{esc(item.original_name)}</a>"
                 # who uploaded it, with the office they acted for then (`acting_office`, set by the view)
-                f' <small class="text-muted evidence-uploader">{esc(acted_by(item.uploaded_by, getattr(item, "acting_office", None)))}</small>'
+                ' <small class="text-muted '
+                f'evidence-uploader">{esc(acted_by(item.uploaded_by, getattr(item, "acting_office", None)))}</small>'
             )
             if editable:
                 out.append(

@@ -74,7 +74,8 @@ def document_rows_html(documents) -> SafeString:
                     *_common_cells(document, shown),
                     f"<td>{esc(document.get_kind_display())}</td>",
                     *_timing_cells(document, late),
-                    f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{evaluate if annual else review}</a></td></tr>',
+                    '<td><a class="btn btn-sm btn-success" '
+                    f'href="{esc(url)}">{evaluate if annual else review}</a></td></tr>',
                 ]
             )
         )

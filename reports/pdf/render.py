@@ -18,8 +18,9 @@ download, `manage.py export_pdf`) reads the stored file and never loads the PDF 
 
 Text layer: `reports.pdf.text_layer` makes every drawn line of text carry its real text
 (/ActualText), so Bengali words extract and copy exactly; the document says its language
-(`<html lang="bn">` → /Lang) and title (`<title>` → /Title), and every PDF is PDF/A-3b (PDF_VARIANT), which signing keeps: pyHanko
-appends its signature, validation data and timestamps as incremental updates.
+(`<html lang="bn">` → /Lang) and title (`<title>` → /Title), and every PDF is PDF/A-3b
+(PDF_VARIANT), which signing keeps: pyHanko appends its signature, validation data and timestamps
+as incremental updates.
 """
 
 from __future__ import annotations

@@ -12,6 +12,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from egov_plan import i18n
+from egov_plan.accounts.models import Membership
+from egov_plan.offices.models import Office, OfficeTier
+from egov_plan.offices.tree import office_create, office_move
+from egov_plan.plans.amendments import record_amendment
+from egov_plan.plans.models import (
+    ActionPlan,
+    Activity,
+    FiscalYear,
+    Indicator,
+    PerformanceArea,
+    PlanAmendment,
+    RolloutJob,
+    Signatory,
+)
 from reports.plans.admin_forms import (
     ActionPlanForm,
     AreaFormSet,
@@ -37,21 +52,6 @@ BENGALI_NUMBERS = {
     },
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})},
 }
-from egov_plan import i18n
-from egov_plan.accounts.models import Membership
-from egov_plan.offices.models import Office, OfficeTier
-from egov_plan.offices.tree import office_create, office_move
-from egov_plan.plans.amendments import record_amendment
-from egov_plan.plans.models import (
-    ActionPlan,
-    Activity,
-    FiscalYear,
-    Indicator,
-    PerformanceArea,
-    PlanAmendment,
-    RolloutJob,
-    Signatory,
-)
 
 
 class OfficeForm(forms.ModelForm):
@@ -399,7 +399,8 @@ class ActionPlanAdmin(nested_admin.NestedModelAdmin):
             self.message_user(
                 request,
                 gettext(
-                    "{format_number}টি কর্মপরিকল্পনায় টেমপ্লেটের পরিবর্তন প্রয়োগ হয়েছে; {format_number2}টি দাখিলকৃত বা অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।"
+                    "{format_number}টি কর্মপরিকল্পনায় টেমপ্লেটের পরিবর্তন প্রয়োগ হয়েছে; "
+                    "{format_number2}টি দাখিলকৃত বা অনুমোদিত প্রতিবেদনের কারণে বদলানো হয়নি।"
                 ).format(
                     format_number=i18n.number(len(result.updated)),
                     format_number2=i18n.number(len(result.held)),

@@ -223,13 +223,13 @@ def _plain(number: Decimal) -> str:
 
 def _sheet_rows(ws) -> list:
     rows = []
-    for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
-        if number > MAX_ROWS:
+    for row_number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if row_number > MAX_ROWS:
             raise _TooManyRows
         cells = [cell_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
-        rows.append((number, cells))
+        rows.append((row_number, cells))
     return rows
 
 

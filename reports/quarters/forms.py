@@ -179,14 +179,16 @@ class EvidenceField(forms.FileField):
         except evidence_types.UnsafePdf as unsafe:
             raise forms.ValidationError(
                 gettext(
-                    "“{name}” PDF ফাইলটি গ্রহণ করা যায় না: {reason} প্রমাণক হিসেবে শুধু সাধারণ PDF দিন (যেমন স্ক্যান বা “PDF হিসেবে সংরক্ষণ” করা ফাইল)।"
+                    "“{name}” PDF ফাইলটি গ্রহণ করা যায় না: {reason} প্রমাণক হিসেবে শুধু সাধারণ PDF "
+                    "দিন (যেমন স্ক্যান বা “PDF হিসেবে সংরক্ষণ” করা ফাইল)।"
                 ).format(name=upload.name, reason=gettext(UNSAFE_PDF_REASONS[unsafe.reason])),
                 code="unsafe_pdf",
             ) from None
         if kind is None:
             raise forms.ValidationError(
                 gettext(
-                    "“{name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন (ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।"
+                    "“{name}” গ্রহণযোগ্য ফাইল নয়: শুধু PDF, JPEG, PNG, DOCX বা XLSX ফাইল দিন "
+                    "(ফাইলের ভেতরের ধরন যাচাই করা হয়, নাম নয়; ক্ষতিগ্রস্ত ফাইলও গ্রহণ করা হয় না)।"
                 ).format(name=upload.name),
                 code="bad_type",
             )

@@ -485,7 +485,8 @@ def _evidence_query() -> tuple[rowsql.Select, str]:
     return (
         rowsql.Select((Evidence, "x"), (user, "u")),
         f"FROM {t(Evidence)} x LEFT JOIN {t(user)} u ON {col(user, 'u', 'id')} = {col(Evidence, 'x', 'uploaded_by')} "
-        f"WHERE {col(Evidence, 'x', 'report')} = %s ORDER BY {col(Evidence, 'x', 'uploaded_at')}, {col(Evidence, 'x', 'id')}",
+        f"WHERE {col(Evidence, 'x', 'report')} = %s ORDER BY {col(Evidence, 'x', 'uploaded_at')}, "
+        f"{col(Evidence, 'x', 'id')}",
     )
 
 
@@ -646,7 +647,8 @@ class ReviewQueue:
     def _from(self) -> str:
         col, t = rowsql.column, rowsql.table
         return (
-            f"FROM {t(self.model)} x JOIN {t(ActionPlan)} p ON {col(ActionPlan, 'p', 'id')} = {col(self.model, 'x', 'plan')} "
+            f"FROM {t(self.model)} x JOIN {t(ActionPlan)} p ON {col(ActionPlan, 'p', 'id')} = "
+            f"{col(self.model, 'x', 'plan')} "
             f"LEFT JOIN {t(Office)} o ON {col(Office, 'o', 'id')} = {col(ActionPlan, 'p', 'office')}"
         )
 

@@ -27,22 +27,6 @@ class Assessment(models.Model):
     DRAFT, SUBMITTED, RETURNED, APPROVED = workflow.STATES
     STATUS_CHOICES = workflow.STATUS_CHOICES
 
-    @classmethod
-    def year_final(cls, plan_ref) -> models.QuerySet:
-        """The plan's approved annual evaluation, if any: while it exists the year is final.
-        `plan_ref`: a plan id, or OuterRef("pk") inside a query of plans."""
-        return cls.objects.filter(plan_id=plan_ref, kind=cls.ANNUAL, status=cls.APPROVED)
-
-    @classmethod
-    def year_final_sql(cls, plan_column: str) -> str:
-        """`year_final` as an SQL condition on the plan whose id is `plan_column` (for egov_plan.rowsql)."""
-        from egov_plan.rowsql import column, table
-
-        return (
-            f"EXISTS (SELECT 1 FROM {table(cls)} a WHERE {column(cls, 'a', 'plan')} = {plan_column}"
-            f" AND {column(cls, 'a', 'kind')} = '{cls.ANNUAL}' AND {column(cls, 'a', 'status')} = '{cls.APPROVED}')"
-        )
-
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="assessments")
     kind = models.CharField(_("ধরন"), max_length=10, choices=KIND_CHOICES)
     status = models.CharField(_("অবস্থা"), max_length=10, choices=STATUS_CHOICES, default=DRAFT)
@@ -81,6 +65,22 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} — {self.get_kind_display()}"
+
+    @classmethod
+    def year_final(cls, plan_ref) -> models.QuerySet:
+        """The plan's approved annual evaluation, if any: while it exists the year is final.
+        `plan_ref`: a plan id, or OuterRef("pk") inside a query of plans."""
+        return cls.objects.filter(plan_id=plan_ref, kind=cls.ANNUAL, status=cls.APPROVED)
+
+    @classmethod
+    def year_final_sql(cls, plan_column: str) -> str:
+        """`year_final` as an SQL condition on the plan whose id is `plan_column` (for egov_plan.rowsql)."""
+        from egov_plan.rowsql import column, table
+
+        return (
+            f"EXISTS (SELECT 1 FROM {table(cls)} a WHERE {column(cls, 'a', 'plan')} = {plan_column}"
+            f" AND {column(cls, 'a', 'kind')} = '{cls.ANNUAL}' AND {column(cls, 'a', 'status')} = '{cls.APPROVED}')"
+        )
 
     @property
     def flow(self) -> workflow.Flow:

@@ -91,7 +91,8 @@ def main() -> None:
         database_url = f"sqlite:///{db['NAME']}"
     else:
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        database_url = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        database_url = f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker}
     client = Celery(broker=broker, backend=broker)
     print(uptime(), flush=True)

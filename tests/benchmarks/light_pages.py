@@ -16,12 +16,14 @@ installed (the page itself on a repeat visit, and the page again right after the
 keep it): its requests are not the tab's, so its own DevTools target is throttled the same way
 (attached through the browser's session) and its transfers are counted from Playwright's events
 (each request's response body and headers as sent; a worker's request the HTTP cache answered costs
-nothing). The worker's own script is counted with its headers only (Chromium reports no body size for it).
+nothing). The worker's own script is counted with its headers only (Chromium reports no body
+size for it).
 
-Per visit: bytes transferred (every response's encodedDataLength: headers and body as sent, the tab's
-and the service worker's), number of requests that went to the network, first contentful paint, and *usable*: the later of
-DOMContentLoaded (HTML parsed, stylesheets in, the deferred scripts run: the form works) and the
-end of the last web font's download (the text is in its final face). Budgets (issue 26): first visit
+Per visit: bytes transferred (every response's encodedDataLength: headers and body as sent, the
+tab's and the service worker's), number of requests that went to the network, first contentful
+paint, and *usable*: the later of DOMContentLoaded (HTML parsed, stylesheets in, the deferred
+scripts run: the form works) and the end of the last web font's download (the text is in its final
+face). Budgets (issue 26): first visit
 ≤ 150 KB and usable ≤ 5 s; repeat ≤ 15 KB and usable ≤ 1.5 s. Prints the median of the runs.
 """
 
@@ -58,8 +60,7 @@ SLOW_LINK = {
 }
 BUDGETS = {"first": (150 * 1024, 5000), "repeat": (15 * 1024, 1500)}
 
-SETUP = (
-    """
+SETUP = f"""
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from egov_plan.models import Membership
@@ -67,12 +68,10 @@ from reports.calendar.deadlines import calendar_create
 from tests.benchmarks.common import load_seed
 plan = load_seed()
 calendar_create(fiscal_year=plan.fiscal_year)
-user = get_user_model().objects.create_user("bench", password=%r)
+user = get_user_model().objects.create_user("bench", password={PASSWORD!r})
 Membership.objects.create(user=user, office=plan.office, role=Membership.OFFICER)
 print(plan.pk)
 """
-    % PASSWORD
-)
 
 # Timings relative to the navigation's start, read after the load event.
 TIMINGS = """async () => {

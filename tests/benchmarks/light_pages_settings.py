@@ -10,8 +10,8 @@ os.environ["DEBUG"] = "false"
 from egov_plan.settings import *  # noqa: E402,F401,F403
 
 STORAGES = {
-    **STORAGES,
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}  # noqa: F405
+}
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False

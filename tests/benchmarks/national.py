@@ -2,7 +2,8 @@
 
 Run by hand, not by CI (PostgreSQL is the point; SQLite works too):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_plan .venv/bin/python -m tests.benchmarks.national [--offices 23667] [--runs 7]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_plan \
+        .venv/bin/python -m tests.benchmarks.national [--offices 23667] [--runs 7]
 
 Builds, in a throwaway test database, the generated national office tree, a 14-indicator plan
 template rolled out to every office, and four quarters of reports in mixed states; then prints

@@ -102,8 +102,9 @@ def main() -> None:
         client.force_login(officer)
         path = f"/plans/{plan.pk}/annual/"
         print(
-            "annual page (empty plan): median %.2f ms (%.2f–%.2f)"
-            % page_ms(client, path, args.runs)
+            "annual page (empty plan): median {:.2f} ms ({:.2f}–{:.2f})".format(
+                *page_ms(client, path, args.runs)
+            )
         )
 
 

@@ -2,7 +2,8 @@
 
 Every quarter an officer saved holds exactly the values of its last accepted save; its history
 has one row per indicator per accepted save (every save changed every value), so no save was lost
-or written twice (a save whose answer never came may or may not be stored, once at most); a submitted quarter is submitted or approved, an approved one approved once.
+or written twice (a save whose answer never came may or may not be stored, once at most); a
+submitted quarter is submitted or approved, an approved one approved once.
 """
 
 import argparse

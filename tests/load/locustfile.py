@@ -271,7 +271,7 @@ class LoginPage(FastHttpUser):
 
 def _keep_login_figures(environment) -> None:
     figures = {}
-    for (name, method), entry in environment.stats.entries.items():
+    for (name, _method), entry in environment.stats.entries.items():
         if entry.num_requests:
             figures[name] = {
                 "count": entry.num_requests,

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             response.raise_for_status()
             found = response.json()
         except (requests.RequestException, ValueError) as error:
-            raise CommandError(f"could not read {url}: {error}")
+            raise CommandError(f"could not read {url}: {error}") from error
         if not isinstance(found, dict):
             raise CommandError(f"{url} is no discovery document")
         # OpenID Connect Discovery 1.0, section 4.3: the document names the issuer it was asked for.

@@ -130,9 +130,10 @@ class Command(BaseCommand):
             )
 
     def _demo_office(self, seed, supervising, code, name, location, status, values):
-        office = find_office(name=name, location=location, code=code) or office_create(
-            name=name, location=location, code=code, tier="department", parent=supervising
-        )
+        if find_office(name=name, location=location, code=code) is None:
+            office_create(
+                name=name, location=location, code=code, tier="department", parent=supervising
+            )
         document = {
             **copy.deepcopy(seed),
             "office": {"name": name, "location": location, "code": code},

@@ -421,7 +421,7 @@ def expected(
 ):
     indicators, achievements = {}, {}
     total = 0
-    for area, activity, item, first_of_area, _ in walk(areas):
+    for area, _activity, item, first_of_area, _ in walk(areas):
         if first_of_area:
             total += int(_latin(area["weight"]))
         unit = UNITS[item["unit"]]
