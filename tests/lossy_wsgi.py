@@ -1,4 +1,4 @@
-"""The app behind a link that drops mid-save, for tests/test_browser_offline_entry.py: with
+"""The app behind a link that drops mid-save, for tests/browser/test_browser_offline_entry.py: with
 LOSSY_SAVE_MARK set, a POST of an entry page is handled (and committed) as ever, then the file
 LOSSY_SAVE_MARK is written and the answer held back until the test kills the server, so that the
 browser never hears that its save was applied."""

@@ -312,7 +312,11 @@ MATRIX = [
     ("post", "/api/v1/docs", "200 200 200 200 200 200 200 200 200"),
     ("get", "/api/v1/no-such-thing", "404 404 404 404 404 404 404 404 404"),
     ("post", "/api/v1/no-such-thing", "404 404 404 404 404 404 404 404 404"),
-    ("get", "/api/v1/offices", API_EVERYONE),  # each sees its own (tests/test_api_permissions.py)
+    (
+        "get",
+        "/api/v1/offices",
+        API_EVERYONE,
+    ),  # each sees its own (tests/api/test_api_permissions.py)
     ("post", "/api/v1/offices", API_NOT_ALLOWED),
     ("get", "/api/v1/offices/{office}", API_SEEN),
     ("get", "/api/v1/offices/{outside}", "401 404 200 404 404 200 404 200 200"),

@@ -34,7 +34,7 @@ from reports.year.services import (
 from tests.api_world import ApiClient
 from tests.conftest import client_for
 from tests.helpers import PDF_BYTES, add_evidence, indicator_by_code
-from tests.test_plan_import import SEED_TEXT, replace_line, seed_line
+from tests.plans.test_plan_import import SEED_TEXT, replace_line, seed_line
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ What is kept:
   Chromium on Linux do not run TrueType instructions (FreeType's light autohinter); Windows'
   DirectWrite and macOS render unhinted Noto at reading sizes without visible loss.
 
-tests/test_browser_font_subset.py renders hard Bengali text with a subset and with its full TTF in
+tests/browser/test_browser_font_subset.py renders hard Bengali text with a subset and with its full TTF in
 Chromium and requires the same pixels.
 """
 

@@ -23,7 +23,7 @@ the page-start groups also change outside themselves is applied once the pages a
   height, the page would change: `finish` then says so and the caller lays out again.
 
 The result is the same boxes as the former fixed point of "lay out, repeat the text on the
-page-start groups, lay out again" (tests/test_pdf_layout_once.py compares the pixels).
+page-start groups, lay out again" (tests/pdf/test_pdf_layout_once.py compares the pixels).
 """
 
 import contextlib
@@ -47,7 +47,7 @@ _originals: dict = {}  # WeasyPrint's functions that install() wraps
 # sha256 of the source of the WeasyPrint 70.0 code this module depends on: the table layout it
 # wraps (how a page's part resumes from a skip stack), the column widths, the collapsed-border
 # grid it edits and the drawing that reads that grid. See layout_fingerprint(); the test
-# (tests/test_pdf_layout_once.py) fails when an upgrade changes any of it.
+# (tests/pdf/test_pdf_layout_once.py) fails when an upgrade changes any of it.
 # The leading parameters the wrappers below read, by position.
 WRAPPED_PARAMETERS = {
     "table_layout": ("context", "table", "bottom_space", "skip_stack"),

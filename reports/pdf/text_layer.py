@@ -22,7 +22,7 @@ block_ellipsis)``, the name `draw_inline_level` calls in ``weasyprint/draw/__ini
 ``install()`` replaces that name with a wrapper that opens the span before and closes it after.
 This is the one place the project reaches into WeasyPrint's drawing. It is tied to the pinned
 version: ``install()`` refuses to run if the hook point is not there or has another signature,
-and ``tests/test_pdf_text_layer.py`` fails when the source of the drawing functions changes
+and ``tests/pdf/test_pdf_text_layer.py`` fails when the source of the drawing functions changes
 (``WEASYPRINT_DRAW_TEXT_FINGERPRINT``), so an upgrade makes someone re-read this file.
 
 Limits: a line shortened by `text-overflow: ellipsis` or `block-ellipsis` (the report's CSS

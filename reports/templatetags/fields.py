@@ -3,7 +3,7 @@
 The review panel sits on every table page a reviewer opens, and `|as_crispy_field` rendered its one
 comment box through some twenty nested templates: a quarter of the whole page's time. This filter
 writes the same markup (label, text area with its attributes, errors) in one pass;
-tests/test_review_field.py holds it to crispy's own output.
+tests/quarters/test_review_field.py holds it to crispy's own output.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field

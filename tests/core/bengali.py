@@ -1,6 +1,6 @@
 """The cores' problems said in Bengali, the catalogue's source language, without Django: each
 code's message is read from the one mapping, egov_plan/core_messages.py's MESSAGES, in its source
-(that module imports Django, so it is read, not imported). tests/test_core_messages.py holds
+(that module imports Django, so it is read, not imported). tests/i18n/test_core_messages.py holds
 core_messages.text to the same Bengali."""
 
 import ast

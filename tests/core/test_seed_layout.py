@@ -1,6 +1,6 @@
 """The official text layout read without Django: the seed's report reads whole, and what is wrong
 with a file comes back as problems at their lines, said here as the Bengali interface says them
-(tests/core/bengali.py; the English is in tests/test_plan_faults_in_english.py)."""
+(tests/core/bengali.py; the English is in tests/plans/test_plan_faults_in_english.py)."""
 
 from pathlib import Path
 
