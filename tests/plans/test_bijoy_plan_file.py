@@ -4,7 +4,7 @@ rules, which need no Django, are in tests/core/test_bijoy.py)."""
 
 def test_a_mixed_plan_file_with_bijoy_cells_imports_the_same_plan_as_the_unicode_one(db):
     from reports.plans.exchange import read_plan_file
-    from tests import test_plan_import_real_layouts as layouts
+    from tests.plans import test_plan_import_real_layouts as layouts
 
     layouts.office.__wrapped__(db) if hasattr(layouts.office, "__wrapped__") else None
     bijoy_rows = [
