@@ -37,8 +37,8 @@ class OnceNode(template.Node):
         except KeyError:
             pass
         except TypeError:  # a key that cannot be a dict key (a list, say): rendered every time
-            return self.nodelist.render(context)
-        rendered = self.nodelist.render(context)
+            return self._render(context)
+        rendered = self._render(context)
         if len(self.kept) >= MAX_KEPT:
             try:
                 self.kept.pop(next(iter(self.kept)), None)
@@ -46,6 +46,14 @@ class OnceNode(template.Node):
                 pass
         self.kept[key] = rendered
         return rendered
+
+    def _render(self, context) -> str:
+        # In a context layer of its own: a variable the block sets (`{% … as name %}`, `{% with %}`)
+        # must not reach the rest of the page, since the kept rendering that later requests get
+        # sets nothing (the language list's `choices` once replaced the page's office chooser on
+        # the first page of each process).
+        with context.push():
+            return self.nodelist.render(context)
 
 
 @register.tag

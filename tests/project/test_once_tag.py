@@ -41,6 +41,28 @@ def test_a_key_that_cannot_be_kept_renders_the_block_every_time():
     assert counter.calls == 2
 
 
+def test_what_the_block_sets_stays_inside_it_on_the_first_rendering_as_on_the_kept_ones():
+    template = ENGINE.from_string(
+        "{% load once i18n %}{% once %}{% get_available_languages as choices %}"
+        "{% with name='inside' %}{{ name }}{% endwith %}{% endonce %}|{{ choices }}|{{ name }}"
+    )
+    for _ in range(2):  # the first rendering runs the block, the second is the kept text
+        assert template.render(Context({"choices": "offices", "name": "page"})) == (
+            "inside|offices|page"
+        )
+
+
+def test_the_first_page_of_a_process_shows_no_office_chooser_to_an_officer_of_one_office(people):
+    from django.template import engines
+
+    for loader in engines["django"].engine.template_loaders:
+        loader.reset()  # templates compiled afresh: every {% once %} block renders for the first time
+    client = client_for(people.officer)
+    for path in (f"/plans/{people.plan.pk}/quarters/2/edit/", "/"):
+        first = client.get(path).content.decode()
+        assert "office-choice" not in first, path  # the language list once replaced `choices`
+
+
 def test_it_keeps_at_most_max_kept_renderings(monkeypatch):
     monkeypatch.setattr(once, "MAX_KEPT", 3)
     template = ENGINE.from_string("{% load once %}{% once n %}{{ counter }}{% endonce %}")
