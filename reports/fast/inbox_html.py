@@ -1,82 +1,89 @@
 """The inbox's rows, written in Python.
 
 At a deadline a reviewer goes back to the inbox after every approval, and its fifty rows a page
-(office, plan, period, submission time, due date and lateness, link) were three quarters of its
-time through the template engine. Here each row is one list of strings; texts are escaped as the
-template's autoescaping did (`entry_html.esc`), digits and words follow the active language, and
-the markup is the one `templates/reports/inbox.html` used to loop over.
+(office, plan, period, submission time, due date and lateness, link) were most of its time through
+the template engine. Here each row is one list of parts joined once, escaped by construction
+(`reports/fast/safe_html.py`); digits and words follow the active language, and the markup is
+the one `templates/reports/inbox.html` used to loop over (tests/fast/test_inbox_html.py holds the
+two to the same markup).
 """
 
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from egov_plan import i18n
 from egov_plan.core import bangla
-from reports.fast.entry_html import esc
+from reports.fast.safe_html import html, join
 from reports.templatetags.bangla import bn_date, bn_datetime
 from reports.year.models import Assessment
 
 
-def _common_cells(row, shown) -> list[str]:
+def _common_cells(row, shown) -> list[SafeString]:
     plan = row.plan
     return [
-        f"<td>{esc(plan.office.display_name)}</td>",
-        f"<td>{esc(plan.title)} {esc(shown(plan.fiscal_year.label))}</td>",
+        html("<td>{}</td>", plan.office.display_name),
+        html("<td>{} {}</td>", plan.title, shown(plan.fiscal_year.label)),
     ]
 
 
-def _timing_cells(row, late: str) -> list[str]:
+def _timing_cells(row, late: SafeString) -> list[SafeString]:
     return [
-        f"<td>{esc(bn_datetime(row.submitted_at))}</td>",
-        f"<td>{esc(bn_date(row.due) or '—')}{late if row.late else ''}</td>",
+        html("<td>{}</td>", bn_datetime(row.submitted_at)),
+        html("<td>{}{}</td>", bn_date(row.due) or "—", late if row.late else ""),
     ]
 
 
-def _late_badge() -> str:
-    return f' <span class="badge status-late">{esc(gettext("বিলম্বিত"))}</span>'
+def _late_badge() -> SafeString:
+    return html(' <span class="badge status-late">{}</span>', gettext("বিলম্বিত"))
+
+
+def _row(cells: list[SafeString]) -> SafeString:
+    return join([html("<tr>"), *cells, html("</tr>")])
+
+
+def _link(url: str, text: str) -> SafeString:
+    return html('<td><a class="btn btn-sm btn-success" href="{}">{}</a></td>', url, text)
 
 
 def report_rows_html(reports) -> SafeString:
     """A `<tr>` per submitted quarterly report (rows from `selectors.review_queue`)."""
     shown = bangla.to_latin_digits if i18n.english() else str
-    late, review = _late_badge(), esc(gettext("পর্যালোচনা করুন"))
+    late, review = _late_badge(), gettext("পর্যালোচনা করুন")
     rows = []
     for report in reports:
         url = reverse("quarter-report", args=[report.plan_id, report.quarter])
         rows.append(
-            "".join(
+            _row(
                 [
-                    "<tr>",
                     *_common_cells(report, shown),
-                    f"<td>{esc(shown(bangla.to_bengali_digits(report.quarter)))}</td>",
+                    html("<td>{}</td>", shown(bangla.to_bengali_digits(report.quarter))),
                     *_timing_cells(report, late),
-                    f'<td><a class="btn btn-sm btn-success" href="{esc(url)}">{review}</a></td></tr>',
+                    _link(url, review),
                 ]
             )
         )
-    return mark_safe("\n".join(rows))
+    return join(rows, "\n")
 
 
 def document_rows_html(documents) -> SafeString:
-    """A `<tr>` per submitted half-yearly or annual document (rows from `selectors.waiting_documents`)."""
+    """A `<tr>` per submitted half-yearly or annual document (rows from
+    `selectors.waiting_documents`)."""
     shown = bangla.to_latin_digits if i18n.english() else str
     late = _late_badge()
-    evaluate, review = esc(gettext("মূল্যায়ন করুন")), esc(gettext("পর্যালোচনা করুন"))
+    evaluate, review = gettext("মূল্যায়ন করুন"), gettext("পর্যালোচনা করুন")
     rows = []
     for document in documents:
         annual = document.kind == Assessment.ANNUAL
         url = reverse("annual" if annual else "half-year", args=[document.plan_id])
         rows.append(
-            "".join(
+            _row(
                 [
-                    "<tr>",
                     *_common_cells(document, shown),
-                    f"<td>{esc(document.get_kind_display())}</td>",
+                    html("<td>{}</td>", document.get_kind_display()),
                     *_timing_cells(document, late),
-                    '<td><a class="btn btn-sm btn-success" '
-                    f'href="{esc(url)}">{evaluate if annual else review}</a></td></tr>',
+                    _link(url, evaluate if annual else review),
                 ]
             )
         )
-    return mark_safe("\n".join(rows))
+    return join(rows, "\n")

@@ -9,9 +9,9 @@ tests/quarters/test_review_field.py holds it to crispy's own output.
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.forms.widgets import Textarea
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from reports.fast.entry_html import esc
+from reports.fast.safe_html import html, join
 
 register = template.Library()
 
@@ -37,24 +37,33 @@ def text_area(field) -> SafeString:
         },
     }
     css = "textarea form-control" + (" is-invalid" if field.errors else "")
-    attributes = "".join(f' {name}="{esc(value)}"' for name, value in attrs.items())
+    attributes = join(html(' {}="{}"', name, value) for name, value in attrs.items())
     invalid = (
-        f' aria-invalid="true" aria-describedby="{esc(html_id)}_error"' if field.errors else ""
+        html(' aria-invalid="true" aria-describedby="{}_error"', html_id) if field.errors else ""
     )
     value = widget.format_value(field.value())
     errors = ""
     if field.errors:
-        errors = (
-            f'<div id="{esc(html_id)}_error" class="invalid-feedback">'
-            + "".join(
-                f'<p id="error_{n}_{esc(html_id)}"><strong>{esc(error)}</strong></p>'
+        errors = html(
+            '<div id="{}_error" class="invalid-feedback">{}</div>',
+            html_id,
+            join(
+                html('<p id="error_{}_{}"><strong>{}</strong></p>', n, html_id, error)
                 for n, error in enumerate(field.errors, start=1)
-            )
-            + "</div>"
+            ),
         )
-    return mark_safe(
-        f'<div id="div_{esc(html_id)}" class="mb-3">'
-        f'<label for="{esc(html_id)}" class="form-label">{esc(field.label)}</label>'
-        f'<textarea{attributes} class="{css}"{invalid} id="{esc(html_id)}">\n{esc(value) if value else ""}</textarea>'
-        f"{errors}</div>"
+    return html(
+        '<div id="div_{}" class="mb-3">'
+        '<label for="{}" class="form-label">{}</label>'
+        '<textarea{} class="{}"{} id="{}">\n{}</textarea>'
+        "{}</div>",
+        html_id,
+        html_id,
+        field.label,
+        attributes,
+        css,
+        invalid,
+        html_id,
+        value or "",
+        errors,
     )
