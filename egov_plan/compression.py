@@ -1,5 +1,5 @@
-"""Pages and JSON gzip-compressed on the way out: the entry page's HTML is ~40 KB, ~7 KB compressed,
-what a slow mobile link pays on every visit (tests/benchmarks/light_pages.py).
+"""Pages and JSON gzip-compressed on the way out: HTML compresses to a fraction of its size, and a
+slow mobile link pays for every byte on every visit (tests/benchmarks/light_pages.py prints them).
 
 Django's GZipMiddleware, for text only: static files are WhiteNoise's (above this in MIDDLEWARE,
 compressed ahead of time by collectstatic), and downloads (PDFs, .xlsx, zips, evidence files, all

@@ -24,7 +24,7 @@ RETRY = {**RETRY_ANY, "dont_autoretry_for": (SigningNotConfigured,)}
 @worker_process_init.connect
 def warm_up(**kwargs) -> None:
     """Load WeasyPrint, the fonts, the stylesheets and the signing key in each new worker process,
-    before its first task: otherwise the first report a process signs takes ~1 s longer."""
+    before its first task: otherwise the first report a process signs pays for loading them."""
     try:
         from weasyprint import HTML
 
