@@ -193,16 +193,20 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     current = signer()
     tsa = timestamper()
-    if tsa is None:
-        meta = signers.PdfSignatureMetadata(
+
+    def metadata(**long_term) -> signers.PdfSignatureMetadata:
+        return signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD,
             reason=reason,
             name=signer_name,
             location=location,
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
+            **long_term,
         )
-        signed = signers.sign_pdf(writer, meta, signer=current).getvalue()
+
+    if tsa is None:
+        signed = signers.sign_pdf(writer, metadata(), signer=current).getvalue()
         record_certificate(current.signing_cert)
         return signed
     roots = signing_roots(current)
@@ -214,17 +218,7 @@ def sign_pdf(
         allow_fetching=True,
         revocation_mode="hard-fail",
     )
-    meta = signers.PdfSignatureMetadata(
-        field_name=SIGNATURE_FIELD,
-        reason=reason,
-        name=signer_name,
-        location=location,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        embed_validation_info=True,
-        use_pades_lta=True,
-        validation_context=context,
-    )
+    meta = metadata(embed_validation_info=True, use_pades_lta=True, validation_context=context)
     try:
         signed = signers.sign_pdf(writer, meta, signer=current, timestamper=tsa).getvalue()
     except Exception as error:
