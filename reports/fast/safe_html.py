@@ -14,15 +14,9 @@ from html import escape
 from django.utils.safestring import SafeData, SafeString
 
 
-def esc(value) -> SafeString:
-    """`django.utils.html.conditional_escape`: text escaped (& < > " '), safe markup kept."""
-    if isinstance(value, SafeData):
-        return value
-    return SafeString(escape(str(value)))
-
-
 def html(template: str, *values) -> SafeString:
-    """`template` (markup written in the code) with each `{}` filled by `esc(value)`."""
+    """`template` (markup written in the code) with each `{}` filled by its value, escaped as
+    `django.utils.html.conditional_escape` does: text escaped (& < > " '), safe markup kept."""
     return SafeString(
         template.format(
             *[value if isinstance(value, SafeData) else escape(str(value)) for value in values]
