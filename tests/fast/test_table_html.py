@@ -2,8 +2,6 @@
 template loop wrote: same cells, classes, spans, "continued" cells, digits and titles in the active
 language, and every text from the plan escaped."""
 
-import re
-
 import pytest
 from django.template.loader import get_template
 from django.utils import translation
@@ -14,19 +12,13 @@ from reports.pdf import render as pdf
 from reports.quarters import selectors
 from tests.conftest import client_for
 from tests.factories import make_plan
+from tests.fast.plain import HOSTILE, markup
 
 pytestmark = pytest.mark.django_db
 
 # The plain path: the loop templates/reports/_quarter_table.html ran before the rows were written
 # in Python.
 TEMPLATE_LOOP = get_template("reports/plain/table_rows.html")
-
-HOSTILE = "<b>\"ঝুঁকি\" & 'x'</b>"
-
-
-def markup(html: str) -> str:
-    """Markup without the whitespace between tags (which a browser ignores)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
 
 @pytest.fixture
