@@ -46,25 +46,21 @@ def _label(field: dict) -> SafeString:
 
 def _plan_cells(entry: dict, headings: dict, tier_percents: list[str]) -> list[SafeString]:
     row = entry["row"]
-    cells = []
-    if row.area_rowspan:
-        cells.append(
-            html(
-                '<td rowspan="{}" class="cell-area">[{}] {}</td>',
-                row.area_rowspan,
-                digits(row.area.code),
-                row.area.title,
-            )
+    # The area's and the activity's cell, on the first row of each (the rows below are spanned).
+    cells = [
+        html(
+            '<td rowspan="{}" class="cell-{}">[{}] {}</td>',
+            span,
+            kind,
+            digits(item.code),
+            item.title,
         )
-    if row.activity_rowspan:
-        cells.append(
-            html(
-                '<td rowspan="{}" class="cell-activity">[{}] {}</td>',
-                row.activity_rowspan,
-                digits(row.activity.code),
-                row.activity.title,
-            )
+        for span, kind, item in (
+            (row.area_rowspan, "area", row.area),
+            (row.activity_rowspan, "activity", row.activity),
         )
+        if span
+    ]
     targets = join(
         html('<li><span class="target-tier">{}</span> {}</li>', percent, digits(shown_target(t)))
         for percent, t in zip(tier_percents, row.targets)
