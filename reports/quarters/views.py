@@ -413,9 +413,16 @@ def _answer_of(request, outcome: _PostOutcome, plan_id: int, quarter: int) -> sa
 
 
 def _repeat_answer(request, first: save_keys.Answer) -> HttpResponse:
-    """A save sent again with a key already applied: the first answer, nothing saved twice."""
+    """A save sent again with a key already applied: the first answer, nothing saved twice. Its
+    messages are said again unless they still wait for the page unread (the first answer did arrive,
+    and the save was sent once more before the page it names opened): then once is enough."""
+    waiting = {
+        (message.level, str(message.message))
+        for message in messages.get_messages(request)._loaded_messages
+    }
     for level, text in first.messages:
-        messages.add_message(request, level, text)
+        if (level, text) not in waiting:
+            messages.add_message(request, level, text)
     return _for_queue(request, redirect(first.location))
 
 
