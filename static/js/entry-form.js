@@ -22,7 +22,7 @@
   var RETRY_MS = [2000, 5000, 10000, 30000, 60000];
   var notices = document.getElementById("entry-offline-notices");
   var texts = {};
-  var form, scope, sending = false, attempt = 0, retryTimer = null;
+  var form, scope, sending = false, attempt = 0, retryTimer = null, reloadTimer = null, typedAt = 0;
 
   function bind() {
     form = document.getElementById("entry-form");
@@ -131,7 +131,14 @@
   var draftTimer = null;
   function keepDraftSoon() {
     clearTimeout(draftTimer);
-    draftTimer = setTimeout(keepDraft, 250);
+    draftTimer = setTimeout(function () {
+      draftTimer = null;
+      keepDraft();
+    }, 250);
+  }
+  function dropDraftSoon() {
+    clearTimeout(draftTimer);
+    draftTimer = null;
   }
 
   function restoreDraft() {
@@ -185,6 +192,7 @@
   }
 
   function discard() {
+    dropDraftSoon();
     clearDrafts();
     localStorage.removeItem(queueName());
     files("readwrite", function (store) { return store.delete(scope); }).catch(function () {})
@@ -267,6 +275,7 @@
       // Saved (or submitted): the server has it; its message waits for the page it names, and so does
       // the reminder that the files this browser could not keep were not sent with it.
       return response.json().then(function (answer) {
+        dropDraftSoon();
         clearDrafts();
         if (queued.filesLost) {
           write(filesAgainName(), true);
@@ -291,6 +300,9 @@
     var answer = new DOMParser().parseFromString(html, "text/html");
     var main = answer.querySelector("main"), here = document.querySelector("main");
     sending = false;
+    offlineCopy = false;  // the server's answer stands: no longer the worker's copy to replace
+    clearTimeout(reloadTimer);
+    document.documentElement.removeAttribute("data-offline-copy");
     if (!main || !here) {
       document.open();
       document.write(html);
@@ -386,6 +398,7 @@
   // ---- the page -----------------------------------------------------------------------------
   document.addEventListener("input", function (event) {
     if (form && form.contains(event.target)) {
+      typedAt = Date.now();
       keepDraftSoon();
     }
   });
@@ -399,21 +412,87 @@
     }
     queue(event.submitter);
   });
+  window.addEventListener("pagehide", function () {
+    // Typed in the last moment before a reload or a closed tab: kept now, not a moment later.
+    if (draftTimer !== null) {
+      dropDraftSoon();
+      keepDraft();
+    }
+  });
   window.addEventListener("online", function () {
     attempt = 0;
     flush(true);
+    liveAgainSoon();
   });
   window.addEventListener("offline", function () {
     showQueued(read(queueName()));
   });
 
+  // ---- an offline copy, once the link is back ---------------------------------------------------
+  // The worker's copy stands in while the server cannot be reached. Once the browser is online and
+  // nothing waits to be sent (a queued save, once answered, brings the live page itself), the page is
+  // loaded again, so that the officer sees the server's values and its messages (a save confirmed
+  // just before the link dropped again says so there). What is typed is kept as a draft first and
+  // restored by the live page; a file chosen in the copy, or typing in the last seconds, holds the
+  // reload off. Reloads back off (RETRY_MS, counted per tab): the browser may be online before its
+  // service worker is, or the link may be up for one and down for the other.
+  function reloadsName() {
+    return scope + ":reloads";
+  }
+  function reloads(count) {
+    try {
+      if (count === undefined) {
+        return Number(sessionStorage.getItem(reloadsName()) || 0);
+      }
+      if (count) {
+        sessionStorage.setItem(reloadsName(), String(count));
+      } else {
+        sessionStorage.removeItem(reloadsName());
+      }
+    } catch (error) {
+      return RETRY_MS.length;  // no session storage: no counted reloads either
+    }
+    return count;
+  }
+  function fileChosen() {
+    return Array.prototype.some.call(form.querySelectorAll('input[type="file"]'), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+  function liveAgainSoon() {
+    var done = reloads();
+    if (!offlineCopy || !navigator.onLine || done >= RETRY_MS.length) {
+      return;
+    }
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(function () {
+      if (!navigator.onLine || sending || read(queueName())) {
+        return;  // offline again (the `online` event comes back here), or the queue brings the page
+      }
+      if (fileChosen() || Date.now() - typedAt < RETRY_MS[0]) {
+        liveAgainSoon();
+        return;
+      }
+      if (form.dataset.editable === "1") {
+        keepDraft();
+      }
+      reloads(done + 1);
+      location.reload();
+    }, RETRY_MS[done]);
+  }
+
   if (offlineCopy) {
     // The service worker's copy: its messages were those of an earlier visit.
     document.querySelectorAll("main > .alert").forEach(function (alert) { alert.remove(); });
     notice("offline", "alert-secondary entry-offline-copy", texts.offline_copy);
+    liveAgainSoon();
+  } else {
+    reloads(0);
   }
   if (read(filesAgainName())) {
-    localStorage.removeItem(filesAgainName());
+    if (!offlineCopy) {
+      localStorage.removeItem(filesAgainName());  // said once, on the server's page
+    }
     if (form.dataset.editable === "1") {
       notice("files", "alert-warning entry-files-again", texts.files_not_sent);
     }

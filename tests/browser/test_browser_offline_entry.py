@@ -1,8 +1,9 @@
 """Nothing typed is lost when the link drops (Debian's Chromium): a save made offline is queued,
 survives a reload (the service worker's copy of the page, marked offline, shows the typed values and
-the queued save), and goes out once when the link is back; a save whose answer the link lost (the
-server killed after committing it) is sent again and applied once; a conflict found on resend shows
-both values as a save online does."""
+the queued save), and goes out once when the link is back; an offline copy becomes the server's
+page once the link is back; a save whose answer the link lost (the server killed after committing
+it) is sent again and applied once; a conflict found on resend shows both values as a save online
+does."""
 
 import os
 import signal
@@ -104,6 +105,36 @@ def test_a_save_made_offline_survives_a_reload_and_is_saved_once_when_back_onlin
         page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('entry:')).length")
         == 0
     )
+
+
+def test_an_offline_copy_becomes_the_servers_page_once_the_link_is_back(
+    browser, live_server, people
+):
+    plan = people.plan
+    page = log_in(browser, live_server, "officer")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/quarters/2/edit/")
+    kept_for_offline(page)
+    page.get_by_label(VALUE_211).fill("৭")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator(".entry-offline-copy")).to_be_visible()
+    page.wait_for_timeout(3000)  # offline, the copy stays: nothing to load it from
+    expect(page.locator(".entry-offline-copy")).to_be_visible()
+
+    # Meanwhile a colleague's save, which the copy cannot show.
+    other = client_for(people.officer)
+    indicator = indicator_by_code(plan, "1.3.1")
+    from tests.html_forms import form_data
+
+    data = form_data(other.get(f"/plans/{plan.pk}/quarters/2/edit/").content.decode(), "entry-form")
+    data.update({f"value_{indicator.pk}": "৪৫%", "action": "save"})
+    assert other.post(f"/plans/{plan.pk}/quarters/2/edit/", data).status_code == 302
+
+    page.context.set_offline(False)
+    expect(page.locator(".entry-offline-copy")).to_have_count(0, timeout=20000)
+    expect(page.get_by_label(VALUE_131)).to_have_value("৪৫%")  # the server's page
+    expect(page.locator(".entry-restored")).to_contain_text("এখনও সংরক্ষিত হয়নি")
+    assert page.get_by_label(VALUE_211).input_value() == "৭"  # what was typed, kept
 
 
 def test_typed_values_come_back_after_leaving_the_page_and_can_be_discarded(
