@@ -101,10 +101,10 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(
 
     date_input.fill("১২/১০/২২")
     officer.get_by_role("button", name="সংরক্ষণ করুন").click()
-    assert "সংরক্ষিত হয়েছে" in officer.locator(".alert-success").inner_text()
+    expect(officer.locator(".alert-success")).to_contain_text("সংরক্ষিত হয়েছে")
     officer.get_by_role("button", name="দাখিল করুন").click()
     officer.wait_for_url(table_url)
-    assert "দাখিলকৃত" in officer.locator(".badge").first.inner_text()
+    expect(officer.locator(".badge").first).to_contain_text("দাখিলকৃত")
 
     # The reviewer finds it in the inbox and returns it with a comment.
     reviewer = log_in(browser, live_server, "reviewer")
@@ -112,10 +112,10 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(
     reviewer.get_by_role("link", name="পর্যালোচনা করুন").click()
     reviewer.wait_for_url(table_url)
     reviewer.get_by_role("button", name="ফেরত পাঠান").click()
-    assert "ফেরত পাঠানোর কারণ লিখুন" in reviewer.locator(".review-panel").inner_text()
+    expect(reviewer.locator(".review-panel")).to_contain_text("ফেরত পাঠানোর কারণ লিখুন")
     reviewer.get_by_label("মন্তব্য / কারণ").fill("[২.১.১] এর সংখ্যা তথ্য বাতায়নের সাথে মিলিয়ে দেখুন")
     reviewer.get_by_role("button", name="ফেরত পাঠান").click()
-    assert "ফেরতপ্রাপ্ত" in reviewer.locator(".badge").first.inner_text()
+    expect(reviewer.locator(".badge").first).to_contain_text("ফেরতপ্রাপ্ত")
 
     # The officer sees the comment, fixes the count and resubmits.
     officer.goto(edit_url)
@@ -127,7 +127,7 @@ def test_an_officer_and_a_reviewer_take_a_quarter_through_review(
     # The reviewer approves.
     reviewer.goto(table_url)
     reviewer.get_by_role("button", name="অনুমোদন করুন").click()
-    assert "অনুমোদিত" in reviewer.locator(".badge").first.inner_text()
+    expect(reviewer.locator(".badge").first).to_contain_text("অনুমোদিত")
     report = QuarterlyReport.objects.get(plan=plan, quarter=2)
     assert report.status == QuarterlyReport.APPROVED
     assert [(t.from_status, t.to_status) for t in report.transitions.all()] == [

@@ -7,6 +7,7 @@ shows the office's rank. Screenshots and the two PDFs go to $SCREENSHOT_DIR when
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.year.models import Assessment
 from tests.browser.test_browser_workflow import browser, log_in, screenshots  # noqa: F401 (fixtures)
@@ -34,7 +35,7 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(
     obstacles = officer.get_by_label("প্রতিবন্ধকতা")
     done.nth(0).fill("ই-নথিতে ৬০% নোট নিষ্পত্তি; তথ্য বাতায়ন হালনাগাদ")
     officer.get_by_role("button", name="দাখিল করুন").click()
-    assert "দাখিলের আগে এই ক্ষেত্রে কী করা হয়েছে তা লিখুন।" in officer.content()
+    expect(officer.locator("main")).to_contain_text("দাখিলের আগে এই ক্ষেত্রে কী করা হয়েছে তা লিখুন।")
     assert done.nth(0).input_value() == "ই-নথিতে ৬০% নোট নিষ্পত্তি; তথ্য বাতায়ন হালনাগাদ"
     officer.screenshot(
         path=str(screenshots / "year-1-half-year-officer-errors.png"), full_page=True
@@ -44,14 +45,14 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(
     obstacles.nth(1).fill("দক্ষ জনবলের অভাব")
     officer.get_by_role("button", name="দাখিল করুন").click()
     officer.wait_for_url(half_url)
-    assert "দাখিলকৃত" in officer.locator(".badge").first.inner_text()
+    expect(officer.locator(".badge").first).to_contain_text("দাখিলকৃত")
 
     reviewer = log_in(browser, live_server, "reviewer")
     reviewer.goto(f"{live_server.url}/inbox/")
     reviewer.locator(".inbox-documents").get_by_role("link", name="পর্যালোচনা করুন").click()
     reviewer.wait_for_url(half_url)
     reviewer.get_by_role("button", name="অনুমোদন করুন").click()
-    assert "অনুমোদিত" in reviewer.locator(".badge").first.inner_text()
+    expect(reviewer.locator(".badge").first).to_contain_text("অনুমোদিত")
     reviewer.screenshot(path=str(screenshots / "year-2-half-year-approved.png"), full_page=True)
     (screenshots / "year-half-year.pdf").write_bytes(reviewer.request.get(half_url + "pdf").body())
 
@@ -63,7 +64,7 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(
         officer.get_by_label("প্রতিবন্ধকতা").nth(i).fill("নেই")
     officer.get_by_role("button", name="দাখিল করুন").click()
     officer.wait_for_url(annual_url)
-    assert "ক্রম: ১ (১টি দপ্তরের মধ্যে)" in officer.locator(".ranking").inner_text()
+    expect(officer.locator(".ranking")).to_contain_text("ক্রম: ১ (১টি দপ্তরের মধ্যে)")
     officer.screenshot(
         path=str(screenshots / "year-3-annual-officer-submitted.png"), full_page=True
     )
@@ -73,7 +74,7 @@ def test_the_half_year_and_the_annual_evaluation_in_the_browser(
     reviewer.get_by_role("button", name="মূল্যায়ন সংরক্ষণ করুন").click()
     comment = reviewer.get_by_label("[২.১.১] মূল্যায়নের মন্তব্য")
     assert comment.get_attribute("aria-invalid") == "true"
-    assert "মন্তব্য লিখতে হবে" in reviewer.locator(".evaluation-form").inner_text()
+    expect(reviewer.locator(".evaluation-form")).to_contain_text("মন্তব্য লিখতে হবে")
     assert reviewer.get_by_label("[২.১.১] এর অর্জন (সংখ্যা)").input_value() == "৩"
     reviewer.screenshot(
         path=str(screenshots / "year-4-annual-reviewer-comment-missing.png"), full_page=True
