@@ -30,6 +30,41 @@ needs_shared_media = pytest.mark.skipif(
 )
 
 
+def _whitenoise_scans_once_per_settings() -> None:
+    """Every test client builds its own middleware, and WhiteNoise's builds its table of static
+    files by walking every finder's folders (the suite runs with WHITENOISE_USE_FINDERS and without
+    autorefresh, as the app in production walks STATIC_ROOT once per process): tens of milliseconds
+    for each of the suite's thousands of clients. The table is built once per set of the settings
+    it is made from and copied into each new middleware; what it serves is unchanged."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    build = WhiteNoiseMiddleware.__init__
+    built = {}
+
+    def init(self, get_response=None, settings=settings):
+        key = repr(
+            sorted(
+                (name, getattr(settings, name))
+                for name in dir(settings)
+                if name.startswith(("WHITENOISE_", "STATIC"))
+                or name in ("DEBUG", "FORCE_SCRIPT_NAME", "STORAGES", "INSTALLED_APPS")
+            )
+        )
+        if key not in built:
+            build(self, get_response, settings)
+            built[key] = {
+                name: value for name, value in vars(self).items() if name != "get_response"
+            }
+        else:
+            vars(self).update(built[key])
+            self.get_response = get_response
+
+    WhiteNoiseMiddleware.__init__ = init
+
+
+_whitenoise_scans_once_per_settings()
+
+
 def files_on_disk(folder) -> list:
     return [path for path in folder.rglob("*") if path.is_file()]
 
