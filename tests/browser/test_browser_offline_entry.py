@@ -23,6 +23,7 @@ from tests.browser.test_browser_workflow import browser, log_in  # noqa: F401  (
 from tests.bulk.test_bulk_print_worker import shared_database_url
 from tests.conftest import client_for, make_user
 from tests.helpers import indicator_by_code
+from tests.html_forms import form_data
 from tests.pdf.test_verify_limit_across_processes import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,16 @@ def kept_for_offline(page, timeout: float = 15) -> None:
             f"the service worker did not keep the page within {timeout} s"
         )
         page.wait_for_timeout(100)
+
+
+def saved_by_a_colleague(client, plan, code: str, text: str):
+    """Another session saves one value of the quarter through the entry form; the indicator."""
+    indicator = indicator_by_code(plan, code)
+    url = f"/plans/{plan.pk}/quarters/2/edit/"
+    data = form_data(client.get(url).content.decode(), "entry-form")
+    data.update({f"value_{indicator.pk}": text, "action": "save"})
+    assert client.post(url, data).status_code == 302
+    return indicator
 
 
 def history_rows(page, base: str, plan, code: str) -> int:
@@ -122,13 +133,7 @@ def test_an_offline_copy_becomes_the_servers_page_once_the_link_is_back(
     expect(page.locator(".entry-offline-copy")).to_be_visible()
 
     # Meanwhile a colleague's save, which the copy cannot show.
-    other = client_for(people.officer)
-    indicator = indicator_by_code(plan, "1.3.1")
-    from tests.html_forms import form_data
-
-    data = form_data(other.get(f"/plans/{plan.pk}/quarters/2/edit/").content.decode(), "entry-form")
-    data.update({f"value_{indicator.pk}": "৪৫%", "action": "save"})
-    assert other.post(f"/plans/{plan.pk}/quarters/2/edit/", data).status_code == 302
+    saved_by_a_colleague(client_for(people.officer), plan, "1.3.1", "৪৫%")
 
     page.context.set_offline(False)
     expect(page.locator(".entry-offline-copy")).to_have_count(0, timeout=20000)
@@ -170,13 +175,7 @@ def test_a_conflict_found_when_the_queued_save_goes_out_shows_both_values(
     expect(page.locator(".entry-not-saved")).to_contain_text(NOT_SAVED)
 
     # Meanwhile a colleague saves the same field.
-    other = client_for(colleague)
-    indicator = indicator_by_code(plan, "2.1.1")
-    from tests.html_forms import form_data
-
-    data = form_data(other.get(f"/plans/{plan.pk}/quarters/2/edit/").content.decode(), "entry-form")
-    data.update({f"value_{indicator.pk}": "৫", "action": "save"})
-    assert other.post(f"/plans/{plan.pk}/quarters/2/edit/", data).status_code == 302
+    indicator = saved_by_a_colleague(client_for(colleague), plan, "2.1.1", "৫")
 
     page.context.set_offline(False)
     conflicts = page.locator(".edit-conflicts")
