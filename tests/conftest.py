@@ -35,7 +35,8 @@ def _whitenoise_scans_once_per_settings() -> None:
     files by walking every finder's folders (the suite runs with WHITENOISE_USE_FINDERS and without
     autorefresh, as the app in production walks STATIC_ROOT once per process): tens of milliseconds
     for each of the suite's thousands of clients. The table is built once per set of the settings
-    it is made from and copied into each new middleware; what it serves is unchanged."""
+    it is made from and copied into each new middleware; what it serves is unchanged. (The folders'
+    contents are not in the key: a test that adds static files must point a setting elsewhere.)"""
     from whitenoise.middleware import WhiteNoiseMiddleware
 
     build = WhiteNoiseMiddleware.__init__
