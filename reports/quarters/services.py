@@ -14,6 +14,7 @@ Permissions (who may call what) are the views' business; these functions
 guard the report's state.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -289,9 +290,24 @@ def _plan_indicators(report: QuarterlyReport) -> list[Indicator]:
     return [row.indicator for row in plan_structure(report.plan_id, report.plan.revision).rows]
 
 
+def _transaction_joined():
+    """The caller's transaction if it is in one (the entry page's and the API's, which hold the save
+    key's claim), else one of its own; in the caller's, no savepoint (two statements a save).
+
+    Only for a write whose every refusal is raised before its first write (`report_save`: the
+    workflow's and the edit conflict): a refusal then leaves nothing to undo, and the caller, which
+    goes on querying after catching one (the page shown again with both values), keeps a usable
+    transaction, as it would not if a savepoint-less `atomic` had marked it for rollback. A
+    database error still ends the caller's whole transaction as it passes out through it."""
+    if connections["default"].in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
+
+
 def report_save(*, report: QuarterlyReport, user, entries: dict[int, Entry]) -> int:
-    """Save the fields of this quarter that the user changed; refuse if someone else changed them too."""
-    with transaction.atomic():
+    """Save the fields of this quarter that the user changed; refuse if someone else changed them too
+    (every refusal before the first write: see `_transaction_joined`)."""
+    with _transaction_joined():
         # Lock the row: a concurrent save waits here, then compares with what the first one wrote.
         locked = _lock(report)
         _require_editable(locked)

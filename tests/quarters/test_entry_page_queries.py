@@ -21,24 +21,32 @@ pytestmark = pytest.mark.django_db
 # with evidence or a last move costs one more: the offices its people acted for)
 ENTRY_PAGE_QUERIES = 5
 # session, user with membership, report with its plan (no achievements to date: a save needs only the
-# plan's indicators, kept with its structure); in a transaction (savepoint … release): lock the
+# plan's indicators, kept with its structure); in the transaction of the save's idempotency key
+# (below; no savepoint of the save's own: reports/quarters/services.py, _transaction_joined): lock the
 # plan's reports, read the report with the plan, its office, whether the year is final and the due
 # date (entry closed?), stored achievements, the report's version, one INSERT … ON CONFLICT UPDATE
 # of new and changed values, one INSERT of their history, the plan's values, one UPDATE of the marks
 # to date and one of the plan's self-assessed totals (SQLite has no row locks: one fewer); and the
-# save's idempotency key (reports/quarters/save_keys.py): its own savepoint … release around the save, the
-# key's INSERT … ON CONFLICT DO NOTHING first and the UPDATE of its answer last
-SAVE_QUERIES = 18
+# save's idempotency key (reports/quarters/save_keys.py): its transaction around the save (here a
+# savepoint … release, inside the test's), the key's INSERT … ON CONFLICT DO NOTHING first and the
+# UPDATE of its answer last
+SAVE_QUERIES = 16
 
 
-def count(client, method, path, data=None):
+def statements(client, method, path, data=None):
+    """The response and the SQL it ran."""
     with CaptureQueriesContext(connection) as queries:
         response = (
             getattr(client, method)(path, data)
             if data is not None
             else getattr(client, method)(path)
         )
-    return response, len(queries)
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def count(client, method, path, data=None):
+    response, sql = statements(client, method, path, data)
+    return response, len(sql)
 
 
 def plan_of(people, indicators):
@@ -71,11 +79,13 @@ def test_a_save_changing_every_value_runs_the_same_queries_for_12_and_60_indicat
         page = form_data(client.get(path).content.decode(), "entry-form")
         # half the indicators have a stored value (an UPDATE), half not yet (an INSERT)
         assert Achievement.objects.filter(report__plan=plan).count() == size // 2
-        response, queries = count(client, "post", path, save_data(page, plan, round_=7))
+        response, sql = statements(client, "post", path, save_data(page, plan, round_=7))
         assert response.status_code == 302
         assert Achievement.objects.filter(report__plan=plan).count() == size
         assert Achievement.history.filter(report__plan=plan, history_type="~").count() == size // 2
-        counts.append(queries)
+        counts.append(len(sql))
+        savepoints = [statement for statement in sql if "SAVEPOINT" in statement]
+        assert len(savepoints) == 2, savepoints  # the key's transaction's: the save has none
     expected = SAVE_QUERIES if connection.features.has_select_for_update else SAVE_QUERIES - 1
     assert counts == [expected, expected]
 
