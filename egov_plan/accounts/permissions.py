@@ -100,6 +100,26 @@ class MembershipBackend(ModelBackend):
             return None
         return user
 
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's set ("app_label.codename"), kept on the user as it keeps it, read in one
+        plain-SQL statement (the user's own and their groups' permissions at once) instead of two
+        ORM queries: every page a staff user opens asks `is_plan_admin`. A superuser's (every
+        permission) is left to ModelBackend."""
+        if (
+            not user_obj.is_active
+            or user_obj.is_anonymous
+            or obj is not None
+            or user_obj.is_superuser
+        ):
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            query, tail = _permissions_query()
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in query.values(tail, [user_obj.pk, user_obj.pk])
+            }
+        return user_obj._perm_cache
+
 
 def with_memberships(found: list[tuple]):
     """The user of rows (…, user, membership, office, tier) read with `memberships_join`, with their
@@ -132,6 +152,37 @@ def memberships_join(user_alias: str) -> str:
 
 def memberships_order() -> str:
     return f"ORDER BY {rowsql.column(Membership, 'm', 'start_date')}, {rowsql.column(Membership, 'm', 'id')}"
+
+
+@functools.cache
+def _permissions_query() -> tuple[rowsql.Select, str]:
+    """(app label, codename) of every permission the user (the parameter, twice) holds directly or
+    through a group."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+
+    user = get_user_model()
+    col = rowsql.column
+    direct = user._meta.get_field("user_permissions").remote_field.through
+    grouped = user._meta.get_field("groups").remote_field.through
+    granted = Group._meta.get_field("permissions").remote_field.through
+    return (
+        rowsql.Select(
+            extra=[
+                (col(ContentType, "c", "app_label"), CharField()),
+                (col(Permission, "p", "codename"), CharField()),
+            ]
+        ),
+        f"FROM {rowsql.table(Permission)} p "
+        f"JOIN {rowsql.table(ContentType)} c ON {col(ContentType, 'c', 'id')} = {col(Permission, 'p', 'content_type')} "
+        f"WHERE {col(Permission, 'p', 'id')} IN ("
+        f"SELECT {col(direct, 'd', 'permission')} FROM {rowsql.table(direct)} d "
+        f"WHERE {col(direct, 'd', 'user')} = %s "
+        f"UNION SELECT {col(granted, 'g', 'permission')} FROM {rowsql.table(granted)} g "
+        f"JOIN {rowsql.table(grouped)} ug ON {col(grouped, 'ug', 'group')} = {col(granted, 'g', 'group')} "
+        f"WHERE {col(grouped, 'ug', 'user')} = %s)",
+    )
 
 
 @functools.cache
