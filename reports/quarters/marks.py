@@ -64,8 +64,9 @@ def rescore_plan(
 ) -> dict[int, Decimal]:
     """Store every quarter's marks to date: the indicators (unless given, with their `plan`), the
     plan's quarterly values, and one UPDATE of the plan's reports, a CASE by quarter (a quarter with
-    no report updates nothing). Plain SQL (egov_plan.rowsql): every save runs it. `locked`: the
-    caller holds `lock_plan_reports` already (else it is taken here). Returns the marks by quarter."""
+    no report updates nothing), and of the plan's documents' totals (on PostgreSQL in the same
+    statement). Plain SQL (egov_plan.rowsql): every save runs it. `locked`: the caller holds
+    `lock_plan_reports` already (else it is taken here). Returns the marks by quarter."""
     if not locked:
         with transaction.atomic():
             lock_plan_reports(plan_id=plan_id)
@@ -79,31 +80,40 @@ def rescore_plan(
     col = functools.partial(rowsql.column, QuarterlyReport, "r")
     bare = functools.partial(rowsql.column, QuarterlyReport, None)
     cases = " ".join(["WHEN %s THEN %s"] * len(totals))
-    updated = rowsql.execute(
+    scores_sql = (
         f"UPDATE {rowsql.table(QuarterlyReport)} AS r SET {bare('score')} = CASE {col('quarter')} {cases} END "
-        f"WHERE {col('plan')} = %s",
-        [
-            p
-            for quarter, total in totals.items()
-            for p in (quarter, rowsql.prepared(QuarterlyReport, "score", total, connection))
-        ]
-        + [plan_id],
+        f"WHERE {col('plan')} = %s"
     )
-    if updated:  # a plan with no report yet has no marks to date
-        _update_assessment_totals(plan_id, totals)
+    scores_params = [
+        p
+        for quarter, total in totals.items()
+        for p in (quarter, rowsql.prepared(QuarterlyReport, "score", total, connection))
+    ] + [plan_id]
+    totals_sql, totals_params = _assessment_totals(plan_id, totals)
+    if connection.vendor == "postgresql":
+        # One round trip: the reports' UPDATE as a data-modifying WITH, the documents' only where
+        # it updated a report (as below). Both run to completion whether or not one is read.
+        rowsql.execute(
+            f"WITH updated AS ({scores_sql} RETURNING 1) {totals_sql} "
+            "AND EXISTS (SELECT 1 FROM updated)",
+            scores_params + totals_params,
+        )
+    elif rowsql.execute(scores_sql, scores_params):  # a plan with no report has no marks to date
+        rowsql.execute(totals_sql, totals_params)
     return totals
 
 
-def _update_assessment_totals(plan_id: int, totals: dict[int, Decimal]) -> None:
-    """The self-assessed totals of the plan's half-yearly and annual documents are the marks to date
-    at quarter 2 and 4; a submitted annual self-assessment not yet evaluated ranks by it (one query)."""
+def _assessment_totals(plan_id: int, totals: dict[int, Decimal]) -> tuple[str, list]:
+    """The UPDATE (SQL, parameters; it ends with its WHERE) of the self-assessed totals of the plan's
+    half-yearly and annual documents: the marks to date at quarter 2 and 4; a submitted annual
+    self-assessment not yet evaluated ranks by it."""
     connection = connections["default"]
     col = functools.partial(rowsql.column, Assessment, "a")
     bare = functools.partial(rowsql.column, Assessment, None)
     half, year = (
         rowsql.prepared(Assessment, "reported_total", totals[q], connection) for q in (2, 4)
     )
-    rowsql.execute(
+    return (
         f"UPDATE {rowsql.table(Assessment)} AS a SET "
         f"{bare('reported_total')} = CASE WHEN {col('kind')} = %s THEN %s ELSE %s END, "
         f"{bare('ranking_total')} = CASE WHEN {col('kind')} = %s AND {col('first_submitted_at')} IS NOT NULL "
