@@ -53,8 +53,7 @@ def running(*, users: list[int], workers: int = 3, lifetime: int = 900, slots: i
             *map(str, users),
             "--manifest",
             str(manifest),
-            "--password",
-            secrets.token_urlsafe(12),
+            f"--password={secrets.token_urlsafe(12)}",  # one word: a token may begin with "-"
             "--slots",
             str(slots or max(8, 16 * max(users))),
         )

@@ -139,8 +139,7 @@ def prepare(
             *map(str, users),
             "--manifest",
             str(manifest),
-            "--password",
-            password,
+            f"--password={password}",  # one word: a token may begin with "-"
         ],
         env=env,
         cwd=BASE,
