@@ -27,10 +27,9 @@ ENTRY_PAGE_QUERIES = 5
 # date (entry closed?), stored achievements, the report's version, one INSERT … ON CONFLICT UPDATE
 # of new and changed values, one INSERT of their history, the plan's values, one UPDATE of the marks
 # to date and one of the plan's self-assessed totals (on PostgreSQL one statement: one fewer; SQLite
-# has no row locks: one fewer); and the
-# save's idempotency key (reports/quarters/save_keys.py): its transaction around the save (here a
-# savepoint … release, inside the test's), the key's INSERT … ON CONFLICT DO NOTHING first and the
-# UPDATE of its answer last
+# has no row locks: one fewer); and the save's idempotency key (reports/quarters/save_keys.py): its
+# transaction around the save (here a savepoint … release, inside the test's), the key's INSERT …
+# ON CONFLICT DO NOTHING first and the UPDATE of its answer last
 SAVE_QUERIES = 16
 
 
